@@ -1,0 +1,3 @@
+from bcp_drill.cli import main
+
+raise SystemExit(main())

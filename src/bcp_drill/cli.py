@@ -1,0 +1,95 @@
+"""Entry point: parse arguments, build the settings, dispatch to a command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bcp_drill import __version__
+from bcp_drill.commands import CommandContext
+from bcp_drill.i18n import LANGUAGES, Translator
+from bcp_drill.settings import SettingsError, load_settings
+
+
+def _common_options(t: Translator, suppress: bool) -> argparse.ArgumentParser:
+    # Shared by the main parser and each command, so options work before or after it.
+    default = argparse.SUPPRESS if suppress else None
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.help_lang"))
+    common.add_argument("--content", action="append", type=Path, metavar="DIR",
+                        default=default, help=t("cli.help_content"))
+    common.add_argument("--records", type=Path, metavar="DIR", default=default, help=t("cli.help_records"))
+    common.add_argument("--config", type=Path, metavar="FILE", default=default, help=t("cli.help_config"))
+    return common
+
+
+def build_parser(t: Translator) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bcp-drill", description=t("cli.description"),
+                                     parents=[_common_options(t, suppress=False)])
+    parser.add_argument("--version", action="version", version=f"bcp-drill {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = [_common_options(t, suppress=True)]
+
+    validate = commands.add_parser("validate", parents=common, help=t("cli.help_validate"),
+                                   description=t("cli.help_validate"))
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=t("cli.help_validate_paths"))
+
+    commands.add_parser("list", parents=common, help=t("cli.help_list"), description=t("cli.help_list"))
+
+    schema = commands.add_parser("schema", parents=common, help=t("cli.help_schema"),
+                                 description=t("cli.help_schema"))
+    schema.add_argument("kind", choices=["scenario", "checklist", "scale"], help=t("cli.help_schema_kind"))
+
+    commands.add_parser("settings", parents=common, help=t("cli.help_settings"),
+                        description=t("cli.help_settings"))
+    return parser
+
+
+def _prefer_utf8_output() -> None:
+    # A misconfigured terminal should show '?' for a character, not crash the tool.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _prefer_utf8_output()
+    # The language must be known before --help is printed, so read it first.
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang", choices=LANGUAGES)
+    early.add_argument("--config", type=Path)
+    known, _ = early.parse_known_args(argv)
+    try:
+        settings, _ = load_settings({"lang": known.lang}, config_path=known.config)
+    except SettingsError as error:
+        print(f"bcp-drill: error: {error}", file=sys.stderr)
+        return 1
+    args = build_parser(Translator(settings.lang)).parse_args(argv)
+    options = {key: getattr(args, key, None) for key in ("lang", "records", "content")}
+    try:
+        settings, sources = load_settings(options, config_path=getattr(args, "config", None))
+    except SettingsError as error:
+        print(f"bcp-drill: error: {error}", file=sys.stderr)
+        return 1
+    ctx = CommandContext(settings=settings, sources=sources, cwd=Path.cwd())
+    return dispatch(ctx, args)
+
+
+def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from bcp_drill.commands import content
+
+    if args.command == "validate":
+        return content.validate(ctx, args.paths)
+    if args.command == "list":
+        return content.list_content(ctx)
+    if args.command == "schema":
+        return content.schema(ctx, args.kind)
+    if args.command == "settings":
+        return content.show_settings(ctx)
+    return content.list_content(ctx)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

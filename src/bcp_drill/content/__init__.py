@@ -1,0 +1,1 @@
+"""Content: the YAML scenarios, checklists and scales, as validated pydantic models."""

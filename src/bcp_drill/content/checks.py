@@ -1,0 +1,155 @@
+"""Checks a schema cannot express: unique ids, references that resolve, times in order."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from bcp_drill.content.models import Checklist, ChecklistSection, Scenario
+from bcp_drill.content.scales import Scale
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem at a path inside a document (turned into file:line by the loader)."""
+
+    loc: Loc
+    code: str
+    params: dict[str, object] = field(default_factory=dict)
+    hint: str | None = None
+    hint_params: dict[str, object] = field(default_factory=dict)
+    # Another place the message refers to (the first of two duplicates); the loader
+    # reports its line as the `first_line` parameter.
+    related: Loc | None = None
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The most similar choice, for 'did you mean' hints."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def reference_finding(loc: Loc, kind: str, value: str, known: Sequence[str]) -> Finding:
+    guess = closest(value, known)
+    if guess:
+        return Finding(loc, "unknown_reference", {"kind": kind, "value": value},
+                       "did_you_mean", {"suggestion": guess})
+    return Finding(loc, "unknown_reference", {"kind": kind, "value": value},
+                   "known_ids", {"ids": ", ".join(known) or "-"})
+
+
+def duplicate_ids(base: Loc, ids: Sequence[str], kind: str) -> list[Finding]:
+    """A finding at every id that repeats one earlier in the same list."""
+    findings = []
+    first: dict[str, int] = {}
+    for index, value in enumerate(ids):
+        if value in first:
+            findings.append(Finding(base + (index, "id"), "duplicate_id",
+                                    {"kind": kind, "value": value},
+                                    related=base + (first[value], "id")))
+        else:
+            first[value] = index
+    return findings
+
+
+def check_scenario(scenario: Scenario) -> list[Finding]:
+    findings: list[Finding] = []
+    for name in ("objectives", "roles", "phases", "steps", "injects"):
+        entries = getattr(scenario, name)
+        findings += duplicate_ids((name,), [e.id for e in entries], name)
+
+    phases = {p.id: p for p in scenario.phases}
+    roles = [r.id for r in scenario.roles]
+    objectives = [o.id for o in scenario.objectives]
+    steps = [s.id for s in scenario.steps]
+
+    for index, (before, after) in enumerate(zip(scenario.phases, scenario.phases[1:]), 1):
+        if after.at_minutes < before.at_minutes:
+            findings.append(Finding(("phases", index, "at_minutes"), "phase_order",
+                                    {"phase": after.id, "minutes": after.at_minutes,
+                                     "previous": before.id, "previous_minutes": before.at_minutes}))
+
+    for index, step in enumerate(scenario.steps):
+        here: Loc = ("steps", index)
+        phase = phases.get(step.phase)
+        if phase is None:
+            findings.append(reference_finding(here + ("phase",), "phase", step.phase, list(phases)))
+        elif step.target_minutes < phase.at_minutes:
+            findings.append(Finding(here + ("target_minutes",), "step_before_phase",
+                                    {"step": step.id, "minutes": step.target_minutes,
+                                     "phase": phase.id, "phase_minutes": phase.at_minutes}))
+        if step.role not in roles:
+            findings.append(reference_finding(here + ("role",), "role", step.role, roles))
+        for ref_index, objective in enumerate(step.objectives):
+            if objective not in objectives:
+                findings.append(reference_finding(here + ("objectives", ref_index), "objective",
+                                                  objective, objectives))
+
+    for index, inject in enumerate(scenario.injects):
+        here = ("injects", index)
+        if inject.recipient not in roles:
+            findings.append(reference_finding(here + ("recipient",), "role", inject.recipient, roles))
+        for ref_index, step_id in enumerate(inject.steps):
+            if step_id not in steps:
+                findings.append(reference_finding(here + ("steps", ref_index), "step", step_id, steps))
+    return findings
+
+
+def check_scale(scale: Scale, base: Loc = ()) -> list[Finding]:
+    findings: list[Finding] = []
+    findings += duplicate_ids(base + ("dimensions",), [d.id for d in scale.dimensions], "dimensions")
+    seen_keys: dict[str, Loc] = {}
+    for d_index, dimension in enumerate(scale.dimensions):
+        here = base + ("dimensions", d_index)
+        findings += duplicate_ids(here + ("groups",), [g.id for g in dimension.groups], "groups")
+        codes = [o.code for o in dimension.options]
+        for o_index, code in enumerate(codes):
+            if code in codes[:o_index]:
+                findings.append(Finding(here + ("options", o_index, "code"), "duplicate_id",
+                                        {"kind": "options", "value": code},
+                                        related=here + ("options", codes.index(code), "code")))
+        groups = [g.id for g in dimension.groups]
+        for o_index, option in enumerate(dimension.options):
+            if option.group is not None and option.group not in groups:
+                findings.append(reference_finding(here + ("options", o_index, "group"), "group",
+                                                  option.group, groups))
+            # Keys must differ across dimensions too: one key press, one meaning.
+            key_loc = here + ("options", o_index, "key")
+            if option.key in seen_keys:
+                findings.append(Finding(key_loc, "duplicate_key_binding", {"key": option.key},
+                                        related=seen_keys[option.key]))
+            else:
+                seen_keys[option.key] = key_loc
+    return findings
+
+
+def _walk_sections(sections: Sequence[ChecklistSection], base: Loc,
+                   section_ids: dict[str, Loc], item_ids: dict[str, Loc],
+                   findings: list[Finding]) -> None:
+    for s_index, section in enumerate(sections):
+        here = base + (s_index,)
+        if section.id in section_ids:
+            findings.append(Finding(here + ("id",), "duplicate_id",
+                                    {"kind": "sections", "value": section.id},
+                                    related=section_ids[section.id] + ("id",)))
+        section_ids.setdefault(section.id, here)
+        if not any(True for _ in section.all_items()):
+            findings.append(Finding(here + ("id",), "empty_section", {"section": section.id}))
+        for i_index, item in enumerate(section.items):
+            if item.id in item_ids:
+                findings.append(Finding(here + ("items", i_index, "id"), "duplicate_id",
+                                        {"kind": "items", "value": item.id},
+                                        related=item_ids[item.id] + ("id",)))
+            item_ids.setdefault(item.id, here + ("items", i_index))
+        _walk_sections(section.sections, here + ("sections",), section_ids, item_ids, findings)
+
+
+def check_checklist(checklist: Checklist) -> list[Finding]:
+    findings: list[Finding] = []
+    _walk_sections(checklist.sections, ("sections",), {}, {}, findings)
+    if isinstance(checklist.scale, Scale):
+        findings += check_scale(checklist.scale, ("scale",))
+    return findings

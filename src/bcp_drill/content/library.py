@@ -1,0 +1,158 @@
+"""All content the tool knows: built-in scales plus every file in the content folders."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Iterable
+
+from bcp_drill.content.checks import closest
+from bcp_drill.content.loader import FileLoader, LoadedFile, locate_line
+from bcp_drill.content.models import Checklist, Scenario
+from bcp_drill.content.problems import Problem
+from bcp_drill.content.scales import Scale
+
+CONTENT_SUFFIXES = (".yaml", ".yml")
+CONTENT_FOLDERS = ("scenarios", "checklists")
+
+
+def builtin_scales_dir() -> Path:
+    return Path(str(files("bcp_drill.content").joinpath("scales")))
+
+
+def bundled_content_root() -> Path | None:
+    """Where the shipped scenarios and checklists are: inside the wheel, or the source tree."""
+    inside = Path(str(files("bcp_drill").joinpath("bundled")))
+    if inside.is_dir():
+        return inside
+    source_tree = Path(__file__).resolve().parents[3]
+    if (source_tree / "pyproject.toml").is_file() and (source_tree / "scenarios").is_dir():
+        return source_tree
+    return None
+
+
+def default_content_dirs(cwd: Path) -> list[Path]:
+    """./scenarios and ./checklists when present here, else the bundled copies."""
+    local = [cwd / name for name in CONTENT_FOLDERS if (cwd / name).is_dir()]
+    if local:
+        return local
+    root = bundled_content_root()
+    return [root / name for name in CONTENT_FOLDERS if root and (root / name).is_dir()]
+
+
+def content_files(paths: Iterable[Path]) -> list[Path]:
+    """Every YAML file named, or found below a named folder, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix in CONTENT_SUFFIXES and p.is_file())
+        else:
+            found.append(path)
+    unique: dict[Path, None] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), None)
+    return list(unique)
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    try:
+        return os.path.relpath(path, cwd) if path.is_relative_to(cwd) else str(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+
+
+@dataclass
+class ContentLibrary:
+    """Valid scenarios, checklists and scales by id, and every problem found on the way."""
+
+    scenarios: dict[str, LoadedFile] = field(default_factory=dict)
+    checklists: dict[str, LoadedFile] = field(default_factory=dict)
+    scales: dict[str, Scale] = field(default_factory=dict)
+    files: list[LoadedFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, paths: Iterable[Path], cwd: Path | None = None) -> "ContentLibrary":
+        cwd = cwd or Path.cwd()
+        library = cls()
+        loader = FileLoader()
+        for scale_file in content_files([builtin_scales_dir()]):
+            loaded = loader.load(scale_file, f"<built-in>/{scale_file.name}")
+            if isinstance(loaded.document, Scale) and loaded.ok:
+                library.scales[loaded.document.id] = loaded.document
+            library.problems += loaded.problems
+        builtin_ids = set(library.scales)
+        owners: dict[tuple[str, str], LoadedFile] = {}
+        for path in content_files(paths):
+            if not path.exists():
+                library.problems.append(Problem(display_path(path, cwd), None, None, "no_such_file"))
+                continue
+            loaded = loader.load(path, display_path(path, cwd))
+            library.files.append(loaded)
+            library.problems += loaded.problems
+            document = loaded.document
+            if document is None or not loaded.ok:
+                continue
+            key = (document.kind, document.id)
+            if key in owners or (document.kind == "scale" and document.id in builtin_ids):
+                first = owners.get(key)
+                line, column = locate_line(loaded, ("id",))
+                library.problems.append(Problem(
+                    loaded.display, line, column, "duplicate_document",
+                    {"kind": document.kind, "value": document.id,
+                     "other": first.display if first else "<built-in>"}))
+                continue
+            owners[key] = loaded
+            if isinstance(document, Scenario):
+                library.scenarios[document.id] = loaded
+            elif isinstance(document, Checklist):
+                library.checklists[document.id] = loaded
+            else:
+                library.scales[document.id] = document
+        library._check_scale_references()
+        library.problems.sort(key=Problem.sort_key)
+        return library
+
+    def _check_scale_references(self) -> None:
+        for checklist_id, loaded in list(self.checklists.items()):
+            checklist = loaded.document
+            assert isinstance(checklist, Checklist)
+            if isinstance(checklist.scale, Scale) or checklist.scale in self.scales:
+                continue
+            line, column = locate_line(loaded, ("scale",))
+            guess = closest(checklist.scale, self.scales)
+            self.problems.append(Problem(
+                loaded.display, line, column, "unknown_reference",
+                {"kind": "scale", "value": checklist.scale},
+                "did_you_mean" if guess else "known_ids",
+                {"suggestion": guess} if guess else {"ids": ", ".join(sorted(self.scales))}))
+            del self.checklists[checklist_id]
+
+    # -- lookups -------------------------------------------------------------
+
+    def scenario(self, id_or_path: str) -> Scenario | None:
+        loaded = self._find(self.scenarios, id_or_path)
+        return loaded.document if loaded else None  # type: ignore[return-value]
+
+    def checklist(self, id_or_path: str) -> Checklist | None:
+        loaded = self._find(self.checklists, id_or_path)
+        return loaded.document if loaded else None  # type: ignore[return-value]
+
+    def scale_of(self, checklist: Checklist) -> Scale:
+        return checklist.scale if isinstance(checklist.scale, Scale) else self.scales[checklist.scale]
+
+    def source(self, document_id: str) -> LoadedFile | None:
+        return self.scenarios.get(document_id) or self.checklists.get(document_id)
+
+    @staticmethod
+    def _find(table: dict[str, LoadedFile], id_or_path: str) -> LoadedFile | None:
+        if id_or_path in table:
+            return table[id_or_path]
+        wanted = Path(id_or_path).expanduser()
+        if wanted.exists():
+            for loaded in table.values():
+                if loaded.path.resolve() == wanted.resolve():
+                    return loaded
+        return None

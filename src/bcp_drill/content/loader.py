@@ -1,0 +1,287 @@
+"""One content file → a validated model, or every problem in it with its file:line:column."""
+
+from __future__ import annotations
+
+import hashlib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from yaml.nodes import MappingNode, Node
+
+from bcp_drill.content.checks import Finding, check_checklist, check_scale, check_scenario, closest
+from bcp_drill.content.models import DOCUMENT_KINDS, Checklist, ContentDocument, Scenario
+from bcp_drill.content.problems import Problem
+from bcp_drill.content.scales import Scale
+from bcp_drill.content.yamltree import (
+    MAX_FILE_BYTES,
+    TreeReader,
+    TreeTooLarge,
+    locate,
+    mark_of,
+)
+
+
+@dataclass
+class LoadedFile:
+    """What reading one file gave: the document if it is valid, and its problems."""
+
+    path: Path
+    display: str
+    document: ContentDocument | None = None
+    root: Node | None = None
+    sha256: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.document is not None and not self.problems
+
+
+def _position_in_text(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _describe_input(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return type(value).__name__
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found += _models_in(arg)
+    return found
+
+
+def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model class that validates the mapping at LOC (for 'did you mean' on keys)."""
+    current: type[BaseModel] | None = model
+    for element in loc:
+        if current is None:
+            return None
+        if isinstance(element, int):
+            continue
+        info = current.model_fields.get(element)
+        if info is None:
+            continue  # a union tag such as 'inline'
+        models = _models_in(info.annotation)
+        current = models[0] if models else None
+    return current
+
+
+# pydantic error types → catalog codes; the rest fall back to `invalid_value`.
+_ERROR_CODES = {
+    "string_type": "expected_text",
+    "int_type": "expected_integer",
+    "int_parsing": "expected_integer",
+    "int_from_float": "expected_integer",
+    "bool_type": "expected_bool",
+    "bool_parsing": "expected_bool",
+    "list_type": "expected_list",
+    "dict_type": "expected_mapping",
+    "model_type": "expected_mapping",
+    "model_attributes_type": "expected_mapping",
+    "string_too_short": "empty_value",
+    "string_too_long": "too_long",
+    "too_short": "too_few",
+    "greater_than_equal": "too_small",
+    "less_than_equal": "too_large",
+    "enum": "not_one_of",
+    "literal_error": "not_one_of",
+    "string_pattern_mismatch": "bad_pattern",
+    "bad_id": "bad_id",
+    "empty_text": "empty_text",
+}
+
+
+class FileLoader:
+    """Reads content files; one instance per validation run."""
+
+    def __init__(self, max_bytes: int = MAX_FILE_BYTES) -> None:
+        self.max_bytes = max_bytes
+
+    def load(self, path: Path, display: str | None = None) -> LoadedFile:
+        result = LoadedFile(path=path, display=display or str(path))
+        try:
+            self._load(result)
+        except OSError as error:
+            self._problem(result, None, None, "unreadable", reason=error.strerror or str(error))
+        return result
+
+    # -- steps -------------------------------------------------------------
+
+    def _problem(self, result: LoadedFile, line: int | None, column: int | None, code: str,
+                 hint: str | None = None, hint_params: dict | None = None, **params: object) -> None:
+        result.problems.append(Problem(result.display, line, column, code, params, hint,
+                                       hint_params or {}))
+
+    def _load(self, result: LoadedFile) -> None:
+        size = result.path.stat().st_size
+        if size > self.max_bytes:
+            self._problem(result, None, None, "file_too_large", size=size, limit=self.max_bytes)
+            return
+        raw = result.path.read_bytes()
+        result.sha256 = hashlib.sha256(raw).hexdigest()
+        try:
+            source = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            before = raw[: error.start].decode("utf-8", "replace")
+            line, column = _position_in_text(before, len(before))
+            self._problem(result, line, column, "not_utf8", hint="save_as_utf8",
+                          byte=f"0x{raw[error.start]:02X}")
+            return
+        if not source.strip():
+            self._problem(result, None, None, "file_empty", hint="start_with_kind")
+            return
+        root = self._compose(result, source)
+        if root is None:
+            return
+        result.root = root
+        reader = TreeReader()
+        try:
+            data = reader.to_data(root)
+        except TreeTooLarge as too_large:
+            issue = too_large.issue
+            self._problem(result, issue.line, issue.column, issue.code, **issue.params)
+            return
+        for issue in reader.issues:
+            hint = {"unsupported_tag": "plain_values", "merge_key": "write_out"}.get(issue.code)
+            self._problem(result, issue.line, issue.column, issue.code, hint=hint, **issue.params)
+        model = self._kind(result, root, data)
+        if model is None:
+            return
+        try:
+            document = model.model_validate(data)
+        except ValidationError as error:
+            self._validation_problems(result, root, model, error)
+            return
+        for finding in self._findings(document):
+            self._finding(result, root, finding)
+        if not result.problems:
+            result.document = document
+
+    def _compose(self, result: LoadedFile, source: str) -> Node | None:
+        try:
+            root = yaml.compose(source, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+            detail = error.problem or error.context or ""
+            self._problem(result, line, column, "yaml_syntax", detail=detail)
+            return None
+        except yaml.reader.ReaderError as error:
+            line, column = _position_in_text(source, error.position)
+            self._problem(result, line, column, "bad_character", character=f"U+{error.character:04X}"
+                          if isinstance(error.character, int) else repr(error.character))
+            return None
+        except yaml.YAMLError as error:  # pragma: no cover - every PyYAML error is one of the above
+            self._problem(result, None, None, "yaml_syntax", detail=str(error))
+            return None
+        if root is None:
+            self._problem(result, None, None, "file_empty", hint="start_with_kind")
+        return root
+
+    def _kind(self, result: LoadedFile, root: Node, data: Any) -> type[ContentDocument] | None:
+        line, column = mark_of(root)
+        if not isinstance(data, dict) or not isinstance(root, MappingNode):
+            self._problem(result, line, column, "top_not_mapping", got=_describe_input(data),
+                          hint="start_with_kind")
+            return None
+        kind = data.get("kind")
+        kinds = ", ".join(DOCUMENT_KINDS)
+        if kind is None:
+            self._problem(result, line, column, "kind_missing", hint="kind_values", hint_params={"kinds": kinds})
+            return None
+        if kind not in DOCUMENT_KINDS:
+            node = locate(root, ("kind",))
+            k_line, k_column = mark_of(node)
+            guess = closest(str(kind), DOCUMENT_KINDS)
+            self._problem(result, k_line, k_column, "kind_unknown", value=kind,
+                          hint="did_you_mean" if guess else "kind_values",
+                          hint_params={"suggestion": guess} if guess else {"kinds": kinds})
+            return None
+        return DOCUMENT_KINDS[kind]
+
+    def _validation_problems(self, result: LoadedFile, root: Node, model: type[BaseModel],
+                             error: ValidationError) -> None:
+        for detail in error.errors(include_url=False):
+            loc = tuple(detail["loc"])
+            kind = detail["type"]
+            where = ".".join(str(part) for part in loc) or "-"
+            hint: str | None = None
+            hint_params: dict[str, object] = {}
+            params: dict[str, object] = {"field": where}
+            if kind == "extra_forbidden":
+                node = locate(root, loc, at_key=True)
+                key = str(loc[-1])
+                owner = _model_at(model, loc[:-1])
+                allowed = sorted(owner.model_fields) if owner else []
+                guess = closest(key, allowed)
+                code = "unknown_key"
+                params["key"] = key
+                if guess:
+                    hint, hint_params = "did_you_mean", {"suggestion": guess}
+                elif allowed:
+                    hint, hint_params = "valid_keys", {"keys": ", ".join(allowed)}
+            elif kind == "missing":
+                node = locate(root, loc)
+                code = "missing_key"
+                params["key"] = str(loc[-1])
+                hint, hint_params = "add_key", {"key": str(loc[-1])}
+            else:
+                node = locate(root, loc)
+                code = _ERROR_CODES.get(kind, "invalid_value")
+                ctx = detail.get("ctx") or {}
+                params.update({k: v for k, v in ctx.items() if isinstance(v, (str, int, float))})
+                params["got"] = _describe_input(detail.get("input"))
+                params["input"] = detail.get("input") if isinstance(detail.get("input"), (str, int, float)) else ""
+                params["detail"] = detail.get("msg", "")
+                if code == "bad_id":
+                    hint = "id_format"
+            line, column = mark_of(node)
+            self._problem(result, line, column, code, hint=hint, hint_params=hint_params, **params)
+
+    @staticmethod
+    def _findings(document: ContentDocument) -> list[Finding]:
+        if isinstance(document, Scenario):
+            return check_scenario(document)
+        if isinstance(document, Checklist):
+            return check_checklist(document)
+        return check_scale(document)
+
+    def _finding(self, result: LoadedFile, root: Node, finding: Finding) -> None:
+        line, column = mark_of(locate(root, finding.loc))
+        params = dict(finding.params)
+        if finding.related is not None:
+            params["first_line"] = mark_of(locate(root, finding.related))[0]
+        self._problem(result, line, column, finding.code, hint=finding.hint,
+                      hint_params=finding.hint_params, **params)
+
+
+def locate_line(loaded: LoadedFile, loc: tuple[str | int, ...]) -> tuple[int | None, int | None]:
+    """Line and column of LOC in a loaded file (for checks made across files)."""
+    if loaded.root is None:
+        return None, None
+    return mark_of(locate(loaded.root, loc))
+
+
+__all__ = ["FileLoader", "LoadedFile", "locate_line", "Scale"]

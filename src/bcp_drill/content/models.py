@@ -1,0 +1,177 @@
+"""The content file formats: Scenario (a drill) and Checklist (review items)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Iterator, Literal, Union
+
+from pydantic import Discriminator, Field, Tag
+
+from bcp_drill.content.fields import ContentModel, Id, LocalizedText, Minutes, Version
+from bcp_drill.content.scales import Scale
+
+
+class DrillType(StrEnum):
+    """Kinds of exercise, after FEMA HSEEP and NIST SP 800-84."""
+
+    WALKTHROUGH = "walkthrough"  # 読み合わせ
+    TABLETOP = "tabletop"  # 机上訓練
+    FUNCTIONAL = "functional"  # 機能別訓練 / 実動訓練
+    FULL_SCALE = "full_scale"  # 総合訓練
+
+
+# ---------------------------------------------------------------- scenario
+
+
+class Objective(ContentModel):
+    id: Id
+    title: LocalizedText
+    description: LocalizedText | None = None
+
+
+class Role(ContentModel):
+    """A response role a step is assigned to (e.g. ICT責任者, ネットワーク担当)."""
+
+    id: Id
+    title: LocalizedText
+    description: LocalizedText | None = None
+
+
+class Phase(ContentModel):
+    """An elapsed-time checkpoint (T+0, 10 min, 1 h, ...) grouping steps."""
+
+    id: Id
+    title: LocalizedText
+    at_minutes: Minutes
+    description: LocalizedText | None = None
+
+
+class Step(ContentModel):
+    id: Id
+    phase: Id
+    title: LocalizedText
+    role: Id
+    target_minutes: Minutes
+    instructions: LocalizedText | None = None
+    objectives: list[Id] = []
+    checks: list[LocalizedText] = []
+    expected_outcome: LocalizedText | None = None
+
+
+class Inject(ContentModel):
+    """An event given to players at a set time (状況付与)."""
+
+    id: Id
+    at_minutes: Minutes
+    recipient: Id
+    sender: LocalizedText
+    channel: LocalizedText
+    content: LocalizedText
+    steps: list[Id] = []
+
+
+class Scenario(ContentModel):
+    """An ICT-BCP initial-response drill scenario."""
+
+    kind: Literal["scenario"]
+    id: Id
+    version: Version
+    title: LocalizedText
+    summary: LocalizedText
+    hazard: LocalizedText
+    drill_types: Annotated[list[DrillType], Field(min_length=1)]
+    assumptions: list[LocalizedText] = []
+    objectives: list[Objective] = []
+    roles: Annotated[list[Role], Field(min_length=1)]
+    phases: Annotated[list[Phase], Field(min_length=1)]
+    steps: Annotated[list[Step], Field(min_length=1)]
+    injects: list[Inject] = []
+
+    def phase(self, phase_id: str) -> Phase | None:
+        return next((p for p in self.phases if p.id == phase_id), None)
+
+    def role(self, role_id: str) -> Role | None:
+        return next((r for r in self.roles if r.id == role_id), None)
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def steps_in(self, phase_id: str) -> list[Step]:
+        return [s for s in self.steps if s.phase == phase_id]
+
+
+# ---------------------------------------------------------------- checklist
+
+
+class ChecklistItem(ContentModel):
+    """One review item: a requirement to be rated."""
+
+    id: Id
+    requirement: LocalizedText
+    guidance: LocalizedText | None = None
+    evidence_prompt: LocalizedText | None = None
+    reference: LocalizedText | None = None
+    previous_assessment: LocalizedText | None = None
+
+
+class ChecklistSection(ContentModel):
+    """A group of items; top-level sections are the pillars (柱) that tallies count by."""
+
+    id: Id
+    title: LocalizedText
+    description: LocalizedText | None = None
+    previous_assessment: LocalizedText | None = None
+    sections: list["ChecklistSection"] = []
+    items: list[ChecklistItem] = []
+
+    def all_items(self) -> Iterator[ChecklistItem]:
+        yield from self.items
+        for section in self.sections:
+            yield from section.all_items()
+
+
+def _scale_form(value: Any) -> str:
+    return "inline" if isinstance(value, dict) else "ref"
+
+
+class Checklist(ContentModel):
+    """A checklist of review items, rated on one scale."""
+
+    kind: Literal["checklist"]
+    id: Id
+    version: Version
+    title: LocalizedText
+    source: LocalizedText | None = None
+    description: LocalizedText | None = None
+    # Either the id of a known scale or a scale defined right here.
+    scale: Annotated[
+        Union[Annotated[Id, Tag("ref")], Annotated[Scale, Tag("inline")]],
+        Discriminator(_scale_form),
+    ]
+    sections: Annotated[list[ChecklistSection], Field(min_length=1)]
+
+    @property
+    def scale_id(self) -> str:
+        return self.scale.id if isinstance(self.scale, Scale) else self.scale
+
+    def all_items(self) -> Iterator[ChecklistItem]:
+        for section in self.sections:
+            yield from section.all_items()
+
+    def item(self, item_id: str) -> ChecklistItem | None:
+        return next((i for i in self.all_items() if i.id == item_id), None)
+
+    def pillar_of(self, item_id: str) -> ChecklistSection | None:
+        """The top-level section an item sits under."""
+        for section in self.sections:
+            if any(i.id == item_id for i in section.all_items()):
+                return section
+        return None
+
+
+ContentDocument = Scenario | Checklist | Scale
+DOCUMENT_KINDS: dict[str, type[ContentDocument]] = {
+    "scenario": Scenario,
+    "checklist": Checklist,
+    "scale": Scale,
+}

@@ -1,0 +1,129 @@
+"""Safe YAML reading that keeps each value's line and column.
+
+The file is composed into nodes (never constructed as Python objects by tag), then
+turned into plain data here, so tags, duplicate keys and alias bombs can be refused
+with a location instead of being executed, silently merged or expanded forever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_NODES = 50_000
+MAX_DEPTH = 50
+
+_TAG = "tag:yaml.org,2002:"
+SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+@dataclass(frozen=True)
+class TreeIssue:
+    """Something found while reading the tree; the loader turns it into a Problem."""
+
+    line: int | None
+    column: int | None
+    code: str
+    params: dict[str, object]
+
+
+class TreeTooLarge(Exception):
+    """The document expands past MAX_NODES or MAX_DEPTH (alias bomb or runaway nesting)."""
+
+    def __init__(self, issue: TreeIssue) -> None:
+        super().__init__(issue.code)
+        self.issue = issue
+
+
+def mark_of(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _describe_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+class TreeReader:
+    """Turns composed YAML nodes into plain dicts, lists and scalars, collecting issues."""
+
+    def __init__(self) -> None:
+        self.issues: list[TreeIssue] = []
+        self._nodes_seen = 0
+        self._constructor = yaml.SafeLoader("")
+
+    def _issue(self, node: Node, code: str, **params: object) -> None:
+        line, column = mark_of(node)
+        self.issues.append(TreeIssue(line, column, code, params))
+
+    def to_data(self, node: Node, depth: int = 0) -> Any:
+        self._nodes_seen += 1
+        if self._nodes_seen > MAX_NODES:
+            line, column = mark_of(node)
+            raise TreeTooLarge(TreeIssue(line, column, "too_many_nodes", {"limit": MAX_NODES}))
+        if depth > MAX_DEPTH:
+            line, column = mark_of(node)
+            raise TreeTooLarge(TreeIssue(line, column, "too_deep", {"limit": MAX_DEPTH}))
+        if isinstance(node, ScalarNode):
+            if node.tag not in SCALAR_TAGS:
+                self._issue(node, "unsupported_tag", tag=_describe_tag(node.tag))
+                return None
+            return self._constructor.construct_object(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != _TAG + "seq":
+                self._issue(node, "unsupported_tag", tag=_describe_tag(node.tag))
+                return None
+            return [self.to_data(child, depth + 1) for child in node.value]
+        if isinstance(node, MappingNode):
+            if node.tag != _TAG + "map":
+                self._issue(node, "unsupported_tag", tag=_describe_tag(node.tag))
+                return None
+            return self._mapping(node, depth)
+        raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover - yaml has 3 kinds
+
+    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self._issue(key_node, "complex_key")
+                continue
+            if key_node.tag == _TAG + "merge":
+                self._issue(key_node, "merge_key")
+                continue
+            # Keys are taken as written: `on:` or `no:` stay text, not YAML 1.1 booleans.
+            key = key_node.value
+            if key in data:
+                self._issue(key_node, "duplicate_key", key=key, first_line=first_line[key])
+            first_line.setdefault(key, mark_of(key_node)[0])
+            data[key] = self.to_data(value_node, depth + 1)
+        return data
+
+
+def child(node: Node, key: str | int) -> tuple[Node | None, Node | None]:
+    """The (key node, value node) under NODE for a mapping key or list index."""
+    if isinstance(node, MappingNode) and isinstance(key, str):
+        found: tuple[Node | None, Node | None] = (None, None)
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                found = (key_node, value_node)  # the last one wins, as in the data
+        return found
+    if isinstance(node, SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+        return None, node.value[key]
+    return None, None
+
+
+def locate(root: Node, loc: tuple[str | int, ...], at_key: bool = False) -> Node:
+    """The deepest node along LOC; elements that match nothing (union tags) are skipped."""
+    current = root
+    for index, element in enumerate(loc):
+        key_node, value_node = child(current, element)
+        if value_node is None:
+            continue
+        if at_key and index == len(loc) - 1 and key_node is not None:
+            return key_node
+        current = value_node
+    return current

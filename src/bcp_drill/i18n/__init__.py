@@ -1,0 +1,59 @@
+"""Message catalogs (ja, en) and the lookup function every screen and command uses."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import cache
+from importlib.resources import files
+from typing import Literal
+
+Lang = Literal["ja", "en"]
+LANGUAGES: tuple[Lang, ...] = ("ja", "en")
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@cache
+def catalog(lang: Lang) -> dict[str, str]:
+    """The flat message table of one language."""
+    raw = files("bcp_drill.i18n").joinpath(f"{lang}.toml").read_text(encoding="utf-8")
+    return _flatten(tomllib.loads(raw))
+
+
+def translate(lang: Lang, key: str, /, **params: object) -> str:
+    """Look a message up in LANG, falling back to Japanese, then to the key itself."""
+    template = catalog(lang).get(key) or catalog("ja").get(key) or key
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+class Translator:
+    """A translate function bound to one language, handed to screens and commands."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang: Lang = lang
+
+    def __call__(self, key: str, /, **params: object) -> str:
+        return translate(self.lang, key, **params)
+
+
+def language_from_locale(environ: dict[str, str] | None = None) -> Lang:
+    """Japanese when the user's locale says so, English otherwise."""
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = env.get(var, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"

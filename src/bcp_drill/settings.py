@@ -1,0 +1,140 @@
+"""Settings and their precedence: defaults < user file < working-folder file < environment < options."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bcp_drill.i18n import Lang, language_from_locale
+
+CONFIG_NAME = "bcp-drill.toml"
+APP_NAME = "bcp-drill"
+
+Source = Literal["default", "user_config", "local_config", "environment", "option"]
+
+
+def _default_records_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "records"
+
+
+def _default_recorder() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "unknown"
+
+
+class Settings(BaseModel):
+    """Everything a user may set; each field can come from a file, the environment or an option."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    lang: Lang = Field(default_factory=language_from_locale, description="Language of screens and reports (ja, en).")
+    records: Path = Field(default_factory=_default_records_dir, description="Folder of drill and review journals.")
+    organisation: str = Field("", description="Organisation name printed on reports (e.g. 〇〇市 情報政策課).")
+    recorder: str = Field(default_factory=_default_recorder, description="Who is recording; stamped on every event.")
+    content: list[Path] = Field(default_factory=list, description="Extra content folders, read after the defaults.")
+    theme: Literal["default", "high-contrast"] = Field("default", description="TUI colour theme.")
+
+
+ENV_PREFIX = "BCP_DRILL_"
+ENV_NAMES = {name: ENV_PREFIX + name.upper() for name in Settings.model_fields}
+
+
+class SettingsError(Exception):
+    """A settings file or variable that cannot be used; the message says which and why."""
+
+
+def user_config_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: {error}") from None
+    except OSError as error:
+        raise SettingsError(f"{path}: {error.strerror}") from None
+    unknown = sorted(set(data) - set(Settings.model_fields))
+    if unknown:
+        import difflib
+
+        key = unknown[0]
+        guess = difflib.get_close_matches(key, list(Settings.model_fields), n=1)
+        tip = f" (did you mean '{guess[0]}'?)" if guess else f" (valid: {', '.join(Settings.model_fields)})"
+        raise SettingsError(f"{path}: unknown setting '{key}'{tip}")
+    if isinstance(data.get("content"), str):
+        data["content"] = [data["content"]]
+    # Relative folders in a settings file are relative to that file.
+    for key in ("records", "content"):
+        if key in data:
+            values = data[key] if isinstance(data[key], list) else [data[key]]
+            resolved = [str((path.parent / Path(str(v)).expanduser())) for v in values]
+            data[key] = resolved if key == "content" else resolved[0]
+    return data
+
+
+def _from_environment(environ: dict[str, str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for field, name in ENV_NAMES.items():
+        value = environ.get(name)
+        if value is None or value == "":
+            continue
+        found[field] = [p for p in value.split(os.pathsep) if p] if field == "content" else value
+    return found
+
+
+def load_settings(
+    options: dict[str, Any] | None = None,
+    cwd: Path | None = None,
+    environ: dict[str, str] | None = None,
+    config_path: Path | None = None,
+) -> tuple[Settings, dict[str, Source]]:
+    """Merge every source in order of precedence; return the settings and where each came from."""
+    cwd = cwd or Path.cwd()
+    env = dict(os.environ) if environ is None else environ
+    layers: list[tuple[Source, dict[str, Any]]] = []
+    explicit = config_path or (Path(env[ENV_PREFIX + "CONFIG"]) if env.get(ENV_PREFIX + "CONFIG") else None)
+    if explicit is not None:
+        if not explicit.is_file():
+            raise SettingsError(f"{explicit}: no such settings file")
+        layers.append(("local_config", _read_config(explicit)))
+    else:
+        user = user_config_path()
+        if user.is_file():
+            layers.append(("user_config", _read_config(user)))
+        local = cwd / CONFIG_NAME
+        if local.is_file():
+            layers.append(("local_config", _read_config(local)))
+    layers.append(("environment", _from_environment(env)))
+    layers.append(("option", {k: v for k, v in (options or {}).items() if v not in (None, [])}))
+
+    merged: dict[str, Any] = {}
+    sources: dict[str, Source] = {name: "default" for name in Settings.model_fields}
+    for source, values in layers:
+        for key, value in values.items():
+            if key == "content" and key in merged:
+                merged[key] = list(merged[key]) + list(value)  # folders add up
+            else:
+                merged[key] = value
+            sources[key] = source
+    try:
+        settings = Settings.model_validate(merged)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        where = {"environment": ENV_NAMES.get(field, field), "option": f"--{field}"}.get(
+            sources.get(field, "default"), field)
+        raise SettingsError(f"{where}: {first['msg']}") from None
+    return settings, sources
