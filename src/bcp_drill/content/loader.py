@@ -20,6 +20,7 @@ from bcp_drill.content.yamltree import (
     MAX_FILE_BYTES,
     TreeReader,
     TreeTooLarge,
+    child,
     locate,
     mark_of,
 )
@@ -238,7 +239,13 @@ class FileLoader:
                 guess = closest(key, allowed)
                 code = "unknown_key"
                 params["key"] = key
-                if guess:
+                parent = locate(root, loc[:-1])
+                _, value_node = child(parent, key)
+                if (isinstance(parent, MappingNode) and parent.flow_style
+                        and value_node is not None and value_node.value == ""):
+                    # `{en: Done, partly}` splits at the comma: the text needs quotes.
+                    hint = "quote_commas"
+                elif guess:
                     hint, hint_params = "did_you_mean", {"suggestion": guess}
                 elif allowed:
                     hint, hint_params = "valid_keys", {"keys": ", ".join(allowed)}
