@@ -129,6 +129,7 @@ def load_settings(
             else:
                 merged[key] = value
             sources[key] = source
+    merged.setdefault("lang", language_from_locale(env))
     try:
         settings = Settings.model_validate(merged)
     except ValidationError as error:

@@ -264,6 +264,8 @@ class FileLoader:
                 params["detail"] = detail.get("msg", "")
                 if code == "bad_id":
                     hint = "id_format"
+                elif code == "expected_text" and isinstance(detail.get("input"), bool):
+                    hint = "quote_yes_no"  # YAML 1.1 reads yes/no/on/off as booleans
             line, column = mark_of(node)
             self._problem(result, line, column, code, hint=hint, hint_params=hint_params, **params)
 

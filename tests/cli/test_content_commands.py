@@ -1,0 +1,127 @@
+"""The validate, list, schema and settings commands, run as a user would."""
+
+import json
+import re
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bcp_drill.cli import main
+from bcp_drill.render.text_table import cell_width
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("BCP_DRILL_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_validate_bundled_content_passes(capsys):
+    code, out, _ = run(capsys, "validate")
+    assert code == 0
+    assert out.strip().endswith("files: no problems.")
+
+
+def test_validate_reports_file_line_column_and_exits_1(capsys, content_copy):
+    bad = content_copy / "mini-scenario.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("role: staff", "role: staf"), encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(content_copy))
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert lines[0].endswith("mini-scenario.yaml:18:47: role 'staf' is not defined (did you mean 'staff'?)")
+    assert lines[-1] == "Checked 2 files: 1 problems found."
+    assert "Traceback" not in out + err
+
+
+def test_validate_in_japanese(capsys, content_copy):
+    (content_copy / "empty.yaml").write_text("", encoding="utf-8")
+    code, out, _ = run(capsys, "validate", "--lang", "ja", str(content_copy))
+    assert code == 1
+    assert "empty.yaml: ファイルが空です" in out
+    assert "3 個のファイルを検査し、1 件の問題が見つかりました。" in out
+
+
+def test_validate_every_bad_kind_without_a_traceback(capsys, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "syntax.yaml").write_text("kind: [\n", encoding="utf-8")
+    (bad / "binary.yaml").write_bytes(b"\xff\xfe\x00kind")
+    (bad / "tag.yaml").write_text("kind: !!python/name:os.system\n", encoding="utf-8")
+    (bad / "bomb.yaml").write_text("a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)),
+        encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(bad))
+    assert code == 1
+    assert err == ""
+    for name in ("syntax", "binary", "tag", "bomb"):
+        assert f"bad/{name}.yaml:" in out
+
+
+def test_list_aligns_japanese_titles(capsys):
+    code, out, _ = run(capsys, "list", "--lang", "ja")
+    assert code == 0
+    lines = out.splitlines()
+    header = lines[1]
+    file_column = cell_width(header[: header.index("ファイル")])
+    rows = [line for line in lines[3:8]]
+    assert len(rows) == 5
+    for row in rows:
+        path_start = re.search(r"\S+\.yaml$", row).start()
+        assert cell_width(row[:path_start]) == file_column
+
+
+def test_list_in_english(capsys):
+    code, out, _ = run(capsys, "list", "--lang", "en")
+    assert code == 0
+    assert "earthquake-offhours" in out and "plan-review-3rd" in out
+    assert "Scenarios" in out and "Checklists" in out
+
+
+def test_schema_is_json(capsys):
+    code, out, _ = run(capsys, "schema", "scenario")
+    schema = json.loads(out)
+    assert code == 0
+    assert "steps" in schema["properties"]
+    assert schema["additionalProperties"] is False
+
+
+def test_settings_command_shows_sources(capsys, monkeypatch):
+    monkeypatch.setenv("BCP_DRILL_ORGANISATION", "テスト市")
+    code, out, _ = run(capsys, "settings")
+    assert code == 0
+    assert any("organisation" in line and "テスト市" in line and "environment variable" in line
+               for line in out.splitlines())
+
+
+def test_bad_settings_file_is_a_clear_error(capsys, tmp_path):
+    (tmp_path / "bcp-drill.toml").write_text("lang = \n", encoding="utf-8")
+    code, out, err = run(capsys, "list")
+    assert code == 1
+    assert err.startswith("bcp-drill: error: ") and "bcp-drill.toml" in err
+
+
+@pytest.mark.parametrize("command", ["validate", "list", "schema", "settings"])
+def test_every_command_has_help(capsys, command):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: bcp-drill" in capsys.readouterr().out
+
+
+def test_console_script_and_module_entry_points(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "bcp_drill", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stdout.startswith("bcp-drill ")

@@ -1,0 +1,20 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of the small fixture content."""
+    target = tmp_path / "content"
+    shutil.copytree(DATA / "content", target)
+    return target

@@ -1,0 +1,74 @@
+"""The scenarios and checklists shipped with the tool are valid and complete."""
+
+from conftest import REPO
+
+from bcp_drill.content.library import ContentLibrary, builtin_scales_dir, default_content_dirs
+
+
+def shipped() -> ContentLibrary:
+    return ContentLibrary.load([REPO / "scenarios", REPO / "checklists"], cwd=REPO)
+
+
+def test_all_shipped_content_is_valid():
+    library = shipped()
+    assert [p.render(lambda k, **_: k) for p in library.problems] == []
+    assert set(library.scenarios) == {
+        "earthquake-offhours", "power-outage-cityhall", "flood-shelter-connectivity",
+        "targeted-email-malware", "safety-callin-drill"}
+    assert set(library.checklists) == {"plan-review-3rd", "ict-bcp-readiness"}
+    assert set(library.scales) >= {"plan-measure", "readiness", "hseep"}
+
+
+def test_earthquake_scenario_is_substantial():
+    quake = shipped().scenario("earthquake-offhours")
+    assert len(quake.steps) >= 12
+    assert [p.at_minutes for p in quake.phases] == [0, 10, 60, 180, 720, 1440, 4320]
+    assert len(quake.injects) >= 5
+    # every objective is exercised by at least one step
+    used = {o for step in quake.steps for o in step.objectives}
+    assert used == {o.id for o in quake.objectives}
+
+
+def test_every_scenario_has_english_titles_for_steps():
+    for loaded in shipped().scenarios.values():
+        for step in loaded.document.steps:
+            assert step.title.en, f"{loaded.display}: step {step.id} has no English title"
+
+
+def test_plan_review_has_every_item_of_the_seed_section_3():
+    checklist = shipped().checklist("plan-review-3rd")
+    assert [s.id for s in checklist.sections] == ["cross-cutting", "regional", "internal"]
+    groups = {s.id: [i.id for i in s.all_items()] for top in checklist.sections for s in top.sections}
+    assert groups == {
+        "cc-a": ["cc-a.a"], "cc-i": ["cc-i.a"], "cc-u": ["cc-u.a"], "cc-e": ["cc-e.a", "cc-e.b"],
+        "rg-a": ["rg-a-a.a", "rg-a-a.b", "rg-a-i.a", "rg-a-u.a", "rg-a-u.b"],
+        "rg-i": ["rg-i-a.a", "rg-i-a.b", "rg-i-a.c", "rg-i-i.a"],
+        "in-a": ["in-a.a", "in-a.b"], "in-i": ["in-i.a", "in-i.b", "in-i.c", "in-i.d"],
+        "in-u": ["in-u.a"], "in-e": ["in-e.a"],
+    }
+    assert "ICT-BCP《初動版》" in checklist.item("rg-i-a.c").requirement.get("ja")
+    assert checklist.scale_id == "plan-measure"
+
+
+def test_readiness_checklist_covers_the_mic_elements():
+    checklist = shipped().checklist("ict-bcp-readiness")
+    ids = {i.id for i in checklist.all_items()}
+    for expected in ("org.contacts", "org.call-in", "org.command", "site.alternate", "pwr.emergency-power",
+                     "sys.backup", "sys.inventory", "ven.contracts", "proc.damage-check", "proc.drill-plan"):
+        assert expected in ids
+    assert checklist.scale_id == "readiness"
+
+
+def test_builtin_scales_ship_inside_the_package():
+    names = sorted(p.name for p in builtin_scales_dir().iterdir() if p.suffix == ".yaml")
+    assert names == ["hseep.yaml", "plan-measure.yaml", "readiness.yaml"]
+
+
+def test_content_dirs_default_to_the_working_folder_then_the_bundle(tmp_path):
+    (tmp_path / "scenarios").mkdir()
+    assert default_content_dirs(tmp_path) == [tmp_path / "scenarios"]
+    elsewhere = tmp_path / "empty"
+    elsewhere.mkdir()
+    bundled = default_content_dirs(elsewhere)
+    assert [p.name for p in bundled] == ["scenarios", "checklists"]
+    assert all(p.is_dir() for p in bundled)

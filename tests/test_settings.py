@@ -1,0 +1,72 @@
+"""Settings precedence: defaults < user file < working-folder file < environment < options."""
+
+from pathlib import Path
+
+import pytest
+
+from bcp_drill import settings as settings_module
+from bcp_drill.settings import SettingsError, load_settings
+
+
+@pytest.fixture
+def user_config(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "user" / "bcp-drill.toml"
+    path.parent.mkdir()
+    monkeypatch.setattr(settings_module, "user_config_path", lambda: path)
+    return path
+
+
+def test_defaults(tmp_path, user_config):
+    settings, sources = load_settings(cwd=tmp_path, environ={"LANG": "ja_JP.UTF-8"})
+    assert settings.lang == "ja"
+    assert settings.records.name == "records"
+    assert set(sources.values()) == {"default"}
+
+
+def test_each_layer_overrides_the_one_before(tmp_path, user_config):
+    user_config.write_text('lang = "en"\norganisation = "User City"\nrecorder = "u"\n', encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "bcp-drill.toml").write_text('organisation = "多治見市 情報課"\nrecords = "recs"\n', encoding="utf-8")
+    settings, sources = load_settings(
+        options={"recorder": "option-person"},
+        cwd=work,
+        environ={"BCP_DRILL_LANG": "ja", "BCP_DRILL_RECORDER": "env-person"},
+    )
+    assert settings.organisation == "多治見市 情報課" and sources["organisation"] == "local_config"
+    assert settings.records == work / "recs"  # relative to the file that names it
+    assert settings.lang == "ja" and sources["lang"] == "environment"
+    assert settings.recorder == "option-person" and sources["recorder"] == "option"
+
+
+def test_content_folders_add_up(tmp_path, user_config):
+    user_config.write_text('content = ["a"]\n', encoding="utf-8")
+    settings, _ = load_settings(options={"content": [Path("/c")]}, cwd=tmp_path,
+                                environ={"BCP_DRILL_CONTENT": "/b"})
+    assert settings.content == [user_config.parent / "a", Path("/b"), Path("/c")]
+
+
+def test_unknown_setting_is_an_error_with_a_suggestion(tmp_path, user_config):
+    (tmp_path / "bcp-drill.toml").write_text('langage = "ja"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="unknown setting 'langage' \\(did you mean 'lang'\\?\\)"):
+        load_settings(cwd=tmp_path, environ={})
+
+
+def test_toml_syntax_error_names_file_and_line(tmp_path, user_config):
+    (tmp_path / "bcp-drill.toml").write_text('lang = "ja\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"bcp-drill.toml: .*line 1"):
+        load_settings(cwd=tmp_path, environ={})
+
+
+def test_bad_environment_value_names_the_variable(tmp_path, user_config):
+    with pytest.raises(SettingsError, match="BCP_DRILL_LANG"):
+        load_settings(cwd=tmp_path, environ={"BCP_DRILL_LANG": "fr"})
+
+
+def test_explicit_config_file(tmp_path, user_config):
+    config = tmp_path / "other.toml"
+    config.write_text('theme = "high-contrast"\n', encoding="utf-8")
+    settings, sources = load_settings(cwd=tmp_path, environ={"BCP_DRILL_CONFIG": str(config)})
+    assert settings.theme == "high-contrast"
+    with pytest.raises(SettingsError, match="no such settings file"):
+        load_settings(cwd=tmp_path, config_path=tmp_path / "missing.toml", environ={})
