@@ -1,0 +1,144 @@
+"""A drill in progress: turns user actions into journal events and keeps the state current."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from bcp_drill import __version__
+from bcp_drill.content.loader import LoadedFile
+from bcp_drill.content.models import Scenario
+from bcp_drill.drill.state import DrillState
+from bcp_drill.records import events as ev
+from bcp_drill.records.journal import Journal, JournalError
+from bcp_drill.records.store import RecordStore
+
+
+class DrillSession:
+    """One open drill: every method writes one event (fsynced) and then updates the state."""
+
+    def __init__(self, journal: Journal, scenario: Scenario) -> None:
+        self.journal = journal
+        self.scenario = scenario
+        self.state = DrillState.from_events(scenario, journal.events)
+
+    # -- opening ---------------------------------------------------------------
+
+    @classmethod
+    def start(cls, store: RecordStore, source: LoadedFile, drill_type: str, place: str = "",
+              participants: list[ev.Participant] | None = None, t0: datetime | None = None) -> "DrillSession":
+        scenario = source.document
+        assert isinstance(scenario, Scenario)
+        now = store.clock()
+        journal = store.create(
+            scenario.id, ev.DrillStarted, scenario_id=scenario.id, scenario_version=scenario.version,
+            scenario_sha256=source.sha256, scenario_file=source.display, drill_type=drill_type,
+            place=place, participants=participants or [], t0=t0 or now, tool_version=__version__)
+        return cls(journal, scenario)
+
+    @classmethod
+    def resume(cls, store: RecordStore, record_id: str, scenario: Scenario) -> "DrillSession":
+        journal = store.open(record_id)
+        first = journal.events[0] if journal.events else None
+        if not isinstance(first, ev.DrillStarted):
+            journal.close()
+            raise JournalError(journal.path, "not_a_drill", record_id=record_id)
+        return cls(journal, scenario)
+
+    @property
+    def record_id(self) -> str:
+        assert self.state.started is not None
+        return self.state.started.record_id
+
+    def now(self) -> datetime:
+        return self.journal.clock()
+
+    def elapsed(self) -> int:
+        return self.state.elapsed_seconds(self.now())
+
+    def close(self) -> None:
+        self.journal.close()
+
+    def _record(self, event_type: type[ev.EventBase], **fields: Any) -> Any:
+        event = self.journal.append(event_type, **fields)
+        self.state.apply(event)
+        return event
+
+    # -- the clock -------------------------------------------------------------
+
+    def pause(self) -> None:
+        if not self.state.paused:
+            self._record(ev.ClockPaused)
+
+    def resume_clock(self) -> None:
+        if self.state.paused and self.state.ended is None:
+            self._record(ev.ClockResumed)
+
+    def toggle_clock(self) -> None:
+        self.resume_clock() if self.state.paused else self.pause()
+
+    def advance_to(self, seconds: int) -> None:
+        if seconds > self.elapsed():
+            self._record(ev.ClockAdvanced, to_seconds=seconds)
+
+    def advance_to_next_phase(self) -> bool:
+        target = self.state.next_phase_seconds(self.now())
+        if target is None:
+            return False
+        self.advance_to(target)
+        return True
+
+    # -- steps -----------------------------------------------------------------
+
+    def complete_step(self, step_id: str, rating: str) -> ev.StepCompleted:
+        return self._record(ev.StepCompleted, step_id=step_id, rating=rating, elapsed_seconds=self.elapsed())
+
+    def step_not_done(self, step_id: str, reason: str, skipped: bool = False) -> ev.StepNotDone:
+        return self._record(ev.StepNotDone, step_id=step_id, reason=reason, skipped=skipped,
+                            elapsed_seconds=self.elapsed())
+
+    def reopen_step(self, step_id: str) -> None:
+        if self.state.steps[step_id].outcome is not None:
+            self._record(ev.StepReopened, step_id=step_id)
+
+    def toggle_check(self, step_id: str, index: int) -> None:
+        checked = index not in self.state.steps[step_id].checks
+        self._record(ev.CheckToggled, step_id=step_id, check_index=index, checked=checked)
+
+    def add_note(self, text: str, step_id: str | None = None) -> ev.NoteAdded:
+        return self._record(ev.NoteAdded, step_id=step_id, text=text, elapsed_seconds=self.elapsed())
+
+    def retract_note(self, note_seq: int, reason: str = "") -> None:
+        self._record(ev.NoteRetracted, note_seq=note_seq, reason=reason)
+
+    def raise_problem(self, title: str, step_id: str | None = None, description: str = "",
+                      category: str = "planning", priority: str = "medium", owner_organisation: str = "",
+                      owner_person: str = "", due: date | None = None) -> ev.ProblemRaised:
+        problem_id = f"P{len(self.state.problems) + 1:02d}"
+        return self._record(ev.ProblemRaised, problem_id=problem_id, source_ref=step_id, title=title,
+                            description=description, category=category, priority=priority,
+                            owner_organisation=owner_organisation, owner_person=owner_person,
+                            start=self.now().date(), due=due, elapsed_seconds=self.elapsed())
+
+    # -- injects ---------------------------------------------------------------
+
+    def deliver_inject(self, inject_id: str, manual: bool = False) -> ev.InjectDelivered | None:
+        if inject_id in self.state.delivered:
+            return None
+        return self._record(ev.InjectDelivered, inject_id=inject_id, elapsed_seconds=self.elapsed(),
+                            manual=manual)
+
+    def deliver_due_injects(self) -> list[ev.InjectDelivered]:
+        """Deliver every inject whose time has come; returns what was delivered now."""
+        if self.state.ended is not None:
+            return []
+        return [e for i in self.state.injects_due(self.now()) if (e := self.deliver_inject(i.id))]
+
+    # -- the end ---------------------------------------------------------------
+
+    def record_hotwash(self, strengths: str, improvements: str) -> None:
+        self._record(ev.HotwashRecorded, strengths=strengths, improvements=improvements)
+
+    def end(self) -> None:
+        if self.state.ended is None:
+            self._record(ev.DrillEnded, elapsed_seconds=self.elapsed())

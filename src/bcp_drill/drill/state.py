@@ -1,0 +1,243 @@
+"""Drill state rebuilt from journal events; the TUI, plain mode and reports all read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Iterable
+
+from bcp_drill.content.models import Inject, Scenario, Step
+from bcp_drill.records import events as ev
+
+DUE_SOON_SECONDS = 5 * 60
+
+
+class StepStatus(StrEnum):
+    """Where a step stands at a given drill time. Each has a mark that is plain ASCII
+    (never colour alone, and never an East Asian ambiguous-width character)."""
+
+    UPCOMING = "upcoming"
+    DUE = "due"
+    OVERDUE = "overdue"
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    NOT_DONE = "not_done"
+    SKIPPED = "skipped"
+
+    @property
+    def mark(self) -> str:
+        return STATUS_MARKS[self]
+
+    @property
+    def finished(self) -> bool:
+        return self in (StepStatus.DONE_ON_TIME, StepStatus.DONE_LATE, StepStatus.NOT_DONE,
+                        StepStatus.SKIPPED)
+
+
+STATUS_MARKS = {
+    StepStatus.UPCOMING: "[ ]",
+    StepStatus.DUE: "[*]",
+    StepStatus.OVERDUE: "[!]",
+    StepStatus.DONE_ON_TIME: "[v]",
+    StepStatus.DONE_LATE: "[L]",
+    StepStatus.NOT_DONE: "[x]",
+    StepStatus.SKIPPED: "[-]",
+}
+
+
+@dataclass
+class Note:
+    seq: int
+    text: str
+    by: str
+    at: datetime
+    elapsed_seconds: int
+    step_id: str | None
+
+
+@dataclass
+class StepRecord:
+    """What has been recorded for one step (the latest outcome wins; corrections are events)."""
+
+    step: Step
+    outcome: str | None = None  # "done", "not_done", "skipped"
+    rating: str | None = None
+    elapsed_seconds: int | None = None
+    reason: str = ""
+    recorded_by: str = ""
+    checks: set[int] = field(default_factory=set)
+
+    def status(self, now_seconds: int) -> StepStatus:
+        target = self.step.target_minutes * 60
+        if self.outcome == "done":
+            assert self.elapsed_seconds is not None
+            return StepStatus.DONE_ON_TIME if self.elapsed_seconds <= target else StepStatus.DONE_LATE
+        if self.outcome == "not_done":
+            return StepStatus.NOT_DONE
+        if self.outcome == "skipped":
+            return StepStatus.SKIPPED
+        if now_seconds > target:
+            return StepStatus.OVERDUE
+        if now_seconds >= target - DUE_SOON_SECONDS:
+            return StepStatus.DUE
+        return StepStatus.UPCOMING
+
+    def late_by_seconds(self) -> int:
+        if self.outcome != "done" or self.elapsed_seconds is None:
+            return 0
+        return max(0, self.elapsed_seconds - self.step.target_minutes * 60)
+
+
+@dataclass
+class DeliveredInject:
+    inject: Inject
+    elapsed_seconds: int
+    manual: bool
+    at: datetime
+
+
+@dataclass
+class DrillState:
+    """Everything known about one drill after applying its events in order."""
+
+    scenario: Scenario
+    started: ev.DrillStarted | None = None
+    steps: dict[str, StepRecord] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    problems: list[ev.ProblemRaised] = field(default_factory=list)
+    delivered: dict[str, DeliveredInject] = field(default_factory=dict)
+    hotwash: ev.HotwashRecorded | None = None
+    ended: ev.DrillEnded | None = None
+    # clock: seconds accumulated while running, and since when it runs (None = paused)
+    clock_base_seconds: int = 0
+    running_since: datetime | None = None
+    last_seq: int = 0
+
+    @classmethod
+    def from_events(cls, scenario: Scenario, events: Iterable[object]) -> "DrillState":
+        state = cls(scenario=scenario, steps={s.id: StepRecord(s) for s in scenario.steps})
+        for event in events:
+            state.apply(event)
+        return state
+
+    # -- the clock -------------------------------------------------------------
+
+    @property
+    def paused(self) -> bool:
+        return self.running_since is None
+
+    def elapsed_seconds(self, now: datetime) -> int:
+        """Drill time (T+) at wall-clock NOW, pauses excluded."""
+        if self.ended is not None:
+            return self.ended.elapsed_seconds
+        running = (now - self.running_since).total_seconds() if self.running_since else 0
+        return max(0, int(self.clock_base_seconds + max(0.0, running)))
+
+    def scenario_time(self, now: datetime) -> datetime | None:
+        """The moment in the scenario's world that drill time stands for (T0 + elapsed)."""
+        if self.started is None:
+            return None
+        return self.started.t0 + timedelta(seconds=self.elapsed_seconds(now))
+
+    # -- applying events -------------------------------------------------------
+
+    def apply(self, event: object) -> None:
+        seq = getattr(event, "seq", 0)
+        self.last_seq = max(self.last_seq, seq)
+        match event:
+            case ev.DrillStarted():
+                self.started = event
+                self.running_since = event.at
+            case ev.ClockPaused():
+                if self.running_since is not None:
+                    self.clock_base_seconds = self.elapsed_seconds(event.at)
+                    self.running_since = None
+            case ev.ClockResumed():
+                if self.running_since is None:
+                    self.running_since = event.at
+            case ev.ClockAdvanced():
+                current = self.elapsed_seconds(event.at)
+                self.clock_base_seconds = max(current, event.to_seconds)  # never backwards
+                if self.running_since is not None:
+                    self.running_since = event.at
+            case ev.StepCompleted():
+                record = self.steps.get(event.step_id)
+                if record:
+                    record.outcome, record.rating = "done", event.rating
+                    record.elapsed_seconds, record.reason = event.elapsed_seconds, ""
+                    record.recorded_by = event.by
+            case ev.StepNotDone():
+                record = self.steps.get(event.step_id)
+                if record:
+                    record.outcome = "skipped" if event.skipped else "not_done"
+                    record.rating, record.reason = None, event.reason
+                    record.elapsed_seconds = event.elapsed_seconds
+                    record.recorded_by = event.by
+            case ev.StepReopened():
+                record = self.steps.get(event.step_id)
+                if record:
+                    record.outcome = record.rating = record.elapsed_seconds = None
+                    record.reason = ""
+            case ev.CheckToggled():
+                record = self.steps.get(event.step_id)
+                if record:
+                    (record.checks.add if event.checked else record.checks.discard)(event.check_index)
+            case ev.NoteAdded():
+                self.notes.append(Note(event.seq, event.text, event.by, event.at,
+                                       event.elapsed_seconds, event.step_id))
+            case ev.NoteRetracted():
+                self.notes = [n for n in self.notes if n.seq != event.note_seq]
+            case ev.ProblemRaised():
+                self.problems.append(event)
+            case ev.InjectDelivered():
+                inject = next((i for i in self.scenario.injects if i.id == event.inject_id), None)
+                if inject and inject.id not in self.delivered:
+                    self.delivered[inject.id] = DeliveredInject(inject, event.elapsed_seconds,
+                                                                event.manual, event.at)
+            case ev.HotwashRecorded():
+                self.hotwash = event
+            case ev.DrillEnded():
+                self.ended = event
+                self.running_since = None
+                self.clock_base_seconds = event.elapsed_seconds
+
+    # -- questions the screens and reports ask ---------------------------------
+
+    def status(self, step_id: str, now: datetime) -> StepStatus:
+        return self.steps[step_id].status(self.elapsed_seconds(now))
+
+    def injects_due(self, now: datetime) -> list[Inject]:
+        """Injects whose time has come but that have not been delivered yet."""
+        elapsed = self.elapsed_seconds(now)
+        return [i for i in self.scenario.injects
+                if i.id not in self.delivered and i.at_minutes * 60 <= elapsed]
+
+    def pending_injects(self) -> list[Inject]:
+        return [i for i in self.scenario.injects if i.id not in self.delivered]
+
+    def notes_for(self, step_id: str | None) -> list[Note]:
+        return [n for n in self.notes if n.step_id == step_id]
+
+    def problems_for(self, step_id: str) -> list[ev.ProblemRaised]:
+        return [p for p in self.problems if p.source_ref == step_id]
+
+    def next_phase_seconds(self, now: datetime) -> int | None:
+        """Start of the next phase after the current drill time (for tabletop clock jumps)."""
+        elapsed = self.elapsed_seconds(now)
+        later = [p.at_minutes * 60 for p in self.scenario.phases if p.at_minutes * 60 > elapsed]
+        return min(later) if later else None
+
+    def counts(self, now: datetime) -> dict[StepStatus, int]:
+        result = {status: 0 for status in StepStatus}
+        for step_id in self.steps:
+            result[self.status(step_id, now)] += 1
+        return result
+
+    @property
+    def finished_steps(self) -> int:
+        return sum(1 for r in self.steps.values() if r.outcome is not None)
+
+    @property
+    def participants(self) -> list[ev.Participant]:
+        return list(self.started.participants) if self.started else []

@@ -1,0 +1,1 @@
+"""The record store: append-only journals of drills and reviews, durable on disk."""

@@ -1,0 +1,157 @@
+"""Event types of drill and review journals: one pydantic model each, one JSON line each.
+
+An event is never rewritten; a correction is a later event. Every event says when
+(wall-clock UTC), who recorded it and on which host.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+HseepRating = Literal["P", "S", "M", "U"]
+Priority = Literal["high", "medium", "low"]
+FollowUpStatus = Literal["open", "in_progress", "done", "dropped"]
+Capability = Literal["planning", "organisation", "equipment", "training", "exercise"]
+DrillRole = Literal["lead", "controller", "evaluator", "recorder", "player", "observer"]
+
+
+class EventBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seq: int = Field(ge=1)
+    at: datetime
+    by: str
+    host: str
+
+
+class Participant(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    role: DrillRole
+    organisation: str = ""
+
+
+class DrillStarted(EventBase):
+    """First event of a drill: pins the scenario so later YAML edits cannot change its meaning."""
+
+    type: Literal["drill_started"] = "drill_started"
+    record_id: str
+    scenario_id: str
+    scenario_version: str
+    scenario_sha256: str
+    scenario_file: str
+    drill_type: str
+    place: str = ""
+    participants: list[Participant] = []
+    t0: datetime  # the scenario moment T+0 stands for (may be earlier than the real start)
+    tool_version: str
+
+
+class ClockPaused(EventBase):
+    type: Literal["clock_paused"] = "clock_paused"
+
+
+class ClockResumed(EventBase):
+    type: Literal["clock_resumed"] = "clock_resumed"
+
+
+class ClockAdvanced(EventBase):
+    """The controller moves the drill clock forward (tabletops skip to the next checkpoint)."""
+
+    type: Literal["clock_advanced"] = "clock_advanced"
+    to_seconds: int = Field(ge=0)
+
+
+class StepCompleted(EventBase):
+    type: Literal["step_completed"] = "step_completed"
+    step_id: str
+    rating: HseepRating
+    elapsed_seconds: int = Field(ge=0)
+
+
+class StepNotDone(EventBase):
+    type: Literal["step_not_done"] = "step_not_done"
+    step_id: str
+    reason: str
+    skipped: bool = False  # skipped on purpose (out of scope) vs attempted and not achieved
+    elapsed_seconds: int = Field(ge=0)
+
+
+class StepReopened(EventBase):
+    """Correction: the step's outcome is withdrawn and it is pending again."""
+
+    type: Literal["step_reopened"] = "step_reopened"
+    step_id: str
+
+
+class CheckToggled(EventBase):
+    type: Literal["check_toggled"] = "check_toggled"
+    step_id: str
+    check_index: int = Field(ge=0)
+    checked: bool
+
+
+class NoteAdded(EventBase):
+    type: Literal["note_added"] = "note_added"
+    step_id: str | None = None  # None: a note on the drill as a whole
+    text: str = Field(min_length=1)
+    elapsed_seconds: int = Field(ge=0)
+
+
+class NoteRetracted(EventBase):
+    """Correction: an earlier note is withdrawn (it stays in the journal)."""
+
+    type: Literal["note_retracted"] = "note_retracted"
+    note_seq: int
+    reason: str = ""
+
+
+class ProblemRaised(EventBase):
+    """A problem found during a drill or review; it becomes a follow-up item."""
+
+    type: Literal["problem_raised"] = "problem_raised"
+    problem_id: str
+    source_ref: str | None = None  # the step or checklist item it came from
+    title: str = Field(min_length=1)
+    description: str = ""
+    category: Capability = "planning"
+    priority: Priority = "medium"
+    owner_organisation: str = ""
+    owner_person: str = ""
+    start: date | None = None
+    due: date | None = None
+    elapsed_seconds: int | None = None
+
+
+class InjectDelivered(EventBase):
+    type: Literal["inject_delivered"] = "inject_delivered"
+    inject_id: str
+    elapsed_seconds: int = Field(ge=0)
+    manual: bool = False  # delivered by hand by the controller, early or late
+
+
+class HotwashRecorded(EventBase):
+    type: Literal["hotwash_recorded"] = "hotwash_recorded"
+    strengths: str = ""
+    improvements: str = ""
+
+
+class DrillEnded(EventBase):
+    type: Literal["drill_ended"] = "drill_ended"
+    elapsed_seconds: int = Field(ge=0)
+
+
+Event = Annotated[
+    Union[
+        DrillStarted, ClockPaused, ClockResumed, ClockAdvanced, StepCompleted, StepNotDone,
+        StepReopened, CheckToggled, NoteAdded, NoteRetracted, ProblemRaised, InjectDelivered,
+        HotwashRecorded, DrillEnded,
+    ],
+    Field(discriminator="type"),
+]
+
+EVENT_ADAPTER: TypeAdapter = TypeAdapter(Event)

@@ -1,0 +1,104 @@
+"""The records folder: one journal per drill or review, listed and opened by id."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bcp_drill.records.events import DrillEnded, DrillStarted, EventBase
+from bcp_drill.records.journal import Clock, Journal, JournalError, read_journal, utc_now
+
+SUFFIX = ".jsonl"
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """One line of the records list; `error` is set when the journal cannot be read."""
+
+    record_id: str
+    path: Path
+    kind: str = ""
+    subject_id: str = ""  # the scenario or checklist
+    started: datetime | None = None
+    finished: bool = False
+    events: int = 0
+    cut_tail: bool = False
+    error: JournalError | None = None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "record"
+
+
+class RecordStore:
+    """A folder of journals."""
+
+    def __init__(self, root: Path, recorder: str, clock: Clock = utc_now) -> None:
+        self.root = root
+        self.recorder = recorder
+        self.clock = clock
+
+    def path_of(self, record_id: str) -> Path:
+        return self.root / f"{record_id}{SUFFIX}"
+
+    def new_record_id(self, subject_id: str) -> str:
+        stamp = self.clock().astimezone().strftime("%Y%m%d-%H%M%S")
+        base = f"{stamp}-{_slug(subject_id)}"
+        record_id, counter = base, 2
+        while self.path_of(record_id).exists():
+            record_id, counter = f"{base}-{counter}", counter + 1
+        return record_id
+
+    def create(self, subject_id: str, first: type[EventBase], **fields: object) -> Journal:
+        """A new journal whose first event is FIRST (with record_id filled in)."""
+        record_id = self.new_record_id(subject_id)
+        journal = Journal.create(self.path_of(record_id), self.recorder, self.clock)
+        journal.append(first, record_id=record_id, **fields)
+        return journal
+
+    def open(self, record_id: str) -> Journal:
+        path = self.path_of(record_id)
+        if not path.is_file():
+            raise JournalError(path, "record_not_found", record_id=record_id)
+        return Journal.open(path, self.recorder, self.clock)
+
+    def summaries(self) -> list[RecordSummary]:
+        """Every record, newest first; damaged ones are listed with their error, not hidden."""
+        if not self.root.is_dir():
+            return []
+        found = []
+        for path in sorted(self.root.glob(f"*{SUFFIX}"), reverse=True):
+            record_id = path.name[: -len(SUFFIX)]
+            try:
+                contents = read_journal(path)
+            except JournalError as error:
+                found.append(RecordSummary(record_id, path, error=error))
+                continue
+            except OSError as error:
+                found.append(RecordSummary(record_id, path, error=JournalError(path, "unreadable",
+                                                                             reason=str(error))))
+                continue
+            if not contents.events:
+                found.append(RecordSummary(record_id, path, error=JournalError(path, "journal_empty")))
+                continue
+            first = contents.events[0]
+            kind, subject = _describe(first)
+            found.append(RecordSummary(
+                record_id, path, kind=kind, subject_id=subject, started=first.at,
+                finished=any(isinstance(e, DrillEnded) or getattr(e, "type", "") == "review_finished"
+                             for e in contents.events),
+                events=len(contents.events), cut_tail=bool(contents.cut_tail)))
+        return found
+
+    def unfinished(self, kind: str | None = None) -> list[RecordSummary]:
+        return [s for s in self.summaries()
+                if s.error is None and not s.finished and (kind is None or s.kind == kind)]
+
+
+def _describe(first: EventBase) -> tuple[str, str]:
+    if isinstance(first, DrillStarted):
+        return "drill", first.scenario_id
+    subject = getattr(first, "checklist_id", "")
+    return ("review", subject) if subject else ("unknown", "")
