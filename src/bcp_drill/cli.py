@@ -43,6 +43,13 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
 
     commands.add_parser("settings", parents=common, help=t("cli.help_settings"),
                         description=t("cli.help_settings"))
+
+    run = commands.add_parser("run", parents=common, help=t("cli.help_run"), description=t("cli.help_run"))
+    run.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_run_scenario"))
+
+    resume = commands.add_parser("resume", parents=common, help=t("cli.help_resume"),
+                                 description=t("cli.help_resume"))
+    resume.add_argument("record", nargs="?", metavar="DRILL", help=t("cli.help_resume_record"))
     return parser
 
 
@@ -78,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
-    from bcp_drill.commands import content
+    from bcp_drill.commands import content, tui
 
     if args.command == "validate":
         return content.validate(ctx, args.paths)
@@ -88,7 +95,11 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
         return content.schema(ctx, args.kind)
     if args.command == "settings":
         return content.show_settings(ctx)
-    return content.list_content(ctx)
+    if args.command == "run":
+        return tui.launch(ctx, scenario=args.scenario)
+    if args.command == "resume":
+        return tui.launch(ctx, record_id=args.record, resume_latest=True)
+    return tui.launch(ctx)
 
 
 if __name__ == "__main__":  # pragma: no cover

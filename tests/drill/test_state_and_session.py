@@ -95,7 +95,7 @@ def test_replaying_the_journal_rebuilds_the_same_state(tmp_path):
     record_id = session.record_id
     session.close()
 
-    resumed = DrillSession.resume(store, record_id, library.scenarios["mini"].document)
+    resumed = DrillSession.resume(store, record_id)
     assert resumed.elapsed() == 120
     assert resumed.state.paused
     assert resumed.state.steps["s1"].rating == "P" and resumed.state.steps["s1"].checks == {0}

@@ -12,6 +12,7 @@ from drill_support import START, FakeClock
 
 def started_fields(**extra):
     fields = dict(record_id="r1", scenario_id="mini", scenario_version="1", scenario_sha256="0" * 64,
+                  scenario_yaml="kind: scenario",
                   scenario_file="mini.yaml", drill_type="tabletop", t0=START, tool_version="test")
     fields.update(extra)
     return fields

@@ -35,6 +35,7 @@ class LoadedFile:
     document: ContentDocument | None = None
     root: Node | None = None
     sha256: str = ""
+    raw: bytes = b""
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -123,9 +124,22 @@ class FileLoader:
     def load(self, path: Path, display: str | None = None) -> LoadedFile:
         result = LoadedFile(path=path, display=display or str(path))
         try:
-            self._load(result)
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                self._problem(result, None, None, "file_too_large", size=size, limit=self.max_bytes)
+                return result
+            self._load(result, path.read_bytes())
         except OSError as error:
             self._problem(result, None, None, "unreadable", reason=error.strerror or str(error))
+        return result
+
+    def load_bytes(self, raw: bytes, display: str) -> LoadedFile:
+        """Load content kept elsewhere (e.g. the scenario pinned in a drill journal)."""
+        result = LoadedFile(path=Path(display), display=display)
+        if len(raw) > self.max_bytes:
+            self._problem(result, None, None, "file_too_large", size=len(raw), limit=self.max_bytes)
+            return result
+        self._load(result, raw)
         return result
 
     # -- steps -------------------------------------------------------------
@@ -135,13 +149,9 @@ class FileLoader:
         result.problems.append(Problem(result.display, line, column, code, params, hint,
                                        hint_params or {}))
 
-    def _load(self, result: LoadedFile) -> None:
-        size = result.path.stat().st_size
-        if size > self.max_bytes:
-            self._problem(result, None, None, "file_too_large", size=size, limit=self.max_bytes)
-            return
-        raw = result.path.read_bytes()
+    def _load(self, result: LoadedFile, raw: bytes) -> None:
         result.sha256 = hashlib.sha256(raw).hexdigest()
+        result.raw = raw
         try:
             source = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from bcp_drill import __version__
-from bcp_drill.content.loader import LoadedFile
+from bcp_drill.content.loader import FileLoader, LoadedFile
 from bcp_drill.content.models import Scenario
 from bcp_drill.drill.state import DrillState
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError
 from bcp_drill.records.store import RecordStore
+
+
+def pinned_scenario(started: ev.DrillStarted) -> Scenario:
+    """The scenario exactly as it was when the drill started."""
+    loaded = FileLoader().load_bytes(started.scenario_yaml.encode("utf-8"), started.scenario_file)
+    if not isinstance(loaded.document, Scenario):
+        raise JournalError(Path(started.scenario_file), "pinned_scenario_invalid",
+                           problems="; ".join(p.code for p in loaded.problems))
+    return loaded.document
 
 
 class DrillSession:
@@ -32,18 +42,23 @@ class DrillSession:
         now = store.clock()
         journal = store.create(
             scenario.id, ev.DrillStarted, scenario_id=scenario.id, scenario_version=scenario.version,
-            scenario_sha256=source.sha256, scenario_file=source.display, drill_type=drill_type,
+            scenario_sha256=source.sha256, scenario_file=source.display,
+            scenario_yaml=source.raw.decode("utf-8-sig"), drill_type=drill_type,
             place=place, participants=participants or [], t0=t0 or now, tool_version=__version__)
         return cls(journal, scenario)
 
     @classmethod
-    def resume(cls, store: RecordStore, record_id: str, scenario: Scenario) -> "DrillSession":
+    def resume(cls, store: RecordStore, record_id: str) -> "DrillSession":
+        """Reopen a drill with the scenario pinned in its journal, the clock included."""
         journal = store.open(record_id)
-        first = journal.events[0] if journal.events else None
-        if not isinstance(first, ev.DrillStarted):
+        try:
+            first = journal.events[0] if journal.events else None
+            if not isinstance(first, ev.DrillStarted):
+                raise JournalError(journal.path, "not_a_drill", record_id=record_id)
+            return cls(journal, pinned_scenario(first))
+        except JournalError:
             journal.close()
-            raise JournalError(journal.path, "not_a_drill", record_id=record_id)
-        return cls(journal, scenario)
+            raise
 
     @property
     def record_id(self) -> str:

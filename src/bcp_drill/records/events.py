@@ -44,6 +44,8 @@ class DrillStarted(EventBase):
     scenario_version: str
     scenario_sha256: str
     scenario_file: str
+    # The scenario file as it was, so resuming or reporting never depends on today's YAML.
+    scenario_yaml: str
     drill_type: str
     place: str = ""
     participants: list[Participant] = []

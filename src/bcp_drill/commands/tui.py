@@ -1,0 +1,50 @@
+"""Starting the TUI: the home screen, a new drill (`run`) or a resumed one (`resume`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bcp_drill.commands import CommandContext
+from bcp_drill.records.store import RecordStore
+
+
+def _needs_terminal(ctx: CommandContext) -> int | None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return ctx.fail(ctx.t("cli.needs_terminal"))
+    return None
+
+
+def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | None = None,
+           resume_latest: bool = False) -> int:
+    from bcp_drill.tui.app import BcpDrillApp, StartRequest
+    from bcp_drill.tui.context import TuiContext
+
+    t = ctx.t
+    extra = [Path(scenario)] if scenario and Path(scenario).is_file() else []
+    library = ctx.library(extra)
+    if library.problems:
+        print(t("cli.content_problems_warning", problems=len(library.problems)), file=ctx.err)
+    store = RecordStore(ctx.settings.records, ctx.settings.recorder)
+
+    scenario_id = None
+    if scenario:
+        found = library.scenario(scenario)
+        if found is None:
+            return ctx.fail(t("cli.unknown_scenario", value=scenario, known=", ".join(sorted(library.scenarios))))
+        scenario_id = found.id
+    if resume_latest and record_id is None:
+        unfinished = store.unfinished("drill")
+        if not unfinished:
+            return ctx.fail(t("cli.nothing_to_resume", folder=str(store.root)))
+        record_id = unfinished[0].record_id
+    if record_id is not None and not store.path_of(record_id).is_file():
+        return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
+
+    refusal = _needs_terminal(ctx)
+    if refusal is not None:
+        return refusal
+    app = BcpDrillApp(TuiContext(ctx.settings, library, store),
+                      StartRequest(scenario_id=scenario_id, record_id=record_id))
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,66 @@
+"""Parsing what a user types when setting up a drill: participants and the T0 time."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from bcp_drill.records.events import Participant
+
+# Words a user may type for each drill role, in Japanese or English.
+ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    "lead": ("lead", "drill lead", "統括", "訓練統括者", "統括者"),
+    "controller": ("controller", "コントローラー", "コントローラ", "統制", "統制官"),
+    "evaluator": ("evaluator", "評価者", "評価"),
+    "recorder": ("recorder", "記録者", "記録"),
+    "player": ("player", "プレイヤー", "プレーヤー", "参加者"),
+    "observer": ("observer", "見学者", "見学", "オブザーバー"),
+}
+_ROLE_LOOKUP = {word.lower(): role for role, words in ROLE_WORDS.items() for word in words}
+_SEPARATORS = re.compile(r"\s*[,、，/／\t]\s*")
+
+
+@dataclass(frozen=True)
+class SetupError:
+    """A line the user typed that cannot be used, with the catalog message for it."""
+
+    line: int
+    code: str
+    value: str = ""
+
+
+def parse_participants(text: str) -> tuple[list[Participant], list[SetupError]]:
+    """One participant per line: `name, role[, organisation]`; blank lines are ignored."""
+    participants: list[Participant] = []
+    errors: list[SetupError] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip():
+            continue
+        parts = _SEPARATORS.split(raw.strip(), maxsplit=2)
+        if len(parts) < 2 or not parts[0]:
+            errors.append(SetupError(number, "participant_format", raw.strip()))
+            continue
+        role = _ROLE_LOOKUP.get(parts[1].strip().lower())
+        if role is None:
+            errors.append(SetupError(number, "participant_role", parts[1].strip()))
+            continue
+        participants.append(Participant(name=parts[0].strip(), role=role,
+                                        organisation=parts[2].strip() if len(parts) > 2 else ""))
+    return participants, errors
+
+
+def parse_t0(text: str, now: datetime) -> datetime | None:
+    """Blank: now. `HH:MM`: that time today. `YYYY-MM-DD HH:MM`: that moment. Local time."""
+    text = text.strip()
+    if not text:
+        return now
+    local_now = now.astimezone()
+    try:
+        if re.fullmatch(r"\d{1,2}:\d{2}", text):
+            clock = time.fromisoformat(text.zfill(5))
+            return datetime.combine(local_now.date(), clock, tzinfo=local_now.tzinfo)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=local_now.tzinfo)

@@ -1,0 +1,84 @@
+"""The bcp-drill Textual application: screens on a stack, home at the bottom."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import App
+from textual.binding import Binding
+
+from bcp_drill.drill.session import DrillSession
+from bcp_drill.records.journal import JournalError
+from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.context import TuiContext
+from bcp_drill.tui.screens.home import HomeScreen
+from bcp_drill.tui.themes import HIGH_CONTRAST, THEME_NAMES
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """What to open straight after the home screen: a new drill or a resumed one."""
+
+    scenario_id: str | None = None
+    record_id: str | None = None
+
+
+class BcpDrillApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "bcp-drill"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "keys.quit", show=False, priority=True),
+        Binding("f2", "toggle_contrast", "keys.toggle_contrast", show=False),
+    ]
+
+    def __init__(self, ctx: TuiContext, start: StartRequest | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.start = start or StartRequest()
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.ctx.t)
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = THEME_NAMES[self.ctx.settings.theme]
+        self.push_screen(HomeScreen())
+        if self.start.scenario_id:
+            self.open_setup(self.start.scenario_id)
+        elif self.start.record_id:
+            self.open_drill(self.start.record_id)
+
+    def action_toggle_contrast(self) -> None:
+        self.theme = HIGH_CONTRAST.name if self.theme != HIGH_CONTRAST.name else THEME_NAMES["default"]
+
+    # -- opening drills ----------------------------------------------------------
+
+    def open_setup(self, scenario_id: str) -> None:
+        from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
+
+        source = self.ctx.library.scenarios.get(scenario_id)
+        if source is None:
+            self.notify(self.ctx.t("tui.unknown_scenario", id=scenario_id), severity="error")
+            return
+        self.push_screen(DrillSetupScreen(source))
+
+    def open_drill(self, record_id: str) -> None:
+        """Resume an unfinished drill, or show the summary of a finished one."""
+        from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
+        from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
+
+        t = self.ctx.t
+        try:
+            session = DrillSession.resume(self.ctx.store, record_id)
+        except JournalError as error:
+            self.notify(t(f"journal.{error.code}", **error.params), severity="error", timeout=15)
+            return
+        if session.journal.recovered_tail is not None:
+            self.notify(t("journal.recovered", path=str(session.journal.recovered_tail)),
+                        severity="warning", timeout=20)
+        current = self.ctx.library.scenarios.get(session.scenario.id)
+        started = session.state.started
+        if current is not None and started is not None and current.sha256 != started.scenario_sha256:
+            self.notify(t("tui.scenario_changed"), severity="warning", timeout=15)
+        if session.state.ended is not None:
+            self.push_screen(DrillSummaryScreen(session))
+        else:
+            self.push_screen(DrillRunnerScreen(session))

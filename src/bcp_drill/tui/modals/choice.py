@@ -1,0 +1,42 @@
+"""Pick one entry from a list by arrows and Enter; Escape cancels."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from bcp_drill.tui.bindings import translate_bindings
+
+
+class ChoiceModal(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "keys.cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]], hint: str = "") -> None:
+        super().__init__()
+        self.choice_title = title
+        self.choices = choices
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(self.choice_title, classes="dialog-title")
+            yield OptionList(*[Option(Text(label), id=value) for value, label in self.choices],
+                             id="choices")
+            if self.hint:
+                yield Label(self.hint, classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.ctx.t)
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

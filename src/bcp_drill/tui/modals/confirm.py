@@ -1,0 +1,34 @@
+"""A yes/no question: Y or Enter confirms, N or Escape declines."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+from bcp_drill.tui.bindings import translate_bindings
+
+
+class ConfirmModal(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "keys.yes"),
+        Binding("n,escape", "answer(False)", "keys.no"),
+    ]
+
+    def __init__(self, question: str, keys_hint: str) -> None:
+        super().__init__()
+        self.question = question
+        self.keys_hint = keys_hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            yield Label(self.keys_hint, classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.ctx.t)
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

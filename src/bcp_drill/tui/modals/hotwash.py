@@ -1,0 +1,46 @@
+"""The hotwash at the end of a drill: what went well, what to improve."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, TextArea
+
+from bcp_drill.i18n import Translator
+from bcp_drill.tui.bindings import translate_bindings
+
+
+class HotwashModal(ModalScreen[tuple[str, str] | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "keys.cancel"),
+        Binding("ctrl+s", "save", "keys.save"),
+    ]
+
+    def __init__(self, t: Translator, strengths: str = "", improvements: str = "") -> None:
+        super().__init__()
+        self.t = t
+        self.strengths = strengths
+        self.improvements = improvements
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with Vertical(classes="dialog wide"):
+            yield Label(t("tui.hotwash_title"), classes="dialog-title")
+            yield Label(t("tui.hotwash_strengths"))
+            yield TextArea(self.strengths, id="hotwash-strengths", soft_wrap=True)
+            yield Label(t("tui.hotwash_improvements"))
+            yield TextArea(self.improvements, id="hotwash-improvements", soft_wrap=True)
+            yield Label(t("tui.hotwash_keys"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.ctx.t)
+        self.query_one("#hotwash-strengths").focus()
+
+    def action_save(self) -> None:
+        self.dismiss((self.query_one("#hotwash-strengths", TextArea).text.strip(),
+                      self.query_one("#hotwash-improvements", TextArea).text.strip()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,60 @@
+"""Ask for one line (Enter saves) or several lines (Ctrl+S saves) of text; Escape cancels."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, TextArea
+
+from bcp_drill.tui.bindings import translate_bindings
+
+
+class TextPromptModal(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "keys.cancel"),
+        Binding("ctrl+s", "save", "keys.save"),
+    ]
+
+    def __init__(self, title: str, hint: str, multiline: bool = False, initial: str = "",
+                 required: bool = True, error_text: str = "") -> None:
+        super().__init__()
+        self.prompt_title = title
+        self.hint = hint
+        self.multiline = multiline
+        self.initial = initial
+        self.required = required
+        self.error_text = error_text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.prompt_title, classes="dialog-title")
+            if self.multiline:
+                yield TextArea(self.initial, id="prompt-text", soft_wrap=True, show_line_numbers=False)
+            else:
+                yield Input(self.initial, id="prompt-text")
+            yield Label(self.hint, classes="dialog-hint")
+            yield Label("", id="prompt-error", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.ctx.t)
+        self.query_one("#prompt-text").focus()
+
+    def _value(self) -> str:
+        widget = self.query_one("#prompt-text")
+        return widget.text if isinstance(widget, TextArea) else widget.value
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        value = self._value().strip()
+        if self.required and not value:
+            self.query_one("#prompt-error", Label).update(self.error_text)
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,291 @@
+"""The drill runner: steps, the selected step, the clock and the inject log.
+
+Every key turns into one session call (one fsynced event); the screen then redraws
+from the session's state. Nothing here decides what a drill means.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList
+
+from bcp_drill.drill.session import DrillSession
+from bcp_drill.records.journal import JournalError
+from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.modals.choice import ChoiceModal
+from bcp_drill.tui.modals.confirm import ConfirmModal
+from bcp_drill.tui.modals.hotwash import HotwashModal
+from bcp_drill.tui.modals.problem_form import ProblemFormModal
+from bcp_drill.tui.modals.text_prompt import TextPromptModal
+from bcp_drill.tui.widgets.clock_bar import ClockBar, clock_text
+from bcp_drill.tui.widgets.inject_log import InjectLog, inject_line
+from bcp_drill.tui.widgets.step_detail import StepDetail, step_detail_text
+from bcp_drill.tui.widgets.step_list import StepList
+
+TICK_SECONDS = 1.0
+
+
+class DrillRunnerScreen(Screen):
+    BINDINGS = [
+        Binding("p", "rate('P')", "keys.rate_p", tooltip="keys.rate_p_long"),
+        Binding("s", "rate('S')", "keys.rate_s", tooltip="keys.rate_s_long"),
+        Binding("m", "rate('M')", "keys.rate_m", tooltip="keys.rate_m_long"),
+        Binding("u", "rate('U')", "keys.rate_u", tooltip="keys.rate_u_long"),
+        Binding("x", "not_done", "keys.not_done"),
+        Binding("k", "skip", "keys.skip"),
+        Binding("n", "note", "keys.note"),
+        Binding("f", "problem", "keys.problem"),
+        Binding("i", "inject", "keys.inject"),
+        Binding("space", "toggle_clock", "keys.toggle_clock"),
+        Binding("j", "next_phase", "keys.next_phase"),
+        Binding("e", "end_drill", "keys.end_drill"),
+        Binding("r", "reopen", "keys.reopen", show=False),
+        Binding("g", "drill_note", "keys.drill_note", show=False),
+        Binding("tab", "app.focus_next", "keys.focus_next", show=False),
+        Binding("escape", "leave", "keys.leave"),
+        *[Binding(str(n), f"toggle_check({n - 1})", "keys.toggle_check", show=False) for n in range(1, 10)],
+    ]
+
+    def __init__(self, session: DrillSession) -> None:
+        super().__init__()
+        self.session = session
+        self.saved = ""
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        ctx = self.app.ctx
+        scenario = self.session.scenario
+        yield Label(f"{scenario.title.get(ctx.lang)}  ({self.session.record_id})", id="drill-title")
+        yield ClockBar(id="clock-bar")
+        with Horizontal(id="drill-body"):
+            yield StepList(scenario, ctx.lang, id="step-list")
+            with Vertical(id="detail-pane"):
+                yield StepDetail(id="step-detail")
+        yield InjectLog(id="inject-log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ctx = self.app.ctx
+        translate_bindings(self, ctx.t)
+        state, now = self.session.state, self.session.now()
+        step_list = self.query_one(StepList)
+        step_list.build(state, now)
+        log = self.query_one(InjectLog)
+        for delivered in sorted(state.delivered.values(), key=lambda d: d.elapsed_seconds):
+            log.write(inject_line(delivered, self._recipient(delivered.inject.recipient), ctx.t))
+        self.redraw()
+        step_list.focus()
+        self.set_interval(TICK_SECONDS, self.tick)
+        self.tick()
+
+    # -- drawing -----------------------------------------------------------------
+
+    def _recipient(self, role_id: str) -> str:
+        role = self.session.scenario.role(role_id)
+        return role.title.get(self.app.ctx.lang) if role else role_id
+
+    @property
+    def selected_step(self) -> str | None:
+        return self.query_one(StepList).selected_step_id
+
+    def redraw(self, step_id: str | None = None) -> None:
+        """Redraw the clock, the given step's line (or every changed line) and the detail."""
+        now = self.session.now()
+        state, t = self.session.state, self.app.ctx.t
+        self.query_one(ClockBar).update(clock_text(state, now, t, self.saved))
+        self.query_one(StepList).redraw(state, now, only=step_id)
+        selected = self.selected_step
+        if selected is not None:
+            self.query_one(StepDetail).show(step_detail_text(state, selected, now, t))
+
+    def tick(self) -> None:
+        delivered = self._safely(self.session.deliver_due_injects) or []
+        for event in delivered:
+            self._announce_inject(event.inject_id)
+        self.redraw()
+
+    def _announce_inject(self, inject_id: str) -> None:
+        t = self.app.ctx.t
+        record = self.session.state.delivered[inject_id]
+        line = inject_line(record, self._recipient(record.inject.recipient), t)
+        self.query_one(InjectLog).write(line)
+        self.notify(record.inject.content.get(t.lang), title=t("tui.inject_arrived", id=inject_id),
+                    severity="warning", timeout=10)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self.selected_step is not None:
+            now = self.session.now()
+            self.query_one(StepDetail).show(
+                step_detail_text(self.session.state, self.selected_step, now, self.app.ctx.t))
+
+    # -- recording ---------------------------------------------------------------
+
+    def _safely(self, action: Callable, *args, **kwargs):
+        """Run a session call; a write failure is shown, never a crash, and nothing is half-saved."""
+        try:
+            result = action(*args, **kwargs)
+        except (JournalError, OSError) as error:
+            code = getattr(error, "code", "journal_write_failed")
+            self.notify(self.app.ctx.t(f"journal.{code}", **getattr(error, "params", {})),
+                        severity="error", timeout=15)
+            return None
+        last = self.session.journal.events[-1] if self.session.journal.events else None
+        if last is not None:
+            self.saved = self.app.ctx.t("tui.saved", seq=last.seq,
+                                        time=last.at.astimezone().strftime("%H:%M:%S"))
+        return result
+
+    def _with_step(self) -> str | None:
+        step_id = self.selected_step
+        if step_id is None:
+            self.notify(self.app.ctx.t("tui.select_a_step"), severity="warning")
+        elif self.session.state.ended is not None:
+            self.notify(self.app.ctx.t("tui.drill_has_ended"), severity="warning")
+            return None
+        return step_id
+
+    def action_rate(self, rating: str) -> None:
+        step_id = self._with_step()
+        if step_id:
+            self._safely(self.session.complete_step, step_id, rating)
+            self.redraw(step_id)
+
+    def action_reopen(self) -> None:
+        step_id = self._with_step()
+        if step_id:
+            self._safely(self.session.reopen_step, step_id)
+            self.redraw(step_id)
+
+    def action_toggle_check(self, index: int) -> None:
+        step_id = self._with_step()
+        if step_id and index < len(self.session.state.steps[step_id].step.checks):
+            self._safely(self.session.toggle_check, step_id, index)
+            self.redraw(step_id)
+
+    def _ask_reason(self, skipped: bool) -> None:
+        step_id = self._with_step()
+        if not step_id:
+            return
+        t = self.app.ctx.t
+
+        def save(reason: str | None) -> None:
+            if reason:
+                self._safely(self.session.step_not_done, step_id, reason, skipped)
+                self.redraw(step_id)
+
+        title = t("tui.skip_title" if skipped else "tui.not_done_title")
+        self.app.push_screen(TextPromptModal(title, t("tui.enter_saves"), error_text=t("tui.required")), save)
+
+    def action_not_done(self) -> None:
+        self._ask_reason(skipped=False)
+
+    def action_skip(self) -> None:
+        self._ask_reason(skipped=True)
+
+    def _ask_note(self, step_id: str | None) -> None:
+        t = self.app.ctx.t
+
+        def save(note: str | None) -> None:
+            if note:
+                self._safely(self.session.add_note, note, step_id)
+                self.redraw(step_id)
+
+        title = t("tui.note_title") if step_id else t("tui.drill_note_title")
+        self.app.push_screen(TextPromptModal(title, t("tui.ctrl_s_saves"), multiline=True,
+                                             error_text=t("tui.required")), save)
+
+    def action_note(self) -> None:
+        step_id = self._with_step()
+        if step_id:
+            self._ask_note(step_id)
+
+    def action_drill_note(self) -> None:
+        self._ask_note(None)
+
+    def action_problem(self) -> None:
+        step_id = self.selected_step
+        t = self.app.ctx.t
+        step = self.session.scenario.step(step_id) if step_id else None
+        heading = t("tui.problem_heading", step=step.title.get(t.lang) if step else "-")
+
+        def save(fields: dict | None) -> None:
+            if fields:
+                problem = self._safely(self.session.raise_problem, step_id=step_id, **fields)
+                if problem is not None:
+                    self.notify(t("tui.problem_saved", id=problem.problem_id))
+                self.redraw(step_id)
+
+        self.app.push_screen(ProblemFormModal(t, heading), save)
+
+    def action_inject(self) -> None:
+        t = self.app.ctx.t
+        pending = self.session.state.pending_injects()
+        if not pending:
+            self.notify(t("tui.no_pending_injects"))
+            return
+        choices = [(i.id, f"T+{i.at_minutes // 60}:{i.at_minutes % 60:02d}  {i.id}  "
+                          f"{i.sender.get(t.lang)}: {i.content.get(t.lang)}") for i in pending]
+
+        def deliver(inject_id: str | None) -> None:
+            if inject_id and self._safely(self.session.deliver_inject, inject_id, True):
+                self._announce_inject(inject_id)
+                self.redraw()
+
+        self.app.push_screen(ChoiceModal(t("tui.inject_picker"), choices, t("tui.choice_keys")), deliver)
+
+    def action_toggle_clock(self) -> None:
+        if self.session.state.ended is None:
+            self._safely(self.session.toggle_clock)
+            self.redraw()
+
+    def action_next_phase(self) -> None:
+        if self.session.state.ended is None:
+            if not self._safely(self.session.advance_to_next_phase):
+                self.notify(self.app.ctx.t("tui.no_next_phase"))
+            self.tick()
+
+    def action_end_drill(self) -> None:
+        t = self.app.ctx.t
+        state = self.session.state
+        if state.ended is not None:
+            self._show_summary()
+            return
+
+        def after_hotwash(answer: tuple[str, str] | None) -> None:
+            if answer is None:
+                return
+            self._safely(self.session.record_hotwash, *answer)
+            self._safely(self.session.end)
+            self._show_summary()
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                previous = state.hotwash
+                self.app.push_screen(HotwashModal(t, previous.strengths if previous else "",
+                                                  previous.improvements if previous else ""),
+                                     after_hotwash)
+
+        open_steps = len(state.steps) - state.finished_steps
+        self.app.push_screen(ConfirmModal(t("tui.end_confirm", open=open_steps), t("tui.yes_no_keys")),
+                             confirmed)
+
+    def _show_summary(self) -> None:
+        from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
+
+        self.app.switch_screen(DrillSummaryScreen(self.session))
+
+    def action_leave(self) -> None:
+        t = self.app.ctx.t
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.session.close()
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmModal(t("tui.leave_confirm"), t("tui.yes_no_keys")), confirmed)

@@ -1,0 +1,93 @@
+"""Setting up a drill: type, place, participants with roles, and T0."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Select, TextArea
+
+from bcp_drill.content.loader import LoadedFile
+from bcp_drill.content.models import Scenario
+from bcp_drill.drill.session import DrillSession
+from bcp_drill.drill.setup import parse_participants, parse_t0
+from bcp_drill.records.journal import JournalError
+from bcp_drill.tui.bindings import translate_bindings
+
+
+class DrillSetupScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "start", "keys.start_drill"),
+        Binding("escape", "cancel", "keys.cancel"),
+    ]
+
+    def __init__(self, source: LoadedFile) -> None:
+        super().__init__()
+        self.source = source
+        assert isinstance(source.document, Scenario)
+        self.scenario: Scenario = source.document
+
+    def compose(self) -> ComposeResult:
+        ctx = self.app.ctx
+        t, lang = ctx.t, ctx.lang
+        with VerticalScroll(id="setup-form"):
+            yield Label(t("tui.setup_title", title=self.scenario.title.get(lang)), classes="form-title")
+            yield Label(self.scenario.summary.get(lang), classes="form-summary")
+            yield Label(t("tui.setup_type"))
+            yield Select([(t(f"drill_type.{d.value}"), d.value) for d in self.scenario.drill_types],
+                         value=self.scenario.drill_types[0].value, allow_blank=False, id="drill-type")
+            yield Label(t("tui.setup_place"))
+            yield Input(id="drill-place")
+            yield Label(t("tui.setup_participants"))
+            yield TextArea(id="drill-participants", soft_wrap=True)
+            yield Label(t("tui.setup_participants_hint"), classes="form-hint")
+            yield Label(t("tui.setup_t0"))
+            yield Input(id="drill-t0", placeholder=t("tui.setup_t0_placeholder"))
+            yield Label("", id="setup-error", classes="dialog-error")
+            yield Button(t("tui.setup_start"), id="start", variant="primary")
+            yield Label(t("tui.setup_keys"), classes="form-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.ctx.t)
+        self.query_one("#drill-type").focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+
+    def action_start(self) -> None:
+        ctx = self.app.ctx
+        t = ctx.t
+        error = self.query_one("#setup-error", Label)
+        participants, problems = parse_participants(self.query_one("#drill-participants", TextArea).text)
+        if problems:
+            first = problems[0]
+            error.update(t(f"tui.{first.code}", line=first.line, value=first.value))
+            self.query_one("#drill-participants").focus()
+            return
+        t0_text = self.query_one("#drill-t0", Input).value
+        t0 = parse_t0(t0_text, ctx.store.clock())
+        if t0 is None:
+            error.update(t("tui.bad_t0", value=t0_text))
+            self.query_one("#drill-t0").focus()
+            return
+        try:
+            session = DrillSession.start(
+                ctx.store, self.source, str(self.query_one("#drill-type", Select).value),
+                place=self.query_one("#drill-place", Input).value.strip(),
+                participants=participants, t0=t0)
+        except (JournalError, OSError) as failure:
+            error.update(t("tui.cannot_create_record", reason=str(failure)))
+            return
+        from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
+
+        self.app.switch_screen(DrillRunnerScreen(session))
+
+    def action_cancel(self) -> None:
+        self.app.pop_screen()

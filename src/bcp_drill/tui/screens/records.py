@@ -1,0 +1,53 @@
+"""Every record in the records folder, damaged ones included, with their state."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList
+from textual.widgets.option_list import Option
+
+from bcp_drill.records.store import RecordSummary
+from bcp_drill.tui.bindings import translate_bindings
+
+
+class RecordsScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "keys.back")]
+
+    def compose(self) -> ComposeResult:
+        t = self.app.ctx.t
+        yield Label(t("tui.records_title", folder=str(self.app.ctx.store.root)), id="records-title")
+        yield OptionList(id="records-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.ctx.t)
+        self.refresh_list()
+        self.query_one(OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_list()
+
+    def _line(self, summary: RecordSummary) -> Text:
+        t = self.app.ctx.t
+        if summary.error is not None:
+            return Text(f"[!!] {summary.record_id}  {t('journal.' + summary.error.code, **summary.error.params)}"
+                        f" (line {summary.error.line or '-'})")
+        state = t("tui.record_finished") if summary.finished else t("tui.record_unfinished")
+        mark = "[v]" if summary.finished else "[>]"
+        started = summary.started.astimezone().strftime("%Y-%m-%d %H:%M") if summary.started else "-"
+        extra = f"  {t('tui.record_cut_tail')}" if summary.cut_tail else ""
+        return Text(f"{mark} {started}  {t('kind.' + summary.kind) if summary.kind in ('drill', 'review') else ''}"
+                    f"  {summary.subject_id}  {state}  ({summary.record_id}){extra}")
+
+    def refresh_list(self) -> None:
+        summaries = self.app.ctx.store.summaries()
+        option_list = self.query_one(OptionList)
+        options = [Option(self._line(s), id=s.record_id, disabled=s.error is not None) for s in summaries]
+        option_list.set_options(options or [Option(Text(self.app.ctx.t("tui.no_records")), disabled=True)])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.open_drill(event.option.id)

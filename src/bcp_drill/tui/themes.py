@@ -1,0 +1,30 @@
+"""The high-contrast theme: white on black, yellow focus, no meaning carried by hue alone."""
+
+from textual.theme import Theme
+
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#FFFF00",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#000000",
+    boost="#333333",
+    success="#00FF00",
+    warning="#FFFF00",
+    error="#FF6060",
+    dark=True,
+    variables={
+        "border": "#FFFFFF",
+        "border-blurred": "#AAAAAA",
+        "footer-key-foreground": "#FFFF00",
+        "block-cursor-background": "#FFFF00",
+        "block-cursor-foreground": "#000000",
+        "block-cursor-text-style": "bold",
+        "input-selection-background": "#FFFF00 60%",
+    },
+)
+
+THEME_NAMES = {"default": "textual-dark", "high-contrast": HIGH_CONTRAST.name}

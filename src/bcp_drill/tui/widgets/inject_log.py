@@ -1,0 +1,26 @@
+"""Injects delivered so far, newest last, each with its time, sender, channel and content."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import RichLog
+
+from bcp_drill.drill.state import DeliveredInject
+from bcp_drill.drill.summary import format_elapsed, format_minutes
+from bcp_drill.i18n import Translator
+
+
+def inject_line(delivered: DeliveredInject, recipient: str, t: Translator) -> Text:
+    inject, lang = delivered.inject, t.lang
+    line = Text()
+    line.append(f"T+{format_elapsed(delivered.elapsed_seconds)} ", style="bold")
+    line.append(f"[{t('tui.inject')} {inject.id} T+{format_minutes(inject.at_minutes)}"
+                f"{' ' + t('tui.manual') if delivered.manual else ''}] ")
+    line.append(f"{inject.sender.get(lang)} -> {recipient} ({inject.channel.get(lang)}): ")
+    line.append(inject.content.get(lang))
+    return line
+
+
+class InjectLog(RichLog):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(wrap=True, markup=False, highlight=False, **kwargs)

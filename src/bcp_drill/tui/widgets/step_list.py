@@ -1,0 +1,89 @@
+"""The phases and steps of a drill as a keyboard list; each line starts with a text mark."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from bcp_drill.content.models import Scenario
+from bcp_drill.drill.state import DrillState, StepRecord, StepStatus
+from bcp_drill.drill.summary import format_elapsed, format_minutes
+from bcp_drill.i18n import Lang
+
+STEP_PREFIX = "step:"
+PHASE_PREFIX = "phase:"
+
+# Style adds emphasis only; the mark and the words carry the meaning.
+STATUS_STYLES = {
+    StepStatus.OVERDUE: "bold reverse",
+    StepStatus.DUE: "bold",
+    StepStatus.NOT_DONE: "italic",
+    StepStatus.SKIPPED: "dim",
+}
+
+
+def step_line(record: StepRecord, status: StepStatus, lang: Lang) -> Text:
+    """One list line: mark, target time, title and, once finished, rating and actual time."""
+    line = Text(no_wrap=True, overflow="ellipsis")  # one line per step; the detail shows all
+    line.append(status.mark, style=STATUS_STYLES.get(status, ""))
+    line.append(f" {format_minutes(record.step.target_minutes):>6}  ")
+    line.append(record.step.title.get(lang))
+    if record.outcome == "done":
+        line.append(f"  {record.rating} T+{format_elapsed(record.elapsed_seconds or 0)}")
+    return line
+
+
+def phase_line(scenario: Scenario, phase_id: str, lang: Lang) -> Text:
+    phase = scenario.phase(phase_id)
+    assert phase is not None
+    return Text(f"-- T+{format_minutes(phase.at_minutes)}  {phase.title.get(lang)} --", style="bold",
+                no_wrap=True, overflow="ellipsis")
+
+
+class StepList(OptionList):
+    """Phases (headers, not selectable) and their steps; redraws only lines that changed."""
+
+    def __init__(self, scenario: Scenario, lang: Lang, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+        self.lang = lang
+        self._drawn: dict[str, tuple[StepStatus, str | None, str | None]] = {}
+
+    def build(self, state: DrillState, now: datetime) -> None:
+        options: list[Option] = []
+        elapsed = state.elapsed_seconds(now)
+        for phase in self.scenario.phases:
+            options.append(Option(phase_line(self.scenario, phase.id, self.lang),
+                                  id=PHASE_PREFIX + phase.id, disabled=True))
+            for step in self.scenario.steps_in(phase.id):
+                record = state.steps[step.id]
+                status = record.status(elapsed)
+                self._drawn[step.id] = (status, record.outcome, record.rating)
+                options.append(Option(step_line(record, status, self.lang), id=STEP_PREFIX + step.id))
+        self.set_options(options)
+        first_step = next((i for i, o in enumerate(options) if not o.disabled), None)
+        self.highlighted = first_step
+
+    def redraw(self, state: DrillState, now: datetime, only: str | None = None) -> None:
+        """Replace the prompt of each step whose status, outcome or rating changed."""
+        elapsed = state.elapsed_seconds(now)
+        for step_id in ([only] if only else state.steps):
+            record = state.steps[step_id]
+            status = record.status(elapsed)
+            key = (status, record.outcome, record.rating)
+            if self._drawn.get(step_id) != key or only:
+                self._drawn[step_id] = key
+                self.replace_option_prompt(STEP_PREFIX + step_id, step_line(record, status, self.lang))
+
+    @property
+    def selected_step_id(self) -> str | None:
+        option = self.highlighted_option
+        if option is None or option.id is None or not option.id.startswith(STEP_PREFIX):
+            return None
+        return option.id[len(STEP_PREFIX):]
+
+    def select_step(self, step_id: str) -> None:
+        self.highlighted = self.get_option_index(STEP_PREFIX + step_id)
