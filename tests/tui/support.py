@@ -1,0 +1,38 @@
+"""Building the app for Pilot tests: small content, a fake clock, a temp records folder."""
+
+import os
+import time
+
+from bcp_drill.records.journal import read_journal
+from bcp_drill.settings import Settings
+from bcp_drill.tui.app import BcpDrillApp, StartRequest
+from bcp_drill.tui.context import TuiContext
+
+from drill_support import FakeClock, make_store, mini_library
+
+SIZE = (110, 36)
+
+
+def use_utc() -> None:
+    # Screens show local times; tests pin them so snapshots do not depend on the machine.
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+
+
+def make_app(tmp_path, lang="ja", start=None, clock=None, library=None, theme="default"):
+    use_utc()
+    clock = clock or FakeClock()
+    store = make_store(tmp_path, clock, recorder="記録係")
+    settings = Settings(lang=lang, records=store.root, recorder="記録係", theme=theme)
+    app = BcpDrillApp(TuiContext(settings, library or mini_library(), store), start or StartRequest())
+    return app, store, clock
+
+
+def journal_events(store):
+    [path] = sorted(store.root.glob("*.jsonl"))
+    return read_journal(path).events
+
+
+async def type_text(pilot, text: str) -> None:
+    for char in text:
+        await pilot.press(char)

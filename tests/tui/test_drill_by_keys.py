@@ -1,0 +1,171 @@
+"""A whole drill driven by keys alone, asserting what lands in the journal."""
+
+from bcp_drill.drill.session import DrillSession
+from bcp_drill.tui.app import StartRequest
+from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
+from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
+from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
+from bcp_drill.tui.screens.home import HomeScreen
+from bcp_drill.tui.widgets.step_list import StepList
+
+from drill_support import mini_library
+from .support import SIZE, journal_events, make_app, type_text
+
+
+async def test_home_to_runner_by_keys(tmp_path):
+    app, store, clock = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("d")  # new drill → scenario list
+        await pilot.press("enter")  # the only scenario
+        assert isinstance(app.screen, DrillSetupScreen)
+        await pilot.press("tab")
+        await type_text(pilot, "3F")
+        await pilot.press("tab")
+        await type_text(pilot, "Yamada, lead")
+        await pilot.press("enter")
+        await type_text(pilot, "Sato, player, ICT")
+        await pilot.press("tab")
+        await type_text(pilot, "05:30")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillRunnerScreen)
+    [started] = journal_events(store)
+    assert started.place == "3F"
+    assert [(p.name, p.role, p.organisation) for p in started.participants] == [
+        ("Yamada", "lead", ""), ("Sato", "player", "ICT")]
+    assert started.t0.astimezone().strftime("%H:%M") == "05:30"
+    assert started.by == "記録係"
+
+
+async def test_setup_rejects_an_unknown_role_and_keeps_the_form(tmp_path):
+    app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Yamada, boss")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillSetupScreen)
+        error = str(app.screen.query_one("#setup-error").render())
+        assert "line 1: unknown role 'boss'" in error
+    assert not store.root.exists() or not list(store.root.glob("*.jsonl"))
+
+
+async def test_a_drill_from_start_to_summary(tmp_path):
+    app, store, clock = make_app(tmp_path, start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")  # defaults: tabletop, now
+        await pilot.pause()
+        runner = app.screen
+        assert isinstance(runner, DrillRunnerScreen)
+        assert runner.query_one(StepList).selected_step_id == "s1"
+
+        clock.advance(minutes=3)
+        runner.tick()  # what the one-second interval does: i1 (T+3) is now delivered
+        await pilot.press("1")  # no sub-checks on s1: nothing recorded
+        await pilot.press("p")  # s1 done, P, at T+3:00
+        await pilot.press("down")
+        clock.advance(minutes=20)  # T+23: s2 (target 20) is now late
+        await pilot.press("n")
+        await type_text(pilot, "rack ok")
+        await pilot.press("ctrl+s")
+        await pilot.press("f")  # raise a problem on s2
+        await type_text(pilot, "UPS alarm")
+        await pilot.press("ctrl+s")
+        await pilot.press("m")
+        await pilot.press("space")  # pause the clock
+        await pilot.press("i")  # nothing left to deliver: a notice, no dialog
+        await pilot.pause()
+        assert isinstance(app.screen, DrillRunnerScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await type_text(pilot, "fast")
+        await pilot.press("tab")
+        await type_text(pilot, "contacts")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillSummaryScreen)
+        body = str(app.screen.query_one("#summary-body").render())
+        assert "UPS alarm" in body and "fast" in body and "contacts" in body
+
+    events = journal_events(store)
+    kinds = [e.type for e in events]
+    assert kinds[0] == "drill_started"
+    [delivered] = [e for e in events if e.type == "inject_delivered"]
+    assert (delivered.inject_id, delivered.manual, delivered.elapsed_seconds) == ("i1", False, 180)
+    done = {e.step_id: (e.rating, e.elapsed_seconds) for e in events if e.type == "step_completed"}
+    assert done == {"s1": ("P", 180), "s2": ("M", 1380)}
+    [note] = [e for e in events if e.type == "note_added"]
+    assert (note.step_id, note.text) == ("s2", "rack ok")
+    [problem] = [e for e in events if e.type == "problem_raised"]
+    assert (problem.problem_id, problem.source_ref, problem.title) == ("P01", "s2", "UPS alarm")
+    assert kinds[-3:] == ["clock_paused", "hotwash_recorded", "drill_ended"]
+    assert events[-1].elapsed_seconds == 1380
+    assert all(e.by == "記録係" for e in events)
+
+
+async def test_not_done_skip_and_reopen(tmp_path):
+    app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("x")
+        await type_text(pilot, "no staff")
+        await pilot.press("enter")
+        await pilot.press("r")  # withdraw: a correction event
+        await pilot.press("down", "k")
+        await type_text(pilot, "out of scope")
+        await pilot.press("enter")
+        await pilot.press("escape", "y")  # back home; the drill is saved
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    events = journal_events(store)
+    assert [(e.type, getattr(e, "step_id", None)) for e in events[1:]] == [
+        ("step_not_done", "s1"), ("step_reopened", "s1"), ("step_not_done", "s2")]
+    assert events[3].skipped and events[3].reason == "out of scope"
+
+
+async def test_delivering_an_inject_early_by_hand(tmp_path):
+    app, store, clock = make_app(tmp_path, start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("i", "enter")
+        await pilot.pause()
+        log_lines = [str(line.text) for line in app.screen.query_one("#inject-log").lines]
+        assert any("震度6強" in line for line in log_lines)
+    [delivered] = [e for e in journal_events(store) if e.type == "inject_delivered"]
+    assert (delivered.inject_id, delivered.manual, delivered.elapsed_seconds) == ("i1", True, 0)
+
+
+async def test_tabletop_clock_jumps_to_the_next_phase(tmp_path):
+    app, store, clock = make_app(tmp_path, start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+        assert app.screen.session.elapsed() == 600
+        clock_line = str(app.screen.query_one("#clock-bar").render())
+        assert clock_line.startswith("T+00:10:00")
+
+
+async def test_resume_shows_the_recorded_state(tmp_path):
+    library = mini_library()
+    app, store, clock = make_app(tmp_path, lang="en", library=library)
+    session = DrillSession.start(store, library.scenarios["mini"], "tabletop")
+    clock.advance(minutes=2)
+    session.complete_step("s1", "S")
+    session.pause()
+    session.close()
+    app.start = StartRequest(record_id=session.record_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        runner = app.screen
+        assert isinstance(runner, DrillRunnerScreen)
+        assert runner.session.elapsed() == 120
+        first_line = str(runner.query_one(StepList).get_option("step:s1").prompt)
+        assert first_line.startswith("[v]") and "S T+00:02:00" in first_line
+        assert "PAUSED" in str(runner.query_one("#clock-bar").render())
