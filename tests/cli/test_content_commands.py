@@ -125,3 +125,22 @@ def test_console_script_and_module_entry_points(tmp_path):
     result = subprocess.run([sys.executable, "-m", "bcp_drill", "--version"], capture_output=True, text=True)
     assert result.returncode == 0
     assert result.stdout.startswith("bcp-drill ")
+
+
+def test_run_with_an_unknown_scenario_is_a_clear_error(capsys):
+    code, out, err = run(capsys, "run", "no-such-scenario")
+    assert code == 1
+    assert "no scenario 'no-such-scenario'" in err and "earthquake-offhours" in err
+
+
+def test_resume_with_nothing_to_resume(capsys, tmp_path):
+    code, _, err = run(capsys, "resume", "--records", str(tmp_path / "empty"))
+    assert code == 1
+    assert "no unfinished drill to resume" in err
+
+
+def test_tui_refuses_without_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
+    code, _, err = run(capsys, "run", "earthquake-offhours")
+    assert code == 1
+    assert "needs a terminal" in err
