@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -81,7 +82,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bcp-drill: error: {error}", file=sys.stderr)
         return 1
     ctx = CommandContext(settings=settings, sources=sources, cwd=Path.cwd())
-    return dispatch(ctx, args)
+    try:
+        return dispatch(ctx, args)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); stop quietly as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # last resort: a message and a saved traceback, not a dump
+        return ctx.fail(ctx.t("cli.internal_error", error=f"{type(error).__name__}: {error}",
+                              log=str(_save_traceback())))
+
+
+def _save_traceback() -> Path:
+    import platformdirs
+    import traceback
+    from datetime import datetime
+
+    folder = Path(platformdirs.user_log_dir("bcp-drill", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S}.log"
+    path.write_text(traceback.format_exc(), encoding="utf-8")
+    return path
 
 
 def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:

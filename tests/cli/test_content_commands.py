@@ -144,3 +144,26 @@ def test_tui_refuses_without_a_terminal(capsys, monkeypatch):
     code, _, err = run(capsys, "run", "earthquake-offhours")
     assert code == 1
     assert "needs a terminal" in err
+
+
+def test_an_unexpected_error_is_a_message_and_a_log_not_a_traceback(capsys, monkeypatch, tmp_path):
+    from bcp_drill.commands import content
+
+    def explode(ctx):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(content, "list_content", explode)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    code, out, err = run(capsys, "list")
+    assert code == 1
+    assert "internal error (RuntimeError: boom)" in err and "Traceback" not in err
+    log = err.rsplit("Details: ", 1)[1].strip()
+    assert "RuntimeError: boom" in open(log, encoding="utf-8").read()
+
+
+def test_closed_pipe_is_quiet(tmp_path):
+    result = subprocess.run(f"{sys.executable} -m bcp_drill list --lang en | head -1", shell=True,
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.stdout.strip() == "Scenarios"
+    assert "Traceback" not in result.stderr
