@@ -169,3 +169,19 @@ async def test_resume_shows_the_recorded_state(tmp_path):
         first_line = str(runner.query_one(StepList).get_option("step:s1").prompt)
         assert first_line.startswith("[v]") and "S T+00:02:00" in first_line
         assert "PAUSED" in str(runner.query_one("#clock-bar").render())
+
+
+async def test_command_palette_lists_and_runs_runner_actions(tmp_path):
+    app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "major")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillRunnerScreen)
+    done = [(e.step_id, e.rating) for e in journal_events(store) if e.type == "step_completed"]
+    assert done == [("s1", "M")]

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.records.journal import JournalError
 from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.commands import ScreenActionsProvider
 from bcp_drill.tui.context import TuiContext
 from bcp_drill.tui.screens.home import HomeScreen
 from bcp_drill.tui.themes import HIGH_CONTRAST, THEME_NAMES
@@ -26,6 +27,7 @@ class StartRequest:
 class BcpDrillApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "bcp-drill"
+    COMMANDS = App.COMMANDS | {ScreenActionsProvider}
     BINDINGS = [
         Binding("ctrl+q", "quit", "keys.quit", show=False, priority=True),
         Binding("f2", "toggle_contrast", "keys.toggle_contrast", show=False),
