@@ -42,7 +42,7 @@ def test_validate_reports_file_line_column_and_exits_1(capsys, content_copy):
     assert code == 1
     lines = out.strip().splitlines()
     assert lines[0].endswith("mini-scenario.yaml:18:47: role 'staf' is not defined (did you mean 'staff'?)")
-    assert lines[-1] == "Checked 2 files: 1 problems found."
+    assert lines[-1] == "Checked 3 files: 1 problems found."
     assert "Traceback" not in out + err
 
 
@@ -51,7 +51,7 @@ def test_validate_in_japanese(capsys, content_copy):
     code, out, _ = run(capsys, "validate", "--lang", "ja", str(content_copy))
     assert code == 1
     assert "empty.yaml: ファイルが空です" in out
-    assert "3 個のファイルを検査し、1 件の問題が見つかりました。" in out
+    assert "4 個のファイルを検査し、1 件の問題が見つかりました。" in out
 
 
 def test_validate_every_bad_kind_without_a_traceback(capsys, tmp_path):

@@ -147,11 +147,85 @@ class DrillEnded(EventBase):
     elapsed_seconds: int = Field(ge=0)
 
 
+class ReviewStarted(EventBase):
+    """First event of a review: pins the checklist and its scale as they were."""
+
+    type: Literal["review_started"] = "review_started"
+    record_id: str
+    checklist_id: str
+    checklist_version: str
+    checklist_sha256: str
+    checklist_file: str
+    checklist_yaml: str
+    scale_json: str  # the scale used, as JSON, even when it was a built-in or a shared file
+    fiscal_year: int = Field(ge=1900, le=2999)  # 年度, named by the April it starts in
+    reviewer: str = ""
+    organisation: str = ""
+    tool_version: str
+
+
+class ItemRated(EventBase):
+    """One dimension of one item rated (status, carry-over...); a later rating replaces it."""
+
+    type: Literal["item_rated"] = "item_rated"
+    item_id: str
+    dimension: str
+    option: str
+
+
+class ItemRatingCleared(EventBase):
+    type: Literal["item_rating_cleared"] = "item_rating_cleared"
+    item_id: str
+    dimension: str
+
+
+class AssessmentRecorded(EventBase):
+    """The assessment text of an item (the seed's "⇒ …"); the latest one stands."""
+
+    type: Literal["assessment_recorded"] = "assessment_recorded"
+    item_id: str
+    text: str
+
+
+class EvidenceRecorded(EventBase):
+    type: Literal["evidence_recorded"] = "evidence_recorded"
+    item_id: str
+    text: str
+
+
+class ReviewFinished(EventBase):
+    type: Literal["review_finished"] = "review_finished"
+
+
+class ReviewReopened(EventBase):
+    """Correction: a finished review is open for changes again."""
+
+    type: Literal["review_reopened"] = "review_reopened"
+
+
+class FollowUpUpdated(EventBase):
+    """A change to a follow-up item, kept in the follow-ups journal; unset fields stay as they were."""
+
+    type: Literal["followup_updated"] = "followup_updated"
+    followup_id: str  # "<record id>/<problem id>"
+    status: FollowUpStatus | None = None
+    priority: Priority | None = None
+    category: Capability | None = None
+    owner_organisation: str | None = None
+    owner_person: str | None = None
+    start: date | None = None
+    due: date | None = None
+    corrective_action: str | None = None
+    closure_evidence: str | None = None
+    comment: str = ""
+
+
 Event = Annotated[
     Union[
         DrillStarted, ClockPaused, ClockResumed, ClockAdvanced, StepCompleted, StepNotDone,
         StepReopened, CheckToggled, NoteAdded, NoteRetracted, ProblemRaised, InjectDelivered,
-        HotwashRecorded, DrillEnded,
+        HotwashRecorded, DrillEnded, ReviewStarted, ItemRated, ItemRatingCleared, AssessmentRecorded,
+        EvidenceRecorded, ReviewFinished, ReviewReopened, FollowUpUpdated,
     ],
     Field(discriminator="type"),
 ]

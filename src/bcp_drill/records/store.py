@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bcp_drill.records.events import DrillEnded, DrillStarted, EventBase
+from bcp_drill.records.events import DrillStarted, EventBase, ReviewStarted
 from bcp_drill.records.journal import Clock, Journal, JournalError, read_journal, utc_now
 
 SUFFIX = ".jsonl"
+FOLLOWUPS_JOURNAL = "followups"  # updates to follow-up items, shared by all records
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class RecordStore:
         found = []
         for path in sorted(self.root.glob(f"*{SUFFIX}"), reverse=True):
             record_id = path.name[: -len(SUFFIX)]
+            if record_id == FOLLOWUPS_JOURNAL:
+                continue
             try:
                 contents = read_journal(path)
             except JournalError as error:
@@ -87,9 +90,16 @@ class RecordStore:
             kind, subject = _describe(first)
             found.append(RecordSummary(
                 record_id, path, kind=kind, subject_id=subject, started=first.at,
-                finished=any(isinstance(e, DrillEnded) or getattr(e, "type", "") == "review_finished"
-                             for e in contents.events),
+                finished=_finished(contents.events),
                 events=len(contents.events), cut_tail=bool(contents.cut_tail)))
+        return found
+
+    def readable(self, kind: str | None = None) -> list[tuple[RecordSummary, list]]:
+        """Every undamaged record of KIND with its events, oldest first."""
+        found = []
+        for summary in reversed(self.summaries()):
+            if summary.error is None and (kind is None or summary.kind == kind):
+                found.append((summary, read_journal(summary.path).events))
         return found
 
     def unfinished(self, kind: str | None = None) -> list[RecordSummary]:
@@ -100,5 +110,17 @@ class RecordStore:
 def _describe(first: EventBase) -> tuple[str, str]:
     if isinstance(first, DrillStarted):
         return "drill", first.scenario_id
-    subject = getattr(first, "checklist_id", "")
-    return ("review", subject) if subject else ("unknown", "")
+    if isinstance(first, ReviewStarted):
+        return "review", first.checklist_id
+    return "unknown", ""
+
+
+def _finished(events: list) -> bool:
+    """Ended drills, and reviews whose last finish was not reopened."""
+    state = False
+    for event in events:
+        if event.type in ("drill_ended", "review_finished"):
+            state = True
+        elif event.type == "review_reopened":
+            state = False
+    return state

@@ -1,0 +1,96 @@
+"""The status tally of a review: the layout of the seed's section-2 table, for any scale.
+
+One row per top-level section (pillar, 柱) with its item count, then for each dimension
+of the scale (status, carry-over ...) the count per option, grouped as the scale groups
+them, and the number of items not rated yet. Every row must add up to its item count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bcp_drill.content.scales import Scale
+from bcp_drill.review.state import ReviewState
+
+
+@dataclass(frozen=True)
+class TallyColumn:
+    dimension: str
+    option: str
+    group: str | None
+
+
+@dataclass
+class TallyRow:
+    key: str  # section id, or "" for the totals row
+    items: int = 0
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (dimension, option) → n
+    unrated: dict[str, list[str]] = field(default_factory=dict)  # dimension → unrated item ids
+
+    def count(self, dimension: str, option: str) -> int:
+        return self.counts.get((dimension, option), 0)
+
+    def unrated_count(self, dimension: str) -> int:
+        return len(self.unrated.get(dimension, []))
+
+    def adds_up(self, scale: Scale) -> bool:
+        """Each dimension's counts plus its unrated items equal the row's item count."""
+        return all(
+            sum(self.count(d.id, o.code) for o in d.options) + self.unrated_count(d.id) == self.items
+            for d in scale.dimensions)
+
+
+@dataclass
+class StatusTally:
+    scale: Scale
+    columns: list[TallyColumn]
+    rows: list[TallyRow]
+    total: TallyRow
+
+    @property
+    def complete(self) -> bool:
+        return all(self.total.unrated_count(d.id) == 0 for d in self.scale.dimensions)
+
+    @property
+    def consistent(self) -> bool:
+        return all(row.adds_up(self.scale) for row in self.rows + [self.total])
+
+    def unrated_items(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for dimension in self.scale.dimensions:
+            for item_id in self.total.unrated.get(dimension.id, []):
+                seen.setdefault(item_id, None)
+        return list(seen)
+
+
+def columns_of(scale: Scale) -> list[TallyColumn]:
+    """Columns in scale order; options of one group stay together, as in the seed."""
+    columns = []
+    for dimension in scale.dimensions:
+        order = [g.id for g in dimension.groups] + [None]
+        for group in order:
+            for option in dimension.options:
+                if option.group == group:
+                    columns.append(TallyColumn(dimension.id, option.code, group))
+    return columns
+
+
+def tally_review(state: ReviewState) -> StatusTally:
+    scale = state.scale
+    rows = []
+    total = TallyRow("")
+    for section in state.checklist.sections:
+        row = TallyRow(section.id)
+        for item in section.all_items():
+            record = state.items[item.id]
+            for target in (row, total):
+                target.items += 1
+                for dimension in scale.dimensions:
+                    code = record.ratings.get(dimension.id)
+                    if code is None:
+                        target.unrated.setdefault(dimension.id, []).append(item.id)
+                    else:
+                        key = (dimension.id, code)
+                        target.counts[key] = target.counts.get(key, 0) + 1
+        rows.append(row)
+    return StatusTally(scale, columns_of(scale), rows, total)

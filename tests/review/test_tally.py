@@ -1,0 +1,108 @@
+"""The status tally reproduces the seed's section-2 table cell by cell."""
+
+import pytest
+
+from bcp_drill.content.library import ContentLibrary
+from bcp_drill.review.session import ReviewSession
+from bcp_drill.review.tally import tally_review
+
+from drill_support import DATA, FakeClock, make_store
+
+# How each measure of the seed's three pillars was rated (status, carry-over), item by item.
+SEED_RATINGS = {
+    "p1": [("continuing-above", "expand")] + [("continuing-on-target", "same-scale")] * 8
+    + [("continuing-unchanged", "abolish")] + [("finished-on-target", "abolish")]
+    + [("finished-on-target", "same-scale")],
+    "p2": [("continuing-on-target", "expand")] + [("continuing-on-target", "same-scale")] * 4
+    + [("continuing-in-progress", "same-scale")] * 2 + [("finished-on-target", "abolish")],
+    "p3": [("continuing-above", "same-scale")] + [("continuing-on-target", "same-scale")] * 4
+    + [("continuing-in-progress", "same-scale")] * 2 + [("finished-on-target", "abolish")] * 3,
+}
+
+# The seed's table (第3次計画における施策の評価と次期計画への引継ぎ); blank cells are 0.
+STATUS_COLUMNS = ["continuing-above", "continuing-on-target", "continuing-in-progress", "continuing-unchanged",
+                  "finished-above", "finished-on-target", "finished-abolished"]
+CARRY_COLUMNS = ["expand", "same-scale", "shrink", "abolish"]
+SEED_TABLE = {
+    "p1": (12, [1, 8, 0, 1, 0, 2, 0], [1, 9, 0, 2]),
+    "p2": (8, [0, 5, 2, 0, 0, 1, 0], [1, 6, 0, 1]),
+    "p3": (10, [1, 4, 2, 0, 0, 3, 0], [0, 7, 0, 3]),
+    "": (30, [2, 17, 4, 1, 0, 6, 0], [2, 22, 0, 6]),
+}
+
+
+@pytest.fixture
+def review(tmp_path):
+    library = ContentLibrary.load([DATA / "content"], cwd=DATA)
+    checklist = library.checklist("seed-measures")
+    store = make_store(tmp_path, FakeClock())
+    session = ReviewSession.start(store, library.checklists["seed-measures"], library.scale_of(checklist),
+                                  fiscal_year_value=2019)
+    yield session
+    session.close()
+
+
+def rate_like_the_seed(session, skip=()):
+    for pillar, ratings in SEED_RATINGS.items():
+        for number, (status, carry) in enumerate(ratings, 1):
+            item_id = f"{pillar}-m{number:02d}"
+            if item_id in skip:
+                continue
+            session.rate(item_id, "status", status)
+            session.rate(item_id, "carryover", carry)
+
+
+def test_tally_reproduces_every_cell_of_the_seed_table(review):
+    rate_like_the_seed(review)
+    tally = tally_review(review.state)
+    rows = {row.key: row for row in tally.rows + [tally.total]}
+    assert list(rows) == ["p1", "p2", "p3", ""]
+    for key, (items, statuses, carries) in SEED_TABLE.items():
+        row = rows[key]
+        assert row.items == items, key
+        assert [row.count("status", code) for code in STATUS_COLUMNS] == statuses, key
+        assert [row.count("carryover", code) for code in CARRY_COLUMNS] == carries, key
+        assert row.unrated_count("status") == row.unrated_count("carryover") == 0
+    assert tally.consistent and tally.complete
+
+
+def test_columns_follow_the_scale_and_its_groups(review):
+    tally = tally_review(review.state)
+    assert [(c.dimension, c.option, c.group) for c in tally.columns] == (
+        [("status", code, "continuing") for code in STATUS_COLUMNS[:4]]
+        + [("status", code, "finished") for code in STATUS_COLUMNS[4:]]
+        + [("carryover", code, None) for code in CARRY_COLUMNS])
+
+
+def test_unrated_items_are_counted_and_flagged(review):
+    rate_like_the_seed(review, skip={"p2-m03", "p3-m10"})
+    review.rate("p3-m10", "status", "finished-on-target")  # status only: carry-over still open
+    tally = tally_review(review.state)
+    rows = {row.key: row for row in tally.rows}
+    assert rows["p2"].unrated == {"status": ["p2-m03"], "carryover": ["p2-m03"]}
+    assert rows["p3"].unrated == {"carryover": ["p3-m10"]}
+    assert tally.total.unrated_count("status") == 1 and tally.total.unrated_count("carryover") == 2
+    assert tally.unrated_items() == ["p2-m03", "p3-m10"]
+    assert tally.consistent and not tally.complete
+
+
+def test_rerating_and_clearing_are_corrections(review):
+    review.rate("p1-m01", "status", "continuing-above")
+    assert review.rate("p1-m01", "status", "continuing-above") is None  # nothing new to record
+    review.rate("p1-m01", "status", "finished-abolished")
+    review.clear("p1-m01")
+    assert review.state.items["p1-m01"].ratings == {}
+    assert [e.type for e in review.journal.events] == [
+        "review_started", "item_rated", "item_rated", "item_rating_cleared"]
+
+
+def test_rating_by_single_keys_of_the_scale(review):
+    review.rate_by_key("p1-m01", "2")
+    review.rate_by_key("p1-m01", "x")
+    assert review.state.items["p1-m01"].ratings == {"status": "continuing-on-target", "carryover": "abolish"}
+    assert review.rate_by_key("p1-m01", "z") is None
+
+
+def test_unknown_option_is_refused(review):
+    with pytest.raises(ValueError):
+        review.rate("p1-m01", "status", "great")
