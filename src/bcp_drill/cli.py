@@ -51,6 +51,41 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     resume = commands.add_parser("resume", parents=common, help=t("cli.help_resume"),
                                  description=t("cli.help_resume"))
     resume.add_argument("record", nargs="?", metavar="DRILL", help=t("cli.help_resume_record"))
+
+    formats = ["text", "md", "csv", "json"]
+    tally = commands.add_parser("tally", parents=common, help=t("cli.help_tally"), description=t("cli.help_tally"))
+    tally.add_argument("record", nargs="?", metavar="RECORD", help=t("cli.help_tally_record"))
+    tally.add_argument("--checklist", metavar="ID", help=t("cli.help_tally_checklist"))
+    tally.add_argument("--year", metavar="FY", help=t("cli.help_year"))
+    tally.add_argument("--drills", action="store_true", help=t("cli.help_tally_drills"))
+    tally.add_argument("--scenario", metavar="ID", help=t("cli.help_tally_scenario"))
+    tally.add_argument("--format", choices=formats, default="text", help=t("cli.help_format"))
+    tally.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+
+    followups = commands.add_parser("followups", parents=common, help=t("cli.help_followups"),
+                                    description=t("cli.help_followups"))
+    followups.add_argument("--status", choices=["open", "in_progress", "done", "dropped"],
+                           help=t("cli.help_followups_status"))
+    followups.add_argument("--owner", metavar="TEXT", help=t("cli.help_followups_owner"))
+    followups.add_argument("--source", metavar="TEXT", help=t("cli.help_followups_source"))
+    followups.add_argument("--overdue", action="store_true", help=t("cli.help_followups_overdue"))
+    followups.add_argument("--format", choices=formats, default="text", help=t("cli.help_format"))
+    followups.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+    followup_commands = followups.add_subparsers(dest="followups_command", metavar="update")
+    update = followup_commands.add_parser("update", parents=common, help=t("cli.help_followup_update"),
+                                          description=t("cli.help_followup_update"))
+    update.add_argument("followup_id", metavar="ID", help=t("cli.help_followup_id"))
+    update.add_argument("--status", dest="new_status", choices=["open", "in_progress", "done", "dropped"])
+    update.add_argument("--priority", choices=["high", "medium", "low"])
+    update.add_argument("--category", choices=["planning", "organisation", "equipment", "training", "exercise"])
+    update.add_argument("--owner-organisation", metavar="TEXT")
+    update.add_argument("--owner-person", metavar="TEXT")
+    update.add_argument("--start", metavar="YYYY-MM-DD")
+    update.add_argument("--due", metavar="YYYY-MM-DD")
+    update.add_argument("--action", dest="corrective_action", metavar="TEXT", help=t("cli.help_followup_action"))
+    update.add_argument("--evidence", dest="closure_evidence", metavar="TEXT",
+                        help=t("cli.help_followup_evidence"))
+    update.add_argument("--comment", metavar="TEXT", default="")
     return parser
 
 
@@ -108,7 +143,7 @@ def _save_traceback() -> Path:
 
 
 def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
-    from bcp_drill.commands import content, tui
+    from bcp_drill.commands import content, review, tui
 
     if args.command == "validate":
         return content.validate(ctx, args.paths)
@@ -118,6 +153,18 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
         return content.schema(ctx, args.kind)
     if args.command == "settings":
         return content.show_settings(ctx)
+    if args.command == "tally":
+        return review.tally(ctx, args.record, args.checklist, args.year, args.drills, args.scenario,
+                            args.format, args.output)
+    if args.command == "followups" and args.followups_command == "update":
+        return review.update(ctx, args.followup_id, {
+            "status": args.new_status, "priority": args.priority, "category": args.category,
+            "owner_organisation": args.owner_organisation, "owner_person": args.owner_person,
+            "start": args.start, "due": args.due, "corrective_action": args.corrective_action,
+            "closure_evidence": args.closure_evidence, "comment": args.comment})
+    if args.command == "followups":
+        return review.followups(ctx, args.status, args.owner, args.source, args.overdue, args.format,
+                                args.output)
     if args.command == "run":
         return tui.launch(ctx, scenario=args.scenario)
     if args.command == "resume":

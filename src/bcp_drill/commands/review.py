@@ -1,0 +1,138 @@
+"""tally and followups: the figures the plan review meeting needs, in text, md, csv or json."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from bcp_drill.commands import CommandContext
+from bcp_drill.drill.tally import by_phase, by_scenario, drill_figures, participation
+from bcp_drill.fiscal import parse_fiscal_year
+from bcp_drill.records import events as ev
+from bcp_drill.records.journal import JournalError, read_journal
+from bcp_drill.records.store import RecordStore
+from bcp_drill.render import tables
+from bcp_drill.render.tallies import (
+    drills_table, followups_data, followups_table, participation_table, phases_table,
+    review_tally_data, review_tally_table, scenarios_table,
+)
+from bcp_drill.review.followups import collect_followups, filter_followups, update_followup
+from bcp_drill.review.session import pinned_checklist
+from bcp_drill.review.state import ReviewState
+from bcp_drill.review.tally import tally_review
+
+
+def store_of(ctx: CommandContext) -> RecordStore:
+    return RecordStore(ctx.settings.records, ctx.settings.recorder)
+
+
+def emit(ctx: CommandContext, parts: list[tuple[tables.Table, object]], fmt: str, output: Path | None) -> int:
+    """Write tables (with their JSON data) to stdout or a file; CSV gets a BOM for Excel."""
+    if fmt == "json":
+        data = [d if d is not None else tables.table_data(t) for t, d in parts]
+        text = tables.render_json(data[0] if len(data) == 1 else data)
+    else:
+        separator = "\r\n" if fmt == "csv" else "\n"
+        chunks = []
+        for table, _ in parts:
+            chunk = tables.render(table, fmt)
+            if fmt == "csv" and len(parts) > 1:
+                chunk = tables.render_csv(tables.Table("", [tables.Column("t", table.title)], [])) + chunk
+            chunks.append(chunk)
+        text = separator.join(chunks)
+    if output is not None:
+        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+        ctx.print(ctx.t("cli.written", path=str(output)))
+        return 0
+    if fmt == "csv":
+        text = "\ufeff" + text
+    ctx.out.write(text)
+    ctx.out.flush()
+    return 0
+
+
+def _year(ctx: CommandContext, text: str | None) -> tuple[int | None, int | None]:
+    if text is None:
+        return None, None
+    year = parse_fiscal_year(text)
+    if year is None:
+        return None, ctx.fail(ctx.t("cli.bad_year", value=text))
+    return year, None
+
+
+def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_text: str | None,
+          drills: bool, scenario: str | None, fmt: str, output: Path | None) -> int:
+    t = ctx.t
+    year, failed = _year(ctx, year_text)
+    if failed is not None:
+        return failed
+    store = store_of(ctx)
+    first = None
+    if record is not None:
+        path = store.path_of(record)
+        if not path.is_file():
+            return ctx.fail(t("cli.record_not_found", record=record, folder=str(store.root)))
+        try:
+            first = read_journal(path).events[0]
+        except (JournalError, IndexError):
+            return ctx.fail(t("cli.record_unreadable", record=record))
+    if drills or scenario or isinstance(first, ev.DrillStarted):
+        return _drill_tally(ctx, store, first, scenario, year, fmt, output)
+    if first is None:
+        reviews = [(s, e) for s, e in store.readable("review")
+                   if (checklist is None or s.subject_id == checklist)
+                   and (year is None or e[0].fiscal_year == year)]
+        if not reviews:
+            return ctx.fail(t("cli.no_reviews", folder=str(store.root)))
+        first = reviews[-1][1][0]
+    events = read_journal(store.path_of(first.record_id)).events
+    checklist_model, scale = pinned_checklist(first)
+    state = ReviewState.from_events(checklist_model, scale, events)
+    result = tally_review(state)
+    code = emit(ctx, [(review_tally_table(result, state, t), review_tally_data(result, state))], fmt, output)
+    return code
+
+
+def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenario: str | None,
+                 year: int | None, fmt: str, output: Path | None) -> int:
+    t = ctx.t
+    figures = drill_figures(store, t.lang, scenario_id=scenario, year=year)
+    if isinstance(first, ev.DrillStarted):
+        figures = [f for f in figures if f.record_id == first.record_id]
+    if not figures:
+        return ctx.fail(t("cli.no_drills", folder=str(store.root)))
+    parts = [(drills_table(figures, t), None)]
+    if isinstance(first, ev.DrillStarted) or scenario:
+        parts.append((phases_table(by_phase(figures), figures[-1].scenario_title, t), None))
+    else:
+        parts.append((scenarios_table(by_scenario(figures), t), None))
+    parts.append((participation_table(participation(figures), t), None))
+    return emit(ctx, parts, fmt, output)
+
+
+def followups(ctx: CommandContext, status: str | None, owner: str | None, source: str | None,
+              overdue: bool, fmt: str, output: Path | None) -> int:
+    store = store_of(ctx)
+    today = store.clock().astimezone().date()
+    items = filter_followups(collect_followups(store, ctx.t.lang), status=status, owner=owner, source=source,
+                             overdue_on=today if overdue else None)
+    return emit(ctx, [(followups_table(items, ctx.t, today), followups_data(items, today))], fmt, output)
+
+
+def update(ctx: CommandContext, followup_id: str, changes: dict[str, object]) -> int:
+    t = ctx.t
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if not changes or set(changes) == {"comment"} and not changes["comment"]:
+        return ctx.fail(t("cli.nothing_to_update"))
+    for key in ("start", "due"):
+        if isinstance(changes.get(key), str):
+            try:
+                changes[key] = date.fromisoformat(changes[key])
+            except ValueError:
+                return ctx.fail(t("tui.bad_date", value=changes[key]))
+    try:
+        event = update_followup(store_of(ctx), followup_id, **changes)
+    except JournalError as error:
+        return ctx.fail(t(f"journal.{error.code}", **error.params))
+    ctx.print(t("cli.followup_updated", id=followup_id, seq=event.seq))
+    return 0

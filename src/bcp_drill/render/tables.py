@@ -1,0 +1,134 @@
+"""A neutral table (columns with optional group headings, rows, notes) and its formats:
+aligned text, Markdown, CSV for Japanese Excel (UTF-8 with BOM), and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from bcp_drill.render.text_table import cell_width, pad
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    align: str = "<"  # "<" text, ">" numbers
+    group: str = ""  # a heading spanning neighbouring columns of the same group
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]]
+    notes: list[str] = field(default_factory=list)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value * 100:.0f}%"
+    return str(value)
+
+
+def _spans(columns: Sequence[Column]) -> list[tuple[str, int, int]]:
+    """(group, first index, last index) for each run of columns sharing a group."""
+    spans: list[tuple[str, int, int]] = []
+    for index, column in enumerate(columns):
+        if spans and spans[-1][0] == column.group and column.group:
+            spans[-1] = (column.group, spans[-1][1], index)
+        else:
+            spans.append((column.group, index, index))
+    return spans
+
+
+def render_text(table: Table, gap: str = "  ") -> str:
+    cells = [[_cell(v) for v in row] for row in table.rows]
+    widths = [cell_width(c.label) for c in table.columns]
+    for row in cells:
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], cell_width(value))
+    # A group heading wider than its columns widens the last of them.
+    for group, first, last in _spans(table.columns):
+        span = sum(widths[first:last + 1]) + len(gap) * (last - first)
+        if group and cell_width(group) > span:
+            widths[last] += cell_width(group) - span
+
+    def line(values: Sequence[str]) -> str:
+        return gap.join(pad(v, widths[i], table.columns[i].align) for i, v in enumerate(values)).rstrip()
+
+    out = [table.title, ""] if table.title else []
+    if any(c.group for c in table.columns):
+        parts = []
+        for group, first, last in _spans(table.columns):
+            span = sum(widths[first:last + 1]) + len(gap) * (last - first)
+            parts.append(pad(group, span, "^"))
+        out.append(gap.join(parts).rstrip())
+    out.append(line([c.label for c in table.columns]))
+    out.append(gap.join("-" * w for w in widths))
+    out += [line(row) for row in cells]
+    if table.notes:
+        out.append("")
+        out += table.notes
+    return "\n".join(out) + "\n"
+
+
+def _md_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(table: Table) -> str:
+    labels = [f"{c.group} {c.label}".strip() if c.group else c.label for c in table.columns]
+    out = [f"## {_md_escape(table.title)}", ""] if table.title else []
+    out.append("| " + " | ".join(_md_escape(label) for label in labels) + " |")
+    out.append("|" + "|".join("---:" if c.align == ">" else "---" for c in table.columns) + "|")
+    for row in table.rows:
+        out.append("| " + " | ".join(_md_escape(_cell(v)) for v in row) + " |")
+    if table.notes:
+        out.append("")
+        out += [_md_escape(note) for note in table.notes]
+    return "\n".join(out) + "\n"
+
+
+def neutralise(value: str) -> str:
+    """Stop a spreadsheet from running user text as a formula (CSV/XLSX injection)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def render_csv(table: Table) -> str:
+    """CSV for Japanese Excel: callers write it as UTF-8 with a BOM (encoding 'utf-8-sig')."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([f"{c.group} {c.label}".strip() if c.group else c.label for c in table.columns])
+    for row in table.rows:
+        writer.writerow([neutralise(v) if isinstance(v, str) else ("" if v is None else v) for v in row])
+    return buffer.getvalue()
+
+
+def render_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def table_data(table: Table) -> dict:
+    """A table as plain data, for JSON output of tables with no richer structure."""
+    return {"title": table.title, "columns": [c.key for c in table.columns],
+            "rows": [dict(zip((c.key for c in table.columns), row)) for row in table.rows],
+            "notes": table.notes}
+
+
+def render(table: Table, fmt: str, data: Any = None) -> str:
+    """TABLE in FMT; JSON gets DATA (the structured figures) when given."""
+    if fmt == "md":
+        return render_markdown(table)
+    if fmt == "csv":
+        return render_csv(table)
+    if fmt == "json":
+        return render_json(data if data is not None else table_data(table))
+    return render_text(table)

@@ -1,0 +1,144 @@
+"""Tables for the status tally of a review, drill figures and the follow-up list."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bcp_drill.drill.summary import RATINGS, StepCounts
+from bcp_drill.drill.tally import DrillFigures, ScenarioFigures
+from bcp_drill.fiscal import fiscal_year_label
+from bcp_drill.i18n import Translator
+from bcp_drill.render.tables import Column, Table
+from bcp_drill.review.followups import FollowUp
+from bcp_drill.review.state import ReviewState
+from bcp_drill.review.tally import StatusTally
+
+
+def review_tally_table(tally: StatusTally, state: ReviewState, t: Translator) -> Table:
+    """The seed's section-2 layout: pillar, item count, grouped statuses, carry-over, unrated."""
+    lang, scale = t.lang, tally.scale
+    columns = [Column("section", t("tally.col_section")), Column("items", t("tally.col_items"), ">")]
+    for column in tally.columns:
+        dimension = scale.dimension(column.dimension)
+        option = dimension.option(column.option)
+        group = next((g.label.get(lang) for g in dimension.groups if g.id == column.group), None)
+        columns.append(Column(f"{column.dimension}.{column.option}", option.short_label(lang), ">",
+                              group or dimension.label.get(lang)))
+    for dimension in scale.dimensions:
+        columns.append(Column(f"unrated.{dimension.id}", dimension.label.get(lang), ">", t("tally.unrated")))
+    columns.append(Column("check", t("tally.col_check")))
+    titles = {s.id: s.title.get(lang) for s in state.checklist.sections}
+    rows = []
+    for row in tally.rows + [tally.total]:
+        cells: list[Any] = [titles.get(row.key, t("tally.total")), row.items]
+        cells += [row.count(c.dimension, c.option) for c in tally.columns]
+        cells += [row.unrated_count(d.id) for d in scale.dimensions]
+        cells.append(t("tally.check_ok") if row.adds_up(scale) else t("tally.check_ng"))
+        rows.append(cells)
+    started = state.started
+    title = t("tally.review_title", checklist=state.checklist.title.get(lang),
+              year=fiscal_year_label(started.fiscal_year, lang) if started else "-")
+    notes = []
+    unrated = tally.unrated_items()
+    if unrated:
+        notes.append(t("tally.unrated_note", count=len(unrated)))
+        for item_id in unrated:
+            requirement = state.items[item_id].item.requirement.get(lang)
+            notes.append(f"  [ ] {item_id}  {requirement[:60]}")
+    else:
+        notes.append(t("tally.all_rated"))
+    return Table(title, columns, rows, notes)
+
+
+def review_tally_data(tally: StatusTally, state: ReviewState) -> dict:
+    started = state.started
+    return {
+        "checklist": state.checklist.id, "scale": tally.scale.id,
+        "fiscal_year": started.fiscal_year if started else None,
+        "record": started.record_id if started else None,
+        "rows": [{"section": row.key or None, "items": row.items,
+                  "counts": {f"{d}.{o}": n for (d, o), n in sorted(row.counts.items())},
+                  "unrated": row.unrated, "adds_up": row.adds_up(tally.scale)}
+                 for row in tally.rows + [tally.total]],
+        "complete": tally.complete, "consistent": tally.consistent,
+    }
+
+
+def _count_cells(counts: StepCounts) -> list[Any]:
+    return [counts.total, *[counts.ratings[r] for r in RATINGS], counts.on_time, counts.late,
+            counts.not_done, counts.skipped, counts.pending,
+            counts.on_time_rate if counts.on_time_rate is not None else "-"]
+
+
+def _count_columns(t: Translator) -> list[Column]:
+    return [Column("steps", t("tui.col_steps"), ">"), *[Column(r, r, ">", t("tally.ratings")) for r in RATINGS],
+            Column("on_time", t("tui.col_on_time"), ">", t("tally.timing")),
+            Column("late", t("tui.col_late"), ">", t("tally.timing")),
+            Column("not_done", t("tui.col_not_done"), ">", t("tally.timing")),
+            Column("skipped", t("tui.col_skipped"), ">", t("tally.timing")),
+            Column("pending", t("tui.col_pending"), ">", t("tally.timing")),
+            Column("on_time_rate", t("tui.col_on_time_rate"), ">")]
+
+
+def drills_table(figures: list[DrillFigures], t: Translator) -> Table:
+    columns = [Column("record", t("tally.col_record")), Column("year", t("tally.col_year")),
+               Column("scenario", t("tally.col_scenario")), Column("type", t("tally.col_type")),
+               *_count_columns(t), Column("participants", t("tally.col_participants"), ">")]
+    rows = [[f.record_id, fiscal_year_label(f.fiscal_year, t.lang), f.scenario_title,
+             t(f"drill_type.{f.drill_type}"), *_count_cells(f.summary.overall), len(f.participants)]
+            for f in figures]
+    return Table(t("tally.drills_title"), columns, rows)
+
+
+def scenarios_table(scenarios: list[ScenarioFigures], t: Translator) -> Table:
+    columns = [Column("scenario", t("tally.col_scenario")), Column("drills", t("tally.col_drills"), ">"),
+               *_count_columns(t)]
+    rows = [[s.title, s.drills, *_count_cells(s.counts)] for s in scenarios]
+    return Table(t("tally.scenarios_title"), columns, rows)
+
+
+def phases_table(phases: list[tuple[str, StepCounts]], title: str, t: Translator) -> Table:
+    columns = [Column("phase", t("tui.col_phase")), *_count_columns(t)]
+    return Table(t("tally.phases_title", scenario=title), columns,
+                 [[name, *_count_cells(counts)] for name, counts in phases])
+
+
+def participation_table(rows: list[tuple[int, int, int]], t: Translator) -> Table:
+    columns = [Column("year", t("tally.col_year")), Column("drills", t("tally.col_drills"), ">"),
+               Column("people", t("tally.col_people"), ">")]
+    return Table(t("tally.participation_title"),
+                 columns, [[fiscal_year_label(y, t.lang), d, p] for y, d, p in rows])
+
+
+def followups_table(items: list[FollowUp], t: Translator, today: date) -> Table:
+    columns = [Column("id", t("followups.col_id")), Column("title", t("followups.col_title")),
+               Column("source", t("followups.col_source")), Column("category", t("followups.col_category")),
+               Column("priority", t("followups.col_priority")), Column("owner", t("followups.col_owner")),
+               Column("start", t("followups.col_start")), Column("due", t("followups.col_due")),
+               Column("status", t("followups.col_status")), Column("evidence", t("followups.col_evidence"))]
+    rows = []
+    for item in items:
+        status = t(f"followup_status.{item.status}")
+        if item.overdue(today):
+            status = f"{status} {t('followups.overdue_mark')}"
+        owner = " / ".join(x for x in (item.owner_organisation, item.owner_person) if x)
+        source = f"{item.source_subject} {item.source_ref or ''}".strip()
+        rows.append([item.id, item.title, source, t(f"capability.{item.category}"),
+                     t(f"priority.{item.priority}"), owner, item.start or "", item.due or "", status,
+                     item.closure_evidence])
+    return Table(t("followups.title", count=len(items)), columns, rows)
+
+
+def followups_data(items: list[FollowUp], today: date) -> list[dict]:
+    return [{
+        "id": f.id, "title": f.title, "description": f.description, "source": f.source,
+        "source_kind": f.source_kind, "source_subject": f.source_subject, "source_ref": f.source_ref,
+        "source_title": f.source_title, "fiscal_year": f.fiscal_year, "category": f.category,
+        "priority": f.priority, "owner_organisation": f.owner_organisation, "owner_person": f.owner_person,
+        "start": f.start, "due": f.due, "status": f.status, "overdue": f.overdue(today),
+        "corrective_action": f.corrective_action, "closure_evidence": f.closure_evidence,
+        "raised_by": f.raised_by, "raised_at": f.raised_at,
+        "history": [{"at": u.at, "by": u.by, **u.model_dump(exclude_none=True, exclude={
+            "seq", "at", "by", "host", "type", "followup_id"})} for u in f.history],
+    } for f in items]
