@@ -70,3 +70,20 @@ def test_explicit_config_file(tmp_path, user_config):
     assert settings.theme == "high-contrast"
     with pytest.raises(SettingsError, match="no such settings file"):
         load_settings(cwd=tmp_path, config_path=tmp_path / "missing.toml", environ={})
+
+
+def test_fiscal_years_and_era_names():
+    from datetime import date
+
+    from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
+
+    assert fiscal_year(date(2026, 3, 31)) == 2025 and fiscal_year(date(2026, 4, 1)) == 2026
+    assert fiscal_year_label(2025, "ja") == "令和7年度"
+    assert fiscal_year_label(2019, "ja") == "令和元年度"
+    assert fiscal_year_label(2017, "ja") == "平成29年度"
+    assert fiscal_year_label(2025, "en") == "FY2025"
+    for text, year in (("2025", 2025), ("FY2025", 2025), ("R7", 2025), ("令和7年度", 2025), ("令和元年度", 2019),
+                       ("H29", 2017), ("平成29年度", 2017)):
+        assert parse_fiscal_year(text) == year, text
+    for bad in ("R72026", "25", "someday", "令和0年度", "12345"):
+        assert parse_fiscal_year(bad) is None, bad

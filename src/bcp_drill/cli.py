@@ -52,6 +52,10 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
                                  description=t("cli.help_resume"))
     resume.add_argument("record", nargs="?", metavar="DRILL", help=t("cli.help_resume_record"))
 
+    review = commands.add_parser("review", parents=common, help=t("cli.help_review"),
+                                 description=t("cli.help_review"))
+    review.add_argument("checklist", metavar="CHECKLIST", help=t("cli.help_review_checklist"))
+
     formats = ["text", "md", "csv", "json"]
     tally = commands.add_parser("tally", parents=common, help=t("cli.help_tally"), description=t("cli.help_tally"))
     tally.add_argument("record", nargs="?", metavar="RECORD", help=t("cli.help_tally_record"))
@@ -169,6 +173,8 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
         return tui.launch(ctx, scenario=args.scenario)
     if args.command == "resume":
         return tui.launch(ctx, record_id=args.record, resume_latest=True)
+    if args.command == "review":
+        return tui.launch(ctx, checklist=args.checklist)
     return tui.launch(ctx)
 
 

@@ -31,13 +31,13 @@ _ERAS = {"R": 2018, "令和": 2018, "H": 1988, "平成": 1988}
 def parse_fiscal_year(text: str) -> int | None:
     """2025, FY2025, R7, 令和7, 令和7年度, 令和元年度, H29, 平成29年度 → the fiscal year; None if unreadable."""
     value = text.strip().upper().removeprefix("FY").removesuffix("年度")
-    if value.isdigit() and len(value) == 4:
+    if value.isdigit() and len(value) == 4 and 1900 <= int(value) <= 2999:
         return int(value)
     for era, offset in _ERAS.items():
         if value.startswith(era):
             number = value[len(era):].strip()
             if number == "元":
                 return offset + 1
-            if number.isdigit() and int(number) >= 1:
+            if number.isdigit() and 1 <= int(number) <= 99:
                 return offset + int(number)
     return None

@@ -49,3 +49,16 @@ def test_summary_in_japanese(snap_compare, tmp_path):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+
+
+def test_review_in_japanese(snap_compare, tmp_path):
+    app, _, clock = make_app(tmp_path, lang="ja", library=shipped_library(),
+                             start=StartRequest(checklist_id="plan-review-3rd"))
+
+    async def run_before(pilot):
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("2", "s", "down", "1", "e", "down", "3")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(110, 34), run_before=run_before)

@@ -16,12 +16,12 @@ def _needs_terminal(ctx: CommandContext) -> int | None:
 
 
 def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | None = None,
-           resume_latest: bool = False) -> int:
+           resume_latest: bool = False, checklist: str | None = None) -> int:
     from bcp_drill.tui.app import BcpDrillApp, StartRequest
     from bcp_drill.tui.context import TuiContext
 
     t = ctx.t
-    extra = [Path(scenario)] if scenario and Path(scenario).is_file() else []
+    extra = [Path(p) for p in (scenario, checklist) if p and Path(p).is_file()]
     library = ctx.library(extra)
     if library.problems:
         print(t("cli.content_problems_warning", problems=len(library.problems)), file=ctx.err)
@@ -33,8 +33,15 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
         if found is None:
             return ctx.fail(t("cli.unknown_scenario", value=scenario, known=", ".join(sorted(library.scenarios))))
         scenario_id = found.id
+    checklist_id = None
+    if checklist:
+        found_checklist = library.checklist(checklist)
+        if found_checklist is None:
+            return ctx.fail(t("cli.unknown_checklist", value=checklist,
+                              known=", ".join(sorted(library.checklists))))
+        checklist_id = found_checklist.id
     if resume_latest and record_id is None:
-        unfinished = store.unfinished("drill")
+        unfinished = store.unfinished()
         if not unfinished:
             return ctx.fail(t("cli.nothing_to_resume", folder=str(store.root)))
         record_id = unfinished[0].record_id
@@ -45,6 +52,6 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
     if refusal is not None:
         return refusal
     app = BcpDrillApp(TuiContext(ctx.settings, library, store),
-                      StartRequest(scenario_id=scenario_id, record_id=record_id))
+                      StartRequest(scenario_id=scenario_id, checklist_id=checklist_id, record_id=record_id))
     app.run()
     return app.return_code or 0

@@ -21,6 +21,7 @@ class StartRequest:
     """What to open straight after the home screen: a new drill or a resumed one."""
 
     scenario_id: str | None = None
+    checklist_id: str | None = None
     record_id: str | None = None
 
 
@@ -45,8 +46,14 @@ class BcpDrillApp(App):
         self.push_screen(HomeScreen())
         if self.start.scenario_id:
             self.open_setup(self.start.scenario_id)
+        elif self.start.checklist_id:
+            self.open_review_setup(self.start.checklist_id)
         elif self.start.record_id:
-            self.open_drill(self.start.record_id)
+            self.open_record(self.start.record_id)
+
+    def notify(self, message: str, *, markup: bool = True, **kwargs) -> None:  # type: ignore[override]
+        # Messages carry content and user text (an inject, a title with "[...]"): never markup.
+        super().notify(message, markup=False, **kwargs)
 
     def action_toggle_contrast(self) -> None:
         self.theme = HIGH_CONTRAST.name if self.theme != HIGH_CONTRAST.name else THEME_NAMES["default"]
@@ -61,6 +68,37 @@ class BcpDrillApp(App):
             self.notify(self.ctx.t("tui.unknown_scenario", id=scenario_id), severity="error")
             return
         self.push_screen(DrillSetupScreen(source))
+
+    def open_review_setup(self, checklist_id: str) -> None:
+        from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
+
+        source = self.ctx.library.checklists.get(checklist_id)
+        if source is None:
+            self.notify(self.ctx.t("review.unknown_checklist", id=checklist_id), severity="error")
+            return
+        self.push_screen(ReviewSetupScreen(source))
+
+    def open_record(self, record_id: str) -> None:
+        """Open a drill or a review, whichever the record is."""
+        kind = next((s.kind for s in self.ctx.store.summaries() if s.record_id == record_id), "drill")
+        if kind == "review":
+            self.open_review(record_id)
+        else:
+            self.open_drill(record_id)
+
+    def open_review(self, record_id: str) -> None:
+        from bcp_drill.review.session import ReviewSession
+        from bcp_drill.tui.screens.review import ReviewScreen
+
+        try:
+            session = ReviewSession.resume(self.ctx.store, record_id)
+        except JournalError as error:
+            self.notify(self.ctx.t(f"journal.{error.code}", **error.params), severity="error", timeout=15)
+            return
+        if session.journal.recovered_tail is not None:
+            self.notify(self.ctx.t("journal.recovered", path=str(session.journal.recovered_tail)),
+                        severity="warning", timeout=20)
+        self.push_screen(ReviewScreen(session))
 
     def open_drill(self, record_id: str) -> None:
         """Resume an unfinished drill, or show the summary of a finished one."""

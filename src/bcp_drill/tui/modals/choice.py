@@ -24,11 +24,11 @@ class ChoiceModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self.choice_title, classes="dialog-title")
+            yield Label(self.choice_title, classes="dialog-title", markup=False)
             yield OptionList(*[Option(Text(label), id=value) for value, label in self.choices],
                              id="choices")
             if self.hint:
-                yield Label(self.hint, classes="dialog-hint")
+                yield Label(self.hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.ctx.t)

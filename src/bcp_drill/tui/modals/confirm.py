@@ -24,8 +24,8 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
-            yield Label(self.keys_hint, classes="dialog-hint")
+            yield Label(self.question, classes="dialog-title", markup=False)
+            yield Label(self.keys_hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.ctx.t)

@@ -27,12 +27,12 @@ class HotwashModal(ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         t = self.t
         with Vertical(classes="dialog wide"):
-            yield Label(t("tui.hotwash_title"), classes="dialog-title")
-            yield Label(t("tui.hotwash_strengths"))
+            yield Label(t("tui.hotwash_title"), classes="dialog-title", markup=False)
+            yield Label(t("tui.hotwash_strengths"), markup=False)
             yield TextArea(self.strengths, id="hotwash-strengths", soft_wrap=True)
-            yield Label(t("tui.hotwash_improvements"))
+            yield Label(t("tui.hotwash_improvements"), markup=False)
             yield TextArea(self.improvements, id="hotwash-improvements", soft_wrap=True)
-            yield Label(t("tui.hotwash_keys"), classes="dialog-hint")
+            yield Label(t("tui.hotwash_keys"), classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.ctx.t)

@@ -31,25 +31,25 @@ class ProblemFormModal(ModalScreen[dict | None]):
     def compose(self) -> ComposeResult:
         t = self.t
         with VerticalScroll(classes="dialog wide"):
-            yield Label(self.heading, classes="dialog-title")
-            yield Label(t("tui.problem_title"))
+            yield Label(self.heading, classes="dialog-title", markup=False)
+            yield Label(t("tui.problem_title"), markup=False)
             yield Input(id="problem-title")
-            yield Label(t("tui.problem_description"))
+            yield Label(t("tui.problem_description"), markup=False)
             yield TextArea(id="problem-description", soft_wrap=True)
-            yield Label(t("tui.problem_category"))
+            yield Label(t("tui.problem_category"), markup=False)
             yield Select([(t(f"capability.{c}"), c) for c in CATEGORIES], value="planning",
                          allow_blank=False, id="problem-category")
-            yield Label(t("tui.problem_priority"))
+            yield Label(t("tui.problem_priority"), markup=False)
             yield Select([(t(f"priority.{p}"), p) for p in PRIORITIES], value="medium",
                          allow_blank=False, id="problem-priority")
-            yield Label(t("tui.problem_owner_organisation"))
+            yield Label(t("tui.problem_owner_organisation"), markup=False)
             yield Input(id="problem-owner-organisation")
-            yield Label(t("tui.problem_owner_person"))
+            yield Label(t("tui.problem_owner_person"), markup=False)
             yield Input(id="problem-owner-person")
-            yield Label(t("tui.problem_due"))
+            yield Label(t("tui.problem_due"), markup=False)
             yield Input(placeholder="YYYY-MM-DD", id="problem-due")
-            yield Label(t("tui.form_keys"), classes="dialog-hint")
-            yield Label("", id="problem-error", classes="dialog-error")
+            yield Label(t("tui.form_keys"), classes="dialog-hint", markup=False)
+            yield Label("", id="problem-error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.ctx.t)

@@ -29,13 +29,13 @@ class TextPromptModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.prompt_title, classes="dialog-title")
+            yield Label(self.prompt_title, classes="dialog-title", markup=False)
             if self.multiline:
                 yield TextArea(self.initial, id="prompt-text", soft_wrap=True, show_line_numbers=False)
             else:
                 yield Input(self.initial, id="prompt-text")
-            yield Label(self.hint, classes="dialog-hint")
-            yield Label("", id="prompt-error", classes="dialog-error")
+            yield Label(self.hint, classes="dialog-hint", markup=False)
+            yield Label("", id="prompt-error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.ctx.t)

@@ -61,7 +61,7 @@ class DrillRunnerScreen(Screen):
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
         scenario = self.session.scenario
-        yield Label(f"{scenario.title.get(ctx.lang)}  ({self.session.record_id})", id="drill-title")
+        yield Label(f"{scenario.title.get(ctx.lang)}  ({self.session.record_id})", id="drill-title", markup=False)
         yield ClockBar(id="clock-bar")
         with Horizontal(id="drill-body"):
             yield StepList(scenario, ctx.lang, id="step-list")

@@ -32,21 +32,21 @@ class DrillSetupScreen(Screen):
         ctx = self.app.ctx
         t, lang = ctx.t, ctx.lang
         with VerticalScroll(id="setup-form"):
-            yield Label(t("tui.setup_title", title=self.scenario.title.get(lang)), classes="form-title")
-            yield Label(self.scenario.summary.get(lang), classes="form-summary")
-            yield Label(t("tui.setup_type"))
+            yield Label(t("tui.setup_title", title=self.scenario.title.get(lang)), classes="form-title", markup=False)
+            yield Label(self.scenario.summary.get(lang), classes="form-summary", markup=False)
+            yield Label(t("tui.setup_type"), markup=False)
             yield Select([(t(f"drill_type.{d.value}"), d.value) for d in self.scenario.drill_types],
                          value=self.scenario.drill_types[0].value, allow_blank=False, id="drill-type")
-            yield Label(t("tui.setup_place"))
+            yield Label(t("tui.setup_place"), markup=False)
             yield Input(id="drill-place")
-            yield Label(t("tui.setup_participants"))
+            yield Label(t("tui.setup_participants"), markup=False)
             yield TextArea(id="drill-participants", soft_wrap=True)
-            yield Label(t("tui.setup_participants_hint"), classes="form-hint")
-            yield Label(t("tui.setup_t0"))
+            yield Label(t("tui.setup_participants_hint"), classes="form-hint", markup=False)
+            yield Label(t("tui.setup_t0"), markup=False)
             yield Input(id="drill-t0", placeholder=t("tui.setup_t0_placeholder"))
-            yield Label("", id="setup-error", classes="dialog-error")
+            yield Label("", id="setup-error", classes="dialog-error", markup=False)
             yield Button(t("tui.setup_start"), id="start", variant="primary")
-            yield Label(t("tui.setup_keys"), classes="form-hint")
+            yield Label(t("tui.setup_keys"), classes="form-hint", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -82,7 +82,7 @@ class DrillSetupScreen(Screen):
                 ctx.store, self.source, str(self.query_one("#drill-type", Select).value),
                 place=self.query_one("#drill-place", Input).value.strip(),
                 participants=participants, t0=t0)
-        except (JournalError, OSError) as failure:
+        except (JournalError, OSError, ValueError) as failure:
             error.update(t("tui.cannot_create_record", reason=str(failure)))
             return
         from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen

@@ -67,7 +67,7 @@ class DrillSummaryScreen(Screen):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Label(self.app.ctx.t("tui.summary_title", record=self.session.record_id), id="summary-title")
+        yield Label(self.app.ctx.t("tui.summary_title", record=self.session.record_id), id="summary-title", markup=False)
         with VerticalScroll(id="summary-scroll"):
             yield Static(summary_text(self.session, self.app.ctx.t), id="summary-body")
         yield Footer()

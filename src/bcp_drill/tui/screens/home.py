@@ -18,24 +18,28 @@ from bcp_drill.tui.modals.choice import ChoiceModal
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("d", "new_drill", "keys.new_drill"),
+        Binding("r", "new_review", "keys.new_review"),
         Binding("c", "resume", "keys.resume"),
         Binding("b", "records", "keys.records"),
+        Binding("f", "followups", "keys.followups"),
         Binding("q", "app.quit", "keys.quit"),
     ]
 
     def compose(self) -> ComposeResult:
         t = self.app.ctx.t
         with Vertical(id="home"):
-            yield Label(t("tui.home_title"), id="home-title")
-            yield Label(self.app.ctx.settings.organisation or "", id="home-organisation")
+            yield Label(t("tui.home_title"), id="home-title", markup=False)
+            yield Label(self.app.ctx.settings.organisation or "", id="home-organisation", markup=False)
             yield OptionList(
                 Option(Text(f"d  {t('tui.home_new_drill')}"), id="new_drill"),
+                Option(Text(f"r  {t('tui.home_new_review')}"), id="new_review"),
                 Option(Text(f"c  {t('tui.home_resume')}"), id="resume"),
                 Option(Text(f"b  {t('tui.home_records')}"), id="records"),
+                Option(Text(f"f  {t('tui.home_followups')}"), id="followups"),
                 Option(Text(f"q  {t('tui.home_quit')}"), id="quit"),
                 id="home-menu",
             )
-            yield Label(t("tui.home_hint"), classes="form-hint")
+            yield Label(t("tui.home_hint"), classes="form-hint", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -68,18 +72,42 @@ class HomeScreen(Screen):
 
         self.app.push_screen(ChoiceModal(t("tui.choose_scenario"), choices, t("tui.choice_keys")), chosen)
 
+    def action_new_review(self) -> None:
+        ctx = self.app.ctx
+        t, lang = ctx.t, ctx.lang
+        choices = []
+        for checklist_id, loaded in sorted(ctx.library.checklists.items()):
+            checklist = loaded.document
+            count = sum(1 for _ in checklist.all_items())
+            choices.append((checklist_id, f"{checklist.title.get(lang)}  ({t('review.item_count', count=count)})"))
+        if not choices:
+            self.notify(t("review.no_checklists"), severity="error")
+            return
+
+        def chosen(checklist_id: str | None) -> None:
+            if checklist_id:
+                self.app.open_review_setup(checklist_id)
+
+        self.app.push_screen(ChoiceModal(t("review.choose_checklist"), choices, t("tui.choice_keys")), chosen)
+
+    def action_followups(self) -> None:
+        from bcp_drill.tui.screens.followups import FollowUpsScreen
+
+        self.app.push_screen(FollowUpsScreen())
+
     def action_resume(self) -> None:
         ctx = self.app.ctx
         t = ctx.t
-        unfinished = ctx.store.unfinished("drill")
+        unfinished = ctx.store.unfinished()
         if not unfinished:
             self.notify(t("tui.nothing_to_resume"))
             return
-        choices = [(s.record_id, f"{s.record_id}  ({t('tui.events', count=s.events)})") for s in unfinished]
+        choices = [(s.record_id, f"{t('kind.' + s.kind)}  {s.record_id}  ({t('tui.events', count=s.events)})")
+                   for s in unfinished]
 
         def chosen(record_id: str | None) -> None:
             if record_id:
-                self.app.open_drill(record_id)
+                self.app.open_record(record_id)
 
         self.app.push_screen(ChoiceModal(t("tui.choose_resume"), choices, t("tui.choice_keys")), chosen)
 

@@ -18,7 +18,7 @@ class RecordsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         t = self.app.ctx.t
-        yield Label(t("tui.records_title", folder=str(self.app.ctx.store.root)), id="records-title")
+        yield Label(t("tui.records_title", folder=str(self.app.ctx.store.root)), id="records-title", markup=False)
         yield OptionList(id="records-list")
         yield Footer()
 
@@ -50,4 +50,4 @@ class RecordsScreen(Screen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.open_drill(event.option.id)
+            self.app.open_record(event.option.id)

@@ -1,0 +1,116 @@
+"""The follow-up list across every drill and review; Enter updates the selected item."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from bcp_drill.records.journal import JournalError
+from bcp_drill.render.text_table import truncate
+from bcp_drill.review.followups import FollowUp, collect_followups, filter_followups, update_followup
+from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.modals.followup_form import FollowUpFormModal
+
+FILTERS = ("all", "open", "in_progress", "done", "dropped", "overdue")
+
+
+class FollowUpsScreen(Screen):
+    BINDINGS = [
+        Binding("f", "next_filter", "keys.followups_filter"),
+        Binding("escape", "app.pop_screen", "keys.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = "all"
+        self.items: list[FollowUp] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="followups-title", markup=False)
+        with Vertical():
+            yield DataTable(id="followups-table", cursor_type="row")
+            yield Static(id="followup-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.app.ctx.t
+        translate_bindings(self, t)
+        table = self.query_one(DataTable)
+        for key in ("id", "title", "source", "priority", "owner", "due", "status"):
+            table.add_column(t(f"followups.col_{key}"), key=key)
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        ctx = self.app.ctx
+        t = ctx.t
+        today = ctx.store.clock().astimezone().date()
+        items = collect_followups(ctx.store, ctx.lang)
+        if self.filter == "overdue":
+            items = filter_followups(items, overdue_on=today)
+        elif self.filter != "all":
+            items = filter_followups(items, status=self.filter)
+        self.items = items
+        table = self.query_one(DataTable)
+        table.clear()
+        for item in items:
+            status = t(f"followup_status.{item.status}")
+            if item.overdue(today):
+                status += " " + t("followups.overdue_mark")
+            owner = " / ".join(x for x in (item.owner_organisation, item.owner_person) if x) or "-"
+            cells = [item.id, truncate(item.title, 30), f"{item.source_subject} {item.source_ref or ''}",
+                     t(f"priority.{item.priority}"), owner, str(item.due or "-"), status]
+            table.add_row(*[Text(c) for c in cells], key=item.id)  # Text: user text is not markup
+        self.query_one("#followups-title", Label).update(
+            t("followups.screen_title", count=len(items), filter=t(f"followups.filter_{self.filter}")))
+        self._show_detail()
+
+    def _selected(self) -> FollowUp | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        return self.items[table.cursor_row]
+
+    def _show_detail(self) -> None:
+        t = self.app.ctx.t
+        item = self._selected()
+        detail = self.query_one("#followup-detail", Static)
+        if item is None:
+            detail.update(t("followups.none"))
+            return
+        lines = [item.title, item.description, f"{t('followups.col_source')}: {item.source}  {item.source_title}",
+                 f"{t('followups.corrective_action')}: {item.corrective_action or '-'}",
+                 f"{t('followups.col_evidence')}: {item.closure_evidence or '-'}",
+                 t("followups.history", count=len(item.history))]
+        detail.update(Text("\n".join(line for line in lines if line)))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        item = self._selected()
+        if item is None:
+            return
+        ctx = self.app.ctx
+
+        def save(changes: dict | None) -> None:
+            if not changes:
+                return
+            try:
+                update_followup(ctx.store, item.id, **changes)
+            except (JournalError, OSError) as error:
+                self.notify(ctx.t(f"journal.{getattr(error, 'code', 'journal_write_failed')}",
+                                  **getattr(error, "params", {})), severity="error")
+                return
+            self.notify(ctx.t("cli.followup_updated", id=item.id, seq="-"))
+            self.reload()
+
+        self.app.push_screen(FollowUpFormModal(ctx.t, item), save)
+
+    def action_next_filter(self) -> None:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self.reload()

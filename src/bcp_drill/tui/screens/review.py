@@ -1,0 +1,360 @@
+"""The checklist review: sections as a tree, items in a table, the selected item in full.
+
+Rating keys come from the checklist's scale (for the plan-measure scale: 1-7 for the
+status, e/s/r/x for the carry-over), so each item is rated by single key presses.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static, Tree
+
+
+from bcp_drill.content.fields import text
+from bcp_drill.content.models import ChecklistSection
+from bcp_drill.fiscal import fiscal_year_label
+from bcp_drill.records.journal import JournalError
+from bcp_drill.render.text_table import truncate
+from bcp_drill.review.session import ReviewSession
+from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.modals.confirm import ConfirmModal
+from bcp_drill.tui.modals.problem_form import ProblemFormModal
+from bcp_drill.tui.modals.text_prompt import TextPromptModal
+from bcp_drill.tui.widgets.section_tree import SectionTree
+
+ALL = "__all__"
+RATED, PARTLY, UNRATED = "[v]", "[~]", "[ ]"
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "assess", "keys.assess", show=False),
+        Binding("ctrl+e", "evidence", "keys.evidence"),
+        Binding("ctrl+f", "problem", "keys.problem"),
+        Binding("backspace,delete", "clear", "keys.clear_rating"),
+        Binding("ctrl+u", "toggle_unrated", "keys.only_unrated"),
+        Binding("ctrl+t", "tally", "keys.tally"),
+        Binding("ctrl+d", "finish", "keys.finish_review"),
+        Binding("escape", "leave", "keys.leave"),
+    ]
+
+    def __init__(self, session: ReviewSession) -> None:
+        super().__init__()
+        self.session = session
+        self.section_filter = ALL
+        self.only_unrated = False
+        self.saved = ""
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        ctx = self.app.ctx
+        checklist = self.session.checklist
+        yield Label(f"{checklist.title.get(ctx.lang)}  ({self.session.record_id})", id="review-title", markup=False)
+        yield Static(id="review-progress")
+        with Horizontal(id="review-body"):
+            yield SectionTree(Text(ctx.t("review.all_sections")), id="section-tree", data=ALL)
+            with Vertical(id="review-main"):
+                yield DataTable(id="item-table", cursor_type="row", zebra_stripes=False)
+                with VerticalScroll(id="item-detail"):
+                    yield Static(id="item-detail-body")
+        yield Static(id="rating-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ctx = self.app.ctx
+        lang = ctx.lang
+        # One key per option of the scale (the legend under the table lists them).
+        for dimension in self.session.scale.dimensions:
+            for option in dimension.options:
+                self._bindings.bind(option.key, f"rate('{dimension.id}', '{option.code}')",
+                                    option.label.get(lang), show=False)
+        translate_bindings(self, ctx.t)
+        tree = self.query_one(SectionTree)
+        tree.root.expand()
+        self._add_sections(tree.root, self.session.checklist.sections)
+        table = self.query_one(DataTable)
+        t = ctx.t
+        table.add_column(" ", key="mark", width=3)
+        table.add_column(t("review.col_id"), key="id")
+        table.add_column(t("review.col_requirement"), key="requirement", width=32)
+        for dimension in self.session.scale.dimensions:
+            table.add_column(dimension.label.get(lang), key=f"dim:{dimension.id}")
+        self.query_one("#rating-keys", Static).update(self._keys_legend())
+        self.refill()
+        table.focus()
+
+    def _add_sections(self, node, sections: list[ChecklistSection]) -> None:
+        lang = self.app.ctx.lang
+        for section in sections:
+            child = node.add(Text(section.title.get(lang)), data=section.id, expand=True)
+            self._add_sections(child, section.sections)
+
+    def _keys_legend(self) -> Text:
+        lang = self.app.ctx.lang
+        legend = Text()
+        for dimension in self.session.scale.dimensions:
+            legend.append(f"{dimension.label.get(lang)}: ", style="bold")
+            legend.append("  ".join(f"{o.key}={o.label.get(lang)}" for o in dimension.options))
+            legend.append("\n")
+        legend.append(self.app.ctx.t("review.keys_legend"))
+        return legend
+
+    # -- drawing -----------------------------------------------------------------
+
+    def _visible_items(self) -> list[str]:
+        checklist = self.session.checklist
+        if self.section_filter == ALL:
+            items = [i.id for i in checklist.all_items()]
+        else:
+            section = self._find_section(checklist.sections, self.section_filter)
+            items = [i.id for i in section.all_items()] if section else []
+        if self.only_unrated:
+            unrated = set(self.session.state.unrated_items())
+            items = [i for i in items if i in unrated]
+        return items
+
+    def _find_section(self, sections, section_id):
+        for section in sections:
+            if section.id == section_id:
+                return section
+            found = self._find_section(section.sections, section_id)
+            if found:
+                return found
+        return None
+
+    def _row(self, item_id: str) -> list:
+        lang = self.app.ctx.lang
+        record = self.session.state.items[item_id]
+        scale = self.session.scale
+        rated = [d for d in scale.dimensions if d.id in record.ratings]
+        mark = RATED if len(rated) == len(scale.dimensions) else PARTLY if rated else UNRATED
+        # Text, not str: DataTable would read "[v]" or a "[...]" in content as markup.
+        cells: list = [Text(mark), Text(item_id), Text(truncate(record.item.requirement.get(lang), 32))]
+        for dimension in scale.dimensions:
+            option = dimension.option(record.ratings.get(dimension.id, ""))
+            cells.append(Text(option.short_label(lang) if option else "-"))
+        return cells
+
+    def refill(self) -> None:
+        """Rebuild the table for the current section and filter, keeping the cursor on its item."""
+        table = self.query_one(DataTable)
+        current = self.selected_item
+        table.clear()
+        for item_id in self._visible_items():
+            table.add_row(*self._row(item_id), key=item_id)
+        if current and current in self._visible_items():
+            table.move_cursor(row=table.get_row_index(current))
+        self.redraw()
+
+    def redraw(self, item_id: str | None = None) -> None:
+        ctx = self.app.ctx
+        t, state = ctx.t, self.session.state
+        if item_id is not None and item_id in self._visible_items():
+            table = self.query_one(DataTable)
+            for key, value in zip(["mark", "id", "requirement"] + [f"dim:{d.id}" for d in self.session.scale.dimensions],
+                                  self._row(item_id)):
+                table.update_cell(item_id, key, value)
+        started = state.started
+        progress = Text()
+        progress.append(t("review.progress", rated=state.rated_count, total=state.total), style="bold")
+        if started:
+            progress.append(f"  {fiscal_year_label(started.fiscal_year, ctx.lang)}  {started.reviewer}")
+        if self.only_unrated:
+            progress.append(f"  [{t('review.filter_unrated_on')}]", style="bold reverse")
+        if state.finished:
+            progress.append(f"  [{t('review.finished')}]", style="bold")
+        if self.saved:
+            progress.append(f"  {self.saved}")
+        self.query_one("#review-progress", Static).update(progress)
+        selected = self.selected_item
+        body = self.query_one("#item-detail-body", Static)
+        body.update(self._detail(selected) if selected else Text(t("review.no_items")))
+
+    def _detail(self, item_id: str) -> Text:
+        ctx = self.app.ctx
+        t, lang = ctx.t, ctx.lang
+        record = self.session.state.items[item_id]
+        item = record.item
+        out = Text()
+        out.append(f"{item_id}  ", style="bold")
+        pillar = self.session.checklist.pillar_of(item_id)
+        if pillar:
+            out.append(pillar.title.get(lang))
+        out.append("\n")
+        out.append(item.requirement.get(lang) + "\n")
+        for dimension in self.session.scale.dimensions:
+            option = dimension.option(record.ratings.get(dimension.id, ""))
+            out.append(f"{dimension.label.get(lang)}: ", style="bold")
+            out.append((option.label.get(lang) if option else t("review.not_rated")) + "\n")
+        for label, value in ((t("review.guidance"), text(item.guidance, lang)),
+                             (t("review.evidence_prompt"), text(item.evidence_prompt, lang)),
+                             (t("review.reference"), text(item.reference, lang)),
+                             (t("review.assessment"), record.assessment),
+                             (t("review.evidence"), record.evidence),
+                             (t("review.previous_assessment"), self._previous(item_id))):
+            if value:
+                out.append(f"\n{label}\n", style="bold")
+                out.append(value + "\n")
+        problems = self.session.state.problems_for(item_id)
+        if problems:
+            out.append(f"\n{t('tui.problems')}\n", style="bold")
+            for problem in problems:
+                out.append(f"{problem.problem_id} [{t('priority.' + problem.priority)}] {problem.title}\n")
+        return out
+
+    def _previous(self, item_id: str) -> str:
+        lang = self.app.ctx.lang
+        item = self.session.checklist.item(item_id)
+        if item and item.previous_assessment:
+            return item.previous_assessment.get(lang)
+        # The seed writes its assessment once per group: show the nearest section's.
+        section = self._section_of(self.session.checklist.sections, item_id)
+        return section.previous_assessment.get(lang) if section and section.previous_assessment else ""
+
+    def _section_of(self, sections, item_id):
+        for section in sections:
+            if any(i.id == item_id for i in section.items):
+                return section
+            found = self._section_of(section.sections, item_id)
+            if found:
+                return found
+        return None
+
+    @property
+    def selected_item(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key((table.cursor_row, 0))
+        return row_key.value
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.redraw()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_assess()
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        self.section_filter = event.node.data or ALL
+        self.refill()
+        self.query_one(DataTable).focus()
+
+    # -- recording ---------------------------------------------------------------
+
+    def _safely(self, action: Callable, *args, **kwargs):
+        try:
+            result = action(*args, **kwargs)
+        except (JournalError, OSError) as error:
+            code = getattr(error, "code", "journal_write_failed")
+            self.notify(self.app.ctx.t(f"journal.{code}", **getattr(error, "params", {})),
+                        severity="error", timeout=15)
+            return None
+        last = self.session.journal.events[-1]
+        self.saved = self.app.ctx.t("tui.saved", seq=last.seq, time=last.at.astimezone().strftime("%H:%M:%S"))
+        return result
+
+    def _editable_item(self) -> str | None:
+        item_id = self.selected_item
+        if item_id is None:
+            return None
+        if self.session.state.finished:
+            self.notify(self.app.ctx.t("review.finished_hint"), severity="warning")
+            return None
+        return item_id
+
+    def action_rate(self, dimension: str, option: str) -> None:
+        item_id = self._editable_item()
+        if item_id:
+            self._safely(self.session.rate, item_id, dimension, option)
+            self.redraw(item_id)
+            if self.only_unrated and item_id not in self.session.state.unrated_items():
+                self.refill()
+
+    def action_clear(self) -> None:
+        item_id = self._editable_item()
+        if item_id:
+            self._safely(self.session.clear, item_id)
+            self.redraw(item_id)
+
+    def _edit_text(self, title_key: str, current: str, save: Callable[[str, str], None]) -> None:
+        item_id = self._editable_item()
+        if not item_id:
+            return
+        t = self.app.ctx.t
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self._safely(save, item_id, value)
+                self.redraw(item_id)
+
+        self.app.push_screen(TextPromptModal(t(title_key, item=item_id), t("tui.ctrl_s_saves"), multiline=True,
+                                             initial=current, required=False), done)
+
+    def action_assess(self) -> None:
+        item_id = self.selected_item
+        if item_id:
+            self._edit_text("review.assessment_title", self.session.state.items[item_id].assessment,
+                            self.session.assess)
+
+    def action_evidence(self) -> None:
+        item_id = self.selected_item
+        if item_id:
+            self._edit_text("review.evidence_title", self.session.state.items[item_id].evidence,
+                            self.session.record_evidence)
+
+    def action_problem(self) -> None:
+        item_id = self._editable_item()
+        if not item_id:
+            return
+        t = self.app.ctx.t
+
+        def save(fields: dict | None) -> None:
+            if fields:
+                problem = self._safely(self.session.raise_problem, item_id=item_id, **fields)
+                if problem is not None:
+                    self.notify(t("tui.problem_saved", id=problem.problem_id))
+                self.redraw(item_id)
+
+        self.app.push_screen(ProblemFormModal(t, t("review.problem_heading", item=item_id)), save)
+
+    def action_toggle_unrated(self) -> None:
+        self.only_unrated = not self.only_unrated
+        self.refill()
+
+    def action_tally(self) -> None:
+        from bcp_drill.tui.screens.tally import TallyScreen
+
+        self.app.push_screen(TallyScreen(self.session.state))
+
+    def action_finish(self) -> None:
+        t = self.app.ctx.t
+        state = self.session.state
+        if state.finished:
+            def reopen(yes: bool | None) -> None:
+                if yes:
+                    self._safely(self.session.reopen)
+                    self.redraw()
+
+            self.app.push_screen(ConfirmModal(t("review.reopen_confirm"), t("tui.yes_no_keys")), reopen)
+            return
+
+        def finish(yes: bool | None) -> None:
+            if yes:
+                self._safely(self.session.finish)
+                self.redraw()
+
+        unrated = len(state.unrated_items())
+        self.app.push_screen(ConfirmModal(t("review.finish_confirm", unrated=unrated), t("tui.yes_no_keys")),
+                             finish)
+
+    def action_leave(self) -> None:
+        self.session.close()
+        self.app.pop_screen()

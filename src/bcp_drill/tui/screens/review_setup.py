@@ -1,0 +1,86 @@
+"""Setting up a review: fiscal year (年度), reviewer and organisation."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label
+
+from bcp_drill.content.loader import LoadedFile
+from bcp_drill.content.models import Checklist
+from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
+from bcp_drill.records.journal import JournalError
+from bcp_drill.review.session import ReviewSession
+from bcp_drill.tui.bindings import translate_bindings
+
+
+class ReviewSetupScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "start", "keys.start_review"),
+        Binding("escape", "cancel", "keys.cancel"),
+    ]
+
+    def __init__(self, source: LoadedFile) -> None:
+        super().__init__()
+        self.source = source
+        assert isinstance(source.document, Checklist)
+        self.checklist: Checklist = source.document
+
+    def compose(self) -> ComposeResult:
+        ctx = self.app.ctx
+        t, lang = ctx.t, ctx.lang
+        this_year = fiscal_year(ctx.store.clock().astimezone().date())
+        with VerticalScroll(id="setup-form"):
+            yield Label(t("review.setup_title", title=self.checklist.title.get(lang)), classes="form-title", markup=False)
+            if self.checklist.description:
+                yield Label(self.checklist.description.get(lang), classes="form-summary", markup=False)
+            yield Label(t("review.setup_year"), markup=False)
+            yield Input(str(this_year), id="review-year")
+            yield Label(t("review.setup_year_hint", label=fiscal_year_label(this_year, lang)), classes="form-hint", markup=False)
+            yield Label(t("review.setup_reviewer"), markup=False)
+            yield Input(ctx.settings.recorder, id="review-reviewer")
+            yield Label(t("review.setup_organisation"), markup=False)
+            yield Input(ctx.settings.organisation, id="review-organisation")
+            yield Label("", id="setup-error", classes="dialog-error", markup=False)
+            yield Button(t("review.setup_start"), id="start", variant="primary")
+            yield Label(t("review.setup_keys"), classes="form-hint", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.ctx.t)
+        self.query_one("#review-year").focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+
+    def action_start(self) -> None:
+        ctx = self.app.ctx
+        t = ctx.t
+        error = self.query_one("#setup-error", Label)
+        year_text = self.query_one("#review-year", Input).value
+        year = parse_fiscal_year(year_text)
+        if year is None:
+            error.update(t("cli.bad_year", value=year_text))
+            self.query_one("#review-year").focus()
+            return
+        try:
+            session = ReviewSession.start(
+                ctx.store, self.source, ctx.library.scale_of(self.checklist), fiscal_year_value=year,
+                reviewer=self.query_one("#review-reviewer", Input).value.strip(),
+                organisation=self.query_one("#review-organisation", Input).value.strip())
+        except (JournalError, OSError, ValueError) as failure:
+            error.update(t("tui.cannot_create_record", reason=str(failure)))
+            return
+        from bcp_drill.tui.screens.review import ReviewScreen
+
+        self.app.switch_screen(ReviewScreen(session))
+
+    def action_cancel(self) -> None:
+        self.app.pop_screen()

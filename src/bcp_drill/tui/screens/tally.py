@@ -1,0 +1,37 @@
+"""The status tally of a review, in the layout of the seed's section-2 table."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import ScrollableContainer
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from bcp_drill.render.tables import render_text
+from bcp_drill.render.tallies import review_tally_table
+from bcp_drill.review.state import ReviewState
+from bcp_drill.review.tally import tally_review
+from bcp_drill.tui.bindings import translate_bindings
+
+
+class TallyScreen(Screen):
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "keys.back")]
+
+    def __init__(self, state: ReviewState) -> None:
+        super().__init__()
+        self.state = state
+
+    def compose(self) -> ComposeResult:
+        t = self.app.ctx.t
+        table = review_tally_table(tally_review(self.state), self.state, t)
+        yield Label(table.title, id="tally-title", markup=False)
+        table.title = ""
+        with ScrollableContainer(id="tally-scroll"):
+            yield Static(Text(render_text(table), no_wrap=True), id="tally-body", expand=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.ctx.t)
+        self.query_one("#tally-scroll").focus()

@@ -1,0 +1,145 @@
+"""Reviews and follow-ups driven by keys: rate items, filter, assess, tally, close a follow-up."""
+
+from datetime import date
+
+from textual.widgets import DataTable
+
+from bcp_drill.records.journal import read_journal
+from bcp_drill.review.session import ReviewSession
+from bcp_drill.tui.app import StartRequest
+from bcp_drill.tui.screens.followups import FollowUpsScreen
+from bcp_drill.tui.screens.home import HomeScreen
+from bcp_drill.tui.screens.review import ReviewScreen
+from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
+from bcp_drill.tui.screens.tally import TallyScreen
+
+from drill_support import mini_library
+from .support import SIZE, journal_events, make_app, type_text
+
+
+def cell(table: DataTable, row_key: str, column: str) -> str:
+    return str(table.get_cell(row_key, column))
+
+
+async def test_rate_items_by_single_keys(tmp_path):
+    app, store, _ = make_app(tmp_path, start=StartRequest(checklist_id="mini-review"))
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, ReviewSetupScreen)
+        await pilot.press("end")  # replace the default year
+        for _ in range(4):
+            await pilot.press("backspace")
+        await type_text(pilot, "R7")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("2", "s")  # a1: on target (continuing), same scale
+        await pilot.press("down", "7", "x")  # a2: abolished, abolish
+        await pilot.pause()
+        table = screen.query_one(DataTable)
+        assert cell(table, "a1", "mark") == "[v]"
+        assert cell(table, "a1", "dim:status") == "目標通り"
+        assert cell(table, "a2", "dim:carryover") == "廃止"
+        assert cell(table, "b1", "mark") == "[ ]"
+        assert "評価済 2/3" in str(screen.query_one("#review-progress").render())
+    events = journal_events(store)
+    assert events[0].fiscal_year == 2025
+    assert [(e.item_id, e.dimension, e.option) for e in events if e.type == "item_rated"] == [
+        ("a1", "status", "continuing-on-target"), ("a1", "carryover", "same-scale"),
+        ("a2", "status", "finished-abolished"), ("a2", "carryover", "abolish")]
+
+
+async def test_filter_assess_evidence_tally_and_finish(tmp_path):
+    app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(checklist_id="mini-review"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("1", "e")  # a1 fully rated
+        await pilot.press("ctrl+u")  # only unrated: a2, b1
+        await pilot.pause()
+        table = screen.query_one(DataTable)
+        assert [row.value for row in table.rows] == ["a2", "b1"]
+        await pilot.press("enter")  # assessment of a2
+        await pilot.pause()
+        await type_text(pilot, "on track")
+        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await type_text(pilot, "minutes 2025-03")
+        await pilot.press("ctrl+s")
+        await pilot.press("3")  # a2 status only: still unrated in carry-over, stays listed
+        await pilot.pause()
+        assert [row.value for row in table.rows] == ["a2", "b1"]
+        await pilot.press("r")  # carry-over: shrink → a2 leaves the unrated list
+        await pilot.pause()
+        assert [row.value for row in table.rows] == ["b1"]
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, TallyScreen)
+        body = str(app.screen.query_one("#tally-body").render())
+        assert "1 items are not rated yet" in body and "[ ] b1" in body
+        await pilot.press("escape", "ctrl+d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("2")  # a finished review refuses changes
+        await pilot.pause()
+    events = journal_events(store)
+    kinds = [e.type for e in events]
+    assert kinds[-1] == "review_finished"
+    assert [e.text for e in events if e.type == "assessment_recorded"] == ["on track"]
+    assert [(e.item_id, e.text) for e in events if e.type == "evidence_recorded"] == [("a2", "minutes 2025-03")]
+    assert sum(1 for e in events if e.type == "item_rated") == 4
+
+
+async def test_resume_a_review_from_home(tmp_path):
+    library = mini_library()
+    app, store, _ = make_app(tmp_path, lang="en", library=library)
+    session = ReviewSession.start(store, library.checklists["mini-review"],
+                                  library.scale_of(library.checklist("mini-review")), fiscal_year_value=2024)
+    session.rate("b1", "status", "continuing-unchanged")
+    session.close()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        table = app.screen.query_one(DataTable)
+        assert cell(table, "b1", "mark") == "[~]"  # one of two dimensions rated
+
+
+async def test_close_a_follow_up_from_the_list(tmp_path):
+    library = mini_library()
+    app, store, clock = make_app(tmp_path, lang="en", library=library)
+    session = ReviewSession.start(store, library.checklists["mini-review"],
+                                  library.scale_of(library.checklist("mini-review")))
+    session.raise_problem("[bold]HP[/bold] is stale", "a1", due=date(2020, 1, 1))
+    session.close()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FollowUpsScreen)
+        table = screen.query_one(DataTable)
+        assert cell(table, f"{session.record_id}/P01", "title") == "[bold]HP[/bold] is stale"  # not markup
+        assert "[!OVERDUE]" in cell(table, f"{session.record_id}/P01", "status")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")  # open the status list
+        await pilot.press("down", "down", "enter")  # open → in progress → done
+        await pilot.pause()
+        for _ in range(5):  # to the closure evidence
+            await pilot.press("tab")
+        await type_text(pilot, "page renewed")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FollowUpsScreen)
+        assert cell(table, f"{session.record_id}/P01", "status") == "done"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    [update] = read_journal(store.path_of("followups")).events
+    assert (update.status, update.closure_evidence, update.by) == ("done", "page renewed", "記録係")
+    assert update.owner_person is None  # unchanged fields are not part of the event
