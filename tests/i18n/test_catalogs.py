@@ -22,3 +22,19 @@ def test_language_from_locale():
     assert language_from_locale({"LANG": "ja_JP.UTF-8"}) == "ja"
     assert language_from_locale({"LC_ALL": "en_US.UTF-8", "LANG": "ja_JP.UTF-8"}) == "en"
     assert language_from_locale({}) == "en"
+
+
+def test_every_literal_key_in_the_code_is_in_the_catalog():
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[2] / "src" / "bcp_drill"
+    pattern = re.compile(r"""(?:\bt\(|"|')((?:cli|tui|keys|review|tally|followups|journal|problem|hint|status|"""
+                         r"""rating|drill_role|capability|priority|followup_status|settings_source|kind|"""
+                         r"""drill_type|ref_kind)\.[a-z0-9_]+)["']""")
+    catalog_ja = catalog("ja")
+    missing = set()
+    for path in source.rglob("*.py"):
+        for key in pattern.findall(path.read_text(encoding="utf-8")):
+            if key not in catalog_ja:
+                missing.add(f"{path.name}: {key}")
+    assert sorted(missing) == []

@@ -143,3 +143,26 @@ async def test_close_a_follow_up_from_the_list(tmp_path):
     [update] = read_journal(store.path_of("followups")).events
     assert (update.status, update.closure_evidence, update.by) == ("done", "page renewed", "記録係")
     assert update.owner_person is None  # unchanged fields are not part of the event
+
+
+async def test_search_follow_ups_by_owner_and_drill_figures_screen(tmp_path):
+    library = mini_library()
+    app, store, clock = make_app(tmp_path, lang="en", library=library)
+    review = ReviewSession.start(store, library.checklists["mini-review"],
+                                 library.scale_of(library.checklist("mini-review")))
+    review.raise_problem("web pages", "a1", owner_organisation="広報課")
+    review.raise_problem("backups", "a2", owner_organisation="情報政策課")
+    review.close()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        await type_text(pilot, "広報")
+        await pilot.press("enter")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert [str(table.get_cell(row, "title")) for row in table.rows] == ["web pages"]
+        await pilot.press("escape", "t")
+        await pilot.pause()
+        assert "no drill records" in str(app.screen.query_one("#tally-body").render())

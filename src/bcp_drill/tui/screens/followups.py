@@ -21,12 +21,14 @@ FILTERS = ("all", "open", "in_progress", "done", "dropped", "overdue")
 class FollowUpsScreen(Screen):
     BINDINGS = [
         Binding("f", "next_filter", "keys.followups_filter"),
+        Binding("slash", "search", "keys.followups_search"),
         Binding("escape", "app.pop_screen", "keys.back"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.filter = "all"
+        self.search = ""  # matched against owner and source, as the CLI's --owner and --source
         self.items: list[FollowUp] = []
 
     def compose(self) -> ComposeResult:
@@ -54,6 +56,9 @@ class FollowUpsScreen(Screen):
             items = filter_followups(items, overdue_on=today)
         elif self.filter != "all":
             items = filter_followups(items, status=self.filter)
+        if self.search:
+            items = [i for i in items if i in filter_followups(items, owner=self.search)
+                     or i in filter_followups(items, source=self.search)]
         self.items = items
         table = self.query_one(DataTable)
         table.clear()
@@ -65,8 +70,8 @@ class FollowUpsScreen(Screen):
             cells = [item.id, truncate(item.title, 30), f"{item.source_subject} {item.source_ref or ''}",
                      t(f"priority.{item.priority}"), owner, str(item.due or "-"), status]
             table.add_row(*[Text(c) for c in cells], key=item.id)  # Text: user text is not markup
-        self.query_one("#followups-title", Label).update(
-            t("followups.screen_title", count=len(items), filter=t(f"followups.filter_{self.filter}")))
+        label = t(f"followups.filter_{self.filter}") + (f" / \"{self.search}\"" if self.search else "")
+        self.query_one("#followups-title", Label).update(t("followups.screen_title", count=len(items), filter=label))
         self._show_detail()
 
     def _selected(self) -> FollowUp | None:
@@ -110,6 +115,19 @@ class FollowUpsScreen(Screen):
             self.reload()
 
         self.app.push_screen(FollowUpFormModal(ctx.t, item), save)
+
+    def action_search(self) -> None:
+        from bcp_drill.tui.modals.text_prompt import TextPromptModal
+
+        t = self.app.ctx.t
+
+        def apply(text: str | None) -> None:
+            if text is not None:
+                self.search = text
+                self.reload()
+
+        self.app.push_screen(TextPromptModal(t("followups.search_title"), t("tui.enter_saves"),
+                                             initial=self.search, required=False), apply)
 
     def action_next_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]

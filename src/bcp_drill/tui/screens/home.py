@@ -22,6 +22,7 @@ class HomeScreen(Screen):
         Binding("c", "resume", "keys.resume"),
         Binding("b", "records", "keys.records"),
         Binding("f", "followups", "keys.followups"),
+        Binding("t", "drill_tally", "keys.drill_tally"),
         Binding("q", "app.quit", "keys.quit"),
     ]
 
@@ -36,6 +37,7 @@ class HomeScreen(Screen):
                 Option(Text(f"c  {t('tui.home_resume')}"), id="resume"),
                 Option(Text(f"b  {t('tui.home_records')}"), id="records"),
                 Option(Text(f"f  {t('tui.home_followups')}"), id="followups"),
+                Option(Text(f"t  {t('tui.home_drill_tally')}"), id="drill_tally"),
                 Option(Text(f"q  {t('tui.home_quit')}"), id="quit"),
                 id="home-menu",
             )
@@ -89,6 +91,11 @@ class HomeScreen(Screen):
                 self.app.open_review_setup(checklist_id)
 
         self.app.push_screen(ChoiceModal(t("review.choose_checklist"), choices, t("tui.choice_keys")), chosen)
+
+    def action_drill_tally(self) -> None:
+        from bcp_drill.tui.screens.tally import DrillTallyScreen
+
+        self.app.push_screen(DrillTallyScreen())
 
     def action_followups(self) -> None:
         from bcp_drill.tui.screens.followups import FollowUpsScreen

@@ -9,8 +9,9 @@ from textual.containers import ScrollableContainer
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
+from bcp_drill.drill.tally import by_scenario, drill_figures, participation
 from bcp_drill.render.tables import render_text
-from bcp_drill.render.tallies import review_tally_table
+from bcp_drill.render.tallies import drills_table, participation_table, review_tally_table, scenarios_table
 from bcp_drill.review.state import ReviewState
 from bcp_drill.review.tally import tally_review
 from bcp_drill.tui.bindings import translate_bindings
@@ -30,6 +31,28 @@ class TallyScreen(Screen):
         table.title = ""
         with ScrollableContainer(id="tally-scroll"):
             yield Static(Text(render_text(table), no_wrap=True), id="tally-body", expand=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.ctx.t)
+        self.query_one("#tally-scroll").focus()
+
+
+class DrillTallyScreen(Screen):
+    """Figures of every drill: per drill, per scenario, and who took part per fiscal year."""
+
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "keys.back")]
+
+    def compose(self) -> ComposeResult:
+        ctx = self.app.ctx
+        t = ctx.t
+        figures = drill_figures(ctx.store, t.lang)
+        yield Label(t("tally.drill_screen_title", count=len(figures)), id="tally-title", markup=False)
+        parts = [drills_table(figures, t), scenarios_table(by_scenario(figures), t),
+                 participation_table(participation(figures), t)] if figures else []
+        body = "\n".join(render_text(part) for part in parts) or t("cli.no_drills", folder=str(ctx.store.root))
+        with ScrollableContainer(id="tally-scroll"):
+            yield Static(Text(body, no_wrap=True), id="tally-body", expand=False)
         yield Footer()
 
     def on_mount(self) -> None:
