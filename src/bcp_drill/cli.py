@@ -135,9 +135,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _save_traceback() -> Path:
-    import platformdirs
     import traceback
     from datetime import datetime
+
+    import platformdirs
 
     folder = Path(platformdirs.user_log_dir("bcp-drill", appauthor=False))
     folder.mkdir(parents=True, exist_ok=True)

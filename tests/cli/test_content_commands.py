@@ -1,8 +1,8 @@
 """The validate, list, schema and settings commands, run as a user would."""
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 

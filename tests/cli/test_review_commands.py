@@ -6,6 +6,8 @@ import json
 from datetime import date
 
 import pytest
+from drill_support import DATA, FakeClock, make_store
+from review.test_tally import SEED_RATINGS
 
 from bcp_drill.cli import main
 from bcp_drill.content.library import ContentLibrary
@@ -13,9 +15,6 @@ from bcp_drill.drill.session import DrillSession
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import read_journal
 from bcp_drill.review.session import ReviewSession
-
-from drill_support import DATA, FakeClock, make_store
-from review.test_tally import SEED_RATINGS
 
 
 @pytest.fixture

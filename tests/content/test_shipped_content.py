@@ -2,7 +2,11 @@
 
 from conftest import REPO
 
-from bcp_drill.content.library import ContentLibrary, builtin_scales_dir, default_content_dirs
+from bcp_drill.content.library import (
+    ContentLibrary,
+    builtin_scales_dir,
+    default_content_dirs,
+)
 
 
 def shipped() -> ContentLibrary:

@@ -10,11 +10,11 @@ import threading
 import time
 from fcntl import ioctl
 
+from drill_support import DATA
+
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.records.journal import read_journal
 from bcp_drill.records.store import RecordStore
-
-from drill_support import DATA
 
 DOWN = b"\x1b[B"
 

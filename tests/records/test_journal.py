@@ -3,11 +3,10 @@
 import json
 
 import pytest
+from drill_support import START, FakeClock
 
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError, read_journal
-
-from drill_support import START, FakeClock
 
 
 def started_fields(**extra):

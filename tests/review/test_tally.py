@@ -1,12 +1,11 @@
 """The status tally reproduces the seed's section-2 table cell by cell."""
 
 import pytest
+from drill_support import DATA, FakeClock, make_store
 
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.review.tally import tally_review
-
-from drill_support import DATA, FakeClock, make_store
 
 # How each measure of the seed's three pillars was rated (status, carry-over), item by item.
 SEED_RATINGS = {

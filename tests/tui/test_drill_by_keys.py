@@ -1,14 +1,15 @@
 """A whole drill driven by keys alone, asserting what lands in the journal."""
 
+from drill_support import mini_library
+
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.tui.app import StartRequest
 from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
-from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
+from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 from bcp_drill.tui.screens.home import HomeScreen
 from bcp_drill.tui.widgets.step_list import StepList
 
-from drill_support import mini_library
 from .support import SIZE, journal_events, make_app, type_text
 
 

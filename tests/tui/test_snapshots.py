@@ -1,9 +1,10 @@
 """Screens whose layout matters, compared with reviewed SVG snapshots (Japanese text)."""
 
+from conftest import REPO
+
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.tui.app import StartRequest
 
-from conftest import REPO
 from .support import make_app
 
 

@@ -13,10 +13,20 @@ from bcp_drill.records.journal import JournalError, read_journal
 from bcp_drill.records.store import RecordStore
 from bcp_drill.render import tables
 from bcp_drill.render.tallies import (
-    drills_table, followups_data, followups_table, participation_table, phases_table,
-    review_tally_data, review_tally_table, scenarios_table,
+    drills_table,
+    followups_data,
+    followups_table,
+    participation_table,
+    phases_table,
+    review_tally_data,
+    review_tally_table,
+    scenarios_table,
 )
-from bcp_drill.review.followups import collect_followups, filter_followups, update_followup
+from bcp_drill.review.followups import (
+    collect_followups,
+    filter_followups,
+    update_followup,
+)
 from bcp_drill.review.session import pinned_checklist
 from bcp_drill.review.state import ReviewState
 from bcp_drill.review.tally import tally_review

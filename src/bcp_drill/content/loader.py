@@ -12,8 +12,19 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node
 
-from bcp_drill.content.checks import Finding, check_checklist, check_scale, check_scenario, closest
-from bcp_drill.content.models import DOCUMENT_KINDS, Checklist, ContentDocument, Scenario
+from bcp_drill.content.checks import (
+    Finding,
+    check_checklist,
+    check_scale,
+    check_scenario,
+    closest,
+)
+from bcp_drill.content.models import (
+    DOCUMENT_KINDS,
+    Checklist,
+    ContentDocument,
+    Scenario,
+)
 from bcp_drill.content.problems import Problem
 from bcp_drill.content.scales import Scale
 from bcp_drill.content.yamltree import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from bcp_drill.content.models import Scenario
 from bcp_drill.drill.state import DrillState
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError
+from bcp_drill.records.session import JournalSession, open_journal
 from bcp_drill.records.store import RecordStore
 
 
@@ -24,7 +25,7 @@ def pinned_scenario(started: ev.DrillStarted) -> Scenario:
     return loaded.document
 
 
-class DrillSession:
+class DrillSession(JournalSession):
     """One open drill: every method writes one event (fsynced) and then updates the state."""
 
     def __init__(self, journal: Journal, scenario: Scenario) -> None:
@@ -50,34 +51,14 @@ class DrillSession:
     @classmethod
     def resume(cls, store: RecordStore, record_id: str) -> "DrillSession":
         """Reopen a drill with the scenario pinned in its journal, the clock included."""
-        journal = store.open(record_id)
-        try:
-            first = journal.events[0] if journal.events else None
-            if not isinstance(first, ev.DrillStarted):
-                raise JournalError(journal.path, "not_a_drill", record_id=record_id)
-            return cls(journal, pinned_scenario(first))
-        except JournalError:
-            journal.close()
-            raise
-
-    @property
-    def record_id(self) -> str:
-        assert self.state.started is not None
-        return self.state.started.record_id
+        return open_journal(store, record_id, ev.DrillStarted, "not_a_drill",
+                            lambda journal, first: cls(journal, pinned_scenario(first)))
 
     def now(self) -> datetime:
         return self.journal.clock()
 
     def elapsed(self) -> int:
         return self.state.elapsed_seconds(self.now())
-
-    def close(self) -> None:
-        self.journal.close()
-
-    def _record(self, event_type: type[ev.EventBase], **fields: Any) -> Any:
-        event = self.journal.append(event_type, **fields)
-        self.state.apply(event)
-        return event
 
     # -- the clock -------------------------------------------------------------
 
@@ -126,14 +107,8 @@ class DrillSession:
     def retract_note(self, note_seq: int, reason: str = "") -> None:
         self._record(ev.NoteRetracted, note_seq=note_seq, reason=reason)
 
-    def raise_problem(self, title: str, step_id: str | None = None, description: str = "",
-                      category: str = "planning", priority: str = "medium", owner_organisation: str = "",
-                      owner_person: str = "", due: date | None = None) -> ev.ProblemRaised:
-        problem_id = f"P{len(self.state.problems) + 1:02d}"
-        return self._record(ev.ProblemRaised, problem_id=problem_id, source_ref=step_id, title=title,
-                            description=description, category=category, priority=priority,
-                            owner_organisation=owner_organisation, owner_person=owner_person,
-                            start=self.now().date(), due=due, elapsed_seconds=self.elapsed())
+    def _problem_extras(self) -> dict[str, Any]:
+        return {"elapsed_seconds": self.elapsed()}
 
     # -- injects ---------------------------------------------------------------
 

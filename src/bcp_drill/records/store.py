@@ -8,7 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 from bcp_drill.records.events import DrillStarted, EventBase, ReviewStarted
-from bcp_drill.records.journal import Clock, Journal, JournalError, read_journal, utc_now
+from bcp_drill.records.journal import (
+    Clock,
+    Journal,
+    JournalError,
+    read_journal,
+    utc_now,
+)
 
 SUFFIX = ".jsonl"
 FOLLOWUPS_JOURNAL = "followups"  # updates to follow-up items, shared by all records

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 from bcp_drill import __version__
 from bcp_drill.content.loader import FileLoader, LoadedFile
@@ -14,6 +12,7 @@ from bcp_drill.content.scales import Scale
 from bcp_drill.fiscal import fiscal_year
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError
+from bcp_drill.records.session import JournalSession, open_journal
 from bcp_drill.records.store import RecordStore
 from bcp_drill.review.state import ReviewState
 
@@ -27,7 +26,7 @@ def pinned_checklist(started: ev.ReviewStarted) -> tuple[Checklist, Scale]:
     return loaded.document, Scale.model_validate(json.loads(started.scale_json))
 
 
-class ReviewSession:
+class ReviewSession(JournalSession):
     """One open review; each method writes one fsynced event, then updates the state."""
 
     def __init__(self, journal: Journal, checklist: Checklist, scale: Scale) -> None:
@@ -51,29 +50,9 @@ class ReviewSession:
 
     @classmethod
     def resume(cls, store: RecordStore, record_id: str) -> "ReviewSession":
-        journal = store.open(record_id)
-        try:
-            first = journal.events[0] if journal.events else None
-            if not isinstance(first, ev.ReviewStarted):
-                raise JournalError(journal.path, "not_a_review", record_id=record_id)
-            checklist, scale = pinned_checklist(first)
-            return cls(journal, checklist, scale)
-        except JournalError:
-            journal.close()
-            raise
-
-    @property
-    def record_id(self) -> str:
-        assert self.state.started is not None
-        return self.state.started.record_id
-
-    def close(self) -> None:
-        self.journal.close()
-
-    def _record(self, event_type: type[ev.EventBase], **fields: Any) -> Any:
-        event = self.journal.append(event_type, **fields)
-        self.state.apply(event)
-        return event
+        """Reopen a review with the checklist and scale pinned in its journal."""
+        return open_journal(store, record_id, ev.ReviewStarted, "not_a_review",
+                            lambda journal, first: cls(journal, *pinned_checklist(first)))
 
     def rate(self, item_id: str, dimension: str, option: str) -> ev.ItemRated | None:
         """Rate one dimension; re-rating with the same option writes nothing."""
@@ -102,15 +81,6 @@ class ReviewSession:
     def record_evidence(self, item_id: str, text: str) -> None:
         if self.state.items[item_id].evidence != text:
             self._record(ev.EvidenceRecorded, item_id=item_id, text=text)
-
-    def raise_problem(self, title: str, item_id: str | None = None, description: str = "",
-                      category: str = "planning", priority: str = "medium", owner_organisation: str = "",
-                      owner_person: str = "", due: date | None = None) -> ev.ProblemRaised:
-        problem_id = f"P{len(self.state.problems) + 1:02d}"
-        return self._record(ev.ProblemRaised, problem_id=problem_id, source_ref=item_id, title=title,
-                            description=description, category=category, priority=priority,
-                            owner_organisation=owner_organisation, owner_person=owner_person,
-                            start=self.journal.clock().date(), due=due)
 
     def finish(self) -> None:
         if not self.state.finished:

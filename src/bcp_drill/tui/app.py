@@ -95,10 +95,13 @@ class BcpDrillApp(App):
         except JournalError as error:
             self.notify(self.ctx.t(f"journal.{error.code}", **error.params), severity="error", timeout=15)
             return
+        self._report_recovery(session)
+        self.push_screen(ReviewScreen(session))
+
+    def _report_recovery(self, session) -> None:
         if session.journal.recovered_tail is not None:
             self.notify(self.ctx.t("journal.recovered", path=str(session.journal.recovered_tail)),
                         severity="warning", timeout=20)
-        self.push_screen(ReviewScreen(session))
 
     def open_drill(self, record_id: str) -> None:
         """Resume an unfinished drill, or show the summary of a finished one."""
@@ -111,9 +114,7 @@ class BcpDrillApp(App):
         except JournalError as error:
             self.notify(t(f"journal.{error.code}", **error.params), severity="error", timeout=15)
             return
-        if session.journal.recovered_tail is not None:
-            self.notify(t("journal.recovered", path=str(session.journal.recovered_tail)),
-                        severity="warning", timeout=20)
+        self._report_recovery(session)
         current = self.ctx.library.scenarios.get(session.scenario.id)
         started = session.state.started
         if current is not None and started is not None and current.sha256 != started.scenario_sha256:

@@ -6,22 +6,19 @@ from the session's state. Nothing here decides what a drill means.
 
 from __future__ import annotations
 
-from typing import Callable
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.records.journal import JournalError
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.modals.confirm import ConfirmModal
 from bcp_drill.tui.modals.hotwash import HotwashModal
 from bcp_drill.tui.modals.problem_form import ProblemFormModal
 from bcp_drill.tui.modals.text_prompt import TextPromptModal
+from bcp_drill.tui.screens.base import SessionScreen
 from bcp_drill.tui.widgets.clock_bar import ClockBar, clock_text
 from bcp_drill.tui.widgets.inject_log import InjectLog, inject_line
 from bcp_drill.tui.widgets.step_detail import StepDetail, step_detail_text
@@ -30,7 +27,7 @@ from bcp_drill.tui.widgets.step_list import StepList
 TICK_SECONDS = 1.0
 
 
-class DrillRunnerScreen(Screen):
+class DrillRunnerScreen(SessionScreen):
     BINDINGS = [
         Binding("p", "rate('P')", "keys.rate_p", tooltip="keys.rate_p_long"),
         Binding("s", "rate('S')", "keys.rate_s", tooltip="keys.rate_s_long"),
@@ -126,21 +123,6 @@ class DrillRunnerScreen(Screen):
 
     # -- recording ---------------------------------------------------------------
 
-    def _safely(self, action: Callable, *args, **kwargs):
-        """Run a session call; a write failure is shown, never a crash, and nothing is half-saved."""
-        try:
-            result = action(*args, **kwargs)
-        except (JournalError, OSError) as error:
-            code = getattr(error, "code", "journal_write_failed")
-            self.notify(self.app.ctx.t(f"journal.{code}", **getattr(error, "params", {})),
-                        severity="error", timeout=15)
-            return None
-        last = self.session.journal.events[-1] if self.session.journal.events else None
-        if last is not None:
-            self.saved = self.app.ctx.t("tui.saved", seq=last.seq,
-                                        time=last.at.astimezone().strftime("%H:%M:%S"))
-        return result
-
     def _with_step(self) -> str | None:
         step_id = self.selected_step
         if step_id is None:
@@ -216,7 +198,7 @@ class DrillRunnerScreen(Screen):
 
         def save(fields: dict | None) -> None:
             if fields:
-                problem = self._safely(self.session.raise_problem, step_id=step_id, **fields)
+                problem = self._safely(self.session.raise_problem, source_ref=step_id, **fields)
                 if problem is not None:
                     self.notify(t("tui.problem_saved", id=problem.problem_id))
                 self.redraw(step_id)

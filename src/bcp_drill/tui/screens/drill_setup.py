@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, TextArea
 
 from bcp_drill.content.loader import LoadedFile
@@ -14,9 +13,10 @@ from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.setup import parse_participants, parse_t0
 from bcp_drill.records.journal import JournalError
 from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.screens.base import FormScreen
 
 
-class DrillSetupScreen(Screen):
+class DrillSetupScreen(FormScreen):
     BINDINGS = [
         Binding("ctrl+s", "start", "keys.start_drill"),
         Binding("escape", "cancel", "keys.cancel"),
@@ -53,14 +53,6 @@ class DrillSetupScreen(Screen):
         translate_bindings(self, self.app.ctx.t)
         self.query_one("#drill-type").focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "start":
-            self.action_start()
-
     def action_start(self) -> None:
         ctx = self.app.ctx
         t = ctx.t
@@ -88,6 +80,3 @@ class DrillSetupScreen(Screen):
         from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
 
         self.app.switch_screen(DrillRunnerScreen(session))
-
-    def action_cancel(self) -> None:
-        self.app.pop_screen()

@@ -11,7 +11,12 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from bcp_drill.records.journal import JournalError
 from bcp_drill.render.text_table import truncate
-from bcp_drill.review.followups import FollowUp, collect_followups, filter_followups, update_followup
+from bcp_drill.review.followups import (
+    FollowUp,
+    collect_followups,
+    filter_followups,
+    update_followup,
+)
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.modals.followup_form import FollowUpFormModal
 

@@ -12,27 +12,25 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static, Tree
-
 
 from bcp_drill.content.fields import text
 from bcp_drill.content.models import ChecklistSection
 from bcp_drill.fiscal import fiscal_year_label
-from bcp_drill.records.journal import JournalError
 from bcp_drill.render.text_table import truncate
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.modals.confirm import ConfirmModal
 from bcp_drill.tui.modals.problem_form import ProblemFormModal
 from bcp_drill.tui.modals.text_prompt import TextPromptModal
+from bcp_drill.tui.screens.base import SessionScreen
 from bcp_drill.tui.widgets.section_tree import SectionTree
 
 ALL = "__all__"
 RATED, PARTLY, UNRATED = "[v]", "[~]", "[ ]"
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(SessionScreen):
     BINDINGS = [
         Binding("enter", "assess", "keys.assess", show=False),
         Binding("ctrl+e", "evidence", "keys.evidence"),
@@ -249,18 +247,6 @@ class ReviewScreen(Screen):
 
     # -- recording ---------------------------------------------------------------
 
-    def _safely(self, action: Callable, *args, **kwargs):
-        try:
-            result = action(*args, **kwargs)
-        except (JournalError, OSError) as error:
-            code = getattr(error, "code", "journal_write_failed")
-            self.notify(self.app.ctx.t(f"journal.{code}", **getattr(error, "params", {})),
-                        severity="error", timeout=15)
-            return None
-        last = self.session.journal.events[-1]
-        self.saved = self.app.ctx.t("tui.saved", seq=last.seq, time=last.at.astimezone().strftime("%H:%M:%S"))
-        return result
-
     def _editable_item(self) -> str | None:
         item_id = self.selected_item
         if item_id is None:
@@ -318,7 +304,7 @@ class ReviewScreen(Screen):
 
         def save(fields: dict | None) -> None:
             if fields:
-                problem = self._safely(self.session.raise_problem, item_id=item_id, **fields)
+                problem = self._safely(self.session.raise_problem, source_ref=item_id, **fields)
                 if problem is not None:
                     self.notify(t("tui.problem_saved", id=problem.problem_id))
                 self.redraw(item_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label
 
 from bcp_drill.content.loader import LoadedFile
@@ -14,9 +13,10 @@ from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.records.journal import JournalError
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.screens.base import FormScreen
 
 
-class ReviewSetupScreen(Screen):
+class ReviewSetupScreen(FormScreen):
     BINDINGS = [
         Binding("ctrl+s", "start", "keys.start_review"),
         Binding("escape", "cancel", "keys.cancel"),
@@ -52,14 +52,6 @@ class ReviewSetupScreen(Screen):
         translate_bindings(self, self.app.ctx.t)
         self.query_one("#review-year").focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "start":
-            self.action_start()
-
     def action_start(self) -> None:
         ctx = self.app.ctx
         t = ctx.t
@@ -81,6 +73,3 @@ class ReviewSetupScreen(Screen):
         from bcp_drill.tui.screens.review import ReviewScreen
 
         self.app.switch_screen(ReviewScreen(session))
-
-    def action_cancel(self) -> None:
-        self.app.pop_screen()

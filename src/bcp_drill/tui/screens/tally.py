@@ -11,7 +11,12 @@ from textual.widgets import Footer, Label, Static
 
 from bcp_drill.drill.tally import by_scenario, drill_figures, participation
 from bcp_drill.render.tables import render_text
-from bcp_drill.render.tallies import drills_table, participation_table, review_tally_table, scenarios_table
+from bcp_drill.render.tallies import (
+    drills_table,
+    participation_table,
+    review_tally_table,
+    scenarios_table,
+)
 from bcp_drill.review.state import ReviewState
 from bcp_drill.review.tally import tally_review
 from bcp_drill.tui.bindings import translate_bindings

@@ -1,0 +1,60 @@
+"""What drill and review sessions share: a journal, a state that follows it, one event per call."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable, TypeVar
+
+from bcp_drill.records import events as ev
+from bcp_drill.records.journal import Journal, JournalError
+from bcp_drill.records.store import RecordStore
+
+First = TypeVar("First", bound=ev.EventBase)
+
+
+def open_journal(store: RecordStore, record_id: str, first_type: type[First], wrong_kind: str,
+                 build: Callable[[Journal, First], Any]) -> Any:
+    """Open a record whose first event is FIRST_TYPE and BUILD a session; close it on failure."""
+    journal = store.open(record_id)
+    try:
+        first = journal.events[0] if journal.events else None
+        if not isinstance(first, first_type):
+            raise JournalError(journal.path, wrong_kind, record_id=record_id)
+        return build(journal, first)
+    except JournalError:
+        journal.close()
+        raise
+
+
+class JournalSession:
+    """Base of DrillSession and ReviewSession: `_record` writes, fsyncs, then applies."""
+
+    journal: Journal
+    state: Any
+
+    @property
+    def record_id(self) -> str:
+        assert self.state.started is not None
+        return self.state.started.record_id
+
+    def close(self) -> None:
+        self.journal.close()
+
+    def _record(self, event_type: type[ev.EventBase], **fields: Any) -> Any:
+        event = self.journal.append(event_type, **fields)
+        self.state.apply(event)
+        return event
+
+    def _problem_extras(self) -> dict[str, Any]:
+        """Fields a kind of session adds to every problem (a drill adds its clock time)."""
+        return {}
+
+    def raise_problem(self, title: str, source_ref: str | None = None, description: str = "",
+                      category: str = "planning", priority: str = "medium", owner_organisation: str = "",
+                      owner_person: str = "", due: date | None = None) -> ev.ProblemRaised:
+        """A problem from a step or item (or the whole record); it becomes a follow-up item."""
+        problem_id = f"P{len(self.state.problems) + 1:02d}"
+        return self._record(ev.ProblemRaised, problem_id=problem_id, source_ref=source_ref, title=title,
+                            description=description, category=category, priority=priority,
+                            owner_organisation=owner_organisation, owner_person=owner_person,
+                            start=self.journal.clock().date(), due=due, **self._problem_extras())
