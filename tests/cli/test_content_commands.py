@@ -113,10 +113,11 @@ def test_bad_settings_file_is_a_clear_error(capsys, tmp_path):
     assert err.startswith("bcp-drill: error: ") and "bcp-drill.toml" in err
 
 
-@pytest.mark.parametrize("command", ["validate", "list", "schema", "settings"])
+@pytest.mark.parametrize("command", ["validate", "list", "schema", "settings", "run", "resume", "review",
+                                     "tally", "followups", "followups update"])
 def test_every_command_has_help(capsys, command):
     with pytest.raises(SystemExit) as exit_info:
-        main([command, "--help"])
+        main([*command.split(), "--help"])
     assert exit_info.value.code == 0
     assert "usage: bcp-drill" in capsys.readouterr().out
 
@@ -136,7 +137,7 @@ def test_run_with_an_unknown_scenario_is_a_clear_error(capsys):
 def test_resume_with_nothing_to_resume(capsys, tmp_path):
     code, _, err = run(capsys, "resume", "--records", str(tmp_path / "empty"))
     assert code == 1
-    assert "no unfinished drill to resume" in err
+    assert "no unfinished drill or review to resume" in err
 
 
 def test_tui_refuses_without_a_terminal(capsys, monkeypatch):
