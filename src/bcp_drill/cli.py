@@ -90,6 +90,21 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     update.add_argument("--evidence", dest="closure_evidence", metavar="TEXT",
                         help=t("cli.help_followup_evidence"))
     update.add_argument("--comment", metavar="TEXT", default="")
+
+    report = commands.add_parser("report", parents=common, help=t("cli.help_report"),
+                                 description=t("cli.help_report"))
+    report.add_argument("record", nargs="?", metavar="DRILL", help=t("cli.help_report_record"))
+    report.add_argument("--review", metavar="REVIEW", help=t("cli.help_report_review"))
+    report.add_argument("--format", choices=["md", "html", "csv", "xlsx"], default="md", help=t("cli.help_format"))
+    report.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+
+    sheet = commands.add_parser("sheet", parents=common, help=t("cli.help_sheet"), description=t("cli.help_sheet"))
+    sheet.add_argument("target", metavar="SCENARIO|CHECKLIST", help=t("cli.help_sheet_target"))
+    sheet.add_argument("--format", choices=["html", "md"], default="html", help=t("cli.help_format"))
+    sheet.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+
+    trend = commands.add_parser("trend", parents=common, help=t("cli.help_trend"), description=t("cli.help_trend"))
+    trend.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_trend_scenario"))
     return parser
 
 
@@ -148,7 +163,7 @@ def _save_traceback() -> Path:
 
 
 def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
-    from bcp_drill.commands import content, review, tui
+    from bcp_drill.commands import content, reports, review, tui
 
     if args.command == "validate":
         return content.validate(ctx, args.paths)
@@ -170,6 +185,12 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
     if args.command == "followups":
         return review.followups(ctx, args.status, args.owner, args.source, args.overdue, args.format,
                                 args.output)
+    if args.command == "report":
+        return reports.report(ctx, args.record, args.review, args.format, args.output)
+    if args.command == "sheet":
+        return reports.sheet(ctx, args.target, args.format, args.output)
+    if args.command == "trend":
+        return reports.trend(ctx, args.scenario)
     if args.command == "run":
         return tui.launch(ctx, scenario=args.scenario)
     if args.command == "resume":

@@ -65,13 +65,13 @@ def review_tally_data(tally: StatusTally, state: ReviewState) -> dict:
     }
 
 
-def _count_cells(counts: StepCounts) -> list[Any]:
+def count_cells(counts: StepCounts) -> list[Any]:
     return [counts.total, *[counts.ratings[r] for r in RATINGS], counts.on_time, counts.late,
             counts.not_done, counts.skipped, counts.pending,
             counts.on_time_rate if counts.on_time_rate is not None else "-"]
 
 
-def _count_columns(t: Translator) -> list[Column]:
+def count_columns(t: Translator) -> list[Column]:
     return [Column("steps", t("tui.col_steps"), ">"), *[Column(r, r, ">", t("tally.ratings")) for r in RATINGS],
             Column("on_time", t("tui.col_on_time"), ">", t("tally.timing")),
             Column("late", t("tui.col_late"), ">", t("tally.timing")),
@@ -84,24 +84,24 @@ def _count_columns(t: Translator) -> list[Column]:
 def drills_table(figures: list[DrillFigures], t: Translator) -> Table:
     columns = [Column("record", t("tally.col_record")), Column("year", t("tally.col_year")),
                Column("scenario", t("tally.col_scenario")), Column("type", t("tally.col_type")),
-               *_count_columns(t), Column("participants", t("tally.col_participants"), ">")]
+               *count_columns(t), Column("participants", t("tally.col_participants"), ">")]
     rows = [[f.record_id, fiscal_year_label(f.fiscal_year, t.lang), f.scenario_title,
-             t(f"drill_type.{f.drill_type}"), *_count_cells(f.summary.overall), len(f.participants)]
+             t(f"drill_type.{f.drill_type}"), *count_cells(f.summary.overall), len(f.participants)]
             for f in figures]
     return Table(t("tally.drills_title"), columns, rows)
 
 
 def scenarios_table(scenarios: list[ScenarioFigures], t: Translator) -> Table:
     columns = [Column("scenario", t("tally.col_scenario")), Column("drills", t("tally.col_drills"), ">"),
-               *_count_columns(t)]
-    rows = [[s.title, s.drills, *_count_cells(s.counts)] for s in scenarios]
+               *count_columns(t)]
+    rows = [[s.title, s.drills, *count_cells(s.counts)] for s in scenarios]
     return Table(t("tally.scenarios_title"), columns, rows)
 
 
 def phases_table(phases: list[tuple[str, StepCounts]], title: str, t: Translator) -> Table:
-    columns = [Column("phase", t("tui.col_phase")), *_count_columns(t)]
+    columns = [Column("phase", t("tui.col_phase")), *count_columns(t)]
     return Table(t("tally.phases_title", scenario=title), columns,
-                 [[name, *_count_cells(counts)] for name, counts in phases])
+                 [[name, *count_cells(counts)] for name, counts in phases])
 
 
 def participation_table(rows: list[tuple[int, int, int]], t: Translator) -> Table:

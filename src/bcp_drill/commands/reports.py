@@ -1,0 +1,84 @@
+"""report and trend: the after-action report, the plan-review report, the drill-over-drill trend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bcp_drill.commands import CommandContext
+from bcp_drill.commands.review import store_of
+from bcp_drill.records import events as ev
+from bcp_drill.records.journal import JournalError, read_journal
+
+
+def write_output(ctx: CommandContext, data: bytes, fmt: str, output: Path | None) -> int:
+    """Reports go to a file when asked (always for XLSX); text formats may go to the screen."""
+    if output is None and fmt == "xlsx":
+        return ctx.fail(ctx.t("cli.xlsx_needs_output"))
+    if output is None:
+        ctx.out.write(data.decode("utf-8"))
+        ctx.out.flush()
+        return 0
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    ctx.print(ctx.t("cli.written", path=str(output)))
+    return 0
+
+
+def report(ctx: CommandContext, record: str | None, review: str | None, fmt: str, output: Path | None) -> int:
+    from bcp_drill.render.reports import render_drill_report, render_review_report
+    from bcp_drill.reports.drill_report import build_drill_report
+    from bcp_drill.reports.review_report import build_review_report
+
+    t = ctx.t
+    store = store_of(ctx)
+    record_id = review or record
+    if record_id is None:
+        return ctx.fail(t("cli.report_needs_record"))
+    path = store.path_of(record_id)
+    if not path.is_file():
+        return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
+    try:
+        first = read_journal(path).events[0]
+        if isinstance(first, ev.ReviewStarted):
+            data = render_review_report(build_review_report(store, record_id, t, ctx.settings.organisation), fmt, t)
+        elif review is not None:
+            return ctx.fail(t("journal.not_a_review", record_id=record_id))
+        else:
+            data = render_drill_report(build_drill_report(store, record_id, t, ctx.settings.organisation), fmt, t)
+    except (JournalError, IndexError) as error:
+        code = getattr(error, "code", "journal_empty")
+        return ctx.fail(t(f"journal.{code}", **getattr(error, "params", {})))
+    return write_output(ctx, data, fmt, output)
+
+
+def trend(ctx: CommandContext, scenario: str) -> int:
+    from bcp_drill.render.reports import trend_text
+    from bcp_drill.reports.trend import scenario_trend
+
+    t = ctx.t
+    result = scenario_trend(store_of(ctx), scenario, t.lang)
+    if result is None:
+        return ctx.fail(t("cli.no_drills_of", scenario=scenario))
+    ctx.print(t("report.trend_heading", title=result.title, count=len(result.drills)))
+    ctx.print()
+    ctx.print(trend_text(result, t))
+    return 0
+
+
+def sheet(ctx: CommandContext, target: str, fmt: str, output: Path | None) -> int:
+    """A printable check sheet of a scenario or a checklist, with blanks to fill in by hand."""
+    from bcp_drill.render.sheets import render_checklist_sheet, render_scenario_sheet
+
+    t = ctx.t
+    extra = [Path(target)] if Path(target).is_file() else []
+    library = ctx.library(extra)
+    now = store_of(ctx).clock()
+    scenario = library.scenario(target)
+    if scenario is not None:
+        return write_output(ctx, render_scenario_sheet(scenario, fmt, t, now), fmt, output)
+    checklist = library.checklist(target)
+    if checklist is not None:
+        data = render_checklist_sheet(checklist, library.scale_of(checklist), fmt, t, now)
+        return write_output(ctx, data, fmt, output)
+    known = ", ".join(sorted(library.scenarios) + sorted(library.checklists))
+    return ctx.fail(t("cli.unknown_sheet_target", value=target, known=known))

@@ -1,0 +1,310 @@
+"""Reports in Markdown, HTML, CSV and XLSX, from the report data in bcp_drill.reports."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from functools import cache
+from html import escape
+from typing import Any
+
+from bcp_drill import __version__
+from bcp_drill.drill.summary import format_elapsed, format_minutes
+from bcp_drill.i18n import Translator
+from bcp_drill.render import tables
+from bcp_drill.render.tables import Column, Table, neutralise
+from bcp_drill.render.text_table import cell_width, pad
+from bcp_drill.render.tallies import count_cells, count_columns
+from bcp_drill.reports.drill_report import DrillReport
+from bcp_drill.reports.review_report import ReviewReport
+from bcp_drill.reports.trend import ScenarioTrend, StepTrend, ascii_bar
+
+FORMATS = ("md", "html", "csv", "xlsx")
+
+
+@cache
+def _environment(html: bool):
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("bcp_drill.render", "templates"),
+        autoescape=html,  # every value typed by a user is escaped in HTML
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = md_text
+    env.filters["cell"] = md_cell
+    return env
+
+
+def md_text(value: Any) -> str:
+    """Markdown-safe text: characters that would start markup are escaped."""
+    text = "" if value is None else str(value)
+    for char in "\\`*_[]<>#|":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def md_cell(value: Any) -> str:
+    return md_text(value).replace("\n", "<br>")
+
+
+def outcome_label(code: str, t: Translator) -> str:
+    """A trend point's outcome: the rating letter, or not done / skipped / no outcome in words."""
+    if code in ("P", "S", "M", "U"):
+        return code
+    return t({"not_done": "status.not_done", "skipped": "status.skipped"}.get(code, "tui.col_pending"))
+
+
+def _local(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    return moment.astimezone().strftime(pattern) if moment else "-"
+
+
+def _helpers(t: Translator, generated_at: datetime) -> dict[str, Any]:
+    def rating_label(code: str) -> str:
+        return t(f"rating.{code}") if code in ("P", "S", "M", "U") else code
+
+    def cell(value: Any) -> str:
+        return f"{value * 100:.0f}%" if isinstance(value, float) else str(value)
+
+    return {
+        "t": t, "lang": t.lang, "version": __version__, "generated_at": _local(generated_at),
+        "local": _local, "elapsed": format_elapsed, "minutes": format_minutes,
+        "rating_label": rating_label, "outcome_label": lambda code: outcome_label(code, t), "cell": cell,
+    }
+
+
+# ---------------------------------------------------------------- drill report
+
+
+def figures_table(report: DrillReport, t: Translator) -> Table:
+    columns = [Column("phase", t("tui.col_phase")), *count_columns(t)]
+    rows = [[report.phase_titles.get(pid, pid), *count_cells(counts)] for pid, counts in report.summary.phases]
+    rows.append([t("tui.total"), *count_cells(report.summary.overall)])
+    return Table(t("report.figures"), columns, rows)
+
+
+def trend_text(trend: ScenarioTrend, t: Translator) -> str:
+    """Per step, each drill's actual time as an ASCII bar against the target."""
+    lines = []
+    for step in trend.steps:
+        minutes = step.minutes()
+        scale = max([m for m in minutes if m is not None] + [step.target_minutes, 1])
+        lines.append(f"{step.title}  ({t('report.target')} T+{format_minutes(step.target_minutes)})")
+        labels = [outcome_label(p.outcome, t) for p in step.points]
+        label_width = max(cell_width(label) for label in labels)
+        for point, value, label in zip(step.points, minutes, labels):
+            shown = f"{value:6.1f}" if value is not None else "     -"
+            marker = "" if value is None else (" *" if value > step.target_minutes else "")
+            lines.append(f"  {point.started_at.astimezone():%Y-%m-%d}  {shown} min  {pad(label, label_width)}  "
+                         f"{ascii_bar(value, scale)}{marker}")
+        change = step.change_minutes()
+        if change is not None:
+            lines.append("  " + t("report.trend_change", minutes=f"{change:+.1f}"))
+        lines.append("")
+    lines.append(t("report.trend_legend"))
+    return "\n".join(lines)
+
+
+def trend_chart_svg(step: StepTrend, t: Translator) -> str:
+    """A small bar chart (one bar per drill, a dashed line at the target), with a text title."""
+    minutes = step.minutes()
+    top = max([m for m in minutes if m is not None] + [step.target_minutes, 1]) * 1.15
+    width, height, left, bottom = 360, 120, 36, 18
+    bar = (width - left - 10) / max(1, len(minutes))
+    parts = [f'<svg class="chart" role="img" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+             f"<title>{escape(t('report.chart_title', step=step.title))}</title>",
+             f'<line x1="{left}" y1="{height - bottom}" x2="{width - 5}" y2="{height - bottom}" stroke="#111"/>']
+    scale = (height - bottom - 8) / top
+    target_y = height - bottom - step.target_minutes * scale
+    parts.append(f'<line x1="{left}" y1="{target_y:.1f}" x2="{width - 5}" y2="{target_y:.1f}" '
+                 f'stroke="#111" stroke-dasharray="4 3"/>')
+    parts.append(f'<text x="2" y="{target_y + 3:.1f}">{step.target_minutes}m</text>')
+    for index, (point, value) in enumerate(zip(step.points, minutes)):
+        x = left + index * bar + 3
+        if value is None:
+            parts.append(f'<text x="{x:.1f}" y="{height - bottom - 3}">-</text>')
+        else:
+            h = value * scale
+            # Late bars are hatched, not just coloured: the meaning survives black-and-white print.
+            fill = "url(#late)" if value > step.target_minutes else "#666"
+            parts.append(f'<rect x="{x:.1f}" y="{height - bottom - h:.1f}" width="{bar - 6:.1f}" '
+                         f'height="{h:.1f}" fill="{fill}" stroke="#111"/>')
+        parts.append(f'<text x="{x:.1f}" y="{height - 4}">{escape(point.outcome[:1].upper())}{index + 1}</text>')
+    parts.insert(2, '<defs><pattern id="late" width="6" height="6" patternUnits="userSpaceOnUse">'
+                    '<path d="M0,6 L6,0" stroke="#111" stroke-width="1.5"/></pattern></defs>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_drill_report(report: DrillReport, fmt: str, t: Translator) -> bytes:
+    if fmt == "xlsx":
+        return drill_report_xlsx(report, t)
+    if fmt == "csv":
+        return _csv_bytes(drill_report_tables(report, t))
+    figures = figures_table(report, t)
+    context = {"r": report, "figures": figures, **_helpers(t, report.generated_at)}
+    if fmt == "html":
+        context["chart"] = lambda step: trend_chart_svg(step, t)
+        return _environment(True).get_template("drill_report.html.j2").render(context).encode("utf-8")
+    context["figures_md"] = tables.render_markdown(figures).replace("## ", "### ", 1)
+    context["trend_text"] = trend_text(report.trend, t) if report.trend else ""
+    return _environment(False).get_template("drill_report.md.j2").render(context).encode("utf-8")
+
+
+def drill_report_tables(report: DrillReport, t: Translator) -> list[Table]:
+    overview = Table(t("report.overview"), [Column("key", t("report.item")), Column("value", t("report.value"))], [
+        [t("report.organisation"), report.organisation], [t("report.scenario"), report.scenario_title],
+        [t("report.version"), report.scenario_version], [t("report.drill_type"), report.drill_type],
+        [t("report.date"), _local(report.started_at)], [t("report.t0"), _local(report.t0)],
+        [t("report.place"), report.place], [t("report.duration"), report.duration],
+        [t("report.record"), report.record_id],
+        [t("report.participants"), "; ".join(f"{p.name} ({t('drill_role.' + p.role)})" for p in report.participants)],
+        [t("tui.hotwash_strengths"), report.strengths], [t("tui.hotwash_improvements"), report.improvements]])
+    steps = Table(t("report.steps"), [
+        Column("phase", t("report.phase")), Column("step", t("report.step")), Column("role", t("report.role")),
+        Column("target", t("report.target")), Column("actual", t("report.actual")),
+        Column("late", t("report.late_minutes"), ">"), Column("status", t("report.result")),
+        Column("rating", t("report.rating")), Column("reason", t("tui.reason")),
+        Column("checks", t("report.checks"), ">"), Column("notes", t("report.notes"))],
+        [[s.phase, s.title, s.role, s.target, s.actual, s.late_minutes, t("status." + s.status.value), s.rating,
+          s.reason, f"{s.checks_done}/{s.checks_total}" if s.checks_total else "", " / ".join(s.notes)]
+         for s in report.steps])
+    timeline = Table(t("report.timeline"), [Column("elapsed", "T+"), Column("time", t("report.time")),
+                                            Column("event", t("report.event")), Column("by", t("report.by"))],
+                     [[format_elapsed(e.elapsed_seconds), _local(e.at, "%H:%M:%S"), e.text, e.by]
+                      for e in report.timeline])
+    plan = improvement_plan_table(report.improvement_plan, t)
+    return [overview, steps, timeline, plan]
+
+
+def improvement_plan_table(items, t: Translator) -> Table:
+    return Table(t("report.improvement_plan"), [
+        Column("id", "ID"), Column("issue", t("report.issue")), Column("description", t("tui.problem_description")),
+        Column("source", t("followups.col_source")), Column("action", t("followups.corrective_action")),
+        Column("capability", t("report.capability")), Column("priority", t("followups.col_priority")),
+        Column("owner_organisation", t("tui.problem_owner_organisation")),
+        Column("owner_person", t("tui.problem_owner_person")), Column("start", t("followups.col_start")),
+        Column("due", t("followups.col_due")), Column("status", t("followups.col_status")),
+        Column("evidence", t("followups.col_evidence"))],
+        [[f.id, f.title, f.description, f.source_title or f.source_ref or "", f.corrective_action,
+          t(f"capability.{f.category}"), t(f"priority.{f.priority}"), f.owner_organisation, f.owner_person,
+          f.start, f.due, t(f"followup_status.{f.status}"), f.closure_evidence] for f in items])
+
+
+# ---------------------------------------------------------------- review report
+
+
+def _tally_groups(table: Table) -> list[tuple[str, int]]:
+    groups: list[tuple[str, int]] = []
+    for column in table.columns:
+        if groups and groups[-1][0] == column.group:
+            groups[-1] = (column.group, groups[-1][1] + 1)
+        else:
+            groups.append((column.group, 1))
+    return groups
+
+
+def render_review_report(report: ReviewReport, fmt: str, t: Translator) -> bytes:
+    if fmt == "xlsx":
+        return review_report_xlsx(report, t)
+    if fmt == "csv":
+        return _csv_bytes(review_report_tables(report, t))
+    context = {"r": report, "tally": report.tally_table, "tally_groups": _tally_groups(report.tally_table),
+               **_helpers(t, report.generated_at)}
+    if fmt == "html":
+        return _environment(True).get_template("review_report.html.j2").render(context).encode("utf-8")
+    context["tally_md"] = tables.render_markdown(report.tally_table)
+    return _environment(False).get_template("review_report.md.j2").render(context).encode("utf-8")
+
+
+def review_report_tables(report: ReviewReport, t: Translator) -> list[Table]:
+    dimensions = report.rows[1].ratings if len(report.rows) > 1 else []
+    items = Table(t("report.items"), [Column("id", "ID"), Column("requirement", t("review.col_requirement")),
+                                      *[Column(f"d{i}", label) for i, (label, _) in enumerate(dimensions)],
+                                      Column("assessment", t("review.assessment")),
+                                      Column("evidence", t("review.evidence"))],
+                  [[row.item_id, row.requirement, *[v for _, v in row.ratings], row.assessment, row.evidence]
+                   for row in report.rows if not row.heading])
+    tally = Table(t("report.tally"), report.tally_table.columns, report.tally_table.rows, report.tally_table.notes)
+    return [tally, items, improvement_plan_table(report.followups, t)]
+
+
+# ---------------------------------------------------------------- csv and xlsx
+
+
+def _csv_bytes(parts: list[Table]) -> bytes:
+    """One CSV with each part under a title row; UTF-8 with BOM and CRLF for Japanese Excel."""
+    chunks = []
+    for table in parts:
+        chunks.append(tables.render_csv(Table("", [Column("title", table.title)], [])))
+        chunks.append(tables.render_csv(table))
+    return "\r\n".join(chunks).encode("utf-8-sig")
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, datetime):
+        return value.astimezone().replace(tzinfo=None)  # Excel has no time zones
+    return value
+
+
+def _write_sheet(workbook, title: str, table: Table) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(title=title[:31])
+    header = [f"{c.group} {c.label}".strip() if c.group else c.label for c in table.columns]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in table.rows:
+        sheet.append([_xlsx_value(v) for v in row])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(cell.value, datetime) else "yyyy-mm-dd"
+            elif isinstance(cell.value, float):
+                cell.number_format = "0%"
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, column in enumerate(table.columns, 1):
+        values = [header[index - 1]] + [str(r[index - 1] or "") for r in table.rows]
+        widest = max(cell_width(v.split("\n")[0]) for v in values)
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(6, widest + 2))
+    sheet.freeze_panes = "A2"
+    for note_index, note in enumerate(table.notes):
+        sheet.cell(row=len(table.rows) + 3 + note_index, column=1, value=neutralise(note))
+
+
+def _workbook_bytes(sheets: list[tuple[str, Table]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, table in sheets:
+        _write_sheet(workbook, title, table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def drill_report_xlsx(report: DrillReport, t: Translator) -> bytes:
+    overview, steps, timeline, plan = drill_report_tables(report, t)
+    sheets = [(t("report.sheet_overview"), overview), (t("report.sheet_steps"), steps),
+              (t("report.sheet_figures"), figures_table(report, t)),
+              (t("report.sheet_timeline"), timeline), (t("report.sheet_followups"), plan)]
+    return _workbook_bytes(sheets)
+
+
+def review_report_xlsx(report: ReviewReport, t: Translator) -> bytes:
+    tally, items, plan = review_report_tables(report, t)
+    overview = Table(t("report.overview"), [Column("key", t("report.item")), Column("value", t("report.value"))], [
+        [t("report.organisation"), report.organisation], [t("report.checklist"), report.checklist_title],
+        [t("report.version"), report.checklist_version], [t("report.fiscal_year"), report.fiscal_year_label],
+        [t("review.setup_reviewer"), report.reviewer], [t("report.date"), report.started_at],
+        [t("report.progress"), f"{report.rated}/{report.total}"], [t("report.record"), report.record_id]])
+    return _workbook_bytes([(t("report.sheet_overview"), overview), (t("report.sheet_tally"), tally),
+                            (t("report.sheet_items"), items), (t("report.sheet_followups"), plan)])

@@ -1,0 +1,52 @@
+"""Printable check sheets for drills when the power is out, and for reviews on paper."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bcp_drill.content.fields import text
+from bcp_drill.content.models import Checklist, ChecklistSection, Scenario
+from bcp_drill.content.scales import Scale
+from bcp_drill.i18n import Translator
+from bcp_drill.render.reports import _environment, _helpers
+
+SHEET_FORMATS = ("html", "md")
+
+
+@dataclass
+class SheetRow:
+    depth: int
+    heading: str
+    item_id: str = ""
+    requirement: str = ""
+    guidance: str = ""
+    evidence_prompt: str = ""
+
+
+def _rows(sections: list[ChecklistSection], lang, depth: int = 0) -> list[SheetRow]:
+    rows = []
+    for section in sections:
+        rows.append(SheetRow(depth, section.title.get(lang)))
+        for item in section.items:
+            rows.append(SheetRow(depth + 1, "", item.id, item.requirement.get(lang), text(item.guidance, lang),
+                                 text(item.evidence_prompt, lang)))
+        rows += _rows(section.sections, lang, depth + 1)
+    return rows
+
+
+def render_scenario_sheet(scenario: Scenario, fmt: str, t: Translator, now: datetime) -> bytes:
+    def role(role_id: str) -> str:
+        found = scenario.role(role_id)
+        return found.title.get(t.lang) if found else role_id
+
+    context = {"s": scenario, "role": role, **_helpers(t, now)}
+    name = f"sheet_scenario.{fmt}.j2"
+    return _environment(fmt == "html").get_template(name).render(context).encode("utf-8")
+
+
+def render_checklist_sheet(checklist: Checklist, scale: Scale, fmt: str, t: Translator, now: datetime) -> bytes:
+    context = {"c": checklist, "scale": scale, "rows": _rows(checklist.sections, t.lang),
+               "review_assessment": t("review.assessment"), **_helpers(t, now)}
+    name = f"sheet_checklist.{fmt}.j2"
+    return _environment(fmt == "html").get_template(name).render(context).encode("utf-8")

@@ -1,0 +1,89 @@
+"""The plan-review report: tally, every item with its ratings, and the follow-up list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bcp_drill.fiscal import fiscal_year_label
+from bcp_drill.i18n import Translator
+from bcp_drill.records import events as ev
+from bcp_drill.records.journal import JournalError, read_journal
+from bcp_drill.records.store import RecordStore
+from bcp_drill.render.tables import Table
+from bcp_drill.render.tallies import review_tally_table
+from bcp_drill.review.followups import FollowUp, collect_followups
+from bcp_drill.review.session import pinned_checklist
+from bcp_drill.review.state import ReviewState
+from bcp_drill.review.tally import StatusTally, tally_review
+
+
+@dataclass
+class ItemResult:
+    depth: int  # 0 for a section heading at the top, deeper for nested ones
+    heading: str  # set on section rows; items leave it empty
+    item_id: str
+    requirement: str
+    ratings: list[tuple[str, str]]  # (dimension label, option label or "")
+    assessment: str
+    evidence: str
+
+
+@dataclass
+class ReviewReport:
+    record_id: str
+    organisation: str
+    checklist_id: str
+    checklist_title: str
+    checklist_version: str
+    source: str
+    fiscal_year_label: str
+    reviewer: str
+    started_at: datetime
+    finished: bool
+    rated: int
+    total: int
+    tally: StatusTally
+    tally_table: Table
+    rows: list[ItemResult]
+    followups: list[FollowUp]
+    generated_at: datetime
+
+
+def build_review_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
+                        now: datetime | None = None) -> ReviewReport:
+    lang = t.lang
+    events = read_journal(store.path_of(record_id)).events
+    started = events[0]
+    if not isinstance(started, ev.ReviewStarted):
+        raise JournalError(store.path_of(record_id), "not_a_review", record_id=record_id)
+    checklist, scale = pinned_checklist(started)
+    state = ReviewState.from_events(checklist, scale, events)
+    tally = tally_review(state)
+    table = review_tally_table(tally, state, t)
+    table.title = ""
+    rows: list[ItemResult] = []
+
+    def walk(sections, depth):
+        for section in sections:
+            rows.append(ItemResult(depth, section.title.get(lang), "", "", [], "", ""))
+            for item in section.items:
+                record = state.items[item.id]
+                ratings = []
+                for dimension in scale.dimensions:
+                    option = dimension.option(record.ratings.get(dimension.id, ""))
+                    ratings.append((dimension.label.get(lang), option.label.get(lang) if option else ""))
+                rows.append(ItemResult(depth + 1, "", item.id, item.requirement.get(lang), ratings,
+                                       record.assessment, record.evidence))
+            walk(section.sections, depth + 1)
+
+    walk(checklist.sections, 0)
+    return ReviewReport(
+        record_id=record_id, organisation=organisation or started.organisation, checklist_id=checklist.id,
+        checklist_title=checklist.title.get(lang), checklist_version=checklist.version,
+        source=checklist.source.get(lang) if checklist.source else "",
+        fiscal_year_label=fiscal_year_label(started.fiscal_year, lang), reviewer=started.reviewer,
+        started_at=started.at, finished=state.finished, rated=state.rated_count, total=state.total,
+        tally=tally, tally_table=table, rows=rows,
+        followups=[f for f in collect_followups(store, lang) if f.record_id == record_id],
+        generated_at=now or store.clock())

@@ -1,0 +1,87 @@
+"""Drill-over-drill trend: each step's actual time and rating across drills of one scenario."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bcp_drill.drill.session import pinned_scenario
+from bcp_drill.drill.state import DrillState
+from bcp_drill.i18n import Lang
+from bcp_drill.records import events as ev
+from bcp_drill.records.journal import JournalError
+from bcp_drill.records.store import RecordStore
+
+
+@dataclass
+class TrendPoint:
+    record_id: str
+    started_at: datetime
+    elapsed_seconds: int | None  # None: no time (not done, skipped, no outcome)
+    outcome: str  # "P"/"S"/"M"/"U", or "not_done", "skipped", "pending"
+
+
+@dataclass
+class StepTrend:
+    step_id: str
+    title: str
+    target_minutes: int
+    points: list[TrendPoint] = field(default_factory=list)
+
+    def minutes(self) -> list[float | None]:
+        return [None if p.elapsed_seconds is None else p.elapsed_seconds / 60 for p in self.points]
+
+    def change_minutes(self) -> float | None:
+        """Newest minus oldest actual time (negative: faster), when both exist."""
+        times = [m for m in self.minutes() if m is not None]
+        return times[-1] - times[0] if len(times) >= 2 else None
+
+
+@dataclass
+class ScenarioTrend:
+    scenario_id: str
+    title: str
+    drills: list[tuple[str, datetime]]  # (record id, started), oldest first
+    steps: list[StepTrend]
+
+
+def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja",
+                   up_to: str | None = None) -> ScenarioTrend | None:
+    """The trend over every readable drill of SCENARIO_ID (up to and including record UP_TO)."""
+    drills: list[tuple[str, datetime, DrillState]] = []
+    for summary, events in store.readable("drill"):
+        first = events[0]
+        if not isinstance(first, ev.DrillStarted) or first.scenario_id != scenario_id:
+            continue
+        try:
+            state = DrillState.from_events(pinned_scenario(first), events)
+        except JournalError:
+            continue
+        drills.append((summary.record_id, first.at, state))
+        if summary.record_id == up_to:
+            break
+    if not drills:
+        return None
+    newest = drills[-1][2].scenario
+    steps = []
+    for step in newest.steps:  # the newest version decides which steps are shown, and their order
+        trend = StepTrend(step.id, step.title.get(lang), step.target_minutes)
+        for record_id, started, state in drills:
+            record = state.steps.get(step.id)
+            if record is None or record.outcome is None:
+                trend.points.append(TrendPoint(record_id, started, None, "pending"))
+            elif record.outcome == "done":
+                trend.points.append(TrendPoint(record_id, started, record.elapsed_seconds, record.rating or ""))
+            else:
+                trend.points.append(TrendPoint(record_id, started, None, record.outcome))
+        steps.append(trend)
+    return ScenarioTrend(scenario_id, newest.title.get(lang), [(r, s) for r, s, _ in drills], steps)
+
+
+def ascii_bar(minutes: float | None, scale_max: float, width: int = 20) -> str:
+    """A bar of '#' for a terminal (ASCII only: block characters misalign in Japanese terminals)."""
+    if minutes is None:
+        return "."
+    if scale_max <= 0:
+        return "#"
+    return "#" * max(1, round(minutes / scale_max * width))
