@@ -103,6 +103,12 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     sheet.add_argument("--format", choices=["html", "md"], default="html", help=t("cli.help_format"))
     sheet.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
 
+    importer = commands.add_parser("import", parents=common, help=t("cli.help_import"),
+                                   description=t("cli.help_import"))
+    importer.add_argument("file", nargs="?", type=Path, metavar="FILE", help=t("cli.help_import_file"))
+    importer.add_argument("--template", metavar="SCENARIO", help=t("cli.help_import_template"))
+    importer.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+
     trend = commands.add_parser("trend", parents=common, help=t("cli.help_trend"), description=t("cli.help_trend"))
     trend.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_trend_scenario"))
     return parser
@@ -189,6 +195,8 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
         return reports.report(ctx, args.record, args.review, args.format, args.output)
     if args.command == "sheet":
         return reports.sheet(ctx, args.target, args.format, args.output)
+    if args.command == "import":
+        return reports.import_file(ctx, args.file, args.template, args.output)
     if args.command == "trend":
         return reports.trend(ctx, args.scenario)
     if args.command == "run":

@@ -82,3 +82,30 @@ def sheet(ctx: CommandContext, target: str, fmt: str, output: Path | None) -> in
         return write_output(ctx, data, fmt, output)
     known = ", ".join(sorted(library.scenarios) + sorted(library.checklists))
     return ctx.fail(t("cli.unknown_sheet_target", value=target, known=known))
+
+
+def import_file(ctx: CommandContext, path: Path | None, template: str | None, output: Path | None) -> int:
+    """Import a drill-result file, or write a ready-to-fill template for a scenario."""
+    from bcp_drill.content.library import display_path
+    from bcp_drill.imports.drills import drill_template, import_drill
+
+    t = ctx.t
+    if template is not None:
+        library = ctx.library([Path(template)] if Path(template).is_file() else [])
+        scenario = library.scenario(template)
+        if scenario is None:
+            return ctx.fail(t("cli.unknown_scenario", value=template, known=", ".join(sorted(library.scenarios))))
+        return write_output(ctx, drill_template(scenario, t).encode("utf-8"), "yaml", output)
+    if path is None:
+        return ctx.fail(t("cli.import_needs_file"))
+    full = path if path.is_absolute() else ctx.cwd / path
+    if not full.is_file():
+        return ctx.fail(t("cli.no_such_file", path=str(path)))
+    result = import_drill(store_of(ctx), ctx.library(), full, display_path(full, ctx.cwd))
+    for problem in result.problems:
+        ctx.print(problem.render(t))
+    if result.record_id is None:
+        ctx.print(t("cli.import_failed", problems=len(result.problems)))
+        return 1
+    ctx.print(t("cli.imported", record=result.record_id))
+    return 0

@@ -123,14 +123,21 @@ _ERROR_CODES = {
     "string_pattern_mismatch": "bad_pattern",
     "bad_id": "bad_id",
     "empty_text": "empty_text",
+    "bad_elapsed": "bad_elapsed",
+    "bad_clock": "bad_clock",
+    "bad_role": "bad_role",
+    "date_from_datetime_parsing": "bad_date",
+    "date_parsing": "bad_date",
+    "date_type": "bad_date",
 }
 
 
 class FileLoader:
     """Reads content files; one instance per validation run."""
 
-    def __init__(self, max_bytes: int = MAX_FILE_BYTES) -> None:
+    def __init__(self, max_bytes: int = MAX_FILE_BYTES, kinds: dict[str, type] | None = None) -> None:
         self.max_bytes = max_bytes
+        self.kinds = kinds or DOCUMENT_KINDS  # import files bring their own kinds
 
     def load(self, path: Path, display: str | None = None) -> LoadedFile:
         result = LoadedFile(path=path, display=display or str(path))
@@ -229,19 +236,19 @@ class FileLoader:
                           hint="start_with_kind")
             return None
         kind = data.get("kind")
-        kinds = ", ".join(DOCUMENT_KINDS)
+        kinds = ", ".join(self.kinds)
         if kind is None:
             self._problem(result, line, column, "kind_missing", hint="kind_values", hint_params={"kinds": kinds})
             return None
-        if kind not in DOCUMENT_KINDS:
+        if kind not in self.kinds:
             node = locate(root, ("kind",))
             k_line, k_column = mark_of(node)
-            guess = closest(str(kind), DOCUMENT_KINDS)
+            guess = closest(str(kind), self.kinds)
             self._problem(result, k_line, k_column, "kind_unknown", value=kind,
                           hint="did_you_mean" if guess else "kind_values",
                           hint_params={"suggestion": guess} if guess else {"kinds": kinds})
             return None
-        return DOCUMENT_KINDS[kind]
+        return self.kinds[kind]
 
     def _validation_problems(self, result: LoadedFile, root: Node, model: type[BaseModel],
                              error: ValidationError) -> None:
@@ -291,12 +298,14 @@ class FileLoader:
             self._problem(result, line, column, code, hint=hint, hint_params=hint_params, **params)
 
     @staticmethod
-    def _findings(document: ContentDocument) -> list[Finding]:
+    def _findings(document: object) -> list[Finding]:
         if isinstance(document, Scenario):
             return check_scenario(document)
         if isinstance(document, Checklist):
             return check_checklist(document)
-        return check_scale(document)
+        if isinstance(document, Scale):
+            return check_scale(document)
+        return []  # import files are checked against their scenario by the importer
 
     def _finding(self, result: LoadedFile, root: Node, finding: Finding) -> None:
         line, column = mark_of(locate(root, finding.loc))

@@ -7,6 +7,7 @@ with a location instead of being executed, silently merged or expanded forever.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ MAX_NODES = 50_000
 MAX_DEPTH = 50
 
 _TAG = "tag:yaml.org,2002:"
+SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
 SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
@@ -71,6 +73,8 @@ class TreeReader:
             if node.tag not in SCALAR_TAGS:
                 self._issue(node, "unsupported_tag", tag=_describe_tag(node.tag))
                 return None
+            if node.style is None and SEXAGESIMAL.fullmatch(node.value):
+                return node.value  # YAML 1.1 reads 1:30 as 90; people mean a time (YAML 1.2 agrees)
             return self._constructor.construct_object(node)
         if isinstance(node, SequenceNode):
             if node.tag != _TAG + "seq":

@@ -51,6 +51,10 @@ class DrillStarted(EventBase):
     participants: list[Participant] = []
     t0: datetime  # the scenario moment T+0 stands for (may be earlier than the real start)
     tool_version: str
+    # Set when the drill was held on paper and imported afterwards.
+    imported_from: str | None = None
+    import_sha256: str | None = None
+    imported_by: str | None = None
 
 
 class ClockPaused(EventBase):

@@ -160,6 +160,8 @@ def drill_report_tables(report: DrillReport, t: Translator) -> list[Table]:
         [t("report.date"), _local(report.started_at)], [t("report.t0"), _local(report.t0)],
         [t("report.place"), report.place], [t("report.duration"), report.duration],
         [t("report.record"), report.record_id],
+        [t("report.imported"), t("report.imported_detail", file=report.imported_from, by=report.imported_by)
+         if report.imported_from else ""],
         [t("report.participants"), "; ".join(f"{p.name} ({t('drill_role.' + p.role)})" for p in report.participants)],
         [t("tui.hotwash_strengths"), report.strengths], [t("tui.hotwash_improvements"), report.improvements]])
     steps = Table(t("report.steps"), [

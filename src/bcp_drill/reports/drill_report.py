@@ -82,6 +82,8 @@ class DrillReport:
     trend: ScenarioTrend | None
     generated_at: datetime
     phase_titles: dict[str, str] = field(default_factory=dict)
+    imported_from: str | None = None
+    imported_by: str | None = None
     notes: list[str] = field(default_factory=list)  # notes on the drill as a whole
 
 
@@ -137,7 +139,8 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         improvements=state.hotwash.improvements if state.hotwash else "", improvement_plan=plan,
         trend=trend if trend and len(trend.drills) > 1 else None, generated_at=now or store.clock(),
         notes=[n.text for n in state.notes_for(None)],
-        phase_titles={p.id: p.title.get(lang) for p in scenario.phases})
+        phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
+        imported_from=started.imported_from, imported_by=started.imported_by)
 
 
 def _timeline(events: list, state: DrillState, t: Translator) -> list[TimelineEntry]:

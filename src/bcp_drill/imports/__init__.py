@@ -1,0 +1,1 @@
+"""Results recorded on paper or offline, brought in as normal (imported) records."""

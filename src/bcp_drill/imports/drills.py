@@ -1,0 +1,225 @@
+"""Import a drill-result file: validate it against the scenario, then write a normal journal."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from bcp_drill import __version__
+from bcp_drill.content.checks import Finding, duplicate_ids, reference_finding
+from bcp_drill.content.library import ContentLibrary
+from bcp_drill.content.loader import FileLoader, LoadedFile, locate_line
+from bcp_drill.content.models import Scenario
+from bcp_drill.content.problems import Problem
+from bcp_drill.drill.setup import parse_t0
+from bcp_drill.imports.models import IMPORT_KINDS, DrillResultFile
+from bcp_drill.records import events as ev
+from bcp_drill.records.journal import read_journal
+from bcp_drill.records.store import RecordStore
+
+
+@dataclass
+class ImportResult:
+    problems: list[Problem]
+    record_id: str | None = None
+    duplicate_of: str | None = None
+
+
+def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
+    findings: list[Finding] = []
+    steps = {s.id: s for s in scenario.steps}
+    findings += duplicate_ids(("steps",), [s.id for s in result.steps], "steps")
+    findings += duplicate_ids(("injects",), [i.id for i in result.injects], "injects")
+    if result.scenario_version and result.scenario_version != scenario.version:
+        findings.append(Finding(("scenario_version",), "import_version", {
+            "file_version": result.scenario_version, "version": scenario.version}, "import_version_hint"))
+    for index, entry in enumerate(result.steps):
+        here = ("steps", index)
+        step = steps.get(entry.id)
+        if step is None:
+            findings.append(reference_finding(here + ("id",), "step", entry.id, list(steps)))
+            continue
+        if entry.result in ("P", "S", "M", "U") and entry.actual is None:
+            findings.append(Finding(here + ("result",), "import_needs_actual", {"step": entry.id}))
+        if entry.result is None and entry.actual is not None:
+            findings.append(Finding(here + ("actual",), "import_needs_result", {"step": entry.id}))
+        if entry.result in ("not_done", "skipped") and not entry.reason.strip():
+            findings.append(Finding(here + ("result",), "import_needs_reason", {"step": entry.id}))
+        for check_index, number in enumerate(entry.checks):
+            if number > len(step.checks):
+                findings.append(Finding(here + ("checks", check_index), "import_no_such_check",
+                                        {"step": entry.id, "number": number, "count": len(step.checks)}))
+    inject_ids = [i.id for i in scenario.injects]
+    for index, entry in enumerate(result.injects):
+        if entry.id not in inject_ids:
+            findings.append(reference_finding(("injects", index, "id"), "inject", entry.id, inject_ids))
+    for index, problem in enumerate(result.problems):
+        if problem.step and problem.step not in steps:
+            findings.append(reference_finding(("problems", index, "step"), "step", problem.step, list(steps)))
+    if result.t0.strip() and parse_t0(result.t0, datetime.now().astimezone()) is None:
+        findings.append(Finding(("t0",), "import_bad_t0", {"value": result.t0}))
+    return findings
+
+
+def _located(loaded: LoadedFile, findings: list[Finding]) -> list[Problem]:
+    problems = []
+    for finding in findings:
+        line, column = locate_line(loaded, finding.loc)
+        params = dict(finding.params)
+        if finding.related is not None:
+            params["first_line"] = locate_line(loaded, finding.related)[0]
+        problems.append(Problem(loaded.display, line, column, finding.code, params, finding.hint,
+                                finding.hint_params))
+    return problems
+
+
+def find_import(store: RecordStore, sha256: str) -> str | None:
+    """The record an identical file was already imported as, if any."""
+    for summary, events in store.readable("drill"):
+        if getattr(events[0], "import_sha256", None) == sha256:
+            return summary.record_id
+    return None
+
+
+class _SettableClock:
+    """The journal stamps events with this; the importer sets it to each event's historical time."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+def import_drill(store: RecordStore, library: ContentLibrary, path: Path, display: str) -> ImportResult:
+    loaded = FileLoader(kinds=IMPORT_KINDS).load(path, display)
+    if loaded.problems or not isinstance(loaded.document, DrillResultFile):
+        return ImportResult(loaded.problems)
+    result = loaded.document
+    source = library.scenarios.get(result.scenario)
+    if source is None:
+        return ImportResult(_located(loaded, [reference_finding(("scenario",), "scenario", result.scenario,
+                                                                sorted(library.scenarios))]))
+    scenario = source.document
+    assert isinstance(scenario, Scenario)
+    problems = _located(loaded, _checks(result, scenario))
+    if problems:
+        return ImportResult(problems)
+    duplicate = find_import(store, loaded.sha256)
+    if duplicate:
+        return ImportResult([Problem(display, None, None, "import_duplicate", {"record": duplicate})],
+                            duplicate_of=duplicate)
+    return ImportResult([], _write(store, source, loaded, result))
+
+
+def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: DrillResultFile) -> str:
+    scenario = source.document
+    assert isinstance(scenario, Scenario)
+    local_zone = datetime.now().astimezone().tzinfo
+    base = datetime.combine(result.date, time.fromisoformat(result.start), tzinfo=local_zone)
+    t0 = parse_t0(result.t0, base) or base  # "05:30" is that time on the day of the drill
+    clock = _SettableClock(base)
+    recorder = result.recorder or store.recorder
+    paper_store = RecordStore(store.root, recorder, clock)
+    journal = paper_store.create(
+        scenario.id, ev.DrillStarted, scenario_id=scenario.id, scenario_version=scenario.version,
+        scenario_sha256=source.sha256, scenario_file=source.display,
+        scenario_yaml=source.raw.decode("utf-8-sig"), drill_type=result.drill_type.value, place=result.place,
+        participants=[ev.Participant(name=p.name, role=p.role, organisation=p.organisation)
+                      for p in result.participants],
+        t0=t0, tool_version=__version__, imported_from=loaded.display, import_sha256=loaded.sha256,
+        imported_by=store.recorder)
+    timed: list[tuple[int, int, type[ev.EventBase], dict[str, Any]]] = []
+    order = 0
+
+    def add(elapsed: int, event_type: type[ev.EventBase], **fields: Any) -> None:
+        nonlocal order
+        order += 1
+        timed.append((elapsed, order, event_type, fields))
+
+    for entry in result.injects:
+        add(entry.delivered, ev.InjectDelivered, inject_id=entry.id, elapsed_seconds=entry.delivered, manual=True)
+    last = 0
+    for entry in result.steps:
+        elapsed = entry.actual or 0
+        last = max(last, elapsed)
+        for number in entry.checks:
+            add(elapsed, ev.CheckToggled, step_id=entry.id, check_index=number - 1, checked=True)
+        if entry.result in ("P", "S", "M", "U"):
+            add(elapsed, ev.StepCompleted, step_id=entry.id, rating=entry.result, elapsed_seconds=elapsed)
+        elif entry.result in ("not_done", "skipped"):
+            add(elapsed, ev.StepNotDone, step_id=entry.id, reason=entry.reason,
+                skipped=entry.result == "skipped", elapsed_seconds=elapsed)
+        if entry.notes.strip():
+            add(elapsed, ev.NoteAdded, step_id=entry.id, text=entry.notes.strip(), elapsed_seconds=elapsed)
+    end = result.end if result.end is not None else max([last] + [i.delivered for i in result.injects])
+    for number, problem in enumerate(result.problems, 1):
+        add(end, ev.ProblemRaised, problem_id=f"P{number:02d}", source_ref=problem.step, title=problem.title,
+            description=problem.description, category=problem.category, priority=problem.priority,
+            owner_organisation=problem.owner_organisation, owner_person=problem.owner_person,
+            start=result.date, due=problem.due)
+    if result.hotwash is not None:
+        add(end, ev.HotwashRecorded, strengths=result.hotwash.strengths, improvements=result.hotwash.improvements)
+    add(end, ev.DrillEnded, elapsed_seconds=end)
+    for elapsed, _, event_type, fields in sorted(timed, key=lambda e: (e[0], e[1])):
+        clock.moment = base + timedelta(seconds=elapsed)
+        journal.append(event_type, **fields)
+    journal.close()
+    record_id = journal.events[0].record_id
+    assert read_journal(journal.path).events[-1].type == "drill_ended"
+    return record_id
+
+
+def drill_template(scenario: Scenario, t) -> str:
+    """A ready-to-fill drill-result file for SCENARIO, every step and inject listed with comments."""
+    lang = t.lang
+
+    def q(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    def hm(minutes: int) -> str:
+        return f"{minutes // 60}:{minutes % 60:02d}"
+
+    lines = [
+        f"# {scenario.title.get(lang)}",
+        f"# {t('template.how')}",
+        f"# {t('template.times')}",
+        f"# {t('template.results')}",
+        "kind: drill-result",
+        f"scenario: {scenario.id}",
+        f"scenario_version: {q(scenario.version)}",
+        f"drill_type: {scenario.drill_types[0].value}   # {', '.join(d.value for d in scenario.drill_types)}",
+        f"date: 2026-01-17        # {t('template.date')}",
+        f'start: "10:00"          # {t("template.start")}',
+        f't0: ""                  # {t("template.t0")}',
+        'place: ""',
+        f'recorder: ""            # {t("template.recorder")}',
+        f"# {t('template.participants')}",
+        '#   - {name: "山田 太郎", role: 統括, organisation: "情報政策課"}',
+        "participants: []",
+        "steps:",
+    ]
+    for step in scenario.steps:
+        lines.append(f"  # {step.title.get(lang)} ({t('report.target')} T+{hm(step.target_minutes)})")
+        for number, check in enumerate(step.checks, 1):
+            lines.append(f"  #   {t('template.check', number=number)}: {check.get(lang)}")
+        lines.append(f'  - {{id: {step.id}, result: , actual: "", reason: "", checks: [], notes: ""}}')
+    lines.append(f"# {t('template.injects')}")
+    lines.append("injects:" if scenario.injects else "injects: []")
+    for inject in scenario.injects:
+        lines.append(f"  # {inject.content.get(lang)} ({t('template.planned')} T+{hm(inject.at_minutes)})")
+        lines.append(f'  - {{id: {inject.id}, delivered: "{hm(inject.at_minutes)}"}}')
+    lines += [
+        f"# {t('template.problems')}",
+        '#   - {title: "...", step: s01, description: "", category: planning, priority: medium,',
+        '#      owner_organisation: "", owner_person: "", due: 2026-03-31}',
+        "problems: []",
+        "hotwash:",
+        '  strengths: ""',
+        '  improvements: ""',
+        f'end: ""                 # {t("template.end")}',
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,116 @@
+"""The drill-result file format: what a recorder fills in after a drill held on paper."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+from bcp_drill.content.fields import ContentModel, Id, Version
+from bcp_drill.content.models import DrillType
+from bcp_drill.drill.setup import ROLE_WORDS
+
+ELAPSED = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
+CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+ROLE_LOOKUP = {word.lower(): role for role, words in ROLE_WORDS.items() for word in words}
+
+
+def _elapsed_seconds(value: Any) -> Any:
+    """T+ time as seconds: "1:30" (h:mm), "1:30:15" (h:mm:ss) or a whole number of minutes."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value * 60
+    if isinstance(value, str):
+        match = ELAPSED.match(value.strip())
+        if match:
+            hours, minutes, seconds = match.groups()
+            return int(hours) * 3600 + int(minutes) * 60 + int(seconds or 0)
+    raise PydanticCustomError("bad_elapsed", "not a T+ time: {value}", {"value": value})
+
+
+def _optional_elapsed(value: Any) -> Any:
+    return None if value is None or (isinstance(value, str) and not value.strip()) else _elapsed_seconds(value)
+
+
+def _clock_time(value: Any) -> Any:
+    if isinstance(value, str) and CLOCK.match(value.strip()):
+        return value.strip().zfill(5)
+    raise PydanticCustomError("bad_clock", "not a clock time: {value}", {"value": value})
+
+
+def _role(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in ROLE_LOOKUP:
+        return ROLE_LOOKUP[value.strip().lower()]
+    raise PydanticCustomError("bad_role", "not a drill role: {value}", {"value": value})
+
+
+Elapsed = Annotated[int, BeforeValidator(_elapsed_seconds), Field(ge=0, le=14 * 24 * 3600)]
+# Blank ("") in a template means "not filled in".
+Seconds = Annotated[int, Field(ge=0, le=14 * 24 * 3600)]
+OptionalElapsed = Annotated[Seconds | None, BeforeValidator(_optional_elapsed)]
+ClockTime = Annotated[str, BeforeValidator(_clock_time)]
+RoleWord = Annotated[str, BeforeValidator(_role)]
+Result = Literal["P", "S", "M", "U", "not_done", "skipped"]
+
+
+class ParticipantEntry(ContentModel):
+    name: Annotated[str, Field(min_length=1)]
+    role: RoleWord
+    organisation: str = ""
+
+
+class StepEntry(ContentModel):
+    id: Id
+    result: Result | None = None  # blank: no outcome was recorded
+    actual: OptionalElapsed = None
+    reason: str = ""
+    checks: list[Annotated[int, Field(ge=1, le=99)]] = []  # ticked sub-checks, counted from 1
+    notes: str = ""
+
+
+class InjectEntry(ContentModel):
+    id: Id
+    delivered: Elapsed
+
+
+class ProblemEntry(ContentModel):
+    title: Annotated[str, Field(min_length=1)]
+    step: Id | None = None
+    description: str = ""
+    category: Literal["planning", "organisation", "equipment", "training", "exercise"] = "planning"
+    priority: Literal["high", "medium", "low"] = "medium"
+    owner_organisation: str = ""
+    owner_person: str = ""
+    due: date | None = None
+
+
+class HotwashEntry(ContentModel):
+    strengths: str = ""
+    improvements: str = ""
+
+
+class DrillResultFile(ContentModel):
+    """A drill recorded on paper (see `bcp-drill import --template SCENARIO`)."""
+
+    kind: Literal["drill-result"]
+    scenario: Id
+    scenario_version: Version | None = None
+    drill_type: DrillType
+    date: date
+    start: ClockTime  # the real clock time at T+0:00
+    t0: str = ""  # the scenario moment T+0 stands for: blank, "05:30" or "2026-01-17 05:30"
+    place: str = ""
+    recorder: str = ""
+    participants: list[ParticipantEntry] = []
+    steps: list[StepEntry] = []
+    injects: list[InjectEntry] = []
+    problems: list[ProblemEntry] = []
+    hotwash: HotwashEntry | None = None
+    end: OptionalElapsed = None
+
+
+IMPORT_KINDS = {"drill-result": DrillResultFile}
