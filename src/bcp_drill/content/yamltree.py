@@ -75,7 +75,10 @@ class TreeReader:
                 return None
             if node.style is None and SEXAGESIMAL.fullmatch(node.value):
                 return node.value  # YAML 1.1 reads 1:30 as 90; people mean a time (YAML 1.2 agrees)
-            return self._constructor.construct_object(node)
+            try:
+                return self._constructor.construct_object(node)
+            except ValueError:
+                return node.value  # e.g. 2026-02-31: left as text for the model to reject with a location
         if isinstance(node, SequenceNode):
             if node.tag != _TAG + "seq":
                 self._issue(node, "unsupported_tag", tag=_describe_tag(node.tag))

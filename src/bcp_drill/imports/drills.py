@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -142,10 +141,11 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
 
     for entry in result.injects:
         add(entry.delivered, ev.InjectDelivered, inject_id=entry.id, elapsed_seconds=entry.delivered, manual=True)
-    last = 0
+    recorded = [e.actual for e in result.steps if e.actual is not None] + [i.delivered for i in result.injects]
+    end = result.end if result.end is not None else max(recorded, default=0)
     for entry in result.steps:
-        elapsed = entry.actual or 0
-        last = max(last, elapsed)
+        # A step with no time on paper (not done, skipped, only notes) is placed at the end.
+        elapsed = entry.actual if entry.actual is not None else end
         for number in entry.checks:
             add(elapsed, ev.CheckToggled, step_id=entry.id, check_index=number - 1, checked=True)
         if entry.result in ("P", "S", "M", "U"):
@@ -155,13 +155,12 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
                 skipped=entry.result == "skipped", elapsed_seconds=elapsed)
         if entry.notes.strip():
             add(elapsed, ev.NoteAdded, step_id=entry.id, text=entry.notes.strip(), elapsed_seconds=elapsed)
-    end = result.end if result.end is not None else max([last] + [i.delivered for i in result.injects])
     for number, problem in enumerate(result.problems, 1):
         add(end, ev.ProblemRaised, problem_id=f"P{number:02d}", source_ref=problem.step, title=problem.title,
             description=problem.description, category=problem.category, priority=problem.priority,
             owner_organisation=problem.owner_organisation, owner_person=problem.owner_person,
             start=result.date, due=problem.due)
-    if result.hotwash is not None:
+    if result.hotwash is not None and (result.hotwash.strengths or result.hotwash.improvements):
         add(end, ev.HotwashRecorded, strengths=result.hotwash.strengths, improvements=result.hotwash.improvements)
     add(end, ev.DrillEnded, elapsed_seconds=end)
     for elapsed, _, event_type, fields in sorted(timed, key=lambda e: (e[0], e[1])):

@@ -1,0 +1,136 @@
+"""Paper mode: print a sheet, fill in the template, import it, report on it; and the errors."""
+
+import pytest
+import yaml
+
+from bcp_drill.cli import main
+from bcp_drill.records.journal import read_journal
+
+from drill_support import DATA
+from tui.support import use_utc
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    use_utc()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    monkeypatch.setenv("BCP_DRILL_RECORDER", "取込担当")
+    records = tmp_path / "records"
+
+    def run(*args):
+        code = main([*args, "--records", str(records), "--content", str(DATA / "content"), "--lang", "en"])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    run.records = records
+    return run
+
+
+def fill(template: str) -> str:
+    data = template.replace('participants: []', 'participants:\n  - {name: "山田", role: 統括}')
+    data = data.replace('{id: s1, result: , actual: "", reason: "", checks: [], notes: ""}',
+                        '{id: s1, result: S, actual: "0:07", reason: "", checks: [], notes: "紙で記録"}')
+    data = data.replace('{id: s2, result: , actual: "", reason: "", checks: [], notes: ""}',
+                        '{id: s2, result: skipped, actual: "", reason: "対象外", checks: [], notes: ""}')
+    data = data.replace("date: 2026-01-17", "date: 2026-02-10").replace('t0: ""', 't0: "05:30"')
+    data = data.replace("problems: []", 'problems:\n  - {title: "発電機の燃料", step: s1, priority: high}')
+    return data.replace('end: ""', 'end: "0:30"')
+
+
+def test_sheet_template_import_report_round_trip(cli, tmp_path):
+    code, out, _ = cli("sheet", "mini", "--format", "html", "-o", str(tmp_path / "sheet.html"))
+    assert code == 0
+    sheet = (tmp_path / "sheet.html").read_text(encoding="utf-8")
+    assert "安否確認" in sheet and "T+0:05" in sheet and "P &nbsp; S &nbsp; M &nbsp; U" in sheet
+    code, out, _ = cli("import", "--template", "mini", "-o", str(tmp_path / "result.yaml"))
+    assert code == 0
+    template = (tmp_path / "result.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(template)["kind"] == "drill-result"  # the untouched template is valid YAML
+    (tmp_path / "filled.yaml").write_text(fill(template), encoding="utf-8")
+
+    code, out, _ = cli("import", str(tmp_path / "filled.yaml"))
+    assert code == 0, out
+    record_id = out.strip().rsplit(" ", 1)[-1].rstrip(".")
+    events = read_journal(cli.records / f"{record_id}.jsonl").events
+    started = events[0]
+    assert started.imported_from == "filled.yaml" and started.imported_by == "取込担当"
+    assert started.t0.strftime("%Y-%m-%d %H:%M") == "2026-02-10 05:30"
+    assert started.at.strftime("%Y-%m-%d %H:%M") == "2026-02-10 10:00"
+    assert [e.type for e in events] == ["drill_started", "inject_delivered", "step_completed", "note_added",
+                                        "step_not_done", "problem_raised", "drill_ended"]
+    completed = events[2]
+    assert (completed.rating, completed.elapsed_seconds, completed.at.strftime("%H:%M")) == ("S", 420, "10:07")
+
+    code, out, _ = cli("report", record_id, "--format", "md")
+    assert code == 0
+    assert "from the paper record filled.yaml (imported by 取込担当)" in out
+    assert "| T+0:05 | T+00:07:00 |" in out and "発電機の燃料" in out
+    code, out, err = cli("import", str(tmp_path / "filled.yaml"))
+    assert code == 1 and f"already imported as record {record_id}" in out
+
+
+def test_import_errors_name_the_line(cli, tmp_path):
+    code, out, _ = cli("import", "--template", "mini", "-o", str(tmp_path / "t.yaml"))
+    text = fill((tmp_path / "t.yaml").read_text(encoding="utf-8"))
+    text = text.replace("{id: s1, result: S", "{id: s9, result: S").replace("result: skipped, actual: \"\", reason: \"対象外\"",
+                                                                           "result: skipped, actual: \"\", reason: \"\"")
+    (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")
+    code, out, _ = cli("import", str(tmp_path / "bad.yaml"))
+    assert code == 1
+    lines = text.splitlines()
+    s9_line = next(i for i, line in enumerate(lines, 1) if "id: s9" in line)
+    s2_line = next(i for i, line in enumerate(lines, 1) if "id: s2" in line)
+    assert f"bad.yaml:{s9_line}:10: step 's9' is not defined" in out
+    assert f"bad.yaml:{s2_line}:" in out and "not_done and skipped need a reason" in out
+    assert "no record was made" in out
+    assert not cli.records.exists() or not list(cli.records.glob("*.jsonl"))
+
+
+def test_import_rejects_bad_values_with_hints(cli, tmp_path):
+    (tmp_path / "bad.yaml").write_text("""kind: drill-result
+scenario: mini
+drill_type: tabletop
+date: 2026-02-31
+start: "25:00"
+steps:
+  - {id: s1, result: P, actual: "soon"}
+""", encoding="utf-8")
+    code, out, _ = cli("import", str(tmp_path / "bad.yaml"))
+    assert code == 1
+    assert "bad.yaml:4:7: date: cannot read '2026-02-31' as a date" in out
+    assert "bad.yaml:5:8: start: cannot read '25:00' as a clock time" in out
+    assert "bad.yaml:7:33: steps.0.actual: cannot read 'soon' as a T+ time" in out
+
+
+def test_unknown_scenario_and_missing_file(cli, tmp_path):
+    (tmp_path / "x.yaml").write_text("kind: drill-result\nscenario: nope\ndrill_type: tabletop\n"
+                                     "date: 2026-02-10\nstart: \"10:00\"\n", encoding="utf-8")
+    code, out, _ = cli("import", str(tmp_path / "x.yaml"))
+    assert code == 1 and "x.yaml:2:11: scenario 'nope' is not defined" in out
+    code, _, err = cli("import", str(tmp_path / "missing.yaml"))
+    assert code == 1 and "no file" in err
+
+
+def test_trend_command(tmp_path, capsys):
+    from report_fixture import fixed_records
+
+    use_utc()
+    store, _, _ = fixed_records(tmp_path)
+    code = main(["trend", "mini", "--records", str(store.root), "--lang", "en"])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "A small scenario: trend over 2 drills"
+    first_step = lines.index("安否確認  (Target T+0:05)")
+    assert lines[first_step + 1].split()[1:4] == ["6.0", "min", "S"] and lines[first_step + 1].endswith(" *")
+    assert lines[first_step + 2].split()[1:4] == ["4.0", "min", "S"] and "*" not in lines[first_step + 2]
+    assert lines[first_step + 3].strip() == "-2.0 min since the first drill (negative is faster)"
+    code = main(["trend", "nope", "--records", str(store.root), "--lang", "en"])
+    assert code == 1 and "no drill records of scenario 'nope'" in capsys.readouterr().err
+
+
+def test_checklist_sheet_markdown(cli):
+    code, out, _ = cli("sheet", "mini-review", "--format", "md")
+    assert code == 0
+    assert "**a1** 要件1" in out and "\\[ \\] Above target (continuing)" in out

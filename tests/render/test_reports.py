@@ -1,0 +1,142 @@
+"""Reports in every format on a fixed drill and review: golden files, escaping, XLSX cell by cell."""
+
+import csv
+import io
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from bcp_drill import __version__
+from bcp_drill.i18n import Translator
+from bcp_drill.render.reports import render_drill_report, render_review_report
+from bcp_drill.reports.drill_report import build_drill_report
+from bcp_drill.reports.review_report import build_review_report
+
+from report_fixture import fixed_records
+from tui.support import use_utc
+
+GOLDEN = Path(__file__).parent.parent / "data" / "golden"
+UPDATE = os.environ.get("BCP_DRILL_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture
+def records(tmp_path):
+    use_utc()
+    return fixed_records(tmp_path)
+
+
+def golden(name: str, data: bytes) -> None:
+    """Compare with a reviewed file (BCP_DRILL_UPDATE_GOLDEN=1 rewrites it); the version is masked."""
+    text = data.decode("utf-8-sig").replace(__version__, "VERSION")
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_bytes(text.encode("utf-8"))
+    assert text == path.read_bytes().decode("utf-8"), f"{name} differs from the golden file"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "csv"])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_drill_report_golden(records, fmt, lang):
+    store, drill_id, _ = records
+    t = Translator(lang)
+    report = build_drill_report(store, drill_id, t, organisation="多治見市")
+    golden(f"drill_report.{lang}.{fmt}", render_drill_report(report, fmt, t))
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "csv"])
+def test_review_report_golden(records, fmt):
+    store, _, review_id = records
+    t = Translator("ja")
+    golden(f"review_report.ja.{fmt}", render_review_report(build_review_report(store, review_id, t), fmt, t))
+
+
+def test_html_escapes_everything_a_user_typed(records):
+    store, drill_id, review_id = records
+    t = Translator("ja")
+    html = render_drill_report(build_drill_report(store, drill_id, t), "html", t).decode("utf-8")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    review = render_review_report(build_review_report(store, review_id, t), "html", t).decode("utf-8")
+    assert "評価表 &lt;2026&gt;" in review and "<2026>" not in review
+    assert review.count("<table") >= 3 and "@page { size: A4" in review
+
+
+def test_markdown_escapes_table_breakers(records):
+    store, drill_id, _ = records
+    t = Translator("ja")
+    md = render_drill_report(build_drill_report(store, drill_id, t), "md", t).decode("utf-8")
+    assert "連絡網 \\| 2名不通" in md
+    assert "\\<script\\>" in md
+
+
+def test_csv_is_excel_ready_and_neutralises_formulas(records):
+    store, drill_id, review_id = records
+    t = Translator("ja")
+    data = render_drill_report(build_drill_report(store, drill_id, t), "csv", t)
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+    cells = [c for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for c in row]
+    assert "'+cmd|' /C calc'!A0" in cells and "+cmd|' /C calc'!A0" not in cells
+    assert "'@連絡網を更新" in cells
+    review = render_review_report(build_review_report(store, review_id, t), "csv", t).decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(review)) for c in row]
+    assert "'=HYPERLINK(\"http://evil\")" in cells
+    # Only a cell's first character makes a formula: a later line is left as written.
+    assert "⇒ 毎年度確認している。\n=HYPERLINK(\"http://x\")" in cells
+
+
+def test_drill_xlsx_read_back_cell_by_cell(records):
+    store, drill_id, _ = records
+    t = Translator("ja")
+    book = load_workbook(io.BytesIO(render_drill_report(build_drill_report(store, drill_id, t), "xlsx", t)))
+    assert book.sheetnames == ["概要", "ステップ", "集計", "経過", "改善計画"]
+    steps = book["ステップ"]
+    assert [c.value for c in steps[1]][:6] == ["フェーズ", "ステップ", "役割", "目標", "実績", "超過（分）"]
+    assert [c.value for c in steps[2]][:6] == ["直後", "安否確認", "責任者", "T+0:05", "T+00:04:00", 0]
+    assert steps["F2"].data_type == "n"  # numbers are numbers
+    assert steps.column_dimensions["B"].width >= 10
+    figures = book["集計"]
+    total = [c.value for c in figures[figures.max_row]]
+    assert total[:6] == ["合計", 2, 1, 1, 0, 0] and total[-1] == 1.0
+    assert figures.cell(row=figures.max_row, column=len(total)).number_format == "0%"
+    plan = book["改善計画"]
+    header = [c.value for c in plan[1]]
+    row = dict(zip(header, [c.value for c in plan[2]]))
+    assert row["課題"] == "<script>alert('x')</script> & =SUM(A1)"  # text starting with < is safe
+    assert row["内容"] == "'+cmd|' /C calc'!A0"
+    assert row["是正措置"] == "'@連絡網を更新"
+    assert row["期限"] == datetime(2027, 3, 31) and plan.cell(row=2, column=header.index("期限") + 1).is_date
+    assert row["状況"] == "対応中"
+    overview = {r[0].value: r[1].value for r in book["概要"].iter_rows(min_row=2)}
+    assert overview["場所"] == "本庁舎 3F" and overview["訓練の種類"] == "机上訓練"
+
+
+def test_review_xlsx_has_the_tally_in_numbers(records):
+    store, _, review_id = records
+    t = Translator("ja")
+    book = load_workbook(io.BytesIO(render_review_report(build_review_report(store, review_id, t), "xlsx", t)))
+    assert book.sheetnames == ["概要", "集計表", "項目", "改善計画"]
+    tally = book["集計表"]
+    header = [c.value for c in tally[1]]
+    assert header[:4] == ["区分（柱）", "項目数", "継続中 目標以上", "継続中 目標通り"]
+    total = [c.value for c in tally[4]]
+    assert total[0] == "合計" and total[1] == 3 and total[3] == 1
+    assert isinstance(total[1], int)
+    items = book["項目"]
+    assert items["A2"].value == "a1" and items["C2"].value == "目標通り（継続中）"
+    overview = {r[0].value: r[1].value for r in book["概要"].iter_rows(min_row=2)}
+    assert overview["年度"] == "令和8年度"
+    assert isinstance(overview["実施日時"], datetime) and overview["実施日時"].date() == date(2027, 1, 24)
+
+
+def test_trend_section_compares_the_two_drills(records):
+    store, drill_id, _ = records
+    t = Translator("en")
+    report = build_drill_report(store, drill_id, t)
+    assert report.trend is not None and len(report.trend.drills) == 2
+    s1 = report.trend.steps[0]
+    assert s1.minutes() == [6.0, 4.0] and s1.change_minutes() == -2.0
+    html = render_drill_report(report, "html", t).decode("utf-8")
+    assert html.count('<svg class="chart"') == 2 and "url(#late)" in html  # s2 was late the first time
