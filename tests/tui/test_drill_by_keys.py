@@ -186,3 +186,27 @@ async def test_command_palette_lists_and_runs_runner_actions(tmp_path):
         assert isinstance(app.screen, DrillRunnerScreen)
     done = [(e.step_id, e.rating) for e in journal_events(store) if e.type == "step_completed"]
     assert done == [("s1", "M")]
+
+
+async def test_export_the_report_from_the_summary(tmp_path):
+    from openpyxl import load_workbook
+
+    app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("p", "e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillSummaryScreen)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "enter")  # html, md, csv, xlsx
+        await pilot.pause()
+        record_id = app.screen.session.record_id
+    exported = store.root / "exports" / f"{record_id}.xlsx"
+    assert exported.is_file()
+    assert load_workbook(exported).sheetnames == ["Overview", "Steps", "Figures", "Timeline", "Improvement plan"]

@@ -60,7 +60,10 @@ def summary_text(session: DrillSession, t: Translator) -> Text:
 
 
 class DrillSummaryScreen(Screen):
-    BINDINGS = [Binding("escape,q", "leave", "keys.back_home")]
+    BINDINGS = [
+        Binding("x", "export", "keys.export"),
+        Binding("escape,q", "leave", "keys.back_home"),
+    ]
 
     def __init__(self, session: DrillSession) -> None:
         super().__init__()
@@ -75,6 +78,11 @@ class DrillSummaryScreen(Screen):
     def on_mount(self) -> None:
         translate_bindings(self, self.app.ctx.t)
         self.query_one("#summary-scroll").focus()
+
+    def action_export(self) -> None:
+        from bcp_drill.tui.export import ask_and_export
+
+        ask_and_export(self, self.session.record_id, "drill")
 
     def action_leave(self) -> None:
         self.session.close()

@@ -39,6 +39,7 @@ class ReviewScreen(SessionScreen):
         Binding("ctrl+u", "toggle_unrated", "keys.only_unrated"),
         Binding("ctrl+t", "tally", "keys.tally"),
         Binding("ctrl+d", "finish", "keys.finish_review"),
+        Binding("ctrl+r", "export", "keys.export"),
         Binding("escape", "leave", "keys.leave"),
     ]
 
@@ -340,6 +341,11 @@ class ReviewScreen(SessionScreen):
         unrated = len(state.unrated_items())
         self.app.push_screen(ConfirmModal(t("review.finish_confirm", unrated=unrated), t("tui.yes_no_keys")),
                              finish)
+
+    def action_export(self) -> None:
+        from bcp_drill.tui.export import ask_and_export
+
+        ask_and_export(self, self.session.record_id, "review")
 
     def action_leave(self) -> None:
         self.session.close()

@@ -1,0 +1,46 @@
+"""Export from the TUI: the same reports as `bcp-drill report`, written beside the records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bcp_drill.records.journal import JournalError
+from bcp_drill.tui.modals.choice import ChoiceModal
+
+FORMATS = ("html", "md", "csv", "xlsx")
+
+
+def export_record(ctx, record_id: str, kind: str, fmt: str) -> Path:
+    """Write the report of RECORD_ID as FMT into <records>/exports/ and return the file."""
+    from bcp_drill.render.reports import render_drill_report, render_review_report
+    from bcp_drill.reports.drill_report import build_drill_report
+    from bcp_drill.reports.review_report import build_review_report
+
+    t, store = ctx.t, ctx.store
+    if kind == "review":
+        data = render_review_report(build_review_report(store, record_id, t, ctx.settings.organisation), fmt, t)
+    else:
+        data = render_drill_report(build_drill_report(store, record_id, t, ctx.settings.organisation), fmt, t)
+    target = store.root / "exports" / f"{record_id}.{fmt}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
+
+
+def ask_and_export(screen, record_id: str, kind: str) -> None:
+    """Let the user pick a format, write the report, and say where it went."""
+    ctx = screen.app.ctx
+    t = ctx.t
+    choices = [(fmt, t(f"export.format_{fmt}")) for fmt in FORMATS]
+
+    def chosen(fmt: str | None) -> None:
+        if not fmt:
+            return
+        try:
+            path = export_record(ctx, record_id, kind, fmt)
+        except (JournalError, OSError) as error:
+            screen.notify(t("export.failed", reason=str(error)), severity="error", timeout=15)
+            return
+        screen.notify(t("export.written", path=str(path)), timeout=15)
+
+    screen.app.push_screen(ChoiceModal(t("export.choose"), choices, t("tui.choice_keys")), chosen)
