@@ -134,3 +134,14 @@ def test_checklist_sheet_markdown(cli):
     code, out, _ = cli("sheet", "mini-review", "--format", "md")
     assert code == 0
     assert "**a1** 要件1" in out and "\\[ \\] Above target (continuing)" in out
+
+
+def test_the_readme_example_imports(tmp_path, capsys, monkeypatch):
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```yaml\nkind: drill-result") + len("```yaml\n")
+    (tmp_path / "example.yaml").write_text(readme[start:readme.index("```", start)], encoding="utf-8")
+    monkeypatch.chdir(REPO)  # the shipped scenarios
+    code = main(["import", str(tmp_path / "example.yaml"), "--records", str(tmp_path / "records"), "--lang", "en"])
+    assert code == 0, capsys.readouterr().out
