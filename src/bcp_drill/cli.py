@@ -47,14 +47,23 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", parents=common, help=t("cli.help_run"), description=t("cli.help_run"))
     run.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_run_scenario"))
+    run.add_argument("--plain", action="store_true", help=t("cli.help_plain"))
+    run.add_argument("--type", dest="drill_type", metavar="TYPE", help=t("cli.help_plain_type"))
+    run.add_argument("--place", metavar="TEXT", help=t("cli.help_plain_place"))
+    run.add_argument("--participant", action="append", metavar="'NAME, ROLE[, ORG]'",
+                     help=t("cli.help_plain_participant"))
+    run.add_argument("--t0", metavar="HH:MM", help=t("cli.help_plain_t0"))
 
     resume = commands.add_parser("resume", parents=common, help=t("cli.help_resume"),
                                  description=t("cli.help_resume"))
-    resume.add_argument("record", nargs="?", metavar="DRILL", help=t("cli.help_resume_record"))
+    resume.add_argument("record", nargs="?", metavar="RECORD", help=t("cli.help_resume_record"))
+    resume.add_argument("--plain", action="store_true", help=t("cli.help_plain"))
 
     review = commands.add_parser("review", parents=common, help=t("cli.help_review"),
                                  description=t("cli.help_review"))
     review.add_argument("checklist", metavar="CHECKLIST", help=t("cli.help_review_checklist"))
+    review.add_argument("--plain", action="store_true", help=t("cli.help_plain"))
+    review.add_argument("--year", metavar="FY", help=t("cli.help_year"))
 
     formats = ["text", "md", "csv", "json"]
     tally = commands.add_parser("tally", parents=common, help=t("cli.help_tally"), description=t("cli.help_tally"))
@@ -169,7 +178,7 @@ def _save_traceback() -> Path:
 
 
 def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
-    from bcp_drill.commands import content, reports, review, tui
+    from bcp_drill.commands import content, plain, reports, review, tui
 
     if args.command == "validate":
         return content.validate(ctx, args.paths)
@@ -199,10 +208,16 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
         return reports.import_file(ctx, args.file, args.template, args.output)
     if args.command == "trend":
         return reports.trend(ctx, args.scenario)
+    if args.command == "run" and args.plain:
+        return plain.run_plain(ctx, args.scenario, args.drill_type, args.place, args.participant, args.t0)
     if args.command == "run":
         return tui.launch(ctx, scenario=args.scenario)
+    if args.command == "resume" and args.plain:
+        return plain.resume_plain(ctx, args.record)
     if args.command == "resume":
         return tui.launch(ctx, record_id=args.record, resume_latest=True)
+    if args.command == "review" and args.plain:
+        return plain.review_plain(ctx, args.checklist, args.year)
     if args.command == "review":
         return tui.launch(ctx, checklist=args.checklist)
     return tui.launch(ctx)

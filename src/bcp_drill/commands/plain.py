@@ -1,0 +1,134 @@
+"""run --plain, review --plain, resume --plain: the line dialogue on standard input/output."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bcp_drill.commands import CommandContext
+from bcp_drill.commands.review import store_of
+from bcp_drill.drill.setup import parse_participants, parse_t0
+from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
+from bcp_drill.plain.console import PlainConsole
+from bcp_drill.records.journal import JournalError
+
+
+def _console(ctx: CommandContext) -> PlainConsole:
+    return PlainConsole(ctx.t, sys.stdin, ctx.out)
+
+
+def run_plain(ctx: CommandContext, scenario_ref: str, drill_type: str | None, place: str | None,
+              participants: list[str] | None, t0_text: str | None) -> int:
+    from bcp_drill.drill.session import DrillSession
+    from bcp_drill.plain.drill import PlainDrill
+
+    t = ctx.t
+    library = ctx.library([Path(scenario_ref)] if Path(scenario_ref).is_file() else [])
+    scenario = library.scenario(scenario_ref)
+    if scenario is None:
+        return ctx.fail(t("cli.unknown_scenario", value=scenario_ref, known=", ".join(sorted(library.scenarios))))
+    console = _console(ctx)
+    store = store_of(ctx)
+    console.say(t("tui.setup_title", title=scenario.title.get(t.lang)))
+    types = [d.value for d in scenario.drill_types]
+    if drill_type is None:
+        answer = console.ask_optional("plain.ask_type", types[0], choices=", ".join(types))
+        if answer is None:
+            return 1
+        drill_type = answer
+    if drill_type not in types:
+        return ctx.fail(t("plain.bad_type", value=drill_type, choices=", ".join(types)))
+    if place is None:
+        place = console.ask_optional("tui.setup_place")
+        if place is None:
+            return 1
+    lines = participants
+    if lines is None:
+        console.say(t("plain.ask_participants"))
+        lines = []
+        while (line := console.ask("  > ")) not in (None, ""):
+            lines.append(line)
+    people, problems = parse_participants("\n".join(lines))
+    if problems:
+        first = problems[0]
+        return ctx.fail(t(f"tui.{first.code}", line=first.line, value=first.value))
+    if t0_text is None:
+        t0_text = console.ask_optional("plain.ask_t0") or ""
+    t0 = parse_t0(t0_text, store.clock())
+    if t0 is None:
+        return ctx.fail(t("tui.bad_t0", value=t0_text))
+    source = library.scenarios[scenario.id]
+    try:
+        session = DrillSession.start(store, source, drill_type, place=place, participants=people, t0=t0)
+    except (JournalError, OSError) as error:
+        return ctx.fail(t("tui.cannot_create_record", reason=str(error)))
+    try:
+        return PlainDrill(session, console).run()
+    finally:
+        session.close()
+
+
+def review_plain(ctx: CommandContext, checklist_ref: str, year_text: str | None) -> int:
+    from bcp_drill.plain.review import PlainReview
+    from bcp_drill.review.session import ReviewSession
+
+    t = ctx.t
+    library = ctx.library([Path(checklist_ref)] if Path(checklist_ref).is_file() else [])
+    checklist = library.checklist(checklist_ref)
+    if checklist is None:
+        return ctx.fail(t("cli.unknown_checklist", value=checklist_ref, known=", ".join(sorted(library.checklists))))
+    console = _console(ctx)
+    store = store_of(ctx)
+    console.say(t("review.setup_title", title=checklist.title.get(t.lang)))
+    this_year = fiscal_year(store.clock().astimezone().date())
+    if year_text is None:
+        year_text = console.ask_optional("plain.ask_year", str(this_year), label=fiscal_year_label(this_year, t.lang))
+        if year_text is None:
+            return 1
+    year = parse_fiscal_year(year_text)
+    if year is None:
+        return ctx.fail(t("cli.bad_year", value=year_text))
+    try:
+        session = ReviewSession.start(store, library.checklists[checklist.id], library.scale_of(checklist),
+                                      fiscal_year_value=year, reviewer=ctx.settings.recorder,
+                                      organisation=ctx.settings.organisation)
+    except (JournalError, OSError) as error:
+        return ctx.fail(t("tui.cannot_create_record", reason=str(error)))
+    try:
+        return PlainReview(session, console).run()
+    finally:
+        session.close()
+
+
+def resume_plain(ctx: CommandContext, record_id: str | None) -> int:
+    from bcp_drill.drill.session import DrillSession
+    from bcp_drill.plain.drill import PlainDrill
+    from bcp_drill.plain.review import PlainReview
+    from bcp_drill.review.session import ReviewSession
+
+    t = ctx.t
+    store = store_of(ctx)
+    summaries = {s.record_id: s for s in store.summaries() if s.error is None}
+    if record_id is None:
+        unfinished = store.unfinished()
+        if not unfinished:
+            return ctx.fail(t("cli.nothing_to_resume", folder=str(store.root)))
+        record_id = unfinished[0].record_id
+    if record_id not in summaries:
+        return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
+    console = _console(ctx)
+    try:
+        if summaries[record_id].kind == "review":
+            session = ReviewSession.resume(store, record_id)
+            runner = PlainReview(session, console)
+        else:
+            session = DrillSession.resume(store, record_id)
+            runner = PlainDrill(session, console)
+    except JournalError as error:
+        return ctx.fail(t(f"journal.{error.code}", **error.params))
+    if session.journal.recovered_tail is not None:
+        console.say(t("journal.recovered", path=str(session.journal.recovered_tail)))
+    try:
+        return runner.run()
+    finally:
+        session.close()

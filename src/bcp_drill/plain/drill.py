@@ -1,0 +1,363 @@
+"""A drill as a line dialogue: the current step is printed, short commands record outcomes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from bcp_drill.content.fields import text
+from bcp_drill.drill.session import DrillSession
+from bcp_drill.drill.state import StepStatus
+from bcp_drill.drill.summary import format_elapsed, format_minutes, summarize
+from bcp_drill.plain.console import PlainConsole, split_command
+
+STOP = object()
+CATEGORIES = ("planning", "organisation", "equipment", "training", "exercise")
+PRIORITIES = ("high", "medium", "low")
+
+
+class PlainDrill:
+    """Runs one drill session until the user quits, the drill ends, or input ends."""
+
+    def __init__(self, session: DrillSession, console: PlainConsole) -> None:
+        self.session = session
+        self.console = console
+        self.t = console.t
+        steps = session.scenario.steps
+        pending = [i for i, s in enumerate(steps) if session.state.steps[s.id].outcome is None]
+        self.index = pending[0] if pending else 0
+        rate = {r: (lambda rest, r=r: self.rate(r)) for r in ("p", "s", "m", "u")}
+        self.commands: dict[str, Callable[[str], object]] = {
+            **rate, "rate": lambda rest: self.rate(rest.strip().lower()),
+            "help": self.help, "h": self.help, "?": self.help, "ヘルプ": self.help,
+            "list": self.list_steps, "l": self.list_steps, "一覧": self.list_steps,
+            "show": self.show, "info": self.show, "表示": self.show,
+            "next": self.next, ".": self.next, "次": self.next,
+            "prev": self.prev, ",": self.prev, "前": self.prev,
+            "go": self.go, "g": self.go,
+            "x": self.not_done, "notdone": self.not_done, "未実施": self.not_done,
+            "skip": self.skip, "k": self.skip, "省略": self.skip,
+            "reopen": self.reopen, "undo": self.reopen, "取消": self.reopen,
+            "check": self.check, "c": self.check,
+            "note": self.note, "memo": self.note, "メモ": self.note,
+            "drillnote": self.drill_note,
+            "problem": self.problem, "f": self.problem, "課題": self.problem,
+            "inject": self.inject, "i": self.inject, "状況付与": self.inject,
+            "pause": self.pause, "一時停止": self.pause, "resume": self.resume_clock, "再開": self.resume_clock,
+            "jump": self.jump, "j": self.jump,
+            "time": self.status, "t": self.status, "status": self.status, "状況": self.status,
+            "end": self.end, "終了": self.end,
+            "quit": self.quit, "q": self.quit, "exit": self.quit,
+        }
+
+    # -- the loop ----------------------------------------------------------------
+
+    def run(self) -> int:
+        say, t = self.console.say, self.t
+        scenario = self.session.scenario
+        say(t("plain.drill_header", title=scenario.title.get(t.lang), record=self.session.record_id))
+        say(t("plain.help_hint"))
+        if self.session.state.ended is not None:
+            say(t("plain.drill_already_ended"))
+            self.print_summary()
+            return 0
+        self.status("")
+        self.show("")
+        while True:
+            self.deliver_injects()
+            line = self.console.ask(self.prompt())
+            if line is None:
+                say(t("plain.input_ended", record=self.session.record_id))
+                return 0
+            command, rest = split_command(line)
+            if not command:
+                continue
+            handler = self.commands.get(command)
+            if handler is None:
+                say(t("plain.unknown_command", command=command))
+                continue
+            if handler(rest) is STOP:
+                return 0
+
+    def prompt(self) -> str:
+        step = self.current
+        elapsed = format_elapsed(self.session.elapsed())
+        paused = f" {self.t('plain.paused')}" if self.session.state.paused else ""
+        return f"[T+{elapsed}{paused} {step.id}] > "
+
+    @property
+    def current(self):
+        return self.session.scenario.steps[self.index]
+
+    def _record(self, action: Callable, *args, **kwargs):
+        """Run a session call; say "saved" once its event is on disk. Falsy when nothing was saved."""
+        before = self.session.state.last_seq
+        result = self.console.run_safely(action, *args, **kwargs)
+        saved = self.session.state.last_seq > before
+        if saved:
+            self.console.saved(self.session.journal.events[-1])
+        return result if result is not None else saved
+
+    def deliver_injects(self) -> None:
+        for event in self.console.run_safely(self.session.deliver_due_injects) or []:
+            self.announce_inject(event.inject_id)
+
+    def announce_inject(self, inject_id: str) -> None:
+        t, lang = self.t, self.t.lang
+        delivered = self.session.state.delivered[inject_id]
+        inject = delivered.inject
+        role = self.session.scenario.role(inject.recipient)
+        self.console.say(t("plain.inject", id=inject.id, elapsed=format_elapsed(delivered.elapsed_seconds),
+                           sender=inject.sender.get(lang), recipient=role.title.get(lang) if role else inject.recipient,
+                           channel=inject.channel.get(lang), content=inject.content.get(lang)))
+
+    # -- showing -------------------------------------------------------------------
+
+    def step_line(self, position: int) -> str:
+        t, lang = self.t, self.t.lang
+        step = self.session.scenario.steps[position]
+        record = self.session.state.steps[step.id]
+        status = self.session.state.status(step.id, self.session.now())
+        line = (f"{position + 1:>3}. {status.mark} {step.id} T+{format_minutes(step.target_minutes)} "
+                f"{step.title.get(lang)} - {t('status.' + status.value)}")
+        if record.outcome == "done":
+            line += f" {record.rating} T+{format_elapsed(record.elapsed_seconds or 0)}"
+        elif record.reason:
+            line += f": {record.reason}"
+        return line
+
+    def help(self, rest: str) -> None:
+        self.console.say(self.t("plain.drill_help"))
+
+    def list_steps(self, rest: str) -> None:
+        lang = self.t.lang
+        for phase in self.session.scenario.phases:
+            self.console.say(f"-- T+{format_minutes(phase.at_minutes)} {phase.title.get(lang)}")
+            for position, step in enumerate(self.session.scenario.steps):
+                if step.phase == phase.id:
+                    self.console.say(self.step_line(position))
+
+    def show(self, rest: str) -> None:
+        say, t, lang = self.console.say, self.t, self.t.lang
+        step = self.current
+        record = self.session.state.steps[step.id]
+        role = self.session.scenario.role(step.role)
+        say(self.step_line(self.index))
+        say(f"  {t('tui.role')}: {role.title.get(lang) if role else step.role}")
+        if step.instructions:
+            say(f"  {t('tui.instructions')}: {text(step.instructions, lang)}")
+        for number, check in enumerate(step.checks, 1):
+            box = "[x]" if number - 1 in record.checks else "[ ]"
+            say(f"  {t('plain.check_line', number=number)} {box} {check.get(lang)}")
+        if step.expected_outcome:
+            say(f"  {t('tui.expected')}: {text(step.expected_outcome, lang)}")
+        for note in self.session.state.notes_for(step.id):
+            say(f"  {t('tui.notes')}: {note.text}")
+
+    def status(self, rest: str) -> None:
+        t = self.t
+        state = self.session.state
+        now = self.session.now()
+        clock = t("plain.clock_paused") if state.paused else t("plain.clock_running")
+        scenario_time = state.scenario_time(now)
+        self.console.say(t("plain.status", elapsed=format_elapsed(state.elapsed_seconds(now)), clock=clock,
+                           scenario_time=scenario_time.astimezone().strftime("%H:%M") if scenario_time else "-",
+                           done=state.finished_steps, total=len(state.steps),
+                           overdue=state.counts(now)[StepStatus.OVERDUE]))
+
+    # -- moving ----------------------------------------------------------------------
+
+    def _move_to(self, position: int) -> None:
+        self.index = position
+        self.show("")
+
+    def next(self, rest: str) -> None:
+        steps = self.session.scenario.steps
+        order = list(range(self.index + 1, len(steps))) + list(range(0, self.index))
+        pending = [i for i in order if self.session.state.steps[steps[i].id].outcome is None]
+        if pending:
+            self._move_to(pending[0])
+        elif self.index + 1 < len(steps):
+            self._move_to(self.index + 1)
+        else:
+            self.console.say(self.t("plain.no_more_steps"))
+
+    def prev(self, rest: str) -> None:
+        if self.index > 0:
+            self._move_to(self.index - 1)
+
+    def go(self, rest: str) -> None:
+        steps = self.session.scenario.steps
+        target = rest.strip()
+        if target.isdigit() and 1 <= int(target) <= len(steps):
+            self._move_to(int(target) - 1)
+            return
+        for position, step in enumerate(steps):
+            if step.id == target:
+                self._move_to(position)
+                return
+        self.console.say(self.t("plain.no_such_step", step=target or "-"))
+
+    # -- recording ---------------------------------------------------------------------
+
+    def _open(self) -> bool:
+        if self.session.state.ended is not None:
+            self.console.say(self.t("tui.drill_has_ended"))
+            return False
+        return True
+
+    def rate(self, rating: str) -> None:
+        rating = rating.upper()
+        if rating not in ("P", "S", "M", "U"):
+            self.console.say(self.t("plain.bad_rating"))
+            return
+        if self._open() and self._record(self.session.complete_step, self.current.id, rating):
+            self.next("")
+
+    def _reason(self, rest: str, key: str) -> str | None:
+        reason = rest.strip()
+        if not reason:
+            reason = (self.console.ask(self.t(key) + ": ") or "").strip()
+        if not reason:
+            self.console.say(self.t("plain.cancelled"))
+            return None
+        return reason
+
+    def not_done(self, rest: str) -> None:
+        if self._open() and (reason := self._reason(rest, "tui.not_done_title")):
+            if self._record(self.session.step_not_done, self.current.id, reason):
+                self.next("")
+
+    def skip(self, rest: str) -> None:
+        if self._open() and (reason := self._reason(rest, "tui.skip_title")):
+            if self._record(self.session.step_not_done, self.current.id, reason, True):
+                self.next("")
+
+    def reopen(self, rest: str) -> None:
+        if self._open():
+            if self.session.state.steps[self.current.id].outcome is None:
+                self.console.say(self.t("plain.nothing_to_withdraw"))
+                return
+            self._record(self.session.reopen_step, self.current.id)
+
+    def check(self, rest: str) -> None:
+        checks = self.current.checks
+        if not rest.strip().isdigit() or not 1 <= int(rest) <= len(checks):
+            self.console.say(self.t("plain.bad_check", count=len(checks)))
+            return
+        if self._open():
+            self._record(self.session.toggle_check, self.current.id, int(rest) - 1)
+            self.show("")
+
+    def note(self, rest: str, step_id: str | None = "current") -> None:
+        text_value = rest.strip() or (self.console.ask(self.t("tui.note_title") + ": ") or "").strip()
+        if not text_value:
+            self.console.say(self.t("plain.cancelled"))
+            return
+        self._record(self.session.add_note, text_value, self.current.id if step_id == "current" else None)
+
+    def drill_note(self, rest: str) -> None:
+        self.note(rest, step_id=None)
+
+    def problem(self, rest: str) -> None:
+        ask, t = self.console.ask_optional, self.t
+        title = rest.strip() or (ask("tui.problem_title") or "")
+        if not title:
+            self.console.say(t("plain.cancelled"))
+            return
+        description = ask("tui.problem_description")
+        category = ask("plain.ask_category", "planning", choices=", ".join(CATEGORIES))
+        priority = ask("plain.ask_priority", "medium", choices=", ".join(PRIORITIES))
+        organisation = ask("tui.problem_owner_organisation")
+        person = ask("tui.problem_owner_person")
+        due_text = ask("tui.problem_due")
+        if None in (description, category, priority, organisation, person, due_text):
+            self.console.say(t("plain.cancelled"))
+            return
+        if category not in CATEGORIES or priority not in PRIORITIES:
+            self.console.say(t("plain.bad_choice"))
+            return
+        due = None
+        if due_text:
+            try:
+                due = date.fromisoformat(due_text)
+            except ValueError:
+                self.console.say(t("tui.bad_date", value=due_text))
+                return
+        event = self._record(self.session.raise_problem, title, source_ref=self.current.id,
+                             description=description, category=category, priority=priority,
+                             owner_organisation=organisation, owner_person=person, due=due)
+        if event is not None:
+            self.console.say(t("tui.problem_saved", id=event.problem_id))
+
+    def inject(self, rest: str) -> None:
+        t, lang = self.t, self.t.lang
+        pending = self.session.state.pending_injects()
+        target = rest.strip()
+        if not target:
+            if not pending:
+                self.console.say(t("tui.no_pending_injects"))
+            for inject in pending:
+                self.console.say(f"  {inject.id} T+{format_minutes(inject.at_minutes)} "
+                                 f"{inject.sender.get(lang)}: {inject.content.get(lang)}")
+            if pending:
+                self.console.say(t("plain.inject_how"))
+            return
+        if target not in {i.id for i in pending}:
+            self.console.say(t("plain.no_such_inject", id=target))
+            return
+        if self._open() and self._record(self.session.deliver_inject, target, True):
+            self.announce_inject(target)
+
+    def pause(self, rest: str) -> None:
+        if self._open():
+            if self.session.state.paused:
+                self.console.say(self.t("plain.already_paused"))
+                return
+            self._record(self.session.pause)
+            self.status("")
+
+    def resume_clock(self, rest: str) -> None:
+        if self._open():
+            if not self.session.state.paused:
+                self.console.say(self.t("plain.already_running"))
+                return
+            self._record(self.session.resume_clock)
+            self.status("")
+
+    def jump(self, rest: str) -> None:
+        if self._open():
+            if self._record(self.session.advance_to_next_phase):
+                self.status("")
+            else:
+                self.console.say(self.t("tui.no_next_phase"))
+
+    def end(self, rest: str) -> object:
+        t = self.t
+        if self.session.state.ended is not None:
+            self.print_summary()
+            return STOP
+        open_steps = len(self.session.state.steps) - self.session.state.finished_steps
+        answer = self.console.ask(t("plain.end_confirm", open=open_steps) + " ")
+        if answer is None or answer.strip().lower() not in ("y", "yes", "はい"):
+            self.console.say(t("plain.cancelled"))
+            return None
+        strengths = self.console.ask(t("tui.hotwash_strengths") + ": ")
+        improvements = self.console.ask(t("tui.hotwash_improvements") + ": ")
+        self._record(self.session.record_hotwash, (strengths or "").strip(), (improvements or "").strip())
+        self._record(self.session.end)
+        self.print_summary()
+        return STOP
+
+    def print_summary(self) -> None:
+        t = self.t
+        figures = summarize(self.session.state, self.session.now())
+        counts = figures.overall
+        rate = "-" if counts.on_time_rate is None else f"{counts.on_time_rate * 100:.0f}%"
+        self.console.say(t("plain.summary", elapsed=format_elapsed(figures.elapsed_seconds), done=counts.done,
+                           total=counts.total, on_time=counts.on_time, late=counts.late, not_done=counts.not_done,
+                           skipped=counts.skipped, rate=rate, problems=figures.problems))
+
+    def quit(self, rest: str) -> object:
+        self.console.say(self.t("plain.left", record=self.session.record_id))
+        return STOP

@@ -1,0 +1,266 @@
+"""A checklist review as a line dialogue: the current item is printed, single keys rate it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from bcp_drill.content.fields import text
+from bcp_drill.plain.console import PlainConsole, split_command
+from bcp_drill.plain.drill import CATEGORIES, PRIORITIES, STOP
+from bcp_drill.render.tables import render_text
+from bcp_drill.render.tallies import review_tally_table
+from bcp_drill.review.session import ReviewSession
+from bcp_drill.review.tally import tally_review
+
+
+class PlainReview:
+    def __init__(self, session: ReviewSession, console: PlainConsole) -> None:
+        self.session = session
+        self.console = console
+        self.t = console.t
+        self.items = [i.id for i in session.checklist.all_items()]
+        unrated = session.state.unrated_items()
+        self.index = self.items.index(unrated[0]) if unrated else 0
+        self.commands: dict[str, Callable[[str], object]] = {
+            "help": self.help, "h": self.help, "?": self.help, "ヘルプ": self.help,
+            "list": self.list_items, "l": self.list_items, "一覧": self.list_items,
+            "show": self.show, "表示": self.show,
+            "next": self.next, ".": self.next, "次": self.next,
+            "prev": self.prev, ",": self.prev, "前": self.prev,
+            "go": self.go, "g": self.go,
+            "rate": self.rate_words, "clear": self.clear,
+            "assess": self.assess, "a": self.assess, "評価": self.assess,
+            "evidence": self.evidence, "ev": self.evidence, "証跡": self.evidence,
+            "problem": self.problem, "f": self.problem, "課題": self.problem,
+            "unrated": self.unrated, "未評価": self.unrated,
+            "tally": self.tally, "集計": self.tally,
+            "finish": self.finish, "完了": self.finish,
+            "quit": self.quit, "q": self.quit, "exit": self.quit,
+        }
+        # The scale's own single keys rate the current item (1-7, e s r x for the plan scale).
+        self.keys = {o.key: (d.id, o.code) for d in session.scale.dimensions for o in d.options}
+
+    def run(self) -> int:
+        say, t = self.console.say, self.t
+        checklist = self.session.checklist
+        say(t("plain.review_header", title=checklist.title.get(t.lang), record=self.session.record_id))
+        say(self.scale_legend())
+        say(t("plain.help_hint"))
+        self.show("")
+        while True:
+            line = self.console.ask(self.prompt())
+            if line is None:
+                say(t("plain.input_ended", record=self.session.record_id))
+                return 0
+            command, rest = split_command(line)
+            if not command:
+                continue
+            if command in self.keys and not rest:
+                self.rate(*self.keys[command])
+                continue
+            if len(command) > 1 and not rest and all(c in self.keys for c in command):
+                for key in command:  # "2s": status and carry-over in one line
+                    self.rate(*self.keys[key], advance=False)
+                self.advance_if_rated()
+                continue
+            handler = self.commands.get(command)
+            if handler is None:
+                say(t("plain.unknown_command", command=command))
+                continue
+            if handler(rest) is STOP:
+                return 0
+
+    def prompt(self) -> str:
+        state = self.session.state
+        return f"[{state.rated_count}/{state.total} {self.current}] > "
+
+    @property
+    def current(self) -> str:
+        return self.items[self.index]
+
+    def scale_legend(self) -> str:
+        lang = self.t.lang
+        lines = []
+        for dimension in self.session.scale.dimensions:
+            options = "  ".join(f"{o.key}={o.label.get(lang)}" for o in dimension.options)
+            lines.append(f"{dimension.label.get(lang)}: {options}")
+        return "\n".join(lines)
+
+    def _record(self, action: Callable, *args, **kwargs):
+        before = self.session.state.last_seq
+        result = self.console.run_safely(action, *args, **kwargs)
+        saved = self.session.state.last_seq > before
+        if saved:
+            self.console.saved(self.session.journal.events[-1])
+        return result if result is not None else saved
+
+    def _open(self) -> bool:
+        if self.session.state.finished:
+            self.console.say(self.t("plain.review_finished"))
+            return False
+        return True
+
+    # -- showing ---------------------------------------------------------------------
+
+    def item_line(self, item_id: str) -> str:
+        lang = self.t.lang
+        record = self.session.state.items[item_id]
+        scale = self.session.scale
+        rated = [d for d in scale.dimensions if d.id in record.ratings]
+        mark = "[v]" if len(rated) == len(scale.dimensions) else "[~]" if rated else "[ ]"
+        labels = []
+        for dimension in scale.dimensions:
+            option = dimension.option(record.ratings.get(dimension.id, ""))
+            labels.append(option.label.get(lang) if option else self.t("review.not_rated"))
+        return f"{self.items.index(item_id) + 1:>3}. {mark} {item_id} {' / '.join(labels)}"
+
+    def help(self, rest: str) -> None:
+        self.console.say(self.t("plain.review_help"))
+        self.console.say(self.scale_legend())
+
+    def list_items(self, rest: str) -> None:
+        for item_id in self.items:
+            self.console.say(self.item_line(item_id))
+
+    def show(self, rest: str) -> None:
+        say, t, lang = self.console.say, self.t, self.t.lang
+        record = self.session.state.items[self.current]
+        item = record.item
+        pillar = self.session.checklist.pillar_of(self.current)
+        say(self.item_line(self.current))
+        if pillar:
+            say(f"  {pillar.title.get(lang)}")
+        say(f"  {item.requirement.get(lang)}")
+        for label, value in ((t("review.guidance"), text(item.guidance, lang)),
+                             (t("review.evidence_prompt"), text(item.evidence_prompt, lang)),
+                             (t("review.assessment"), record.assessment), (t("review.evidence"), record.evidence)):
+            if value:
+                say(f"  {label}: {value}")
+
+    # -- moving ----------------------------------------------------------------------
+
+    def _move_to(self, position: int) -> None:
+        self.index = position
+        self.show("")
+
+    def next(self, rest: str) -> None:
+        if self.index + 1 < len(self.items):
+            self._move_to(self.index + 1)
+        else:
+            self.console.say(self.t("plain.no_more_items"))
+
+    def prev(self, rest: str) -> None:
+        if self.index > 0:
+            self._move_to(self.index - 1)
+
+    def go(self, rest: str) -> None:
+        target = rest.strip()
+        if target.isdigit() and 1 <= int(target) <= len(self.items):
+            self._move_to(int(target) - 1)
+        elif target in self.items:
+            self._move_to(self.items.index(target))
+        else:
+            self.console.say(self.t("plain.no_such_item", item=target or "-"))
+
+    def unrated(self, rest: str) -> None:
+        unrated = self.session.state.unrated_items()
+        if not unrated:
+            self.console.say(self.t("tally.all_rated"))
+        for item_id in unrated:
+            self.console.say(self.item_line(item_id))
+
+    def advance_if_rated(self) -> None:
+        """Once every dimension of the current item is rated, go on to the next unrated item."""
+        if self.session.state.items[self.current].fully_rated(self.session.scale):
+            unrated = self.session.state.unrated_items()
+            later = [i for i in unrated if self.items.index(i) > self.index] or unrated
+            if later:
+                self._move_to(self.items.index(later[0]))
+            else:
+                self.console.say(self.t("tally.all_rated"))
+
+    # -- recording -------------------------------------------------------------------
+
+    def rate(self, dimension: str, option: str, advance: bool = True) -> None:
+        if self._open():
+            self._record(self.session.rate, self.current, dimension, option)
+            if advance:
+                self.advance_if_rated()
+
+    def rate_words(self, rest: str) -> None:
+        """rate DIMENSION OPTION, with the codes of the scale (for scripts)."""
+        parts = rest.split()
+        dimension = self.session.scale.dimension(parts[0]) if len(parts) == 2 else None
+        if dimension is None or dimension.option(parts[1]) is None:
+            self.console.say(self.t("plain.bad_rate_words"))
+            return
+        self.rate(parts[0], parts[1])
+
+    def clear(self, rest: str) -> None:
+        if self._open():
+            self._record(self.session.clear, self.current)
+
+    def _text(self, rest: str, key: str) -> str | None:
+        value = rest.strip() or (self.console.ask(self.t(key, item=self.current) + ": ") or "").strip()
+        return value or None
+
+    def assess(self, rest: str) -> None:
+        if self._open() and (value := self._text(rest, "review.assessment_title")):
+            self._record(self.session.assess, self.current, value)
+
+    def evidence(self, rest: str) -> None:
+        if self._open() and (value := self._text(rest, "review.evidence_title")):
+            self._record(self.session.record_evidence, self.current, value)
+
+    def problem(self, rest: str) -> None:
+        if not self._open():
+            return
+        ask, t = self.console.ask_optional, self.t
+        title = rest.strip() or (ask("tui.problem_title") or "")
+        if not title:
+            self.console.say(t("plain.cancelled"))
+            return
+        answers = [ask("tui.problem_description"),
+                   ask("plain.ask_category", "planning", choices=", ".join(CATEGORIES)),
+                   ask("plain.ask_priority", "medium", choices=", ".join(PRIORITIES)),
+                   ask("tui.problem_owner_organisation"), ask("tui.problem_owner_person"), ask("tui.problem_due")]
+        if None in answers:
+            self.console.say(t("plain.cancelled"))
+            return
+        description, category, priority, organisation, person, due_text = answers
+        if category not in CATEGORIES or priority not in PRIORITIES:
+            self.console.say(t("plain.bad_choice"))
+            return
+        try:
+            due = date.fromisoformat(due_text) if due_text else None
+        except ValueError:
+            self.console.say(t("tui.bad_date", value=due_text))
+            return
+        event = self._record(self.session.raise_problem, title, source_ref=self.current, description=description,
+                             category=category, priority=priority, owner_organisation=organisation,
+                             owner_person=person, due=due)
+        if event:
+            self.console.say(t("tui.problem_saved", id=event.problem_id))
+
+    def tally(self, rest: str) -> None:
+        table = review_tally_table(tally_review(self.session.state), self.session.state, self.t)
+        self.console.say(render_text(table).rstrip("\n"))
+
+    def finish(self, rest: str) -> object:
+        t = self.t
+        if self.session.state.finished:
+            self.console.say(t("plain.review_finished"))
+            return STOP
+        unrated = len(self.session.state.unrated_items())
+        answer = self.console.ask(t("plain.finish_confirm", unrated=unrated) + " ")
+        if answer is None or answer.strip().lower() not in ("y", "yes", "はい"):
+            self.console.say(t("plain.cancelled"))
+            return None
+        self._record(self.session.finish)
+        self.tally("")
+        return STOP
+
+    def quit(self, rest: str) -> object:
+        self.console.say(self.t("plain.left", record=self.session.record_id))
+        return STOP

@@ -1,0 +1,109 @@
+"""Plain mode driven through standard input end to end, as a screen reader user or a script would."""
+
+import os
+import subprocess
+import sys
+
+from bcp_drill.records.journal import read_journal
+
+from drill_support import DATA
+
+
+def run_plain(tmp_path, args, lines, lang="en"):
+    env = dict(os.environ, BCP_DRILL_RECORDER="音声 利用者", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    command = [sys.executable, "-m", "bcp_drill", *args, "--lang", lang, "--content", str(DATA / "content"),
+               "--records", str(tmp_path / "records")]
+    result = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True, text=True,
+                            env=env, cwd=tmp_path, timeout=60)
+    return result
+
+
+def journal(tmp_path, kind_prefix=""):
+    [path] = [p for p in (tmp_path / "records").glob("*.jsonl") if p.name != "followups.jsonl"]
+    return read_journal(path).events
+
+
+def test_a_whole_drill_through_standard_input(tmp_path):
+    result = run_plain(tmp_path, ["run", "--plain", "mini"], [
+        "",                       # drill type: the default
+        "3F",                     # place
+        "Yamada, lead", "",       # participants, then an empty line
+        "",                       # T0: now
+        "help",
+        "s",                      # s1 done, S
+        "check 1",                # s2 has no sub-checks: refused
+        "note rack fine",
+        "problem UPS alarm", "battery 40%", "equipment", "high", "ICT", "Sato", "2027-03-31",
+        "inject i1",
+        "pause",
+        "x no key to the room",   # s2 not done
+        "bogus",
+        "end", "y", "quick call-in", "update contacts",
+    ])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "\x1b" not in out  # no cursor movement or colour codes
+    assert "Commands (on the current step):" in out
+    assert "No command 'bogus'" in out
+    assert "[Inject i1 T+00:00:00] from 気象庁 to 責任者 (テレビ): 震度6強" in out
+    assert "Problem P01 saved." in out
+    assert "Summary: duration T+" in out and "problems 1" in out
+    events = journal(tmp_path)
+    assert [e.type for e in events] == ["drill_started", "step_completed", "note_added", "problem_raised",
+                                        "inject_delivered", "clock_paused", "step_not_done", "hotwash_recorded",
+                                        "drill_ended"]
+    started = events[0]
+    assert started.place == "3F" and started.participants[0].name == "Yamada"
+    assert events[1].step_id == "s1" and events[1].rating == "S"
+    assert (events[2].step_id, events[2].text) == ("s2", "rack fine")
+    assert (events[3].category, events[3].priority, events[3].owner_person) == ("equipment", "high", "Sato")
+    assert events[4].manual and events[6].reason == "no key to the room"
+    assert all(e.by == "音声 利用者" for e in events)
+
+
+def test_plain_drill_resumes_where_it_stopped(tmp_path):
+    first = run_plain(tmp_path, ["run", "--plain", "mini", "--type", "tabletop", "--place", "",
+                                 "--participant", "佐藤, プレイヤー", "--t0", ""], ["p", "quit"], lang="ja")
+    assert first.returncode == 0, first.stderr
+    assert "中断しました。ここまでの内容は保存されています。" in first.stdout
+    record_id = journal(tmp_path)[0].record_id
+    second = run_plain(tmp_path, ["resume", "--plain"], ["show", "m"], lang="ja")
+    assert second.returncode == 0, second.stderr
+    assert f"記録 {record_id}" in second.stdout
+    assert "2. [*] s2" in second.stdout or "2. [ ] s2" in second.stdout  # the first unrecorded step
+    assert "入力が終わりました" in second.stdout  # end of input: saved, not lost
+    ratings = [(e.step_id, e.rating) for e in journal(tmp_path) if e.type == "step_completed"]
+    assert ratings == [("s1", "P"), ("s2", "M")]
+
+
+def test_a_review_through_standard_input(tmp_path):
+    result = run_plain(tmp_path, ["review", "--plain", "mini-review", "--year", "R7"], [
+        "2s",                     # a1: on target (continuing), same scale -> next item
+        "a on schedule",
+        "7", "x",                 # a2: abolished / abolish
+        "unrated",
+        "tally",
+        "finish", "y",
+    ])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Status: 1=Above target (continuing)" in out
+    assert "1 items are not rated yet" in out
+    events = journal(tmp_path)
+    assert events[0].fiscal_year == 2025
+    rated = [(e.item_id, e.dimension, e.option) for e in events if e.type == "item_rated"]
+    assert rated == [("a1", "status", "continuing-on-target"), ("a1", "carryover", "same-scale"),
+                     ("a2", "status", "finished-abolished"), ("a2", "carryover", "abolish")]
+    [assessment] = [e for e in events if e.type == "assessment_recorded"]
+    assert (assessment.item_id, assessment.text) == ("a2", "on schedule")
+    assert events[-1].type == "review_finished"
+
+
+def test_plain_errors_are_messages(tmp_path):
+    result = run_plain(tmp_path, ["run", "--plain", "nope"], [])
+    assert result.returncode == 1 and "no scenario 'nope'" in result.stderr and "Traceback" not in result.stderr
+    result = run_plain(tmp_path, ["run", "--plain", "mini", "--type", "full_scale"], [])
+    assert result.returncode == 1 and "Drill type 'full_scale' is not one of tabletop" in result.stderr
+    result = run_plain(tmp_path, ["run", "--plain", "mini", "--type", "tabletop", "--place", "x",
+                                  "--participant", "X, boss", "--t0", ""], [])
+    assert result.returncode == 1 and "unknown role 'boss'" in result.stderr
