@@ -139,3 +139,34 @@ def load_settings(
             sources.get(field, "default"), field)
         raise SettingsError(f"{where}: {first['msg']}") from None
     return settings, sources
+
+
+def writable_config_path(cwd: Path | None = None, environ: dict[str, str] | None = None) -> Path:
+    """Where a changed setting is saved: the file named by BCP_DRILL_CONFIG, else the
+    working folder's bcp-drill.toml when there is one, else the user settings file."""
+    env = dict(os.environ) if environ is None else environ
+    if env.get(ENV_PREFIX + "CONFIG"):
+        return Path(env[ENV_PREFIX + "CONFIG"])
+    local = (cwd or Path.cwd()) / CONFIG_NAME
+    return local if local.is_file() else user_config_path()
+
+
+def save_setting(path: Path, key: str, value: str) -> None:
+    """Set KEY = "VALUE" in the TOML file at PATH, keeping every other line and comment as it was."""
+    import re
+
+    if key not in Settings.model_fields:
+        raise SettingsError(f"unknown setting '{key}'")
+    line = f'{key} = "{value}"'
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for index, existing in enumerate(lines):
+        if pattern.match(existing):
+            lines[index] = line
+            break
+    else:
+        # Top-level keys must come before any [table] header.
+        first_table = next((i for i, text in enumerate(lines) if text.lstrip().startswith("[")), len(lines))
+        lines.insert(first_table, line)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

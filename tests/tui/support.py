@@ -19,12 +19,13 @@ def use_utc() -> None:
     time.tzset()
 
 
-def make_app(tmp_path, lang="ja", start=None, clock=None, library=None, theme="default"):
+def make_app(tmp_path, lang="ja", start=None, clock=None, library=None, theme="default", config_path=None):
     use_utc()
     clock = clock or FakeClock()
     store = make_store(tmp_path, clock, recorder="記録係")
     settings = Settings(lang=lang, records=store.root, recorder="記録係", theme=theme)
-    app = BcpDrillApp(TuiContext(settings, library or mini_library(), store), start or StartRequest())
+    context = TuiContext(settings, library or mini_library(), store, config_path or tmp_path / "bcp-drill.toml")
+    app = BcpDrillApp(context, start or StartRequest())
     return app, store, clock
 
 

@@ -51,7 +51,9 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
     refusal = _needs_terminal(ctx)
     if refusal is not None:
         return refusal
-    app = BcpDrillApp(TuiContext(ctx.settings, library, store),
+    from bcp_drill.settings import writable_config_path
+
+    app = BcpDrillApp(TuiContext(ctx.settings, library, store, writable_config_path(ctx.cwd)),
                       StartRequest(scenario_id=scenario_id, checklist_id=checklist_id, record_id=record_id))
     app.run()
     return app.return_code or 0

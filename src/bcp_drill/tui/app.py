@@ -31,7 +31,7 @@ class BcpDrillApp(App):
     COMMANDS = App.COMMANDS | {ScreenActionsProvider}
     BINDINGS = [
         Binding("ctrl+q", "quit", "keys.quit", show=False, priority=True),
-        Binding("f2", "toggle_contrast", "keys.toggle_contrast", show=False),
+        Binding("f2", "toggle_contrast", "keys.toggle_contrast"),
     ]
 
     def __init__(self, ctx: TuiContext, start: StartRequest | None = None) -> None:
@@ -56,7 +56,19 @@ class BcpDrillApp(App):
         super().notify(message, markup=False, **kwargs)
 
     def action_toggle_contrast(self) -> None:
-        self.theme = HIGH_CONTRAST.name if self.theme != HIGH_CONTRAST.name else THEME_NAMES["default"]
+        """Switch the high-contrast theme on or off and remember it in the settings file."""
+        from bcp_drill.settings import SettingsError, save_setting, writable_config_path
+
+        choice = "default" if self.ctx.settings.theme == "high-contrast" else "high-contrast"
+        self.ctx.settings.theme = choice
+        self.theme = THEME_NAMES[choice]
+        path = self.ctx.config_path or writable_config_path()
+        try:
+            save_setting(path, "theme", choice)
+        except (OSError, SettingsError) as error:
+            self.notify(self.ctx.t("tui.theme_not_saved", reason=str(error)), severity="warning")
+            return
+        self.notify(self.ctx.t(f"tui.theme_{choice.replace('-', '_')}", path=str(path)))
 
     # -- opening drills ----------------------------------------------------------
 

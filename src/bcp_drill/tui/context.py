@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.i18n import Translator
@@ -15,6 +16,7 @@ class TuiContext:
     settings: Settings
     library: ContentLibrary
     store: RecordStore
+    config_path: Path | None = None  # where a changed setting (the theme) is saved
 
     @property
     def t(self) -> Translator:

@@ -96,7 +96,7 @@ class DrillRunnerScreen(SessionScreen):
         now = self.session.now()
         state, t = self.session.state, self.app.ctx.t
         self.query_one(ClockBar).update(clock_text(state, now, t, self.saved))
-        self.query_one(StepList).redraw(state, now, only=step_id)
+        self.query_one(StepList).redraw(state, now, force=step_id)
         selected = self.selected_step
         if selected is not None:
             self.query_one(StepDetail).show(step_detail_text(state, selected, now, t))

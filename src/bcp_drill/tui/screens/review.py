@@ -82,7 +82,9 @@ class ReviewScreen(SessionScreen):
         t = ctx.t
         table.add_column(" ", key="mark", width=3)
         table.add_column(t("review.col_id"), key="id")
-        table.add_column(t("review.col_requirement"), key="requirement", width=32)
+        # Narrow terminals (80 columns) keep room for the rating columns.
+        self.requirement_width = 32 if self.app.size.width >= 110 else 18
+        table.add_column(t("review.col_requirement"), key="requirement", width=self.requirement_width)
         for dimension in self.session.scale.dimensions:
             table.add_column(dimension.label.get(lang), key=f"dim:{dimension.id}")
         self.query_one("#rating-keys", Static).update(self._keys_legend())
@@ -135,7 +137,7 @@ class ReviewScreen(SessionScreen):
         rated = [d for d in scale.dimensions if d.id in record.ratings]
         mark = RATED if len(rated) == len(scale.dimensions) else PARTLY if rated else UNRATED
         # Text, not str: DataTable would read "[v]" or a "[...]" in content as markup.
-        cells: list = [Text(mark), Text(item_id), Text(truncate(record.item.requirement.get(lang), 32))]
+        cells: list = [Text(mark), Text(item_id), Text(truncate(record.item.requirement.get(lang), self.requirement_width))]
         for dimension in scale.dimensions:
             option = dimension.option(record.ratings.get(dimension.id, ""))
             cells.append(Text(option.short_label(lang) if option else "-"))

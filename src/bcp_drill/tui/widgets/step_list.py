@@ -67,14 +67,13 @@ class StepList(OptionList):
         first_step = next((i for i, o in enumerate(options) if not o.disabled), None)
         self.highlighted = first_step
 
-    def redraw(self, state: DrillState, now: datetime, only: str | None = None) -> None:
-        """Replace the prompt of each step whose status, outcome or rating changed."""
+    def redraw(self, state: DrillState, now: datetime, force: str | None = None) -> None:
+        """Replace the prompt of each step whose status, outcome or rating changed (and FORCE's)."""
         elapsed = state.elapsed_seconds(now)
-        for step_id in ([only] if only else state.steps):
-            record = state.steps[step_id]
+        for step_id, record in state.steps.items():
             status = record.status(elapsed)
             key = (status, record.outcome, record.rating)
-            if self._drawn.get(step_id) != key or only:
+            if self._drawn.get(step_id) != key or step_id == force:
                 self._drawn[step_id] = key
                 self.replace_option_prompt(STEP_PREFIX + step_id, step_line(record, status, self.lang))
 
