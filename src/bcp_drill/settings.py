@@ -42,6 +42,9 @@ class Settings(BaseModel):
     recorder: str = Field(default_factory=_default_recorder, description="Who is recording; stamped on every event.")
     content: list[Path] = Field(default_factory=list, description="Extra content folders, read after the defaults.")
     theme: Literal["default", "high-contrast"] = Field("default", description="TUI colour theme.")
+    chrome: Literal["unicode", "ascii"] = Field(
+        "unicode", description="Frame characters: 'ascii' for terminals that draw East Asian ambiguous-width "
+                               "characters (box lines, blocks) double wide, as Tera Term and RLogin often do.")
 
 
 ENV_PREFIX = "BCP_DRILL_"

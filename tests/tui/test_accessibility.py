@@ -120,3 +120,53 @@ def test_home_at_80x24(snap_compare, tmp_path):
     app, _, _ = make_app(tmp_path, lang="ja", library=shipped_library())
     assert REPO.is_dir()
     assert snap_compare(app, terminal_size=SMALL)
+
+
+def ambiguous_on_screen(app) -> list[str]:
+    """Characters on screen whose width East Asian terminals may draw as one or two cells."""
+    import unicodedata
+
+    screen_text = "".join(strip.text for strip in app.screen._compositor.render_strips())
+    return sorted({c for c in screen_text if unicodedata.east_asian_width(c) == "A"})
+
+
+async def test_ascii_frames_leave_no_ambiguous_width_character(tmp_path):
+    from textual.scrollbar import ScrollBarRender
+
+    from bcp_drill.tui.themes import use_ascii_scrollbars
+
+    config = tmp_path / "bcp-drill.toml"
+    app, _, clock = make_app(tmp_path, lang="ja", library=shipped_library(), config_path=config)
+    app.ctx.settings.chrome = "ascii"
+    seen = {}
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            async def visit(name, *keys):
+                await pilot.press(*keys)
+                await pilot.pause()
+                seen[name] = ambiguous_on_screen(app)
+
+            await visit("home")
+            await visit("scenario list", "d")
+            await visit("drill set-up", "enter")
+            await visit("runner", "ctrl+s", "p", "down")
+            await visit("problem form", "f")
+            await visit("runner again", "escape", "escape", "y")
+            await visit("review", "r", "down", "enter", "ctrl+s", "2", "s")
+            await visit("tally", "ctrl+t")
+            assert seen == {name: [] for name in seen}
+            await pilot.press("escape", "f3")  # back to line characters, remembered
+            await pilot.pause()
+            assert not app.has_class("-ascii-chrome")
+        assert 'chrome = "unicode"' in config.read_text(encoding="utf-8")
+    finally:
+        use_ascii_scrollbars(False)
+    assert ScrollBarRender.VERTICAL_BARS[0] == "▁"
+
+
+async def test_line_frames_do_use_ambiguous_characters(tmp_path):
+    # The check above can fail: with the default frames the same screen has them.
+    app, _, _ = make_app(tmp_path, lang="ja", library=shipped_library())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "─" in ambiguous_on_screen(app)

@@ -13,7 +13,7 @@ from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.commands import ScreenActionsProvider
 from bcp_drill.tui.context import TuiContext
 from bcp_drill.tui.screens.home import HomeScreen
-from bcp_drill.tui.themes import HIGH_CONTRAST, THEME_NAMES
+from bcp_drill.tui.themes import HIGH_CONTRAST, THEME_NAMES, use_ascii_scrollbars
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class BcpDrillApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "keys.quit", show=False, priority=True),
         Binding("f2", "toggle_contrast", "keys.toggle_contrast"),
+        Binding("f3", "toggle_chrome", "keys.toggle_chrome", show=False),
     ]
 
     def __init__(self, ctx: TuiContext, start: StartRequest | None = None) -> None:
@@ -43,6 +44,7 @@ class BcpDrillApp(App):
         translate_bindings(self, self.ctx.t)
         self.register_theme(HIGH_CONTRAST)
         self.theme = THEME_NAMES[self.ctx.settings.theme]
+        self.apply_chrome()
         self.push_screen(HomeScreen())
         if self.start.scenario_id:
             self.open_setup(self.start.scenario_id)
@@ -55,20 +57,36 @@ class BcpDrillApp(App):
         # Messages carry content and user text (an inject, a title with "[...]"): never markup.
         super().notify(message, markup=False, **kwargs)
 
-    def action_toggle_contrast(self) -> None:
-        """Switch the high-contrast theme on or off and remember it in the settings file."""
+    def apply_chrome(self) -> None:
+        ascii_only = self.ctx.settings.chrome == "ascii"
+        self.set_class(ascii_only, "-ascii-chrome")  # app.tcss swaps every frame for ASCII
+        use_ascii_scrollbars(ascii_only)
+        self.refresh(layout=True)
+
+    def action_toggle_chrome(self) -> None:
+        """Switch frames between Unicode lines and ASCII, and remember it in the settings file."""
+        choice = "unicode" if self.ctx.settings.chrome == "ascii" else "ascii"
+        self.ctx.settings.chrome = choice
+        self.apply_chrome()
+        self._save_setting("chrome", choice, f"tui.chrome_{choice}")
+
+    def _save_setting(self, key: str, value: str, message_key: str) -> None:
         from bcp_drill.settings import SettingsError, save_setting, writable_config_path
 
-        choice = "default" if self.ctx.settings.theme == "high-contrast" else "high-contrast"
-        self.ctx.settings.theme = choice
-        self.theme = THEME_NAMES[choice]
         path = self.ctx.config_path or writable_config_path()
         try:
-            save_setting(path, "theme", choice)
+            save_setting(path, key, value)
         except (OSError, SettingsError) as error:
             self.notify(self.ctx.t("tui.theme_not_saved", reason=str(error)), severity="warning")
             return
-        self.notify(self.ctx.t(f"tui.theme_{choice.replace('-', '_')}", path=str(path)))
+        self.notify(self.ctx.t(message_key, path=str(path)))
+
+    def action_toggle_contrast(self) -> None:
+        """Switch the high-contrast theme on or off and remember it in the settings file."""
+        choice = "default" if self.ctx.settings.theme == "high-contrast" else "high-contrast"
+        self.ctx.settings.theme = choice
+        self.theme = THEME_NAMES[choice]
+        self._save_setting("theme", choice, f"tui.theme_{choice.replace('-', '_')}")
 
     # -- opening drills ----------------------------------------------------------
 

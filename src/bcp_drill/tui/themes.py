@@ -28,3 +28,18 @@ HIGH_CONTRAST = Theme(
 )
 
 THEME_NAMES = {"default": "textual-dark", "high-contrast": HIGH_CONTRAST.name}
+
+
+_UNICODE_BARS: dict[str, list[str]] = {}
+
+
+def use_ascii_scrollbars(ascii_only: bool) -> None:
+    """Scrollbar thumbs as plain cells: Textual's partial-block glyphs are ambiguous-width.
+    (A class-level setting of Textual's scrollbar renderer, so it applies to the whole app.)"""
+    from textual.scrollbar import ScrollBarRender
+
+    if not _UNICODE_BARS:
+        _UNICODE_BARS.update(vertical=list(ScrollBarRender.VERTICAL_BARS),
+                             horizontal=list(ScrollBarRender.HORIZONTAL_BARS))
+    ScrollBarRender.VERTICAL_BARS = [" "] * 8 if ascii_only else _UNICODE_BARS["vertical"]
+    ScrollBarRender.HORIZONTAL_BARS = [" "] * 8 if ascii_only else _UNICODE_BARS["horizontal"]

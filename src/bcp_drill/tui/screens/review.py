@@ -35,7 +35,7 @@ class ReviewScreen(SessionScreen):
         Binding("enter", "assess", "keys.assess", show=False),
         Binding("ctrl+e", "evidence", "keys.evidence"),
         Binding("ctrl+f", "problem", "keys.problem"),
-        Binding("backspace,delete", "clear", "keys.clear_rating"),
+        Binding("backspace,delete", "clear", "keys.clear_rating", key_display="Del"),
         Binding("ctrl+u", "toggle_unrated", "keys.only_unrated"),
         Binding("ctrl+t", "tally", "keys.tally"),
         Binding("ctrl+d", "finish", "keys.finish_review"),
