@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shlex
-from typing import Callable, TextIO
+from datetime import date
+from typing import Any, Callable, TextIO
 
 from bcp_drill.i18n import Translator
 from bcp_drill.records.journal import JournalError
@@ -66,3 +67,55 @@ def words(text: str) -> list[str]:
         return shlex.split(text)
     except ValueError:
         return text.split()
+
+
+STOP = object()  # returned by a command that ends the dialogue
+CATEGORIES = ("planning", "organisation", "equipment", "training", "exercise")
+PRIORITIES = ("high", "medium", "low")
+
+
+class PlainRunner:
+    """What the plain drill and the plain review share: saving through the session, problems."""
+
+    session: Any
+    console: PlainConsole
+
+    def _record(self, action: Callable, *args, **kwargs):
+        """Run a session call; say "saved" once its event is on disk. Falsy when nothing was saved."""
+        before = self.session.state.last_seq
+        result = self.console.run_safely(action, *args, **kwargs)
+        saved = self.session.state.last_seq > before
+        if saved:
+            self.console.saved(self.session.journal.events[-1])
+        return result if result is not None else saved
+
+    def ask_problem(self, title: str) -> dict[str, Any] | None:
+        """The fields of a problem, asked one per line; None when cancelled or invalid."""
+        ask, t = self.console.ask_optional, self.console.t
+        title = title.strip() or (ask("tui.problem_title") or "")
+        answers = [ask("tui.problem_description"),
+                   ask("plain.ask_category", "planning", choices=", ".join(CATEGORIES)),
+                   ask("plain.ask_priority", "medium", choices=", ".join(PRIORITIES)),
+                   ask("tui.problem_owner_organisation"), ask("tui.problem_owner_person"),
+                   ask("tui.problem_due")] if title else [None]
+        if None in answers:
+            self.console.say(t("plain.cancelled"))
+            return None
+        description, category, priority, organisation, person, due_text = answers
+        if category not in CATEGORIES or priority not in PRIORITIES:
+            self.console.say(t("plain.bad_choice"))
+            return None
+        try:
+            due = date.fromisoformat(due_text) if due_text else None
+        except ValueError:
+            self.console.say(t("tui.bad_date", value=due_text))
+            return None
+        return {"title": title, "description": description, "category": category, "priority": priority,
+                "owner_organisation": organisation, "owner_person": person, "due": due}
+
+    def raise_problem(self, title: str, source_ref: str) -> None:
+        fields = self.ask_problem(title)
+        if fields is not None:
+            event = self._record(self.session.raise_problem, source_ref=source_ref, **fields)
+            if event:
+                self.console.say(self.console.t("tui.problem_saved", id=event.problem_id))

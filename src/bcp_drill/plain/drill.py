@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Callable
 
 from bcp_drill.content.fields import text
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.state import StepStatus
 from bcp_drill.drill.summary import format_elapsed, format_minutes, summarize
-from bcp_drill.plain.console import PlainConsole, split_command
-
-STOP = object()
-CATEGORIES = ("planning", "organisation", "equipment", "training", "exercise")
-PRIORITIES = ("high", "medium", "low")
+from bcp_drill.plain.console import STOP, PlainConsole, PlainRunner, split_command
 
 
-class PlainDrill:
+class PlainDrill(PlainRunner):
     """Runs one drill session until the user quits, the drill ends, or input ends."""
 
     def __init__(self, session: DrillSession, console: PlainConsole) -> None:
@@ -88,15 +83,6 @@ class PlainDrill:
     @property
     def current(self):
         return self.session.scenario.steps[self.index]
-
-    def _record(self, action: Callable, *args, **kwargs):
-        """Run a session call; say "saved" once its event is on disk. Falsy when nothing was saved."""
-        before = self.session.state.last_seq
-        result = self.console.run_safely(action, *args, **kwargs)
-        saved = self.session.state.last_seq > before
-        if saved:
-            self.console.saved(self.session.journal.events[-1])
-        return result if result is not None else saved
 
     def deliver_injects(self) -> None:
         for event in self.console.run_safely(self.session.deliver_due_injects) or []:
@@ -260,35 +246,8 @@ class PlainDrill:
         self.note(rest, step_id=None)
 
     def problem(self, rest: str) -> None:
-        ask, t = self.console.ask_optional, self.t
-        title = rest.strip() or (ask("tui.problem_title") or "")
-        if not title:
-            self.console.say(t("plain.cancelled"))
-            return
-        description = ask("tui.problem_description")
-        category = ask("plain.ask_category", "planning", choices=", ".join(CATEGORIES))
-        priority = ask("plain.ask_priority", "medium", choices=", ".join(PRIORITIES))
-        organisation = ask("tui.problem_owner_organisation")
-        person = ask("tui.problem_owner_person")
-        due_text = ask("tui.problem_due")
-        if None in (description, category, priority, organisation, person, due_text):
-            self.console.say(t("plain.cancelled"))
-            return
-        if category not in CATEGORIES or priority not in PRIORITIES:
-            self.console.say(t("plain.bad_choice"))
-            return
-        due = None
-        if due_text:
-            try:
-                due = date.fromisoformat(due_text)
-            except ValueError:
-                self.console.say(t("tui.bad_date", value=due_text))
-                return
-        event = self._record(self.session.raise_problem, title, source_ref=self.current.id,
-                             description=description, category=category, priority=priority,
-                             owner_organisation=organisation, owner_person=person, due=due)
-        if event is not None:
-            self.console.say(t("tui.problem_saved", id=event.problem_id))
+        if self._open():
+            self.raise_problem(rest, self.current.id)
 
     def inject(self, rest: str) -> None:
         t, lang = self.t, self.t.lang

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Callable
 
 from bcp_drill.content.fields import text
-from bcp_drill.plain.console import PlainConsole, split_command
-from bcp_drill.plain.drill import CATEGORIES, PRIORITIES, STOP
+from bcp_drill.plain.console import STOP, PlainConsole, PlainRunner, split_command
 from bcp_drill.render.tables import render_text
 from bcp_drill.render.tallies import review_tally_table
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.review.tally import tally_review
 
 
-class PlainReview:
+class PlainReview(PlainRunner):
     def __init__(self, session: ReviewSession, console: PlainConsole) -> None:
         self.session = session
         self.console = console
@@ -86,14 +84,6 @@ class PlainReview:
             options = "  ".join(f"{o.key}={o.label.get(lang)}" for o in dimension.options)
             lines.append(f"{dimension.label.get(lang)}: {options}")
         return "\n".join(lines)
-
-    def _record(self, action: Callable, *args, **kwargs):
-        before = self.session.state.last_seq
-        result = self.console.run_safely(action, *args, **kwargs)
-        saved = self.session.state.last_seq > before
-        if saved:
-            self.console.saved(self.session.journal.events[-1])
-        return result if result is not None else saved
 
     def _open(self) -> bool:
         if self.session.state.finished:
@@ -214,34 +204,8 @@ class PlainReview:
             self._record(self.session.record_evidence, self.current, value)
 
     def problem(self, rest: str) -> None:
-        if not self._open():
-            return
-        ask, t = self.console.ask_optional, self.t
-        title = rest.strip() or (ask("tui.problem_title") or "")
-        if not title:
-            self.console.say(t("plain.cancelled"))
-            return
-        answers = [ask("tui.problem_description"),
-                   ask("plain.ask_category", "planning", choices=", ".join(CATEGORIES)),
-                   ask("plain.ask_priority", "medium", choices=", ".join(PRIORITIES)),
-                   ask("tui.problem_owner_organisation"), ask("tui.problem_owner_person"), ask("tui.problem_due")]
-        if None in answers:
-            self.console.say(t("plain.cancelled"))
-            return
-        description, category, priority, organisation, person, due_text = answers
-        if category not in CATEGORIES or priority not in PRIORITIES:
-            self.console.say(t("plain.bad_choice"))
-            return
-        try:
-            due = date.fromisoformat(due_text) if due_text else None
-        except ValueError:
-            self.console.say(t("tui.bad_date", value=due_text))
-            return
-        event = self._record(self.session.raise_problem, title, source_ref=self.current, description=description,
-                             category=category, priority=priority, owner_organisation=organisation,
-                             owner_person=person, due=due)
-        if event:
-            self.console.say(t("tui.problem_saved", id=event.problem_id))
+        if self._open():
+            self.raise_problem(rest, self.current)
 
     def tally(self, rest: str) -> None:
         table = review_tally_table(tally_review(self.session.state), self.session.state, self.t)
