@@ -145,3 +145,45 @@ def test_the_readme_example_imports(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(REPO)  # the shipped scenarios
     code = main(["import", str(tmp_path / "example.yaml"), "--records", str(tmp_path / "records"), "--lang", "en"])
     assert code == 0, capsys.readouterr().out
+
+
+def test_review_on_paper_round_trip(cli, tmp_path):
+    code, _, _ = cli("import", "--template", "mini-review", "-o", str(tmp_path / "review.yaml"))
+    assert code == 0
+    text = (tmp_path / "review.yaml").read_text(encoding="utf-8")
+    text = text.replace('{id: a1, ratings: {status: "", carryover: ""}, assessment: ""',
+                        '{id: a1, ratings: {status: 2, carryover: s}, assessment: "毎年度確認"')
+    text = text.replace('{id: a2, ratings: {status: "", carryover: ""}',
+                        '{id: a2, ratings: {status: finished-abolished, carryover: x}')
+    text = text.replace("problems: []", 'problems:\n  - {title: "HP の鮮度", item: a1, owner_organisation: 広報課}')
+    (tmp_path / "filled.yaml").write_text(text, encoding="utf-8")
+    code, out, _ = cli("import", str(tmp_path / "filled.yaml"))
+    assert code == 0, out
+    record_id = out.strip().rsplit(" ", 1)[-1].rstrip(".")
+    events = read_journal(cli.records / f"{record_id}.jsonl").events
+    assert events[0].fiscal_year == 2025 and events[0].imported_from == "filled.yaml"
+    assert [(e.item_id, e.dimension, e.option) for e in events if e.type == "item_rated"] == [
+        ("a1", "status", "continuing-on-target"), ("a1", "carryover", "same-scale"),
+        ("a2", "status", "finished-abolished"), ("a2", "carryover", "abolish")]
+    assert events[-1].type == "review_finished"
+    code, out, _ = cli("report", "--review", record_id, "--format", "md")
+    assert code == 0 and "from the paper record filled.yaml" in out and "1. HP の鮮度" in out
+
+
+def test_review_import_errors(cli, tmp_path):
+    code, _, _ = cli("import", "--template", "mini-review", "-o", str(tmp_path / "review.yaml"))
+    text = (tmp_path / "review.yaml").read_text(encoding="utf-8")
+    text = text.replace('{id: a1, ratings: {status: ""', '{id: a1, ratings: {status: 9').replace("id: a2", "id: zz")
+    text = text.replace("fiscal_year: 2025", "fiscal_year: next year")
+    (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")
+    code, out, _ = cli("import", str(tmp_path / "bad.yaml"))
+    assert code == 1
+    assert "fiscal_year: cannot read 'next year' as a fiscal year" in out
+    (tmp_path / "bad.yaml").write_text(text.replace("fiscal_year: next year", "fiscal_year: R7"), encoding="utf-8")
+    code, out, _ = cli("import", str(tmp_path / "bad.yaml"))
+    lines = text.splitlines()
+    a1 = next(i for i, line in enumerate(lines, 1) if "id: a1" in line)
+    zz = next(i for i, line in enumerate(lines, 1) if "id: zz" in line)
+    assert code == 1
+    assert f"bad.yaml:{a1}:32: dimension 'status' has no option '9'" in out
+    assert f"bad.yaml:{zz}:10: item 'zz' is not defined" in out

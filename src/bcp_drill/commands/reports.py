@@ -85,23 +85,29 @@ def sheet(ctx: CommandContext, target: str, fmt: str, output: Path | None) -> in
 
 
 def import_file(ctx: CommandContext, path: Path | None, template: str | None, output: Path | None) -> int:
-    """Import a drill-result file, or write a ready-to-fill template for a scenario."""
+    """Import a drill-result or review-result file, or write a ready-to-fill template."""
     from bcp_drill.content.library import display_path
-    from bcp_drill.imports.drills import drill_template, import_drill
+    from bcp_drill.imports.drills import drill_template, import_file as run_import
+    from bcp_drill.imports.reviews import review_template
 
     t = ctx.t
     if template is not None:
         library = ctx.library([Path(template)] if Path(template).is_file() else [])
         scenario = library.scenario(template)
-        if scenario is None:
-            return ctx.fail(t("cli.unknown_scenario", value=template, known=", ".join(sorted(library.scenarios))))
-        return write_output(ctx, drill_template(scenario, t).encode("utf-8"), "yaml", output)
+        if scenario is not None:
+            return write_output(ctx, drill_template(scenario, t).encode("utf-8"), "yaml", output)
+        checklist = library.checklist(template)
+        if checklist is not None:
+            data = review_template(checklist, library.scale_of(checklist), t).encode("utf-8")
+            return write_output(ctx, data, "yaml", output)
+        known = ", ".join(sorted(library.scenarios) + sorted(library.checklists))
+        return ctx.fail(t("cli.unknown_sheet_target", value=template, known=known))
     if path is None:
         return ctx.fail(t("cli.import_needs_file"))
     full = path if path.is_absolute() else ctx.cwd / path
     if not full.is_file():
         return ctx.fail(t("cli.no_such_file", path=str(path)))
-    result = import_drill(store_of(ctx), ctx.library(), full, display_path(full, ctx.cwd))
+    result = run_import(store_of(ctx), ctx.library(), full, display_path(full, ctx.cwd))
     for problem in result.problems:
         ctx.print(problem.render(t))
     if result.record_id is None:

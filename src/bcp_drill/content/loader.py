@@ -126,6 +126,7 @@ _ERROR_CODES = {
     "bad_elapsed": "bad_elapsed",
     "bad_clock": "bad_clock",
     "bad_role": "bad_role",
+    "bad_year": "bad_year",
     "date_from_datetime_parsing": "bad_date",
     "date_parsing": "bad_date",
     "date_type": "bad_date",

@@ -63,7 +63,7 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
     return findings
 
 
-def _located(loaded: LoadedFile, findings: list[Finding]) -> list[Problem]:
+def located(loaded: LoadedFile, findings: list[Finding]) -> list[Problem]:
     problems = []
     for finding in findings:
         line, column = locate_line(loaded, finding.loc)
@@ -77,13 +77,13 @@ def _located(loaded: LoadedFile, findings: list[Finding]) -> list[Problem]:
 
 def find_import(store: RecordStore, sha256: str) -> str | None:
     """The record an identical file was already imported as, if any."""
-    for summary, events in store.readable("drill"):
+    for summary, events in store.readable():
         if getattr(events[0], "import_sha256", None) == sha256:
             return summary.record_id
     return None
 
 
-class _SettableClock:
+class SettableClock:
     """The journal stamps events with this; the importer sets it to each event's historical time."""
 
     def __init__(self, moment: datetime) -> None:
@@ -93,18 +93,29 @@ class _SettableClock:
         return self.moment
 
 
-def import_drill(store: RecordStore, library: ContentLibrary, path: Path, display: str) -> ImportResult:
+def import_file(store: RecordStore, library: ContentLibrary, path: Path, display: str) -> ImportResult:
+    """Import a drill-result or review-result file, whichever it is."""
     loaded = FileLoader(kinds=IMPORT_KINDS).load(path, display)
-    if loaded.problems or not isinstance(loaded.document, DrillResultFile):
+    if loaded.problems or loaded.document is None:
         return ImportResult(loaded.problems)
+    if isinstance(loaded.document, DrillResultFile):
+        return import_drill(store, library, loaded)
+    from bcp_drill.imports.reviews import import_review
+
+    return import_review(store, library, loaded)
+
+
+def import_drill(store: RecordStore, library: ContentLibrary, loaded: LoadedFile) -> ImportResult:
     result = loaded.document
+    assert isinstance(result, DrillResultFile)
+    display = loaded.display
     source = library.scenarios.get(result.scenario)
     if source is None:
-        return ImportResult(_located(loaded, [reference_finding(("scenario",), "scenario", result.scenario,
+        return ImportResult(located(loaded, [reference_finding(("scenario",), "scenario", result.scenario,
                                                                 sorted(library.scenarios))]))
     scenario = source.document
     assert isinstance(scenario, Scenario)
-    problems = _located(loaded, _checks(result, scenario))
+    problems = located(loaded, _checks(result, scenario))
     if problems:
         return ImportResult(problems)
     duplicate = find_import(store, loaded.sha256)
@@ -120,7 +131,7 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
     local_zone = datetime.now().astimezone().tzinfo
     base = datetime.combine(result.date, time.fromisoformat(result.start), tzinfo=local_zone)
     t0 = parse_t0(result.t0, base) or base  # "05:30" is that time on the day of the drill
-    clock = _SettableClock(base)
+    clock = SettableClock(base)
     recorder = result.recorder or store.recorder
     paper_store = RecordStore(store.root, recorder, clock)
     journal = paper_store.create(

@@ -113,4 +113,53 @@ class DrillResultFile(ContentModel):
     end: OptionalElapsed = None
 
 
-IMPORT_KINDS = {"drill-result": DrillResultFile}
+def _year(value: Any) -> Any:
+    from bcp_drill.fiscal import parse_fiscal_year
+
+    year = parse_fiscal_year(str(value)) if value is not None else None
+    if year is None:
+        raise PydanticCustomError("bad_year", "not a fiscal year: {value}", {"value": value})
+    return year
+
+
+FiscalYear = Annotated[int, BeforeValidator(_year)]
+# `status: 2` is read by YAML as a number; it is the key "2".
+RatingValue = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
+
+
+class ItemEntry(ContentModel):
+    id: Id
+    # dimension id -> the option's key ("2", "s") or code ("continuing-on-target"); "" when not rated
+    ratings: dict[str, RatingValue] = {}
+    assessment: str = ""
+    evidence: str = ""
+
+
+class ReviewProblemEntry(ContentModel):
+    title: Annotated[str, Field(min_length=1)]
+    item: Id | None = None
+    description: str = ""
+    category: Literal["planning", "organisation", "equipment", "training", "exercise"] = "planning"
+    priority: Literal["high", "medium", "low"] = "medium"
+    owner_organisation: str = ""
+    owner_person: str = ""
+    due: date | None = None
+
+
+class ReviewResultFile(ContentModel):
+    """A review done on paper (see `bcp-drill import --template CHECKLIST`)."""
+
+    kind: Literal["review-result"]
+    checklist: Id
+    checklist_version: Version | None = None
+    fiscal_year: FiscalYear
+    date: date
+    time: ClockTime = "09:00"
+    reviewer: str = ""
+    organisation: str = ""
+    items: list[ItemEntry] = []
+    problems: list[ReviewProblemEntry] = []
+    finished: bool = True
+
+
+IMPORT_KINDS = {"drill-result": DrillResultFile, "review-result": ReviewResultFile}

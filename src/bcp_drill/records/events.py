@@ -166,6 +166,9 @@ class ReviewStarted(EventBase):
     reviewer: str = ""
     organisation: str = ""
     tool_version: str
+    imported_from: str | None = None
+    import_sha256: str | None = None
+    imported_by: str | None = None
 
 
 class ItemRated(EventBase):

@@ -48,6 +48,8 @@ class ReviewReport:
     rows: list[ItemResult]
     followups: list[FollowUp]
     generated_at: datetime
+    imported_from: str | None = None
+    imported_by: str | None = None
 
 
 def build_review_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
@@ -86,4 +88,4 @@ def build_review_report(store: RecordStore, record_id: str, t: Translator, organ
         started_at=started.at, finished=state.finished, rated=state.rated_count, total=state.total,
         tally=tally, tally_table=table, rows=rows,
         followups=[f for f in collect_followups(store, lang) if f.record_id == record_id],
-        generated_at=now or store.clock())
+        generated_at=now or store.clock(), imported_from=started.imported_from, imported_by=started.imported_by)
