@@ -210,3 +210,26 @@ async def test_export_the_report_from_the_summary(tmp_path):
     exported = store.root / "exports" / f"{record_id}.xlsx"
     assert exported.is_file()
     assert load_workbook(exported).sheetnames == ["Overview", "Steps", "Figures", "Timeline", "Improvement plan"]
+
+
+async def test_withdraw_a_note_by_keys(tmp_path):
+    app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "wrong step")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen.session.state.notes_for("s1") == []
+        await pilot.press("w")  # nothing left: a notice, no dialog
+        await pilot.pause()
+        assert isinstance(app.screen, DrillRunnerScreen)
+    events = journal_events(store)
+    assert [e.type for e in events[1:]] == ["note_added", "note_retracted"]
+    assert events[2].note_seq == events[1].seq

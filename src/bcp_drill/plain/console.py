@@ -79,6 +79,35 @@ class PlainRunner:
 
     session: Any
     console: PlainConsole
+    commands: dict[str, Callable[[str], object]]
+
+    def loop(self) -> int:
+        """Read commands until one returns STOP or the input ends (everything is saved either way)."""
+        t = self.console.t
+        while True:
+            self.before_prompt()
+            line = self.console.ask(self.prompt())
+            if line is None:
+                self.console.say(t("plain.input_ended", record=self.session.record_id))
+                return 0
+            command, rest = split_command(line)
+            if not command or self.handle_special(command, rest):
+                continue
+            handler = self.commands.get(command)
+            if handler is None:
+                self.console.say(t("plain.unknown_command", command=command))
+            elif handler(rest) is STOP:
+                return 0
+
+    def before_prompt(self) -> None:
+        """Work to do before each prompt (a drill delivers injects whose time has come)."""
+
+    def handle_special(self, command: str, rest: str) -> bool:
+        """Input that is not a named command (a review's rating keys); True when handled."""
+        return False
+
+    def prompt(self) -> str:  # pragma: no cover - each runner has its own
+        raise NotImplementedError
 
     def _record(self, action: Callable, *args, **kwargs):
         """Run a session call; say "saved" once its event is on disk. Falsy when nothing was saved."""

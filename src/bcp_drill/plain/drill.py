@@ -8,7 +8,7 @@ from bcp_drill.content.fields import text
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.state import StepStatus
 from bcp_drill.drill.summary import format_elapsed, format_minutes, summarize
-from bcp_drill.plain.console import STOP, PlainConsole, PlainRunner, split_command
+from bcp_drill.plain.console import STOP, PlainConsole, PlainRunner
 
 
 class PlainDrill(PlainRunner):
@@ -58,21 +58,10 @@ class PlainDrill(PlainRunner):
             return 0
         self.status("")
         self.show("")
-        while True:
-            self.deliver_injects()
-            line = self.console.ask(self.prompt())
-            if line is None:
-                say(t("plain.input_ended", record=self.session.record_id))
-                return 0
-            command, rest = split_command(line)
-            if not command:
-                continue
-            handler = self.commands.get(command)
-            if handler is None:
-                say(t("plain.unknown_command", command=command))
-                continue
-            if handler(rest) is STOP:
-                return 0
+        return self.loop()
+
+    def before_prompt(self) -> None:
+        self.deliver_injects()
 
     def prompt(self) -> str:
         step = self.current

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from bcp_drill.content.fields import text
-from bcp_drill.plain.console import STOP, PlainConsole, PlainRunner, split_command
+from bcp_drill.plain.console import STOP, PlainConsole, PlainRunner
 from bcp_drill.render.tables import render_text
 from bcp_drill.render.tallies import review_tally_table
 from bcp_drill.review.session import ReviewSession
@@ -46,28 +46,19 @@ class PlainReview(PlainRunner):
         say(self.scale_legend())
         say(t("plain.help_hint"))
         self.show("")
-        while True:
-            line = self.console.ask(self.prompt())
-            if line is None:
-                say(t("plain.input_ended", record=self.session.record_id))
-                return 0
-            command, rest = split_command(line)
-            if not command:
-                continue
-            if command in self.keys and not rest:
-                self.rate(*self.keys[command])
-                continue
-            if len(command) > 1 and not rest and all(c in self.keys for c in command):
-                for key in command:  # "2s": status and carry-over in one line
-                    self.rate(*self.keys[key], advance=False)
-                self.advance_if_rated()
-                continue
-            handler = self.commands.get(command)
-            if handler is None:
-                say(t("plain.unknown_command", command=command))
-                continue
-            if handler(rest) is STOP:
-                return 0
+        return self.loop()
+
+    def handle_special(self, command: str, rest: str) -> bool:
+        """The scale's single keys rate the current item; "2s" gives status and carry-over at once."""
+        if rest or not all(c in self.keys for c in command):
+            return False
+        if len(command) == 1:
+            self.rate(*self.keys[command])
+            return True
+        for key in command:
+            self.rate(*self.keys[key], advance=False)
+        self.advance_if_rated()
+        return True
 
     def prompt(self) -> str:
         state = self.session.state

@@ -42,6 +42,7 @@ class DrillRunnerScreen(SessionScreen):
         Binding("j", "next_phase", "keys.next_phase"),
         Binding("e", "end_drill", "keys.end_drill"),
         Binding("r", "reopen", "keys.reopen", show=False),
+        Binding("w", "withdraw_note", "keys.withdraw_note", show=False),
         Binding("g", "drill_note", "keys.drill_note", show=False),
         Binding("tab", "app.focus_next", "keys.focus_next", show=False),
         Binding("escape", "leave", "keys.leave"),
@@ -186,6 +187,24 @@ class DrillRunnerScreen(SessionScreen):
         step_id = self._with_step()
         if step_id:
             self._ask_note(step_id)
+
+    def action_withdraw_note(self) -> None:
+        """Withdraw the step's latest note: a correction event; the note stays in the journal."""
+        step_id = self._with_step()
+        notes = self.session.state.notes_for(step_id) if step_id else []
+        if not notes:
+            if step_id:
+                self.notify(self.app.ctx.t("tui.no_note_to_withdraw"))
+            return
+        t = self.app.ctx.t
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._safely(self.session.retract_note, notes[-1].seq, "withdrawn on the screen")
+                self.redraw(step_id)
+
+        self.app.push_screen(ConfirmModal(t("tui.withdraw_note_confirm", text=notes[-1].text),
+                                          t("tui.yes_no_keys")), confirmed)
 
     def action_drill_note(self) -> None:
         self._ask_note(None)
