@@ -25,6 +25,29 @@ def _common_options(t: Translator, suppress: bool) -> argparse.ArgumentParser:
     return common
 
 
+# argparse's own words (usage, errors) in Japanese; English keeps argparse's originals.
+_ARGPARSE_JA = {
+    "usage: ": "使い方: ",
+    "positional arguments": "引数",
+    "options": "オプション",
+    "show this help message and exit": "このヘルプを表示して終了する",
+    "show program's version number and exit": "版を表示して終了する",
+    "the following arguments are required: %s": "次の引数が必要です: %s",
+    "unrecognized arguments: %s": "不明な引数があります: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "%(value)r は選べません（選べるもの: %(choices)s）",
+    "expected one argument": "値を1つ指定してください",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: エラー: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "引数 %(argument_name)s: %(message)s",
+}
+
+
+def _localise_argparse(lang: str) -> None:
+    import gettext
+
+    table = _ARGPARSE_JA if lang == "ja" else {}
+    argparse._ = lambda text: table.get(text, gettext.gettext(text))  # argparse looks `_` up at call time
+
+
 def build_parser(t: Translator) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bcp-drill", description=t("cli.description"),
                                      parents=[_common_options(t, suppress=False)])
@@ -143,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"bcp-drill: error: {error}", file=sys.stderr)
         return 1
+    _localise_argparse(settings.lang)
     args = build_parser(Translator(settings.lang)).parse_args(argv)
     options = {key: getattr(args, key, None) for key in ("lang", "records", "content")}
     try:

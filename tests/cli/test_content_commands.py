@@ -168,3 +168,14 @@ def test_closed_pipe_is_quiet(tmp_path):
                             capture_output=True, text=True, cwd=tmp_path)
     assert result.stdout.strip() == "Scenarios"
     assert "Traceback" not in result.stderr
+
+
+def test_argument_errors_in_japanese(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--lang", "ja", "tally", "--format", "xml"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "エラー: 引数 --format: 'xml' は選べません" in err and err.startswith("使い方: bcp-drill tally")
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "tally", "--format", "xml"])
+    assert "error: argument --format: invalid choice: 'xml'" in capsys.readouterr().err
