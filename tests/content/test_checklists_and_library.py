@@ -156,3 +156,11 @@ dimensions:
     [problem] = loaded.problems
     assert (problem.code, problem.line, problem.column, problem.hint) == ("expected_text", 8, 16, "quote_yes_no")
     assert problem.render(EN).endswith("(yes, no, on, off, true and false are read as true/false: put the word in double quotes)")
+
+
+def test_sections_are_found_at_any_depth(data_dir):
+    checklist = ContentLibrary.load([data_dir / "content"], cwd=data_dir).checklist("mini-review")
+    assert checklist.section("group-2a").title.get("ja") == "区分2a"
+    assert checklist.section_of("b1").id == "group-2a"
+    assert checklist.pillar_of("b1").id == "pillar-2"
+    assert checklist.section("nope") is None and checklist.section_of("nope") is None

@@ -130,6 +130,12 @@ class ChecklistSection(ContentModel):
             yield from section.all_items()
 
 
+def _walk(sections: list[ChecklistSection]) -> Iterator[ChecklistSection]:
+    for section in sections:
+        yield section
+        yield from _walk(section.sections)
+
+
 def _scale_form(value: Any) -> str:
     return "inline" if isinstance(value, dict) else "ref"
 
@@ -160,6 +166,14 @@ class Checklist(ContentModel):
 
     def item(self, item_id: str) -> ChecklistItem | None:
         return next((i for i in self.all_items() if i.id == item_id), None)
+
+    def section(self, section_id: str) -> ChecklistSection | None:
+        """The section with SECTION_ID, at any depth."""
+        return next((s for s in _walk(self.sections) if s.id == section_id), None)
+
+    def section_of(self, item_id: str) -> ChecklistSection | None:
+        """The innermost section that lists ITEM_ID."""
+        return next((s for s in _walk(self.sections) if any(i.id == item_id for i in s.items)), None)
 
     def pillar_of(self, item_id: str) -> ChecklistSection | None:
         """The top-level section an item sits under."""

@@ -71,6 +71,17 @@ class RecordStore:
             raise JournalError(path, "record_not_found", record_id=record_id)
         return Journal.open(path, self.recorder, self.clock)
 
+    def kind_of(self, record_id: str) -> str | None:
+        """'drill' or 'review' from the record's first line only (None if it cannot be read)."""
+        import json
+
+        try:
+            with self.path_of(record_id).open("rb") as handle:
+                first = json.loads(handle.readline())
+        except (OSError, ValueError):
+            return None
+        return {"drill_started": "drill", "review_started": "review"}.get(first.get("type"))
+
     def summaries(self) -> list[RecordSummary]:
         """Every record, newest first; damaged ones are listed with their error, not hidden."""
         if not self.root.is_dir():

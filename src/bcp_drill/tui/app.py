@@ -110,8 +110,7 @@ class BcpDrillApp(App):
 
     def open_record(self, record_id: str) -> None:
         """Open a drill or a review, whichever the record is."""
-        kind = next((s.kind for s in self.ctx.store.summaries() if s.record_id == record_id), "drill")
-        if kind == "review":
+        if self.ctx.store.kind_of(record_id) == "review":
             self.open_review(record_id)
         else:
             self.open_drill(record_id)

@@ -114,21 +114,12 @@ class ReviewScreen(SessionScreen):
         if self.section_filter == ALL:
             items = [i.id for i in checklist.all_items()]
         else:
-            section = self._find_section(checklist.sections, self.section_filter)
+            section = checklist.section(self.section_filter)
             items = [i.id for i in section.all_items()] if section else []
         if self.only_unrated:
             unrated = set(self.session.state.unrated_items())
             items = [i for i in items if i in unrated]
         return items
-
-    def _find_section(self, sections, section_id):
-        for section in sections:
-            if section.id == section_id:
-                return section
-            found = self._find_section(section.sections, section_id)
-            if found:
-                return found
-        return None
 
     def _row(self, item_id: str) -> list:
         lang = self.app.ctx.lang
@@ -216,17 +207,8 @@ class ReviewScreen(SessionScreen):
         if item and item.previous_assessment:
             return item.previous_assessment.get(lang)
         # The seed writes its assessment once per group: show the nearest section's.
-        section = self._section_of(self.session.checklist.sections, item_id)
+        section = self.session.checklist.section_of(item_id)
         return section.previous_assessment.get(lang) if section and section.previous_assessment else ""
-
-    def _section_of(self, sections, item_id):
-        for section in sections:
-            if any(i.id == item_id for i in section.items):
-                return section
-            found = self._section_of(section.sections, item_id)
-            if found:
-                return found
-        return None
 
     @property
     def selected_item(self) -> str | None:
