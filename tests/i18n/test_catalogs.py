@@ -38,3 +38,31 @@ def test_every_literal_key_in_the_code_is_in_the_catalog():
             if key not in catalog_ja:
                 missing.add(f"{path.name}: {key}")
     assert sorted(missing) == []
+
+
+def test_every_key_built_from_a_value_exists():
+    from typing import get_args
+
+    from bcp_drill.content.loader import _ERROR_CODES
+    from bcp_drill.content.models import DrillType
+    from bcp_drill.drill.state import StepStatus
+    from bcp_drill.records import events as ev
+    from bcp_drill.settings import Source
+    from bcp_drill.tui.export import FORMATS
+    from bcp_drill.tui.screens.followups import FILTERS
+
+    families = {
+        "drill_type": [d.value for d in DrillType], "status": [s.value for s in StepStatus],
+        "rating": list(get_args(ev.HseepRating)), "priority": list(get_args(ev.Priority)),
+        "capability": list(get_args(ev.Capability)), "followup_status": list(get_args(ev.FollowUpStatus)),
+        "drill_role": list(get_args(ev.DrillRole)), "settings_source": list(get_args(Source)),
+        "problem": list(_ERROR_CODES.values()), "kind": ["drill", "review", "scenario", "checklist", "scale"],
+        "export": [f"format_{f}" for f in FORMATS], "followups": [f"filter_{f}" for f in FILTERS],
+        "tui": ["theme_default", "theme_high_contrast", "chrome_ascii", "chrome_unicode",
+                "participant_format", "participant_role"],
+    }
+    for lang in ("ja", "en"):
+        table = catalog(lang)
+        missing = [f"{family}.{value}" for family, values in families.items() for value in values
+                   if f"{family}.{value}" not in table]
+        assert missing == [], lang
