@@ -233,3 +233,18 @@ async def test_withdraw_a_note_by_keys(tmp_path):
     events = journal_events(store)
     assert [e.type for e in events[1:]] == ["note_added", "note_retracted"]
     assert events[2].note_seq == events[1].seq
+
+
+async def test_open_a_record_from_the_records_list(tmp_path):
+    from bcp_drill.tui.screens.records import RecordsScreen
+
+    library = mini_library()
+    app, store, clock = make_app(tmp_path, lang="en", library=library)
+    DrillSession.start(store, library.scenarios["mini"], "tabletop").close()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordsScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillRunnerScreen)

@@ -47,6 +47,8 @@ class RecordsScreen(Screen):
         option_list = self.query_one(OptionList)
         options = [Option(self._line(s), id=s.record_id, disabled=s.error is not None) for s in summaries]
         option_list.set_options(options or [Option(Text(self.app.ctx.t("tui.no_records")), disabled=True)])
+        # Start on the first record that can be opened, so Enter works straight away.
+        option_list.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
