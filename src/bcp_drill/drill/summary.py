@@ -8,6 +8,7 @@ from datetime import datetime
 from bcp_drill.drill.state import DrillState, StepStatus
 
 RATINGS = ("P", "S", "M", "U")
+RATING_ORDER = {rating: rank for rank, rating in enumerate(RATINGS)}  # best first
 
 
 @dataclass
@@ -87,3 +88,13 @@ def format_minutes(minutes: int) -> str:
     """Target time as T+ text: 45 → 0:45, 1440 → 24:00."""
     hours, mins = divmod(minutes, 60)
     return f"{hours}:{mins:02d}"
+
+
+def objective_ratings(state: DrillState) -> list[tuple[str, str, list[str]]]:
+    """(objective id, rating, step ids) per objective: the lowest rating among its steps, "-" if none."""
+    results = []
+    for objective in state.scenario.objectives:
+        steps = [s.id for s in state.scenario.steps if objective.id in s.objectives]
+        ratings = [state.steps[s].rating for s in steps if state.steps[s].rating]
+        results.append((objective.id, max(ratings, key=RATING_ORDER.get) if ratings else "-", steps))
+    return results

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState, StepStatus
-from bcp_drill.drill.summary import DrillSummary, format_elapsed, format_minutes, summarize
+from bcp_drill.drill.summary import DrillSummary, format_elapsed, format_minutes, objective_ratings, summarize
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
@@ -16,7 +16,6 @@ from bcp_drill.records.store import RecordStore
 from bcp_drill.reports.trend import ScenarioTrend, scenario_trend
 from bcp_drill.review.followups import FollowUp, collect_followups
 
-RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
 
 
 @dataclass
@@ -114,13 +113,9 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
             rating=record.rating or "", reason=record.reason, checks_done=len(record.checks),
             checks_total=len(step.checks), notes=[n.text for n in state.notes_for(step.id)]))
 
-    objectives = []
-    for objective in scenario.objectives:
-        linked = [s for s in scenario.steps if objective.id in s.objectives]
-        ratings = [state.steps[s.id].rating for s in linked if state.steps[s.id].rating]
-        worst = max(ratings, key=RATING_ORDER.get) if ratings else "-"
-        objectives.append(ObjectiveResult(objective.id, objective.title.get(lang), worst,
-                                          [s.title.get(lang) for s in linked]))
+    objectives = [ObjectiveResult(objective_id, scenario.objective(objective_id).title.get(lang), rating,
+                                  [scenario.step(s).title.get(lang) for s in step_ids])
+                  for objective_id, rating, step_ids in objective_ratings(state)]
 
     timeline = _timeline(events, state, t)
     plan = [f for f in collect_followups(store, lang) if f.record_id == record_id]

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.summary import RATINGS, format_elapsed, summarize
+from bcp_drill.drill.summary import RATINGS, format_elapsed, objective_ratings, summarize
 from bcp_drill.i18n import Translator
 from bcp_drill.render.text_table import format_table
 from bcp_drill.tui.bindings import translate_bindings
@@ -44,6 +44,14 @@ def summary_text(session: DrillSession, t: Translator) -> Text:
         rows.append([label, counts.total, *[counts.ratings[r] for r in RATINGS], counts.on_time, counts.late,
                      counts.not_done, counts.skipped, counts.pending, percent(counts.on_time_rate)])
     out.append(format_table(headers, rows, ["<"] + [">"] * (len(headers) - 1)) + "\n\n")
+    objectives = objective_ratings(state)
+    if objectives:
+        out.append(f"{t('tui.objectives')}\n", style="bold")
+        for objective_id, rating, _ in objectives:
+            title = session.scenario.objective(objective_id).title.get(lang)
+            label = t(f"rating.{rating}") if rating != "-" else "-"
+            out.append(f"  {label}  {title}\n")
+        out.append("\n")
     out.append(f"{t('tui.summary_injects', delivered=figures.injects_delivered, total=figures.injects_total)}\n")
     out.append(f"\n{t('tui.problems')} ({figures.problems})\n", style="bold")
     for problem in state.problems:
