@@ -40,7 +40,13 @@ class RecordsScreen(Screen):
         started = summary.started.astimezone().strftime("%Y-%m-%d %H:%M") if summary.started else "-"
         extra = f"  {t('tui.record_cut_tail')}" if summary.cut_tail else ""
         return Text(f"{mark} {started}  {t('kind.' + summary.kind) if summary.kind in ('drill', 'review') else ''}"
-                    f"  {summary.subject_id}  {state}  ({summary.record_id}){extra}")
+                    f"  {self._title(summary)}  {state}  ({summary.record_id}){extra}")
+
+    def _title(self, summary: RecordSummary) -> str:
+        """The scenario's or checklist's title, when the content is still known; else its id."""
+        library = self.app.ctx.library
+        loaded = library.scenarios.get(summary.subject_id) or library.checklists.get(summary.subject_id)
+        return loaded.document.title.get(self.app.ctx.lang) if loaded else summary.subject_id
 
     def refresh_list(self) -> None:
         summaries = self.app.ctx.store.summaries()
