@@ -105,3 +105,31 @@ def test_rating_by_single_keys_of_the_scale(review):
 def test_unknown_option_is_refused(review):
     with pytest.raises(ValueError):
         review.rate("p1-m01", "status", "great")
+
+
+def test_tally_columns_follow_any_scale(tmp_path):
+    from conftest import REPO
+
+    from bcp_drill.i18n import Translator
+    from bcp_drill.render.tables import render_text
+    from bcp_drill.render.tallies import review_tally_table
+
+    library = ContentLibrary.load([REPO / "checklists"], cwd=REPO)
+    checklist = library.checklist("ict-bcp-readiness")
+    session = ReviewSession.start(make_store(tmp_path, FakeClock()), library.checklists["ict-bcp-readiness"],
+                                  library.scale_of(checklist), fiscal_year_value=2025)
+    session.rate("org.contacts", "status", "done")
+    session.rate("org.call-in", "status", "partly")
+    session.rate("sys.backup", "status", "not-applicable")
+    tally = tally_review(session.state)
+    session.close()
+    assert [(c.dimension, c.option, c.group) for c in tally.columns] == [
+        ("status", "done", None), ("status", "partly", None), ("status", "not-done", None),
+        ("status", "not-applicable", None)]
+    rows = {row.key: row for row in tally.rows}
+    assert rows["organisation"].items == 4 and rows["organisation"].count("status", "done") == 1
+    assert rows["organisation"].unrated_count("status") == 2
+    assert tally.total.items == 21 and tally.total.unrated_count("status") == 18 and tally.consistent
+    text = render_text(review_tally_table(tally, session.state, Translator("ja")))
+    header = text.splitlines()[3].split()
+    assert header == ["区分（柱）", "項目数", "済", "一部", "未", "対象外", "整備状況", "確認"]
