@@ -70,7 +70,9 @@ def test_builtin_scales_ship_inside_the_package():
 
 def test_content_dirs_default_to_the_working_folder_then_the_bundle(tmp_path):
     (tmp_path / "scenarios").mkdir()
-    assert default_content_dirs(tmp_path) == [tmp_path / "scenarios"]
+    own_scenarios = default_content_dirs(tmp_path)
+    assert own_scenarios[0] == tmp_path / "scenarios"
+    assert own_scenarios[1].name == "checklists" and own_scenarios[1].parent != tmp_path  # bundled
     elsewhere = tmp_path / "empty"
     elsewhere.mkdir()
     bundled = default_content_dirs(elsewhere)

@@ -34,12 +34,16 @@ def bundled_content_root() -> Path | None:
 
 
 def default_content_dirs(cwd: Path) -> list[Path]:
-    """./scenarios and ./checklists when present here, else the bundled copies."""
-    local = [cwd / name for name in CONTENT_FOLDERS if (cwd / name).is_dir()]
-    if local:
-        return local
+    """For each of scenarios/ and checklists/: the folder here when present, else the bundled copy
+    (a city with its own scenarios still gets the shipped checklists, and the other way round)."""
     root = bundled_content_root()
-    return [root / name for name in CONTENT_FOLDERS if root and (root / name).is_dir()]
+    dirs = []
+    for name in CONTENT_FOLDERS:
+        if (cwd / name).is_dir():
+            dirs.append(cwd / name)
+        elif root and (root / name).is_dir():
+            dirs.append(root / name)
+    return dirs
 
 
 def content_files(paths: Iterable[Path]) -> list[Path]:
