@@ -62,3 +62,22 @@ def test_resuming_a_missing_record(tmp_path):
         assert error.code == "record_not_found"
     else:
         raise AssertionError("expected JournalError")
+
+
+def test_record_ids_cannot_leave_the_records_folder(tmp_path, capsys):
+    from bcp_drill.cli import main
+
+    outside = tmp_path / "outside.jsonl"
+    outside.write_bytes(b'{"not": "a journal"')  # no newline: a naive open would "recover" it
+    store = make_store(tmp_path / "inner", FakeClock())
+    assert not store.exists("../outside")
+    try:
+        store.open("../outside")
+    except JournalError as error:
+        assert error.code == "record_not_found"
+    else:
+        raise AssertionError("expected JournalError")
+    assert outside.read_bytes() == b'{"not": "a journal"'
+    for command in (["report", "../outside"], ["tally", "../outside"]):
+        assert main([*command, "--records", str(store.root)]) == 1
+        assert "no record '../outside'" in capsys.readouterr().err

@@ -34,9 +34,9 @@ def report(ctx: CommandContext, record: str | None, review: str | None, fmt: str
     record_id = review or record
     if record_id is None:
         return ctx.fail(t("cli.report_needs_record"))
-    path = store.path_of(record_id)
-    if not path.is_file():
+    if not store.exists(record_id):
         return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
+    path = store.path_of(record_id)
     try:
         first = read_journal(path).events[0]
         if isinstance(first, ev.ReviewStarted):

@@ -79,9 +79,9 @@ def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_t
     store = store_of(ctx)
     first = None
     if record is not None:
-        path = store.path_of(record)
-        if not path.is_file():
+        if not store.exists(record):
             return ctx.fail(t("cli.record_not_found", record=record, folder=str(store.root)))
+        path = store.path_of(record)
         try:
             first = read_journal(path).events[0]
         except (JournalError, IndexError):

@@ -45,7 +45,7 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
         if not unfinished:
             return ctx.fail(t("cli.nothing_to_resume", folder=str(store.root)))
         record_id = unfinished[0].record_id
-    if record_id is not None and not store.path_of(record_id).is_file():
+    if record_id is not None and not store.exists(record_id):
         return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
 
     refusal = _needs_terminal(ctx)

@@ -17,6 +17,7 @@ from bcp_drill.records.journal import (
 )
 
 SUFFIX = ".jsonl"
+RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 FOLLOWUPS_JOURNAL = "followups"  # updates to follow-up items, shared by all records
 
 
@@ -48,7 +49,13 @@ class RecordStore:
         self.clock = clock
 
     def path_of(self, record_id: str) -> Path:
+        """The journal of RECORD_ID; an id that could point outside the records folder is refused."""
+        if not RECORD_ID.match(record_id):
+            raise JournalError(self.root / record_id, "record_not_found", record_id=record_id)
         return self.root / f"{record_id}{SUFFIX}"
+
+    def exists(self, record_id: str) -> bool:
+        return bool(RECORD_ID.match(record_id)) and self.path_of(record_id).is_file()
 
     def new_record_id(self, subject_id: str) -> str:
         stamp = self.clock().astimezone().strftime("%Y%m%d-%H%M%S")
@@ -78,7 +85,7 @@ class RecordStore:
         try:
             with self.path_of(record_id).open("rb") as handle:
                 first = json.loads(handle.readline())
-        except (OSError, ValueError):
+        except (OSError, ValueError, JournalError):
             return None
         return {"drill_started": "drill", "review_started": "review"}.get(first.get("type"))
 
