@@ -123,3 +123,13 @@ def test_invalid_events_are_refused_before_writing(tmp_path):
         with pytest.raises(Exception):
             journal.append(ev.StepCompleted, step_id="s1", rating="Z", elapsed_seconds=1)
     assert len(read_journal(path).events) == 1
+
+
+def test_a_file_with_no_whole_event_is_never_truncated(tmp_path):
+    path = tmp_path / "r1.jsonl"
+    path.write_bytes(b'{"seq": 1, "type": "drill_sta')
+    with pytest.raises(JournalError) as error:
+        Journal.open(path, "bob", FakeClock())
+    assert error.value.code == "journal_corrupt"
+    assert path.read_bytes() == b'{"seq": 1, "type": "drill_sta'
+    assert list(tmp_path.glob("*.cut-*")) == []

@@ -112,6 +112,11 @@ class Journal:
         journal._fd = os.open(path, os.O_RDWR | os.O_APPEND)
         journal._lock()
         contents = read_journal(path)
+        if not contents.events:
+            # Nothing whole to recover to: this is not a journal cut short, so leave it alone.
+            journal.close()
+            raise JournalError(path, "journal_corrupt" if contents.cut_tail else "journal_empty", 1,
+                               detail="no complete event")
         if contents.cut_tail:
             side = path.with_name(f"{path.name}.cut-{journal.clock().strftime('%Y%m%dT%H%M%S')}")
             side.write_bytes(contents.cut_tail)
