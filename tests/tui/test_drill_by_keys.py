@@ -63,7 +63,7 @@ async def test_a_drill_from_start_to_summary(tmp_path):
 
         clock.advance(minutes=3)
         runner.tick()  # what the one-second interval does: i1 (T+3) is now delivered
-        await pilot.press("1")  # no sub-checks on s1: nothing recorded
+        await pilot.press("1", "2")  # sub-check 1 of s1 ticked; s1 has no sub-check 2: nothing
         await pilot.press("p")  # s1 done, P, at T+3:00
         await pilot.press("down")
         clock.advance(minutes=20)  # T+23: s2 (target 20) is now late
@@ -96,6 +96,7 @@ async def test_a_drill_from_start_to_summary(tmp_path):
     assert kinds[0] == "drill_started"
     [delivered] = [e for e in events if e.type == "inject_delivered"]
     assert (delivered.inject_id, delivered.manual, delivered.elapsed_seconds) == ("i1", False, 180)
+    assert [(e.step_id, e.check_index, e.checked) for e in events if e.type == "check_toggled"] == [("s1", 0, True)]
     done = {e.step_id: (e.rating, e.elapsed_seconds) for e in events if e.type == "step_completed"}
     assert done == {"s1": ("P", 180), "s2": ("M", 1380)}
     [note] = [e for e in events if e.type == "note_added"]

@@ -98,6 +98,8 @@ class DrillSession(JournalSession):
             self._record(ev.StepReopened, step_id=step_id)
 
     def toggle_check(self, step_id: str, index: int) -> None:
+        if not 0 <= index < len(self.state.steps[step_id].step.checks):
+            raise ValueError(f"step {step_id} has no sub-check {index + 1}")
         checked = index not in self.state.steps[step_id].checks
         self._record(ev.CheckToggled, step_id=step_id, check_index=index, checked=checked)
 
