@@ -77,15 +77,20 @@ class InjectEntry(ContentModel):
     delivered: Elapsed
 
 
-class ProblemEntry(ContentModel):
+class ProblemFields(ContentModel):
+    """What a problem written on paper carries, in drills and reviews alike."""
+
     title: Annotated[str, Field(min_length=1)]
-    step: Id | None = None
     description: str = ""
     category: Literal["planning", "organisation", "equipment", "training", "exercise"] = "planning"
     priority: Literal["high", "medium", "low"] = "medium"
     owner_organisation: str = ""
     owner_person: str = ""
     due: date | None = None
+
+
+class ProblemEntry(ProblemFields):
+    step: Id | None = None
 
 
 class HotwashEntry(ContentModel):
@@ -135,15 +140,8 @@ class ItemEntry(ContentModel):
     evidence: str = ""
 
 
-class ReviewProblemEntry(ContentModel):
-    title: Annotated[str, Field(min_length=1)]
+class ReviewProblemEntry(ProblemFields):
     item: Id | None = None
-    description: str = ""
-    category: Literal["planning", "organisation", "equipment", "training", "exercise"] = "planning"
-    priority: Literal["high", "medium", "low"] = "medium"
-    owner_organisation: str = ""
-    owner_person: str = ""
-    due: date | None = None
 
 
 class ReviewResultFile(ContentModel):

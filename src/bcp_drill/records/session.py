@@ -6,10 +6,27 @@ from datetime import date
 from typing import Any, Callable, TypeVar
 
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import Journal, JournalError
+from bcp_drill.records.journal import Journal, JournalError, read_journal
 from bcp_drill.records.store import RecordStore
 
 First = TypeVar("First", bound=ev.EventBase)
+
+
+def _first_event(path, events: list, first_type: type[First], wrong_kind: str, record_id: str) -> First:
+    """The record's first event, when it is of FIRST_TYPE (a drill, a review)."""
+    if not events:
+        raise JournalError(path, "journal_empty")
+    if not isinstance(events[0], first_type):
+        raise JournalError(path, wrong_kind, record_id=record_id)
+    return events[0]
+
+
+def read_record(store: RecordStore, record_id: str, first_type: type[First], wrong_kind: str) -> list:
+    """Every event of a record whose first event is FIRST_TYPE, read without opening it for writing."""
+    path = store.path_of(record_id)
+    events = read_journal(path).events
+    _first_event(path, events, first_type, wrong_kind, record_id)
+    return events
 
 
 def open_journal(store: RecordStore, record_id: str, first_type: type[First], wrong_kind: str,
@@ -17,10 +34,7 @@ def open_journal(store: RecordStore, record_id: str, first_type: type[First], wr
     """Open a record whose first event is FIRST_TYPE and BUILD a session; close it on failure."""
     journal = store.open(record_id)
     try:
-        first = journal.events[0] if journal.events else None
-        if not isinstance(first, first_type):
-            raise JournalError(journal.path, wrong_kind, record_id=record_id)
-        return build(journal, first)
+        return build(journal, _first_event(journal.path, journal.events, first_type, wrong_kind, record_id))
     except JournalError:
         journal.close()
         raise

@@ -11,7 +11,7 @@ from bcp_drill.drill.summary import DrillSummary, format_elapsed, format_minutes
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import JournalError, read_journal
+from bcp_drill.records.session import read_record
 from bcp_drill.records.store import RecordStore
 from bcp_drill.reports.trend import ScenarioTrend, scenario_trend
 from bcp_drill.review.followups import FollowUp, collect_followups
@@ -89,10 +89,8 @@ class DrillReport:
 def build_drill_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
                        now: datetime | None = None) -> DrillReport:
     lang = t.lang
-    events = read_journal(store.path_of(record_id)).events
+    events = read_record(store, record_id, ev.DrillStarted, "not_a_drill")
     started = events[0]
-    if not isinstance(started, ev.DrillStarted):
-        raise JournalError(store.path_of(record_id), "not_a_drill", record_id=record_id)
     scenario = pinned_scenario(started)
     state = DrillState.from_events(scenario, events)
     last_at = events[-1].at

@@ -8,7 +8,7 @@ from datetime import datetime
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import JournalError, read_journal
+from bcp_drill.records.session import read_record
 from bcp_drill.records.store import RecordStore
 from bcp_drill.render.tables import Table
 from bcp_drill.render.tallies import review_tally_table
@@ -55,10 +55,8 @@ class ReviewReport:
 def build_review_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
                         now: datetime | None = None) -> ReviewReport:
     lang = t.lang
-    events = read_journal(store.path_of(record_id)).events
+    events = read_record(store, record_id, ev.ReviewStarted, "not_a_review")
     started = events[0]
-    if not isinstance(started, ev.ReviewStarted):
-        raise JournalError(store.path_of(record_id), "not_a_review", record_id=record_id)
     checklist, scale = pinned_checklist(started)
     state = ReviewState.from_events(checklist, scale, events)
     tally = tally_review(state)
