@@ -10,6 +10,7 @@ from pathlib import Path
 from bcp_drill import __version__
 from bcp_drill.commands import CommandContext
 from bcp_drill.i18n import LANGUAGES, Translator
+from bcp_drill.records.events import CAPABILITIES, FOLLOWUP_STATUSES, PRIORITIES
 from bcp_drill.settings import SettingsError, load_settings
 
 
@@ -111,9 +112,9 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     update = followup_commands.add_parser("update", parents=common, help=t("cli.help_followup_update"),
                                           description=t("cli.help_followup_update"))
     update.add_argument("followup_id", metavar="ID", help=t("cli.help_followup_id"))
-    update.add_argument("--status", dest="new_status", choices=["open", "in_progress", "done", "dropped"])
-    update.add_argument("--priority", choices=["high", "medium", "low"])
-    update.add_argument("--category", choices=["planning", "organisation", "equipment", "training", "exercise"])
+    update.add_argument("--status", dest="new_status", choices=FOLLOWUP_STATUSES)
+    update.add_argument("--priority", choices=PRIORITIES)
+    update.add_argument("--category", choices=CAPABILITIES)
     update.add_argument("--owner-organisation", metavar="TEXT")
     update.add_argument("--owner-person", metavar="TEXT")
     update.add_argument("--start", metavar="YYYY-MM-DD")
@@ -121,6 +122,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     update.add_argument("--action", dest="corrective_action", metavar="TEXT", help=t("cli.help_followup_action"))
     update.add_argument("--evidence", dest="closure_evidence", metavar="TEXT",
                         help=t("cli.help_followup_evidence"))
+    update.add_argument("--no-evidence", action="store_true", help=t("cli.help_followup_no_evidence"))
     update.add_argument("--comment", metavar="TEXT", default="")
 
     report = commands.add_parser("report", parents=common, help=t("cli.help_report"),
@@ -220,7 +222,7 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
             "status": args.new_status, "priority": args.priority, "category": args.category,
             "owner_organisation": args.owner_organisation, "owner_person": args.owner_person,
             "start": args.start, "due": args.due, "corrective_action": args.corrective_action,
-            "closure_evidence": args.closure_evidence, "comment": args.comment})
+            "closure_evidence": args.closure_evidence, "comment": args.comment}, args.no_evidence)
     if args.command == "followups":
         return review.followups(ctx, args.status, args.owner, args.source, args.overdue, args.format,
                                 args.output)

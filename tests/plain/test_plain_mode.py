@@ -30,7 +30,8 @@ def test_a_whole_drill_through_standard_input(tmp_path):
         "Yamada, lead", "",       # participants, then an empty line
         "",                       # T0: now
         "help",
-        "s",                      # s1 done, S
+        "s",                      # s1 done, S; s1 stays current, as on the screen
+        ".",                      # on to s2, the next step with no outcome
         "check 1",                # s2 has no sub-checks: refused
         "note rack fine",
         "problem UPS alarm", "battery 40%", "equipment", "high", "ICT", "Sato", "2027-03-31",
@@ -48,6 +49,8 @@ def test_a_whole_drill_through_standard_input(tmp_path):
     assert "[Inject i1 T+00:00:00] from 気象庁 to 責任者 (テレビ): 震度6強" in out
     assert "Problem P01 saved." in out
     assert "Summary: duration T+" in out and "problems 1" in out
+    assert "Next with no outcome: s2" in out
+    assert "has no sub-check 1" in out  # the session's refusal, in words
     events = journal(tmp_path)
     assert [e.type for e in events] == ["drill_started", "step_completed", "note_added", "problem_raised",
                                         "inject_delivered", "clock_paused", "step_not_done", "hotwash_recorded",
@@ -78,8 +81,9 @@ def test_plain_drill_resumes_where_it_stopped(tmp_path):
 
 def test_a_review_through_standard_input(tmp_path):
     result = run_plain(tmp_path, ["review", "--plain", "mini-review", "--year", "R7"], [
-        "2s",                     # a1: on target (continuing), same scale -> next item
-        "a on schedule",
+        "2s",                     # a1: on target (continuing), same scale; a1 stays current
+        "a on schedule",          # so the assessment lands on a1, the item just rated
+        ".",
         "7", "x",                 # a2: abolished / abolish
         "unrated",
         "tally",
@@ -95,7 +99,7 @@ def test_a_review_through_standard_input(tmp_path):
     assert rated == [("a1", "status", "continuing-on-target"), ("a1", "carryover", "same-scale"),
                      ("a2", "status", "finished-abolished"), ("a2", "carryover", "abolish")]
     [assessment] = [e for e in events if e.type == "assessment_recorded"]
-    assert (assessment.item_id, assessment.text) == ("a2", "on schedule")
+    assert (assessment.item_id, assessment.text) == ("a1", "on schedule")
     assert events[-1].type == "review_finished"
 
 

@@ -95,16 +95,23 @@ def test_rerating_and_clearing_are_corrections(review):
         "review_started", "item_rated", "item_rated", "item_rating_cleared"]
 
 
-def test_rating_by_single_keys_of_the_scale(review):
-    review.rate_by_key("p1-m01", "2")
-    review.rate_by_key("p1-m01", "x")
+def test_the_scale_key_map_names_every_option_once(review):
+    from bcp_drill.review.view import key_map
+
+    keys = key_map(review.scale)
+    assert keys["2"] == ("status", "continuing-on-target") and keys["x"] == ("carryover", "abolish")
+    assert len(keys) == sum(len(d.options) for d in review.scale.dimensions)
+    review.rate("p1-m01", *keys["2"])
+    review.rate("p1-m01", *keys["x"])
     assert review.state.items["p1-m01"].ratings == {"status": "continuing-on-target", "carryover": "abolish"}
-    assert review.rate_by_key("p1-m01", "z") is None
 
 
 def test_unknown_option_is_refused(review):
-    with pytest.raises(ValueError):
+    from bcp_drill.errors import SessionRefused
+
+    with pytest.raises(SessionRefused):
         review.rate("p1-m01", "status", "great")
+    assert [e.type for e in review.journal.events] == ["review_started"]
 
 
 def test_tally_columns_follow_any_scale(tmp_path):

@@ -47,8 +47,10 @@ async def test_setup_rejects_an_unknown_role_and_keeps_the_form(tmp_path):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, DrillSetupScreen)
-        error = str(app.screen.query_one("#setup-error").render())
-        assert "line 1: unknown role 'boss'" in error
+        # The message sits under the field, which has the focus, so it is where the user looks.
+        error = app.screen.query_one("#drill-participants-error")
+        assert "line 1: unknown role 'boss'" in str(error.render()) and error.display
+        assert app.focused is app.screen.query_one("#drill-participants")
     assert not store.root.exists() or not list(store.root.glob("*.jsonl"))
 
 
@@ -116,7 +118,10 @@ async def test_not_done_skip_and_reopen(tmp_path):
         await pilot.press("x")
         await type_text(pilot, "no staff")
         await pilot.press("enter")
-        await pilot.press("r")  # withdraw: a correction event
+        await pilot.press("r")  # withdraw: asks first, then a correction event
+        await pilot.pause()
+        assert "Withdraw the outcome" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press("y")
         await pilot.press("down", "k")
         await type_text(pilot, "out of scope")
         await pilot.press("enter")
@@ -210,7 +215,8 @@ async def test_export_the_report_from_the_summary(tmp_path):
         record_id = app.screen.session.record_id
     exported = store.root / "exports" / f"{record_id}.xlsx"
     assert exported.is_file()
-    assert load_workbook(exported).sheetnames == ["Overview", "Steps", "Figures", "Timeline", "Improvement plan"]
+    assert load_workbook(exported).sheetnames == ["Overview", "Objectives", "Steps", "Figures", "Timeline",
+                                                  "Improvement plan"]
 
 
 async def test_withdraw_a_note_by_keys(tmp_path):
@@ -223,7 +229,9 @@ async def test_withdraw_a_note_by_keys(tmp_path):
         await type_text(pilot, "wrong step")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        await pilot.press("w")
+        await pilot.press("w")  # pick the note, then confirm
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()

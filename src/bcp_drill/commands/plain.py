@@ -125,7 +125,7 @@ def resume_plain(ctx: CommandContext, record_id: str | None) -> int:
             session = DrillSession.resume(store, record_id)
             runner = PlainDrill(session, console)
     except JournalError as error:
-        return ctx.fail(t(f"journal.{error.code}", **error.params))
+        return ctx.fail(error.message(t))
     if session.journal.recovered_tail is not None:
         console.say(t("journal.recovered", path=str(session.journal.recovered_tail)))
     try:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from bcp_drill.commands import CommandContext
 from bcp_drill.commands.review import store_of
-from bcp_drill.records import events as ev
-from bcp_drill.records.journal import JournalError, read_journal
+from bcp_drill.records.journal import JournalError
 
 
 def write_output(ctx: CommandContext, data: bytes, fmt: str, output: Path | None) -> int:
@@ -36,18 +35,15 @@ def report(ctx: CommandContext, record: str | None, review: str | None, fmt: str
         return ctx.fail(t("cli.report_needs_record"))
     if not store.exists(record_id):
         return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
-    path = store.path_of(record_id)
     try:
-        first = read_journal(path).events[0]
-        if isinstance(first, ev.ReviewStarted):
+        if store.kind_of(record_id) == "review":
             data = render_review_report(build_review_report(store, record_id, t, ctx.settings.organisation), fmt, t)
         elif review is not None:
             return ctx.fail(t("journal.not_a_review", record_id=record_id))
         else:
             data = render_drill_report(build_drill_report(store, record_id, t, ctx.settings.organisation), fmt, t)
-    except (JournalError, IndexError) as error:
-        code = getattr(error, "code", "journal_empty")
-        return ctx.fail(t(f"journal.{code}", **getattr(error, "params", {})))
+    except JournalError as error:
+        return ctx.fail(error.message(t))
     return write_output(ctx, data, fmt, output)
 
 

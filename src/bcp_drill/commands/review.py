@@ -9,6 +9,7 @@ from bcp_drill.commands import CommandContext
 from bcp_drill.drill.tally import by_phase, by_scenario, drill_figures, participation
 from bcp_drill.fiscal import parse_fiscal_year
 from bcp_drill.records import events as ev
+from bcp_drill.errors import UserError, describe
 from bcp_drill.records.journal import JournalError, read_journal
 from bcp_drill.records.store import RecordStore
 from bcp_drill.render import tables
@@ -129,7 +130,7 @@ def followups(ctx: CommandContext, status: str | None, owner: str | None, source
     return emit(ctx, [(followups_table(items, ctx.t, today), followups_data(items, today))], fmt, output)
 
 
-def update(ctx: CommandContext, followup_id: str, changes: dict[str, object]) -> int:
+def update(ctx: CommandContext, followup_id: str, changes: dict[str, object], no_evidence: bool = False) -> int:
     t = ctx.t
     changes = {k: v for k, v in changes.items() if v is not None}
     if not changes or set(changes) == {"comment"} and not changes["comment"]:
@@ -141,8 +142,10 @@ def update(ctx: CommandContext, followup_id: str, changes: dict[str, object]) ->
             except ValueError:
                 return ctx.fail(t("tui.bad_date", value=changes[key]))
     try:
-        event = update_followup(store_of(ctx), followup_id, **changes)
-    except JournalError as error:
-        return ctx.fail(t(f"journal.{error.code}", **error.params))
+        event = update_followup(store_of(ctx), followup_id, closed_without_evidence=no_evidence, **changes)
+    except UserError as error:
+        return ctx.fail(error.message(t))
+    except OSError as error:
+        return ctx.fail(describe(error, t))
     ctx.print(t("cli.followup_updated", id=followup_id, seq=event.seq))
     return 0

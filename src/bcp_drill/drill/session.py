@@ -9,7 +9,9 @@ from typing import Any
 from bcp_drill import __version__
 from bcp_drill.content.loader import FileLoader, LoadedFile
 from bcp_drill.content.models import Scenario
-from bcp_drill.drill.state import DrillState
+from bcp_drill.drill.state import DrillState, StepRecord
+from bcp_drill.drill.view import RATINGS
+from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError
 from bcp_drill.records.session import JournalSession, open_journal
@@ -60,24 +62,41 @@ class DrillSession(JournalSession):
     def elapsed(self) -> int:
         return self.state.elapsed_seconds(self.now())
 
+    # -- what may be written ---------------------------------------------------
+
+    def ensure_open(self) -> None:
+        """Refuse (RecordClosed) once the drill has ended: its record is then closed for recording."""
+        if self.state.ended is not None:
+            raise RecordClosed("drill_ended", record_id=self.record_id)
+
+    def _step(self, step_id: str) -> StepRecord:
+        record = self.state.steps.get(step_id)
+        if record is None:
+            raise SessionRefused("unknown_step", step_id=step_id)
+        return record
+
     # -- the clock -------------------------------------------------------------
 
     def pause(self) -> None:
+        self.ensure_open()
         if not self.state.paused:
             self._record(ev.ClockPaused)
 
     def resume_clock(self) -> None:
-        if self.state.paused and self.state.ended is None:
+        self.ensure_open()
+        if self.state.paused:
             self._record(ev.ClockResumed)
 
     def toggle_clock(self) -> None:
         self.resume_clock() if self.state.paused else self.pause()
 
     def advance_to(self, seconds: int) -> None:
+        self.ensure_open()
         if seconds > self.elapsed():
             self._record(ev.ClockAdvanced, to_seconds=seconds)
 
     def advance_to_next_phase(self) -> bool:
+        self.ensure_open()
         target = self.state.next_phase_seconds(self.now())
         if target is None:
             return False
@@ -87,50 +106,101 @@ class DrillSession(JournalSession):
     # -- steps -----------------------------------------------------------------
 
     def complete_step(self, step_id: str, rating: str) -> ev.StepCompleted:
+        self.ensure_open()
+        self._step(step_id)
+        if rating not in RATINGS:
+            raise SessionRefused("unknown_rating", rating=rating, ratings="/".join(RATINGS))
         return self._record(ev.StepCompleted, step_id=step_id, rating=rating, elapsed_seconds=self.elapsed())
 
     def step_not_done(self, step_id: str, reason: str, skipped: bool = False) -> ev.StepNotDone:
-        return self._record(ev.StepNotDone, step_id=step_id, reason=reason, skipped=skipped,
+        self.ensure_open()
+        self._step(step_id)
+        if not reason.strip():
+            raise SessionRefused("reason_required")
+        return self._record(ev.StepNotDone, step_id=step_id, reason=reason.strip(), skipped=skipped,
                             elapsed_seconds=self.elapsed())
 
-    def reopen_step(self, step_id: str) -> None:
-        if self.state.steps[step_id].outcome is not None:
-            self._record(ev.StepReopened, step_id=step_id)
+    def reopen_step(self, step_id: str) -> ev.StepReopened:
+        """Withdraw the step's outcome (a correction event); refused when there is none."""
+        self.ensure_open()
+        if self._step(step_id).outcome is None:
+            raise SessionRefused("no_outcome_to_withdraw", step_id=step_id)
+        return self._record(ev.StepReopened, step_id=step_id)
 
-    def toggle_check(self, step_id: str, index: int) -> None:
-        if not 0 <= index < len(self.state.steps[step_id].step.checks):
-            raise ValueError(f"step {step_id} has no sub-check {index + 1}")
-        checked = index not in self.state.steps[step_id].checks
-        self._record(ev.CheckToggled, step_id=step_id, check_index=index, checked=checked)
+    def toggle_check(self, step_id: str, index: int) -> ev.CheckToggled:
+        self.ensure_open()
+        record = self._step(step_id)
+        if not 0 <= index < len(record.step.checks):
+            raise SessionRefused("unknown_check", step_id=step_id, number=index + 1, count=len(record.step.checks))
+        checked = index not in record.checks
+        return self._record(ev.CheckToggled, step_id=step_id, check_index=index, checked=checked)
 
     def add_note(self, text: str, step_id: str | None = None) -> ev.NoteAdded:
-        return self._record(ev.NoteAdded, step_id=step_id, text=text, elapsed_seconds=self.elapsed())
+        self.ensure_open()
+        if step_id is not None:
+            self._step(step_id)
+        if not text.strip():
+            raise SessionRefused("text_required")
+        return self._record(ev.NoteAdded, step_id=step_id, text=text.strip(), elapsed_seconds=self.elapsed())
 
-    def retract_note(self, note_seq: int, reason: str = "") -> None:
-        self._record(ev.NoteRetracted, note_seq=note_seq, reason=reason)
+    def retract_note(self, note_seq: int, reason: str = "") -> ev.NoteRetracted:
+        """Withdraw a note that stands; it stays in the journal, marked withdrawn."""
+        self.ensure_open()
+        note = self.state.note(note_seq)
+        if note is None:
+            raise SessionRefused("unknown_note", seq=note_seq)
+        if note.withdrawn is not None:
+            raise SessionRefused("note_already_withdrawn", seq=note_seq)
+        return self._record(ev.NoteRetracted, note_seq=note_seq, reason=reason)
 
-    def _problem_extras(self) -> dict[str, Any]:
+    def _before_problem(self, source_ref: str | None) -> dict[str, Any]:
+        self.ensure_open()
+        if source_ref is not None:
+            self._step(source_ref)
         return {"elapsed_seconds": self.elapsed()}
+
+    # -- evaluation ------------------------------------------------------------
+
+    def rate_objective(self, objective_id: str, rating: str | None, reason: str) -> ev.ObjectiveRated:
+        """An evaluator's rating of an objective, replacing the derived one (None withdraws it).
+
+        Allowed after the drill has ended too: evaluation often follows the drill.
+        """
+        if self.scenario.objective(objective_id) is None:
+            raise SessionRefused("unknown_objective", objective_id=objective_id)
+        if rating is not None and rating not in RATINGS:
+            raise SessionRefused("unknown_rating", rating=rating, ratings="/".join(RATINGS))
+        if not reason.strip():
+            raise SessionRefused("reason_required")
+        if rating is None and objective_id not in self.state.objective_overrides:
+            raise SessionRefused("no_override_to_withdraw", objective_id=objective_id)
+        return self._record(ev.ObjectiveRated, objective_id=objective_id, rating=rating, reason=reason.strip())
 
     # -- injects ---------------------------------------------------------------
 
     def deliver_inject(self, inject_id: str, manual: bool = False) -> ev.InjectDelivered | None:
+        """Deliver an inject once; None when it was already delivered."""
+        self.ensure_open()
+        if not any(i.id == inject_id for i in self.scenario.injects):
+            raise SessionRefused("unknown_inject", inject_id=inject_id)
         if inject_id in self.state.delivered:
             return None
         return self._record(ev.InjectDelivered, inject_id=inject_id, elapsed_seconds=self.elapsed(),
                             manual=manual)
 
     def deliver_due_injects(self) -> list[ev.InjectDelivered]:
-        """Deliver every inject whose time has come; returns what was delivered now."""
+        """Deliver every inject whose time has come; returns what was delivered now (none once ended)."""
         if self.state.ended is not None:
             return []
         return [e for i in self.state.injects_due(self.now()) if (e := self.deliver_inject(i.id))]
 
     # -- the end ---------------------------------------------------------------
 
-    def record_hotwash(self, strengths: str, improvements: str) -> None:
-        self._record(ev.HotwashRecorded, strengths=strengths, improvements=improvements)
+    def record_hotwash(self, strengths: str, improvements: str) -> ev.HotwashRecorded:
+        self.ensure_open()
+        return self._record(ev.HotwashRecorded, strengths=strengths, improvements=improvements)
 
-    def end(self) -> None:
-        if self.state.ended is None:
-            self._record(ev.DrillEnded, elapsed_seconds=self.elapsed())
+    def end(self) -> ev.DrillEnded | None:
+        if self.state.ended is not None:
+            return None
+        return self._record(ev.DrillEnded, elapsed_seconds=self.elapsed())

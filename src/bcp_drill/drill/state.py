@@ -22,6 +22,7 @@ class StepStatus(StrEnum):
     OVERDUE = "overdue"
     DONE_ON_TIME = "done_on_time"
     DONE_LATE = "done_late"
+    UNABLE = "unable"  # completed with rating U: attempted, not performed
     NOT_DONE = "not_done"
     SKIPPED = "skipped"
 
@@ -31,8 +32,13 @@ class StepStatus(StrEnum):
 
     @property
     def finished(self) -> bool:
-        return self in (StepStatus.DONE_ON_TIME, StepStatus.DONE_LATE, StepStatus.NOT_DONE,
-                        StepStatus.SKIPPED)
+        return self in (StepStatus.DONE_ON_TIME, StepStatus.DONE_LATE, StepStatus.UNABLE,
+                        StepStatus.NOT_DONE, StepStatus.SKIPPED)
+
+    @property
+    def done(self) -> bool:
+        """Performed (rated P, S or M); a step rated U was attempted but not performed."""
+        return self in (StepStatus.DONE_ON_TIME, StepStatus.DONE_LATE)
 
 
 STATUS_MARKS = {
@@ -41,6 +47,7 @@ STATUS_MARKS = {
     StepStatus.OVERDUE: "[!]",
     StepStatus.DONE_ON_TIME: "[v]",
     StepStatus.DONE_LATE: "[L]",
+    StepStatus.UNABLE: "[U]",
     StepStatus.NOT_DONE: "[x]",
     StepStatus.SKIPPED: "[-]",
 }
@@ -54,6 +61,7 @@ class Note:
     at: datetime
     elapsed_seconds: int
     step_id: str | None
+    withdrawn: ev.NoteRetracted | None = None  # the correction that withdrew it, kept for the record
 
 
 @dataclass
@@ -72,6 +80,8 @@ class StepRecord:
         target = self.step.target_minutes * 60
         if self.outcome == "done":
             assert self.elapsed_seconds is not None
+            if self.rating == "U":
+                return StepStatus.UNABLE
             return StepStatus.DONE_ON_TIME if self.elapsed_seconds <= target else StepStatus.DONE_LATE
         if self.outcome == "not_done":
             return StepStatus.NOT_DONE
@@ -84,7 +94,7 @@ class StepRecord:
         return StepStatus.UPCOMING
 
     def late_by_seconds(self) -> int:
-        if self.outcome != "done" or self.elapsed_seconds is None:
+        if self.outcome != "done" or self.rating == "U" or self.elapsed_seconds is None:
             return 0
         return max(0, self.elapsed_seconds - self.step.target_minutes * 60)
 
@@ -107,6 +117,7 @@ class DrillState:
     notes: list[Note] = field(default_factory=list)
     problems: list[ev.ProblemRaised] = field(default_factory=list)
     delivered: dict[str, DeliveredInject] = field(default_factory=dict)
+    objective_overrides: dict[str, ev.ObjectiveRated] = field(default_factory=dict)
     hotwash: ev.HotwashRecorded | None = None
     ended: ev.DrillEnded | None = None
     # clock: seconds accumulated while running, and since when it runs (None = paused)
@@ -187,7 +198,14 @@ class DrillState:
                 self.notes.append(Note(event.seq, event.text, event.by, event.at,
                                        event.elapsed_seconds, event.step_id))
             case ev.NoteRetracted():
-                self.notes = [n for n in self.notes if n.seq != event.note_seq]
+                for note in self.notes:
+                    if note.seq == event.note_seq and note.withdrawn is None:
+                        note.withdrawn = event
+            case ev.ObjectiveRated():
+                if event.rating is None:
+                    self.objective_overrides.pop(event.objective_id, None)
+                else:
+                    self.objective_overrides[event.objective_id] = event
             case ev.ProblemRaised():
                 self.problems.append(event)
             case ev.InjectDelivered():
@@ -217,7 +235,11 @@ class DrillState:
         return [i for i in self.scenario.injects if i.id not in self.delivered]
 
     def notes_for(self, step_id: str | None) -> list[Note]:
-        return [n for n in self.notes if n.step_id == step_id]
+        """The notes that stand (withdrawn ones are left out) on a step, or on the drill (None)."""
+        return [n for n in self.notes if n.step_id == step_id and n.withdrawn is None]
+
+    def note(self, seq: int) -> Note | None:
+        return next((n for n in self.notes if n.seq == seq), None)
 
     def problems_for(self, step_id: str) -> list[ev.ProblemRaised]:
         return [p for p in self.problems if p.source_ref == step_id]

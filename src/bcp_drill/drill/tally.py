@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState
-from bcp_drill.drill.summary import RATINGS, DrillSummary, StepCounts, summarize
+from bcp_drill.drill.view import RATINGS, DrillSummary, StepCounts, summarize
 from bcp_drill.fiscal import fiscal_year
 from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev

@@ -16,7 +16,6 @@ from bcp_drill.content.problems import Problem
 from bcp_drill.drill.setup import parse_t0
 from bcp_drill.imports.models import IMPORT_KINDS, DrillResultFile
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import read_journal
 from bcp_drill.records.store import RecordStore
 
 
@@ -41,7 +40,7 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
         if step is None:
             findings.append(reference_finding(here + ("id",), "step", entry.id, list(steps)))
             continue
-        if entry.result in ("P", "S", "M", "U") and entry.actual is None:
+        if entry.result in ev.HSEEP_RATINGS and entry.actual is None:
             findings.append(Finding(here + ("result",), "import_needs_actual", {"step": entry.id}))
         if entry.result is None and entry.actual is not None:
             findings.append(Finding(here + ("actual",), "import_needs_result", {"step": entry.id}))
@@ -60,7 +59,23 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
             findings.append(reference_finding(("problems", index, "step"), "step", problem.step, list(steps)))
     if result.t0.strip() and parse_t0(result.t0, datetime.now().astimezone()) is None:
         findings.append(Finding(("t0",), "import_bad_t0", {"value": result.t0}))
+    if result.end is not None:
+        # Nothing can have happened after the drill ended: a time past the end is a slip of the pen.
+        for index, entry in enumerate(result.steps):
+            if entry.actual is not None and entry.actual > result.end:
+                findings.append(Finding(("steps", index, "actual"), "import_after_end",
+                                        {"what": entry.id, "time": _hms(entry.actual), "end": _hms(result.end)}))
+        for index, inject in enumerate(result.injects):
+            if inject.delivered > result.end:
+                findings.append(Finding(("injects", index, "delivered"), "import_after_end",
+                                        {"what": inject.id, "time": _hms(inject.delivered), "end": _hms(result.end)}))
     return findings
+
+
+def _hms(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
 
 
 def located(loaded: LoadedFile, findings: list[Finding]) -> list[Problem]:
@@ -133,33 +148,44 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
     t0 = parse_t0(result.t0, base) or base  # "05:30" is that time on the day of the drill
     clock = SettableClock(base)
     recorder = result.recorder or store.recorder
-    paper_store = RecordStore(store.root, recorder, clock)
-    journal = paper_store.create(
-        scenario.id, ev.DrillStarted, scenario_id=scenario.id, scenario_version=scenario.version,
+    first_fields = dict(
+        scenario_id=scenario.id, scenario_version=scenario.version,
         scenario_sha256=source.sha256, scenario_file=source.display,
         scenario_yaml=source.raw.decode("utf-8-sig"), drill_type=result.drill_type.value, place=result.place,
         participants=[ev.Participant(name=p.name, role=p.role, organisation=p.organisation)
                       for p in result.participants],
         t0=t0, tool_version=__version__, imported_from=loaded.display, import_sha256=loaded.sha256,
         imported_by=store.recorder)
+    timed = _timed_events(result, paper_end(result))
+
+    def fill(journal) -> None:
+        for elapsed, _, event_type, fields in sorted(timed, key=lambda e: (e[0], e[1])):
+            clock.moment = base + timedelta(seconds=elapsed)
+            journal.append(event_type, **fields)
+
+    return RecordStore(store.root, recorder, clock).create_complete(scenario.id, ev.DrillStarted, first_fields, fill)
+
+
+def paper_end(result: DrillResultFile) -> int:
+    """T+ of the end: as written, else the latest time on the sheet."""
+    recorded = [e.actual for e in result.steps if e.actual is not None] + [i.delivered for i in result.injects]
+    return result.end if result.end is not None else max(recorded, default=0)
+
+
+def _timed_events(result: DrillResultFile, end: int) -> list[tuple[int, int, type[ev.EventBase], dict[str, Any]]]:
     timed: list[tuple[int, int, type[ev.EventBase], dict[str, Any]]] = []
-    order = 0
 
     def add(elapsed: int, event_type: type[ev.EventBase], **fields: Any) -> None:
-        nonlocal order
-        order += 1
-        timed.append((elapsed, order, event_type, fields))
+        timed.append((elapsed, len(timed), event_type, fields))
 
     for entry in result.injects:
         add(entry.delivered, ev.InjectDelivered, inject_id=entry.id, elapsed_seconds=entry.delivered, manual=True)
-    recorded = [e.actual for e in result.steps if e.actual is not None] + [i.delivered for i in result.injects]
-    end = result.end if result.end is not None else max(recorded, default=0)
     for entry in result.steps:
         # A step with no time on paper (not done, skipped, only notes) is placed at the end.
         elapsed = entry.actual if entry.actual is not None else end
         for number in entry.checks:
             add(elapsed, ev.CheckToggled, step_id=entry.id, check_index=number - 1, checked=True)
-        if entry.result in ("P", "S", "M", "U"):
+        if entry.result in ev.HSEEP_RATINGS:
             add(elapsed, ev.StepCompleted, step_id=entry.id, rating=entry.result, elapsed_seconds=elapsed)
         elif entry.result in ("not_done", "skipped"):
             add(elapsed, ev.StepNotDone, step_id=entry.id, reason=entry.reason,
@@ -174,13 +200,7 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
     if result.hotwash is not None and (result.hotwash.strengths or result.hotwash.improvements):
         add(end, ev.HotwashRecorded, strengths=result.hotwash.strengths, improvements=result.hotwash.improvements)
     add(end, ev.DrillEnded, elapsed_seconds=end)
-    for elapsed, _, event_type, fields in sorted(timed, key=lambda e: (e[0], e[1])):
-        clock.moment = base + timedelta(seconds=elapsed)
-        journal.append(event_type, **fields)
-    journal.close()
-    record_id = journal.events[0].record_id
-    assert read_journal(journal.path).events[-1].type == "drill_ended"
-    return record_id
+    return timed
 
 
 def drill_template(scenario: Scenario, t) -> str:

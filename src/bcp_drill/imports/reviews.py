@@ -14,17 +14,15 @@ from bcp_drill.content.scales import Scale
 from bcp_drill.imports.drills import ImportResult, SettableClock, find_import, located
 from bcp_drill.imports.models import ReviewResultFile
 from bcp_drill.records import events as ev
+from bcp_drill.review.view import option_by_key_or_code
 from bcp_drill.records.store import RecordStore
 
 
 def _option_code(scale: Scale, dimension_id: str, value: str) -> str | None:
+    """The option code named by its key or its code on the paper sheet."""
     dimension = scale.dimension(dimension_id)
-    if dimension is None:
-        return None
-    for option in dimension.options:
-        if value in (option.key, option.code):
-            return option.code
-    return None
+    option = option_by_key_or_code(dimension, value) if dimension else None
+    return option.code if option else None
 
 
 def _checks(result: ReviewResultFile, checklist: Checklist, scale: Scale) -> list[Finding]:
@@ -74,31 +72,34 @@ def import_review(store: RecordStore, library: ContentLibrary, loaded: LoadedFil
     moment = datetime.combine(result.date, time.fromisoformat(result.time),
                               tzinfo=datetime.now().astimezone().tzinfo)
     recorder = result.reviewer or store.recorder
-    journal = RecordStore(store.root, recorder, SettableClock(moment)).create(
-        checklist.id, ev.ReviewStarted, checklist_id=checklist.id, checklist_version=checklist.version,
+    first_fields = dict(
+        checklist_id=checklist.id, checklist_version=checklist.version,
         checklist_sha256=source.sha256, checklist_file=source.display,
         checklist_yaml=source.raw.decode("utf-8-sig"), scale_json=scale.model_dump_json(),
         fiscal_year=result.fiscal_year, reviewer=recorder, organisation=result.organisation,
         tool_version=__version__, imported_from=loaded.display, import_sha256=loaded.sha256,
         imported_by=store.recorder)
-    for entry in result.items:
-        for dimension_id, value in entry.ratings.items():
-            if value.strip():
-                journal.append(ev.ItemRated, item_id=entry.id, dimension=dimension_id,
-                               option=_option_code(scale, dimension_id, value.strip()))
-        if entry.assessment.strip():
-            journal.append(ev.AssessmentRecorded, item_id=entry.id, text=entry.assessment.strip())
-        if entry.evidence.strip():
-            journal.append(ev.EvidenceRecorded, item_id=entry.id, text=entry.evidence.strip())
-    for number, problem in enumerate(result.problems, 1):
-        journal.append(ev.ProblemRaised, problem_id=f"P{number:02d}", source_ref=problem.item, title=problem.title,
-                       description=problem.description, category=problem.category, priority=problem.priority,
-                       owner_organisation=problem.owner_organisation, owner_person=problem.owner_person,
-                       start=result.date, due=problem.due)
-    if result.finished:
-        journal.append(ev.ReviewFinished)
-    journal.close()
-    return ImportResult([], journal.events[0].record_id)
+
+    def fill(journal) -> None:
+        for entry in result.items:
+            for dimension_id, value in entry.ratings.items():
+                if value.strip():
+                    journal.append(ev.ItemRated, item_id=entry.id, dimension=dimension_id,
+                                   option=_option_code(scale, dimension_id, value.strip()))
+            if entry.assessment.strip():
+                journal.append(ev.AssessmentRecorded, item_id=entry.id, text=entry.assessment.strip())
+            if entry.evidence.strip():
+                journal.append(ev.EvidenceRecorded, item_id=entry.id, text=entry.evidence.strip())
+        for number, problem in enumerate(result.problems, 1):
+            journal.append(ev.ProblemRaised, problem_id=f"P{number:02d}", source_ref=problem.item,
+                           title=problem.title, description=problem.description, category=problem.category,
+                           priority=problem.priority, owner_organisation=problem.owner_organisation,
+                           owner_person=problem.owner_person, start=result.date, due=problem.due)
+        if result.finished:
+            journal.append(ev.ReviewFinished)
+
+    store_as_reviewer = RecordStore(store.root, recorder, SettableClock(moment))
+    return ImportResult([], store_as_reviewer.create_complete(checklist.id, ev.ReviewStarted, first_fields, fill))
 
 
 def review_template(checklist: Checklist, scale: Scale, t) -> str:

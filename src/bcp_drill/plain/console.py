@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any, Callable, TextIO
 
 from bcp_drill.i18n import Translator
-from bcp_drill.records.journal import JournalError
+from bcp_drill.records import events as ev
+from bcp_drill.errors import UserError, describe
 
 
 class PlainConsole:
@@ -38,6 +39,11 @@ class PlainConsole:
             return None
         return answer.strip() or default
 
+    def confirm(self, prompt: str) -> bool:
+        """A yes/no question; yes is y, yes or はい (anything else, or no input, is no)."""
+        answer = self.ask(prompt + " ")
+        return answer is not None and answer.strip().lower() in YES_WORDS
+
     def saved(self, event: object) -> None:
         seq = getattr(event, "seq", None)
         if seq is not None:
@@ -47,9 +53,8 @@ class PlainConsole:
         """Run one session call; a failed write is reported and nothing is half-saved."""
         try:
             return action(*args, **kwargs)
-        except (JournalError, OSError) as error:
-            code = getattr(error, "code", "journal_write_failed")
-            self.say(self.t("plain.error", message=self.t(f"journal.{code}", **getattr(error, "params", {}))))
+        except (UserError, OSError) as error:
+            self.say(self.t("plain.error", message=describe(error, self.t)))
             return None
 
 
@@ -70,8 +75,20 @@ def words(text: str) -> list[str]:
 
 
 STOP = object()  # returned by a command that ends the dialogue
-CATEGORIES = ("planning", "organisation", "equipment", "training", "exercise")
-PRIORITIES = ("high", "medium", "low")
+YES_WORDS = ("y", "yes", "はい", "ｙ")
+
+
+def choose(answer: str, codes: tuple[str, ...], area: str, t: Translator) -> str | None:
+    """A code of CODES named by itself or by its word in the UI language (計画 → planning)."""
+    value = answer.strip()
+    for code in codes:
+        if value.lower() == code or value == t(f"{area}.{code}"):
+            return code
+    return None
+
+
+def choices_text(codes: tuple[str, ...], area: str, t: Translator) -> str:
+    return ", ".join(t(f"{area}.{code}") for code in codes)
 
 
 class PlainRunner:
@@ -109,6 +126,15 @@ class PlainRunner:
     def prompt(self) -> str:  # pragma: no cover - each runner has its own
         raise NotImplementedError
 
+    def permitted(self, check: Callable[[], object]) -> bool:
+        """Ask the session whether a write would be taken now; say why not when it would not."""
+        try:
+            check()
+        except UserError as error:
+            self.console.say(error.message(self.console.t))
+            return False
+        return True
+
     def _record(self, action: Callable, *args, **kwargs):
         """Run a session call; say "saved" once its event is on disk. Falsy when nothing was saved."""
         before = self.session.state.last_seq
@@ -123,15 +149,18 @@ class PlainRunner:
         ask, t = self.console.ask_optional, self.console.t
         title = title.strip() or (ask("tui.problem_title") or "")
         answers = [ask("tui.problem_description"),
-                   ask("plain.ask_category", "planning", choices=", ".join(CATEGORIES)),
-                   ask("plain.ask_priority", "medium", choices=", ".join(PRIORITIES)),
+                   ask("plain.ask_category", t("capability.planning"),
+                       choices=choices_text(ev.CAPABILITIES, "capability", t)),
+                   ask("plain.ask_priority", t("priority.medium"), choices=choices_text(ev.PRIORITIES, "priority", t)),
                    ask("tui.problem_owner_organisation"), ask("tui.problem_owner_person"),
                    ask("tui.problem_due")] if title else [None]
         if None in answers:
             self.console.say(t("plain.cancelled"))
             return None
-        description, category, priority, organisation, person, due_text = answers
-        if category not in CATEGORIES or priority not in PRIORITIES:
+        description, category_text, priority_text, organisation, person, due_text = answers
+        category = choose(category_text or "", ev.CAPABILITIES, "capability", t)
+        priority = choose(priority_text or "", ev.PRIORITIES, "priority", t)
+        if category is None or priority is None:
             self.console.say(t("plain.bad_choice"))
             return None
         try:

@@ -7,7 +7,16 @@ from typing import Callable
 from bcp_drill.content.fields import text
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.state import StepStatus
-from bcp_drill.drill.summary import format_elapsed, format_minutes, summarize
+from bcp_drill.drill.view import (
+    RATINGS,
+    DrillView,
+    contribution_text,
+    format_elapsed,
+    format_minutes,
+    format_percent,
+    rating_label,
+    status_word,
+)
 from bcp_drill.plain.console import STOP, PlainConsole, PlainRunner
 
 
@@ -21,9 +30,9 @@ class PlainDrill(PlainRunner):
         steps = session.scenario.steps
         pending = [i for i, s in enumerate(steps) if session.state.steps[s.id].outcome is None]
         self.index = pending[0] if pending else 0
-        rate = {r: (lambda rest, r=r: self.rate(r)) for r in ("p", "s", "m", "u")}
+        rate = {r.lower(): (lambda rest, r=r: self.rate(r, rest)) for r in RATINGS}
         self.commands: dict[str, Callable[[str], object]] = {
-            **rate, "rate": lambda rest: self.rate(rest.strip().lower()),
+            **rate, "rate": self.rate_words,
             "help": self.help, "h": self.help, "?": self.help, "ヘルプ": self.help,
             "list": self.list_steps, "l": self.list_steps, "一覧": self.list_steps,
             "show": self.show, "info": self.show, "表示": self.show,
@@ -35,7 +44,9 @@ class PlainDrill(PlainRunner):
             "reopen": self.reopen, "undo": self.reopen, "取消": self.reopen,
             "check": self.check, "c": self.check,
             "note": self.note, "memo": self.note, "メモ": self.note,
-            "drillnote": self.drill_note,
+            "drillnote": self.drill_note, "全体メモ": self.drill_note,
+            "withdraw": self.withdraw, "w": self.withdraw, "メモ取消": self.withdraw,
+            "objective": self.objective, "o": self.objective, "目標": self.objective,
             "problem": self.problem, "f": self.problem, "課題": self.problem,
             "inject": self.inject, "i": self.inject, "状況付与": self.inject,
             "pause": self.pause, "一時停止": self.pause, "resume": self.resume_clock, "再開": self.resume_clock,
@@ -88,17 +99,18 @@ class PlainDrill(PlainRunner):
 
     # -- showing -------------------------------------------------------------------
 
+    def view(self) -> DrillView:
+        return DrillView(self.session.state, self.session.now())
+
     def step_line(self, position: int) -> str:
         t, lang = self.t, self.t.lang
-        step = self.session.scenario.steps[position]
-        record = self.session.state.steps[step.id]
-        status = self.session.state.status(step.id, self.session.now())
-        line = (f"{position + 1:>3}. {status.mark} {step.id} T+{format_minutes(step.target_minutes)} "
-                f"{step.title.get(lang)} - {t('status.' + status.value)}")
-        if record.outcome == "done":
-            line += f" {record.rating} T+{format_elapsed(record.elapsed_seconds or 0)}"
-        elif record.reason:
-            line += f": {record.reason}"
+        shown = self.view().step(self.session.scenario.steps[position].id)
+        line = (f"{position + 1:>3}. {shown.status.mark} {shown.step.id} {shown.target_text} "
+                f"{shown.step.title.get(lang)} - {status_word(shown.status, t)}")
+        if shown.rating:
+            line += f" {shown.rating} {shown.actual_text}"
+        elif shown.reason:
+            line += f": {shown.reason}"
         return line
 
     def help(self, rest: str) -> None:
@@ -127,7 +139,7 @@ class PlainDrill(PlainRunner):
         if step.expected_outcome:
             say(f"  {t('tui.expected')}: {text(step.expected_outcome, lang)}")
         for note in self.session.state.notes_for(step.id):
-            say(f"  {t('tui.notes')}: {note.text}")
+            say(f"  {t('tui.notes')} #{note.seq}: {note.text}")
 
     def status(self, rest: str) -> None:
         t = self.t
@@ -135,10 +147,10 @@ class PlainDrill(PlainRunner):
         now = self.session.now()
         clock = t("plain.clock_paused") if state.paused else t("plain.clock_running")
         scenario_time = state.scenario_time(now)
-        self.console.say(t("plain.status", elapsed=format_elapsed(state.elapsed_seconds(now)), clock=clock,
+        view = DrillView(state, now)
+        self.console.say(t("plain.status", elapsed=format_elapsed(view.elapsed), clock=clock,
                            scenario_time=scenario_time.astimezone().strftime("%H:%M") if scenario_time else "-",
-                           done=state.finished_steps, total=len(state.steps),
-                           overdue=state.counts(now)[StepStatus.OVERDUE]))
+                           progress=view.progress_text(t), overdue=view.count(StepStatus.OVERDUE)))
 
     # -- moving ----------------------------------------------------------------------
 
@@ -176,18 +188,35 @@ class PlainDrill(PlainRunner):
     # -- recording ---------------------------------------------------------------------
 
     def _open(self) -> bool:
-        if self.session.state.ended is not None:
-            self.console.say(self.t("tui.drill_has_ended"))
-            return False
-        return True
+        return self.permitted(self.session.ensure_open)
 
-    def rate(self, rating: str) -> None:
+    def after_outcome(self) -> None:
+        """The step just recorded stays current, as on the screen, so a note lands on it too;
+        the next open step is named so `.` goes there."""
+        steps = self.session.scenario.steps
+        open_steps = set(self.view().open_steps)
+        later = [i for i in list(range(self.index + 1, len(steps))) + list(range(0, self.index))
+                 if steps[i].id in open_steps]
+        if later:
+            step = steps[later[0]]
+            self.console.say(self.t("plain.next_open", step=step.id, title=step.title.get(self.t.lang)))
+        else:
+            self.console.say(self.t("plain.all_recorded"))
+
+    def rate(self, rating: str, rest: str = "") -> None:
+        """p / s / m / u, optionally followed by a note on the same step ("p 連絡済み")."""
         rating = rating.upper()
-        if rating not in ("P", "S", "M", "U"):
+        if rating not in RATINGS:
             self.console.say(self.t("plain.bad_rating"))
             return
         if self._open() and self._record(self.session.complete_step, self.current.id, rating):
-            self.next("")
+            if rest.strip():
+                self._record(self.session.add_note, rest.strip(), self.current.id)
+            self.after_outcome()
+
+    def rate_words(self, rest: str) -> None:
+        rating, _, note = rest.strip().partition(" ")
+        self.rate(rating, note)
 
     def _reason(self, rest: str, key: str) -> str | None:
         reason = rest.strip()
@@ -201,27 +230,85 @@ class PlainDrill(PlainRunner):
     def not_done(self, rest: str) -> None:
         if self._open() and (reason := self._reason(rest, "tui.not_done_title")):
             if self._record(self.session.step_not_done, self.current.id, reason):
-                self.next("")
+                self.after_outcome()
 
     def skip(self, rest: str) -> None:
         if self._open() and (reason := self._reason(rest, "tui.skip_title")):
             if self._record(self.session.step_not_done, self.current.id, reason, True):
-                self.next("")
+                self.after_outcome()
 
     def reopen(self, rest: str) -> None:
-        if self._open():
-            if self.session.state.steps[self.current.id].outcome is None:
-                self.console.say(self.t("plain.nothing_to_withdraw"))
-                return
+        """Withdraw the current step's outcome, after asking (a correction; nothing is erased)."""
+        if not self._open():
+            return
+        shown = self.view().step(self.current.id)
+        if shown.record.outcome is None:
+            self.console.say(self.t("plain.nothing_to_withdraw"))
+            return
+        question = self.t("tui.reopen_confirm", step=shown.step.title.get(self.t.lang),
+                          status=f"{shown.status.mark} {status_word(shown.status, self.t)}")
+        if self.console.confirm(question + " " + self.t("plain.yes_no")):
             self._record(self.session.reopen_step, self.current.id)
+        else:
+            self.console.say(self.t("plain.cancelled"))
+
+    def withdraw(self, rest: str) -> None:
+        """withdraw: list the notes of this step and of the drill; withdraw N: withdraw note #N."""
+        t = self.t
+        if not self._open():
+            return
+        notes = self.session.state.notes_for(self.current.id) + self.session.state.notes_for(None)
+        target = rest.strip().lstrip("#")
+        if not target:
+            if not notes:
+                self.console.say(t("tui.no_note_to_withdraw"))
+            for note in notes:
+                where = note.step_id or t("tui.drill_note_short")
+                self.console.say(f"  #{note.seq} [{where}] {note.text}")
+            if notes:
+                self.console.say(t("plain.withdraw_how"))
+            return
+        note = next((n for n in notes if target.isdigit() and n.seq == int(target)), None)
+        if note is None:
+            self.console.say(t("plain.no_such_note", seq=target))
+            return
+        if self.console.confirm(t("tui.withdraw_note_confirm", text=note.text) + " " + t("plain.yes_no")):
+            self._record(self.session.retract_note, note.seq, t("tui.withdrawn_on_screen"))
+        else:
+            self.console.say(t("plain.cancelled"))
+
+    def objective(self, rest: str) -> None:
+        """objective: each objective's rating and what decided it; objective N RATING REASON: override."""
+        t, lang = self.t, self.t.lang
+        results = self.view().objectives
+        parts = rest.split(maxsplit=2)
+        if not parts:
+            for number, result in enumerate(results, 1):
+                objective = self.session.scenario.objective(result.objective_id)
+                title = objective.title.get(lang) if objective else result.objective_id
+                self.console.say(f"{number:>3}. {rating_label(result.rating, t)}  {title}")
+                if result.decided_by is not None:
+                    state = self.session.state
+                    self.console.say(f"     {t('objective.decided_by')}: {contribution_text(result.decided_by, state, t)}")
+                if result.override is not None:
+                    self.console.say(f"     {t('objective.overridden', reason=result.override.reason)}"
+                                     f" ({t('objective.derived')}: {result.derived})")
+            if not results:
+                self.console.say(t("objective.none"))
+            else:
+                self.console.say(t("plain.objective_how"))
+            return
+        if len(parts) < 3 or not parts[0].isdigit() or not 1 <= int(parts[0]) <= len(results):
+            self.console.say(t("plain.objective_how"))
+            return
+        rating = None if parts[1] == "-" else parts[1].upper()
+        self._record(self.session.rate_objective, results[int(parts[0]) - 1].objective_id, rating, parts[2])
 
     def check(self, rest: str) -> None:
-        checks = self.current.checks
-        if not rest.strip().isdigit() or not 1 <= int(rest) <= len(checks):
-            self.console.say(self.t("plain.bad_check", count=len(checks)))
+        if not rest.strip().isdigit():
+            self.console.say(self.t("plain.bad_check", count=len(self.current.checks)))
             return
-        if self._open():
-            self._record(self.session.toggle_check, self.current.id, int(rest) - 1)
+        if self._record(self.session.toggle_check, self.current.id, int(rest) - 1):
             self.show("")
 
     def note(self, rest: str, step_id: str | None = "current") -> None:
@@ -229,7 +316,9 @@ class PlainDrill(PlainRunner):
         if not text_value:
             self.console.say(self.t("plain.cancelled"))
             return
-        self._record(self.session.add_note, text_value, self.current.id if step_id == "current" else None)
+        event = self._record(self.session.add_note, text_value, self.current.id if step_id == "current" else None)
+        if event:
+            self.console.say(self.t("plain.note_saved", seq=event.seq))
 
     def drill_note(self, rest: str) -> None:
         self.note(rest, step_id=None)
@@ -285,9 +374,8 @@ class PlainDrill(PlainRunner):
         if self.session.state.ended is not None:
             self.print_summary()
             return STOP
-        open_steps = len(self.session.state.steps) - self.session.state.finished_steps
-        answer = self.console.ask(t("plain.end_confirm", open=open_steps) + " ")
-        if answer is None or answer.strip().lower() not in ("y", "yes", "はい"):
+        open_steps = len(self.view().open_steps)
+        if not self.console.confirm(t("plain.end_confirm", open=open_steps)):
             self.console.say(t("plain.cancelled"))
             return None
         strengths = self.console.ask(t("tui.hotwash_strengths") + ": ")
@@ -299,12 +387,16 @@ class PlainDrill(PlainRunner):
 
     def print_summary(self) -> None:
         t = self.t
-        figures = summarize(self.session.state, self.session.now())
+        view = self.view()
+        figures = view.figures
         counts = figures.overall
-        rate = "-" if counts.on_time_rate is None else f"{counts.on_time_rate * 100:.0f}%"
         self.console.say(t("plain.summary", elapsed=format_elapsed(figures.elapsed_seconds), done=counts.done,
                            total=counts.total, on_time=counts.on_time, late=counts.late, not_done=counts.not_done,
-                           skipped=counts.skipped, rate=rate, problems=figures.problems))
+                           skipped=counts.skipped, rate=format_percent(counts.on_time_rate),
+                           problems=figures.problems))
+        self.console.say(t("figures.on_time_rule"))
+        if view.objectives:
+            self.objective("")
 
     def quit(self, rest: str) -> object:
         self.console.say(self.t("plain.left", record=self.session.record_id))

@@ -10,6 +10,7 @@ from bcp_drill.render.tables import render_text
 from bcp_drill.render.tallies import review_tally_table
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.review.tally import tally_review
+from bcp_drill.review.view import ReviewView, key_map, keys_legend
 
 
 class PlainReview(PlainRunner):
@@ -34,10 +35,11 @@ class PlainReview(PlainRunner):
             "unrated": self.unrated, "未評価": self.unrated,
             "tally": self.tally, "集計": self.tally,
             "finish": self.finish, "完了": self.finish,
+            "reopen": self.reopen, "再開": self.reopen,
             "quit": self.quit, "q": self.quit, "exit": self.quit,
         }
         # The scale's own single keys rate the current item (1-7, e s r x for the plan scale).
-        self.keys = {o.key: (d.id, o.code) for d in session.scale.dimensions for o in d.options}
+        self.keys = key_map(session.scale)
 
     def run(self) -> int:
         say, t = self.console.say, self.t
@@ -56,8 +58,8 @@ class PlainReview(PlainRunner):
             self.rate(*self.keys[command])
             return True
         for key in command:
-            self.rate(*self.keys[key], advance=False)
-        self.advance_if_rated()
+            self.rate(*self.keys[key], announce=False)
+        self.after_rating()
         return True
 
     def prompt(self) -> str:
@@ -69,32 +71,20 @@ class PlainReview(PlainRunner):
         return self.items[self.index]
 
     def scale_legend(self) -> str:
-        lang = self.t.lang
-        lines = []
-        for dimension in self.session.scale.dimensions:
-            options = "  ".join(f"{o.key}={o.label.get(lang)}" for o in dimension.options)
-            lines.append(f"{dimension.label.get(lang)}: {options}")
-        return "\n".join(lines)
+        return "\n".join(keys_legend(self.session.scale, self.t.lang))
+
+    def view(self) -> ReviewView:
+        return ReviewView(self.session.state, self.t.lang)
 
     def _open(self) -> bool:
-        if self.session.state.finished:
-            self.console.say(self.t("plain.review_finished"))
-            return False
-        return True
+        return self.permitted(self.session.ensure_open)
 
     # -- showing ---------------------------------------------------------------------
 
     def item_line(self, item_id: str) -> str:
-        lang = self.t.lang
-        record = self.session.state.items[item_id]
-        scale = self.session.scale
-        rated = [d for d in scale.dimensions if d.id in record.ratings]
-        mark = "[v]" if len(rated) == len(scale.dimensions) else "[~]" if rated else "[ ]"
-        labels = []
-        for dimension in scale.dimensions:
-            option = dimension.option(record.ratings.get(dimension.id, ""))
-            labels.append(option.label.get(lang) if option else self.t("review.not_rated"))
-        return f"{self.items.index(item_id) + 1:>3}. {mark} {item_id} {' / '.join(labels)}"
+        shown = self.view().item(item_id)
+        labels = [rating.label(self.t) for rating in shown.ratings]
+        return f"{self.items.index(item_id) + 1:>3}. {shown.mark} {item_id} {' / '.join(labels)}"
 
     def help(self, rest: str) -> None:
         self.console.say(self.t("plain.review_help"))
@@ -106,8 +96,8 @@ class PlainReview(PlainRunner):
 
     def show(self, rest: str) -> None:
         say, t, lang = self.console.say, self.t, self.t.lang
-        record = self.session.state.items[self.current]
-        item = record.item
+        shown = self.view().item(self.current)
+        record, item = shown.record, shown.record.item
         pillar = self.session.checklist.pillar_of(self.current)
         say(self.item_line(self.current))
         if pillar:
@@ -115,7 +105,8 @@ class PlainReview(PlainRunner):
         say(f"  {item.requirement.get(lang)}")
         for label, value in ((t("review.guidance"), text(item.guidance, lang)),
                              (t("review.evidence_prompt"), text(item.evidence_prompt, lang)),
-                             (t("review.assessment"), record.assessment), (t("review.evidence"), record.evidence)):
+                             (t("review.assessment"), record.assessment), (t("review.evidence"), record.evidence),
+                             (t("review.previous_assessment"), shown.previous)):
             if value:
                 say(f"  {label}: {value}")
 
@@ -151,23 +142,25 @@ class PlainReview(PlainRunner):
         for item_id in unrated:
             self.console.say(self.item_line(item_id))
 
-    def advance_if_rated(self) -> None:
-        """Once every dimension of the current item is rated, go on to the next unrated item."""
-        if self.session.state.items[self.current].fully_rated(self.session.scale):
-            unrated = self.session.state.unrated_items()
-            later = [i for i in unrated if self.items.index(i) > self.index] or unrated
-            if later:
-                self._move_to(self.items.index(later[0]))
-            else:
-                self.console.say(self.t("tally.all_rated"))
+    def after_rating(self) -> None:
+        """The item just rated stays current, as on the screen, so `assess` lands on it too;
+        once it is fully rated, the next unrated item is named so `.` goes there."""
+        if not self.session.state.items[self.current].fully_rated(self.session.scale):
+            return
+        unrated = self.session.state.unrated_items()
+        later = [i for i in unrated if self.items.index(i) > self.index] or unrated
+        if later:
+            self.console.say(self.t("plain.next_unrated", item=later[0]))
+        else:
+            self.console.say(self.t("tally.all_rated"))
 
     # -- recording -------------------------------------------------------------------
 
-    def rate(self, dimension: str, option: str, advance: bool = True) -> None:
+    def rate(self, dimension: str, option: str, announce: bool = True) -> None:
         if self._open():
             self._record(self.session.rate, self.current, dimension, option)
-            if advance:
-                self.advance_if_rated()
+            if announce:
+                self.after_rating()
 
     def rate_words(self, rest: str) -> None:
         """rate DIMENSION OPTION, with the codes of the scale (for scripts)."""
@@ -208,13 +201,22 @@ class PlainReview(PlainRunner):
             self.console.say(t("plain.review_finished"))
             return STOP
         unrated = len(self.session.state.unrated_items())
-        answer = self.console.ask(t("plain.finish_confirm", unrated=unrated) + " ")
-        if answer is None or answer.strip().lower() not in ("y", "yes", "はい"):
+        if not self.console.confirm(t("plain.finish_confirm", unrated=unrated)):
             self.console.say(t("plain.cancelled"))
             return None
         self._record(self.session.finish)
         self.tally("")
         return STOP
+
+    def reopen(self, rest: str) -> None:
+        """Open a finished review for changes again (a correction event)."""
+        if not self.session.state.finished:
+            self.console.say(self.t("plain.review_not_finished"))
+            return
+        if self.console.confirm(self.t("review.reopen_confirm") + " " + self.t("plain.yes_no")):
+            self._record(self.session.reopen)
+        else:
+            self.console.say(self.t("plain.cancelled"))
 
     def quit(self, rest: str) -> object:
         self.console.say(self.t("plain.left", record=self.session.record_id))

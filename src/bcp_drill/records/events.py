@@ -7,7 +7,7 @@ An event is never rewritten; a correction is a later event. Every event says whe
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -16,6 +16,13 @@ Priority = Literal["high", "medium", "low"]
 FollowUpStatus = Literal["open", "in_progress", "done", "dropped"]
 Capability = Literal["planning", "organisation", "equipment", "training", "exercise"]
 DrillRole = Literal["lead", "controller", "evaluator", "recorder", "player", "observer"]
+
+# The value lists, derived from the types above so each is written once.
+HSEEP_RATINGS: tuple[str, ...] = get_args(HseepRating)  # best first
+PRIORITIES: tuple[str, ...] = get_args(Priority)
+FOLLOWUP_STATUSES: tuple[str, ...] = get_args(FollowUpStatus)
+CAPABILITIES: tuple[str, ...] = get_args(Capability)
+DRILL_ROLES: tuple[str, ...] = get_args(DrillRole)
 
 
 class EventBase(BaseModel):
@@ -140,6 +147,18 @@ class InjectDelivered(EventBase):
     manual: bool = False  # delivered by hand by the controller, early or late
 
 
+class ObjectiveRated(EventBase):
+    """An evaluator's rating of an objective that replaces the one derived from its steps.
+
+    `rating` None withdraws an earlier override; the reason is required either way.
+    """
+
+    type: Literal["objective_rated"] = "objective_rated"
+    objective_id: str
+    rating: HseepRating | None
+    reason: str = Field(min_length=1)
+
+
 class HotwashRecorded(EventBase):
     type: Literal["hotwash_recorded"] = "hotwash_recorded"
     strengths: str = ""
@@ -224,6 +243,8 @@ class FollowUpUpdated(EventBase):
     due: date | None = None
     corrective_action: str | None = None
     closure_evidence: str | None = None
+    # Set when an item was closed as done on purpose without any closure evidence.
+    closed_without_evidence: bool = False
     comment: str = ""
 
 
@@ -231,7 +252,7 @@ Event = Annotated[
     Union[
         DrillStarted, ClockPaused, ClockResumed, ClockAdvanced, StepCompleted, StepNotDone,
         StepReopened, CheckToggled, NoteAdded, NoteRetracted, ProblemRaised, InjectDelivered,
-        HotwashRecorded, DrillEnded, ReviewStarted, ItemRated, ItemRatingCleared, AssessmentRecorded,
+        ObjectiveRated, HotwashRecorded, DrillEnded, ReviewStarted, ItemRated, ItemRatingCleared, AssessmentRecorded,
         EvidenceRecorded, ReviewFinished, ReviewReopened, FollowUpUpdated,
     ],
     Field(discriminator="type"),

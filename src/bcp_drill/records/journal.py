@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
+from bcp_drill.errors import UserError
 from bcp_drill.records.events import EVENT_ADAPTER, EventBase
 
 Clock = Callable[[], datetime]
@@ -26,15 +27,14 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class JournalError(Exception):
+class JournalError(UserError):
     """A journal cannot be used; `code` and `params` name the message in the catalog."""
 
+    area = "journal"
+    path: Path
+
     def __init__(self, path: Path, code: str, line: int | None = None, **params: object) -> None:
-        super().__init__(f"{path}:{line or '-'}: {code} {params}")
-        self.path = path
-        self.code = code
-        self.line = line
-        self.params = params
+        super().__init__(code, path=path, line=line, **params)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable, TypeVar
 
+from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError, read_journal
 from bcp_drill.records.store import RecordStore
@@ -59,16 +60,21 @@ class JournalSession:
         self.state.apply(event)
         return event
 
-    def _problem_extras(self) -> dict[str, Any]:
-        """Fields a kind of session adds to every problem (a drill adds its clock time)."""
+    def _before_problem(self, source_ref: str | None) -> dict[str, Any]:
+        """Check that a problem may be raised on SOURCE_REF now; return the fields the session adds."""
         return {}
 
     def raise_problem(self, title: str, source_ref: str | None = None, description: str = "",
                       category: str = "planning", priority: str = "medium", owner_organisation: str = "",
                       owner_person: str = "", due: date | None = None) -> ev.ProblemRaised:
         """A problem from a step or item (or the whole record); it becomes a follow-up item."""
+        extras = self._before_problem(source_ref)
+        if not title.strip():
+            raise SessionRefused("title_required")
+        if category not in ev.CAPABILITIES or priority not in ev.PRIORITIES:
+            raise SessionRefused("unknown_choice", value=f"{category}/{priority}")
         problem_id = f"P{len(self.state.problems) + 1:02d}"
         return self._record(ev.ProblemRaised, problem_id=problem_id, source_ref=source_ref, title=title,
                             description=description, category=category, priority=priority,
                             owner_organisation=owner_organisation, owner_person=owner_person,
-                            start=self.journal.clock().date(), due=due, **self._problem_extras())
+                            start=self.journal.clock().date(), due=due, **extras)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from bcp_drill.records.events import DrillStarted, EventBase, ReviewStarted
 from bcp_drill.records.journal import (
     Clock,
     Journal,
     JournalError,
+    _fsync_path,
     read_journal,
     utc_now,
 )
@@ -71,6 +74,28 @@ class RecordStore:
         journal = Journal.create(self.path_of(record_id), self.recorder, self.clock)
         journal.append(first, record_id=record_id, **fields)
         return journal
+
+    def create_complete(self, subject_id: str, first: type[EventBase], first_fields: dict[str, object],
+                        fill: Callable[[Journal], None]) -> str:
+        """A whole record written at once (an import): FILL appends the rest, then it appears.
+
+        The journal is written beside the records as a hidden file and linked into place only
+        once complete and fsynced, so a failure leaves no record, not half of one.
+        """
+        record_id = self.new_record_id(subject_id)
+        final = self.path_of(record_id)
+        partial = final.with_name(f".{final.name}.partial")
+        partial.unlink(missing_ok=True)
+        try:
+            journal = Journal.create(partial, self.recorder, self.clock)
+            with journal:
+                journal.append(first, record_id=record_id, **first_fields)
+                fill(journal)
+            os.link(partial, final)  # fails rather than replace a record of the same id
+            _fsync_path(self.root)
+        finally:
+            partial.unlink(missing_ok=True)
+        return record_id
 
     def open(self, record_id: str) -> Journal:
         path = self.path_of(record_id)

@@ -9,12 +9,12 @@ from html import escape
 from typing import Any
 
 from bcp_drill import __version__
-from bcp_drill.drill.summary import format_elapsed, format_minutes
+from bcp_drill.drill.view import RATINGS, format_elapsed, format_minutes, format_percent, rating_label
 from bcp_drill.i18n import Translator
 from bcp_drill.render import tables
 from bcp_drill.render.tables import Column, Table, neutralise
 from bcp_drill.render.text_table import cell_width, pad
-from bcp_drill.render.tallies import count_cells, count_columns
+from bcp_drill.render.tallies import drill_figures_table
 from bcp_drill.reports.drill_report import DrillReport
 from bcp_drill.reports.review_report import ReviewReport
 from bcp_drill.reports.trend import ScenarioTrend, StepTrend, ascii_bar
@@ -40,7 +40,7 @@ def _environment(html: bool):
 def md_text(value: Any) -> str:
     """Markdown-safe text: characters that would start markup are escaped."""
     text = "" if value is None else str(value)
-    for char in "\\`*_[]<>#|":
+    for char in "\\`*_[]<>#|~":
         text = text.replace(char, "\\" + char)
     return text
 
@@ -51,7 +51,7 @@ def md_cell(value: Any) -> str:
 
 def outcome_label(code: str, t: Translator) -> str:
     """A trend point's outcome: the rating letter, or not done / skipped / no outcome in words."""
-    if code in ("P", "S", "M", "U"):
+    if code in RATINGS:
         return code
     return t({"not_done": "status.not_done", "skipped": "status.skipped"}.get(code, "tui.col_pending"))
 
@@ -61,16 +61,13 @@ def _local(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def _helpers(t: Translator, generated_at: datetime) -> dict[str, Any]:
-    def rating_label(code: str) -> str:
-        return t(f"rating.{code}") if code in ("P", "S", "M", "U") else code
-
     def cell(value: Any) -> str:
-        return f"{value * 100:.0f}%" if isinstance(value, float) else str(value)
+        return format_percent(value) if isinstance(value, float) else str(value)
 
     return {
         "t": t, "lang": t.lang, "version": __version__, "generated_at": _local(generated_at),
         "local": _local, "elapsed": format_elapsed, "minutes": format_minutes,
-        "rating_label": rating_label, "outcome_label": lambda code: outcome_label(code, t), "cell": cell,
+        "rating_label": lambda code: rating_label(code, t), "outcome_label": lambda code: outcome_label(code, t), "cell": cell,
     }
 
 
@@ -78,10 +75,7 @@ def _helpers(t: Translator, generated_at: datetime) -> dict[str, Any]:
 
 
 def figures_table(report: DrillReport, t: Translator) -> Table:
-    columns = [Column("phase", t("tui.col_phase")), *count_columns(t)]
-    rows = [[report.phase_titles.get(pid, pid), *count_cells(counts)] for pid, counts in report.summary.phases]
-    rows.append([t("tui.total"), *count_cells(report.summary.overall)])
-    return Table(t("report.figures"), columns, rows)
+    return drill_figures_table(report.summary, report.phase_titles, t, t("report.figures"))
 
 
 def trend_text(trend: ScenarioTrend, t: Translator) -> str:
@@ -173,12 +167,20 @@ def drill_report_tables(report: DrillReport, t: Translator) -> list[Table]:
         [[s.phase, s.title, s.role, s.target, s.actual, s.late_minutes, t("status." + s.status.value), s.rating,
           s.reason, f"{s.checks_done}/{s.checks_total}" if s.checks_total else "", " / ".join(s.notes)]
          for s in report.steps])
-    timeline = Table(t("report.timeline"), [Column("elapsed", "T+"), Column("time", t("report.time")),
-                                            Column("event", t("report.event")), Column("by", t("report.by"))],
-                     [[format_elapsed(e.elapsed_seconds), _local(e.at, "%H:%M:%S"), e.text, e.by]
+    timeline = Table(t("report.timeline"), [Column("seq", "#", ">"), Column("elapsed", "T+"),
+                                            Column("time", t("report.time")), Column("event", t("report.event")),
+                                            Column("by", t("report.by")), Column("correction", t("report.correction"))],
+                     [[e.seq, format_elapsed(e.elapsed_seconds), _local(e.at, "%H:%M:%S"), e.text, e.by, e.correction]
                       for e in report.timeline])
+    objectives = Table(t("report.objectives"), [
+        Column("objective", t("report.objective")), Column("rating", t("report.rating")),
+        Column("decided_by", t("report.objective_decided_by")), Column("derived", t("report.objective_derived")),
+        Column("override", t("report.objective_override")),
+        Column("steps", t("report.objective_steps"))],
+        [[o.title, o.rating, o.decided_by, o.derived, o.override, " / ".join(o.steps)] for o in report.objectives],
+        [t("report.objective_rule")])
     plan = improvement_plan_table(report.improvement_plan, t)
-    return [overview, steps, timeline, plan]
+    return [overview, objectives, steps, timeline, plan]
 
 
 def improvement_plan_table(items, t: Translator) -> Table:
@@ -294,8 +296,9 @@ def _workbook_bytes(sheets: list[tuple[str, Table]]) -> bytes:
 
 
 def drill_report_xlsx(report: DrillReport, t: Translator) -> bytes:
-    overview, steps, timeline, plan = drill_report_tables(report, t)
-    sheets = [(t("report.sheet_overview"), overview), (t("report.sheet_steps"), steps),
+    overview, objectives, steps, timeline, plan = drill_report_tables(report, t)
+    sheets = [(t("report.sheet_overview"), overview), (t("report.sheet_objectives"), objectives),
+              (t("report.sheet_steps"), steps),
               (t("report.sheet_figures"), figures_table(report, t)),
               (t("report.sheet_timeline"), timeline), (t("report.sheet_followups"), plan)]
     return _workbook_bytes(sheets)

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from bcp_drill.drill.view import format_percent
 from bcp_drill.render.text_table import cell_width, pad
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,7 +35,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value * 100:.0f}%"
+        return format_percent(value)
     return str(value)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bcp_drill.drill.summary import RATINGS, StepCounts
+from bcp_drill.drill.view import RATINGS, DrillSummary, StepCounts
 from bcp_drill.drill.tally import DrillFigures, ScenarioFigures
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Translator
@@ -65,6 +65,14 @@ def review_tally_data(tally: StatusTally, state: ReviewState) -> dict:
     }
 
 
+def figures_table(title: str, first_label: str, rows: list[tuple[str, StepCounts]], t: Translator) -> Table:
+    """Steps by rating and timing, one row per phase, scenario or drill: the one figures table
+    that the summary screen, the reports and `tally --drills` all show."""
+    return Table(title, [Column("label", first_label), *count_columns(t)],
+                 [[label, *count_cells(counts)] for label, counts in rows],
+                 [t("figures.on_time_rule")])
+
+
 def count_cells(counts: StepCounts) -> list[Any]:
     return [counts.total, *[counts.ratings[r] for r in RATINGS], counts.on_time, counts.late,
             counts.not_done, counts.skipped, counts.pending,
@@ -99,9 +107,14 @@ def scenarios_table(scenarios: list[ScenarioFigures], t: Translator) -> Table:
 
 
 def phases_table(phases: list[tuple[str, StepCounts]], title: str, t: Translator) -> Table:
-    columns = [Column("phase", t("tui.col_phase")), *count_columns(t)]
-    return Table(t("tally.phases_title", scenario=title), columns,
-                 [[name, *count_cells(counts)] for name, counts in phases])
+    return figures_table(t("tally.phases_title", scenario=title), t("tui.col_phase"), phases, t)
+
+
+def drill_figures_table(summary: DrillSummary, phase_titles: dict[str, str], t: Translator,
+                        title: str = "") -> Table:
+    """One drill's figures: a row per phase, then the total."""
+    rows = [(phase_titles.get(pid, pid), counts) for pid, counts in summary.phases]
+    return figures_table(title, t("tui.col_phase"), rows + [(t("tui.total"), summary.overall)], t)
 
 
 def participation_table(rows: list[tuple[int, int, int]], t: Translator) -> Table:

@@ -7,23 +7,27 @@ from datetime import datetime
 
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState, StepStatus
-from bcp_drill.drill.summary import DrillSummary, format_elapsed, format_minutes, objective_ratings, summarize
+from bcp_drill.drill.view import DrillSummary, DrillView, TimelineEntry, contribution_text, format_elapsed, timeline
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
 from bcp_drill.records.session import read_record
 from bcp_drill.records.store import RecordStore
 from bcp_drill.reports.trend import ScenarioTrend, scenario_trend
-from bcp_drill.review.followups import FollowUp, collect_followups
+from bcp_drill.review.followups import FollowUp, followups_of_record
 
 
 
 @dataclass
-class ObjectiveResult:
+class ObjectiveLine:
     id: str
     title: str
-    rating: str  # the worst rating of its steps; "-" when none was rated
-    steps: list[str]
+    rating: str  # what stands: an evaluator's override, else the lowest of its steps; "-" if none
+    derived: str  # the lowest rating of its steps (a step not done counts as U)
+    decided_by: str  # the step that gave the derived rating, and how it counts
+    override: str  # "" or the evaluator's override: rating, reason, who, when
+    provisional: bool
+    steps: list[str]  # every step of the objective and how it counts
 
 
 @dataclass
@@ -41,15 +45,6 @@ class StepResult:
     checks_done: int
     checks_total: int
     notes: list[str]
-
-
-@dataclass
-class TimelineEntry:
-    elapsed_seconds: int
-    at: datetime
-    kind: str  # inject, step, not_done, note, problem, pause, resume, advance, end
-    text: str
-    by: str
 
 
 @dataclass
@@ -71,7 +66,7 @@ class DrillReport:
     duration: str
     participants: list[ev.Participant]
     recorders: list[str]
-    objectives: list[ObjectiveResult]
+    objectives: list[ObjectiveLine]
     steps: list[StepResult]
     timeline: list[TimelineEntry]
     summary: DrillSummary
@@ -83,7 +78,8 @@ class DrillReport:
     phase_titles: dict[str, str] = field(default_factory=dict)
     imported_from: str | None = None
     imported_by: str | None = None
-    notes: list[str] = field(default_factory=list)  # notes on the drill as a whole
+    notes: list[str] = field(default_factory=list)  # notes on the drill as a whole (withdrawn ones left out)
+    withdrawn_notes: int = 0  # how many notes were withdrawn (struck through in the timeline)
 
 
 def build_drill_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
@@ -93,30 +89,36 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
     started = events[0]
     scenario = pinned_scenario(started)
     state = DrillState.from_events(scenario, events)
-    last_at = events[-1].at
-    figures = summarize(state, last_at)
+    view = DrillView(state, events[-1].at)
+    figures = view.figures
 
     steps = []
-    for step in scenario.steps:
-        record = state.steps[step.id]
-        status = record.status(figures.elapsed_seconds)
+    for shown in view.steps:
+        step = shown.step
         phase = scenario.phase(step.phase)
         role = scenario.role(step.role)
-        late = record.late_by_seconds()
         steps.append(StepResult(
             phase=phase.title.get(lang) if phase else step.phase, step_id=step.id, title=step.title.get(lang),
-            role=role.title.get(lang) if role else step.role, target=f"T+{format_minutes(step.target_minutes)}",
-            actual=f"T+{format_elapsed(record.elapsed_seconds)}" if record.elapsed_seconds is not None else "",
-            late_minutes=(late + 59) // 60 if record.outcome == "done" else None, status=status,
-            rating=record.rating or "", reason=record.reason, checks_done=len(record.checks),
-            checks_total=len(step.checks), notes=[n.text for n in state.notes_for(step.id)]))
+            role=role.title.get(lang) if role else step.role, target=shown.target_text,
+            actual=shown.actual_text, late_minutes=shown.late_minutes, status=shown.status,
+            rating=shown.rating, reason=shown.reason, checks_done=shown.checks_done,
+            checks_total=len(step.checks), notes=[n.text for n in view.notes(step.id)]))
 
-    objectives = [ObjectiveResult(objective_id, scenario.objective(objective_id).title.get(lang), rating,
-                                  [scenario.step(s).title.get(lang) for s in step_ids])
-                  for objective_id, rating, step_ids in objective_ratings(state)]
+    objectives = []
+    for result in view.objectives:
+        objective = scenario.objective(result.objective_id)
+        override = ""
+        if result.override is not None:
+            o = result.override
+            override = t("objective.override_text", rating=o.rating or "-", reason=o.reason, by=o.by,
+                         at=o.at.astimezone().strftime("%Y-%m-%d %H:%M"))
+        objectives.append(ObjectiveLine(
+            result.objective_id, objective.title.get(lang) if objective else result.objective_id,
+            result.rating, result.derived,
+            contribution_text(result.decided_by, state, t) if result.decided_by else "-", override,
+            result.provisional, [contribution_text(c, state, t) for c in result.contributions]))
 
-    timeline = _timeline(events, state, t)
-    plan = [f for f in collect_followups(store, lang) if f.record_id == record_id]
+    plan = followups_of_record(store, record_id, lang)
     trend = scenario_trend(store, scenario.id, lang, up_to=record_id)
     return DrillReport(
         record_id=record_id, organisation=organisation, scenario_id=scenario.id,
@@ -127,57 +129,12 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         ended_at=state.ended.at if state.ended else None,
         fiscal_year_label=fiscal_year_label(fiscal_year(started.t0.astimezone().date()), lang),
         duration=f"T+{format_elapsed(figures.elapsed_seconds)}", participants=list(started.participants),
-        recorders=sorted({e.by for e in events}), objectives=objectives, steps=steps, timeline=timeline,
+        recorders=sorted({e.by for e in events}), objectives=objectives, steps=steps,
+        timeline=timeline(state, events, t),
         summary=figures, strengths=state.hotwash.strengths if state.hotwash else "",
         improvements=state.hotwash.improvements if state.hotwash else "", improvement_plan=plan,
         trend=trend if trend and len(trend.drills) > 1 else None, generated_at=now or store.clock(),
-        notes=[n.text for n in state.notes_for(None)],
+        notes=[n.text for n in view.notes(None)],
+        withdrawn_notes=sum(1 for n in state.notes if n.withdrawn is not None),
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
         imported_from=started.imported_from, imported_by=started.imported_by)
-
-
-def _timeline(events: list, state: DrillState, t: Translator) -> list[TimelineEntry]:
-    lang = t.lang
-    scenario = state.scenario
-    replay = DrillState.from_events(scenario, [])  # replayed alongside, for the clock at each event
-    entries = []
-    for event in events:
-        replay.apply(event)
-        elapsed = replay.elapsed_seconds(event.at)
-        step_id = getattr(event, "step_id", None)
-        step = scenario.step(step_id) if step_id else None
-        step_title = step.title.get(lang) if step else ""
-        match event:
-            case ev.InjectDelivered():
-                inject = next(i for i in scenario.injects if i.id == event.inject_id)
-                line = t("report.tl_inject", id=inject.id, sender=inject.sender.get(lang),
-                         content=inject.content.get(lang))
-                entries.append(TimelineEntry(event.elapsed_seconds, event.at, "inject", line, event.by))
-            case ev.StepCompleted():
-                target = step.target_minutes if step else 0
-                entries.append(TimelineEntry(event.elapsed_seconds, event.at, "step", t(
-                    "report.tl_step", step=step_title, rating=event.rating, target=format_minutes(target)),
-                    event.by))
-            case ev.StepNotDone():
-                key = "report.tl_skipped" if event.skipped else "report.tl_not_done"
-                entries.append(TimelineEntry(event.elapsed_seconds, event.at, "not_done",
-                                             t(key, step=step_title, reason=event.reason), event.by))
-            case ev.NoteAdded():
-                entries.append(TimelineEntry(event.elapsed_seconds, event.at, "note",
-                                             t("report.tl_note", step=step_title or "-", text=event.text),
-                                             event.by))
-            case ev.ProblemRaised():
-                entries.append(TimelineEntry(event.elapsed_seconds or elapsed, event.at, "problem",
-                                             t("report.tl_problem", id=event.problem_id, title=event.title),
-                                             event.by))
-            case ev.ClockPaused():
-                entries.append(TimelineEntry(elapsed, event.at, "pause", t("report.tl_pause"), event.by))
-            case ev.ClockResumed():
-                entries.append(TimelineEntry(elapsed, event.at, "resume", t("report.tl_resume"), event.by))
-            case ev.ClockAdvanced():
-                entries.append(TimelineEntry(elapsed, event.at, "advance",
-                                             t("report.tl_advance", to=format_elapsed(event.to_seconds)), event.by))
-            case ev.DrillEnded():
-                entries.append(TimelineEntry(event.elapsed_seconds, event.at, "end", t("report.tl_end"), event.by))
-    return entries
-

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable
 
+from bcp_drill.errors import SessionRefused
 from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError, read_journal
@@ -80,35 +81,56 @@ def _source_title(first: object, ref: str | None, lang: Lang) -> str:
     return ref
 
 
-def collect_followups(store: RecordStore, lang: Lang = "ja") -> list[FollowUp]:
-    """Every problem of every readable record, with all updates applied, oldest first."""
-    items: dict[str, FollowUp] = {}
-    for summary, events in store.readable():
-        first = events[0]
-        fiscal = getattr(first, "fiscal_year", None)
-        if fiscal is None and isinstance(first, ev.DrillStarted):
-            from bcp_drill.fiscal import fiscal_year
+def _record_followups(record_id: str, events: list, lang: Lang) -> list[FollowUp]:
+    """The follow-up items raised in one record, as first raised."""
+    first = events[0]
+    kind = "drill" if isinstance(first, ev.DrillStarted) else "review"
+    subject = first.scenario_id if isinstance(first, ev.DrillStarted) else first.checklist_id
+    fiscal = getattr(first, "fiscal_year", None)
+    if fiscal is None and isinstance(first, ev.DrillStarted):
+        from bcp_drill.fiscal import fiscal_year
 
-            fiscal = fiscal_year(first.t0.astimezone().date())
-        titles: dict[str | None, str] = {}
-        for event in events:
-            if not isinstance(event, ev.ProblemRaised):
-                continue
-            if event.source_ref not in titles:
-                titles[event.source_ref] = _source_title(first, event.source_ref, lang)
-            followup_id = f"{summary.record_id}/{event.problem_id}"
-            items[followup_id] = FollowUp(
-                id=followup_id, record_id=summary.record_id, problem_id=event.problem_id,
-                source_kind=summary.kind, source_subject=summary.subject_id, source_ref=event.source_ref,
-                source_title=titles[event.source_ref], fiscal_year=fiscal, title=event.title,
-                description=event.description, category=event.category, priority=event.priority,
-                owner_organisation=event.owner_organisation, owner_person=event.owner_person,
-                start=event.start, due=event.due, raised_by=event.by, raised_at=event.at)
+        fiscal = fiscal_year(first.t0.astimezone().date())
+    titles: dict[str | None, str] = {}
+    found = []
+    for event in events:
+        if not isinstance(event, ev.ProblemRaised):
+            continue
+        if event.source_ref not in titles:
+            titles[event.source_ref] = _source_title(first, event.source_ref, lang)
+        found.append(FollowUp(
+            id=f"{record_id}/{event.problem_id}", record_id=record_id, problem_id=event.problem_id,
+            source_kind=kind, source_subject=subject, source_ref=event.source_ref,
+            source_title=titles[event.source_ref], fiscal_year=fiscal, title=event.title,
+            description=event.description, category=event.category, priority=event.priority,
+            owner_organisation=event.owner_organisation, owner_person=event.owner_person,
+            start=event.start, due=event.due, raised_by=event.by, raised_at=event.at))
+    return found
+
+
+def _apply_updates(store: RecordStore, items: dict[str, FollowUp]) -> None:
     path = store.path_of(FOLLOWUPS_JOURNAL)
     if path.is_file():
         for update in read_journal(path).events:
             if isinstance(update, ev.FollowUpUpdated) and update.followup_id in items:
                 items[update.followup_id].apply(update)
+
+
+def collect_followups(store: RecordStore, lang: Lang = "ja") -> list[FollowUp]:
+    """Every problem of every readable record, with all updates applied, oldest first."""
+    items: dict[str, FollowUp] = {}
+    for summary, events in store.readable():
+        for item in _record_followups(summary.record_id, events, lang):
+            items[item.id] = item
+    _apply_updates(store, items)
+    return sorted(items.values(), key=lambda f: (f.raised_at, f.id))
+
+
+def followups_of_record(store: RecordStore, record_id: str, lang: Lang = "ja") -> list[FollowUp]:
+    """The follow-up items of one record, with all updates applied (no other record is read)."""
+    events = read_journal(store.path_of(record_id)).events
+    items = {f.id: f for f in _record_followups(record_id, events, lang)} if events else {}
+    _apply_updates(store, items)
     return sorted(items.values(), key=lambda f: (f.raised_at, f.id))
 
 
@@ -136,10 +158,40 @@ def open_followups_journal(store: RecordStore) -> Journal:
     return Journal.create(path, store.recorder, store.clock)
 
 
-def update_followup(store: RecordStore, followup_id: str, **changes: object) -> ev.FollowUpUpdated:
-    """Record one change to a follow-up (fsynced); unknown ids are refused."""
-    known = {f.id for f in collect_followups(store)}
-    if followup_id not in known:
-        raise JournalError(store.path_of(FOLLOWUPS_JOURNAL), "followup_not_found", followup_id=followup_id)
+def needs_closure_evidence(item: FollowUp, changes: dict[str, object]) -> bool:
+    """True when CHANGES would set ITEM to done with no closure evidence, given now or before."""
+    evidence = str(changes.get("closure_evidence") or item.closure_evidence or "").strip()
+    return changes.get("status") == "done" and not evidence
+
+
+def find_followup(store: RecordStore, followup_id: str) -> FollowUp:
+    """One follow-up item by its id (`<record id>/P01`), updates applied; unknown ids are refused."""
+    record_id, _, _ = followup_id.rpartition("/")
+    if record_id and store.exists(record_id):
+        for item in followups_of_record(store, record_id):
+            if item.id == followup_id:
+                return item
+    raise SessionRefused("followup_not_found", followup_id=followup_id)
+
+
+def update_followup(store: RecordStore, followup_id: str, *, closed_without_evidence: bool = False,
+                    **changes: object) -> ev.FollowUpUpdated:
+    """Record one change to a follow-up (fsynced); the rules of a change are checked here.
+
+    Unknown ids and values are refused; setting an item to done needs closure evidence (given
+    now or before), or `closed_without_evidence=True` saying on purpose that there is none.
+    """
+    item = find_followup(store, followup_id)
+    for name, allowed in (("status", ev.FOLLOWUP_STATUSES), ("priority", ev.PRIORITIES),
+                          ("category", ev.CAPABILITIES)):
+        if changes.get(name) is not None and changes[name] not in allowed:
+            raise SessionRefused("unknown_value", field=name, value=changes[name], allowed=", ".join(allowed))
+    unknown = set(changes) - set(UPDATABLE) - {"comment"}
+    if unknown:
+        raise SessionRefused("unknown_value", field=", ".join(sorted(unknown)), value="", allowed=", ".join(UPDATABLE))
+    evidence = str(changes.get("closure_evidence") or item.closure_evidence or "").strip()
+    if needs_closure_evidence(item, changes) and not closed_without_evidence:
+        raise SessionRefused("evidence_required", followup_id=followup_id)
     with open_followups_journal(store) as journal:
-        return journal.append(ev.FollowUpUpdated, followup_id=followup_id, **changes)
+        return journal.append(ev.FollowUpUpdated, followup_id=followup_id,
+                              closed_without_evidence=closed_without_evidence and not evidence, **changes)

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from bcp_drill import __version__
 from bcp_drill.content.loader import FileLoader, LoadedFile
 from bcp_drill.content.models import Checklist
 from bcp_drill.content.scales import Scale
+from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.fiscal import fiscal_year
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError
 from bcp_drill.records.session import JournalSession, open_journal
 from bcp_drill.records.store import RecordStore
-from bcp_drill.review.state import ReviewState
+from bcp_drill.review.state import ItemRecord, ReviewState
 
 
 def pinned_checklist(started: ev.ReviewStarted) -> tuple[Checklist, Scale]:
@@ -54,38 +56,61 @@ class ReviewSession(JournalSession):
         return open_journal(store, record_id, ev.ReviewStarted, "not_a_review",
                             lambda journal, first: cls(journal, *pinned_checklist(first)))
 
+    # -- what may be written ---------------------------------------------------
+
+    def ensure_open(self) -> None:
+        """Refuse (RecordClosed) while the review is finished; `reopen` opens it again."""
+        if self.state.finished:
+            raise RecordClosed("review_finished", record_id=self.record_id)
+
+    def _item(self, item_id: str) -> ItemRecord:
+        record = self.state.items.get(item_id)
+        if record is None:
+            raise SessionRefused("unknown_item", item_id=item_id)
+        return record
+
+    def _before_problem(self, source_ref: str | None) -> dict[str, Any]:
+        self.ensure_open()
+        if source_ref is not None:
+            self._item(source_ref)
+        return {}
+
+    # -- rating ----------------------------------------------------------------
+
     def rate(self, item_id: str, dimension: str, option: str) -> ev.ItemRated | None:
         """Rate one dimension; re-rating with the same option writes nothing."""
+        self.ensure_open()
+        record = self._item(item_id)
         found = self.scale.dimension(dimension)
-        if found is None or found.option(option) is None or item_id not in self.state.items:
-            raise ValueError(f"no option {dimension}/{option} for {item_id}")
-        if self.state.items[item_id].ratings.get(dimension) == option:
+        if found is None or found.option(option) is None:
+            raise SessionRefused("unknown_option", dimension=dimension, option=option)
+        if record.ratings.get(dimension) == option:
             return None
         return self._record(ev.ItemRated, item_id=item_id, dimension=dimension, option=option)
 
-    def rate_by_key(self, item_id: str, key: str) -> ev.ItemRated | None:
-        for dimension in self.scale.dimensions:
-            for option in dimension.options:
-                if option.key == key:
-                    return self.rate(item_id, dimension.id, option.code)
-        return None
+    def clear(self, item_id: str) -> list[ev.ItemRatingCleared]:
+        self.ensure_open()
+        record = self._item(item_id)
+        return [self._record(ev.ItemRatingCleared, item_id=item_id, dimension=d) for d in list(record.ratings)]
 
-    def clear(self, item_id: str) -> None:
-        for dimension in list(self.state.items[item_id].ratings):
-            self._record(ev.ItemRatingCleared, item_id=item_id, dimension=dimension)
+    def assess(self, item_id: str, text: str) -> ev.AssessmentRecorded | None:
+        self.ensure_open()
+        if self._item(item_id).assessment == text:
+            return None
+        return self._record(ev.AssessmentRecorded, item_id=item_id, text=text)
 
-    def assess(self, item_id: str, text: str) -> None:
-        if self.state.items[item_id].assessment != text:
-            self._record(ev.AssessmentRecorded, item_id=item_id, text=text)
+    def record_evidence(self, item_id: str, text: str) -> ev.EvidenceRecorded | None:
+        self.ensure_open()
+        if self._item(item_id).evidence == text:
+            return None
+        return self._record(ev.EvidenceRecorded, item_id=item_id, text=text)
 
-    def record_evidence(self, item_id: str, text: str) -> None:
-        if self.state.items[item_id].evidence != text:
-            self._record(ev.EvidenceRecorded, item_id=item_id, text=text)
-
-    def finish(self) -> None:
-        if not self.state.finished:
-            self._record(ev.ReviewFinished)
-
-    def reopen(self) -> None:
+    def finish(self) -> ev.ReviewFinished | None:
         if self.state.finished:
-            self._record(ev.ReviewReopened)
+            return None
+        return self._record(ev.ReviewFinished)
+
+    def reopen(self) -> ev.ReviewReopened | None:
+        if not self.state.finished:
+            return None
+        return self._record(ev.ReviewReopened)

@@ -122,7 +122,7 @@ class BcpDrillApp(App):
         try:
             session = ReviewSession.resume(self.ctx.store, record_id)
         except JournalError as error:
-            self.notify(self.ctx.t(f"journal.{error.code}", **error.params), severity="error", timeout=15)
+            self.notify(error.message(self.ctx.t), severity="error", timeout=15)
             return
         self._report_recovery(session)
         self.push_screen(ReviewScreen(session))
@@ -141,7 +141,7 @@ class BcpDrillApp(App):
         try:
             session = DrillSession.resume(self.ctx.store, record_id)
         except JournalError as error:
-            self.notify(t(f"journal.{error.code}", **error.params), severity="error", timeout=15)
+            self.notify(error.message(t), severity="error", timeout=15)
             return
         self._report_recovery(session)
         current = self.ctx.library.scenarios.get(session.scenario.id)

@@ -7,6 +7,8 @@ from typing import Iterator
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from bcp_drill.tui.bindings import node_bindings
+
 
 class ScreenActionsProvider(Provider):
     """Lists the screen's bindings (named in the user's language) with their keys."""
@@ -14,14 +16,13 @@ class ScreenActionsProvider(Provider):
     def _commands(self) -> Iterator[tuple[str, str]]:
         screen = self.screen
         seen: set[str] = set()
-        for key, bindings in screen._bindings.key_to_bindings.items():
-            for binding in bindings:
-                if not binding.description or binding.action in seen:
-                    continue
-                seen.add(binding.action)
-                keys = binding.key_display or self.app.get_key_display(binding)
-                label = binding.tooltip or binding.description
-                yield f"{label}  [{keys}]", binding.action
+        for binding in node_bindings(screen):
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            keys = binding.key_display or self.app.get_key_display(binding)
+            label = binding.tooltip or binding.description
+            yield f"{label}  [{keys}]", binding.action
 
     async def discover(self) -> Hits:
         for text, action in self._commands():

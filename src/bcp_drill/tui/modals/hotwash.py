@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from bcp_drill.i18n import Translator
-from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.modals.form import FormModal
 
 
-class HotwashModal(ModalScreen[tuple[str, str] | None]):
-    BINDINGS = [
-        Binding("escape", "cancel", "keys.cancel"),
-        Binding("ctrl+s", "save", "keys.save"),
-    ]
+class HotwashModal(FormModal):
+    first_field = "hotwash-strengths"
 
     def __init__(self, t: Translator, strengths: str = "", improvements: str = "") -> None:
         super().__init__()
@@ -34,13 +29,6 @@ class HotwashModal(ModalScreen[tuple[str, str] | None]):
             yield TextArea(self.improvements, id="hotwash-improvements", soft_wrap=True)
             yield Label(t("tui.hotwash_keys"), classes="dialog-hint", markup=False)
 
-    def on_mount(self) -> None:
-        translate_bindings(self, self.app.ctx.t)
-        self.query_one("#hotwash-strengths").focus()
-
     def action_save(self) -> None:
         self.dismiss((self.query_one("#hotwash-strengths", TextArea).text.strip(),
                       self.query_one("#hotwash-improvements", TextArea).text.strip()))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

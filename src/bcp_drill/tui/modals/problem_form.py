@@ -5,23 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, TextArea
 
 from bcp_drill.i18n import Translator
-from bcp_drill.tui.bindings import translate_bindings
-
-CATEGORIES = ("planning", "organisation", "equipment", "training", "exercise")
-PRIORITIES = ("high", "medium", "low")
+from bcp_drill.records.events import CAPABILITIES, PRIORITIES
+from bcp_drill.tui.modals.form import FormModal, field_error_label
 
 
-class ProblemFormModal(ModalScreen[dict | None]):
-    BINDINGS = [
-        Binding("escape", "cancel", "keys.cancel"),
-        Binding("ctrl+s", "save", "keys.save"),
-    ]
+class ProblemFormModal(FormModal):
+    first_field = "problem-title"
 
     def __init__(self, t: Translator, heading: str) -> None:
         super().__init__()
@@ -34,10 +27,11 @@ class ProblemFormModal(ModalScreen[dict | None]):
             yield Label(self.heading, classes="dialog-title", markup=False)
             yield Label(t("tui.problem_title"), markup=False)
             yield Input(id="problem-title")
+            yield field_error_label("problem-title")
             yield Label(t("tui.problem_description"), markup=False)
             yield TextArea(id="problem-description", soft_wrap=True)
             yield Label(t("tui.problem_category"), markup=False)
-            yield Select([(t(f"capability.{c}"), c) for c in CATEGORIES], value="planning",
+            yield Select([(t(f"capability.{c}"), c) for c in CAPABILITIES], value="planning",
                          allow_blank=False, id="problem-category")
             yield Label(t("tui.problem_priority"), markup=False)
             yield Select([(t(f"priority.{p}"), p) for p in PRIORITIES], value="medium",
@@ -48,23 +42,13 @@ class ProblemFormModal(ModalScreen[dict | None]):
             yield Input(id="problem-owner-person")
             yield Label(t("tui.problem_due"), markup=False)
             yield Input(placeholder="YYYY-MM-DD", id="problem-due")
+            yield field_error_label("problem-due")
             yield Label(t("tui.form_keys"), classes="dialog-hint", markup=False)
-            yield Label("", id="problem-error", classes="dialog-error", markup=False)
-
-    def on_mount(self) -> None:
-        translate_bindings(self, self.app.ctx.t)
-        self.query_one("#problem-title").focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
 
     def action_save(self) -> None:
-        error = self.query_one("#problem-error", Label)
         title = self.query_one("#problem-title", Input).value.strip()
         if not title:
-            error.update(self.t("tui.problem_title_required"))
-            self.query_one("#problem-title").focus()
+            self.show_field_error("problem-title", self.t("tui.problem_title_required"))
             return
         due_text = self.query_one("#problem-due", Input).value.strip()
         due = None
@@ -72,8 +56,7 @@ class ProblemFormModal(ModalScreen[dict | None]):
             try:
                 due = date.fromisoformat(due_text)
             except ValueError:
-                error.update(self.t("tui.bad_date", value=due_text))
-                self.query_one("#problem-due").focus()
+                self.show_field_error("problem-due", self.t("tui.bad_date", value=due_text))
                 return
         self.dismiss({
             "title": title,
@@ -84,6 +67,3 @@ class ProblemFormModal(ModalScreen[dict | None]):
             "owner_person": self.query_one("#problem-owner-person", Input).value.strip(),
             "due": due,
         })
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

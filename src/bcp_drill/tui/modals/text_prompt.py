@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
-from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.modals.form import FormModal, field_error_label
 
 
-class TextPromptModal(ModalScreen[str | None]):
-    BINDINGS = [
-        Binding("escape", "cancel", "keys.cancel"),
-        Binding("ctrl+s", "save", "keys.save"),
-    ]
+class TextPromptModal(FormModal):
+    first_field = "prompt-text"
 
     def __init__(self, title: str, hint: str, multiline: bool = False, initial: str = "",
                  required: bool = True, error_text: str = "") -> None:
@@ -34,12 +29,8 @@ class TextPromptModal(ModalScreen[str | None]):
                 yield TextArea(self.initial, id="prompt-text", soft_wrap=True, show_line_numbers=False)
             else:
                 yield Input(self.initial, id="prompt-text")
+            yield field_error_label("prompt-text")
             yield Label(self.hint, classes="dialog-hint", markup=False)
-            yield Label("", id="prompt-error", classes="dialog-error", markup=False)
-
-    def on_mount(self) -> None:
-        translate_bindings(self, self.app.ctx.t)
-        self.query_one("#prompt-text").focus()
 
     def _value(self) -> str:
         widget = self.query_one("#prompt-text")
@@ -52,9 +43,6 @@ class TextPromptModal(ModalScreen[str | None]):
     def action_save(self) -> None:
         value = self._value().strip()
         if self.required and not value:
-            self.query_one("#prompt-error", Label).update(self.error_text)
+            self.show_field_error("prompt-text", self.error_text)
             return
         self.dismiss(value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -7,32 +7,50 @@ from typing import Any, Callable
 from textual.screen import Screen
 from textual.widgets import Button, Input
 
-from bcp_drill.records.journal import JournalError
+from bcp_drill.errors import UserError, describe
+from bcp_drill.tui.modals.form import FormMixin
 
 
 class SessionScreen(Screen):
-    """A screen that records through `self.session`; every write reports success or failure."""
+    """A screen that records through `self.session`; every write reports success or failure.
+
+    The session decides what may be written; a refusal comes back as a UserError and is only
+    put into words here.
+    """
 
     session: Any
     saved: str = ""
 
     def _safely(self, action: Callable, *args, **kwargs):
-        """Run a session call; a write failure is shown, never a crash, and nothing is half-saved."""
+        """Run a session call; a refusal or write failure is shown, never a crash, nothing is half-saved."""
         t = self.app.ctx.t
         try:
             result = action(*args, **kwargs)
-        except (JournalError, OSError) as error:
-            code = getattr(error, "code", "journal_write_failed")
-            self.notify(t(f"journal.{code}", **getattr(error, "params", {})), severity="error", timeout=15)
+        except (UserError, OSError) as error:
+            self.notify(describe(error, t), severity="error", timeout=15)
             return None
         if self.session.journal.events:
             last = self.session.journal.events[-1]
             self.saved = t("tui.saved", seq=last.seq, time=last.at.astimezone().strftime("%H:%M:%S"))
         return result
 
+    def _permitted(self, check: Callable[[], object]) -> bool:
+        """Ask the session whether a write would be taken now (before opening a form for it)."""
+        try:
+            check()
+        except UserError as error:
+            self.notify(error.message(self.app.ctx.t), severity="warning", timeout=10)
+            return False
+        return True
 
-class FormScreen(Screen):
-    """A set-up form: Enter moves to the next field, the Start button or Ctrl+S starts."""
+
+class FormScreen(FormMixin, Screen):
+    """A set-up form: Enter moves to the next field, the Start button or Ctrl+S starts;
+    Escape leaves, asking first when something was typed."""
+
+    def on_mount(self) -> None:
+        # Runs after the subclass's on_mount (Textual calls each class's handler in turn).
+        self.remember_values()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -46,4 +64,4 @@ class FormScreen(Screen):
         raise NotImplementedError
 
     def action_cancel(self) -> None:
-        self.app.pop_screen()
+        self.confirm_discard(self.app.pop_screen)

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Label, OptionList
 
 from bcp_drill.drill.session import DrillSession
+from bcp_drill.drill.view import DrillView, format_minutes, status_label
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.modals.confirm import ConfirmModal
@@ -71,9 +72,9 @@ class DrillRunnerScreen(SessionScreen):
     def on_mount(self) -> None:
         ctx = self.app.ctx
         translate_bindings(self, ctx.t)
-        state, now = self.session.state, self.session.now()
+        state = self.session.state
         step_list = self.query_one(StepList)
-        step_list.build(state, now)
+        step_list.build(self.view())
         log = self.query_one(InjectLog)
         for delivered in sorted(state.delivered.values(), key=lambda d: d.elapsed_seconds):
             log.write(inject_line(delivered, self._recipient(delivered.inject.recipient), ctx.t))
@@ -92,15 +93,17 @@ class DrillRunnerScreen(SessionScreen):
     def selected_step(self) -> str | None:
         return self.query_one(StepList).selected_step_id
 
+    def view(self) -> DrillView:
+        return DrillView(self.session.state, self.session.now())
+
     def redraw(self, step_id: str | None = None) -> None:
         """Redraw the clock, the given step's line (or every changed line) and the detail."""
-        now = self.session.now()
-        state, t = self.session.state, self.app.ctx.t
-        self.query_one(ClockBar).update(clock_text(state, now, t, self.saved))
-        self.query_one(StepList).redraw(state, now, force=step_id)
+        view, t = self.view(), self.app.ctx.t
+        self.query_one(ClockBar).update(clock_text(view, t, self.saved))
+        self.query_one(StepList).redraw(view, force=step_id)
         selected = self.selected_step
         if selected is not None:
-            self.query_one(StepDetail).show(step_detail_text(state, selected, now, t))
+            self.query_one(StepDetail).show(step_detail_text(view, selected, t))
 
     def tick(self) -> None:
         delivered = self._safely(self.session.deliver_due_injects) or []
@@ -118,20 +121,20 @@ class DrillRunnerScreen(SessionScreen):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if self.selected_step is not None:
-            now = self.session.now()
-            self.query_one(StepDetail).show(
-                step_detail_text(self.session.state, self.selected_step, now, self.app.ctx.t))
+            self.query_one(StepDetail).show(step_detail_text(self.view(), self.selected_step, self.app.ctx.t))
 
     # -- recording ---------------------------------------------------------------
 
     def _with_step(self) -> str | None:
+        """The selected step, when the session would take a write now (it says why not)."""
         step_id = self.selected_step
         if step_id is None:
             self.notify(self.app.ctx.t("tui.select_a_step"), severity="warning")
-        elif self.session.state.ended is not None:
-            self.notify(self.app.ctx.t("tui.drill_has_ended"), severity="warning")
             return None
-        return step_id
+        return step_id if self._allowed() else None
+
+    def _allowed(self) -> bool:
+        return self._permitted(self.session.ensure_open)
 
     def action_rate(self, rating: str) -> None:
         step_id = self._with_step()
@@ -140,14 +143,27 @@ class DrillRunnerScreen(SessionScreen):
             self.redraw(step_id)
 
     def action_reopen(self) -> None:
+        """Withdraw the step's outcome, after asking: a correction event; nothing is erased."""
         step_id = self._with_step()
-        if step_id:
-            self._safely(self.session.reopen_step, step_id)
-            self.redraw(step_id)
+        if not step_id:
+            return
+        t = self.app.ctx.t
+        shown = self.view().step(step_id)
+        if shown.record.outcome is None:
+            self.notify(t("session.no_outcome_to_withdraw", step_id=step_id))
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._safely(self.session.reopen_step, step_id)
+                self.redraw(step_id)
+
+        question = t("tui.reopen_confirm", step=shown.step.title.get(t.lang), status=status_label(shown.status, t))
+        self.app.push_screen(ConfirmModal(question, t("tui.yes_no_keys")), confirmed)
 
     def action_toggle_check(self, index: int) -> None:
         step_id = self._with_step()
-        if step_id and index < len(self.session.state.steps[step_id].step.checks):
+        if step_id:
             self._safely(self.session.toggle_check, step_id, index)
             self.redraw(step_id)
 
@@ -189,28 +205,44 @@ class DrillRunnerScreen(SessionScreen):
             self._ask_note(step_id)
 
     def action_withdraw_note(self) -> None:
-        """Withdraw the step's latest note: a correction event; the note stays in the journal."""
-        step_id = self._with_step()
-        notes = self.session.state.notes_for(step_id) if step_id else []
-        if not notes:
-            if step_id:
-                self.notify(self.app.ctx.t("tui.no_note_to_withdraw"))
+        """Withdraw a note of the selected step or of the drill: pick it, then confirm.
+
+        A correction event; the note stays in the journal, marked withdrawn.
+        """
+        if not self._allowed():
             return
         t = self.app.ctx.t
+        step_id = self.selected_step
+        view = self.view()
+        notes = (view.notes(step_id) if step_id else []) + view.notes(None)
+        if not notes:
+            self.notify(t("tui.no_note_to_withdraw"))
+            return
 
-        def confirmed(yes: bool | None) -> None:
+        def confirmed(seq: int, yes: bool | None) -> None:
             if yes:
-                self._safely(self.session.retract_note, notes[-1].seq, "withdrawn on the screen")
+                self._safely(self.session.retract_note, seq, t("tui.withdrawn_on_screen"))
                 self.redraw(step_id)
 
-        self.app.push_screen(ConfirmModal(t("tui.withdraw_note_confirm", text=notes[-1].text),
-                                          t("tui.yes_no_keys")), confirmed)
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            note = self.session.state.note(int(value))
+            if note is not None:
+                self.app.push_screen(ConfirmModal(t("tui.withdraw_note_confirm", text=note.text),
+                                                  t("tui.yes_no_keys")), lambda yes: confirmed(note.seq, yes))
+
+        where = {None: t("tui.drill_note_short")}
+        choices = [(str(n.seq), f"#{n.seq} [{where.get(n.step_id, n.step_id)}] {n.text}") for n in notes]
+        self.app.push_screen(ChoiceModal(t("tui.withdraw_note_pick"), choices, t("tui.choice_keys")), chosen)
 
     def action_drill_note(self) -> None:
         self._ask_note(None)
 
     def action_problem(self) -> None:
         step_id = self.selected_step
+        if not self._allowed():
+            return
         t = self.app.ctx.t
         step = self.session.scenario.step(step_id) if step_id else None
         heading = t("tui.problem_heading", step=step.title.get(t.lang) if step else "-")
@@ -230,7 +262,9 @@ class DrillRunnerScreen(SessionScreen):
         if not pending:
             self.notify(t("tui.no_pending_injects"))
             return
-        choices = [(i.id, f"T+{i.at_minutes // 60}:{i.at_minutes % 60:02d}  {i.id}  "
+        if not self._allowed():
+            return
+        choices = [(i.id, f"T+{format_minutes(i.at_minutes)}  {i.id}  "
                           f"{i.sender.get(t.lang)}: {i.content.get(t.lang)}") for i in pending]
 
         def deliver(inject_id: str | None) -> None:
@@ -241,15 +275,13 @@ class DrillRunnerScreen(SessionScreen):
         self.app.push_screen(ChoiceModal(t("tui.inject_picker"), choices, t("tui.choice_keys")), deliver)
 
     def action_toggle_clock(self) -> None:
-        if self.session.state.ended is None:
-            self._safely(self.session.toggle_clock)
-            self.redraw()
+        self._safely(self.session.toggle_clock)
+        self.redraw()
 
     def action_next_phase(self) -> None:
-        if self.session.state.ended is None:
-            if not self._safely(self.session.advance_to_next_phase):
-                self.notify(self.app.ctx.t("tui.no_next_phase"))
-            self.tick()
+        if self._safely(self.session.advance_to_next_phase) is False:
+            self.notify(self.app.ctx.t("tui.no_next_phase"))
+        self.tick()
 
     def action_end_drill(self) -> None:
         t = self.app.ctx.t
@@ -272,7 +304,7 @@ class DrillRunnerScreen(SessionScreen):
                                                   previous.improvements if previous else ""),
                                      after_hotwash)
 
-        open_steps = len(state.steps) - state.finished_steps
+        open_steps = len(self.view().open_steps)
         self.app.push_screen(ConfirmModal(t("tui.end_confirm", open=open_steps), t("tui.yes_no_keys")),
                              confirmed)
 

@@ -11,7 +11,8 @@ from bcp_drill.content.loader import LoadedFile
 from bcp_drill.content.models import Scenario
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.setup import parse_participants, parse_t0
-from bcp_drill.records.journal import JournalError
+from bcp_drill.errors import UserError, describe
+from bcp_drill.tui.modals.form import field_error_label
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.screens.base import FormScreen
 
@@ -41,9 +42,11 @@ class DrillSetupScreen(FormScreen):
             yield Input(id="drill-place")
             yield Label(t("tui.setup_participants"), markup=False)
             yield TextArea(id="drill-participants", soft_wrap=True)
+            yield field_error_label("drill-participants")
             yield Label(t("tui.setup_participants_hint"), classes="form-hint", markup=False)
             yield Label(t("tui.setup_t0"), markup=False)
             yield Input(id="drill-t0", placeholder=t("tui.setup_t0_placeholder"))
+            yield field_error_label("drill-t0")
             yield Label("", id="setup-error", classes="dialog-error", markup=False)
             yield Button(t("tui.setup_start"), id="start", variant="primary")
             yield Label(t("tui.setup_keys"), classes="form-hint", markup=False)
@@ -60,22 +63,21 @@ class DrillSetupScreen(FormScreen):
         participants, problems = parse_participants(self.query_one("#drill-participants", TextArea).text)
         if problems:
             first = problems[0]
-            error.update(t(f"tui.{first.code}", line=first.line, value=first.value))
-            self.query_one("#drill-participants").focus()
+            self.show_field_error("drill-participants", t(f"tui.{first.code}", line=first.line, value=first.value))
             return
         t0_text = self.query_one("#drill-t0", Input).value
         t0 = parse_t0(t0_text, ctx.store.clock())
         if t0 is None:
-            error.update(t("tui.bad_t0", value=t0_text))
-            self.query_one("#drill-t0").focus()
+            self.show_field_error("drill-t0", t("tui.bad_t0", value=t0_text))
             return
         try:
             session = DrillSession.start(
                 ctx.store, self.source, str(self.query_one("#drill-type", Select).value),
                 place=self.query_one("#drill-place", Input).value.strip(),
                 participants=participants, t0=t0)
-        except (JournalError, OSError, ValueError) as failure:
-            error.update(t("tui.cannot_create_record", reason=str(failure)))
+        except (UserError, OSError) as failure:
+            error.update(t("tui.cannot_create_record", reason=describe(failure, t)))
+            error.scroll_visible()
             return
         from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
 

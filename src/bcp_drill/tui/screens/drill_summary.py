@@ -6,24 +6,23 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.summary import RATINGS, format_elapsed, objective_ratings, summarize
+from bcp_drill.drill.view import RATINGS, DrillView, contribution_text, format_elapsed, rating_label
 from bcp_drill.i18n import Translator
-from bcp_drill.render.text_table import format_table
+from bcp_drill.render.tables import render_text
+from bcp_drill.render.tallies import drill_figures_table
 from bcp_drill.tui.bindings import translate_bindings
-
-
-def percent(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.0f}%"
+from bcp_drill.tui.modals.choice import ChoiceModal
+from bcp_drill.tui.modals.text_prompt import TextPromptModal
+from bcp_drill.tui.screens.base import SessionScreen
 
 
 def summary_text(session: DrillSession, t: Translator) -> Text:
     state, lang = session.state, t.lang
-    figures = summarize(state, session.now())
-    overall = figures.overall
+    view = DrillView(state, session.now())
+    figures = view.figures
     out = Text()
     started = state.started
     assert started is not None
@@ -34,23 +33,23 @@ def summary_text(session: DrillSession, t: Translator) -> Text:
     if started.participants:
         people = ", ".join(f"{p.name} ({t('drill_role.' + p.role)})" for p in started.participants)
         out.append(f"{t('tui.summary_participants')}: {people}\n")
-    out.append("\n")
-    headers = [t("tui.col_phase"), t("tui.col_steps"), *RATINGS, t("tui.col_on_time"), t("tui.col_late"),
-               t("tui.col_not_done"), t("tui.col_skipped"), t("tui.col_pending"), t("tui.col_on_time_rate")]
-    rows = []
-    for phase_id, counts in figures.phases + [("", overall)]:
-        phase = session.scenario.phase(phase_id)
-        label = phase.title.get(lang) if phase else t("tui.total")
-        rows.append([label, counts.total, *[counts.ratings[r] for r in RATINGS], counts.on_time, counts.late,
-                     counts.not_done, counts.skipped, counts.pending, percent(counts.on_time_rate)])
-    out.append(format_table(headers, rows, ["<"] + [">"] * (len(headers) - 1)) + "\n\n")
-    objectives = objective_ratings(state)
-    if objectives:
+    out.append(f"{view.progress_text(t)}\n\n")
+    phase_titles = {p.id: p.title.get(lang) for p in session.scenario.phases}
+    out.append(render_text(drill_figures_table(figures, phase_titles, t)) + "\n")
+    if view.objectives:
         out.append(f"{t('tui.objectives')}\n", style="bold")
-        for objective_id, rating, _ in objectives:
-            title = session.scenario.objective(objective_id).title.get(lang)
-            label = t(f"rating.{rating}") if rating != "-" else "-"
-            out.append(f"  {label}  {title}\n")
+        for result in view.objectives:
+            objective = session.scenario.objective(result.objective_id)
+            title = objective.title.get(lang) if objective else result.objective_id
+            out.append(f"  {rating_label(result.rating, t)}  {title}\n")
+            if result.decided_by is not None:
+                out.append(f"      {t('objective.decided_by')}: {contribution_text(result.decided_by, state, t)}\n")
+            if result.override is not None:
+                o = result.override
+                out.append(f"      {t('objective.override_text', rating=o.rating or '-', reason=o.reason, by=o.by, at=o.at.astimezone().strftime('%Y-%m-%d %H:%M'))}"
+                           f" ({t('objective.derived')}: {result.derived})\n")
+            if result.provisional:
+                out.append(f"      {t('objective.provisional')}\n")
         out.append("\n")
     out.append(f"{t('tui.summary_injects', delivered=figures.injects_delivered, total=figures.injects_total)}\n")
     out.append(f"\n{t('tui.problems')} ({figures.problems})\n", style="bold")
@@ -59,6 +58,11 @@ def summary_text(session: DrillSession, t: Translator) -> Text:
         owner = " / ".join(x for x in (problem.owner_organisation, problem.owner_person) if x) or "-"
         out.append(f"{problem.problem_id} [{t('priority.' + problem.priority)}] {problem.title}"
                    f"  ({step.title.get(lang) if step else '-'}; {owner}; {problem.due or '-'})\n")
+    notes = view.notes(None)
+    if notes:
+        out.append(f"\n{t('tui.drill_notes')}\n", style="bold")
+        for note in notes:
+            out.append(f"T+{format_elapsed(note.elapsed_seconds)} {note.by}: {note.text}\n")
     if state.hotwash:
         out.append(f"\n{t('tui.hotwash_strengths')}\n", style="bold")
         out.append((state.hotwash.strengths or "-") + "\n")
@@ -67,9 +71,10 @@ def summary_text(session: DrillSession, t: Translator) -> Text:
     return out
 
 
-class DrillSummaryScreen(Screen):
+class DrillSummaryScreen(SessionScreen):
     BINDINGS = [
         Binding("x", "export", "keys.export"),
+        Binding("o", "rate_objective", "keys.rate_objective"),
         Binding("escape,q", "leave", "keys.back_home"),
     ]
 
@@ -86,6 +91,46 @@ class DrillSummaryScreen(Screen):
     def on_mount(self) -> None:
         translate_bindings(self, self.app.ctx.t)
         self.query_one("#summary-scroll").focus()
+
+    def refresh_summary(self) -> None:
+        self.query_one("#summary-body", Static).update(summary_text(self.session, self.app.ctx.t))
+
+    def action_rate_objective(self) -> None:
+        """An evaluator's rating of an objective, with a reason: pick it, pick the rating, say why."""
+        t = self.app.ctx.t
+        view = DrillView(self.session.state, self.session.now())
+        if not view.objectives:
+            self.notify(t("objective.none"))
+            return
+        choices = []
+        for result in view.objectives:
+            objective = self.session.scenario.objective(result.objective_id)
+            title = objective.title.get(t.lang) if objective else result.objective_id
+            choices.append((result.objective_id, f"{result.rating}  {title}"))
+
+        def save(objective_id: str, rating: str | None, reason: str | None) -> None:
+            if reason:
+                self._safely(self.session.rate_objective, objective_id, rating, reason)
+                self.refresh_summary()
+
+        def rated(objective_id: str, value: str | None) -> None:
+            if value is None:
+                return
+            rating = None if value == "-" else value
+            self.app.push_screen(TextPromptModal(t("objective.reason_title"), t("tui.enter_saves"),
+                                                 error_text=t("tui.required")),
+                                 lambda reason: save(objective_id, rating, reason))
+
+        def picked(objective_id: str | None) -> None:
+            if objective_id is None:
+                return
+            options = [(r, rating_label(r, t)) for r in RATINGS]
+            if objective_id in self.session.state.objective_overrides:
+                options.append(("-", t("objective.withdraw_override")))
+            self.app.push_screen(ChoiceModal(t("objective.rating_title"), options, t("tui.choice_keys")),
+                                 lambda value: rated(objective_id, value))
+
+        self.app.push_screen(ChoiceModal(t("objective.pick_title"), choices, t("tui.choice_keys")), picked)
 
     def action_export(self) -> None:
         from bcp_drill.tui.export import ask_and_export

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from bcp_drill.records.journal import JournalError
+from bcp_drill.errors import UserError, describe
 from bcp_drill.render.text_table import truncate
 from bcp_drill.review.followups import (
     FollowUp,
@@ -111,12 +111,11 @@ class FollowUpsScreen(Screen):
             if not changes:
                 return
             try:
-                update_followup(ctx.store, item.id, **changes)
-            except (JournalError, OSError) as error:
-                self.notify(ctx.t(f"journal.{getattr(error, 'code', 'journal_write_failed')}",
-                                  **getattr(error, "params", {})), severity="error")
+                event = update_followup(ctx.store, item.id, **changes)
+            except (UserError, OSError) as error:
+                self.notify(describe(error, ctx.t), severity="error")
                 return
-            self.notify(ctx.t("cli.followup_updated", id=item.id, seq="-"))
+            self.notify(ctx.t("cli.followup_updated", id=item.id, seq=event.seq))
             self.reload()
 
         self.app.push_screen(FollowUpFormModal(ctx.t, item), save)

@@ -33,7 +33,7 @@ class RecordsScreen(Screen):
     def _line(self, summary: RecordSummary) -> Text:
         t = self.app.ctx.t
         if summary.error is not None:
-            return Text(f"[!!] {summary.record_id}  {t('journal.' + summary.error.code, **summary.error.params)}"
+            return Text(f"[!!] {summary.record_id}  {summary.error.message(t)}"
                         f" (line {summary.error.line or '-'})")
         state = t("tui.record_finished") if summary.finished else t("tui.record_unfinished")
         mark = "[v]" if summary.finished else "[>]"

@@ -19,7 +19,8 @@ from bcp_drill.content.models import ChecklistSection
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.render.text_table import truncate
 from bcp_drill.review.session import ReviewSession
-from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.review.view import ReviewView, keys_legend
+from bcp_drill.tui.bindings import bind_rating_keys, translate_bindings
 from bcp_drill.tui.modals.confirm import ConfirmModal
 from bcp_drill.tui.modals.problem_form import ProblemFormModal
 from bcp_drill.tui.modals.text_prompt import TextPromptModal
@@ -27,7 +28,6 @@ from bcp_drill.tui.screens.base import SessionScreen
 from bcp_drill.tui.widgets.section_tree import SectionTree
 
 ALL = "__all__"
-RATED, PARTLY, UNRATED = "[v]", "[~]", "[ ]"
 
 
 class ReviewScreen(SessionScreen):
@@ -70,10 +70,7 @@ class ReviewScreen(SessionScreen):
         ctx = self.app.ctx
         lang = ctx.lang
         # One key per option of the scale (the legend under the table lists them).
-        for dimension in self.session.scale.dimensions:
-            for option in dimension.options:
-                self._bindings.bind(option.key, f"rate('{dimension.id}', '{option.code}')",
-                                    option.label.get(lang), show=False)
+        bind_rating_keys(self, self.session.scale, lang)
         translate_bindings(self, ctx.t)
         tree = self.query_one(SectionTree)
         tree.root.expand()
@@ -98,14 +95,13 @@ class ReviewScreen(SessionScreen):
             self._add_sections(child, section.sections)
 
     def _keys_legend(self) -> Text:
-        lang = self.app.ctx.lang
-        legend = Text()
-        for dimension in self.session.scale.dimensions:
-            legend.append(f"{dimension.label.get(lang)}: ", style="bold")
-            legend.append("  ".join(f"{o.key}={o.label.get(lang)}" for o in dimension.options))
-            legend.append("\n")
+        legend = Text("\n".join(keys_legend(self.session.scale, self.app.ctx.lang)) + "\n")
         legend.append(self.app.ctx.t("review.keys_legend"))
         return legend
+
+    @property
+    def view(self) -> ReviewView:
+        return ReviewView(self.session.state, self.app.ctx.lang)
 
     # -- drawing -----------------------------------------------------------------
 
@@ -123,15 +119,11 @@ class ReviewScreen(SessionScreen):
 
     def _row(self, item_id: str) -> list:
         lang = self.app.ctx.lang
-        record = self.session.state.items[item_id]
-        scale = self.session.scale
-        rated = [d for d in scale.dimensions if d.id in record.ratings]
-        mark = RATED if len(rated) == len(scale.dimensions) else PARTLY if rated else UNRATED
+        shown = self.view.item(item_id)
         # Text, not str: DataTable would read "[v]" or a "[...]" in content as markup.
-        cells: list = [Text(mark), Text(item_id), Text(truncate(record.item.requirement.get(lang), self.requirement_width))]
-        for dimension in scale.dimensions:
-            option = dimension.option(record.ratings.get(dimension.id, ""))
-            cells.append(Text(option.short_label(lang) if option else "-"))
+        cells: list = [Text(shown.mark), Text(item_id),
+                       Text(truncate(shown.record.item.requirement.get(lang), self.requirement_width))]
+        cells += [Text(rating.short(lang)) for rating in shown.ratings]
         return cells
 
     def refill(self) -> None:
@@ -155,7 +147,7 @@ class ReviewScreen(SessionScreen):
                 table.update_cell(item_id, key, value)
         started = state.started
         progress = Text()
-        progress.append(t("review.progress", rated=state.rated_count, total=state.total), style="bold")
+        progress.append(self.view.progress_text(t), style="bold")
         if started:
             progress.append(f"  {fiscal_year_label(started.fiscal_year, ctx.lang)}  {started.reviewer}")
         if self.only_unrated:
@@ -172,8 +164,8 @@ class ReviewScreen(SessionScreen):
     def _detail(self, item_id: str) -> Text:
         ctx = self.app.ctx
         t, lang = ctx.t, ctx.lang
-        record = self.session.state.items[item_id]
-        item = record.item
+        shown = self.view.item(item_id)
+        record, item = shown.record, shown.record.item
         out = Text()
         out.append(f"{item_id}  ", style="bold")
         pillar = self.session.checklist.pillar_of(item_id)
@@ -181,16 +173,15 @@ class ReviewScreen(SessionScreen):
             out.append(pillar.title.get(lang))
         out.append("\n")
         out.append(item.requirement.get(lang) + "\n")
-        for dimension in self.session.scale.dimensions:
-            option = dimension.option(record.ratings.get(dimension.id, ""))
-            out.append(f"{dimension.label.get(lang)}: ", style="bold")
-            out.append((option.label.get(lang) if option else t("review.not_rated")) + "\n")
+        for rating in shown.ratings:
+            out.append(f"{rating.dimension.label.get(lang)}: ", style="bold")
+            out.append(rating.label(t) + "\n")
         for label, value in ((t("review.guidance"), text(item.guidance, lang)),
                              (t("review.evidence_prompt"), text(item.evidence_prompt, lang)),
                              (t("review.reference"), text(item.reference, lang)),
                              (t("review.assessment"), record.assessment),
                              (t("review.evidence"), record.evidence),
-                             (t("review.previous_assessment"), self._previous(item_id))):
+                             (t("review.previous_assessment"), shown.previous)):
             if value:
                 out.append(f"\n{label}\n", style="bold")
                 out.append(value + "\n")
@@ -200,15 +191,6 @@ class ReviewScreen(SessionScreen):
             for problem in problems:
                 out.append(f"{problem.problem_id} [{t('priority.' + problem.priority)}] {problem.title}\n")
         return out
-
-    def _previous(self, item_id: str) -> str:
-        lang = self.app.ctx.lang
-        item = self.session.checklist.item(item_id)
-        if item and item.previous_assessment:
-            return item.previous_assessment.get(lang)
-        # The seed writes its assessment once per group: show the nearest section's.
-        section = self.session.checklist.section_of(item_id)
-        return section.previous_assessment.get(lang) if section and section.previous_assessment else ""
 
     @property
     def selected_item(self) -> str | None:
@@ -236,10 +218,7 @@ class ReviewScreen(SessionScreen):
         item_id = self.selected_item
         if item_id is None:
             return None
-        if self.session.state.finished:
-            self.notify(self.app.ctx.t("review.finished_hint"), severity="warning")
-            return None
-        return item_id
+        return item_id if self._permitted(self.session.ensure_open) else None
 
     def action_rate(self, dimension: str, option: str) -> None:
         item_id = self._editable_item()

@@ -10,7 +10,8 @@ from textual.widgets import Button, Footer, Input, Label
 from bcp_drill.content.loader import LoadedFile
 from bcp_drill.content.models import Checklist
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
-from bcp_drill.records.journal import JournalError
+from bcp_drill.errors import UserError, describe
+from bcp_drill.tui.modals.form import field_error_label
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.screens.base import FormScreen
@@ -38,6 +39,7 @@ class ReviewSetupScreen(FormScreen):
                 yield Label(self.checklist.description.get(lang), classes="form-summary", markup=False)
             yield Label(t("review.setup_year"), markup=False)
             yield Input(str(this_year), id="review-year")
+            yield field_error_label("review-year")
             yield Label(t("review.setup_year_hint", label=fiscal_year_label(this_year, lang)), classes="form-hint", markup=False)
             yield Label(t("review.setup_reviewer"), markup=False)
             yield Input(ctx.settings.recorder, id="review-reviewer")
@@ -59,16 +61,16 @@ class ReviewSetupScreen(FormScreen):
         year_text = self.query_one("#review-year", Input).value
         year = parse_fiscal_year(year_text)
         if year is None:
-            error.update(t("cli.bad_year", value=year_text))
-            self.query_one("#review-year").focus()
+            self.show_field_error("review-year", t("cli.bad_year", value=year_text))
             return
         try:
             session = ReviewSession.start(
                 ctx.store, self.source, ctx.library.scale_of(self.checklist), fiscal_year_value=year,
                 reviewer=self.query_one("#review-reviewer", Input).value.strip(),
                 organisation=self.query_one("#review-organisation", Input).value.strip())
-        except (JournalError, OSError, ValueError) as failure:
-            error.update(t("tui.cannot_create_record", reason=str(failure)))
+        except (UserError, OSError) as failure:
+            error.update(t("tui.cannot_create_record", reason=describe(failure, t)))
+            error.scroll_visible()
             return
         from bcp_drill.tui.screens.review import ReviewScreen
 

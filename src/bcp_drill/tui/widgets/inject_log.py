@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import RichLog
 
 from bcp_drill.drill.state import DeliveredInject
-from bcp_drill.drill.summary import format_elapsed, format_minutes
+from bcp_drill.drill.view import format_elapsed, format_minutes
 from bcp_drill.i18n import Translator
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from bcp_drill.content.models import Scenario
-from bcp_drill.drill.state import DrillState, StepRecord, StepStatus
-from bcp_drill.drill.summary import format_elapsed, format_minutes
+from bcp_drill.drill.state import StepStatus
+from bcp_drill.drill.view import DrillView, StepView, format_minutes
 from bcp_drill.i18n import Lang
 
 STEP_PREFIX = "step:"
@@ -25,14 +23,14 @@ STATUS_STYLES = {
 }
 
 
-def step_line(record: StepRecord, status: StepStatus, lang: Lang) -> Text:
-    """One list line: mark, target time, title and, once finished, rating and actual time."""
+def step_line(view: StepView, lang: Lang) -> Text:
+    """One list line: mark, target time, title and, once rated, rating and actual time."""
     line = Text(no_wrap=True, overflow="ellipsis")  # one line per step; the detail shows all
-    line.append(status.mark, style=STATUS_STYLES.get(status, ""))
-    line.append(f" {format_minutes(record.step.target_minutes):>6}  ")
-    line.append(record.step.title.get(lang))
-    if record.outcome == "done":
-        line.append(f"  {record.rating} T+{format_elapsed(record.elapsed_seconds or 0)}")
+    line.append(view.status.mark, style=STATUS_STYLES.get(view.status, ""))
+    line.append(f" {format_minutes(view.step.target_minutes):>6}  ")
+    line.append(view.step.title.get(lang))
+    if view.rating:
+        line.append(f"  {view.rating} {view.actual_text}")
     return line
 
 
@@ -52,30 +50,27 @@ class StepList(OptionList):
         self.lang = lang
         self._drawn: dict[str, tuple[StepStatus, str | None, str | None]] = {}
 
-    def build(self, state: DrillState, now: datetime) -> None:
+    def build(self, view: DrillView) -> None:
         options: list[Option] = []
-        elapsed = state.elapsed_seconds(now)
         for phase in self.scenario.phases:
             options.append(Option(phase_line(self.scenario, phase.id, self.lang),
                                   id=PHASE_PREFIX + phase.id, disabled=True))
             for step in self.scenario.steps_in(phase.id):
-                record = state.steps[step.id]
-                status = record.status(elapsed)
-                self._drawn[step.id] = (status, record.outcome, record.rating)
-                options.append(Option(step_line(record, status, self.lang), id=STEP_PREFIX + step.id))
+                shown = view.step(step.id)
+                self._drawn[step.id] = (shown.status, shown.record.outcome, shown.rating)
+                options.append(Option(step_line(shown, self.lang), id=STEP_PREFIX + step.id))
         self.set_options(options)
         first_step = next((i for i, o in enumerate(options) if not o.disabled), None)
         self.highlighted = first_step
 
-    def redraw(self, state: DrillState, now: datetime, force: str | None = None) -> None:
+    def redraw(self, view: DrillView, force: str | None = None) -> None:
         """Replace the prompt of each step whose status, outcome or rating changed (and FORCE's)."""
-        elapsed = state.elapsed_seconds(now)
-        for step_id, record in state.steps.items():
-            status = record.status(elapsed)
-            key = (status, record.outcome, record.rating)
+        for shown in view.steps:
+            step_id = shown.step.id
+            key = (shown.status, shown.record.outcome, shown.rating)
             if self._drawn.get(step_id) != key or step_id == force:
                 self._drawn[step_id] = key
-                self.replace_option_prompt(STEP_PREFIX + step_id, step_line(record, status, self.lang))
+                self.replace_option_prompt(STEP_PREFIX + step_id, step_line(shown, self.lang))
 
     @property
     def selected_step_id(self) -> str | None:
@@ -83,6 +78,3 @@ class StepList(OptionList):
         if option is None or option.id is None or not option.id.startswith(STEP_PREFIX):
             return None
         return option.id[len(STEP_PREFIX):]
-
-    def select_step(self, step_id: str) -> None:
-        self.highlighted = self.get_option_index(STEP_PREFIX + step_id)

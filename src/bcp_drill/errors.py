@@ -1,0 +1,74 @@
+"""The one kind of user error: a catalog code, its parameters and, when known, a place in a file.
+
+Content loading, journals, settings, imports and sessions all raise (or report) it; the CLI,
+plain mode and the TUI only turn it into words with `message(t)` or `render(t)`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+Translate = Callable[..., str]
+
+
+class UserError(Exception):
+    """Something the user can see and fix; `code` names the message in the catalog section `area`."""
+
+    area = "error"
+
+    def __init__(self, code: str, *, path: Path | str | None = None, line: int | None = None,
+                 column: int | None = None, **params: object) -> None:
+        self.code = code
+        self.path = path
+        self.line = line
+        self.column = column
+        self.params = params
+        super().__init__(f"{self.location() or '-'}: {self.area}.{code} {params}")
+
+    @property
+    def key(self) -> str:
+        return f"{self.area}.{self.code}"
+
+    def location(self) -> str:
+        if self.path is None:
+            return ""
+        place = str(self.path)
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        return place
+
+    def message_params(self) -> dict[str, object]:
+        """Every value a message may name: the parameters plus the place."""
+        return {"path": "" if self.path is None else str(self.path), "line": self.line or "-",
+                "column": self.column or "-", **self.params}
+
+    def message(self, t: Translate) -> str:
+        return t(self.key, **self.message_params())
+
+    def render(self, t: Translate) -> str:
+        """`file:line:column: message`, or the message alone when there is no file."""
+        where = self.location()
+        return f"{where}: {self.message(t)}" if where else self.message(t)
+
+
+class SessionRefused(UserError):
+    """A session refused a write that its rules do not allow (nothing was written)."""
+
+    area = "session"
+
+
+class RecordClosed(SessionRefused):
+    """The drill has ended, or the review is finished: reopen it before changing it."""
+
+
+def describe(error: BaseException, t: Translate) -> str:
+    """Words for any error a user can meet while recording: a UserError's own, or the OS's."""
+    if isinstance(error, UserError):
+        return error.message(t)
+    if isinstance(error, OSError):
+        return t("error.os_error", reason=error.strerror or str(error),
+                 path=str(error.filename) if error.filename else "")
+    return t("error.unexpected", reason=str(error))

@@ -1,0 +1,96 @@
+"""What every form shares: an error line under each field, shown where the user is looking,
+and a question before Escape throws typed text away."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, TextArea
+
+from bcp_drill.tui.bindings import translate_bindings
+
+
+def field_error_label(field_id: str) -> Label:
+    """The (empty, hidden) error line that goes right under the field FIELD_ID."""
+    label = Label("", id=f"{field_id}-error", classes="field-error", markup=False)
+    label.display = False
+    return label
+
+
+def _value(widget: Widget) -> Any:
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, (Input, Select)):
+        return widget.value
+    return None
+
+
+class FormMixin:
+    """For a screen or modal holding Inputs, TextAreas and Selects."""
+
+    _initial_values: dict[str, Any]
+
+    def remember_values(self) -> None:
+        """Take the values as the form opened; Escape asks only when something was typed since."""
+        self._initial_values = self._values()
+
+    def _values(self) -> dict[str, Any]:
+        return {w.id: _value(w) for w in self.query("Input, TextArea, Select") if w.id}  # type: ignore[attr-defined]
+
+    @property
+    def dirty(self) -> bool:
+        return self._values() != getattr(self, "_initial_values", {})
+
+    def clear_errors(self) -> None:
+        for label in self.query(".field-error"):  # type: ignore[attr-defined]
+            label.display = False
+
+    def show_field_error(self, field_id: str, message: str) -> None:
+        """Put MESSAGE under the field, focus it and scroll both into view (at 80x24 too)."""
+        self.clear_errors()
+        field = self.query_one(f"#{field_id}")  # type: ignore[attr-defined]
+        label = self.query_one(f"#{field_id}-error", Label)  # type: ignore[attr-defined]
+        label.update(message)
+        label.display = True
+        field.focus()
+        self.call_after_refresh(label.scroll_visible)  # type: ignore[attr-defined]
+
+    def confirm_discard(self, discard: Callable[[], None]) -> None:
+        """Escape: leave at once when nothing was typed, else ask first."""
+        if not self.dirty:
+            discard()
+            return
+        from bcp_drill.tui.modals.confirm import ConfirmModal
+
+        t = self.app.ctx.t  # type: ignore[attr-defined]
+        self.app.push_screen(ConfirmModal(t("tui.discard_confirm"), t("tui.yes_no_keys")),  # type: ignore[attr-defined]
+                             lambda yes: discard() if yes else None)
+
+
+class FormModal(FormMixin, ModalScreen[Any]):
+    """A modal form: Ctrl+S saves, Escape cancels (asking first when text was typed)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "keys.cancel"),
+        Binding("ctrl+s", "save", "keys.save"),
+    ]
+    first_field = ""
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.ctx.t)
+        if self.first_field:
+            self.query_one(f"#{self.first_field}").focus()
+        self.remember_values()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def action_save(self) -> None:  # pragma: no cover - every form defines it
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.confirm_discard(lambda: self.dismiss(None))
