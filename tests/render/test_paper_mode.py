@@ -187,3 +187,39 @@ def test_review_import_errors(cli, tmp_path):
     assert code == 1
     assert f"bad.yaml:{a1}:32: dimension 'status' has no option '9'" in out
     assert f"bad.yaml:{zz}:10: item 'zz' is not defined" in out
+
+
+def test_times_after_the_written_end_are_refused_before_anything_is_written(cli, tmp_path):
+    cli("import", "--template", "mini", "-o", str(tmp_path / "t.yaml"))
+    text = fill((tmp_path / "t.yaml").read_text(encoding="utf-8")).replace('end: "0:30"', 'end: "0:05"')
+    (tmp_path / "late.yaml").write_text(text, encoding="utf-8")
+    code, out, _ = cli("import", str(tmp_path / "late.yaml"))
+    line = next(i for i, text_line in enumerate(text.splitlines(), 1) if "id: s1" in text_line)
+    assert code == 1
+    assert f"late.yaml:{line}:" in out and "the time 0:07 of s1 is after the end 0:05" in out
+    assert not cli.records.exists() or not list(cli.records.glob("*.jsonl"))
+
+
+def test_an_import_that_fails_half_way_leaves_no_record_and_can_be_retried(cli, tmp_path, monkeypatch):
+    from bcp_drill.records.journal import Journal
+
+    cli("import", "--template", "mini", "-o", str(tmp_path / "t.yaml"))
+    (tmp_path / "filled.yaml").write_text(fill((tmp_path / "t.yaml").read_text(encoding="utf-8")),
+                                          encoding="utf-8")
+    real_append = Journal.append
+    calls = {"n": 0}
+
+    def failing_append(self, event_type, **fields):
+        calls["n"] += 1
+        if calls["n"] == 4:  # the disk fills up in the middle of the import
+            raise OSError(28, "No space left on device")
+        return real_append(self, event_type, **fields)
+
+    monkeypatch.setattr(Journal, "append", failing_append)
+    code, out, err = cli("import", str(tmp_path / "filled.yaml"))
+    assert code == 1 and "No space left on device" in out + err and "Traceback" not in err
+    assert list(cli.records.glob("*.jsonl")) == [] and list(cli.records.glob(".*")) == []
+    monkeypatch.setattr(Journal, "append", real_append)
+    code, out, _ = cli("import", str(tmp_path / "filled.yaml"))  # the same file, now it goes through
+    assert code == 0, out
+    assert len(list(cli.records.glob("*.jsonl"))) == 1

@@ -168,3 +168,35 @@ async def test_search_follow_ups_by_owner_and_drill_figures_screen(tmp_path):
         await pilot.press("escape", "t")
         await pilot.pause()
         assert "no drill records" in str(app.screen.query_one("#tally-body").render())
+
+
+async def test_a_rating_key_acts_only_on_the_item_on_screen(tmp_path):
+    app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(checklist_id="mini-review"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        progress = screen.query_one("#review-progress")
+        detail = screen.query_one("#item-detail-body")
+        await pilot.press("shift+tab")  # the section tree
+        await pilot.pause()
+        await pilot.press("7")  # a section is highlighted there, not an item: nothing is rated
+        await pilot.pause()
+        assert [e.type for e in journal_events(store)] == ["review_started"]
+        await pilot.press("tab", "ctrl+u", "down")  # only unrated items; on a2
+        await pilot.pause()
+        assert screen.shown_item == "a2" and str(detail.render()).startswith("a2")
+        await pilot.press("2")
+        await pilot.pause()
+        assert "rated 0/3" in str(progress.render())  # partly rated: not counted yet, still listed
+        await pilot.press("s")
+        await pilot.pause()
+        # a2 is rated and leaves the list; the item after it is selected and shown in full.
+        assert "rated 1/3" in str(progress.render())
+        assert screen.selected_item == screen.shown_item == "b1" and str(detail.render()).startswith("b1")
+        await pilot.press("7", "x")
+        await pilot.pause()
+        assert "rated 2/3" in str(progress.render())
+    rated = [(e.item_id, e.option) for e in journal_events(store) if e.type == "item_rated"]
+    assert rated == [("a2", "continuing-on-target"), ("a2", "same-scale"),
+                     ("b1", "finished-abolished"), ("b1", "abolish")]

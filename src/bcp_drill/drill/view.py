@@ -360,7 +360,8 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
             case ev.StepReopened():
                 add(event, "reopen", t("report.tl_reopened", step=step_title))
             case ev.NoteAdded():
-                entry = add(event, "note", t("report.tl_note", step=step_title, text=event.text),
+                where = step_title if event.step_id else t("tui.drill_note_short")
+                entry = add(event, "note", t("report.tl_note", step=where, text=event.text),
                             event.elapsed_seconds)
                 note = state.note(event.seq)
                 if note is not None and note.withdrawn is not None:

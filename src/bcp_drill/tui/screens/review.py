@@ -49,6 +49,7 @@ class ReviewScreen(SessionScreen):
         self.section_filter = ALL
         self.only_unrated = False
         self.saved = ""
+        self.shown_item: str | None = None
 
     # -- layout ------------------------------------------------------------------
 
@@ -129,12 +130,15 @@ class ReviewScreen(SessionScreen):
     def refill(self) -> None:
         """Rebuild the table for the current section and filter, keeping the cursor on its item."""
         table = self.query_one(DataTable)
-        current = self.selected_item
+        current, row = self.selected_item, table.cursor_row
         table.clear()
-        for item_id in self._visible_items():
+        visible = self._visible_items()
+        for item_id in visible:
             table.add_row(*self._row(item_id), key=item_id)
-        if current and current in self._visible_items():
+        if current and current in visible:
             table.move_cursor(row=table.get_row_index(current))
+        elif visible:  # the item left the list (rated, with only unrated shown): take the one after it
+            table.move_cursor(row=min(max(row, 0), len(visible) - 1))
         self.redraw()
 
     def redraw(self, item_id: str | None = None) -> None:
@@ -160,6 +164,7 @@ class ReviewScreen(SessionScreen):
         selected = self.selected_item
         body = self.query_one("#item-detail-body", Static)
         body.update(self._detail(selected) if selected else Text(t("review.no_items")))
+        self.shown_item = selected  # what the rating keys act on: the item the user sees
 
     def _detail(self, item_id: str) -> Text:
         ctx = self.app.ctx
@@ -215,8 +220,17 @@ class ReviewScreen(SessionScreen):
     # -- recording ---------------------------------------------------------------
 
     def _editable_item(self) -> str | None:
+        """The item the user sees selected and in full below the table, when it may be changed.
+
+        Keys act only while the table or the detail has the focus: in the section tree the
+        highlighted line is a section, so a rating key there does nothing but say so.
+        """
+        if self.query_one(SectionTree).has_focus:
+            self.notify(self.app.ctx.t("review.keys_need_table"), severity="warning")
+            return None
         item_id = self.selected_item
-        if item_id is None:
+        if item_id is None or item_id != self.shown_item:
+            self.redraw()  # never act on an item other than the one on screen
             return None
         return item_id if self._permitted(self.session.ensure_open) else None
 
