@@ -5,6 +5,9 @@ from pathlib import Path
 import pytest
 
 from bcp_drill import settings as settings_module
+import re
+
+from bcp_drill.i18n import Translator
 from bcp_drill.settings import SettingsError, load_settings
 
 
@@ -48,19 +51,23 @@ def test_content_folders_add_up(tmp_path, user_config):
 
 def test_unknown_setting_is_an_error_with_a_suggestion(tmp_path, user_config):
     (tmp_path / "bcp-drill.toml").write_text('langage = "ja"\n', encoding="utf-8")
-    with pytest.raises(SettingsError, match="unknown setting 'langage' \\(did you mean 'lang'\\?\\)"):
+    with pytest.raises(SettingsError) as caught:
         load_settings(cwd=tmp_path, environ={})
+    assert caught.value.render(Translator("en")).endswith("bcp-drill.toml: unknown setting 'langage' (did you mean 'lang'?)")
+    assert "「langage」" in caught.value.render(Translator("ja"))
 
 
 def test_toml_syntax_error_names_file_and_line(tmp_path, user_config):
     (tmp_path / "bcp-drill.toml").write_text('lang = "ja\n', encoding="utf-8")
-    with pytest.raises(SettingsError, match=r"bcp-drill.toml: .*line 1"):
+    with pytest.raises(SettingsError) as caught:
         load_settings(cwd=tmp_path, environ={})
+    assert re.search(r"bcp-drill.toml: .*line 1", caught.value.render(Translator("en")))
 
 
 def test_bad_environment_value_names_the_variable(tmp_path, user_config):
-    with pytest.raises(SettingsError, match="BCP_DRILL_LANG"):
+    with pytest.raises(SettingsError) as caught:
         load_settings(cwd=tmp_path, environ={"BCP_DRILL_LANG": "fr"})
+    assert "BCP_DRILL_LANG" in caught.value.render(Translator("ja"))
 
 
 def test_explicit_config_file(tmp_path, user_config):
@@ -68,8 +75,9 @@ def test_explicit_config_file(tmp_path, user_config):
     config.write_text('theme = "high-contrast"\n', encoding="utf-8")
     settings, sources = load_settings(cwd=tmp_path, environ={"BCP_DRILL_CONFIG": str(config)})
     assert settings.theme == "high-contrast"
-    with pytest.raises(SettingsError, match="no such settings file"):
+    with pytest.raises(SettingsError) as caught:
         load_settings(cwd=tmp_path, config_path=tmp_path / "missing.toml", environ={})
+    assert caught.value.render(Translator("en")).endswith("missing.toml: no such settings file")
 
 
 def test_fiscal_years_and_era_names():

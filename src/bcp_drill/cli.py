@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bcp_drill import __version__
 from bcp_drill.commands import CommandContext
-from bcp_drill.i18n import LANGUAGES, Translator
+from bcp_drill.i18n import LANGUAGES, Translator, language_from_locale
 from bcp_drill.records.events import CAPABILITIES, FOLLOWUP_STATUSES, PRIORITIES
 from bcp_drill.settings import SettingsError, load_settings
 
@@ -155,6 +155,13 @@ def _prefer_utf8_output() -> None:
             stream.reconfigure(errors="replace")
 
 
+def _settings_failed(error: SettingsError, lang: str | None) -> int:
+    """Settings that cannot be used: say which and why, in the language asked for or the locale's."""
+    t = Translator(lang if lang in LANGUAGES else language_from_locale())  # type: ignore[arg-type]
+    print(f"bcp-drill: {t('cli.error_prefix')}: {error.render(t)}", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _prefer_utf8_output()
@@ -166,16 +173,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings, _ = load_settings({"lang": known.lang}, config_path=known.config)
     except SettingsError as error:
-        print(f"bcp-drill: error: {error}", file=sys.stderr)
-        return 1
+        return _settings_failed(error, known.lang)
     _localise_argparse(settings.lang)
     args = build_parser(Translator(settings.lang)).parse_args(argv)
     options = {key: getattr(args, key, None) for key in ("lang", "records", "content")}
     try:
         settings, sources = load_settings(options, config_path=getattr(args, "config", None))
     except SettingsError as error:
-        print(f"bcp-drill: error: {error}", file=sys.stderr)
-        return 1
+        return _settings_failed(error, settings.lang)
     ctx = CommandContext(settings=settings, sources=sources, cwd=Path.cwd())
     try:
         return dispatch(ctx, args)

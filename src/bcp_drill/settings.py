@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bcp_drill.errors import UserError
 from bcp_drill.i18n import Lang, language_from_locale
 
 CONFIG_NAME = "bcp-drill.toml"
@@ -51,8 +52,10 @@ ENV_PREFIX = "BCP_DRILL_"
 ENV_NAMES = {name: ENV_PREFIX + name.upper() for name in Settings.model_fields}
 
 
-class SettingsError(Exception):
+class SettingsError(UserError):
     """A settings file or variable that cannot be used; the message says which and why."""
+
+    area = "settings"
 
 
 def user_config_path() -> Path:
@@ -66,17 +69,18 @@ def _read_config(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise SettingsError(f"{path}: {error}") from None
+        raise SettingsError("bad_toml", path=path, detail=str(error)) from None
     except OSError as error:
-        raise SettingsError(f"{path}: {error.strerror}") from None
+        raise SettingsError("unreadable", path=path, reason=error.strerror or str(error)) from None
     unknown = sorted(set(data) - set(Settings.model_fields))
     if unknown:
         import difflib
 
         key = unknown[0]
         guess = difflib.get_close_matches(key, list(Settings.model_fields), n=1)
-        tip = f" (did you mean '{guess[0]}'?)" if guess else f" (valid: {', '.join(Settings.model_fields)})"
-        raise SettingsError(f"{path}: unknown setting '{key}'{tip}")
+        if guess:
+            raise SettingsError("unknown_setting_guess", path=path, key=key, guess=guess[0])
+        raise SettingsError("unknown_setting", path=path, key=key, valid=", ".join(Settings.model_fields))
     if isinstance(data.get("content"), str):
         data["content"] = [data["content"]]
     # Relative folders in a settings file are relative to that file.
@@ -111,7 +115,7 @@ def load_settings(
     explicit = config_path or (Path(env[ENV_PREFIX + "CONFIG"]) if env.get(ENV_PREFIX + "CONFIG") else None)
     if explicit is not None:
         if not explicit.is_file():
-            raise SettingsError(f"{explicit}: no such settings file")
+            raise SettingsError("no_such_file", path=explicit)
         layers.append(("local_config", _read_config(explicit)))
     else:
         user = user_config_path()
@@ -140,7 +144,7 @@ def load_settings(
         field = str(first["loc"][0]) if first["loc"] else "?"
         where = {"environment": ENV_NAMES.get(field, field), "option": f"--{field}"}.get(
             sources.get(field, "default"), field)
-        raise SettingsError(f"{where}: {first['msg']}") from None
+        raise SettingsError("invalid_value", where=where, detail=first["msg"]) from None
     return settings, sources
 
 
@@ -159,7 +163,7 @@ def save_setting(path: Path, key: str, value: str) -> None:
     import re
 
     if key not in Settings.model_fields:
-        raise SettingsError(f"unknown setting '{key}'")
+        raise SettingsError("unknown_setting", path=path, key=key, valid=", ".join(Settings.model_fields))
     line = f'{key} = "{value}"'
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")

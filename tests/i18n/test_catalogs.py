@@ -30,7 +30,8 @@ def test_every_literal_key_in_the_code_is_in_the_catalog():
     source = Path(__file__).resolve().parents[2] / "src" / "bcp_drill"
     pattern = re.compile(r"""(?:\bt\(|"|')((?:cli|tui|keys|review|tally|followups|journal|problem|hint|status|"""
                          r"""rating|drill_role|capability|priority|followup_status|settings_source|kind|"""
-                         r"""drill_type|ref_kind)\.[a-z0-9_]+)["']""")
+                         r"""drill_type|ref_kind|session|error|objective|progress|figures|plain|report|settings|"""
+                         r"""export|template|sheet)\.[a-z0-9_]+)["']""")
     catalog_ja = catalog("ja")
     missing = set()
     for path in source.rglob("*.py"):
@@ -58,6 +59,7 @@ def test_every_key_built_from_a_value_exists():
         "drill_role": list(get_args(ev.DrillRole)), "settings_source": list(get_args(Source)),
         "problem": list(_ERROR_CODES.values()), "kind": ["drill", "review", "scenario", "checklist", "scale"],
         "export": [f"format_{f}" for f in FORMATS], "followups": [f"filter_{f}" for f in FILTERS],
+        "objective": [f"basis_{b}" for b in ("rated", "not_done", "not_performed", "skipped", "open")],
         "tui": ["theme_default", "theme_high_contrast", "chrome_ascii", "chrome_unicode",
                 "participant_format", "participant_role"],
     }
@@ -66,3 +68,55 @@ def test_every_key_built_from_a_value_exists():
         missing = [f"{family}.{value}" for family, values in families.items() for value in values
                    if f"{family}.{value}" not in table]
         assert missing == [], lang
+
+
+def _error_raises():
+    """(file, line, catalog key, parameter names given) for every user error raised with a literal code."""
+    import ast
+    from pathlib import Path
+
+    areas = {"SessionRefused": "session", "RecordClosed": "session", "SettingsError": "settings",
+             "JournalError": "journal", "UserError": "error"}
+    source = Path(__file__).resolve().parents[2] / "src" / "bcp_drill"
+    found = []
+    for path in source.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in areas):
+                continue
+            name = node.func.id
+            code_at = 1 if name == "JournalError" else 0
+            if len(node.args) <= code_at or not isinstance(node.args[code_at], ast.Constant):
+                continue
+            given = {k.arg for k in node.keywords if k.arg} | {"path", "line", "column"}
+            if any(k.arg is None for k in node.keywords):
+                given.add("*")  # **params: checked where they are built
+            found.append((path.name, node.lineno, f"{areas[name]}.{node.args[code_at].value}", given))
+    return found
+
+
+def test_every_user_error_raised_has_a_message_with_every_placeholder_filled():
+    raises = _error_raises()
+    assert len(raises) > 40  # the scan finds the raise sites
+    problems = []
+    for lang in ("ja", "en"):
+        table = catalog(lang)
+        for name, line, key, given in raises:
+            if key not in table:
+                problems.append(f"{name}:{line}: {key} is not in {lang}.toml")
+            elif "*" not in given:
+                missing = set(PLACEHOLDER.findall(table[key])) - given
+                if missing:
+                    problems.append(f"{name}:{line}: {key} leaves {sorted(missing)} unfilled")
+    assert problems == []
+
+
+def test_a_journal_message_names_the_line_it_is_about():
+    from pathlib import Path
+
+    from bcp_drill.i18n import Translator
+    from bcp_drill.records.journal import JournalError
+
+    error = JournalError(Path("r.jsonl"), "journal_corrupt", 7, detail="not JSON")
+    assert error.message(Translator("en")) == translate("en", "journal.journal_corrupt", line=7, detail="not JSON")
+    assert "{" not in error.render(Translator("ja")) and "7" in error.render(Translator("ja"))
+    assert translate("en", "journal.journal_corrupt") .count("{") == 0  # a forgotten value shows as "-"

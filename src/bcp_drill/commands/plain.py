@@ -10,7 +10,7 @@ from bcp_drill.commands.review import store_of
 from bcp_drill.drill.setup import parse_participants, parse_t0
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.plain.console import PlainConsole
-from bcp_drill.records.journal import JournalError
+from bcp_drill.errors import UserError, describe
 
 
 def _console(ctx: CommandContext) -> PlainConsole:
@@ -60,8 +60,8 @@ def run_plain(ctx: CommandContext, scenario_ref: str, drill_type: str | None, pl
     source = library.scenarios[scenario.id]
     try:
         session = DrillSession.start(store, source, drill_type, place=place, participants=people, t0=t0)
-    except (JournalError, OSError) as error:
-        return ctx.fail(t("tui.cannot_create_record", reason=str(error)))
+    except (UserError, OSError) as error:
+        return ctx.fail(t("tui.cannot_create_record", reason=describe(error, t)))
     try:
         return PlainDrill(session, console).run()
     finally:
@@ -92,8 +92,8 @@ def review_plain(ctx: CommandContext, checklist_ref: str, year_text: str | None)
         session = ReviewSession.start(store, library.checklists[checklist.id], library.scale_of(checklist),
                                       fiscal_year_value=year, reviewer=ctx.settings.recorder,
                                       organisation=ctx.settings.organisation)
-    except (JournalError, OSError) as error:
-        return ctx.fail(t("tui.cannot_create_record", reason=str(error)))
+    except (UserError, OSError) as error:
+        return ctx.fail(t("tui.cannot_create_record", reason=describe(error, t)))
     try:
         return PlainReview(session, console).run()
     finally:
@@ -124,7 +124,7 @@ def resume_plain(ctx: CommandContext, record_id: str | None) -> int:
         else:
             session = DrillSession.resume(store, record_id)
             runner = PlainDrill(session, console)
-    except JournalError as error:
+    except UserError as error:
         return ctx.fail(error.message(t))
     if session.journal.recovered_tail is not None:
         console.say(t("journal.recovered", path=str(session.journal.recovered_tail)))

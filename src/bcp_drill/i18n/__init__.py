@@ -34,9 +34,17 @@ def translate(lang: Lang, key: str, /, **params: object) -> str:
     """Look a message up in LANG, falling back to Japanese, then to the key itself."""
     template = catalog(lang).get(key) or catalog("ja").get(key) or key
     try:
-        return template.format(**params)
-    except (KeyError, IndexError, ValueError):
+        return template.format_map(_Filled(params))
+    except (IndexError, ValueError):
         return template
+
+
+class _Filled(dict):
+    """Parameters for a message; one a caller forgot shows as "-", never as a raw {name}
+    (tests/i18n check statically that every raise site gives every placeholder)."""
+
+    def __missing__(self, key: str) -> str:
+        return "-"
 
 
 class Translator:

@@ -8,6 +8,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from bcp_drill.drill.session import DrillSession
+from bcp_drill.errors import describe
 from bcp_drill.records.journal import JournalError
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.commands import ScreenActionsProvider
@@ -77,7 +78,7 @@ class BcpDrillApp(App):
         try:
             save_setting(path, key, value)
         except (OSError, SettingsError) as error:
-            self.notify(self.ctx.t("tui.theme_not_saved", reason=str(error)), severity="warning")
+            self.notify(self.ctx.t("tui.theme_not_saved", reason=describe(error, self.ctx.t)), severity="warning")
             return
         self.notify(self.ctx.t(message_key, path=str(path)))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bcp_drill.records.journal import JournalError
+from bcp_drill.errors import UserError, describe
 from bcp_drill.tui.modals.choice import ChoiceModal
 
 FORMATS = ("html", "md", "csv", "xlsx")
@@ -38,8 +38,8 @@ def ask_and_export(screen, record_id: str, kind: str) -> None:
             return
         try:
             path = export_record(ctx, record_id, kind, fmt)
-        except (JournalError, OSError) as error:
-            screen.notify(t("export.failed", reason=str(error)), severity="error", timeout=15)
+        except (UserError, OSError) as error:
+            screen.notify(t("export.failed", reason=describe(error, t)), severity="error", timeout=15)
             return
         screen.notify(t("export.written", path=str(path)), timeout=15)
 
