@@ -29,7 +29,8 @@ class StartRequest:
 class BcpDrillApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "bcp-drill"
-    COMMANDS = App.COMMANDS | {ScreenActionsProvider}
+    # Only the screen's own actions, named in the UI language (Textual's system commands are English).
+    COMMANDS = {ScreenActionsProvider}
     BINDINGS = [
         Binding("ctrl+q", "quit", "keys.quit", show=False, priority=True),
         Binding("f2", "toggle_contrast", "keys.toggle_contrast"),
@@ -53,6 +54,16 @@ class BcpDrillApp(App):
             self.open_review_setup(self.start.checklist_id)
         elif self.start.record_id:
             self.open_record(self.start.record_id)
+
+    def action_command_palette(self) -> None:
+        from bcp_drill.tui.palette import LocalCommandPalette
+
+        if self.use_command_palette and not LocalCommandPalette.is_open(self):
+            self.push_screen(LocalCommandPalette(self.ctx.t))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (it copies in a text field): say, in the UI language, what does."""
+        self.notify(self.ctx.t("tui.quit_hint", key="Ctrl+Q"), title=self.ctx.t("tui.quit_hint_title"))
 
     def notify(self, message: str, *, markup: bool = True, **kwargs) -> None:  # type: ignore[override]
         # Messages carry content and user text (an inject, a title with "[...]"): never markup.

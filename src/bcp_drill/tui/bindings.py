@@ -19,17 +19,39 @@ from bcp_drill.i18n import Lang, Translator
 CHECKED_WITH_TEXTUAL = "8."  # the major version these private accesses were checked against
 
 
+# Textual's own binding words that reach the footer or the palette, and our catalog keys for them.
+TEXTUAL_WORDS = {
+    "palette": "keys.palette",
+    "Open the command palette": "keys.palette_long",
+    "Dismiss menu": "keys.dismiss_menu",
+    "Exit the command palette": "keys.cancel",
+    "Focus Next": "keys.focus_next",
+    "Focus Previous": "keys.focus_previous",
+    "Copy selected text": "keys.copy",
+}
+
+
+def _word(text: str, t: Translator) -> str:
+    if text.startswith("keys."):
+        return t(text)
+    return t(TEXTUAL_WORDS[text]) if text in TEXTUAL_WORDS else text
+
+
 def translate_bindings(node: DOMNode, t: Translator) -> None:
-    """Replace each `keys.*` description of NODE's bindings with its translation."""
+    """Put NODE's binding descriptions (`keys.*`, and Textual's own words) in the UI language."""
     table = node._bindings.key_to_bindings  # Textual keeps a per-instance copy of the bindings
     for key, bindings in table.items():
-        table[key] = [
-            replace(b, description=t(b.description),
-                    tooltip=t(b.tooltip) if b.tooltip.startswith("keys.") else b.tooltip)
-            if b.description.startswith("keys.") else b
-            for b in bindings
-        ]
+        table[key] = [replace(b, description=_word(b.description, t), tooltip=_word(b.tooltip, t))
+                      for b in bindings]
     node.refresh_bindings()
+
+
+def translate_select_menus(root: DOMNode, t: Translator) -> None:
+    """The drop-down list of every Select under ROOT says "close the list" in the UI language."""
+    from textual.widgets._select import SelectOverlay
+
+    for overlay in root.query(SelectOverlay):
+        translate_bindings(overlay, t)
 
 
 def bind_rating_keys(node: DOMNode, scale: Scale, lang: Lang) -> None:

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, TextArea
 
-from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.bindings import translate_bindings, translate_select_menus
 
 
 def field_error_label(field_id: str) -> Label:
@@ -34,8 +34,12 @@ class FormMixin:
     _initial_values: dict[str, Any]
 
     def remember_values(self) -> None:
-        """Take the values as the form opened; Escape asks only when something was typed since."""
+        """Take the values as the form opened; Escape asks only when something was typed since.
+
+        Also puts the drop-down lists' own key words in the UI language.
+        """
         self._initial_values = self._values()
+        translate_select_menus(self, self.app.ctx.t)  # type: ignore[attr-defined, arg-type]
 
     def _values(self) -> dict[str, Any]:
         return {w.id: _value(w) for w in self.query("Input, TextArea, Select") if w.id}  # type: ignore[attr-defined]
