@@ -14,7 +14,7 @@ from bcp_drill.i18n import Translator
 from bcp_drill.render import tables
 from bcp_drill.render.tables import Column, Table, neutralise
 from bcp_drill.render.text_table import cell_width, pad
-from bcp_drill.render.tallies import drill_figures_table
+from bcp_drill.render.tallies import drill_figures_table, review_tally_table
 from bcp_drill.reports.drill_report import DrillReport
 from bcp_drill.reports.review_report import ReviewReport
 from bcp_drill.reports.trend import ScenarioTrend, StepTrend, ascii_bar
@@ -210,16 +210,24 @@ def _tally_groups(table: Table) -> list[tuple[str, int]]:
     return groups
 
 
+def review_tally(report: ReviewReport, t: Translator) -> Table:
+    """The section-2 table of the review, untitled (the report's own heading names it)."""
+    table = review_tally_table(report.tally, report.state, t)
+    table.title = ""
+    return table
+
+
 def render_review_report(report: ReviewReport, fmt: str, t: Translator) -> bytes:
     if fmt == "xlsx":
         return review_report_xlsx(report, t)
     if fmt == "csv":
         return _csv_bytes(review_report_tables(report, t))
-    context = {"r": report, "tally": report.tally_table, "tally_groups": _tally_groups(report.tally_table),
+    tally = review_tally(report, t)
+    context = {"r": report, "tally": tally, "tally_groups": _tally_groups(tally),
                **_helpers(t, report.generated_at)}
     if fmt == "html":
         return _environment(True).get_template("review_report.html.j2").render(context).encode("utf-8")
-    context["tally_md"] = tables.render_markdown(report.tally_table)
+    context["tally_md"] = tables.render_markdown(tally)
     return _environment(False).get_template("review_report.md.j2").render(context).encode("utf-8")
 
 
@@ -231,7 +239,8 @@ def review_report_tables(report: ReviewReport, t: Translator) -> list[Table]:
                                       Column("evidence", t("review.evidence"))],
                   [[row.item_id, row.requirement, *[v for _, v in row.ratings], row.assessment, row.evidence]
                    for row in report.rows if not row.heading])
-    tally = Table(t("report.tally"), report.tally_table.columns, report.tally_table.rows, report.tally_table.notes)
+    table = review_tally(report, t)
+    tally = Table(t("report.tally"), table.columns, table.rows, table.notes)
     return [tally, items, improvement_plan_table(report.followups, t)]
 
 

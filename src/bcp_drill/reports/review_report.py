@@ -10,8 +10,6 @@ from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
 from bcp_drill.records.session import read_record
 from bcp_drill.records.store import RecordStore
-from bcp_drill.render.tables import Table
-from bcp_drill.render.tallies import review_tally_table
 from bcp_drill.review.followups import FollowUp, collect_followups
 from bcp_drill.review.session import pinned_checklist
 from bcp_drill.review.state import ReviewState
@@ -44,7 +42,7 @@ class ReviewReport:
     rated: int
     total: int
     tally: StatusTally
-    tally_table: Table
+    state: ReviewState  # for the tally's row titles and the unrated list
     rows: list[ItemResult]
     followups: list[FollowUp]
     generated_at: datetime
@@ -60,8 +58,6 @@ def build_review_report(store: RecordStore, record_id: str, t: Translator, organ
     checklist, scale = pinned_checklist(started)
     state = ReviewState.from_events(checklist, scale, events)
     tally = tally_review(state)
-    table = review_tally_table(tally, state, t)
-    table.title = ""
     rows: list[ItemResult] = []
 
     def walk(sections, depth):
@@ -84,6 +80,6 @@ def build_review_report(store: RecordStore, record_id: str, t: Translator, organ
         source=checklist.source.get(lang) if checklist.source else "",
         fiscal_year_label=fiscal_year_label(started.fiscal_year, lang), reviewer=started.reviewer,
         started_at=started.at, finished=state.finished, rated=state.rated_count, total=state.total,
-        tally=tally, tally_table=table, rows=rows,
+        tally=tally, state=state, rows=rows,
         followups=[f for f in collect_followups(store, lang) if f.record_id == record_id],
         generated_at=now or store.clock(), imported_from=started.imported_from, imported_by=started.imported_by)
