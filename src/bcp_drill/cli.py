@@ -46,7 +46,7 @@ def _localise_argparse(lang: str) -> None:
     import gettext
 
     table = _ARGPARSE_JA if lang == "ja" else {}
-    argparse._ = lambda text: table.get(text, gettext.gettext(text))  # argparse looks `_` up at call time
+    argparse._ = lambda text: table.get(text, gettext.gettext(text))  # type: ignore[attr-defined]  # looked up at call time
 
 
 def build_parser(t: Translator) -> argparse.ArgumentParser:
@@ -157,7 +157,7 @@ def _prefer_utf8_output() -> None:
 
 def _settings_failed(error: SettingsError, lang: str | None) -> int:
     """Settings that cannot be used: say which and why, in the language asked for or the locale's."""
-    t = Translator(lang if lang in LANGUAGES else language_from_locale())  # type: ignore[arg-type]
+    t = Translator(lang if lang in LANGUAGES else language_from_locale())
     print(f"bcp-drill: {t('cli.error_prefix')}: {error.render(t)}", file=sys.stderr)
     return 1
 

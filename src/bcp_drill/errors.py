@@ -7,7 +7,7 @@ plain mode and the TUI only turn it into words with `message(t)` or `render(t)`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 Translate = Callable[..., str]
 
@@ -18,7 +18,7 @@ class UserError(Exception):
     area = "error"
 
     def __init__(self, code: str, *, path: Path | str | None = None, line: int | None = None,
-                 column: int | None = None, **params: object) -> None:
+                 column: int | None = None, **params: Any) -> None:
         self.code = code
         self.path = path
         self.line = line

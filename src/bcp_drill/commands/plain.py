@@ -9,7 +9,7 @@ from bcp_drill.commands import CommandContext
 from bcp_drill.commands.review import store_of
 from bcp_drill.drill.setup import parse_participants, parse_t0
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
-from bcp_drill.plain.console import PlainConsole
+from bcp_drill.plain.console import PlainConsole, PlainRunner
 from bcp_drill.errors import UserError, describe
 
 
@@ -117,13 +117,15 @@ def resume_plain(ctx: CommandContext, record_id: str | None) -> int:
     if record_id not in summaries:
         return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
     console = _console(ctx)
+    session: DrillSession | ReviewSession
+    runner: PlainRunner
     try:
         if summaries[record_id].kind == "review":
-            session = ReviewSession.resume(store, record_id)
-            runner = PlainReview(session, console)
+            review = ReviewSession.resume(store, record_id)
+            session, runner = review, PlainReview(review, console)
         else:
-            session = DrillSession.resume(store, record_id)
-            runner = PlainDrill(session, console)
+            drill = DrillSession.resume(store, record_id)
+            session, runner = drill, PlainDrill(drill, console)
     except UserError as error:
         return ctx.fail(error.message(t))
     if session.journal.recovered_tail is not None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Sequence
 
 from bcp_drill.commands import CommandContext
 from bcp_drill.drill.tally import by_phase, by_scenario, drill_figures, participation
 from bcp_drill.fiscal import parse_fiscal_year
-from bcp_drill.records import events as ev
 from bcp_drill.errors import UserError, describe
+from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError, read_journal
 from bcp_drill.records.store import RecordStore
 from bcp_drill.render import tables
@@ -37,7 +38,7 @@ def store_of(ctx: CommandContext) -> RecordStore:
     return RecordStore(ctx.settings.records, ctx.settings.recorder)
 
 
-def emit(ctx: CommandContext, parts: list[tuple[tables.Table, object]], fmt: str, output: Path | None) -> int:
+def emit(ctx: CommandContext, parts: Sequence[tuple[tables.Table, object]], fmt: str, output: Path | None) -> int:
     """Write tables (with their JSON data) to stdout or a file; CSV gets a BOM for Excel."""
     if fmt == "json":
         data = [d if d is not None else tables.table_data(t) for t, d in parts]
@@ -136,9 +137,10 @@ def update(ctx: CommandContext, followup_id: str, changes: dict[str, object], no
     if not changes or set(changes) == {"comment"} and not changes["comment"]:
         return ctx.fail(t("cli.nothing_to_update"))
     for key in ("start", "due"):
-        if isinstance(changes.get(key), str):
+        value = changes.get(key)
+        if isinstance(value, str):
             try:
-                changes[key] = date.fromisoformat(changes[key])
+                changes[key] = date.fromisoformat(value)
             except ValueError:
                 return ctx.fail(t("tui.bad_date", value=changes[key]))
     try:

@@ -6,7 +6,7 @@ import hashlib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -136,7 +136,7 @@ _ERROR_CODES = {
 class FileLoader:
     """Reads content files; one instance per validation run."""
 
-    def __init__(self, max_bytes: int = MAX_FILE_BYTES, kinds: dict[str, type] | None = None) -> None:
+    def __init__(self, max_bytes: int = MAX_FILE_BYTES, kinds: Mapping[str, type] | None = None) -> None:
         self.max_bytes = max_bytes
         self.kinds = kinds or DOCUMENT_KINDS  # import files bring their own kinds
 
@@ -164,7 +164,7 @@ class FileLoader:
     # -- steps -------------------------------------------------------------
 
     def _problem(self, result: LoadedFile, line: int | None, column: int | None, code: str,
-                 hint: str | None = None, hint_params: dict | None = None, **params: object) -> None:
+                 hint: str | None = None, hint_params: dict | None = None, **params: Any) -> None:
         result.problems.append(Problem(result.display, line, column, code, params, hint,
                                        hint_params or {}))
 

@@ -30,7 +30,7 @@ class TreeIssue:
     line: int | None
     column: int | None
     code: str
-    params: dict[str, object]
+    params: dict[str, Any]
 
 
 class TreeTooLarge(Exception):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import cast
 
-from bcp_drill.records.events import Participant
+from bcp_drill.records.events import DrillRole, Participant
 
 # Words a user may type for each drill role, in Japanese or English.
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
@@ -17,7 +18,8 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "player": ("player", "プレイヤー", "プレーヤー", "参加者"),
     "observer": ("observer", "見学者", "見学", "オブザーバー"),
 }
-_ROLE_LOOKUP = {word.lower(): role for role, words in ROLE_WORDS.items() for word in words}
+_ROLE_LOOKUP: dict[str, DrillRole] = {word.lower(): cast(DrillRole, role)
+                                     for role, words in ROLE_WORDS.items() for word in words}
 _SEPARATORS = re.compile(r"\s*[,、，/／\t]\s*")
 
 

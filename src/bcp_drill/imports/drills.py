@@ -51,9 +51,9 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
                 findings.append(Finding(here + ("checks", check_index), "import_no_such_check",
                                         {"step": entry.id, "number": number, "count": len(step.checks)}))
     inject_ids = [i.id for i in scenario.injects]
-    for index, entry in enumerate(result.injects):
-        if entry.id not in inject_ids:
-            findings.append(reference_finding(("injects", index, "id"), "inject", entry.id, inject_ids))
+    for index, inject in enumerate(result.injects):
+        if inject.id not in inject_ids:
+            findings.append(reference_finding(("injects", index, "id"), "inject", inject.id, inject_ids))
     for index, problem in enumerate(result.problems):
         if problem.step and problem.step not in steps:
             findings.append(reference_finding(("problems", index, "step"), "step", problem.step, list(steps)))
@@ -148,7 +148,7 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
     t0 = parse_t0(result.t0, base) or base  # "05:30" is that time on the day of the drill
     clock = SettableClock(base)
     recorder = result.recorder or store.recorder
-    first_fields = dict(
+    first_fields: dict[str, Any] = dict(
         scenario_id=scenario.id, scenario_version=scenario.version,
         scenario_sha256=source.sha256, scenario_file=source.display,
         scenario_yaml=source.raw.decode("utf-8-sig"), drill_type=result.drill_type.value, place=result.place,
@@ -178,8 +178,8 @@ def _timed_events(result: DrillResultFile, end: int) -> list[tuple[int, int, typ
     def add(elapsed: int, event_type: type[ev.EventBase], **fields: Any) -> None:
         timed.append((elapsed, len(timed), event_type, fields))
 
-    for entry in result.injects:
-        add(entry.delivered, ev.InjectDelivered, inject_id=entry.id, elapsed_seconds=entry.delivered, manual=True)
+    for inject in result.injects:
+        add(inject.delivered, ev.InjectDelivered, inject_id=inject.id, elapsed_seconds=inject.delivered, manual=True)
     for entry in result.steps:
         # A step with no time on paper (not done, skipped, only notes) is placed at the end.
         elapsed = entry.actual if entry.actual is not None else end

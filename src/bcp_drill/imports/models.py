@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 from bcp_drill.content.fields import ContentModel, Id, Version
 from bcp_drill.content.models import DrillType
 from bcp_drill.drill.setup import ROLE_WORDS
+from bcp_drill.records.events import DrillRole
 
 ELAPSED = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -53,7 +54,7 @@ Elapsed = Annotated[int, BeforeValidator(_elapsed_seconds), Field(ge=0, le=14 * 
 Seconds = Annotated[int, Field(ge=0, le=14 * 24 * 3600)]
 OptionalElapsed = Annotated[Seconds | None, BeforeValidator(_optional_elapsed)]
 ClockTime = Annotated[str, BeforeValidator(_clock_time)]
-RoleWord = Annotated[str, BeforeValidator(_role)]
+RoleWord = Annotated[DrillRole, BeforeValidator(_role)]
 Result = Literal["P", "S", "M", "U", "not_done", "skipped"]
 
 

@@ -43,9 +43,10 @@ def _checks(result: ReviewResultFile, checklist: Checklist, scale: Scale) -> lis
                                                   dimensions))
             elif value.strip() and _option_code(scale, dimension_id, value.strip()) is None:
                 dimension = scale.dimension(dimension_id)
+                options = dimension.options if dimension else []
                 findings.append(Finding(here + ("ratings", dimension_id), "import_no_such_option", {
                     "value": value, "dimension": dimension_id,
-                    "options": ", ".join(f"{o.key}/{o.code}" for o in dimension.options)}))
+                    "options": ", ".join(f"{o.key}/{o.code}" for o in options)}))
     for index, problem in enumerate(result.problems):
         if problem.item and problem.item not in items:
             findings.append(reference_finding(("problems", index, "item"), "item", problem.item, items))

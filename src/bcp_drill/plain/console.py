@@ -44,10 +44,8 @@ class PlainConsole:
         answer = self.ask(prompt + " ")
         return answer is not None and answer.strip().lower() in YES_WORDS
 
-    def saved(self, event: object) -> None:
-        seq = getattr(event, "seq", None)
-        if seq is not None:
-            self.say(self.t("plain.saved", seq=seq, time=event.at.astimezone().strftime("%H:%M:%S")))
+    def saved(self, event: ev.EventBase) -> None:
+        self.say(self.t("plain.saved", seq=event.seq, time=event.at.astimezone().strftime("%H:%M:%S")))
 
     def run_safely(self, action: Callable, *args, **kwargs):
         """Run one session call; a failed write is reported and nothing is half-saved."""

@@ -33,7 +33,7 @@ class JournalError(UserError):
     area = "journal"
     path: Path
 
-    def __init__(self, path: Path, code: str, line: int | None = None, **params: object) -> None:
+    def __init__(self, path: Path, code: str, line: int | None = None, **params: Any) -> None:
         super().__init__(code, path=path, line=line, **params)
 
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from bcp_drill.records.events import DrillStarted, EventBase, ReviewStarted
 from bcp_drill.records.journal import (
@@ -75,7 +75,7 @@ class RecordStore:
         journal.append(first, record_id=record_id, **fields)
         return journal
 
-    def create_complete(self, subject_id: str, first: type[EventBase], first_fields: dict[str, object],
+    def create_complete(self, subject_id: str, first: type[EventBase], first_fields: Mapping[str, Any],
                         fill: Callable[[Journal], None]) -> str:
         """A whole record written at once (an import): FILL appends the rest, then it appears.
 

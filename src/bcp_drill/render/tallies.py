@@ -21,7 +21,8 @@ def review_tally_table(tally: StatusTally, state: ReviewState, t: Translator) ->
     columns = [Column("section", t("tally.col_section")), Column("items", t("tally.col_items"), ">")]
     for column in tally.columns:
         dimension = scale.dimension(column.dimension)
-        option = dimension.option(column.option)
+        option = dimension.option(column.option) if dimension else None
+        assert dimension is not None and option is not None  # the tally's columns come from this scale
         group = next((g.label.get(lang) for g in dimension.groups if g.id == column.group), None)
         columns.append(Column(f"{column.dimension}.{column.option}", option.short_label(lang), ">",
                               group or dimension.label.get(lang)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from textual.app import App
 from textual.binding import Binding
@@ -65,7 +66,7 @@ class BcpDrillApp(App):
         """Ctrl+C does not quit (it copies in a text field): say, in the UI language, what does."""
         self.notify(self.ctx.t("tui.quit_hint", key="Ctrl+Q"), title=self.ctx.t("tui.quit_hint_title"))
 
-    def notify(self, message: str, *, markup: bool = True, **kwargs) -> None:  # type: ignore[override]
+    def notify(self, message: str, *, markup: bool = True, **kwargs) -> None:
         # Messages carry content and user text (an inject, a title with "[...]"): never markup.
         super().notify(message, markup=False, **kwargs)
 
@@ -77,7 +78,7 @@ class BcpDrillApp(App):
 
     def action_toggle_chrome(self) -> None:
         """Switch frames between Unicode lines and ASCII, and remember it in the settings file."""
-        choice = "unicode" if self.ctx.settings.chrome == "ascii" else "ascii"
+        choice: Literal["unicode", "ascii"] = "unicode" if self.ctx.settings.chrome == "ascii" else "ascii"
         self.ctx.settings.chrome = choice
         self.apply_chrome()
         self._save_setting("chrome", choice, f"tui.chrome_{choice}")
@@ -95,7 +96,8 @@ class BcpDrillApp(App):
 
     def action_toggle_contrast(self) -> None:
         """Switch the high-contrast theme on or off and remember it in the settings file."""
-        choice = "default" if self.ctx.settings.theme == "high-contrast" else "high-contrast"
+        choice: Literal["default", "high-contrast"] = (
+            "default" if self.ctx.settings.theme == "high-contrast" else "high-contrast")
         self.ctx.settings.theme = choice
         self.theme = THEME_NAMES[choice]
         self._save_setting("theme", choice, f"tui.theme_{choice.replace('-', '_')}")

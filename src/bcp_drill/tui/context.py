@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from textual.dom import DOMNode
 
 from bcp_drill.content.library import ContentLibrary
-from bcp_drill.i18n import Translator
+from bcp_drill.i18n import Lang, Translator
 from bcp_drill.records.store import RecordStore
 from bcp_drill.settings import Settings
+
+if TYPE_CHECKING:
+    from bcp_drill.tui.app import BcpDrillApp
 
 
 @dataclass
@@ -23,5 +29,15 @@ class TuiContext:
         return Translator(self.settings.lang)
 
     @property
-    def lang(self):
+    def lang(self) -> Lang:
         return self.settings.lang
+
+
+def app_context(node: DOMNode) -> TuiContext:
+    """The context of the running bcp-drill app, typed (Textual types `node.app` as a plain App)."""
+    return the_app(node).ctx
+
+
+def the_app(node: DOMNode) -> "BcpDrillApp":
+    """The running app as the BcpDrillApp it is (for its own methods such as open_record)."""
+    return cast("BcpDrillApp", node.app)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bcp_drill.errors import UserError, describe
 from bcp_drill.tui.modals.choice import ChoiceModal
+from bcp_drill.tui.context import app_context
 
 FORMATS = ("html", "md", "csv", "xlsx")
 
@@ -29,7 +30,7 @@ def export_record(ctx, record_id: str, kind: str, fmt: str) -> Path:
 
 def ask_and_export(screen, record_id: str, kind: str) -> None:
     """Let the user pick a format, write the report, and say where it went."""
-    ctx = screen.app.ctx
+    ctx = app_context(screen)
     t = ctx.t
     choices = [(fmt, t(f"export.format_{fmt}")) for fmt in FORMATS]
 

@@ -11,6 +11,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.context import app_context
 
 
 class ChoiceModal(ModalScreen[str | None]):
@@ -31,7 +32,7 @@ class ChoiceModal(ModalScreen[str | None]):
                 yield Label(self.hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.ctx.t)
+        translate_bindings(self, app_context(self).t)
         self.query_one(OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.context import app_context
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -28,7 +29,7 @@ class ConfirmModal(ModalScreen[bool]):
             yield Label(self.keys_hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.ctx.t)
+        translate_bindings(self, app_context(self).t)
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

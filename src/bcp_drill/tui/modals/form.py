@@ -3,7 +3,7 @@ and a question before Escape throws typed text away."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -11,6 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, TextArea
 
 from bcp_drill.tui.bindings import translate_bindings, translate_select_menus
+from bcp_drill.tui.context import app_context
 
 
 def field_error_label(field_id: str) -> Label:
@@ -39,7 +40,7 @@ class FormMixin:
         Also puts the drop-down lists' own key words in the UI language.
         """
         self._initial_values = self._values()
-        translate_select_menus(self, self.app.ctx.t)  # type: ignore[attr-defined, arg-type]
+        translate_select_menus(cast(Widget, self), app_context(cast(Widget, self)).t)
 
     def _values(self) -> dict[str, Any]:
         return {w.id: _value(w) for w in self.query("Input, TextArea, Select") if w.id}  # type: ignore[attr-defined]
@@ -62,14 +63,14 @@ class FormMixin:
         field.focus()
         self.call_after_refresh(label.scroll_visible)  # type: ignore[attr-defined]
 
-    def confirm_discard(self, discard: Callable[[], None]) -> None:
+    def confirm_discard(self, discard: Callable[[], object]) -> None:
         """Escape: leave at once when nothing was typed, else ask first."""
         if not self.dirty:
             discard()
             return
         from bcp_drill.tui.modals.confirm import ConfirmModal
 
-        t = self.app.ctx.t  # type: ignore[attr-defined]
+        t = app_context(cast(Widget, self)).t
         self.app.push_screen(ConfirmModal(t("tui.discard_confirm"), t("tui.yes_no_keys")),  # type: ignore[attr-defined]
                              lambda yes: discard() if yes else None)
 
@@ -84,7 +85,7 @@ class FormModal(FormMixin, ModalScreen[Any]):
     first_field = ""
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.ctx.t)
+        translate_bindings(self, app_context(self).t)
         if self.first_field:
             self.query_one(f"#{self.first_field}").focus()
         self.remember_values()

@@ -34,7 +34,9 @@ class TextPromptModal(FormModal):
 
     def _value(self) -> str:
         widget = self.query_one("#prompt-text")
-        return widget.text if isinstance(widget, TextArea) else widget.value
+        if isinstance(widget, TextArea):
+            return widget.text
+        return widget.value if isinstance(widget, Input) else ""
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

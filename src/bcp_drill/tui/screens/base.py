@@ -9,6 +9,7 @@ from textual.widgets import Button, Input
 
 from bcp_drill.errors import UserError, describe
 from bcp_drill.tui.modals.form import FormMixin
+from bcp_drill.tui.context import app_context
 
 
 class SessionScreen(Screen):
@@ -23,7 +24,7 @@ class SessionScreen(Screen):
 
     def _safely(self, action: Callable, *args, **kwargs):
         """Run a session call; a refusal or write failure is shown, never a crash, nothing is half-saved."""
-        t = self.app.ctx.t
+        t = app_context(self).t
         try:
             result = action(*args, **kwargs)
         except (UserError, OSError) as error:
@@ -39,7 +40,7 @@ class SessionScreen(Screen):
         try:
             check()
         except UserError as error:
-            self.notify(error.message(self.app.ctx.t), severity="warning", timeout=10)
+            self.notify(error.message(app_context(self).t), severity="warning", timeout=10)
             return False
         return True
 

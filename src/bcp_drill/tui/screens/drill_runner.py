@@ -24,6 +24,7 @@ from bcp_drill.tui.widgets.clock_bar import ClockBar, clock_text
 from bcp_drill.tui.widgets.inject_log import InjectLog, inject_line
 from bcp_drill.tui.widgets.step_detail import StepDetail, step_detail_text
 from bcp_drill.tui.widgets.step_list import StepList
+from bcp_drill.tui.context import app_context
 
 TICK_SECONDS = 1.0
 
@@ -58,7 +59,7 @@ class DrillRunnerScreen(SessionScreen):
     # -- layout ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         scenario = self.session.scenario
         yield Label(f"{scenario.title.get(ctx.lang)}  ({self.session.record_id})", id="drill-title", markup=False)
         yield ClockBar(id="clock-bar")
@@ -70,7 +71,7 @@ class DrillRunnerScreen(SessionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         translate_bindings(self, ctx.t)
         state = self.session.state
         step_list = self.query_one(StepList)
@@ -87,7 +88,7 @@ class DrillRunnerScreen(SessionScreen):
 
     def _recipient(self, role_id: str) -> str:
         role = self.session.scenario.role(role_id)
-        return role.title.get(self.app.ctx.lang) if role else role_id
+        return role.title.get(app_context(self).lang) if role else role_id
 
     @property
     def selected_step(self) -> str | None:
@@ -98,7 +99,7 @@ class DrillRunnerScreen(SessionScreen):
 
     def redraw(self, step_id: str | None = None) -> None:
         """Redraw the clock, the given step's line (or every changed line) and the detail."""
-        view, t = self.view(), self.app.ctx.t
+        view, t = self.view(), app_context(self).t
         self.query_one(ClockBar).update(clock_text(view, t, self.saved))
         self.query_one(StepList).redraw(view, force=step_id)
         selected = self.selected_step
@@ -112,7 +113,7 @@ class DrillRunnerScreen(SessionScreen):
         self.redraw()
 
     def _announce_inject(self, inject_id: str) -> None:
-        t = self.app.ctx.t
+        t = app_context(self).t
         record = self.session.state.delivered[inject_id]
         line = inject_line(record, self._recipient(record.inject.recipient), t)
         self.query_one(InjectLog).write(line)
@@ -121,7 +122,7 @@ class DrillRunnerScreen(SessionScreen):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if self.selected_step is not None:
-            self.query_one(StepDetail).show(step_detail_text(self.view(), self.selected_step, self.app.ctx.t))
+            self.query_one(StepDetail).show(step_detail_text(self.view(), self.selected_step, app_context(self).t))
 
     # -- recording ---------------------------------------------------------------
 
@@ -129,7 +130,7 @@ class DrillRunnerScreen(SessionScreen):
         """The selected step, when the session would take a write now (it says why not)."""
         step_id = self.selected_step
         if step_id is None:
-            self.notify(self.app.ctx.t("tui.select_a_step"), severity="warning")
+            self.notify(app_context(self).t("tui.select_a_step"), severity="warning")
             return None
         return step_id if self._allowed() else None
 
@@ -147,7 +148,7 @@ class DrillRunnerScreen(SessionScreen):
         step_id = self._with_step()
         if not step_id:
             return
-        t = self.app.ctx.t
+        t = app_context(self).t
         shown = self.view().step(step_id)
         if shown.record.outcome is None:
             self.notify(t("session.no_outcome_to_withdraw", step_id=step_id))
@@ -171,7 +172,7 @@ class DrillRunnerScreen(SessionScreen):
         step_id = self._with_step()
         if not step_id:
             return
-        t = self.app.ctx.t
+        t = app_context(self).t
 
         def save(reason: str | None) -> None:
             if reason:
@@ -188,7 +189,7 @@ class DrillRunnerScreen(SessionScreen):
         self._ask_reason(skipped=True)
 
     def _ask_note(self, step_id: str | None) -> None:
-        t = self.app.ctx.t
+        t = app_context(self).t
 
         def save(note: str | None) -> None:
             if note:
@@ -211,7 +212,7 @@ class DrillRunnerScreen(SessionScreen):
         """
         if not self._allowed():
             return
-        t = self.app.ctx.t
+        t = app_context(self).t
         step_id = self.selected_step
         view = self.view()
         notes = (view.notes(step_id) if step_id else []) + view.notes(None)
@@ -232,8 +233,7 @@ class DrillRunnerScreen(SessionScreen):
                 self.app.push_screen(ConfirmModal(t("tui.withdraw_note_confirm", text=note.text),
                                                   t("tui.yes_no_keys")), lambda yes: confirmed(note.seq, yes))
 
-        where = {None: t("tui.drill_note_short")}
-        choices = [(str(n.seq), f"#{n.seq} [{where.get(n.step_id, n.step_id)}] {n.text}") for n in notes]
+        choices = [(str(n.seq), f"#{n.seq} [{n.step_id or t('tui.drill_note_short')}] {n.text}") for n in notes]
         self.app.push_screen(ChoiceModal(t("tui.withdraw_note_pick"), choices, t("tui.choice_keys")), chosen)
 
     def action_drill_note(self) -> None:
@@ -243,7 +243,7 @@ class DrillRunnerScreen(SessionScreen):
         step_id = self.selected_step
         if not self._allowed():
             return
-        t = self.app.ctx.t
+        t = app_context(self).t
         step = self.session.scenario.step(step_id) if step_id else None
         heading = t("tui.problem_heading", step=step.title.get(t.lang) if step else "-")
 
@@ -257,7 +257,7 @@ class DrillRunnerScreen(SessionScreen):
         self.app.push_screen(ProblemFormModal(t, heading), save)
 
     def action_inject(self) -> None:
-        t = self.app.ctx.t
+        t = app_context(self).t
         pending = self.session.state.pending_injects()
         if not pending:
             self.notify(t("tui.no_pending_injects"))
@@ -280,11 +280,11 @@ class DrillRunnerScreen(SessionScreen):
 
     def action_next_phase(self) -> None:
         if self._safely(self.session.advance_to_next_phase) is False:
-            self.notify(self.app.ctx.t("tui.no_next_phase"))
+            self.notify(app_context(self).t("tui.no_next_phase"))
         self.tick()
 
     def action_end_drill(self) -> None:
-        t = self.app.ctx.t
+        t = app_context(self).t
         state = self.session.state
         if state.ended is not None:
             self._show_summary()
@@ -314,7 +314,7 @@ class DrillRunnerScreen(SessionScreen):
         self.app.switch_screen(DrillSummaryScreen(self.session))
 
     def action_leave(self) -> None:
-        t = self.app.ctx.t
+        t = app_context(self).t
 
         def confirmed(yes: bool | None) -> None:
             if yes:

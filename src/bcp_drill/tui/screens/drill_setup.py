@@ -15,6 +15,7 @@ from bcp_drill.errors import UserError, describe
 from bcp_drill.tui.modals.form import field_error_label
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.screens.base import FormScreen
+from bcp_drill.tui.context import app_context
 
 
 class DrillSetupScreen(FormScreen):
@@ -30,7 +31,7 @@ class DrillSetupScreen(FormScreen):
         self.scenario: Scenario = source.document
 
     def compose(self) -> ComposeResult:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
         with VerticalScroll(id="setup-form"):
             yield Label(t("tui.setup_title", title=self.scenario.title.get(lang)), classes="form-title", markup=False)
@@ -53,11 +54,11 @@ class DrillSetupScreen(FormScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.ctx.t)
+        translate_bindings(self, app_context(self).t)
         self.query_one("#drill-type").focus()
 
     def action_start(self) -> None:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         t = ctx.t
         error = self.query_one("#setup-error", Label)
         participants, problems = parse_participants(self.query_one("#drill-participants", TextArea).text)

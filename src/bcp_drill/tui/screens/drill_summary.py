@@ -17,6 +17,7 @@ from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.modals.text_prompt import TextPromptModal
 from bcp_drill.tui.screens.base import SessionScreen
+from bcp_drill.tui.context import app_context
 
 
 def summary_text(session: DrillSession, t: Translator) -> Text:
@@ -83,21 +84,21 @@ class DrillSummaryScreen(SessionScreen):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Label(self.app.ctx.t("tui.summary_title", record=self.session.record_id), id="summary-title", markup=False)
+        yield Label(app_context(self).t("tui.summary_title", record=self.session.record_id), id="summary-title", markup=False)
         with VerticalScroll(id="summary-scroll"):
-            yield Static(summary_text(self.session, self.app.ctx.t), id="summary-body")
+            yield Static(summary_text(self.session, app_context(self).t), id="summary-body")
         yield Footer()
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.ctx.t)
+        translate_bindings(self, app_context(self).t)
         self.query_one("#summary-scroll").focus()
 
     def refresh_summary(self) -> None:
-        self.query_one("#summary-body", Static).update(summary_text(self.session, self.app.ctx.t))
+        self.query_one("#summary-body", Static).update(summary_text(self.session, app_context(self).t))
 
     def action_rate_objective(self) -> None:
         """An evaluator's rating of an objective, with a reason: pick it, pick the rating, say why."""
-        t = self.app.ctx.t
+        t = app_context(self).t
         view = DrillView(self.session.state, self.session.now())
         if not view.objectives:
             self.notify(t("objective.none"))

@@ -19,6 +19,7 @@ from bcp_drill.review.followups import (
 )
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.modals.followup_form import FollowUpFormModal
+from bcp_drill.tui.context import app_context
 
 FILTERS = ("all", "open", "in_progress", "done", "dropped", "overdue")
 
@@ -44,7 +45,7 @@ class FollowUpsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        t = self.app.ctx.t
+        t = app_context(self).t
         translate_bindings(self, t)
         table = self.query_one(DataTable)
         for key in ("id", "title", "source", "priority", "owner", "due", "status"):
@@ -53,7 +54,7 @@ class FollowUpsScreen(Screen):
         table.focus()
 
     def reload(self) -> None:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         t = ctx.t
         today = ctx.store.clock().astimezone().date()
         items = collect_followups(ctx.store, ctx.lang)
@@ -86,7 +87,7 @@ class FollowUpsScreen(Screen):
         return self.items[table.cursor_row]
 
     def _show_detail(self) -> None:
-        t = self.app.ctx.t
+        t = app_context(self).t
         item = self._selected()
         detail = self.query_one("#followup-detail", Static)
         if item is None:
@@ -105,7 +106,7 @@ class FollowUpsScreen(Screen):
         item = self._selected()
         if item is None:
             return
-        ctx = self.app.ctx
+        ctx = app_context(self)
 
         def save(changes: dict | None) -> None:
             if not changes:
@@ -123,7 +124,7 @@ class FollowUpsScreen(Screen):
     def action_search(self) -> None:
         from bcp_drill.tui.modals.text_prompt import TextPromptModal
 
-        t = self.app.ctx.t
+        t = app_context(self).t
 
         def apply(text: str | None) -> None:
             if text is not None:

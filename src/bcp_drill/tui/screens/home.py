@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from bcp_drill.content.models import Scenario
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.modals.choice import ChoiceModal
+from bcp_drill.tui.context import app_context, the_app
 
 
 class HomeScreen(Screen):
@@ -27,10 +28,10 @@ class HomeScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        t = self.app.ctx.t
+        t = app_context(self).t
         with Vertical(id="home"):
             yield Label(t("tui.home_title"), id="home-title", markup=False)
-            yield Label(self.app.ctx.settings.organisation or "", id="home-organisation", markup=False)
+            yield Label(app_context(self).settings.organisation or "", id="home-organisation", markup=False)
             yield OptionList(
                 Option(Text(f"d  {t('tui.home_new_drill')}"), id="new_drill"),
                 Option(Text(f"r  {t('tui.home_new_review')}"), id="new_review"),
@@ -45,7 +46,7 @@ class HomeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.ctx.t)
+        translate_bindings(self, app_context(self).t)
         self.query_one("#home-menu").focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -56,7 +57,7 @@ class HomeScreen(Screen):
             getattr(self, f"action_{action}")()
 
     def action_new_drill(self) -> None:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
         choices = []
         for scenario_id, loaded in sorted(ctx.library.scenarios.items()):
@@ -70,16 +71,17 @@ class HomeScreen(Screen):
 
         def chosen(scenario_id: str | None) -> None:
             if scenario_id:
-                self.app.open_setup(scenario_id)
+                the_app(self).open_setup(scenario_id)
 
         self.app.push_screen(ChoiceModal(t("tui.choose_scenario"), choices, t("tui.choice_keys")), chosen)
 
     def action_new_review(self) -> None:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
         choices = []
-        for checklist_id, loaded in sorted(ctx.library.checklists.items()):
-            checklist = loaded.document
+        for checklist_id in sorted(ctx.library.checklists):
+            checklist = ctx.library.checklist(checklist_id)
+            assert checklist is not None
             count = sum(1 for _ in checklist.all_items())
             choices.append((checklist_id, f"{checklist.title.get(lang)}  ({t('review.item_count', count=count)})"))
         if not choices:
@@ -88,7 +90,7 @@ class HomeScreen(Screen):
 
         def chosen(checklist_id: str | None) -> None:
             if checklist_id:
-                self.app.open_review_setup(checklist_id)
+                the_app(self).open_review_setup(checklist_id)
 
         self.app.push_screen(ChoiceModal(t("review.choose_checklist"), choices, t("tui.choice_keys")), chosen)
 
@@ -103,7 +105,7 @@ class HomeScreen(Screen):
         self.app.push_screen(FollowUpsScreen())
 
     def action_resume(self) -> None:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         t = ctx.t
         unfinished = ctx.store.unfinished()
         if not unfinished:
@@ -114,7 +116,7 @@ class HomeScreen(Screen):
 
         def chosen(record_id: str | None) -> None:
             if record_id:
-                self.app.open_record(record_id)
+                the_app(self).open_record(record_id)
 
         self.app.push_screen(ChoiceModal(t("tui.choose_resume"), choices, t("tui.choice_keys")), chosen)
 

@@ -11,19 +11,20 @@ from textual.widgets.option_list import Option
 
 from bcp_drill.records.store import RecordSummary
 from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.context import app_context, the_app
 
 
 class RecordsScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "keys.back")]
 
     def compose(self) -> ComposeResult:
-        t = self.app.ctx.t
-        yield Label(t("tui.records_title", folder=str(self.app.ctx.store.root)), id="records-title", markup=False)
+        t = app_context(self).t
+        yield Label(t("tui.records_title", folder=str(app_context(self).store.root)), id="records-title", markup=False)
         yield OptionList(id="records-list")
         yield Footer()
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.ctx.t)
+        translate_bindings(self, app_context(self).t)
         self.refresh_list()
         self.query_one(OptionList).focus()
 
@@ -31,7 +32,7 @@ class RecordsScreen(Screen):
         self.refresh_list()
 
     def _line(self, summary: RecordSummary) -> Text:
-        t = self.app.ctx.t
+        t = app_context(self).t
         if summary.error is not None:
             return Text(f"[!!] {summary.record_id}  {summary.error.message(t)}"
                         f" (line {summary.error.line or '-'})")
@@ -44,18 +45,18 @@ class RecordsScreen(Screen):
 
     def _title(self, summary: RecordSummary) -> str:
         """The scenario's or checklist's title, when the content is still known; else its id."""
-        library = self.app.ctx.library
-        loaded = library.scenarios.get(summary.subject_id) or library.checklists.get(summary.subject_id)
-        return loaded.document.title.get(self.app.ctx.lang) if loaded else summary.subject_id
+        library = app_context(self).library
+        document = library.scenario(summary.subject_id) or library.checklist(summary.subject_id)
+        return document.title.get(app_context(self).lang) if document else summary.subject_id
 
     def refresh_list(self) -> None:
-        summaries = self.app.ctx.store.summaries()
+        summaries = app_context(self).store.summaries()
         option_list = self.query_one(OptionList)
         options = [Option(self._line(s), id=s.record_id, disabled=s.error is not None) for s in summaries]
-        option_list.set_options(options or [Option(Text(self.app.ctx.t("tui.no_records")), disabled=True)])
+        option_list.set_options(options or [Option(Text(app_context(self).t("tui.no_records")), disabled=True)])
         # Start on the first record that can be opened, so Enter works straight away.
         option_list.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.open_record(event.option.id)
+            the_app(self).open_record(event.option.id)

@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Label, Static, Tree
 
 from bcp_drill.content.fields import text
@@ -26,6 +27,7 @@ from bcp_drill.tui.modals.problem_form import ProblemFormModal
 from bcp_drill.tui.modals.text_prompt import TextPromptModal
 from bcp_drill.tui.screens.base import SessionScreen
 from bcp_drill.tui.widgets.section_tree import SectionTree
+from bcp_drill.tui.context import app_context
 
 ALL = "__all__"
 
@@ -54,7 +56,7 @@ class ReviewScreen(SessionScreen):
     # -- layout ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         checklist = self.session.checklist
         yield Label(f"{checklist.title.get(ctx.lang)}  ({self.session.record_id})", id="review-title", markup=False)
         yield Static(id="review-progress")
@@ -68,7 +70,7 @@ class ReviewScreen(SessionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         lang = ctx.lang
         # One key per option of the scale (the legend under the table lists them).
         bind_rating_keys(self, self.session.scale, lang)
@@ -90,19 +92,19 @@ class ReviewScreen(SessionScreen):
         table.focus()
 
     def _add_sections(self, node, sections: list[ChecklistSection]) -> None:
-        lang = self.app.ctx.lang
+        lang = app_context(self).lang
         for section in sections:
             child = node.add(Text(section.title.get(lang)), data=section.id, expand=True)
             self._add_sections(child, section.sections)
 
     def _keys_legend(self) -> Text:
-        legend = Text("\n".join(keys_legend(self.session.scale, self.app.ctx.lang)) + "\n")
-        legend.append(self.app.ctx.t("review.keys_legend"))
+        legend = Text("\n".join(keys_legend(self.session.scale, app_context(self).lang)) + "\n")
+        legend.append(app_context(self).t("review.keys_legend"))
         return legend
 
     @property
     def view(self) -> ReviewView:
-        return ReviewView(self.session.state, self.app.ctx.lang)
+        return ReviewView(self.session.state, app_context(self).lang)
 
     # -- drawing -----------------------------------------------------------------
 
@@ -119,7 +121,7 @@ class ReviewScreen(SessionScreen):
         return items
 
     def _row(self, item_id: str) -> list:
-        lang = self.app.ctx.lang
+        lang = app_context(self).lang
         shown = self.view.item(item_id)
         # Text, not str: DataTable would read "[v]" or a "[...]" in content as markup.
         cells: list = [Text(shown.mark), Text(item_id),
@@ -142,7 +144,7 @@ class ReviewScreen(SessionScreen):
         self.redraw()
 
     def redraw(self, item_id: str | None = None) -> None:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         t, state = ctx.t, self.session.state
         if item_id is not None and item_id in self._visible_items():
             table = self.query_one(DataTable)
@@ -167,7 +169,7 @@ class ReviewScreen(SessionScreen):
         self.shown_item = selected  # what the rating keys act on: the item the user sees
 
     def _detail(self, item_id: str) -> Text:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
         shown = self.view.item(item_id)
         record, item = shown.record, shown.record.item
@@ -202,7 +204,7 @@ class ReviewScreen(SessionScreen):
         table = self.query_one(DataTable)
         if table.row_count == 0:
             return None
-        row_key, _ = table.coordinate_to_cell_key((table.cursor_row, 0))
+        row_key, _ = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0))
         return row_key.value
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -226,7 +228,7 @@ class ReviewScreen(SessionScreen):
         highlighted line is a section, so a rating key there does nothing but say so.
         """
         if self.query_one(SectionTree).has_focus:
-            self.notify(self.app.ctx.t("review.keys_need_table"), severity="warning")
+            self.notify(app_context(self).t("review.keys_need_table"), severity="warning")
             return None
         item_id = self.selected_item
         if item_id is None or item_id != self.shown_item:
@@ -252,7 +254,7 @@ class ReviewScreen(SessionScreen):
         item_id = self._editable_item()
         if not item_id:
             return
-        t = self.app.ctx.t
+        t = app_context(self).t
 
         def done(value: str | None) -> None:
             if value is not None:
@@ -278,7 +280,7 @@ class ReviewScreen(SessionScreen):
         item_id = self._editable_item()
         if not item_id:
             return
-        t = self.app.ctx.t
+        t = app_context(self).t
 
         def save(fields: dict | None) -> None:
             if fields:
@@ -299,7 +301,7 @@ class ReviewScreen(SessionScreen):
         self.app.push_screen(TallyScreen(self.session.state))
 
     def action_finish(self) -> None:
-        t = self.app.ctx.t
+        t = app_context(self).t
         state = self.session.state
         if state.finished:
             def reopen(yes: bool | None) -> None:

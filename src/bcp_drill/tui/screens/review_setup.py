@@ -15,6 +15,7 @@ from bcp_drill.tui.modals.form import field_error_label
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.screens.base import FormScreen
+from bcp_drill.tui.context import app_context
 
 
 class ReviewSetupScreen(FormScreen):
@@ -30,7 +31,7 @@ class ReviewSetupScreen(FormScreen):
         self.checklist: Checklist = source.document
 
     def compose(self) -> ComposeResult:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
         this_year = fiscal_year(ctx.store.clock().astimezone().date())
         with VerticalScroll(id="setup-form"):
@@ -51,11 +52,11 @@ class ReviewSetupScreen(FormScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.ctx.t)
+        translate_bindings(self, app_context(self).t)
         self.query_one("#review-year").focus()
 
     def action_start(self) -> None:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         t = ctx.t
         error = self.query_one("#setup-error", Label)
         year_text = self.query_one("#review-year", Input).value

@@ -20,6 +20,7 @@ from bcp_drill.render.tallies import (
 from bcp_drill.review.state import ReviewState
 from bcp_drill.review.tally import tally_review
 from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.context import app_context
 
 
 class TallyScreen(Screen):
@@ -30,7 +31,7 @@ class TallyScreen(Screen):
         self.state = state
 
     def compose(self) -> ComposeResult:
-        t = self.app.ctx.t
+        t = app_context(self).t
         table = review_tally_table(tally_review(self.state), self.state, t)
         yield Label(table.title, id="tally-title", markup=False)
         table.title = ""
@@ -39,7 +40,7 @@ class TallyScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.ctx.t)
+        translate_bindings(self, app_context(self).t)
         self.query_one("#tally-scroll").focus()
 
 
@@ -49,7 +50,7 @@ class DrillTallyScreen(Screen):
     BINDINGS = [Binding("escape,q", "app.pop_screen", "keys.back")]
 
     def compose(self) -> ComposeResult:
-        ctx = self.app.ctx
+        ctx = app_context(self)
         t = ctx.t
         figures = drill_figures(ctx.store, t.lang)
         yield Label(t("tally.drill_screen_title", count=len(figures)), id="tally-title", markup=False)
@@ -61,5 +62,5 @@ class DrillTallyScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.ctx.t)
+        translate_bindings(self, app_context(self).t)
         self.query_one("#tally-scroll").focus()
