@@ -101,7 +101,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
 
     followups = commands.add_parser("followups", parents=common, help=t("cli.help_followups"),
                                     description=t("cli.help_followups"))
-    followups.add_argument("--status", choices=["open", "in_progress", "done", "dropped"],
+    followups.add_argument("--status", choices=FOLLOWUP_STATUSES,
                            help=t("cli.help_followups_status"))
     followups.add_argument("--owner", metavar="TEXT", help=t("cli.help_followups_owner"))
     followups.add_argument("--source", metavar="TEXT", help=t("cli.help_followups_source"))

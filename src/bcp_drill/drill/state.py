@@ -73,7 +73,6 @@ class StepRecord:
     rating: str | None = None
     elapsed_seconds: int | None = None
     reason: str = ""
-    recorded_by: str = ""
     checks: set[int] = field(default_factory=set)
 
     def status(self, now_seconds: int) -> StepStatus:
@@ -177,14 +176,12 @@ class DrillState:
                 if record:
                     record.outcome, record.rating = "done", event.rating
                     record.elapsed_seconds, record.reason = event.elapsed_seconds, ""
-                    record.recorded_by = event.by
             case ev.StepNotDone():
                 record = self.steps.get(event.step_id)
                 if record:
                     record.outcome = "skipped" if event.skipped else "not_done"
                     record.rating, record.reason = None, event.reason
                     record.elapsed_seconds = event.elapsed_seconds
-                    record.recorded_by = event.by
             case ev.StepReopened():
                 record = self.steps.get(event.step_id)
                 if record:
@@ -250,16 +247,4 @@ class DrillState:
         later = [p.at_minutes * 60 for p in self.scenario.phases if p.at_minutes * 60 > elapsed]
         return min(later) if later else None
 
-    def counts(self, now: datetime) -> dict[StepStatus, int]:
-        result = {status: 0 for status in StepStatus}
-        for step_id in self.steps:
-            result[self.status(step_id, now)] += 1
-        return result
 
-    @property
-    def finished_steps(self) -> int:
-        return sum(1 for r in self.steps.values() if r.outcome is not None)
-
-    @property
-    def participants(self) -> list[ev.Participant]:
-        return list(self.started.participants) if self.started else []

@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from bcp_drill.content.fields import ContentModel, Id, Version
 from bcp_drill.content.models import DrillType
 from bcp_drill.drill.setup import ROLE_WORDS
-from bcp_drill.records.events import DrillRole
+from bcp_drill.records.events import Capability, DrillRole, Priority
 
 ELAPSED = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -83,8 +83,8 @@ class ProblemFields(ContentModel):
 
     title: Annotated[str, Field(min_length=1)]
     description: str = ""
-    category: Literal["planning", "organisation", "equipment", "training", "exercise"] = "planning"
-    priority: Literal["high", "medium", "low"] = "medium"
+    category: Capability = "planning"
+    priority: Priority = "medium"
     owner_organisation: str = ""
     owner_person: str = ""
     due: date | None = None

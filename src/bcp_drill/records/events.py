@@ -21,6 +21,7 @@ DrillRole = Literal["lead", "controller", "evaluator", "recorder", "player", "ob
 HSEEP_RATINGS: tuple[str, ...] = get_args(HseepRating)  # best first
 PRIORITIES: tuple[str, ...] = get_args(Priority)
 FOLLOWUP_STATUSES: tuple[str, ...] = get_args(FollowUpStatus)
+OPEN_FOLLOWUP_STATUSES: tuple[str, ...] = ("open", "in_progress")  # still to be acted on (can be overdue)
 CAPABILITIES: tuple[str, ...] = get_args(Capability)
 DRILL_ROLES: tuple[str, ...] = get_args(DrillRole)
 

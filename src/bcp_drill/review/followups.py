@@ -52,7 +52,7 @@ class FollowUp:
         return f"{self.record_id}#{self.source_ref}" if self.source_ref else self.record_id
 
     def overdue(self, today: date) -> bool:
-        return self.status in ("open", "in_progress") and self.due is not None and self.due < today
+        return self.status in ev.OPEN_FOLLOWUP_STATUSES and self.due is not None and self.due < today
 
     def apply(self, update: ev.FollowUpUpdated) -> None:
         for name in UPDATABLE:

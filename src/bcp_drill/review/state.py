@@ -16,7 +16,6 @@ class ItemRecord:
     ratings: dict[str, str] = field(default_factory=dict)  # dimension id → option code
     assessment: str = ""
     evidence: str = ""
-    last_by: str = ""
 
     def rated(self, dimension: str) -> bool:
         return dimension in self.ratings
@@ -51,7 +50,6 @@ class ReviewState:
                 record = self.items.get(event.item_id)
                 if record is not None:
                     record.ratings[event.dimension] = event.option
-                    record.last_by = event.by
             case ev.ItemRatingCleared():
                 record = self.items.get(event.item_id)
                 if record is not None:

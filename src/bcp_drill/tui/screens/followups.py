@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from bcp_drill.errors import UserError, describe
+from bcp_drill.records.events import FOLLOWUP_STATUSES
 from bcp_drill.render.text_table import truncate
 from bcp_drill.review.followups import (
     FollowUp,
@@ -21,7 +22,7 @@ from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.modals.followup_form import FollowUpFormModal
 from bcp_drill.tui.context import app_context
 
-FILTERS = ("all", "open", "in_progress", "done", "dropped", "overdue")
+FILTERS = ("all", *FOLLOWUP_STATUSES, "overdue")
 
 
 class FollowUpsScreen(Screen):
