@@ -150,3 +150,15 @@ def test_followup_update_errors(capsys, records):
     assert code == 1 and "nothing to change" in err
     code, _, err = run(capsys, store, "followups", "update", f"{review_id}/P01", "--due", "soon")
     assert code == 1 and "Cannot read the date" in err
+
+
+def test_done_without_evidence_needs_saying_so(capsys, records):
+    store, review_id, _ = records
+    followup_id = f"{review_id}/P01"
+    code, _, err = run(capsys, store, "followups", "update", followup_id, "--status", "done")
+    assert code == 1 and "needs closure evidence" in err and "--no-evidence" in err
+    assert not store.path_of("followups").exists()
+    code, out, _ = run(capsys, store, "followups", "update", followup_id, "--status", "done", "--no-evidence")
+    assert code == 0
+    [update] = read_journal(store.path_of("followups")).events
+    assert update.closed_without_evidence and str(update.seq) in out

@@ -111,3 +111,21 @@ def test_plain_errors_are_messages(tmp_path):
     result = run_plain(tmp_path, ["run", "--plain", "mini", "--type", "tabletop", "--place", "x",
                                   "--participant", "X, boss", "--t0", ""], [])
     assert result.returncode == 1 and "unknown role 'boss'" in result.stderr
+
+
+def test_plain_prompts_take_the_japanese_words_of_the_screens(tmp_path):
+    result = run_plain(tmp_path, ["run", "--plain", "mini", "--type", "tabletop", "--place", "",
+                                  "--participant", "佐藤, 統括", "--t0", ""], [
+        "p 連絡済み",            # rate and note the same step at once
+        "課題 UPS の警報", "電池残量 40%", "装備・設備", "高", "情報政策課", "佐藤", "",
+        "reopen", "いいえ",      # asks first; いいえ keeps the outcome
+        "終了", "はい", "", "",
+    ], lang="ja")
+    assert result.returncode == 0, result.stderr
+    assert "分類（計画, 組織, 装備・設備, 研修, 訓練）" in result.stdout
+    assert "次の未記録: s2" in result.stdout
+    events = journal(tmp_path)
+    assert [e.type for e in events] == ["drill_started", "step_completed", "note_added", "problem_raised",
+                                        "hotwash_recorded", "drill_ended"]
+    assert (events[2].step_id, events[2].text) == ("s1", "連絡済み")
+    assert (events[3].category, events[3].priority, events[3].source_ref) == ("equipment", "high", "s1")

@@ -223,3 +223,13 @@ def test_an_import_that_fails_half_way_leaves_no_record_and_can_be_retried(cli, 
     code, out, _ = cli("import", str(tmp_path / "filled.yaml"))  # the same file, now it goes through
     assert code == 0, out
     assert len(list(cli.records.glob("*.jsonl"))) == 1
+
+
+def test_a_time_before_t0_is_refused_with_its_place(cli, tmp_path):
+    cli("import", "--template", "mini", "-o", str(tmp_path / "t.yaml"))
+    text = fill((tmp_path / "t.yaml").read_text(encoding="utf-8")).replace('actual: "0:07"', 'actual: "-0:07"')
+    (tmp_path / "early.yaml").write_text(text, encoding="utf-8")
+    code, out, _ = cli("import", str(tmp_path / "early.yaml"))
+    line = next(i for i, text_line in enumerate(text.splitlines(), 1) if "id: s1" in text_line)
+    assert code == 1 and f"early.yaml:{line}:" in out and "no record was made" in out
+    assert not cli.records.exists() or not list(cli.records.glob("*.jsonl"))
