@@ -29,3 +29,12 @@ def mini_library() -> ContentLibrary:
 
 def make_store(tmp_path: Path, clock: FakeClock, recorder: str = "tester") -> RecordStore:
     return RecordStore(tmp_path / "records", recorder, clock)
+
+
+def started_mini_drill(tmp_path: Path, recorder: str = "tester"):
+    """A tabletop drill of the mini scenario just started: (session, store, clock)."""
+    from bcp_drill.drill.session import DrillSession
+
+    clock = FakeClock()
+    store = make_store(tmp_path, clock, recorder)
+    return DrillSession.start(store, mini_library().scenarios["mini"], "tabletop"), store, clock

@@ -2,13 +2,13 @@
 
 from datetime import date, timedelta
 
+from drill_support import DATA, FakeClock, make_store
+
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.records import events as ev
 from bcp_drill.review.followups import update_followup
 from bcp_drill.review.session import ReviewSession
-
-from drill_support import DATA, FakeClock, make_store
 
 HOSTILE = "<script>alert('x')</script> & =SUM(A1)"
 

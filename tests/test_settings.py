@@ -1,12 +1,11 @@
 """Settings precedence: defaults < user file < working-folder file < environment < options."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bcp_drill import settings as settings_module
-import re
-
 from bcp_drill.i18n import Translator
 from bcp_drill.settings import SettingsError, load_settings
 

@@ -3,22 +3,18 @@
 from datetime import date
 
 import pytest
+from drill_support import FakeClock, make_store, mini_library, started_mini_drill
 
-from bcp_drill.drill.session import DrillSession
 from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import read_journal
 from bcp_drill.review.followups import find_followup, update_followup
 from bcp_drill.review.session import ReviewSession
 
-from drill_support import FakeClock, make_store, mini_library
-
 
 @pytest.fixture
 def drill(tmp_path):
-    clock = FakeClock()
-    store = make_store(tmp_path, clock)
-    session = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+    session, store, clock = started_mini_drill(tmp_path)
     yield session, store, clock
     session.close()
 

@@ -3,21 +3,17 @@
 from datetime import timedelta
 
 import pytest
+from drill_support import started_mini_drill
 
-from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.state import StepStatus
 from bcp_drill.drill.view import DrillView, format_percent, timeline
 from bcp_drill.i18n import Translator
 from bcp_drill.records.journal import read_journal
 
-from drill_support import FakeClock, make_store, mini_library
-
 
 @pytest.fixture
 def drill(tmp_path):
-    clock = FakeClock()
-    store = make_store(tmp_path, clock)
-    session = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+    session, store, clock = started_mini_drill(tmp_path)
     yield session, store, clock
     session.close()
 

@@ -4,9 +4,9 @@ import os
 import subprocess
 import sys
 
-from bcp_drill.records.journal import read_journal
-
 from drill_support import DATA
+
+from bcp_drill.records.journal import read_journal
 
 
 def run_plain(tmp_path, args, lines, lang="en"):

@@ -2,12 +2,11 @@
 
 import pytest
 import yaml
+from drill_support import DATA
+from tui.support import use_utc
 
 from bcp_drill.cli import main
 from bcp_drill.records.journal import read_journal
-
-from drill_support import DATA
-from tui.support import use_utc
 
 
 @pytest.fixture

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from report_fixture import fixed_records
+from tui.support import use_utc
 
 from bcp_drill import __version__
 from bcp_drill.i18n import Translator
 from bcp_drill.render.reports import render_drill_report, render_review_report
 from bcp_drill.reports.drill_report import build_drill_report
 from bcp_drill.reports.review_report import build_review_report
-
-from report_fixture import fixed_records
-from tui.support import use_utc
 
 GOLDEN = Path(__file__).parent.parent / "data" / "golden"
 UPDATE = os.environ.get("BCP_DRILL_UPDATE_GOLDEN") == "1"

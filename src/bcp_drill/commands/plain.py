@@ -8,9 +8,9 @@ from pathlib import Path
 from bcp_drill.commands import CommandContext
 from bcp_drill.commands.review import store_of
 from bcp_drill.drill.setup import parse_participants, parse_t0
+from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.plain.console import PlainConsole, PlainRunner
-from bcp_drill.errors import UserError, describe
 
 
 def _console(ctx: CommandContext) -> PlainConsole:

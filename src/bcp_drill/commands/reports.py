@@ -83,7 +83,8 @@ def sheet(ctx: CommandContext, target: str, fmt: str, output: Path | None) -> in
 def import_file(ctx: CommandContext, path: Path | None, template: str | None, output: Path | None) -> int:
     """Import a drill-result or review-result file, or write a ready-to-fill template."""
     from bcp_drill.content.library import display_path
-    from bcp_drill.imports.drills import drill_template, import_file as run_import
+    from bcp_drill.imports.drills import drill_template
+    from bcp_drill.imports.drills import import_file as run_import
     from bcp_drill.imports.reviews import review_template
 
     t = ctx.t

@@ -8,8 +8,8 @@ from typing import Sequence
 
 from bcp_drill.commands import CommandContext
 from bcp_drill.drill.tally import by_phase, by_scenario, drill_figures, participation
-from bcp_drill.fiscal import parse_fiscal_year
 from bcp_drill.errors import UserError, describe
+from bcp_drill.fiscal import parse_fiscal_year
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError, read_journal
 from bcp_drill.records.store import RecordStore

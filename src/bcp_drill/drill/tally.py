@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState
-from bcp_drill.drill.view import RATINGS, DrillSummary, StepCounts, summarize
+from bcp_drill.drill.view import DrillSummary, StepCounts, summarize
 from bcp_drill.fiscal import fiscal_year
 from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev
@@ -56,20 +56,6 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
     return found
 
 
-def merge_counts(counts: list[StepCounts]) -> StepCounts:
-    total = StepCounts()
-    for one in counts:
-        total.total += one.total
-        for rating in RATINGS:
-            total.ratings[rating] += one.ratings[rating]
-        total.on_time += one.on_time
-        total.late += one.late
-        total.not_done += one.not_done
-        total.skipped += one.skipped
-        total.pending += one.pending
-    return total
-
-
 @dataclass
 class ScenarioFigures:
     scenario_id: str
@@ -83,7 +69,7 @@ def by_scenario(figures: list[DrillFigures]) -> list[ScenarioFigures]:
     for one in figures:
         grouped.setdefault(one.scenario_id, []).append(one)
     return [ScenarioFigures(sid, items[-1].scenario_title, len(items),
-                            merge_counts([f.summary.overall for f in items]))
+                            StepCounts.merged([f.summary.overall for f in items]))
             for sid, items in sorted(grouped.items())]
 
 
@@ -96,7 +82,7 @@ def by_phase(figures: list[DrillFigures]) -> list[tuple[str, StepCounts]]:
     for phase_id in order:
         counts = [dict(f.summary.phases).get(phase_id) for f in figures]
         merged.append((figures[-1].phase_titles.get(phase_id, phase_id),
-                       merge_counts([c for c in counts if c is not None])))
+                       StepCounts.merged([c for c in counts if c is not None])))
     return merged
 
 

@@ -14,8 +14,8 @@ from bcp_drill.content.scales import Scale
 from bcp_drill.imports.drills import ImportResult, SettableClock, find_import, located
 from bcp_drill.imports.models import ReviewResultFile
 from bcp_drill.records import events as ev
-from bcp_drill.review.view import option_by_key_or_code
 from bcp_drill.records.store import RecordStore
+from bcp_drill.review.view import keys_legend, option_by_key_or_code
 
 
 def _option_code(scale: Scale, dimension_id: str, value: str) -> str | None:
@@ -111,9 +111,8 @@ def review_template(checklist: Checklist, scale: Scale, t) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     lines = [f"# {checklist.title.get(lang)}", f"# {t('template.how')}", f"# {t('template.review_ratings')}"]
-    for dimension in scale.dimensions:
-        options = ", ".join(f"{o.key}={o.label.get(lang)}" for o in dimension.options)
-        lines.append(f"#   {dimension.id} ({dimension.label.get(lang)}): {options}")
+    for dimension, legend in zip(scale.dimensions, keys_legend(scale, lang)):
+        lines.append(f"#   {dimension.id} ({legend})")
     lines += ["kind: review-result", f"checklist: {checklist.id}", f"checklist_version: {q(checklist.version)}",
               f"fiscal_year: 2025          # {t('template.review_year')}",
               f"date: 2026-03-20           # {t('template.review_date')}",

@@ -6,9 +6,9 @@ import shlex
 from datetime import date
 from typing import Any, Callable, TextIO
 
+from bcp_drill.errors import UserError, describe
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
-from bcp_drill.errors import UserError, describe
 
 
 class PlainConsole:

@@ -9,12 +9,18 @@ from html import escape
 from typing import Any
 
 from bcp_drill import __version__
-from bcp_drill.drill.view import RATINGS, format_elapsed, format_minutes, format_percent, rating_label
+from bcp_drill.drill.view import (
+    RATINGS,
+    format_elapsed,
+    format_minutes,
+    format_percent,
+    rating_label,
+)
 from bcp_drill.i18n import Translator
 from bcp_drill.render import tables
 from bcp_drill.render.tables import Column, Table, neutralise
-from bcp_drill.render.text_table import cell_width, pad
 from bcp_drill.render.tallies import drill_figures_table, review_tally_table
+from bcp_drill.render.text_table import cell_width, pad
 from bcp_drill.reports.drill_report import DrillReport
 from bcp_drill.reports.review_report import ReviewReport
 from bcp_drill.reports.trend import ScenarioTrend, StepTrend, ascii_bar

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bcp_drill.drill.view import RATINGS, DrillSummary, StepCounts
 from bcp_drill.drill.tally import DrillFigures, ScenarioFigures
+from bcp_drill.drill.view import RATINGS, DrillSummary, StepCounts
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.render.tables import Column, Table

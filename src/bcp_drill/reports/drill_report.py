@@ -7,7 +7,14 @@ from datetime import datetime
 
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState, StepStatus
-from bcp_drill.drill.view import DrillSummary, DrillView, TimelineEntry, contribution_text, format_elapsed, timeline
+from bcp_drill.drill.view import (
+    DrillSummary,
+    DrillView,
+    TimelineEntry,
+    contribution_text,
+    format_elapsed,
+    timeline,
+)
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
@@ -15,7 +22,6 @@ from bcp_drill.records.session import read_record
 from bcp_drill.records.store import RecordStore
 from bcp_drill.reports.trend import ScenarioTrend, scenario_trend
 from bcp_drill.review.followups import FollowUp, followups_of_record
-
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bcp_drill.errors import UserError, describe
-from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.context import app_context
+from bcp_drill.tui.modals.choice import ChoiceModal
 
 FORMATS = ("html", "md", "csv", "xlsx")
 

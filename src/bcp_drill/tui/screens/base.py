@@ -8,8 +8,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Input
 
 from bcp_drill.errors import UserError, describe
-from bcp_drill.tui.modals.form import FormMixin
 from bcp_drill.tui.context import app_context
+from bcp_drill.tui.modals.form import FormMixin
 
 
 class SessionScreen(Screen):

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Label, OptionList
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.view import DrillView, format_minutes, status_label
 from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.modals.confirm import ConfirmModal
 from bcp_drill.tui.modals.hotwash import HotwashModal
@@ -24,7 +25,6 @@ from bcp_drill.tui.widgets.clock_bar import ClockBar, clock_text
 from bcp_drill.tui.widgets.inject_log import InjectLog, inject_line
 from bcp_drill.tui.widgets.step_detail import StepDetail, step_detail_text
 from bcp_drill.tui.widgets.step_list import StepList
-from bcp_drill.tui.context import app_context
 
 TICK_SECONDS = 1.0
 

@@ -12,10 +12,10 @@ from bcp_drill.content.models import Scenario
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.setup import parse_participants, parse_t0
 from bcp_drill.errors import UserError, describe
-from bcp_drill.tui.modals.form import field_error_label
 from bcp_drill.tui.bindings import translate_bindings
-from bcp_drill.tui.screens.base import FormScreen
 from bcp_drill.tui.context import app_context
+from bcp_drill.tui.modals.form import field_error_label
+from bcp_drill.tui.screens.base import FormScreen
 
 
 class DrillSetupScreen(FormScreen):

@@ -9,15 +9,21 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Label, Static
 
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.view import RATINGS, DrillView, contribution_text, format_elapsed, rating_label
+from bcp_drill.drill.view import (
+    RATINGS,
+    DrillView,
+    contribution_text,
+    format_elapsed,
+    rating_label,
+)
 from bcp_drill.i18n import Translator
 from bcp_drill.render.tables import render_text
 from bcp_drill.render.tallies import drill_figures_table
 from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.modals.text_prompt import TextPromptModal
 from bcp_drill.tui.screens.base import SessionScreen
-from bcp_drill.tui.context import app_context
 
 
 def summary_text(session: DrillSession, t: Translator) -> Text:

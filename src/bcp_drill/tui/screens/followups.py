@@ -19,8 +19,8 @@ from bcp_drill.review.followups import (
     update_followup,
 )
 from bcp_drill.tui.bindings import translate_bindings
-from bcp_drill.tui.modals.followup_form import FollowUpFormModal
 from bcp_drill.tui.context import app_context
+from bcp_drill.tui.modals.followup_form import FollowUpFormModal
 
 FILTERS = ("all", *FOLLOWUP_STATUSES, "overdue")
 

@@ -12,8 +12,8 @@ from textual.widgets.option_list import Option
 
 from bcp_drill.content.models import Scenario
 from bcp_drill.tui.bindings import translate_bindings
-from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.context import app_context, the_app
+from bcp_drill.tui.modals.choice import ChoiceModal
 
 
 class HomeScreen(Screen):

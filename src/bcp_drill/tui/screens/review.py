@@ -22,12 +22,12 @@ from bcp_drill.render.text_table import truncate
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.review.view import ReviewView, keys_legend
 from bcp_drill.tui.bindings import bind_rating_keys, translate_bindings
+from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.confirm import ConfirmModal
 from bcp_drill.tui.modals.problem_form import ProblemFormModal
 from bcp_drill.tui.modals.text_prompt import TextPromptModal
 from bcp_drill.tui.screens.base import SessionScreen
 from bcp_drill.tui.widgets.section_tree import SectionTree
-from bcp_drill.tui.context import app_context
 
 ALL = "__all__"
 

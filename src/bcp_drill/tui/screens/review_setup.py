@@ -9,13 +9,13 @@ from textual.widgets import Button, Footer, Input, Label
 
 from bcp_drill.content.loader import LoadedFile
 from bcp_drill.content.models import Checklist
-from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.errors import UserError, describe
-from bcp_drill.tui.modals.form import field_error_label
+from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.tui.bindings import translate_bindings
-from bcp_drill.tui.screens.base import FormScreen
 from bcp_drill.tui.context import app_context
+from bcp_drill.tui.modals.form import field_error_label
+from bcp_drill.tui.screens.base import FormScreen
 
 
 class ReviewSetupScreen(FormScreen):
