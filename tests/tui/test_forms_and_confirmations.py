@@ -172,3 +172,19 @@ async def test_setting_a_follow_up_to_done_asks_for_evidence(tmp_path):
         table = app.screen.query_one(DataTable)
         assert str(table.get_cell(f"{session.record_id}/P01", "status")) == "done"
     assert (update.status, update.closed_without_evidence) == ("done", True)
+
+
+async def test_after_a_rating_the_step_stays_selected_so_a_note_lands_on_it(tmp_path):
+    app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=(110, 36)) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen.selected_step == "s1"  # as in plain mode: the step just rated stays current
+        await pilot.press("n")
+        await type_text(pilot, "all staff reached")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    events = journal_events(store)
+    assert [(e.type, e.step_id) for e in events[1:]] == [("step_completed", "s1"), ("note_added", "s1")]

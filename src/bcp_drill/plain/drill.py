@@ -28,7 +28,8 @@ class PlainDrill(PlainRunner):
         self.console = console
         self.t = console.t
         steps = session.scenario.steps
-        pending = [i for i, s in enumerate(steps) if session.state.steps[s.id].outcome is None]
+        open_steps = set(DrillView(session.state, session.now()).open_steps)
+        pending = [i for i, s in enumerate(steps) if s.id in open_steps]
         self.index = pending[0] if pending else 0
         rate = {r.lower(): (lambda rest, r=r: self.rate(r, rest)) for r in RATINGS}
         self.commands: dict[str, Callable[[str], object]] = {

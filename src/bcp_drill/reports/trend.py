@@ -71,7 +71,9 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja",
             if record is None or record.outcome is None:
                 trend.points.append(TrendPoint(record_id, started, None, "pending"))
             elif record.outcome == "done":
-                trend.points.append(TrendPoint(record_id, started, record.elapsed_seconds, record.rating or ""))
+                # A U rating is no completion: it has no actual time to chart (drill/view.py's rules).
+                seconds = record.elapsed_seconds if record.rating != "U" else None
+                trend.points.append(TrendPoint(record_id, started, seconds, record.rating or ""))
             else:
                 trend.points.append(TrendPoint(record_id, started, None, record.outcome))
         steps.append(trend)
