@@ -42,7 +42,7 @@ def summary_text(session: DrillSession, t: Translator) -> Text:
         out.append(f"{t('tui.summary_participants')}: {people}\n")
     out.append(f"{view.progress_text(t)}\n\n")
     phase_titles = {p.id: p.title.get(lang) for p in session.scenario.phases}
-    out.append(render_text(drill_figures_table(figures, phase_titles, t)) + "\n")
+    out.append(render_text(drill_figures_table(figures, phase_titles, t), gap=" ") + "\n")  # fits 80 columns
     if view.objectives:
         out.append(f"{t('tui.objectives')}\n", style="bold")
         for result in view.objectives:
