@@ -133,3 +133,52 @@ def test_a_file_with_no_whole_event_is_never_truncated(tmp_path):
     assert error.value.code == "journal_corrupt"
     assert path.read_bytes() == b'{"seq": 1, "type": "drill_sta'
     assert list(tmp_path.glob("*.cut-*")) == []
+
+
+@pytest.mark.parametrize("fault", ["short", "enospc", "fsync"])
+def test_a_failed_write_is_cut_back_so_the_next_event_is_whole(tmp_path, monkeypatch, fault):
+    """A full disk (a short write, ENOSPC, a failing fsync) never leaves half a line for the
+    next event to be glued onto: the journal goes back to its last whole event."""
+    import errno
+    import os
+
+    from bcp_drill.records import journal as journal_module
+
+    clock = FakeClock()
+    path = tmp_path / "r1.jsonl"
+    journal = Journal.create(path, "alice", clock)
+    journal.append(ev.DrillStarted, **started_fields())
+    good = path.read_bytes()
+    real_write, real_fsync = os.write, os.fsync
+
+    def short_write(fd, data):
+        return real_write(fd, data[: len(data) // 2])
+
+    def no_space(fd, data):
+        real_write(fd, data[:10])  # some bytes reach the disk before it fills up
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def failing_fsync(fd):
+        raise OSError(errno.EIO, "Input/output error")
+
+    if fault == "short":
+        monkeypatch.setattr(journal_module.os, "write", short_write)
+    elif fault == "enospc":
+        monkeypatch.setattr(journal_module.os, "write", no_space)
+    else:
+        monkeypatch.setattr(journal_module.os, "fsync", failing_fsync)
+    with pytest.raises(JournalError) as caught:
+        journal.append(ev.NoteAdded, text="lost to the full disk", elapsed_seconds=5)
+    assert caught.value.code == "journal_write_failed"
+    assert path.read_bytes() == good and len(journal.events) == 1
+    monkeypatch.setattr(journal_module.os, "write", real_write)
+    monkeypatch.setattr(journal_module.os, "fsync", real_fsync)
+    if fault == "fsync":
+        # The disk could not even confirm the cut: the journal stops taking events until reopened.
+        with pytest.raises(JournalError, match="journal_closed"):
+            journal.append(ev.NoteAdded, text="x", elapsed_seconds=9)
+        journal = Journal.open(path, "alice", clock)
+    journal.append(ev.NoteAdded, text="after space was freed", elapsed_seconds=9)  # the retry
+    journal.close()
+    events = read_journal(path).events
+    assert [(e.seq, getattr(e, "text", None)) for e in events] == [(1, None), (2, "after space was freed")]

@@ -6,6 +6,7 @@ are moved aside, never thrown away. Damage anywhere else is reported, never skip
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -159,12 +160,26 @@ class Journal:
         event = event_type(seq=len(self.events) + 1, at=self.clock(), by=self.recorder,
                            host=self.host, **fields)
         line = event.model_dump_json().encode("utf-8") + b"\n"
-        written = os.write(self._fd, line)
-        if written != len(line):  # pragma: no cover - a full disk; keep the file parseable
-            raise JournalError(self.path, "journal_write_failed")
-        os.fsync(self._fd)
+        good_length = os.lseek(self._fd, 0, os.SEEK_END)
+        try:
+            written = os.write(self._fd, line)
+            if written != len(line):  # a full disk writes short; the rest would be glued to the next event
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            os.fsync(self._fd)
+        except OSError as error:
+            self._cut_back(good_length)
+            raise JournalError(self.path, "journal_write_failed", reason=error.strerror or str(error)) from None
         self.events.append(event)
         return event
+
+    def _cut_back(self, good_length: int) -> None:
+        """After a failed write, take the file back to its last whole event, so the next event
+        starts on a clean line; the event that failed was never acknowledged."""
+        try:
+            os.ftruncate(self._fd, good_length)
+            os.fsync(self._fd)
+        except OSError:  # the disk refuses even that: stop writing rather than risk a glued line
+            self.close()
 
 
 def _fsync_path(path: Path) -> None:
