@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bcp_drill import __version__
 from bcp_drill.commands import CommandContext
+from bcp_drill.errors import UserError, describe
 from bcp_drill.i18n import LANGUAGES, Translator, language_from_locale
 from bcp_drill.records.events import CAPABILITIES, FOLLOWUP_STATUSES, PRIORITIES
 from bcp_drill.settings import SettingsError, load_settings
@@ -98,6 +99,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     tally.add_argument("--scenario", metavar="ID", help=t("cli.help_tally_scenario"))
     tally.add_argument("--format", choices=formats, default="text", help=t("cli.help_format"))
     tally.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+    tally.add_argument("--force", action="store_true", help=t("cli.help_force"))
 
     followups = commands.add_parser("followups", parents=common, help=t("cli.help_followups"),
                                     description=t("cli.help_followups"))
@@ -108,6 +110,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     followups.add_argument("--overdue", action="store_true", help=t("cli.help_followups_overdue"))
     followups.add_argument("--format", choices=formats, default="text", help=t("cli.help_format"))
     followups.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+    followups.add_argument("--force", action="store_true", help=t("cli.help_force"))
     followup_commands = followups.add_subparsers(dest="followups_command", metavar="update")
     update = followup_commands.add_parser("update", parents=common, help=t("cli.help_followup_update"),
                                           description=t("cli.help_followup_update"))
@@ -131,17 +134,20 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     report.add_argument("--review", metavar="REVIEW", help=t("cli.help_report_review"))
     report.add_argument("--format", choices=["md", "html", "csv", "xlsx"], default="md", help=t("cli.help_format"))
     report.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+    report.add_argument("--force", action="store_true", help=t("cli.help_force"))
 
     sheet = commands.add_parser("sheet", parents=common, help=t("cli.help_sheet"), description=t("cli.help_sheet"))
     sheet.add_argument("target", metavar="SCENARIO|CHECKLIST", help=t("cli.help_sheet_target"))
     sheet.add_argument("--format", choices=["html", "md"], default="html", help=t("cli.help_format"))
     sheet.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+    sheet.add_argument("--force", action="store_true", help=t("cli.help_force"))
 
     importer = commands.add_parser("import", parents=common, help=t("cli.help_import"),
                                    description=t("cli.help_import"))
     importer.add_argument("file", nargs="?", type=Path, metavar="FILE", help=t("cli.help_import_file"))
     importer.add_argument("--template", metavar="SCENARIO", help=t("cli.help_import_template"))
     importer.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+    importer.add_argument("--force", action="store_true", help=t("cli.help_force"))
 
     trend = commands.add_parser("trend", parents=common, help=t("cli.help_trend"), description=t("cli.help_trend"))
     trend.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_trend_scenario"))
@@ -181,9 +187,13 @@ def main(argv: list[str] | None = None) -> int:
         settings, sources = load_settings(options, config_path=getattr(args, "config", None))
     except SettingsError as error:
         return _settings_failed(error, settings.lang)
-    ctx = CommandContext(settings=settings, sources=sources, cwd=Path.cwd())
+    ctx = CommandContext(settings=settings, sources=sources, cwd=Path.cwd(), force=getattr(args, "force", False))
     try:
         return dispatch(ctx, args)
+    except UserError as error:  # a damaged record, a refused write: said, never a traceback
+        return ctx.fail(error.render(ctx.t))
+    except OSError as error:  # a read-only folder, a full disk
+        return ctx.fail(describe(error, ctx.t))
     except BrokenPipeError:
         # The reader went away (e.g. `| head`); stop quietly as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

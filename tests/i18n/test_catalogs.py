@@ -76,7 +76,7 @@ def _error_raises():
     from pathlib import Path
 
     areas = {"SessionRefused": "session", "RecordClosed": "session", "SettingsError": "settings",
-             "JournalError": "journal", "UserError": "error"}
+             "JournalError": "journal", "UserError": "error", "OutputRefused": "output"}
     source = Path(__file__).resolve().parents[2] / "src" / "bcp_drill"
     found = []
     for path in source.rglob("*.py"):

@@ -44,3 +44,26 @@ class CommandContext:
     def fail(self, text: str) -> int:
         print(f"bcp-drill: {self.t('cli.error_prefix')}: {text}", file=self.err)
         return 1
+
+    force: bool = False  # --force: an output file may replace an existing one
+
+    def write_file(self, path: Path, data: bytes) -> int:
+        """Write an output the user named; an existing file is replaced only with --force or a
+        yes on a terminal; a record's journal never. Returns the exit code."""
+        from bcp_drill.outputs import OutputRefused, write_output_file
+
+        records = self.settings.records
+        try:
+            write_output_file(path, data, records, self.force)
+        except OutputRefused as refused:
+            if refused.code != "exists" or not sys.stdin.isatty():
+                return self.fail(refused.render(self.t))
+            answer = input(self.t("output.overwrite_question", path=str(path)) + " ")
+            if answer.strip().lower() not in ("y", "yes", "はい"):
+                return self.fail(refused.render(self.t))
+            try:
+                write_output_file(path, data, records, force=True)
+            except OutputRefused as again:
+                return self.fail(again.render(self.t))
+        self.print(self.t("cli.written", path=str(path)))
+        return 0

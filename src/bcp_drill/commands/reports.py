@@ -17,10 +17,7 @@ def write_output(ctx: CommandContext, data: bytes, fmt: str, output: Path | None
         ctx.out.write(data.decode("utf-8"))
         ctx.out.flush()
         return 0
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(data)
-    ctx.print(ctx.t("cli.written", path=str(output)))
-    return 0
+    return ctx.write_file(output, data)
 
 
 def report(ctx: CommandContext, record: str | None, review: str | None, fmt: str, output: Path | None) -> int:

@@ -53,9 +53,7 @@ def emit(ctx: CommandContext, parts: Sequence[tuple[tables.Table, object]], fmt:
             chunks.append(chunk)
         text = separator.join(chunks)
     if output is not None:
-        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
-        ctx.print(ctx.t("cli.written", path=str(output)))
-        return 0
+        return ctx.write_file(output, text.encode("utf-8-sig" if fmt == "csv" else "utf-8"))
     if fmt == "csv":
         text = "\ufeff" + text
     ctx.out.write(text)

@@ -175,6 +175,7 @@ class Journal:
     def _cut_back(self, good_length: int) -> None:
         """After a failed write, take the file back to its last whole event, so the next event
         starts on a clean line; the event that failed was never acknowledged."""
+        assert self._fd is not None
         try:
             os.ftruncate(self._fd, good_length)
             os.fsync(self._fd)

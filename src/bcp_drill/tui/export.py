@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bcp_drill.errors import UserError, describe
+from bcp_drill.outputs import write_output_file
 from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.choice import ChoiceModal
 
@@ -24,7 +25,7 @@ def export_record(ctx, record_id: str, kind: str, fmt: str) -> Path:
         data = render_drill_report(build_drill_report(store, record_id, t, ctx.settings.organisation), fmt, t)
     target = store.root / "exports" / f"{record_id}.{fmt}"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    write_output_file(target, data, ctx.store.root, force=True)  # exports/ holds generated copies
     return target
 
 

@@ -1,0 +1,79 @@
+"""Outputs never overwrite records; a folder or file that cannot be used is a message, not a crash."""
+
+import os
+import stat
+
+import pytest
+
+from bcp_drill.cli import main
+
+from cli.test_review_commands import records  # noqa: F401  (the fixture: a review and a drill)
+
+
+def run(capsys, store, *args):
+    code = main([*args, "--records", str(store.root), "--lang", "en"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_a_report_is_never_written_over_a_record(capsys, records, tmp_path):  # noqa: F811
+    store, _, drill_id = records
+    journal = store.path_of(drill_id)
+    before = journal.read_bytes()
+    for target in (journal, store.root / "followups.jsonl", store.root / "other.jsonl"):
+        code, _, err = run(capsys, store, "report", drill_id, "--format", "md", "-o", str(target), "--force")
+        assert code == 1 and "will not write over a record" in err
+    assert journal.read_bytes() == before
+    assert not (store.root / "other.jsonl").exists()
+
+
+def test_an_existing_file_is_replaced_only_with_force(capsys, records, tmp_path):  # noqa: F811
+    store, _, drill_id = records
+    target = tmp_path / "aar.md"
+    target.write_text("the council's copy", encoding="utf-8")
+    code, _, err = run(capsys, store, "report", drill_id, "--format", "md", "-o", str(target))
+    assert code == 1 and "add --force" in err and target.read_text(encoding="utf-8") == "the council's copy"
+    code, out, _ = run(capsys, store, "report", drill_id, "--format", "md", "-o", str(target), "--force")
+    assert code == 0 and target.read_text(encoding="utf-8").startswith("# ")
+    assert [p.name for p in tmp_path.glob(".aar.md.*")] == []  # no temporary file left behind
+
+
+def test_a_missing_output_folder_is_reported_not_created(capsys, records, tmp_path):  # noqa: F811
+    store, _, drill_id = records
+    target = tmp_path / "nowhere" / "aar.md"
+    for args in (("report", drill_id, "-o", str(target)), ("tally", "-o", str(target)),
+                 ("import", "--template", "safety-callin-drill", "-o", str(target))):
+        code, _, err = run(capsys, store, *args)
+        assert code == 1 and "does not exist" in err, args
+    assert not target.parent.exists()
+
+
+def test_a_read_only_records_folder_is_a_message(capsys, records, tmp_path, monkeypatch):  # noqa: F811
+    """Every write site refused by the file system (EROFS) says so and exits 1, never a traceback."""
+    import errno
+    import tempfile
+
+    from bcp_drill.records import journal as journal_module
+
+    store, review_id, drill_id = records
+    real_open = os.open
+
+    def read_only_open(path, flags, *args, **kwargs):
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    def read_only_mkstemp(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(journal_module.os, "open", read_only_open)
+    monkeypatch.setattr(tempfile, "mkstemp", read_only_mkstemp)
+    before = {p.name: p.read_bytes() for p in store.root.glob("*.jsonl")}
+    for args in (("followups", "update", f"{review_id}/P01", "--status", "in_progress"),
+                 ("resume", "--plain", drill_id),
+                 ("report", drill_id, "-o", str(tmp_path / "aar.md")),
+                 ("import", "--template", "safety-callin-drill", "-o", str(tmp_path / "t.yaml"))):
+        code, out, err = run(capsys, store, *args)
+        assert code == 1, args
+        assert "Read-only file system" in err and "Traceback" not in err and "internal error" not in err, args
+    assert {p.name: p.read_bytes() for p in store.root.glob("*.jsonl")} == before
