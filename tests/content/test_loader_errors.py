@@ -1,6 +1,9 @@
 """Every kind of bad content file is reported with its exact file, line and column."""
 
 import time
+from pathlib import Path
+
+import pytest
 
 from bcp_drill.content.loader import FileLoader
 from bcp_drill.content.models import Scenario
@@ -247,3 +250,38 @@ def test_unquoted_comma_in_flow_mapping_gets_a_hint(tmp_path):
     [problem] = loaded.problems
     assert problem.hint == "quote_commas"
     assert (problem.line, problem.column) == (4, 28)
+
+
+def test_nesting_ten_thousand_levels_deep_is_refused_fast_with_its_place(tmp_path):
+    import time
+
+    from bcp_drill.content.loader import FileLoader
+
+    path = tmp_path / "deep.yaml"
+    path.write_text("kind: scenario\nx: " + "[" * 10000 + "]" * 10000 + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    [problem] = FileLoader().load(path).problems
+    assert time.perf_counter() - started < 1.0  # refused while reading tokens, not after recursing
+    assert (problem.code, problem.line, problem.column) == ("too_deep", 2, 53)
+
+
+@pytest.mark.parametrize("value", ["[]", "{a: 1}", "[scenario]"])
+def test_a_kind_that_is_not_text_is_a_problem_not_a_crash(tmp_path, value):
+    from bcp_drill.content.loader import FileLoader
+
+    path = tmp_path / "odd.yaml"
+    path.write_text(f"kind: {value}\nid: x\n", encoding="utf-8")
+    [problem] = FileLoader().load(path).problems
+    assert (problem.code, problem.line) == ("kind_unknown", 1)
+
+
+def test_a_pipe_or_a_device_is_not_read(tmp_path):
+    import os
+
+    from bcp_drill.content.loader import FileLoader
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        [problem] = FileLoader().load(path).problems  # returns at once: nothing is opened
+        assert problem.code == "not_a_regular_file"

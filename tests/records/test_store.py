@@ -81,3 +81,16 @@ def test_record_ids_cannot_leave_the_records_folder(tmp_path, capsys):
     for command in (["report", "../outside"], ["tally", "../outside"]):
         assert main([*command, "--records", str(store.root)]) == 1
         assert "no record '../outside'" in capsys.readouterr().err
+
+
+def test_a_record_id_too_long_for_a_file_name_is_just_not_found(tmp_path):
+    import pytest
+
+    from bcp_drill.records.journal import JournalError
+    from bcp_drill.records.store import RecordStore
+
+    store = RecordStore(tmp_path, "tester")
+    with pytest.raises(JournalError) as caught:
+        store.path_of("a" * 5000)
+    assert caught.value.code == "record_not_found"
+    assert not store.exists("a" * 5000)

@@ -127,7 +127,7 @@ def resume_plain(ctx: CommandContext, record_id: str | None) -> int:
             drill = DrillSession.resume(store, record_id)
             session, runner = drill, PlainDrill(drill, console)
     except UserError as error:
-        return ctx.fail(error.message(t))
+        return ctx.fail(error.render(t))
     if session.journal.recovered_tail is not None:
         console.say(t("journal.recovered", path=str(session.journal.recovered_tail)))
     try:

@@ -40,7 +40,7 @@ def report(ctx: CommandContext, record: str | None, review: str | None, fmt: str
         else:
             data = render_drill_report(build_drill_report(store, record_id, t, ctx.settings.organisation), fmt, t)
     except JournalError as error:
-        return ctx.fail(error.message(t))
+        return ctx.fail(error.render(t))
     return write_output(ctx, data, fmt, output)
 
 

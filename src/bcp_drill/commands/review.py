@@ -144,7 +144,7 @@ def update(ctx: CommandContext, followup_id: str, changes: dict[str, object], no
     try:
         event = update_followup(store_of(ctx), followup_id, closed_without_evidence=no_evidence, **changes)
     except UserError as error:
-        return ctx.fail(error.message(t))
+        return ctx.fail(error.render(t))
     except OSError as error:
         return ctx.fail(describe(error, t))
     ctx.print(t("cli.followup_updated", id=followup_id, seq=event.seq))

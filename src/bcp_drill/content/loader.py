@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from bcp_drill.content.models import (
 from bcp_drill.content.problems import Problem
 from bcp_drill.content.scales import Scale
 from bcp_drill.content.yamltree import (
+    MAX_DEPTH,
     MAX_FILE_BYTES,
     TreeReader,
     TreeTooLarge,
@@ -133,6 +135,33 @@ _ERROR_CODES = {
 }
 
 
+# libyaml's loader when it is there (it keeps every line and column), the pure-Python one otherwise.
+FAST_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_OPENING = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+            yaml.FlowSequenceStartToken)
+_CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def too_deep_at(source: str) -> tuple[int, int] | None:
+    """Where nesting first goes past MAX_DEPTH, by reading tokens (no recursion), or None.
+
+    PyYAML's composer recurses once per level, so 10,000 levels would exhaust the stack
+    before any later check could refuse them; the token stream can be counted flat.
+    """
+    depth = 0
+    try:
+        for token in yaml.scan(source, Loader=FAST_LOADER):
+            if isinstance(token, _OPENING):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return token.start_mark.line + 1, token.start_mark.column + 1
+            elif isinstance(token, _CLOSING):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # a syntax error: composing reports it with its place
+    return None
+
+
 class FileLoader:
     """Reads content files; one instance per validation run."""
 
@@ -143,7 +172,11 @@ class FileLoader:
     def load(self, path: Path, display: str | None = None) -> LoadedFile:
         result = LoadedFile(path=path, display=display or str(path))
         try:
-            size = path.stat().st_size
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would never end
+                self._problem(result, None, None, "not_a_regular_file")
+                return result
+            size = status.st_size
             if size > self.max_bytes:
                 self._problem(result, None, None, "file_too_large", size=size, limit=self.max_bytes)
                 return result
@@ -211,7 +244,11 @@ class FileLoader:
 
     def _compose(self, result: LoadedFile, source: str) -> Node | None:
         try:
-            root = yaml.compose(source, Loader=yaml.SafeLoader)
+            deep = too_deep_at(source)
+            if deep is not None:
+                self._problem(result, deep[0], deep[1], "too_deep", limit=MAX_DEPTH)
+                return None
+            root = yaml.compose(source, Loader=FAST_LOADER)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -241,7 +278,7 @@ class FileLoader:
         if kind is None:
             self._problem(result, line, column, "kind_missing", hint="kind_values", hint_params={"kinds": kinds})
             return None
-        if kind not in self.kinds:
+        if not isinstance(kind, str) or kind not in self.kinds:
             node = locate(root, ("kind",))
             k_line, k_column = mark_of(node)
             guess = closest(str(kind), self.kinds)

@@ -20,7 +20,7 @@ from bcp_drill.records.journal import (
 )
 
 SUFFIX = ".jsonl"
-RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")  # 200 characters at most: file names have limits
 FOLLOWUPS_JOURNAL = "followups"  # updates to follow-up items, shared by all records
 
 
