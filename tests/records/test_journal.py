@@ -112,7 +112,33 @@ def test_a_journal_is_opened_by_one_process_at_a_time(tmp_path):
     with Journal.open(path, "alice", clock):
         with pytest.raises(JournalError) as error:
             Journal.open(path, "bob", clock)
-        assert error.value.code == "journal_locked"
+        assert error.value.code == "journal_locked_by"  # and it says who has it open
+        assert error.value.params["holder"].startswith("alice@")
+
+
+def test_a_zero_byte_journal_is_kept_aside_and_said_to_be_a_power_cut(tmp_path):
+    clock = FakeClock()
+    path = tmp_path / "r1.jsonl"
+    path.write_bytes(b"")
+    with pytest.raises(JournalError) as error:
+        Journal.open(path, "bob", clock)
+    assert error.value.code == "journal_empty_power_cut"
+    [side] = tmp_path.glob("r1.jsonl.empty-*")
+    assert side.read_bytes() == b"" and not path.exists()
+
+
+def test_a_lock_held_briefly_is_waited_for(tmp_path):
+    import threading
+
+    clock = FakeClock()
+    path = tmp_path / "r1.jsonl"
+    write_three(path, clock)
+    first = Journal.open(path, "alice", clock)
+    threading.Timer(0.3, first.close).start()
+    second = Journal.open(path, "bob", clock, wait_seconds=3)  # waits for alice, then has it
+    second.append(ev.NoteAdded, text="after alice", elapsed_seconds=1)
+    second.close()
+    assert [e.seq for e in read_journal(path).events] == [1, 2, 3, 4]
 
 
 def test_invalid_events_are_refused_before_writing(tmp_path):

@@ -11,6 +11,7 @@ import fcntl
 import json
 import os
 import socket
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -107,21 +108,30 @@ class Journal:
         return journal
 
     @classmethod
-    def open(cls, path: Path, recorder: str, clock: Clock = utc_now) -> "Journal":
-        """Open for appending; a cut last line is moved to a side file first."""
+    def open(cls, path: Path, recorder: str, clock: Clock = utc_now, wait_seconds: float = 0) -> "Journal":
+        """Open for appending; a cut last line is moved to a side file first.
+
+        WAIT_SECONDS: how long to wait for another process that has it open (the follow-ups
+        journal is written by short commands; a drill record is held for a whole session).
+        """
         journal = cls(path, recorder, clock)
         journal._fd = os.open(path, os.O_RDWR | os.O_APPEND)
-        journal._lock()
+        journal._lock(wait_seconds)
         contents = read_journal(path)
+        if not contents.events and not contents.cut_tail:
+            # Zero bytes: the power went between creating the file and its first event.
+            # Keep the empty file aside, as a cut line is, and say what probably happened.
+            side = journal._side_name("empty")
+            journal.close()
+            path.rename(side)
+            _fsync_path(path.parent)
+            raise JournalError(path, "journal_empty_power_cut", side=str(side))
         if not contents.events:
             # Nothing whole to recover to: this is not a journal cut short, so leave it alone.
             journal.close()
-            raise JournalError(path, "journal_corrupt" if contents.cut_tail else "journal_empty", 1,
-                               detail="no complete event")
+            raise JournalError(path, "journal_corrupt", 1, detail="no complete event")
         if contents.cut_tail:
-            side = path.with_name(f"{path.name}.cut-{journal.clock().strftime('%Y%m%dT%H%M%S')}")
-            side.write_bytes(contents.cut_tail)
-            _fsync_path(side)
+            side = journal._set_aside(contents.cut_tail, "cut")
             os.truncate(path, contents.good_length)
             os.fsync(journal._fd)
             journal.recovered_tail = side
@@ -131,14 +141,33 @@ class Journal:
         journal.events = contents.events
         return journal
 
-    def _lock(self) -> None:
+    def _side_name(self, what: str) -> Path:
+        return self.path.with_name(f"{self.path.name}.{what}-{self.clock().strftime('%Y%m%dT%H%M%S')}")
+
+    def _set_aside(self, data: bytes, what: str) -> Path:
+        """A side file beside the journal (`<name>.cut-<time>`) holding DATA, fsynced."""
+        side = self._side_name(what)
+        side.write_bytes(data)
+        _fsync_path(side)
+        return side
+
+    def _lock(self, wait_seconds: float = 0) -> None:
+        """Take the journal for this process alone, waiting up to WAIT_SECONDS for another."""
         assert self._fd is not None
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self._fd)
-            self._fd = None
-            raise JournalError(self.path, "journal_locked") from None
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(self._fd)
+                    self._fd = None
+                    holder = _read_holder(self.path)
+                    raise JournalError(self.path, "journal_locked_by" if holder else "journal_locked",
+                                       holder=holder) from None
+                time.sleep(0.05)
+        _write_holder(self.path, self.recorder, self.host)
 
     def close(self) -> None:
         if self._fd is not None:
@@ -181,6 +210,27 @@ class Journal:
             os.fsync(self._fd)
         except OSError:  # the disk refuses even that: stop writing rather than risk a glued line
             self.close()
+
+
+def _holder_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.holder")
+
+
+def _write_holder(path: Path, recorder: str, host: str) -> None:
+    """Note who has the journal open, so another window can be told who (best effort)."""
+    note = json.dumps({"by": recorder, "host": host, "pid": os.getpid()}, ensure_ascii=False)
+    try:
+        _holder_path(path).write_text(note, encoding="utf-8")
+    except OSError:
+        pass
+
+
+def _read_holder(path: Path) -> str:
+    try:
+        data = json.loads(_holder_path(path).read_text(encoding="utf-8"))
+        return f"{data['by']}@{data['host']} (pid {data['pid']})"
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
 
 
 def _fsync_path(path: Path) -> None:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from bcp_drill.records.events import DrillStarted, EventBase, ReviewStarted
 from bcp_drill.records.journal import (
@@ -60,20 +60,31 @@ class RecordStore:
     def exists(self, record_id: str) -> bool:
         return bool(RECORD_ID.match(record_id)) and self.path_of(record_id).is_file()
 
-    def new_record_id(self, subject_id: str) -> str:
+    def _record_ids(self, subject_id: str) -> Iterator[str]:
+        """Candidate ids for a new record: time and subject, then -2, -3… after it."""
         stamp = self.clock().astimezone().strftime("%Y%m%d-%H%M%S")
-        base = f"{stamp}-{_slug(subject_id)}"
-        record_id, counter = base, 2
-        while self.path_of(record_id).exists():
-            record_id, counter = f"{base}-{counter}", counter + 1
-        return record_id
+        base = f"{stamp}-{_slug(subject_id)}"[:180]
+        yield base
+        for counter in range(2, 10_000):
+            yield f"{base}-{counter}"
+
+    def new_record_id(self, subject_id: str) -> str:
+        return next(r for r in self._record_ids(subject_id) if not self.path_of(r).exists())
 
     def create(self, subject_id: str, first: type[EventBase], **fields: object) -> Journal:
-        """A new journal whose first event is FIRST (with record_id filled in)."""
-        record_id = self.new_record_id(subject_id)
-        journal = Journal.create(self.path_of(record_id), self.recorder, self.clock)
-        journal.append(first, record_id=record_id, **fields)
-        return journal
+        """A new journal whose first event is FIRST (with record_id filled in).
+
+        The file is created exclusively: two drills started in the same second (on two
+        consoles) take the next free id instead of failing or sharing a file.
+        """
+        for record_id in self._record_ids(subject_id):
+            try:
+                journal = Journal.create(self.path_of(record_id), self.recorder, self.clock)
+            except FileExistsError:
+                continue
+            journal.append(first, record_id=record_id, **fields)
+            return journal
+        raise JournalError(self.root, "record_ids_exhausted", subject=subject_id)
 
     def create_complete(self, subject_id: str, first: type[EventBase], first_fields: Mapping[str, Any],
                         fill: Callable[[Journal], None]) -> str:

@@ -151,11 +151,22 @@ def filter_followups(items: Iterable[FollowUp], status: str | None = None, owner
     return kept
 
 
+LOCK_WAIT_SECONDS = 5.0  # follow-up updates are short: wait for another one rather than refuse
+
+
 def open_followups_journal(store: RecordStore) -> Journal:
     path = store.path_of(FOLLOWUPS_JOURNAL)
     if path.exists():
-        return Journal.open(path, store.recorder, store.clock)
-    return Journal.create(path, store.recorder, store.clock)
+        try:
+            return Journal.open(path, store.recorder, store.clock, wait_seconds=LOCK_WAIT_SECONDS)
+        except JournalError as error:
+            if error.code != "journal_empty_power_cut":
+                raise
+            # Cut before its first update: nothing was in it (it is kept aside); start afresh.
+    try:
+        return Journal.create(path, store.recorder, store.clock)
+    except FileExistsError:  # another process created it just now
+        return Journal.open(path, store.recorder, store.clock, wait_seconds=LOCK_WAIT_SECONDS)
 
 
 def needs_closure_evidence(item: FollowUp, changes: dict[str, object]) -> bool:
