@@ -77,3 +77,40 @@ def test_a_read_only_records_folder_is_a_message(capsys, records, tmp_path, monk
         assert code == 1, args
         assert "Read-only file system" in err and "Traceback" not in err and "internal error" not in err, args
     assert {p.name: p.read_bytes() for p in store.root.glob("*.jsonl")} == before
+
+
+def damage(path, line_number: int) -> None:
+    lines = path.read_bytes().split(b"\n")
+    lines[line_number - 1] = b'{"seq": 99, "type": "garbage"'
+    path.write_bytes(b"\n".join(lines))
+
+
+def test_every_folder_wide_figure_names_the_record_it_could_not_read(capsys, records):  # noqa: F811
+    store, _, drill_id = records
+    damage(store.path_of(drill_id), 2)
+    for args in (("tally", "--drills"), ("followups",), ("followups", "--format", "csv")):
+        code, out, err = run(capsys, store, *args)
+        assert f"record {drill_id} could not be read and is not included here" in err, args
+        if args != ("tally", "--drills"):  # no drill is left to count there: the message is the answer
+            assert f"record {drill_id} could not be read" in out, args
+            assert code == 0
+    code, out, err = run(capsys, store, "resume", "--plain", drill_id)
+    assert code == 1 and f"{drill_id}.jsonl:2" in err and "damaged" in err and "no record" not in err
+
+
+def test_a_damaged_followups_journal_is_named_not_the_drill(capsys, records):  # noqa: F811
+    store, review_id, drill_id = records
+    run(capsys, store, "followups", "update", f"{review_id}/P01", "--status", "in_progress")
+    damage(store.path_of("followups"), 1)
+    for args in (("followups",), ("report", drill_id)):
+        code, out, err = run(capsys, store, *args)
+        assert code == 1 and "followups.jsonl:1" in err and "Traceback" not in err, args
+        assert f"{drill_id}.jsonl" not in err
+
+
+def test_an_empty_followups_journal_does_not_block_updates(capsys, records):  # noqa: F811
+    store, review_id, _ = records
+    store.path_of("followups").write_bytes(b"")  # the power went before its first update
+    code, out, err = run(capsys, store, "followups", "update", f"{review_id}/P01", "--status", "in_progress")
+    assert code == 0, err
+    assert list(store.root.glob("followups.jsonl.empty-*"))

@@ -108,7 +108,11 @@ def resume_plain(ctx: CommandContext, record_id: str | None) -> int:
 
     t = ctx.t
     store = store_of(ctx)
-    summaries = {s.record_id: s for s in store.summaries() if s.error is None}
+    everything = {s.record_id: s for s in store.summaries()}
+    damaged = everything.get(record_id or "")
+    if damaged is not None and damaged.error is not None:  # say it is damaged and where, not "no record"
+        return ctx.fail(damaged.error.render(t))
+    summaries = {r: s for r, s in everything.items() if s.error is None}
     if record_id is None:
         unfinished = store.unfinished()
         if not unfinished:

@@ -61,6 +61,20 @@ def emit(ctx: CommandContext, parts: Sequence[tuple[tables.Table, object]], fmt:
     return 0
 
 
+def left_out_notes(ctx: CommandContext, store: RecordStore,
+                   more: list[tuple[str, UserError]] | None = None) -> list[str]:
+    """One line per record a folder-wide figure could not include, with why; each is also
+    warned about on stderr, so neither a reader of the file nor of the screen misses it."""
+    t = ctx.t
+    reasons = [(s.record_id, s.error) for s in store.unreadable() if s.error is not None] + list(more or [])
+    notes = []
+    for record_id, error in reasons:
+        note = t("cli.left_out", record=record_id, reason=error.render(t))
+        print(f"bcp-drill: {t('cli.warning_prefix')}: {note}", file=ctx.err)
+        notes.append(note)
+    return notes
+
+
 def _year(ctx: CommandContext, text: str | None) -> tuple[int | None, int | None]:
     if text is None:
         return None, None
@@ -84,8 +98,10 @@ def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_t
         path = store.path_of(record)
         try:
             first = read_journal(path).events[0]
-        except (JournalError, IndexError):
-            return ctx.fail(t("cli.record_unreadable", record=record))
+        except JournalError as error:
+            return ctx.fail(error.render(t))
+        except IndexError:
+            return ctx.fail(JournalError(path, "journal_empty").render(t))
     if drills or scenario or isinstance(first, ev.DrillStarted):
         return _drill_tally(ctx, store, first, scenario, year, fmt, output)
     if first is None:
@@ -99,19 +115,27 @@ def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_t
     checklist_model, scale = pinned_checklist(first)
     state = ReviewState.from_events(checklist_model, scale, events)
     result = tally_review(state)
-    code = emit(ctx, [(review_tally_table(result, state, t), review_tally_data(result, state))], fmt, output)
-    return code
+    table = review_tally_table(result, state, t)
+    if record is None:  # the newest review was picked from the folder: say what could not be read
+        table.notes += left_out_notes(ctx, store)
+    return emit(ctx, [(table, review_tally_data(result, state))], fmt, output)
 
 
 def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenario: str | None,
                  year: int | None, fmt: str, output: Path | None) -> int:
     t = ctx.t
-    figures = drill_figures(store, t.lang, scenario_id=scenario, year=year)
+    left_out: list[tuple[str, UserError]] = []
+    figures = drill_figures(store, t.lang, scenario_id=scenario, year=year, left_out=left_out)
     if isinstance(first, ev.DrillStarted):
         figures = [f for f in figures if f.record_id == first.record_id]
+        notes = []
+    else:
+        notes = left_out_notes(ctx, store, left_out)
     if not figures:
         return ctx.fail(t("cli.no_drills", folder=str(store.root)))
-    parts = [(drills_table(figures, t), None)]
+    table = drills_table(figures, t)
+    table.notes += notes
+    parts = [(table, None)]
     if isinstance(first, ev.DrillStarted) or scenario:
         parts.append((phases_table(by_phase(figures), figures[-1].scenario_title, t), None))
     else:
@@ -126,7 +150,9 @@ def followups(ctx: CommandContext, status: str | None, owner: str | None, source
     today = store.clock().astimezone().date()
     items = filter_followups(collect_followups(store, ctx.t.lang), status=status, owner=owner, source=source,
                              overdue_on=today if overdue else None)
-    return emit(ctx, [(followups_table(items, ctx.t, today), followups_data(items, today))], fmt, output)
+    table = followups_table(items, ctx.t, today)
+    table.notes += left_out_notes(ctx, store)
+    return emit(ctx, [(table, followups_data(items, today))], fmt, output)
 
 
 def update(ctx: CommandContext, followup_id: str, changes: dict[str, object], no_evidence: bool = False) -> int:

@@ -8,6 +8,7 @@ from datetime import datetime
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.view import DrillSummary, StepCounts, summarize
+from bcp_drill.errors import UserError
 from bcp_drill.fiscal import fiscal_year
 from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev
@@ -30,8 +31,13 @@ class DrillFigures:
 
 
 def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None = None,
-                  year: int | None = None) -> list[DrillFigures]:
-    """Figures of every readable drill (optionally one scenario, one fiscal year), oldest first."""
+                  year: int | None = None, left_out: list[tuple[str, UserError]] | None = None
+                  ) -> list[DrillFigures]:
+    """Figures of every readable drill (optionally one scenario, one fiscal year), oldest first.
+
+    A drill whose pinned scenario cannot be read is added to LEFT_OUT with the reason; records
+    that cannot be read at all are `store.unreadable()`.
+    """
     found = []
     for summary, events in store.readable("drill"):
         started = events[0]
@@ -43,7 +49,9 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
             continue
         try:
             scenario = pinned_scenario(started)
-        except JournalError:
+        except JournalError as error:
+            if left_out is not None:
+                left_out.append((summary.record_id, error))
             continue
         state = DrillState.from_events(scenario, events)
         found.append(DrillFigures(

@@ -95,6 +95,7 @@ class Journal:
         self.events: list[Any] = []
         self.recovered_tail: Path | None = None
         self._fd: int | None = None
+        self._holding = False  # this process wrote the note of who holds the journal
 
     # -- opening -------------------------------------------------------------
 
@@ -167,10 +168,13 @@ class Journal:
                     raise JournalError(self.path, "journal_locked_by" if holder else "journal_locked",
                                        holder=holder) from None
                 time.sleep(0.05)
-        _write_holder(self.path, self.recorder, self.host)
+        self._holding = _write_holder(self.path, self.recorder, self.host)
 
     def close(self) -> None:
         if self._fd is not None:
+            if self._holding:
+                _holder_path(self.path).unlink(missing_ok=True)
+                self._holding = False
             os.close(self._fd)
             self._fd = None
 
@@ -216,13 +220,14 @@ def _holder_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.holder")
 
 
-def _write_holder(path: Path, recorder: str, host: str) -> None:
+def _write_holder(path: Path, recorder: str, host: str) -> bool:
     """Note who has the journal open, so another window can be told who (best effort)."""
     note = json.dumps({"by": recorder, "host": host, "pid": os.getpid()}, ensure_ascii=False)
     try:
         _holder_path(path).write_text(note, encoding="utf-8")
     except OSError:
-        pass
+        return False
+    return True
 
 
 def _read_holder(path: Path) -> str:

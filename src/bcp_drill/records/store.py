@@ -162,6 +162,10 @@ class RecordStore:
                 found.append((summary, read_journal(summary.path).events))
         return found
 
+    def unreadable(self) -> list[RecordSummary]:
+        """Every record that cannot be read, with why: what a figure over the folder leaves out."""
+        return [s for s in self.summaries() if s.error is not None]
+
     def unfinished(self, kind: str | None = None) -> list[RecordSummary]:
         return [s for s in self.summaries()
                 if s.error is None and not s.finished and (kind is None or s.kind == kind)]

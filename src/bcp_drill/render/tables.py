@@ -110,6 +110,10 @@ def render_csv(table: Table) -> str:
     writer.writerow([f"{c.group} {c.label}".strip() if c.group else c.label for c in table.columns])
     for row in table.rows:
         writer.writerow([neutralise(v) if isinstance(v, str) else ("" if v is None else v) for v in row])
+    if table.notes:  # what the figures leave out or how they are counted travels with them
+        writer.writerow([])
+        for note in table.notes:
+            writer.writerow([neutralise(note.strip())])
     return buffer.getvalue()
 
 
