@@ -232,3 +232,16 @@ def test_a_time_before_t0_is_refused_with_its_place(cli, tmp_path):
     line = next(i for i, text_line in enumerate(text.splitlines(), 1) if "id: s1" in text_line)
     assert code == 1 and f"early.yaml:{line}:" in out and "no record was made" in out
     assert not cli.records.exists() or not list(cli.records.glob("*.jsonl"))
+
+
+def test_the_same_result_with_crlf_line_ends_is_a_duplicate(cli, tmp_path):
+    cli("import", "--template", "mini", "-o", str(tmp_path / "t.yaml"))
+    text = fill((tmp_path / "t.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "unix.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "windows.yaml").write_bytes(("# saved on Windows\n" + text).replace("\n", "\r\n").encode("utf-8"))
+    code, out, _ = cli("import", str(tmp_path / "unix.yaml"))
+    assert code == 0
+    record_id = out.strip().rsplit(" ", 1)[-1].rstrip(".")
+    code, out, _ = cli("import", str(tmp_path / "windows.yaml"))
+    assert code == 1 and f"already imported as record {record_id}" in out
+    assert len(list(cli.records.glob("*.jsonl"))) == 1

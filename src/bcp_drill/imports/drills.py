@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -90,10 +92,21 @@ def located(loaded: LoadedFile, findings: list[Finding]) -> list[Problem]:
     return problems
 
 
-def find_import(store: RecordStore, sha256: str) -> str | None:
-    """The record an identical file was already imported as, if any."""
+def content_sha256(loaded: LoadedFile) -> str:
+    """The hash of what a result file says, not of its bytes: the same sheet saved with CRLF
+    line ends, other spacing or comments is the same import."""
+    document = loaded.document
+    assert document is not None
+    canonical = json.dumps(document.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def find_import(store: RecordStore, loaded: LoadedFile) -> str | None:
+    """The record the same result was already imported as, if any (by content; by bytes for
+    records imported before content hashes)."""
+    wanted = {content_sha256(loaded), loaded.sha256}
     for summary, events in store.readable():
-        if getattr(events[0], "import_sha256", None) == sha256:
+        if getattr(events[0], "import_sha256", None) in wanted:
             return summary.record_id
     return None
 
@@ -133,7 +146,7 @@ def import_drill(store: RecordStore, library: ContentLibrary, loaded: LoadedFile
     problems = located(loaded, _checks(result, scenario))
     if problems:
         return ImportResult(problems)
-    duplicate = find_import(store, loaded.sha256)
+    duplicate = find_import(store, loaded)
     if duplicate:
         return ImportResult([Problem(display, None, None, "import_duplicate", {"record": duplicate})],
                             duplicate_of=duplicate)
@@ -154,7 +167,7 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
         scenario_yaml=source.raw.decode("utf-8-sig"), drill_type=result.drill_type.value, place=result.place,
         participants=[ev.Participant(name=p.name, role=p.role, organisation=p.organisation)
                       for p in result.participants],
-        t0=t0, tool_version=__version__, imported_from=loaded.display, import_sha256=loaded.sha256,
+        t0=t0, tool_version=__version__, imported_from=loaded.display, import_sha256=content_sha256(loaded),
         imported_by=store.recorder)
     timed = _timed_events(result, paper_end(result))
 

@@ -11,7 +11,7 @@ from bcp_drill.content.loader import LoadedFile
 from bcp_drill.content.models import Checklist
 from bcp_drill.content.problems import Problem
 from bcp_drill.content.scales import Scale
-from bcp_drill.imports.drills import ImportResult, SettableClock, find_import, located
+from bcp_drill.imports.drills import ImportResult, SettableClock, content_sha256, find_import, located
 from bcp_drill.imports.models import ReviewResultFile
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
@@ -66,7 +66,7 @@ def import_review(store: RecordStore, library: ContentLibrary, loaded: LoadedFil
     problems = located(loaded, _checks(result, checklist, scale))
     if problems:
         return ImportResult(problems)
-    duplicate = find_import(store, loaded.sha256)
+    duplicate = find_import(store, loaded)
     if duplicate:
         return ImportResult([Problem(loaded.display, None, None, "import_duplicate", {"record": duplicate})],
                             duplicate_of=duplicate)
@@ -78,7 +78,7 @@ def import_review(store: RecordStore, library: ContentLibrary, loaded: LoadedFil
         checklist_sha256=source.sha256, checklist_file=source.display,
         checklist_yaml=source.raw.decode("utf-8-sig"), scale_json=scale.model_dump_json(),
         fiscal_year=result.fiscal_year, reviewer=recorder, organisation=result.organisation,
-        tool_version=__version__, imported_from=loaded.display, import_sha256=loaded.sha256,
+        tool_version=__version__, imported_from=loaded.display, import_sha256=content_sha256(loaded),
         imported_by=store.recorder)
 
     def fill(journal) -> None:
