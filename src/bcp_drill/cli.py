@@ -57,6 +57,9 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = [_common_options(t, suppress=True)]
 
+    verify = commands.add_parser("verify", parents=common, help=t("cli.help_verify"),
+                                 description=t("cli.help_verify"))
+    verify.add_argument("record_ids", nargs="*", metavar="RECORD", help=t("cli.help_verify_records"))
     validate = commands.add_parser("validate", parents=common, help=t("cli.help_validate"),
                                    description=t("cli.help_validate"))
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=t("cli.help_validate_paths"))
@@ -221,6 +224,8 @@ def _save_traceback() -> Path:
 def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
     from bcp_drill.commands import content, plain, reports, review, tui
 
+    if args.command == "verify":
+        return reports.verify(ctx, args.record_ids)
     if args.command == "validate":
         return content.validate(ctx, args.paths)
     if args.command == "list":

@@ -109,3 +109,38 @@ def import_file(ctx: CommandContext, path: Path | None, template: str | None, ou
         return 1
     ctx.print(t("cli.imported", record=result.record_id))
     return 0
+
+
+def verify(ctx: CommandContext, record_ids: list[str]) -> int:
+    """Check the hash chain of records (default: every record and the follow-ups journal)."""
+    from bcp_drill.records.chain import check_chain
+    from bcp_drill.records.store import FOLLOWUPS_JOURNAL
+
+    t = ctx.t
+    store = store_of(ctx)
+    if not record_ids:
+        record_ids = [s.record_id for s in reversed(store.summaries())]
+        if store.exists(FOLLOWUPS_JOURNAL):
+            record_ids.append(FOLLOWUPS_JOURNAL)
+    failed = 0
+    for record_id in record_ids:
+        if not store.exists(record_id):
+            ctx.print(t("verify.missing", record=record_id))
+            failed += 1
+            continue
+        path = store.path_of(record_id)
+        try:
+            check = check_chain(path)
+        except JournalError as error:
+            ctx.print(t("verify.unreadable", record=record_id, reason=error.render(t)))
+            failed += 1
+            continue
+        if check.status == "broken":
+            failed += 1
+            ctx.print(t("verify.broken", place=f"{path}:{check.broken_at}", record=record_id,
+                        line=(check.broken_at or 1) - 1))
+        else:
+            ctx.print(t(f"verify.{check.status}", record=record_id, events=check.events,
+                        line=check.chained_from or "-", hash=check.final_hash))
+    ctx.print(t("verify.summary", checked=len(record_ids), failed=failed))
+    return 1 if failed else 0

@@ -33,6 +33,9 @@ class EventBase(BaseModel):
     at: datetime
     by: str
     host: str
+    # SHA-256 of the journal's previous line as written (a hash chain; None on the first line
+    # and in journals written before the chain existed).
+    prev: str | None = None
 
 
 class Participant(BaseModel):

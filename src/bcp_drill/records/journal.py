@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import socket
@@ -47,6 +48,17 @@ class JournalContents:
     cut_tail: bytes = b""  # bytes after the last complete line (a crash mid-write)
     good_length: int = 0  # bytes up to and including the last complete line
     missing_newline: bool = False  # the last event is whole but its newline was cut
+    lines: list[bytes] = field(default_factory=list)  # each whole event's line as written
+
+    @property
+    def last_hash(self) -> str | None:
+        """The hash the next event chains to: that of the last whole line."""
+        return line_hash(self.lines[-1]) if self.lines else None
+
+
+def line_hash(line: bytes) -> str:
+    """SHA-256 of one journal line as written, without its newline."""
+    return hashlib.sha256(line).hexdigest()
 
 
 def _parse_line(path: Path, number: int, raw: bytes) -> Any:
@@ -69,11 +81,13 @@ def read_journal(path: Path) -> JournalContents:
         if not line.strip():
             raise JournalError(path, "journal_corrupt", number, detail="empty line")
         contents.events.append(_parse_line(path, number, line))
+        contents.lines.append(line)
         offset += len(line) + 1
     contents.good_length = offset
     if tail:
         try:
             contents.events.append(_parse_line(path, len(lines) + 1, tail))
+            contents.lines.append(tail)
             contents.good_length += len(tail)
             contents.missing_newline = True
         except JournalError:
@@ -96,6 +110,7 @@ class Journal:
         self.recovered_tail: Path | None = None
         self._fd: int | None = None
         self._holding = False  # this process wrote the note of who holds the journal
+        self.last_hash: str | None = None  # what the next event's `prev` is
 
     # -- opening -------------------------------------------------------------
 
@@ -140,6 +155,7 @@ class Journal:
             os.write(journal._fd, b"\n")
             os.fsync(journal._fd)
         journal.events = contents.events
+        journal.last_hash = contents.last_hash
         return journal
 
     def _side_name(self, what: str) -> Path:
@@ -191,7 +207,7 @@ class Journal:
         if self._fd is None:
             raise JournalError(self.path, "journal_closed")
         event = event_type(seq=len(self.events) + 1, at=self.clock(), by=self.recorder,
-                           host=self.host, **fields)
+                           host=self.host, prev=self.last_hash, **fields)
         line = event.model_dump_json().encode("utf-8") + b"\n"
         good_length = os.lseek(self._fd, 0, os.SEEK_END)
         try:
@@ -203,6 +219,7 @@ class Journal:
             self._cut_back(good_length)
             raise JournalError(self.path, "journal_write_failed", reason=error.strerror or str(error)) from None
         self.events.append(event)
+        self.last_hash = line_hash(line[:-1])
         return event
 
     def _cut_back(self, good_length: int) -> None:

@@ -159,7 +159,7 @@ def drill_report_tables(report: DrillReport, t: Translator) -> list[Table]:
         [t("report.version"), report.scenario_version], [t("report.drill_type"), report.drill_type],
         [t("report.date"), _local(report.started_at)], [t("report.t0"), _local(report.t0)],
         [t("report.place"), report.place], [t("report.duration"), report.duration],
-        [t("report.record"), report.record_id],
+        [t("report.record"), report.record_id], [t("report.record_hash"), report.record_hash],
         [t("report.imported"), t("report.imported_detail", file=report.imported_from, by=report.imported_by)
          if report.imported_from else ""],
         [t("report.participants"), "; ".join(f"{p.name} ({t('drill_role.' + p.role)})" for p in report.participants)],
@@ -325,6 +325,7 @@ def review_report_xlsx(report: ReviewReport, t: Translator) -> bytes:
         [t("report.organisation"), report.organisation], [t("report.checklist"), report.checklist_title],
         [t("report.version"), report.checklist_version], [t("report.fiscal_year"), report.fiscal_year_label],
         [t("review.setup_reviewer"), report.reviewer], [t("report.date"), report.started_at],
-        [t("report.progress"), f"{report.rated}/{report.total}"], [t("report.record"), report.record_id]])
+        [t("report.progress"), f"{report.rated}/{report.total}"], [t("report.record"), report.record_id],
+        [t("report.record_hash"), report.record_hash]])
     return _workbook_bytes([(t("report.sheet_overview"), overview), (t("report.sheet_tally"), tally),
                             (t("report.sheet_items"), items), (t("report.sheet_followups"), plan)])

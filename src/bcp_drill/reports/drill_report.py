@@ -18,6 +18,7 @@ from bcp_drill.drill.view import (
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
+from bcp_drill.records.chain import final_hash
 from bcp_drill.records.session import read_record
 from bcp_drill.records.store import RecordStore
 from bcp_drill.reports.trend import ScenarioTrend, scenario_trend
@@ -85,7 +86,8 @@ class DrillReport:
     imported_from: str | None = None
     imported_by: str | None = None
     notes: list[str] = field(default_factory=list)  # notes on the drill as a whole (withdrawn ones left out)
-    withdrawn_notes: int = 0  # how many notes were withdrawn (struck through in the timeline)
+    withdrawn_notes: int = 0
+    record_hash: str = ""  # SHA-256 of the journal's last line: matches a printed report to its record  # how many notes were withdrawn (struck through in the timeline)
 
 
 def build_drill_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
@@ -143,4 +145,5 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         notes=[n.text for n in view.notes(None)],
         withdrawn_notes=sum(1 for n in state.notes if n.withdrawn is not None),
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
-        imported_from=started.imported_from, imported_by=started.imported_by)
+        imported_from=started.imported_from, imported_by=started.imported_by,
+        record_hash=final_hash(store.path_of(record_id)))

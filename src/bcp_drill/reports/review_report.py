@@ -8,6 +8,7 @@ from datetime import datetime
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
+from bcp_drill.records.chain import final_hash
 from bcp_drill.records.session import read_record
 from bcp_drill.records.store import RecordStore
 from bcp_drill.review.followups import FollowUp, collect_followups
@@ -48,6 +49,7 @@ class ReviewReport:
     generated_at: datetime
     imported_from: str | None = None
     imported_by: str | None = None
+    record_hash: str = ""  # SHA-256 of the journal's last line: matches a printed report to its record
 
 
 def build_review_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
@@ -82,4 +84,5 @@ def build_review_report(store: RecordStore, record_id: str, t: Translator, organ
         started_at=started.at, finished=state.finished, rated=state.rated_count, total=state.total,
         tally=tally, state=state, rows=rows,
         followups=[f for f in collect_followups(store, lang) if f.record_id == record_id],
-        generated_at=now or store.clock(), imported_from=started.imported_from, imported_by=started.imported_by)
+        generated_at=now or store.clock(), imported_from=started.imported_from, imported_by=started.imported_by,
+        record_hash=final_hash(store.path_of(record_id)))

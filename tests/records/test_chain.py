@@ -1,0 +1,90 @@
+"""Tamper evidence: each line carries the hash of the one before; `verify` finds an edited byte."""
+
+import json
+
+from bcp_drill.cli import main
+from bcp_drill.i18n import Translator
+from bcp_drill.records.chain import check_chain
+from bcp_drill.records.journal import line_hash, read_journal
+from bcp_drill.render.reports import render_drill_report
+from bcp_drill.reports.drill_report import build_drill_report
+
+from drill_support import started_mini_drill
+
+
+def a_drill(tmp_path):
+    session, store, clock = started_mini_drill(tmp_path)
+    clock.advance(minutes=3)
+    session.complete_step("s1", "P")
+    session.add_note("サーバ室 異常なし", "s1")
+    session.end()
+    session.close()
+    return store, session.record_id
+
+
+def verify(capsys, store, *records):
+    code = main(["verify", *records, "--records", str(store.root), "--lang", "en"])
+    return code, capsys.readouterr().out
+
+
+def test_every_line_chains_to_the_one_before(tmp_path, capsys):
+    store, record_id = a_drill(tmp_path)
+    path = store.path_of(record_id)
+    lines = path.read_bytes().split(b"\n")[:-1]
+    events = read_journal(path).events
+    assert events[0].prev is None
+    assert all(events[i].prev == line_hash(lines[i - 1]) for i in range(1, len(events)))
+    check = check_chain(path)
+    assert (check.status, check.final_hash) == ("chained", line_hash(lines[-1]))
+    code, out = verify(capsys, store)
+    assert code == 0 and f"OK  {record_id}: 4 events, hash chain unbroken" in out
+
+
+def test_one_edited_byte_is_found_with_its_line(tmp_path, capsys):
+    store, record_id = a_drill(tmp_path)
+    path = store.path_of(record_id)
+    original = path.read_bytes()
+    path.write_bytes(original.replace(b'"rating":"P"', b'"rating":"S"'))  # line 2, still valid JSON
+    code, out = verify(capsys, store, record_id)
+    assert code == 1 and f"{path}:3: the hash chain of record {record_id} is broken: line 2 was changed" in out
+
+
+def test_a_rewritten_or_removed_line_is_found(tmp_path, capsys):
+    store, record_id = a_drill(tmp_path)
+    path = store.path_of(record_id)
+    lines = path.read_bytes().split(b"\n")
+    duplicate = json.loads(lines[2])
+    duplicate["seq"] = 3
+    lines[2] = json.dumps(duplicate).encode()  # the note line rewritten in place, its seq kept right
+    path.write_bytes(b"\n".join(lines))
+    code, out = verify(capsys, store, record_id)
+    assert code == 1 and ":4: the hash chain" in out  # the line after the rewritten one
+    del lines[2]
+    path.write_bytes(b"\n".join(lines))
+    code, out = verify(capsys, store, record_id)
+    assert code == 1 and "NG  " in out and "cannot be read" in out
+
+
+def test_the_printed_report_carries_the_final_hash_so_an_edited_last_line_shows(tmp_path, capsys):
+    store, record_id = a_drill(tmp_path)
+    t = Translator("en")
+    printed = render_drill_report(build_drill_report(store, record_id, t), "md", t).decode()
+    final = check_chain(store.path_of(record_id)).final_hash
+    assert final in printed
+    path = store.path_of(record_id)
+    path.write_bytes(path.read_bytes().replace(b'"elapsed_seconds":180}', b'"elapsed_seconds":100}'))
+    assert check_chain(path).final_hash != final  # the record no longer matches the printout
+
+
+def test_a_journal_from_before_chains_still_reads_and_says_so(tmp_path, capsys):
+    store, record_id = a_drill(tmp_path)
+    path = store.path_of(record_id)
+    old = []
+    for line in path.read_bytes().split(b"\n")[:-1]:
+        data = json.loads(line)
+        data.pop("prev", None)
+        old.append(json.dumps(data, ensure_ascii=False).encode())
+    path.write_bytes(b"\n".join(old) + b"\n")
+    assert len(read_journal(path).events) == 4
+    code, out = verify(capsys, store, record_id)
+    assert code == 0 and "written before hash chains" in out
