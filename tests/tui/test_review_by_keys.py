@@ -200,3 +200,27 @@ async def test_a_rating_key_acts_only_on_the_item_on_screen(tmp_path):
     rated = [(e.item_id, e.option) for e in journal_events(store) if e.type == "item_rated"]
     assert rated == [("a2", "continuing-on-target"), ("a2", "same-scale"),
                      ("b1", "finished-abolished"), ("b1", "abolish")]
+
+
+async def test_screens_over_the_folder_name_a_record_they_could_not_read(tmp_path):
+    from bcp_drill.drill.session import DrillSession
+    from bcp_drill.tui.screens.tally import DrillTallyScreen
+
+    library = mini_library()
+    app, store, _ = make_app(tmp_path, lang="en", library=library)
+    for _ in range(2):
+        session = DrillSession.start(store, library.scenarios["mini"], "tabletop")
+        session.raise_problem("UPS alarm", "s1")
+        session.close()
+    damaged = session.record_id
+    path = store.path_of(damaged)
+    path.write_bytes(path.read_bytes().replace(b'"type":"problem_raised"', b'"type":"problem_raise"'))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FollowUpsScreen)
+        assert f"record {damaged} could not be read" in str(app.screen.query_one("#followups-left-out").render())
+        await pilot.press("escape", "t")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillTallyScreen)
+        assert f"record {damaged} could not be read" in str(app.screen.query_one("#tally-body").render())

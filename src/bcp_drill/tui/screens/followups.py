@@ -43,6 +43,7 @@ class FollowUpsScreen(Screen):
         with Vertical():
             yield DataTable(id="followups-table", cursor_type="row")
             yield Static(id="followup-detail")
+            yield Static(id="followups-left-out", classes="left-out")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -58,7 +59,14 @@ class FollowUpsScreen(Screen):
         ctx = app_context(self)
         t = ctx.t
         today = ctx.store.clock().astimezone().date()
-        items = collect_followups(ctx.store, ctx.lang)
+        try:
+            items = collect_followups(ctx.store, ctx.lang)
+        except UserError as error:  # a damaged follow-ups journal: say which line, list nothing
+            self.notify(error.render(t), severity="error", timeout=20)
+            items = []
+        left_out = [t("cli.left_out", record=s.record_id, reason=s.error.render(t))
+                    for s in ctx.store.unreadable() if s.error is not None]
+        self.query_one("#followups-left-out", Static).update(Text("\n".join(left_out)))
         if self.filter == "overdue":
             items = filter_followups(items, overdue_on=today)
         elif self.filter != "all":

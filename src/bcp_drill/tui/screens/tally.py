@@ -52,11 +52,17 @@ class DrillTallyScreen(Screen):
     def compose(self) -> ComposeResult:
         ctx = app_context(self)
         t = ctx.t
-        figures = drill_figures(ctx.store, t.lang)
+        skipped: list = []
+        figures = drill_figures(ctx.store, t.lang, left_out=skipped)
         yield Label(t("tally.drill_screen_title", count=len(figures)), id="tally-title", markup=False)
         parts = [drills_table(figures, t), scenarios_table(by_scenario(figures), t),
                  participation_table(participation(figures), t)] if figures else []
         body = "\n".join(render_text(part) for part in parts) or t("cli.no_drills", folder=str(ctx.store.root))
+        left_out = [t("cli.left_out", record=s.record_id, reason=s.error.render(t))
+                    for s in ctx.store.unreadable() if s.error is not None]
+        left_out += [t("cli.left_out", record=record_id, reason=error.render(t)) for record_id, error in skipped]
+        if left_out:  # never a figure that silently leaves a record out
+            body += "\n\n" + "\n".join(left_out)
         with ScrollableContainer(id="tally-scroll"):
             yield Static(Text(body, no_wrap=True), id="tally-body", expand=False)
         yield Footer()
