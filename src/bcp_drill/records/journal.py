@@ -159,7 +159,12 @@ class Journal:
         return journal
 
     def _side_name(self, what: str) -> Path:
-        return self.path.with_name(f"{self.path.name}.{what}-{self.clock().strftime('%Y%m%dT%H%M%S')}")
+        """`<name>.cut-<time>`, with -2, -3… when two recoveries fall in the same second."""
+        base = f"{self.path.name}.{what}-{self.clock().strftime('%Y%m%dT%H%M%S')}"
+        side, counter = self.path.with_name(base), 2
+        while side.exists():
+            side, counter = self.path.with_name(f"{base}-{counter}"), counter + 1
+        return side
 
     def _set_aside(self, data: bytes, what: str) -> Path:
         """A side file beside the journal (`<name>.cut-<time>`) holding DATA, fsynced."""
