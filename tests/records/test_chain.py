@@ -2,14 +2,14 @@
 
 import json
 
+from drill_support import started_mini_drill
+
 from bcp_drill.cli import main
 from bcp_drill.i18n import Translator
 from bcp_drill.records.chain import check_chain
 from bcp_drill.records.journal import line_hash, read_journal
 from bcp_drill.render.reports import render_drill_report
 from bcp_drill.reports.drill_report import build_drill_report
-
-from drill_support import started_mini_drill
 
 
 def a_drill(tmp_path):

@@ -1,13 +1,10 @@
 """Outputs never overwrite records; a folder or file that cannot be used is a message, not a crash."""
 
 import os
-import stat
-
-import pytest
-
-from bcp_drill.cli import main
 
 from cli.test_review_commands import records  # noqa: F401  (the fixture: a review and a drill)
+
+from bcp_drill.cli import main
 
 
 def run(capsys, store, *args):
@@ -114,3 +111,45 @@ def test_an_empty_followups_journal_does_not_block_updates(capsys, records):  # 
     code, out, err = run(capsys, store, "followups", "update", f"{review_id}/P01", "--status", "in_progress")
     assert code == 0, err
     assert list(store.root.glob("followups.jsonl.empty-*"))
+
+
+def test_a_full_disk_at_each_write_site_is_a_message_and_leaves_files_whole(  # noqa: F811
+        capsys, records, tmp_path, monkeypatch):  # noqa: F811
+    """ENOSPC in the follow-ups journal and in an export: said, nothing half-written, retry works."""
+    import errno
+
+    from bcp_drill import outputs
+    from bcp_drill.records import journal as journal_module
+
+    store, review_id, drill_id = records
+    real_write, real_fsync = journal_module.os.write, outputs.os.fsync
+
+    def no_space(fd, data):
+        real_write(fd, data[:7])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(journal_module.os, "write", no_space)
+    code, _, err = run(capsys, store, "followups", "update", f"{review_id}/P01", "--status", "in_progress")
+    assert code == 1 and "No space left on device" in err and "was not saved" in err
+    monkeypatch.setattr(journal_module.os, "write", real_write)
+    code, _, _ = run(capsys, store, "followups", "update", f"{review_id}/P01", "--status", "in_progress")
+    assert code == 0 and len(read_journal_events(store.path_of("followups"))) == 1
+
+    target = tmp_path / "aar.md"
+    target.write_text("the copy sent to the council", encoding="utf-8")
+
+    def fsync_no_space(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(outputs.os, "fsync", fsync_no_space)
+    code, _, err = run(capsys, store, "report", drill_id, "-o", str(target), "--force")
+    assert code == 1 and "No space left on device" in err
+    assert target.read_text(encoding="utf-8") == "the copy sent to the council"  # the old file stands
+    assert [p.name for p in tmp_path.glob(".aar.md.*")] == []  # and no half-written temporary
+    monkeypatch.setattr(outputs.os, "fsync", real_fsync)
+
+
+def read_journal_events(path):
+    from bcp_drill.records.journal import read_journal
+
+    return read_journal(path).events

@@ -1,6 +1,7 @@
 """The review read model: marks, labels, keys and previous assessments for every front end."""
 
 from conftest import REPO
+from drill_support import FakeClock, make_store
 
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.i18n import Translator
@@ -12,8 +13,6 @@ from bcp_drill.review.view import (
     previous_assessment,
     short_option_label,
 )
-
-from drill_support import FakeClock, make_store
 
 
 def shipped_review(tmp_path):

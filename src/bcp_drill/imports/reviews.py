@@ -11,7 +11,13 @@ from bcp_drill.content.loader import LoadedFile
 from bcp_drill.content.models import Checklist
 from bcp_drill.content.problems import Problem
 from bcp_drill.content.scales import Scale
-from bcp_drill.imports.drills import ImportResult, SettableClock, content_sha256, find_import, located
+from bcp_drill.imports.drills import (
+    ImportResult,
+    SettableClock,
+    content_sha256,
+    find_import,
+    located,
+)
 from bcp_drill.imports.models import ReviewResultFile
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
