@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import json
 import os
+import secrets
 import socket
 import time
 from dataclasses import dataclass, field
@@ -116,10 +117,23 @@ class Journal:
 
     @classmethod
     def create(cls, path: Path, recorder: str, clock: Clock = utc_now) -> "Journal":
+        """A new journal at PATH, locked before anyone else can open it (FileExistsError if there).
+
+        The file is made under a private name, locked, then linked into place: another process
+        can never open it empty and unlocked (and take it for a file cut by a power loss).
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
         journal = cls(path, recorder, clock)
-        journal._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o644)
-        journal._lock()
+        private = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
+        journal._fd = os.open(private, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            journal._lock()
+            os.link(private, path)  # fails if the name is taken: never two journals in one file
+        except BaseException:
+            journal.close()
+            raise
+        finally:
+            private.unlink(missing_ok=True)
         _fsync_path(path.parent)
         return journal
 
