@@ -136,7 +136,7 @@ class BcpDrillApp(App):
         try:
             session = ReviewSession.resume(self.ctx.store, record_id)
         except JournalError as error:
-            self.notify(error.message(self.ctx.t), severity="error", timeout=15)
+            self.notify(error.render(self.ctx.t), severity="error", timeout=15)
             return
         self._report_recovery(session)
         self.push_screen(ReviewScreen(session))
@@ -155,7 +155,7 @@ class BcpDrillApp(App):
         try:
             session = DrillSession.resume(self.ctx.store, record_id)
         except JournalError as error:
-            self.notify(error.message(t), severity="error", timeout=15)
+            self.notify(error.render(t), severity="error", timeout=15)
             return
         self._report_recovery(session)
         current = self.ctx.library.scenarios.get(session.scenario.id)
