@@ -142,7 +142,7 @@ _OPENING = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.Flow
 _CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
 
 
-def too_deep_at(source: str) -> tuple[int, int] | None:
+def too_deep_at(source: str, loader: type = FAST_LOADER) -> tuple[int, int] | None:
     """Where nesting first goes past MAX_DEPTH, by reading tokens (no recursion), or None.
 
     PyYAML's composer recurses once per level, so 10,000 levels would exhaust the stack
@@ -150,7 +150,7 @@ def too_deep_at(source: str) -> tuple[int, int] | None:
     """
     depth = 0
     try:
-        for token in yaml.scan(source, Loader=FAST_LOADER):
+        for token in yaml.scan(source, Loader=loader):
             if isinstance(token, _OPENING):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -158,6 +158,10 @@ def too_deep_at(source: str) -> tuple[int, int] | None:
             elif isinstance(token, _CLOSING):
                 depth -= 1
     except yaml.YAMLError:
+        if loader is not yaml.SafeLoader:
+            # libyaml 0.2.5 reads far ahead and stops at its own depth limit (1,000) before
+            # handing out a token: count again with the pure-Python scanner (flat too).
+            return too_deep_at(source, yaml.SafeLoader)
         return None  # a syntax error: composing reports it with its place
     return None
 
