@@ -105,12 +105,11 @@ def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_t
     if drills or scenario or isinstance(first, ev.DrillStarted):
         return _drill_tally(ctx, store, first, scenario, year, fmt, output)
     if first is None:
-        reviews = [(s, e) for s, e in store.readable("review")
-                   if (checklist is None or s.subject_id == checklist)
-                   and (year is None or e[0].fiscal_year == year)]
-        if not reviews:
+        for _, events in store.readable("review", subject_id=checklist):
+            if year is None or events[0].fiscal_year == year:
+                first = events[0]  # the newest matching review wins
+        if first is None:
             return ctx.fail(t("cli.no_reviews", folder=str(store.root)))
-        first = reviews[-1][1][0]
     events = read_journal(store.path_of(first.record_id)).events
     checklist_model, scale = pinned_checklist(first)
     state = ReviewState.from_events(checklist_model, scale, events)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import stat
 import typing
@@ -366,3 +367,12 @@ def locate_line(loaded: LoadedFile, loc: tuple[str | int, ...]) -> tuple[int | N
 
 
 __all__ = ["FileLoader", "LoadedFile", "locate_line", "Scale"]
+
+
+@functools.lru_cache(maxsize=64)
+def load_pinned(text: str, display: str) -> tuple[ContentDocument | None, tuple[str, ...]]:
+    """Content kept in a record (a drill's scenario, a review's checklist), parsed once per
+    process: a folder of 10,000 drills holds only a handful of distinct texts. The document
+    is shared, so callers must not change it (nothing does: states only read their content)."""
+    loaded = FileLoader().load_bytes(text.encode("utf-8"), display)
+    return loaded.document, tuple(p.code for p in loaded.problems)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bcp_drill import __version__
-from bcp_drill.content.loader import FileLoader, LoadedFile
+from bcp_drill.content.loader import LoadedFile, load_pinned
 from bcp_drill.content.models import Scenario
 from bcp_drill.drill.state import DrillState, StepRecord
 from bcp_drill.drill.view import RATINGS
@@ -20,11 +20,10 @@ from bcp_drill.records.store import RecordStore
 
 def pinned_scenario(started: ev.DrillStarted) -> Scenario:
     """The scenario exactly as it was when the drill started."""
-    loaded = FileLoader().load_bytes(started.scenario_yaml.encode("utf-8"), started.scenario_file)
-    if not isinstance(loaded.document, Scenario):
-        raise JournalError(Path(started.scenario_file), "pinned_scenario_invalid",
-                           problems="; ".join(p.code for p in loaded.problems))
-    return loaded.document
+    document, problems = load_pinned(started.scenario_yaml, started.scenario_file)
+    if not isinstance(document, Scenario):
+        raise JournalError(Path(started.scenario_file), "pinned_scenario_invalid", problems="; ".join(problems))
+    return document
 
 
 class DrillSession(JournalSession):

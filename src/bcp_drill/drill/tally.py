@@ -39,7 +39,7 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
     that cannot be read at all are `store.unreadable()`.
     """
     found = []
-    for summary, events in store.readable("drill"):
+    for summary, events in store.readable("drill", subject_id=scenario_id):
         started = events[0]
         assert isinstance(started, ev.DrillStarted)
         if scenario_id and started.scenario_id != scenario_id:

@@ -105,9 +105,9 @@ def find_import(store: RecordStore, loaded: LoadedFile) -> str | None:
     """The record the same result was already imported as, if any (by content; by bytes for
     records imported before content hashes)."""
     wanted = {content_sha256(loaded), loaded.sha256}
-    for summary, events in store.readable():
-        if getattr(events[0], "import_sha256", None) in wanted:
-            return summary.record_id
+    for record_id, first in store.first_lines():
+        if first.get("import_sha256") in wanted:
+            return record_id
     return None
 
 

@@ -64,9 +64,8 @@ def line_hash(line: bytes) -> str:
 
 def _parse_line(path: Path, number: int, raw: bytes) -> Any:
     try:
-        data = json.loads(raw.decode("utf-8"))
-        return EVENT_ADAPTER.validate_python(data)
-    except (UnicodeDecodeError, json.JSONDecodeError, ValidationError) as error:
+        return EVENT_ADAPTER.validate_json(raw)  # parses and checks in one pass (pydantic-core)
+    except (UnicodeDecodeError, ValueError, ValidationError) as error:
         detail = str(error).splitlines()[0]
         raise JournalError(path, "journal_corrupt", number, detail=detail) from None
 

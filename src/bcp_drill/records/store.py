@@ -125,42 +125,54 @@ class RecordStore:
             return None
         return {"drill_started": "drill", "review_started": "review"}.get(first.get("type"))
 
-    def summaries(self) -> list[RecordSummary]:
-        """Every record, newest first; damaged ones are listed with their error, not hidden."""
+    def _journal_paths(self, newest_first: bool) -> list[tuple[str, Path]]:
         if not self.root.is_dir():
             return []
-        found = []
-        for path in sorted(self.root.glob(f"*{SUFFIX}"), reverse=True):
-            record_id = path.name[: -len(SUFFIX)]
-            if record_id == FOLLOWUPS_JOURNAL:
-                continue
-            try:
-                contents = read_journal(path)
-            except JournalError as error:
-                found.append(RecordSummary(record_id, path, error=error))
-                continue
-            except OSError as error:
-                found.append(RecordSummary(record_id, path, error=JournalError(path, "unreadable",
-                                                                             reason=str(error))))
-                continue
-            if not contents.events:
-                found.append(RecordSummary(record_id, path, error=JournalError(path, "journal_empty")))
-                continue
-            first = contents.events[0]
-            kind, subject = _describe(first)
-            found.append(RecordSummary(
-                record_id, path, kind=kind, subject_id=subject, started=first.at,
-                finished=_finished(contents.events),
-                events=len(contents.events), cut_tail=bool(contents.cut_tail)))
-        return found
+        paths = sorted(self.root.glob(f"*{SUFFIX}"), reverse=newest_first)
+        return [(p.name[: -len(SUFFIX)], p) for p in paths if p.name[: -len(SUFFIX)] != FOLLOWUPS_JOURNAL]
 
-    def readable(self, kind: str | None = None) -> list[tuple[RecordSummary, list]]:
-        """Every undamaged record of KIND with its events, oldest first."""
-        found = []
-        for summary in reversed(self.summaries()):
+    def _read(self, record_id: str, path: Path) -> tuple[RecordSummary, list]:
+        """Read one journal once: its summary (with the error when it cannot be read) and events."""
+        try:
+            contents = read_journal(path)
+        except JournalError as error:
+            return RecordSummary(record_id, path, error=error), []
+        except OSError as error:
+            return RecordSummary(record_id, path, error=JournalError(path, "unreadable",
+                                                                     reason=error.strerror or str(error))), []
+        if not contents.events:
+            return RecordSummary(record_id, path, error=JournalError(path, "journal_empty")), []
+        first = contents.events[0]
+        kind, subject = _describe(first)
+        return RecordSummary(record_id, path, kind=kind, subject_id=subject, started=first.at,
+                             finished=_finished(contents.events), events=len(contents.events),
+                             cut_tail=bool(contents.cut_tail)), contents.events
+
+    def summaries(self) -> list[RecordSummary]:
+        """Every record, newest first; damaged ones are listed with their error, not hidden."""
+        return [self._read(record_id, path)[0] for record_id, path in self._journal_paths(newest_first=True)]
+
+    def readable(self, kind: str | None = None, subject_id: str | None = None
+                 ) -> Iterator[tuple[RecordSummary, list]]:
+        """Every undamaged record of KIND (and SUBJECT), oldest first, each read once and
+        handed over one at a time, so a folder of any size is never held in memory at once.
+        A record of another subject is skipped after reading its first line only."""
+        for record_id, path in self._journal_paths(newest_first=False):
+            if subject_id is not None and self.subject_of(path) != subject_id:
+                continue
+            summary, events = self._read(record_id, path)
             if summary.error is None and (kind is None or summary.kind == kind):
-                found.append((summary, read_journal(summary.path).events))
-        return found
+                yield summary, events
+
+    def subject_of(self, path: Path) -> str | None:
+        """The scenario or checklist of a journal, from its first line only (None if unreadable)."""
+        first = _first_line(path)
+        return first.get("scenario_id") or first.get("checklist_id")
+
+    def first_lines(self) -> Iterator[tuple[str, dict]]:
+        """(record id, first event as plain data) of every record: for look-ups that need no more."""
+        for record_id, path in self._journal_paths(newest_first=False):
+            yield record_id, _first_line(path)
 
     def unreadable(self) -> list[RecordSummary]:
         """Every record that cannot be read, with why: what a figure over the folder leaves out."""
@@ -169,6 +181,17 @@ class RecordStore:
     def unfinished(self, kind: str | None = None) -> list[RecordSummary]:
         return [s for s in self.summaries()
                 if s.error is None and not s.finished and (kind is None or s.kind == kind)]
+
+
+def _first_line(path: Path) -> dict:
+    import json
+
+    try:
+        with path.open("rb") as handle:
+            first = json.loads(handle.readline())
+    except (OSError, ValueError):
+        return {}
+    return first if isinstance(first, dict) else {}
 
 
 def _describe(first: EventBase) -> tuple[str, str]:

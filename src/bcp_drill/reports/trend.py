@@ -49,7 +49,7 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja",
                    up_to: str | None = None) -> ScenarioTrend | None:
     """The trend over every readable drill of SCENARIO_ID (up to and including record UP_TO)."""
     drills: list[tuple[str, datetime, DrillState]] = []
-    for summary, events in store.readable("drill"):
+    for summary, events in store.readable("drill", subject_id=scenario_id):
         first = events[0]
         if not isinstance(first, ev.DrillStarted) or first.scenario_id != scenario_id:
             continue

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bcp_drill import __version__
-from bcp_drill.content.loader import FileLoader, LoadedFile
+from bcp_drill.content.loader import LoadedFile, load_pinned
 from bcp_drill.content.models import Checklist
 from bcp_drill.content.scales import Scale
 from bcp_drill.errors import RecordClosed, SessionRefused
@@ -21,11 +21,10 @@ from bcp_drill.review.state import ItemRecord, ReviewState
 
 def pinned_checklist(started: ev.ReviewStarted) -> tuple[Checklist, Scale]:
     """The checklist and scale exactly as they were when the review started."""
-    loaded = FileLoader().load_bytes(started.checklist_yaml.encode("utf-8"), started.checklist_file)
-    if not isinstance(loaded.document, Checklist):
-        raise JournalError(Path(started.checklist_file), "pinned_checklist_invalid",
-                           problems="; ".join(p.code for p in loaded.problems))
-    return loaded.document, Scale.model_validate(json.loads(started.scale_json))
+    document, problems = load_pinned(started.checklist_yaml, started.checklist_file)
+    if not isinstance(document, Checklist):
+        raise JournalError(Path(started.checklist_file), "pinned_checklist_invalid", problems="; ".join(problems))
+    return document, Scale.model_validate(json.loads(started.scale_json))
 
 
 class ReviewSession(JournalSession):

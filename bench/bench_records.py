@@ -1,0 +1,162 @@
+"""Benchmark: the commands that read a whole records folder, beside their floor.
+
+    python3 bench/bench_records.py [--drills 1000 3000 10000] [--keep DIR]
+
+It makes its own data: one real drill of each shipped scenario through the public session
+API (steps, notes, a correction, problems, an inject), copied with new record ids (each
+copy re-chained, so `verify` holds) into a folder of N drills. Each figure is a whole
+process (start-up included), run in the same session as its floor:
+
+- floor: a process reading every line of every journal with json.loads;
+- `tally --drills`, `followups --format csv`, `report` of one drill in the folder;
+
+with wall time, the ratio to the floor and the process's peak memory (max RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FLOOR = """
+import json, pathlib, sys
+n = 0
+for path in pathlib.Path(sys.argv[1]).glob("*.jsonl"):
+    with path.open("rb") as handle:
+        for line in handle:
+            json.loads(line)
+            n += 1
+print(n)
+"""
+
+
+class StepClock:
+    """A clock that moves a little on every call, so the journals look like a real drill."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=37)
+        return self.now
+
+
+def template_drills(folder: Path) -> list[Path]:
+    """One drill of each shipped scenario, recorded through the sessions."""
+    from bcp_drill.content.library import ContentLibrary
+    from bcp_drill.drill.session import DrillSession
+    from bcp_drill.records import events as ev
+    from bcp_drill.records.store import RecordStore
+
+    library = ContentLibrary.load([ROOT / "scenarios"], cwd=ROOT)
+    store = RecordStore(folder, "bench", StepClock(datetime(2025, 6, 1, 1, 0, tzinfo=timezone.utc)))
+    paths = []
+    for scenario_id in sorted(library.scenarios):
+        session = DrillSession.start(store, library.scenarios[scenario_id], "tabletop", place="本庁舎",
+                                     participants=[ev.Participant(name=f"職員{n}", role="player")
+                                                   for n in range(8)])
+        for number, step in enumerate(session.scenario.steps):
+            for note in range(3):  # a real drill records several notes per step
+                session.add_note(f"{step.title.get('ja')} の記録 {note}", step.id)
+            for check in range(len(step.checks)):
+                session.toggle_check(step.id, check)
+            if number % 5 == 4:
+                session.step_not_done(step.id, "担当者不在")
+            else:
+                session.complete_step(step.id, "PSMU"[number % 4])
+            if number % 7 == 0:
+                session.raise_problem(f"課題 {number}", step.id, priority="high")
+        session.reopen_step(session.scenario.steps[0].id)
+        session.complete_step(session.scenario.steps[0].id, "S")
+        session.deliver_due_injects()
+        session.record_hotwash("初動が速い", "連絡先の更新")
+        session.end()
+        session.close()
+        paths.append(store.path_of(session.record_id))
+    return paths
+
+
+def copy_with_new_id(template: Path, target_folder: Path, number: int) -> None:
+    """The template journal under a new record id, its hash chain rebuilt."""
+    lines = template.read_bytes().split(b"\n")[:-1]
+    first = json.loads(lines[0])
+    record_id = f"2025{number:07d}-{first['scenario_id']}"
+    first["record_id"] = record_id
+    out, previous = [], None
+    for index, line in enumerate(lines):
+        data = first if index == 0 else json.loads(line)
+        data["prev"] = previous
+        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        out.append(encoded)
+        previous = hashlib.sha256(encoded).hexdigest()
+    (target_folder / f"{record_id}.jsonl").write_bytes(b"\n".join(out) + b"\n")
+
+
+def make_folder(folder: Path, drills: int, templates: list[Path]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(drills):
+        copy_with_new_id(templates[number % len(templates)], folder, number)
+
+
+def measure(command: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak memory (MiB) and output of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
+                               env=dict(os.environ, BCP_DRILL_LANG="en"))
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    output = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
+    if status != 0:
+        print(f"  ! {' '.join(command[-4:])} exited {status}: {output[-300:]}")
+    return wall, usage.ru_maxrss / 1024, output
+
+
+def run(sizes: list[int], keep: Path | None) -> None:
+    python = sys.executable
+    work = Path(tempfile.mkdtemp(prefix="bcp-bench-"))
+    try:
+        templates = template_drills(work / "templates")
+        events_each = sum(len(p.read_bytes().split(b"\n")) - 1 for p in templates) / len(templates)
+        print(f"{len(templates)} template drills, {events_each:.0f} events each on average")
+        print(f"{'drills':>7} {'what':<26} {'seconds':>8} {'floor s':>8} {'ratio':>6} {'peak MiB':>9}")
+        for size in sizes:
+            folder = (keep or work) / f"records-{size}"
+            make_folder(folder, size, templates)
+            floor, floor_mem, _ = measure([python, "-c", FLOOR, str(folder)])
+            one = sorted(folder.glob("*.jsonl"))[size // 2].stem
+            base = [python, "-m", "bcp_drill", "--records", str(folder)]
+            for label, args in (("json.loads floor", None),
+                                ("tally --drills", ["tally", "--drills", "--format", "csv"]),
+                                ("followups", ["followups", "--format", "csv"]),
+                                ("report one drill", ["report", one, "--format", "md"])):
+                if args is None:
+                    wall, memory = floor, floor_mem
+                else:
+                    wall, memory, _ = measure(base + args)
+                print(f"{size:>7} {label:<26} {wall:>8.2f} {floor:>8.2f} {wall / floor:>6.1f} {memory:>9.0f}")
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--drills", type=int, nargs="+", default=[1000])
+    parser.add_argument("--keep", type=Path, help="build the folders here and keep them")
+    args = parser.parse_args()
+    run(args.drills, args.keep)
+
+
+if __name__ == "__main__":
+    main()
