@@ -111,12 +111,14 @@ def make_folder(folder: Path, drills: int, templates: list[Path]) -> None:
 
 def measure(command: list[str]) -> tuple[float, float, str]:
     """Wall seconds, peak memory (MiB) and output of one process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
-                               env=dict(os.environ, BCP_DRILL_LANG="en"))
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    output = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
+    with tempfile.TemporaryFile() as sink:  # a file, not a pipe: a large output must not block
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT,
+                                   env=dict(os.environ, BCP_DRILL_LANG="en"))
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        sink.seek(0)
+        output = sink.read().decode("utf-8", "replace")
     if status != 0:
         print(f"  ! {' '.join(command[-4:])} exited {status}: {output[-300:]}")
     return wall, usage.ru_maxrss / 1024, output
