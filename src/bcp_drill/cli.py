@@ -7,12 +7,15 @@ import os
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from bcp_drill import __version__
-from bcp_drill.commands import CommandContext
-from bcp_drill.errors import UserError, describe
 from bcp_drill.i18n import LANGUAGES, Translator, language_from_locale
-from bcp_drill.records.events import CAPABILITIES, FOLLOWUP_STATUSES, PRIORITIES
-from bcp_drill.settings import SettingsError, load_settings
+from bcp_drill.records.values import CAPABILITIES, FOLLOWUP_STATUSES, PRIORITIES
+
+if TYPE_CHECKING:  # the heavy modules (pydantic models, content) load only for a real command
+    from bcp_drill.commands import CommandContext
+    from bcp_drill.settings import SettingsError
 
 
 def _common_options(t: Translator, suppress: bool) -> argparse.ArgumentParser:
@@ -174,22 +177,27 @@ def _settings_failed(error: SettingsError, lang: str | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _prefer_utf8_output()
-    # The language must be known before --help is printed, so read it first.
+    # The language must be known before --help is printed: read it cheaply (config_files),
+    # so --help and --version import nothing heavy.
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--lang", choices=LANGUAGES)
     early.add_argument("--config", type=Path)
     known, _ = early.parse_known_args(argv)
-    try:
-        settings, _ = load_settings({"lang": known.lang}, config_path=known.config)
-    except SettingsError as error:
-        return _settings_failed(error, known.lang)
-    _localise_argparse(settings.lang)
-    args = build_parser(Translator(settings.lang)).parse_args(argv)
+    from bcp_drill.config_files import early_lang
+
+    lang = early_lang(known.lang, known.config)
+    _localise_argparse(lang)
+    args = build_parser(Translator(lang)).parse_args(argv)
+
+    from bcp_drill.commands import CommandContext
+    from bcp_drill.errors import UserError, describe
+    from bcp_drill.settings import SettingsError, load_settings
+
     options = {key: getattr(args, key, None) for key in ("lang", "records", "content")}
     try:
         settings, sources = load_settings(options, config_path=getattr(args, "config", None))
     except SettingsError as error:
-        return _settings_failed(error, settings.lang)
+        return _settings_failed(error, lang)
     ctx = CommandContext(settings=settings, sources=sources, cwd=Path.cwd(), force=getattr(args, "force", False))
     try:
         return dispatch(ctx, args)

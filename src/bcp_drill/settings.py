@@ -13,8 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bcp_drill.errors import UserError
 from bcp_drill.i18n import Lang, language_from_locale
 
-CONFIG_NAME = "bcp-drill.toml"
-APP_NAME = "bcp-drill"
+from bcp_drill.config_files import APP_NAME, CONFIG_NAME, ENV_PREFIX, user_config_path  # noqa: F401
 
 Source = Literal["default", "user_config", "local_config", "environment", "option"]
 
@@ -48,7 +47,6 @@ class Settings(BaseModel):
                                "characters (box lines, blocks) double wide, as Tera Term and RLogin often do.")
 
 
-ENV_PREFIX = "BCP_DRILL_"
 ENV_NAMES = {name: ENV_PREFIX + name.upper() for name in Settings.model_fields}
 
 
@@ -56,12 +54,6 @@ class SettingsError(UserError):
     """A settings file or variable that cannot be used; the message says which and why."""
 
     area = "settings"
-
-
-def user_config_path() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
 
 
 def _read_config(path: Path) -> dict[str, Any]:

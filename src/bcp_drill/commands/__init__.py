@@ -5,11 +5,13 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bcp_drill.content.library import ContentLibrary, default_content_dirs
 from bcp_drill.i18n import Translator
-from bcp_drill.settings import Settings, Source
+
+if TYPE_CHECKING:
+    from bcp_drill.content.library import ContentLibrary
+    from bcp_drill.settings import Settings, Source
 
 
 @dataclass
@@ -28,6 +30,8 @@ class CommandContext:
 
     def content_dirs(self) -> list[Path]:
         """Default content folders, then the folders added by settings or --content."""
+        from bcp_drill.content.library import default_content_dirs
+
         dirs = default_content_dirs(self.cwd)
         for extra in self.settings.content:
             path = extra if extra.is_absolute() else self.cwd / extra
@@ -36,6 +40,8 @@ class CommandContext:
         return dirs
 
     def library(self, extra: list[Path] | None = None) -> ContentLibrary:
+        from bcp_drill.content.library import ContentLibrary
+
         return ContentLibrary.load(self.content_dirs() + list(extra or []), cwd=self.cwd)
 
     def print(self, text: str = "") -> None:

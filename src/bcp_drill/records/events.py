@@ -7,23 +7,23 @@ An event is never rewritten; a correction is a later event. Every event says whe
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal, Union, get_args
+from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-HseepRating = Literal["P", "S", "M", "U"]
-Priority = Literal["high", "medium", "low"]
-FollowUpStatus = Literal["open", "in_progress", "done", "dropped"]
-Capability = Literal["planning", "organisation", "equipment", "training", "exercise"]
-DrillRole = Literal["lead", "controller", "evaluator", "recorder", "player", "observer"]
-
-# The value lists, derived from the types above so each is written once.
-HSEEP_RATINGS: tuple[str, ...] = get_args(HseepRating)  # best first
-PRIORITIES: tuple[str, ...] = get_args(Priority)
-FOLLOWUP_STATUSES: tuple[str, ...] = get_args(FollowUpStatus)
-OPEN_FOLLOWUP_STATUSES: tuple[str, ...] = ("open", "in_progress")  # still to be acted on (can be overdue)
-CAPABILITIES: tuple[str, ...] = get_args(Capability)
-DRILL_ROLES: tuple[str, ...] = get_args(DrillRole)
+from bcp_drill.records.values import (  # noqa: F401  (re-exported: the one definition lives there)
+    CAPABILITIES,
+    DRILL_ROLES,
+    FOLLOWUP_STATUSES,
+    HSEEP_RATINGS,
+    OPEN_FOLLOWUP_STATUSES,
+    PRIORITIES,
+    Capability,
+    DrillRole,
+    FollowUpStatus,
+    HseepRating,
+    Priority,
+)
 
 
 class EventBase(BaseModel):

@@ -1,0 +1,21 @@
+"""The domain's value lists, each written once (the event models and the CLI both use them).
+
+Plain typing only, so the command line can offer them without importing the event models.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+HseepRating = Literal["P", "S", "M", "U"]
+Priority = Literal["high", "medium", "low"]
+FollowUpStatus = Literal["open", "in_progress", "done", "dropped"]
+Capability = Literal["planning", "organisation", "equipment", "training", "exercise"]
+DrillRole = Literal["lead", "controller", "evaluator", "recorder", "player", "observer"]
+
+HSEEP_RATINGS: tuple[str, ...] = get_args(HseepRating)  # best first
+PRIORITIES: tuple[str, ...] = get_args(Priority)
+FOLLOWUP_STATUSES: tuple[str, ...] = get_args(FollowUpStatus)
+OPEN_FOLLOWUP_STATUSES: tuple[str, ...] = ("open", "in_progress")  # still to be acted on (can be overdue)
+CAPABILITIES: tuple[str, ...] = get_args(Capability)
+DRILL_ROLES: tuple[str, ...] = get_args(DrillRole)
