@@ -47,7 +47,8 @@ class BcpDrillApp(App):
         translate_bindings(self, self.ctx.t)
         self.register_theme(HIGH_CONTRAST)
         self.theme = THEME_NAMES[self.ctx.settings.theme]
-        self.apply_chrome()
+        if self.ctx.settings.chrome == "ascii":  # the default frames need no second styling pass
+            self.apply_chrome()
         self.push_screen(HomeScreen())
         if self.start.scenario_id:
             self.open_setup(self.start.scenario_id)
