@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from bcp_drill import __version__

@@ -10,10 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bcp_drill.config_files import APP_NAME, CONFIG_NAME, ENV_PREFIX, user_config_path  # noqa: F401
 from bcp_drill.errors import UserError
 from bcp_drill.i18n import Lang, language_from_locale
-
-from bcp_drill.config_files import APP_NAME, CONFIG_NAME, ENV_PREFIX, user_config_path  # noqa: F401
 
 Source = Literal["default", "user_config", "local_config", "environment", "option"]
 

@@ -17,15 +17,17 @@ def _needs_terminal(ctx: CommandContext) -> int | None:
 
 def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | None = None,
            resume_latest: bool = False, checklist: str | None = None) -> int:
-    from bcp_drill.tui.app import BcpDrillApp, StartRequest
-    from bcp_drill.tui.context import TuiContext
+    from bcp_drill.tui.app import StartRequest
 
     t = ctx.t
+    store = RecordStore(ctx.settings.records, ctx.settings.recorder)
+    if not (scenario or checklist or record_id or resume_latest):
+        # The home screen needs no content: it is read the first time a screen asks for it.
+        return _run(ctx, lambda: ctx.library(), store, StartRequest())
     extra = [Path(p) for p in (scenario, checklist) if p and Path(p).is_file()]
     library = ctx.library(extra)
     if library.problems:
         print(t("cli.content_problems_warning", problems=len(library.problems)), file=ctx.err)
-    store = RecordStore(ctx.settings.records, ctx.settings.recorder)
 
     scenario_id = None
     if scenario:
@@ -48,12 +50,18 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
     if record_id is not None and not store.exists(record_id):
         return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
 
+    return _run(ctx, library, store, StartRequest(scenario_id=scenario_id, checklist_id=checklist_id,
+                                                  record_id=record_id))
+
+
+def _run(ctx: CommandContext, library, store: RecordStore, start) -> int:
+    from bcp_drill.settings import writable_config_path
+    from bcp_drill.tui.app import BcpDrillApp
+    from bcp_drill.tui.context import TuiContext
+
     refusal = _needs_terminal(ctx)
     if refusal is not None:
         return refusal
-    from bcp_drill.settings import writable_config_path
-
-    app = BcpDrillApp(TuiContext(ctx.settings, library, store, writable_config_path(ctx.cwd)),
-                      StartRequest(scenario_id=scenario_id, checklist_id=checklist_id, record_id=record_id))
+    app = BcpDrillApp(TuiContext(ctx.settings, library, store, writable_config_path(ctx.cwd)), start)
     app.run()
     return app.return_code or 0

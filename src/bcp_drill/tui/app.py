@@ -8,9 +8,7 @@ from typing import Literal
 from textual.app import App
 from textual.binding import Binding
 
-from bcp_drill.drill.session import DrillSession
-from bcp_drill.errors import describe
-from bcp_drill.records.journal import JournalError
+from bcp_drill.errors import UserError, describe
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.commands import ScreenActionsProvider
 from bcp_drill.tui.context import TuiContext
@@ -136,7 +134,7 @@ class BcpDrillApp(App):
 
         try:
             session = ReviewSession.resume(self.ctx.store, record_id)
-        except JournalError as error:
+        except UserError as error:
             self.notify(error.render(self.ctx.t), severity="error", timeout=15)
             return
         self._report_recovery(session)
@@ -149,13 +147,14 @@ class BcpDrillApp(App):
 
     def open_drill(self, record_id: str) -> None:
         """Resume an unfinished drill, or show the summary of a finished one."""
+        from bcp_drill.drill.session import DrillSession
         from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
         from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 
         t = self.ctx.t
         try:
             session = DrillSession.resume(self.ctx.store, record_id)
-        except JournalError as error:
+        except UserError as error:
             self.notify(error.render(t), severity="error", timeout=15)
             return
         self._report_recovery(session)

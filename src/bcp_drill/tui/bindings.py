@@ -8,13 +8,15 @@ against, so an upgrade is looked at on purpose.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from bcp_drill.content.scales import Scale
 from bcp_drill.i18n import Lang, Translator
+
+if TYPE_CHECKING:
+    from bcp_drill.content.scales import Scale
 
 CHECKED_WITH_TEXTUAL = "8."  # the major version these private accesses were checked against
 

@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Callable, cast
 
 from textual.dom import DOMNode
 
-from bcp_drill.content.library import ContentLibrary
 from bcp_drill.i18n import Lang, Translator
-from bcp_drill.records.store import RecordStore
-from bcp_drill.settings import Settings
 
 if TYPE_CHECKING:
+    from bcp_drill.content.library import ContentLibrary
+    from bcp_drill.records.store import RecordStore
+    from bcp_drill.settings import Settings
     from bcp_drill.tui.app import BcpDrillApp
 
 
-@dataclass
 class TuiContext:
-    settings: Settings
-    library: ContentLibrary
-    store: RecordStore
-    config_path: Path | None = None  # where a changed setting (the theme) is saved
+    """Settings, content, the record store and the translator, for every screen.
+
+    LIBRARY may be the content itself or a function that loads it: the home screen is drawn
+    before any content is read, and the content is loaded the first time a screen asks.
+    """
+
+    def __init__(self, settings: Settings, library: ContentLibrary | Callable[[], ContentLibrary],
+                 store: RecordStore, config_path: Path | None = None) -> None:
+        self.settings = settings
+        self._library = library
+        self.store = store
+        self.config_path = config_path  # where a changed setting (the theme) is saved
+
+    @property
+    def library(self) -> ContentLibrary:
+        if callable(self._library):
+            self._library = self._library()
+        return self._library
 
     @property
     def t(self) -> Translator:

@@ -10,7 +10,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
-from bcp_drill.content.models import Scenario
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.choice import ChoiceModal
@@ -61,8 +60,8 @@ class HomeScreen(Screen):
         t, lang = ctx.t, ctx.lang
         choices = []
         for scenario_id, loaded in sorted(ctx.library.scenarios.items()):
-            scenario = loaded.document
-            assert isinstance(scenario, Scenario)
+            scenario = ctx.library.scenario(scenario_id)
+            assert scenario is not None
             choices.append((scenario_id, f"{scenario.title.get(lang)}  "
                                          f"({t('tui.step_count', count=len(scenario.steps))})"))
         if not choices:
