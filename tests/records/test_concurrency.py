@@ -30,6 +30,15 @@ def _start_drill(root: str, worker: int, barrier) -> None:
     DrillSession.start(store, library.scenarios["mini"], "tabletop").close()
 
 
+def run_all(workers) -> None:
+    """Start every process at once, wait for all, and check each ended well."""
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+
+
 def root_path(root: str):
     from pathlib import Path
 
@@ -44,12 +53,7 @@ def test_follow_up_updates_from_several_processes_all_land(tmp_path):
     session.close()
     followup_id = f"{session.record_id}/P01"
     context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_update_many, args=(str(store.root), followup_id, w)) for w in range(WORKERS)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
-        assert worker.exitcode == 0
+    run_all([context.Process(target=_update_many, args=(str(store.root), followup_id, w)) for w in range(WORKERS)])
     events = read_journal(store.path_of("followups")).events  # every line parses: none interleaved
     assert len(events) == WORKERS * UPDATES_EACH
     assert [e.seq for e in events] == list(range(1, WORKERS * UPDATES_EACH + 1))
@@ -62,12 +66,7 @@ def test_drills_started_in_the_same_second_get_their_own_records(tmp_path):
     store = make_store(tmp_path, FakeClock())
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(WORKERS)
-    workers = [context.Process(target=_start_drill, args=(str(store.root), w, barrier)) for w in range(WORKERS)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
-        assert worker.exitcode == 0
+    run_all([context.Process(target=_start_drill, args=(str(store.root), w, barrier)) for w in range(WORKERS)])
     journals = sorted(store.root.glob("*.jsonl"))
     assert len(journals) == WORKERS
     owners = sorted(read_journal(path).events[0].by for path in journals)
