@@ -79,7 +79,7 @@ async def measure(steps: int, presses: int) -> list[float]:
                 if key in "psmu":
                     step_list = app.screen.query_one(StepList)
                     line = str(step_list.get_option(f"step:{step_list.selected_step_id}").prompt)
-                    assert line.startswith(("[v]", "[L]")), line  # the list shows the new outcome
+                    assert line.startswith(("[v]", "[L]", "[U]")), line  # the list shows the new outcome
                 await pilot.pause()  # settle outside the timed part
         return timings
 
