@@ -8,7 +8,8 @@ copy re-chained, so `verify` holds) into a folder of N drills. Each figure is a 
 process (start-up included), run in the same session as its floor:
 
 - floor: a process reading every line of every journal with json.loads;
-- `tally --drills`, `followups --format csv`, `report` of one drill in the folder;
+- `tally --drills` (the first run fills the derived figures cache, the second uses it),
+  `followups --format csv`, `report` of one drill in the folder;
 
 with wall time, the ratio to the floor and the process's peak memory (max RSS).
 """
@@ -140,6 +141,7 @@ def run(sizes: list[int], keep: Path | None) -> None:
             base = [python, "-m", "bcp_drill", "--records", str(folder)]
             for label, args in (("json.loads floor", None),
                                 ("tally --drills", ["tally", "--drills", "--format", "csv"]),
+                                ("tally --drills, again", ["tally", "--drills", "--format", "csv"]),
                                 ("followups", ["followups", "--format", "csv"]),
                                 ("report one drill", ["report", one, "--format", "md"])):
                 if args is None:

@@ -61,12 +61,14 @@ def emit(ctx: CommandContext, parts: Sequence[tuple[tables.Table, object]], fmt:
     return 0
 
 
-def left_out_notes(ctx: CommandContext, store: RecordStore,
+def left_out_notes(ctx: CommandContext, store: RecordStore | None,
                    more: list[tuple[str, UserError]] | None = None) -> list[str]:
     """One line per record a folder-wide figure could not include, with why; each is also
-    warned about on stderr, so neither a reader of the file nor of the screen misses it."""
+    warned about on stderr, so neither a reader of the file nor of the screen misses it.
+    STORE: look for unreadable records there too (None when MORE already holds them)."""
     t = ctx.t
-    reasons = [(s.record_id, s.error) for s in store.unreadable() if s.error is not None] + list(more or [])
+    unreadable = store.unreadable() if store is not None else []
+    reasons = [(s.record_id, s.error) for s in unreadable if s.error is not None] + list(more or [])
     notes = []
     for record_id, error in reasons:
         note = t("cli.left_out", record=record_id, reason=error.render(t))
@@ -129,7 +131,7 @@ def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenari
         figures = [f for f in figures if f.record_id == first.record_id]
         notes = []
     else:
-        notes = left_out_notes(ctx, store, left_out)
+        notes = left_out_notes(ctx, None, left_out)  # drill_figures saw every journal
     if not figures:
         return ctx.fail(t("cli.no_drills", folder=str(store.root)))
     table = drills_table(figures, t)

@@ -131,7 +131,11 @@ class RecordStore:
         paths = sorted(self.root.glob(f"*{SUFFIX}"), reverse=newest_first)
         return [(p.name[: -len(SUFFIX)], p) for p in paths if p.name[: -len(SUFFIX)] != FOLLOWUPS_JOURNAL]
 
-    def _read(self, record_id: str, path: Path) -> tuple[RecordSummary, list]:
+    def journal_paths(self) -> list[tuple[str, Path]]:
+        """(record id, journal) of every record, oldest first (the follow-ups journal is not one)."""
+        return self._journal_paths(newest_first=False)
+
+    def read_record(self, record_id: str, path: Path) -> tuple[RecordSummary, list]:
         """Read one journal once: its summary (with the error when it cannot be read) and events."""
         try:
             contents = read_journal(path)
@@ -150,7 +154,7 @@ class RecordStore:
 
     def summaries(self) -> list[RecordSummary]:
         """Every record, newest first; damaged ones are listed with their error, not hidden."""
-        return [self._read(record_id, path)[0] for record_id, path in self._journal_paths(newest_first=True)]
+        return [self.read_record(record_id, path)[0] for record_id, path in self._journal_paths(newest_first=True)]
 
     def readable(self, kind: str | None = None, subject_id: str | None = None
                  ) -> Iterator[tuple[RecordSummary, list]]:
@@ -160,7 +164,7 @@ class RecordStore:
         for record_id, path in self._journal_paths(newest_first=False):
             if subject_id is not None and self.subject_of(path) != subject_id:
                 continue
-            summary, events = self._read(record_id, path)
+            summary, events = self.read_record(record_id, path)
             if summary.error is None and (kind is None or summary.kind == kind):
                 yield summary, events
 

@@ -58,9 +58,8 @@ class DrillTallyScreen(Screen):
         parts = [drills_table(figures, t), scenarios_table(by_scenario(figures), t),
                  participation_table(participation(figures), t)] if figures else []
         body = "\n".join(render_text(part) for part in parts) or t("cli.no_drills", folder=str(ctx.store.root))
-        left_out = [t("cli.left_out", record=s.record_id, reason=s.error.render(t))
-                    for s in ctx.store.unreadable() if s.error is not None]
-        left_out += [t("cli.left_out", record=record_id, reason=error.render(t)) for record_id, error in skipped]
+        # drill_figures saw every journal: SKIPPED holds each one it could not count, and why.
+        left_out = [t("cli.left_out", record=record_id, reason=error.render(t)) for record_id, error in skipped]
         if left_out:  # never a figure that silently leaves a record out
             body += "\n\n" + "\n".join(left_out)
         with ScrollableContainer(id="tally-scroll"):

@@ -1,0 +1,84 @@
+"""A derived cache of each drill's figures, so a second tally over an unchanged folder is quick.
+
+Never the source of truth: a row is used only while its journal has the same size, change
+time and last bytes as when the row was written; anything else (a changed, added, damaged
+or deleted journal) is read again. The cache lives in `<records>/.cache/`, may be deleted at
+any time, and any trouble with it (a read-only folder, a damaged file, another process
+writing) only means the journals are read as if there were no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+CACHE_FOLDER = ".cache"
+CACHE_FILE = "drill-figures.sqlite3"
+SCHEMA = 1  # bump when the stored data changes shape: old rows are then simply not found
+
+
+def fingerprint(path: Path) -> str | None:
+    """Size, change time and a hash of the last bytes of a journal (None if it cannot be read)."""
+    try:
+        status = path.stat()
+        with path.open("rb") as handle:
+            handle.seek(max(0, status.st_size - 4096))
+            tail = handle.read()
+    except OSError:
+        return None
+    return f"{status.st_size}:{status.st_mtime_ns}:{hashlib.sha256(tail).hexdigest()[:32]}"
+
+
+class FiguresCache:
+    def __init__(self, root: Path) -> None:
+        self.path = root / CACHE_FOLDER / CACHE_FILE
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, str, str, str]] = []
+        try:
+            if root.is_dir():
+                self.path.parent.mkdir(exist_ok=True)
+                self._db = sqlite3.connect(self.path, timeout=5)
+                self._db.execute("CREATE TABLE IF NOT EXISTS figures (record TEXT, lang TEXT, fingerprint TEXT, "
+                                 "data TEXT, PRIMARY KEY (record, lang))")
+        except (OSError, sqlite3.Error):
+            self._db = None
+
+    def get(self, record_id: str, lang: str, print_: str) -> dict[str, Any] | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT fingerprint, data FROM figures WHERE record = ? AND lang = ?",
+                                   (record_id, lang)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or row[0] != f"{SCHEMA}:{print_}":
+            return None
+        try:
+            return json.loads(row[1])
+        except ValueError:
+            return None
+
+    def put(self, record_id: str, lang: str, print_: str, data: dict[str, Any]) -> None:
+        self._pending.append((record_id, lang, f"{SCHEMA}:{print_}", json.dumps(data, ensure_ascii=False)))
+
+    def close(self) -> None:
+        """Write what was learnt (all or nothing) and let go of the file."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO figures VALUES (?, ?, ?, ?)", self._pending)
+        except sqlite3.Error:
+            pass
+        finally:
+            self._db.close()
+            self._db = None
+
+
+def cache_enabled() -> bool:
+    """BCP_DRILL_NO_CACHE=1 reads every journal (for a check, or a benchmark's first run)."""
+    return os.environ.get("BCP_DRILL_NO_CACHE", "") in ("", "0")

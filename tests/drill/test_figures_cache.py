@@ -1,0 +1,90 @@
+"""The figures cache is never the source of truth: any change to a journal is noticed."""
+
+import os
+
+from bcp_drill.drill import tally
+from bcp_drill.drill.tally import drill_figures
+from bcp_drill.records import store as store_module
+
+
+def make_folder(tmp_path, count=3):
+    from drill_support import FakeClock, make_store, mini_library
+
+    from bcp_drill.drill.session import DrillSession
+
+    clock = FakeClock()
+    store = make_store(tmp_path, clock)
+    ids = []
+    for n in range(count):
+        clock.advance(minutes=10)
+        session = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+        clock.advance(minutes=2)
+        session.complete_step("s1", "P")
+        session.close()
+        ids.append(session.record_id)
+    return store, ids, clock
+
+
+def counting_reads(monkeypatch):
+    reads = []
+    real = store_module.RecordStore.read_record
+
+    def read_record(self, record_id, path):
+        reads.append(record_id)
+        return real(self, record_id, path)
+
+    monkeypatch.setattr(store_module.RecordStore, "read_record", read_record)
+    return reads
+
+
+def test_an_unchanged_folder_is_answered_from_the_cache(tmp_path, monkeypatch):
+    store, ids, _ = make_folder(tmp_path)
+    first = drill_figures(store, "ja")
+    reads = counting_reads(monkeypatch)
+    second = drill_figures(store, "ja")
+    assert reads == []  # nothing was read again
+    assert [(f.record_id, f.summary.overall.on_time, f.summary.overall.total) for f in second] == \
+           [(f.record_id, f.summary.overall.on_time, f.summary.overall.total) for f in first]
+    assert second[0].summary.phases[0][1].ratings == first[0].summary.phases[0][1].ratings
+
+
+def test_a_changed_added_damaged_or_deleted_journal_is_noticed(tmp_path, monkeypatch):
+    from drill_support import mini_library
+
+    from bcp_drill.drill.session import DrillSession
+
+    store, ids, clock = make_folder(tmp_path)
+    drill_figures(store, "ja")
+    # Changed: one more outcome on the second drill.
+    session = DrillSession.resume(store, ids[1])
+    session.complete_step("s2", "M")
+    session.close()
+    # Added: a fourth drill.
+    added = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+    added.close()
+    # Damaged: the third drill's last line cut in the middle of its text, same size kept.
+    damaged = store.path_of(ids[2])
+    data = damaged.read_bytes()
+    damaged.write_bytes(data[:-30] + b"X" * 29 + b"\n")
+    # Deleted: the first drill.
+    os.remove(store.path_of(ids[0]))
+    reads = counting_reads(monkeypatch)
+    left_out = []
+    figures = {f.record_id: f for f in drill_figures(store, "ja", left_out=left_out)}
+    assert sorted(reads) == sorted([ids[1], ids[2], added.record_id])  # only what changed is read
+    assert ids[0] not in figures  # deleted: gone from the figures
+    assert figures[ids[1]].summary.overall.ratings["M"] == 1  # changed: the new outcome counts
+    assert added.record_id in figures  # added
+    assert [record_id for record_id, _ in left_out] == [ids[2]]  # damaged: named, not counted
+
+
+def test_a_broken_or_missing_cache_only_means_reading_the_journals(tmp_path):
+    store, ids, _ = make_folder(tmp_path)
+    expected = [f.record_id for f in drill_figures(store, "ja")]
+    cache_file = store.root / ".cache" / "drill-figures.sqlite3"
+    cache_file.write_bytes(b"this is not a database")
+    assert [f.record_id for f in drill_figures(store, "ja")] == expected
+    os.remove(cache_file)
+    assert [f.record_id for f in drill_figures(store, "ja")] == expected
+    assert tally.figures_from_data(tally.figures_to_data(drill_figures(store, "en")[0])).scenario_title == \
+        "A small scenario"
