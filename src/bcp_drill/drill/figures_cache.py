@@ -38,6 +38,7 @@ class FiguresCache:
         self.path = root / CACHE_FOLDER / CACHE_FILE
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str, str, str]] = []
+        self._loaded: dict[str, dict[str, tuple[str, str]]] = {}
         try:
             if root.is_dir():
                 self.path.parent.mkdir(exist_ok=True)
@@ -47,14 +48,22 @@ class FiguresCache:
         except (OSError, sqlite3.Error):
             self._db = None
 
+    def _rows(self, lang: str) -> dict[str, tuple[str, str]]:
+        """Every row of one language, read in one query (one look-up per record is slower)."""
+        if lang not in self._loaded:
+            rows: dict[str, tuple[str, str]] = {}
+            if self._db is not None:
+                try:
+                    for record, print_, data in self._db.execute(
+                            "SELECT record, fingerprint, data FROM figures WHERE lang = ?", (lang,)):
+                        rows[record] = (print_, data)
+                except sqlite3.Error:
+                    rows = {}
+            self._loaded[lang] = rows
+        return self._loaded[lang]
+
     def get(self, record_id: str, lang: str, print_: str) -> dict[str, Any] | None:
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute("SELECT fingerprint, data FROM figures WHERE record = ? AND lang = ?",
-                                   (record_id, lang)).fetchone()
-        except sqlite3.Error:
-            return None
+        row = self._rows(lang).get(record_id)
         if row is None or row[0] != f"{SCHEMA}:{print_}":
             return None
         try:
