@@ -51,10 +51,22 @@ class LoadedFile:
     sha256: str = ""
     raw: bytes = b""
     problems: list[Problem] = field(default_factory=list)
+    # Where a few top-level keys are, kept when the node tree is let go (see `forget_tree`).
+    marks: dict[tuple[str | int, ...], tuple[int | None, int | None]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.document is not None and not self.problems
+
+    def forget_tree(self, keep: tuple[tuple[str | int, ...], ...] = (("id",), ("scale",))) -> None:
+        """Let go of the YAML node tree once checked, keeping the places cross-file checks ask for.
+
+        A library of many files would otherwise hold every node of every file, and Python's
+        garbage collector would walk them all again and again while later files load.
+        """
+        if self.root is not None:
+            self.marks = {loc: mark_of(locate(self.root, loc)) for loc in keep}
+            self.root = None
 
 
 def _position_in_text(text: str, offset: int) -> tuple[int, int]:
@@ -362,7 +374,7 @@ class FileLoader:
 def locate_line(loaded: LoadedFile, loc: tuple[str | int, ...]) -> tuple[int | None, int | None]:
     """Line and column of LOC in a loaded file (for checks made across files)."""
     if loaded.root is None:
-        return None, None
+        return loaded.marks.get(loc, (None, None))
     return mark_of(locate(loaded.root, loc))
 
 

@@ -1,0 +1,57 @@
+"""Benchmark: `validate` over many content files, beside parsing them with libyaml alone.
+
+    python3 bench/bench_validate.py [--files 1000]
+
+The files are copies of the shipped scenarios under new ids. The floor is a process that
+only composes each file with yaml.CSafeLoader (no checks, no models).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOOR = """
+import pathlib, sys, yaml
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.yaml")):
+    yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+"""
+
+
+def timed(command: list[str], runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=1000)
+    count = parser.parse_args().files
+    sources = sorted((ROOT / "scenarios").glob("*.yaml"))
+    folder = Path(tempfile.mkdtemp(prefix="bcp-validate-"))
+    try:
+        for number in range(count):
+            source = sources[number % len(sources)]
+            text = re.sub(r"(?m)^id: (\S+)", rf"id: \1-{number:05d}", source.read_text(encoding="utf-8"), count=1)
+            (folder / f"{number:05d}-{source.name}").write_text(text, encoding="utf-8")
+        floor = timed([sys.executable, "-c", FLOOR, str(folder)])
+        ours = timed([sys.executable, "-m", "bcp_drill", "validate", str(folder)])
+        print(f"{count} files  yaml.CSafeLoader compose {floor:.2f} s  validate {ours:.2f} s  ratio {ours / floor:.2f}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
