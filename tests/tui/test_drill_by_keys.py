@@ -257,3 +257,29 @@ async def test_open_a_record_from_the_records_list(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DrillRunnerScreen)
+
+
+async def test_a_drill_opened_from_the_command_line_goes_home_when_left(tmp_path):
+    from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
+
+    app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, DrillSetupScreen)  # drawn first, no home screen under it
+        assert len(app.screen_stack) == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="no-such-scenario"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)  # what could not be opened leaves the home screen
+    library = mini_library()
+    app, store, _ = make_app(tmp_path, lang="en", library=library)
+    session = DrillSession.start(store, library.scenarios["mini"], "tabletop")
+    session.close()
+    app, store, _ = make_app(tmp_path, lang="en", library=library, start=StartRequest(record_id=session.record_id))
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, DrillRunnerScreen)
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

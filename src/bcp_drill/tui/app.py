@@ -47,13 +47,24 @@ class BcpDrillApp(App):
         self.theme = THEME_NAMES[self.ctx.settings.theme]
         if self.ctx.settings.chrome == "ascii":  # the default frames need no second styling pass
             self.apply_chrome()
-        self.push_screen(HomeScreen())
+        # A drill or review asked for on the command line is the first screen drawn; the home
+        # screen comes under it only when it is left (see `leave_screen`).
+        opened = False
         if self.start.scenario_id:
-            self.open_setup(self.start.scenario_id)
+            opened = self.open_setup(self.start.scenario_id)
         elif self.start.checklist_id:
-            self.open_review_setup(self.start.checklist_id)
+            opened = self.open_review_setup(self.start.checklist_id)
         elif self.start.record_id:
-            self.open_record(self.start.record_id)
+            opened = self.open_record(self.start.record_id)
+        if not opened:
+            self.push_screen(HomeScreen())
+
+    def leave_screen(self) -> None:
+        """Back to the screen underneath, or to the home screen when there is none."""
+        if len(self.screen_stack) > 2:  # Textual's own default screen is always at the bottom
+            self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen())
 
     def action_command_palette(self) -> None:
         from bcp_drill.tui.palette import LocalCommandPalette
@@ -103,32 +114,33 @@ class BcpDrillApp(App):
 
     # -- opening drills ----------------------------------------------------------
 
-    def open_setup(self, scenario_id: str) -> None:
+    def open_setup(self, scenario_id: str) -> bool:
         from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
 
         source = self.ctx.library.scenarios.get(scenario_id)
         if source is None:
             self.notify(self.ctx.t("tui.unknown_scenario", id=scenario_id), severity="error")
-            return
+            return False
         self.push_screen(DrillSetupScreen(source))
+        return True
 
-    def open_review_setup(self, checklist_id: str) -> None:
+    def open_review_setup(self, checklist_id: str) -> bool:
         from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
 
         source = self.ctx.library.checklists.get(checklist_id)
         if source is None:
             self.notify(self.ctx.t("review.unknown_checklist", id=checklist_id), severity="error")
-            return
+            return False
         self.push_screen(ReviewSetupScreen(source))
+        return True
 
-    def open_record(self, record_id: str) -> None:
-        """Open a drill or a review, whichever the record is."""
+    def open_record(self, record_id: str) -> bool:
+        """Open a drill or a review, whichever the record is; False when it cannot be opened."""
         if self.ctx.store.kind_of(record_id) == "review":
-            self.open_review(record_id)
-        else:
-            self.open_drill(record_id)
+            return self.open_review(record_id)
+        return self.open_drill(record_id)
 
-    def open_review(self, record_id: str) -> None:
+    def open_review(self, record_id: str) -> bool:
         from bcp_drill.review.session import ReviewSession
         from bcp_drill.tui.screens.review import ReviewScreen
 
@@ -136,16 +148,17 @@ class BcpDrillApp(App):
             session = ReviewSession.resume(self.ctx.store, record_id)
         except UserError as error:
             self.notify(error.render(self.ctx.t), severity="error", timeout=15)
-            return
+            return False
         self._report_recovery(session)
         self.push_screen(ReviewScreen(session))
+        return True
 
     def _report_recovery(self, session) -> None:
         if session.journal.recovered_tail is not None:
             self.notify(self.ctx.t("journal.recovered", path=str(session.journal.recovered_tail)),
                         severity="warning", timeout=20)
 
-    def open_drill(self, record_id: str) -> None:
+    def open_drill(self, record_id: str) -> bool:
         """Resume an unfinished drill, or show the summary of a finished one."""
         from bcp_drill.drill.session import DrillSession
         from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
@@ -156,7 +169,7 @@ class BcpDrillApp(App):
             session = DrillSession.resume(self.ctx.store, record_id)
         except UserError as error:
             self.notify(error.render(t), severity="error", timeout=15)
-            return
+            return False
         self._report_recovery(session)
         current = self.ctx.library.scenarios.get(session.scenario.id)
         started = session.state.started
@@ -166,3 +179,4 @@ class BcpDrillApp(App):
             self.push_screen(DrillSummaryScreen(session))
         else:
             self.push_screen(DrillRunnerScreen(session))
+        return True

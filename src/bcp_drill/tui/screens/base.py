@@ -8,7 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input
 
 from bcp_drill.errors import UserError, describe
-from bcp_drill.tui.context import app_context
+from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.form import FormMixin
 
 
@@ -65,4 +65,4 @@ class FormScreen(FormMixin, Screen):
         raise NotImplementedError
 
     def action_cancel(self) -> None:
-        self.confirm_discard(self.app.pop_screen)
+        self.confirm_discard(the_app(self).leave_screen)

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Label, OptionList
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.view import DrillView, format_minutes, status_label
 from bcp_drill.tui.bindings import translate_bindings
-from bcp_drill.tui.context import app_context
+from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.modals.confirm import ConfirmModal
 from bcp_drill.tui.modals.hotwash import HotwashModal
@@ -319,6 +319,6 @@ class DrillRunnerScreen(SessionScreen):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.session.close()
-                self.app.pop_screen()
+                the_app(self).leave_screen()
 
         self.app.push_screen(ConfirmModal(t("tui.leave_confirm"), t("tui.yes_no_keys")), confirmed)

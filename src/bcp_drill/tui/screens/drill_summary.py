@@ -20,7 +20,7 @@ from bcp_drill.i18n import Translator
 from bcp_drill.render.tables import render_text
 from bcp_drill.render.tallies import drill_figures_table
 from bcp_drill.tui.bindings import translate_bindings
-from bcp_drill.tui.context import app_context
+from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.modals.text_prompt import TextPromptModal
 from bcp_drill.tui.screens.base import SessionScreen
@@ -146,4 +146,4 @@ class DrillSummaryScreen(SessionScreen):
 
     def action_leave(self) -> None:
         self.session.close()
-        self.app.pop_screen()
+        the_app(self).leave_screen()

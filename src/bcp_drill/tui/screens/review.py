@@ -22,7 +22,7 @@ from bcp_drill.render.text_table import truncate
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.review.view import ReviewView, keys_legend
 from bcp_drill.tui.bindings import bind_rating_keys, translate_bindings
-from bcp_drill.tui.context import app_context
+from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.confirm import ConfirmModal
 from bcp_drill.tui.modals.problem_form import ProblemFormModal
 from bcp_drill.tui.modals.text_prompt import TextPromptModal
@@ -328,4 +328,4 @@ class ReviewScreen(SessionScreen):
 
     def action_leave(self) -> None:
         self.session.close()
-        self.app.pop_screen()
+        the_app(self).leave_screen()
