@@ -17,12 +17,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, Callable
 
 from bcp_drill.errors import UserError
-from bcp_drill.records.events import EVENT_ADAPTER, EventBase
+
+if TYPE_CHECKING:
+    from bcp_drill.records.events import EventBase
 
 Clock = Callable[[], datetime]
 
@@ -63,9 +63,13 @@ def line_hash(line: bytes) -> str:
 
 
 def _parse_line(path: Path, number: int, raw: bytes) -> Any:
+    from bcp_drill.records.events import (
+        EVENT_ADAPTER,  # the models load with the first journal read
+    )
+
     try:
         return EVENT_ADAPTER.validate_json(raw)  # parses and checks in one pass (pydantic-core)
-    except (UnicodeDecodeError, ValueError, ValidationError) as error:
+    except ValueError as error:  # pydantic's ValidationError is a ValueError too
         detail = str(error).splitlines()[0]
         raise JournalError(path, "journal_corrupt", number, detail=detail) from None
 

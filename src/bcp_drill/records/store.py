@@ -7,9 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
-from bcp_drill.records.events import DrillStarted, EventBase, ReviewStarted
 from bcp_drill.records.journal import (
     Clock,
     Journal,
@@ -18,6 +17,9 @@ from bcp_drill.records.journal import (
     read_journal,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    from bcp_drill.records.events import EventBase
 
 SUFFIX = ".jsonl"
 RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")  # 200 characters at most: file names have limits
@@ -198,10 +200,10 @@ def _first_line(path: Path) -> dict:
     return first if isinstance(first, dict) else {}
 
 
-def _describe(first: EventBase) -> tuple[str, str]:
-    if isinstance(first, DrillStarted):
+def _describe(first: Any) -> tuple[str, str]:
+    if first.type == "drill_started":
         return "drill", first.scenario_id
-    if isinstance(first, ReviewStarted):
+    if first.type == "review_started":
         return "review", first.checklist_id
     return "unknown", ""
 

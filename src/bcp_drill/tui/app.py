@@ -44,7 +44,8 @@ class BcpDrillApp(App):
     def on_mount(self) -> None:
         translate_bindings(self, self.ctx.t)
         self.register_theme(HIGH_CONTRAST)
-        self.theme = THEME_NAMES[self.ctx.settings.theme]
+        if self.theme != THEME_NAMES[self.ctx.settings.theme]:  # each change restyles everything
+            self.theme = THEME_NAMES[self.ctx.settings.theme]
         if self.ctx.settings.chrome == "ascii":  # the default frames need no second styling pass
             self.apply_chrome()
         # A drill or review asked for on the command line is the first screen drawn; the home
