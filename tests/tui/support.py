@@ -24,7 +24,10 @@ def make_app(tmp_path, lang="ja", start=None, clock=None, library=None, theme="d
     clock = clock or FakeClock()
     store = make_store(tmp_path, clock, recorder="記録係")
     settings = Settings(lang=lang, records=store.root, recorder="記録係", theme=theme)
-    context = TuiContext(settings, library or mini_library(), store, config_path or tmp_path / "bcp-drill.toml")
+    # The content is handed over as a loader, as `bcp-drill` does for its home screen: it is
+    # read the first time a screen asks for it.
+    content = library if library is not None else mini_library
+    context = TuiContext(settings, content, store, config_path or tmp_path / "bcp-drill.toml")
     app = BcpDrillApp(context, start or StartRequest())
     return app, store, clock
 
