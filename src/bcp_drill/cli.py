@@ -176,6 +176,9 @@ def _settings_failed(error: SettingsError, lang: str | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _prefer_utf8_output()
+    if argv == ["--version"]:  # answered before any catalog or settings file is read
+        print(f"bcp-drill {__version__}")
+        return 0
     # The language must be known before --help is printed: read it cheaply (config_files),
     # so --help and --version import nothing heavy.
     early = argparse.ArgumentParser(add_help=False)
