@@ -10,10 +10,9 @@ right after their first frame is drawn (the home screen, or the set-up screen of
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
 import sys
-import time
+
+from timing import timed
 
 BARE = """
 from textual.app import App
@@ -46,15 +45,6 @@ tui_app.BcpDrillApp.run = lambda self, **kw: textual.app.App.run(self, headless=
 from bcp_drill.cli import main
 sys.exit(main(sys.argv[1:]))
 """
-
-
-def timed(args: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:

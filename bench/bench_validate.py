@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import timed
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR = """
@@ -24,15 +23,6 @@ import pathlib, sys, yaml
 for path in sorted(pathlib.Path(sys.argv[1]).glob("*.yaml")):
     yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 """
-
-
-def timed(command: list[str], runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:
