@@ -241,7 +241,10 @@ class FileLoader:
             data = reader.to_data(root)
         except TreeTooLarge as too_large:
             issue = too_large.issue
-            self._problem(result, issue.line, issue.column, issue.code, **issue.params)
+            place: tuple[int | None, int | None] = (issue.line, issue.column)
+            if issue.code == "too_deep":  # the same place the token pass names
+                place = too_deep_at(source, yaml.SafeLoader) or place
+            self._problem(result, place[0], place[1], issue.code, **issue.params)
             return
         for issue in reader.issues:
             hint = {"unsupported_tag": "plain_values", "merge_key": "write_out"}.get(issue.code)
@@ -260,13 +263,20 @@ class FileLoader:
             result.document = document
 
     def _compose(self, result: LoadedFile, source: str) -> Node | None:
+        # libyaml composes without Python recursion, so deep nesting is counted by the flat
+        # token pass only when it is missing, or when libyaml stops at its own depth limit.
+        check_first = FAST_LOADER is yaml.SafeLoader
         try:
-            deep = too_deep_at(source)
+            deep = too_deep_at(source) if check_first else None
             if deep is not None:
                 self._problem(result, deep[0], deep[1], "too_deep", limit=MAX_DEPTH)
                 return None
             root = yaml.compose(source, Loader=FAST_LOADER)
         except yaml.MarkedYAMLError as error:
+            deep = None if check_first else too_deep_at(source, yaml.SafeLoader)
+            if deep is not None:
+                self._problem(result, deep[0], deep[1], "too_deep", limit=MAX_DEPTH)
+                return None
             mark = error.problem_mark or error.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
             detail = error.problem or error.context or ""
