@@ -88,3 +88,23 @@ def test_a_broken_or_missing_cache_only_means_reading_the_journals(tmp_path):
     assert [f.record_id for f in drill_figures(store, "ja")] == expected
     assert tally.figures_from_data(tally.figures_to_data(drill_figures(store, "en")[0])).scenario_title == \
         "A small scenario"
+
+
+def test_figures_taken_in_another_time_zone_are_not_reused(tmp_path, monkeypatch):
+    import time as time_module
+
+    store, ids, _ = make_folder(tmp_path)
+    drill_figures(store, "ja")
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC" if time_module.strftime("%z") == "+0900" else "Asia/Tokyo"
+    time_module.tzset()
+    try:
+        reads = counting_reads(monkeypatch)
+        drill_figures(store, "ja")
+        assert sorted(reads) == sorted(ids)  # the 年度 depends on the local date: taken afresh
+    finally:  # put the zone back for the tests after this one
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time_module.tzset()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -43,10 +44,12 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
     """
     found: list[DrillFigures] = []
     cache = FiguresCache(store.root) if cache_enabled() else None
+    # Titles follow the language and the 年度 the local time zone: both are part of the key.
+    variant = f"{lang}|{time.strftime('%z')}|{time.tzname[0]}"
     try:
         for record_id, path in store.journal_paths():
             print_ = fingerprint(path)
-            cached = cache.get(record_id, lang, print_) if cache is not None and print_ else None
+            cached = cache.get(record_id, variant, print_) if cache is not None and print_ else None
             if cached is not None:
                 figures = figures_from_data(cached["figures"]) if cached["kind"] == "drill" else None
             else:
@@ -65,7 +68,7 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
                             left_out.append((record_id, error))
                         continue
                 if cache is not None and print_:
-                    cache.put(record_id, lang, print_, {"kind": summary.kind,
+                    cache.put(record_id, variant, print_, {"kind": summary.kind,
                                                         "figures": figures_to_data(figures) if figures else None})
             if figures is None or (scenario_id and figures.scenario_id != scenario_id):
                 continue
