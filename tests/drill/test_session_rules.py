@@ -139,6 +139,8 @@ def test_a_follow_up_is_done_only_with_evidence_or_an_explicit_no(drill):
     with pytest.raises(SessionRefused, match="followup_not_found"):
         update_followup(store, f"{session.record_id}/P09", status="open")
     assert not (store.root / "followups.jsonl").exists()  # nothing was written by a refusal
+    event = update_followup(store, followup_id, priority="high", closed_without_evidence=True)
+    assert not event.closed_without_evidence  # nothing was closed by this change
     event = update_followup(store, followup_id, status="done", closed_without_evidence=True)
     assert event.closed_without_evidence
     assert find_followup(store, followup_id).status == "done"

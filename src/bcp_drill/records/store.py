@@ -118,14 +118,10 @@ class RecordStore:
 
     def kind_of(self, record_id: str) -> str | None:
         """'drill' or 'review' from the record's first line only (None if it cannot be read)."""
-        import json
-
-        try:
-            with self.path_of(record_id).open("rb") as handle:
-                first = json.loads(handle.readline())
-        except (OSError, ValueError, JournalError):
+        if not self.exists(record_id):
             return None
-        return {"drill_started": "drill", "review_started": "review"}.get(first.get("type"))
+        first_type = str(_first_line(self.path_of(record_id)).get("type"))
+        return {"drill_started": "drill", "review_started": "review"}.get(first_type)
 
     def _journal_paths(self, newest_first: bool) -> list[tuple[str, Path]]:
         if not self.root.is_dir():

@@ -200,9 +200,9 @@ def update_followup(store: RecordStore, followup_id: str, *, closed_without_evid
     unknown = set(changes) - set(UPDATABLE) - {"comment"}
     if unknown:
         raise SessionRefused("unknown_value", field=", ".join(sorted(unknown)), value="", allowed=", ".join(UPDATABLE))
-    evidence = str(changes.get("closure_evidence") or item.closure_evidence or "").strip()
-    if needs_closure_evidence(item, changes) and not closed_without_evidence:
+    without_evidence = needs_closure_evidence(item, changes)
+    if without_evidence and not closed_without_evidence:
         raise SessionRefused("evidence_required", followup_id=followup_id)
     with open_followups_journal(store) as journal:
         return journal.append(ev.FollowUpUpdated, followup_id=followup_id,
-                              closed_without_evidence=closed_without_evidence and not evidence, **changes)
+                              closed_without_evidence=without_evidence, **changes)
