@@ -48,7 +48,7 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
     variant = f"{lang}|{time.strftime('%z')}|{time.tzname[0]}"
     try:
         for record_id, path in store.journal_paths():
-            print_ = fingerprint(path)
+            print_ = fingerprint(path) if cache is not None else None
             cached = cache.get(record_id, variant, print_) if cache is not None and print_ else None
             if cached is not None:
                 figures = figures_from_data(cached["figures"]) if cached["kind"] == "drill" else None

@@ -62,13 +62,9 @@ def line_hash(line: bytes) -> str:
     return hashlib.sha256(line).hexdigest()
 
 
-def _parse_line(path: Path, number: int, raw: bytes) -> Any:
-    from bcp_drill.records.events import (
-        EVENT_ADAPTER,  # the models load with the first journal read
-    )
-
+def _parse_line(adapter: Any, path: Path, number: int, raw: bytes) -> Any:
     try:
-        return EVENT_ADAPTER.validate_json(raw)  # parses and checks in one pass (pydantic-core)
+        return adapter.validate_json(raw)  # parses and checks in one pass (pydantic-core)
     except ValueError as error:  # pydantic's ValidationError is a ValueError too
         detail = str(error).splitlines()[0]
         raise JournalError(path, "journal_corrupt", number, detail=detail) from None
@@ -76,6 +72,10 @@ def _parse_line(path: Path, number: int, raw: bytes) -> Any:
 
 def read_journal(path: Path) -> JournalContents:
     """All events of a journal; raises JournalError for damage other than a cut last line."""
+    from bcp_drill.records.events import (
+        EVENT_ADAPTER as adapter,  # the models load with the first read
+    )
+
     raw = path.read_bytes()
     contents = JournalContents()
     lines = raw.split(b"\n")
@@ -84,13 +84,13 @@ def read_journal(path: Path) -> JournalContents:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             raise JournalError(path, "journal_corrupt", number, detail="empty line")
-        contents.events.append(_parse_line(path, number, line))
+        contents.events.append(_parse_line(adapter, path, number, line))
         contents.lines.append(line)
         offset += len(line) + 1
     contents.good_length = offset
     if tail:
         try:
-            contents.events.append(_parse_line(path, len(lines) + 1, tail))
+            contents.events.append(_parse_line(adapter, path, len(lines) + 1, tail))
             contents.lines.append(tail)
             contents.good_length += len(tail)
             contents.missing_newline = True
