@@ -12,7 +12,7 @@ from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import parse_fiscal_year
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError, read_journal
-from bcp_drill.records.store import RecordStore
+from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.render import tables
 from bcp_drill.render.tallies import (
     drills_table,
@@ -149,10 +149,12 @@ def followups(ctx: CommandContext, status: str | None, owner: str | None, source
               overdue: bool, fmt: str, output: Path | None) -> int:
     store = store_of(ctx)
     today = store.clock().astimezone().date()
-    items = filter_followups(collect_followups(store, ctx.t.lang), status=status, owner=owner, source=source,
-                             overdue_on=today if overdue else None)
+    damaged: list[RecordSummary] = []
+    items = filter_followups(collect_followups(store, ctx.t.lang, damaged), status=status, owner=owner,
+                             source=source, overdue_on=today if overdue else None)
     table = followups_table(items, ctx.t, today)
-    table.notes += left_out_notes(ctx, store)
+    # Newest first, as the records list shows them; collect_followups saw every journal.
+    table.notes += left_out_notes(ctx, None, [(s.record_id, s.error) for s in reversed(damaged) if s.error])
     return emit(ctx, [(table, followups_data(items, today))], fmt, output)
 
 

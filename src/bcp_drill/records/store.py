@@ -154,16 +154,21 @@ class RecordStore:
         """Every record, newest first; damaged ones are listed with their error, not hidden."""
         return [self.read_record(record_id, path)[0] for record_id, path in self._journal_paths(newest_first=True)]
 
-    def readable(self, kind: str | None = None, subject_id: str | None = None
-                 ) -> Iterator[tuple[RecordSummary, list]]:
+    def readable(self, kind: str | None = None, subject_id: str | None = None,
+                 damaged: list[RecordSummary] | None = None) -> Iterator[tuple[RecordSummary, list]]:
         """Every undamaged record of KIND (and SUBJECT), oldest first, each read once and
         handed over one at a time, so a folder of any size is never held in memory at once.
-        A record of another subject is skipped after reading its first line only."""
+        A record of another subject is skipped after reading its first line only. Each record
+        read that could not be used is added to DAMAGED (with its error), so a caller can name
+        it without reading the folder again."""
         for record_id, path in self._journal_paths(newest_first=False):
             if subject_id is not None and self.subject_of(path) != subject_id:
                 continue
             summary, events = self.read_record(record_id, path)
-            if summary.error is None and (kind is None or summary.kind == kind):
+            if summary.error is not None:
+                if damaged is not None:
+                    damaged.append(summary)
+            elif kind is None or summary.kind == kind:
                 yield summary, events
 
     def subject_of(self, path: Path) -> str | None:

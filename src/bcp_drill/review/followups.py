@@ -15,7 +15,7 @@ from bcp_drill.errors import SessionRefused
 from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError, read_journal
-from bcp_drill.records.store import FOLLOWUPS_JOURNAL, RecordStore
+from bcp_drill.records.store import FOLLOWUPS_JOURNAL, RecordStore, RecordSummary
 
 UPDATABLE = ("status", "priority", "category", "owner_organisation", "owner_person", "start", "due",
              "corrective_action", "closure_evidence")
@@ -116,10 +116,12 @@ def _apply_updates(store: RecordStore, items: dict[str, FollowUp]) -> None:
                 items[update.followup_id].apply(update)
 
 
-def collect_followups(store: RecordStore, lang: Lang = "ja") -> list[FollowUp]:
-    """Every problem of every readable record, with all updates applied, oldest first."""
+def collect_followups(store: RecordStore, lang: Lang = "ja",
+                      damaged: list[RecordSummary] | None = None) -> list[FollowUp]:
+    """Every problem of every readable record, with all updates applied, oldest first; the
+    records that could not be read are added to DAMAGED."""
     items: dict[str, FollowUp] = {}
-    for summary, events in store.readable():
+    for summary, events in store.readable(damaged=damaged):
         for item in _record_followups(summary.record_id, events, lang):
             items[item.id] = item
     _apply_updates(store, items)

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from bcp_drill.errors import UserError, describe
 from bcp_drill.records.events import FOLLOWUP_STATUSES
+from bcp_drill.records.store import RecordSummary
 from bcp_drill.render.text_table import truncate
 from bcp_drill.review.followups import (
     FollowUp,
@@ -59,13 +60,14 @@ class FollowUpsScreen(Screen):
         ctx = app_context(self)
         t = ctx.t
         today = ctx.store.clock().astimezone().date()
+        damaged: list[RecordSummary] = []
         try:
-            items = collect_followups(ctx.store, ctx.lang)
+            items = collect_followups(ctx.store, ctx.lang, damaged)
         except UserError as error:  # a damaged follow-ups journal: say which line, list nothing
             self.notify(error.render(t), severity="error", timeout=20)
-            items = []
+            items, damaged = [], ctx.store.unreadable()[::-1]  # oldest first, as readable() meets them
         left_out = [t("cli.left_out", record=s.record_id, reason=s.error.render(t))
-                    for s in ctx.store.unreadable() if s.error is not None]
+                    for s in reversed(damaged) if s.error is not None]
         self.query_one("#followups-left-out", Static).update(Text("\n".join(left_out)))
         if self.filter == "overdue":
             items = filter_followups(items, overdue_on=today)
