@@ -94,25 +94,26 @@ def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_t
         return failed
     store = store_of(ctx)
     first = None
+    events: list = []
     if record is not None:
         if not store.exists(record):
             return ctx.fail(t("cli.record_not_found", record=record, folder=str(store.root)))
         path = store.path_of(record)
         try:
-            first = read_journal(path).events[0]
+            events = read_journal(path).events
         except JournalError as error:
             return ctx.fail(error.render(t))
-        except IndexError:
+        if not events:
             return ctx.fail(JournalError(path, "journal_empty").render(t))
+        first = events[0]
     if drills or scenario or isinstance(first, ev.DrillStarted):
         return _drill_tally(ctx, store, first, scenario, year, fmt, output)
     if first is None:
-        for _, events in store.readable("review", subject_id=checklist):
-            if year is None or events[0].fiscal_year == year:
-                first = events[0]  # the newest matching review wins
+        for _, found in store.readable("review", subject_id=checklist):
+            if year is None or found[0].fiscal_year == year:
+                events, first = found, found[0]  # the newest matching review wins
         if first is None:
             return ctx.fail(t("cli.no_reviews", folder=str(store.root)))
-    events = read_journal(store.path_of(first.record_id)).events
     checklist_model, scale = pinned_checklist(first)
     state = ReviewState.from_events(checklist_model, scale, events)
     result = tally_review(state)
