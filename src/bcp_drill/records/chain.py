@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bcp_drill.records.journal import JournalError, line_hash, read_journal
+from bcp_drill.records.journal import line_hash, read_journal
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,6 @@ class ChainCheck:
     chained_from: int | None  # the first line (2 or later) carrying a chain hash; None: none does
     broken_at: int | None  # the first line whose `prev` does not match the line before it
     final_hash: str  # SHA-256 of the last whole line ("" for a journal with no event)
-
-    @property
-    def intact(self) -> bool:
-        return self.broken_at is None
 
     @property
     def status(self) -> str:
@@ -59,11 +55,3 @@ def check_chain(path: Path) -> ChainCheck:
             broken_at = number
             break
     return ChainCheck(path, len(contents.events), chained_from, broken_at, contents.last_hash or "")
-
-
-def final_hash(path: Path) -> str:
-    """The hash that stands for the record as it is now (that of its last line)."""
-    try:
-        return read_journal(path).last_hash or ""
-    except JournalError:
-        return ""

@@ -7,7 +7,12 @@ from typing import Any, Callable, TypeVar
 
 from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import Journal, JournalError, read_journal
+from bcp_drill.records.journal import (
+    Journal,
+    JournalContents,
+    JournalError,
+    read_journal,
+)
 from bcp_drill.records.store import RecordStore
 
 First = TypeVar("First", bound=ev.EventBase)
@@ -22,12 +27,13 @@ def _first_event(path, events: list, first_type: type[First], wrong_kind: str, r
     return events[0]
 
 
-def read_record(store: RecordStore, record_id: str, first_type: type[First], wrong_kind: str) -> list:
-    """Every event of a record whose first event is FIRST_TYPE, read without opening it for writing."""
+def read_record(store: RecordStore, record_id: str, first_type: type[First], wrong_kind: str) -> JournalContents:
+    """A record whose first event is FIRST_TYPE, read without opening it for writing: its
+    events, and its final hash (`last_hash`) for the reports that print it."""
     path = store.path_of(record_id)
-    events = read_journal(path).events
-    _first_event(path, events, first_type, wrong_kind, record_id)
-    return events
+    contents = read_journal(path)
+    _first_event(path, contents.events, first_type, wrong_kind, record_id)
+    return contents
 
 
 def open_journal(store: RecordStore, record_id: str, first_type: type[First], wrong_kind: str,

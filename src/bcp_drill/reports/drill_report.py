@@ -18,7 +18,6 @@ from bcp_drill.drill.view import (
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
-from bcp_drill.records.chain import final_hash
 from bcp_drill.records.session import read_record
 from bcp_drill.records.store import RecordStore
 from bcp_drill.reports.trend import ScenarioTrend, scenario_trend
@@ -93,7 +92,8 @@ class DrillReport:
 def build_drill_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
                        now: datetime | None = None) -> DrillReport:
     lang = t.lang
-    events = read_record(store, record_id, ev.DrillStarted, "not_a_drill")
+    contents = read_record(store, record_id, ev.DrillStarted, "not_a_drill")
+    events = contents.events
     started = events[0]
     scenario = pinned_scenario(started)
     state = DrillState.from_events(scenario, events)
@@ -146,4 +146,4 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         withdrawn_notes=sum(1 for n in state.notes if n.withdrawn is not None),
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
         imported_from=started.imported_from, imported_by=started.imported_by,
-        record_hash=final_hash(store.path_of(record_id)))
+        record_hash=contents.last_hash or "")

@@ -8,7 +8,6 @@ from datetime import datetime
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
-from bcp_drill.records.chain import final_hash
 from bcp_drill.records.session import read_record
 from bcp_drill.records.store import RecordStore
 from bcp_drill.review.followups import FollowUp, collect_followups
@@ -55,7 +54,8 @@ class ReviewReport:
 def build_review_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
                         now: datetime | None = None) -> ReviewReport:
     lang = t.lang
-    events = read_record(store, record_id, ev.ReviewStarted, "not_a_review")
+    contents = read_record(store, record_id, ev.ReviewStarted, "not_a_review")
+    events = contents.events
     started = events[0]
     checklist, scale = pinned_checklist(started)
     state = ReviewState.from_events(checklist, scale, events)
@@ -85,4 +85,4 @@ def build_review_report(store: RecordStore, record_id: str, t: Translator, organ
         tally=tally, state=state, rows=rows,
         followups=[f for f in collect_followups(store, lang) if f.record_id == record_id],
         generated_at=now or store.clock(), imported_from=started.imported_from, imported_by=started.imported_by,
-        record_hash=final_hash(store.path_of(record_id)))
+        record_hash=contents.last_hash or "")
