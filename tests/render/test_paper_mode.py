@@ -37,6 +37,12 @@ def fill(template: str) -> str:
     return data.replace('end: ""', 'end: "0:30"')
 
 
+def filled_template(cli, tmp_path) -> str:
+    """The mini scenario's fill-in file, written by `import --template` and filled in."""
+    cli("import", "--template", "mini", "-o", str(tmp_path / "t.yaml"))
+    return fill((tmp_path / "t.yaml").read_text(encoding="utf-8"))
+
+
 def test_sheet_template_import_report_round_trip(cli, tmp_path):
     code, out, _ = cli("sheet", "mini", "--format", "html", "-o", str(tmp_path / "sheet.html"))
     assert code == 0
@@ -189,8 +195,7 @@ def test_review_import_errors(cli, tmp_path):
 
 
 def test_times_after_the_written_end_are_refused_before_anything_is_written(cli, tmp_path):
-    cli("import", "--template", "mini", "-o", str(tmp_path / "t.yaml"))
-    text = fill((tmp_path / "t.yaml").read_text(encoding="utf-8")).replace('end: "0:30"', 'end: "0:05"')
+    text = filled_template(cli, tmp_path).replace('end: "0:30"', 'end: "0:05"')
     (tmp_path / "late.yaml").write_text(text, encoding="utf-8")
     code, out, _ = cli("import", str(tmp_path / "late.yaml"))
     line = next(i for i, text_line in enumerate(text.splitlines(), 1) if "id: s1" in text_line)
@@ -202,9 +207,7 @@ def test_times_after_the_written_end_are_refused_before_anything_is_written(cli,
 def test_an_import_that_fails_half_way_leaves_no_record_and_can_be_retried(cli, tmp_path, monkeypatch):
     from bcp_drill.records.journal import Journal
 
-    cli("import", "--template", "mini", "-o", str(tmp_path / "t.yaml"))
-    (tmp_path / "filled.yaml").write_text(fill((tmp_path / "t.yaml").read_text(encoding="utf-8")),
-                                          encoding="utf-8")
+    (tmp_path / "filled.yaml").write_text(filled_template(cli, tmp_path), encoding="utf-8")
     real_append = Journal.append
     calls = {"n": 0}
 
@@ -225,8 +228,7 @@ def test_an_import_that_fails_half_way_leaves_no_record_and_can_be_retried(cli, 
 
 
 def test_a_time_before_t0_is_refused_with_its_place(cli, tmp_path):
-    cli("import", "--template", "mini", "-o", str(tmp_path / "t.yaml"))
-    text = fill((tmp_path / "t.yaml").read_text(encoding="utf-8")).replace('actual: "0:07"', 'actual: "-0:07"')
+    text = filled_template(cli, tmp_path).replace('actual: "0:07"', 'actual: "-0:07"')
     (tmp_path / "early.yaml").write_text(text, encoding="utf-8")
     code, out, _ = cli("import", str(tmp_path / "early.yaml"))
     line = next(i for i, text_line in enumerate(text.splitlines(), 1) if "id: s1" in text_line)
@@ -235,8 +237,7 @@ def test_a_time_before_t0_is_refused_with_its_place(cli, tmp_path):
 
 
 def test_the_same_result_with_crlf_line_ends_is_a_duplicate(cli, tmp_path):
-    cli("import", "--template", "mini", "-o", str(tmp_path / "t.yaml"))
-    text = fill((tmp_path / "t.yaml").read_text(encoding="utf-8"))
+    text = filled_template(cli, tmp_path)
     (tmp_path / "unix.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "windows.yaml").write_bytes(("# saved on Windows\n" + text).replace("\n", "\r\n").encode("utf-8"))
     code, out, _ = cli("import", str(tmp_path / "unix.yaml"))
