@@ -8,10 +8,14 @@ import time
 
 
 def timed(command: list[str], runs: int = 3) -> float:
-    """Median seconds of RUNS runs of COMMAND, output discarded."""
+    """Median seconds of RUNS runs of COMMAND, output discarded; stops the benchmark if it fails."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        finished = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
         times.append(time.perf_counter() - started)
+        if finished.returncode != 0:
+            # A command that failed fast must never be reported as a fast command.
+            raise SystemExit(f"benchmark command failed ({finished.returncode}): {' '.join(command)}\n"
+                             + finished.stderr.decode(errors="replace")[-2000:])
     return statistics.median(times)

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from bcp_drill import __version__
 from bcp_drill.i18n import LANGUAGES, Translator, language_from_locale
@@ -174,6 +174,7 @@ def _settings_failed(error: SettingsError, lang: str | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    whole_process = argv is None  # started from the shell (the console script or -m)
     argv = list(sys.argv[1:] if argv is None else argv)
     _prefer_utf8_output()
     if argv == ["--version"]:  # answered before any catalog or settings file is read
@@ -200,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         settings, sources = load_settings(options, config_path=getattr(args, "config", None))
     except SettingsError as error:
         return _settings_failed(error, lang)
-    ctx = CommandContext(settings=settings, sources=sources, cwd=Path.cwd(), force=getattr(args, "force", False))
+    ctx = CommandContext(settings=settings, sources=sources, cwd=Path.cwd(), force=getattr(args, "force", False),
+                         whole_process=whole_process)
     try:
         return dispatch(ctx, args)
     except UserError as error:  # a damaged record, a refused write: said, never a traceback
@@ -231,8 +233,25 @@ def _save_traceback() -> Path:
     return path
 
 
+class _LazyModule:
+    """A command module imported on first use."""
+
+    def __init__(self, load: Callable[[str], Any], name: str) -> None:
+        self._load, self._name = load, name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._load(self._name), attribute)
+
+
 def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
-    from bcp_drill.commands import content, plain, reports, review, tui
+    # Only the command module the command needs is imported: each costs start-up time.
+    from importlib import import_module
+
+    def module(name: str) -> Any:
+        return import_module(f"bcp_drill.commands.{name}")
+
+    content, plain, reports, review, tui = (_LazyModule(module, name) for name in
+                                            ("content", "plain", "reports", "review", "tui"))
 
     if args.command == "verify":
         return reports.verify(ctx, args.record_ids)

@@ -42,7 +42,8 @@ class CommandContext:
     def library(self, extra: list[Path] | None = None) -> ContentLibrary:
         from bcp_drill.content.library import ContentLibrary
 
-        return ContentLibrary.load(self.content_dirs() + list(extra or []), cwd=self.cwd)
+        return ContentLibrary.load(self.content_dirs() + list(extra or []), cwd=self.cwd,
+                                   lasting=self.whole_process)
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out)
@@ -52,6 +53,9 @@ class CommandContext:
         return 1
 
     force: bool = False  # --force: an output file may replace an existing one
+    # The process ends with this command (bcp-drill run from a shell, not main() in a test or
+    # a host program): what is loaded once may be kept out of the garbage collector's walks.
+    whole_process: bool = False
 
     def write_file(self, path: Path, data: bytes) -> int:
         """Write an output the user named; an existing file is replaced only with --force or a

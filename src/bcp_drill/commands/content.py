@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from bcp_drill.commands import CommandContext
-from bcp_drill.content.library import ContentLibrary, content_files
+from bcp_drill.content.library import ContentLibrary
 from bcp_drill.content.models import DOCUMENT_KINDS, Checklist, Scenario
 from bcp_drill.render.text_table import format_table, truncate
 
@@ -16,11 +16,11 @@ TITLE_WIDTH = 40
 def validate(ctx: CommandContext, paths: list[Path]) -> int:
     """Check files (default: every content folder); print every problem; 1 if any."""
     targets = [p if p.is_absolute() else ctx.cwd / p for p in paths] or ctx.content_dirs()
-    library = ContentLibrary.load(targets, cwd=ctx.cwd)
+    library = ContentLibrary.load(targets, cwd=ctx.cwd, lasting=ctx.whole_process)
     t = ctx.t
     for problem in library.problems:
         ctx.print(problem.render(t))
-    checked = len(content_files([p for p in targets if p.exists()]))
+    checked = len(library.files)
     if library.problems:
         ctx.print(t("cli.validate_failed", files=checked, problems=len(library.problems)))
         return 1

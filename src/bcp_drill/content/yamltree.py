@@ -21,6 +21,9 @@ MAX_DEPTH = 50
 _TAG = "tag:yaml.org,2002:"
 SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
 SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+SCALAR_CONSTRUCTORS = {tag: yaml.constructor.SafeConstructor.yaml_constructors[tag] for tag in SCALAR_TAGS}
+_STR = _TAG + "str"
+_MERGE = _TAG + "merge"
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,10 @@ class TreeReader:
     def __init__(self) -> None:
         self.issues: list[TreeIssue] = []
         self._nodes_seen = 0
-        self._constructor = yaml.SafeLoader("")
+        # Scalars are built by the safe constructor's own functions, called directly: its
+        # construct_object() would keep every node in a cache inside a reference cycle, which
+        # left each file's whole tree for the cyclic garbage collector to find.
+        self._constructor = yaml.constructor.SafeConstructor()
 
     def _issue(self, node: Node, code: str, **params: object) -> None:
         line, column = mark_of(node)
@@ -73,10 +79,12 @@ class TreeReader:
             if node.tag not in SCALAR_TAGS:
                 self._issue(node, "unsupported_tag", tag=_describe_tag(node.tag))
                 return None
+            if node.tag == _STR:
+                return node.value
             if node.style is None and SEXAGESIMAL.fullmatch(node.value):
                 return node.value  # YAML 1.1 reads 1:30 as 90; people mean a time (YAML 1.2 agrees)
             try:
-                return self._constructor.construct_object(node)
+                return SCALAR_CONSTRUCTORS[node.tag](self._constructor, node)
             except ValueError:
                 return node.value  # e.g. 2026-02-31: left as text for the model to reject with a location
         if isinstance(node, SequenceNode):
@@ -93,19 +101,20 @@ class TreeReader:
 
     def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
+        first_key: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self._issue(key_node, "complex_key")
                 continue
-            if key_node.tag == _TAG + "merge":
+            if key_node.tag == _MERGE:
                 self._issue(key_node, "merge_key")
                 continue
             # Keys are taken as written: `on:` or `no:` stay text, not YAML 1.1 booleans.
             key = key_node.value
             if key in data:
-                self._issue(key_node, "duplicate_key", key=key, first_line=first_line[key])
-            first_line.setdefault(key, mark_of(key_node)[0])
+                self._issue(key_node, "duplicate_key", key=key, first_line=mark_of(first_key[key])[0])
+            else:
+                first_key[key] = key_node
             data[key] = self.to_data(value_node, depth + 1)
         return data
 

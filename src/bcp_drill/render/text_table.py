@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Sequence
 
 
 def cell_width(value: str) -> int:
     """Columns VALUE takes in a terminal: 2 for East Asian wide/full-width, 0 for combining marks."""
+    if value.isascii():  # every ASCII character takes one column
+        return len(value)
+    return _wide_text_width(value)
+
+
+@lru_cache(maxsize=4096)  # long tables repeat the same titles and words on every row
+def _wide_text_width(value: str) -> int:
     width = 0
     for char in value:
         if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
