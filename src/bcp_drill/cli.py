@@ -83,6 +83,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     run.add_argument("--participant", action="append", metavar="'NAME, ROLE[, ORG]'",
                      help=t("cli.help_plain_participant"))
     run.add_argument("--t0", metavar="HH:MM", help=t("cli.help_plain_t0"))
+    run.add_argument("--condition", action="append", metavar="ID=VALUE", help=t("cli.help_plain_condition"))
 
     resume = commands.add_parser("resume", parents=common, help=t("cli.help_resume"),
                                  description=t("cli.help_resume"))
@@ -284,7 +285,8 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
     if args.command == "trend":
         return reports.trend(ctx, args.scenario)
     if args.command == "run" and args.plain:
-        return plain.run_plain(ctx, args.scenario, args.drill_type, args.place, args.participant, args.t0)
+        return plain.run_plain(ctx, args.scenario, args.drill_type, args.place, args.participant, args.t0,
+                               args.condition)
     if args.command == "run":
         return tui.launch(ctx, scenario=args.scenario)
     if args.command == "resume" and args.plain:

@@ -57,7 +57,7 @@ def test_step_statuses_follow_the_target_times(tmp_path):
     assert state.status("s2", clock()) == StepStatus.OVERDUE
     session.complete_step("s2", "M")
     assert state.status("s2", clock()) == StepStatus.DONE_LATE
-    assert state.steps["s2"].late_by_seconds() == 60
+    assert state.late_by_seconds(state.steps["s2"]) == 60
 
 
 def test_corrections_are_new_events(tmp_path):

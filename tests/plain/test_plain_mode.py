@@ -9,9 +9,9 @@ from drill_support import DATA
 from bcp_drill.records.journal import read_journal
 
 
-def run_plain(tmp_path, args, lines, lang="en"):
+def run_plain(tmp_path, args, lines, lang="en", content=DATA / "content"):
     env = dict(os.environ, BCP_DRILL_RECORDER="音声 利用者", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
-    command = [sys.executable, "-m", "bcp_drill", *args, "--lang", lang, "--content", str(DATA / "content"),
+    command = [sys.executable, "-m", "bcp_drill", *args, "--lang", lang, "--content", str(content),
                "--records", str(tmp_path / "records")]
     result = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True, text=True,
                             env=env, cwd=tmp_path, timeout=60)
@@ -129,3 +129,43 @@ def test_plain_prompts_take_the_japanese_words_of_the_screens(tmp_path):
                                         "hotwash_recorded", "drill_ended"]
     assert (events[2].step_id, events[2].text) == ("s1", "連絡済み")
     assert (events[3].category, events[3].priority, events[3].source_ref) == ("equipment", "high", "s1")
+
+
+def test_a_plan_drill_asks_for_its_condition_and_shows_waiting_and_not_applicable(tmp_path):
+    result = run_plain(tmp_path, ["run", "--plain", "plan-quake", "--type", "tabletop", "--place", "",
+                                  "--t0", ""], [
+        "",                       # participants: none
+        "night",                  # not a value of the condition: asked again
+        "2",                      # the second value: out of hours
+        "list",
+        "go server-room",
+        "check 12",               # the twelfth check of the damage sheet
+        "go visitors",
+        "p",                      # office hours only: refused, nothing written
+        "quit",
+    ], content=DATA / "plan")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Seismic intensity: 6-upper (fixed by this scenario)" in out
+    assert '"night" is not one of them' in out
+    assert "Conditions: Time of occurrence: Out of hours; Seismic intensity: 6-upper" in out
+    assert "[/] visitors T+0:10" in out and "not applicable" in out
+    assert "[w] server-room within 0:30 after safety" in out and "waiting" in out
+    assert "[ ] callin no target" in out
+    assert "sub-check 12 [x] 回線（インターネット）" in out
+    assert "does not apply under this drill's conditions" in out
+    events = journal(tmp_path)
+    assert events[0].conditions == {"hours": "off_hours", "intensity": "six_upper"}
+    assert [(e.type, getattr(e, "check_index", None)) for e in events[1:]] == [("check_toggled", 11)]
+
+
+def test_a_condition_can_be_given_as_an_option(tmp_path):
+    result = run_plain(tmp_path, ["run", "--plain", "plan-quake", "--type", "tabletop", "--place", "",
+                                  "--t0", "", "--condition", "hours=就業時間内"], ["", "quit"], lang="ja",
+                       content=DATA / "plan")
+    assert result.returncode == 0, result.stderr
+    assert journal(tmp_path)[0].conditions == {"hours": "office", "intensity": "six_upper"}
+    (tmp_path / "bad").mkdir()
+    bad = run_plain(tmp_path / "bad", ["run", "--plain", "plan-quake", "--type", "tabletop", "--condition",
+                                       "hour=office"], [], content=DATA / "plan")
+    assert bad.returncode == 1 and "write CONDITION=VALUE" in bad.stderr and "(hours, intensity)" in bad.stderr

@@ -40,3 +40,16 @@ def journal_events(store):
 async def type_text(pilot, text: str) -> None:
     for char in text:
         await pilot.press(char)
+
+
+def screen_text(app) -> str:
+    """The text of every label and list line on the current screen, one per line."""
+    from textual.widgets import OptionList, Static
+
+    parts: list[str] = []
+    for widget in app.screen.query("*"):
+        if isinstance(widget, OptionList):
+            parts += [str(option.prompt) for option in widget.options]
+        elif isinstance(widget, Static):
+            parts.append(str(widget.render()))
+    return "\n".join(parts)

@@ -7,7 +7,12 @@ from pathlib import Path
 
 from bcp_drill.commands import CommandContext
 from bcp_drill.commands.review import store_of
-from bcp_drill.drill.setup import parse_participants, parse_t0
+from bcp_drill.drill.setup import (
+    condition_value,
+    parse_condition_options,
+    parse_participants,
+    parse_t0,
+)
 from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.plain.console import PlainConsole, PlainRunner
@@ -18,7 +23,8 @@ def _console(ctx: CommandContext) -> PlainConsole:
 
 
 def run_plain(ctx: CommandContext, scenario_ref: str, drill_type: str | None, place: str | None,
-              participants: list[str] | None, t0_text: str | None) -> int:
+              participants: list[str] | None, t0_text: str | None,
+              condition_options: list[str] | None = None) -> int:
     from bcp_drill.drill.session import DrillSession
     from bcp_drill.plain.drill import PlainDrill
 
@@ -57,9 +63,31 @@ def run_plain(ctx: CommandContext, scenario_ref: str, drill_type: str | None, pl
     t0 = parse_t0(t0_text, store.clock())
     if t0 is None:
         return ctx.fail(t("tui.bad_t0", value=t0_text))
+    conditions, bad = parse_condition_options(condition_options or [], scenario)
+    if bad:
+        return ctx.fail(t(f"plain.{bad[0].code}", value=bad[0].value,
+                          known=", ".join(c.id for c in scenario.conditions) or "-"))
+    for condition in scenario.conditions:
+        if condition.fixed is not None:
+            value = condition.value(condition.fixed)
+            console.say(t("plain.condition_fixed", condition=condition.title.get(t.lang),
+                          value=value.title.get(t.lang) if value else condition.fixed))
+            continue
+        while condition.id not in conditions:
+            choices = "  ".join(f"{n}. {v.title.get(t.lang)} ({v.id})" for n, v in enumerate(condition.values, 1))
+            answer = console.ask_optional("plain.ask_condition", condition=condition.title.get(t.lang),
+                                          choices=choices)
+            if answer is None:
+                return 1
+            value_id = condition_value(condition, answer)
+            if value_id is None:
+                console.say(t("plain.bad_condition", value=answer))
+            else:
+                conditions[condition.id] = value_id
     source = library.scenarios[scenario.id]
     try:
-        session = DrillSession.start(store, source, drill_type, place=place, participants=people, t0=t0)
+        session = DrillSession.start(store, source, drill_type, place=place, participants=people, t0=t0,
+                                     conditions=conditions)
     except (UserError, OSError) as error:
         return ctx.fail(t("tui.cannot_create_record", reason=describe(error, t)))
     try:

@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from bcp_drill.content.models import Checklist, ChecklistSection, Scenario
+from bcp_drill.content.models import Checklist, ChecklistSection, Scenario, Step
 from bcp_drill.content.scales import Scale
 
 Loc = tuple[str | int, ...]
@@ -72,12 +72,14 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
                                     {"phase": after.id, "minutes": after.at_minutes,
                                      "previous": before.id, "previous_minutes": before.at_minutes}))
 
+    findings += _check_conditions(scenario)
+    injects = [i.id for i in scenario.injects]
     for index, step in enumerate(scenario.steps):
         here: Loc = ("steps", index)
         phase = phases.get(step.phase)
         if phase is None:
             findings.append(reference_finding(here + ("phase",), "phase", step.phase, list(phases)))
-        elif step.target_minutes < phase.at_minutes:
+        elif step.target_minutes is not None and step.target_minutes < phase.at_minutes:
             findings.append(Finding(here + ("target_minutes",), "step_before_phase",
                                     {"step": step.id, "minutes": step.target_minutes,
                                      "phase": phase.id, "phase_minutes": phase.at_minutes}))
@@ -87,6 +89,8 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
             if objective not in objectives:
                 findings.append(reference_finding(here + ("objectives", ref_index), "objective",
                                                   objective, objectives))
+        findings += _check_waiting(scenario, here, step, steps, injects)
+        findings += _check_when(scenario, here, step.when)
 
     for index, inject in enumerate(scenario.injects):
         here = ("injects", index)
@@ -95,6 +99,85 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
         for ref_index, step_id in enumerate(inject.steps):
             if step_id not in steps:
                 findings.append(reference_finding(here + ("steps", ref_index), "step", step_id, steps))
+        findings += _check_when(scenario, here, inject.when)
+    findings += _after_cycles(scenario)
+    return findings
+
+
+def _check_conditions(scenario: Scenario) -> list[Finding]:
+    findings = duplicate_ids(("conditions",), [c.id for c in scenario.conditions], "conditions")
+    for index, condition in enumerate(scenario.conditions):
+        here: Loc = ("conditions", index)
+        values = [v.id for v in condition.values]
+        findings += duplicate_ids(here + ("values",), values, "condition_values")
+        if condition.fixed is not None and condition.fixed not in values:
+            findings.append(reference_finding(here + ("fixed",), "condition_value", condition.fixed, values))
+    return findings
+
+
+def _check_when(scenario: Scenario, here: Loc, when: dict[str, list[str]]) -> list[Finding]:
+    findings: list[Finding] = []
+    known = [c.id for c in scenario.conditions]
+    for condition_id, values in when.items():
+        condition = scenario.condition(condition_id)
+        if condition is None:
+            findings.append(reference_finding(here + ("when", condition_id), "condition", condition_id, known))
+            continue
+        allowed = [v.id for v in condition.values]
+        for value_index, value in enumerate(values):
+            if value not in allowed:
+                findings.append(reference_finding(here + ("when", condition_id, value_index),
+                                                  "condition_value", value, allowed))
+    return findings
+
+
+def _check_waiting(scenario: Scenario, here: Loc, step: Step, steps: list[str],
+                   injects: list[str]) -> list[Finding]:
+    findings: list[Finding] = []
+    for ref_index, other in enumerate(step.after):
+        if other == step.id:
+            findings.append(Finding(here + ("after", ref_index), "after_itself", {"step": step.id}))
+        elif other not in steps:
+            findings.append(reference_finding(here + ("after", ref_index), "step", other, steps))
+    for ref_index, inject_id in enumerate(step.after_injects):
+        if inject_id not in injects:
+            findings.append(reference_finding(here + ("after_injects", ref_index), "inject", inject_id, injects))
+    if step.target_minutes is not None and step.target_after_minutes is not None:
+        findings.append(Finding(here + ("target_after_minutes",), "two_targets", {"step": step.id},
+                                "one_target"))
+    elif step.target_after_minutes is not None and not step.waits:
+        findings.append(Finding(here + ("target_after_minutes",), "relative_target_without_after",
+                                {"step": step.id}, "add_after"))
+    return findings
+
+
+def _after_cycles(scenario: Scenario) -> list[Finding]:
+    """One finding per cycle in `after` (a step that would wait for itself, however far round)."""
+    position = {s.id: index for index, s in enumerate(scenario.steps)}
+    waits_for = {s.id: [o for o in s.after if o in position and o != s.id] for s in scenario.steps}
+    findings: list[Finding] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    reported: set[frozenset[str]] = set()
+
+    def visit(step_id: str, path: list[str]) -> None:
+        state[step_id] = 1
+        path.append(step_id)
+        for other in waits_for[step_id]:
+            if state.get(other) == 1:
+                cycle = path[path.index(other):] + [other]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    ref_index = scenario.steps[position[step_id]].after.index(other)
+                    findings.append(Finding(("steps", position[step_id], "after", ref_index), "after_cycle",
+                                            {"cycle": " -> ".join(cycle)}, "break_cycle"))
+            elif other not in state:
+                visit(other, path)
+        path.pop()
+        state[step_id] = 2
+
+    for step in scenario.steps:
+        if step.id not in state:
+            visit(step.id, [])
     return findings
 
 

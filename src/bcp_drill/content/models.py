@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Iterator, Literal, Union
+from typing import Annotated, Any, Iterator, Literal, Mapping, Union
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import BeforeValidator, Discriminator, Field, Tag
 
 from bcp_drill.content.fields import ContentModel, Id, LocalizedText, Minutes, Version
 from bcp_drill.content.scales import Scale
@@ -46,16 +46,69 @@ class Phase(ContentModel):
     description: LocalizedText | None = None
 
 
+class ConditionValue(ContentModel):
+    id: Id
+    title: LocalizedText
+
+
+class Condition(ContentModel):
+    """Something the plan differs by (office hours or not, seismic intensity, season...).
+
+    The drill set-up asks for its value, unless the scenario fixes it; steps and injects
+    with a `when` apply only under the values they name.
+    """
+
+    id: Id
+    title: LocalizedText
+    values: Annotated[list[ConditionValue], Field(min_length=2)]
+    fixed: Id | None = None  # the value this scenario always plays; set-up does not ask
+    description: LocalizedText | None = None
+
+    def value(self, value_id: str) -> ConditionValue | None:
+        return next((v for v in self.values if v.id == value_id), None)
+
+
+def _one_or_many(value: Any) -> Any:
+    # `when: {hours: off_hours}` and `when: {hours: [office, off_hours]}` both read naturally.
+    if isinstance(value, dict):
+        return {key: [item] if isinstance(item, str) else item for key, item in value.items()}
+    return value
+
+
+# Condition id → the values under which a step or inject applies (all conditions must hold).
+When = Annotated[dict[Id, Annotated[list[Id], Field(min_length=1)]], BeforeValidator(_one_or_many)]
+
+
+def applies_under(when: Mapping[str, list[str]], values: Mapping[str, str]) -> bool:
+    """Whether something with WHEN applies under a drill's condition VALUES.
+
+    A condition with no recorded value does not rule anything out.
+    """
+    return all(values.get(condition) is None or values[condition] in allowed
+               for condition, allowed in when.items())
+
+
 class Step(ContentModel):
     id: Id
     phase: Id
     title: LocalizedText
     role: Id
-    target_minutes: Minutes
+    # Absolute target (T+ minutes), or a target relative to when the step became possible
+    # (its `after` steps finished, its `after_injects` delivered), or none at all: a step
+    # without a target is never overdue and is reported as "no target".
+    target_minutes: Minutes | None = None
+    target_after_minutes: Minutes | None = None
+    after: list[Id] = []  # steps that must have an outcome first (the step waits till then)
+    after_injects: list[Id] = []  # injects that must have been given first ("power returns")
+    when: When = {}
     instructions: LocalizedText | None = None
     objectives: list[Id] = []
     checks: list[LocalizedText] = []
     expected_outcome: LocalizedText | None = None
+
+    @property
+    def waits(self) -> bool:
+        return bool(self.after or self.after_injects)
 
 
 class Inject(ContentModel):
@@ -68,6 +121,7 @@ class Inject(ContentModel):
     channel: LocalizedText
     content: LocalizedText
     steps: list[Id] = []
+    when: When = {}
 
 
 class Scenario(ContentModel):
@@ -81,11 +135,18 @@ class Scenario(ContentModel):
     hazard: LocalizedText
     drill_types: Annotated[list[DrillType], Field(min_length=1)]
     assumptions: list[LocalizedText] = []
+    conditions: list[Condition] = []
     objectives: list[Objective] = []
     roles: Annotated[list[Role], Field(min_length=1)]
     phases: Annotated[list[Phase], Field(min_length=1)]
     steps: Annotated[list[Step], Field(min_length=1)]
     injects: list[Inject] = []
+
+    def condition(self, condition_id: str) -> Condition | None:
+        return next((c for c in self.conditions if c.id == condition_id), None)
+
+    def inject(self, inject_id: str) -> Inject | None:
+        return next((i for i in self.injects if i.id == inject_id), None)
 
     def phase(self, phase_id: str) -> Phase | None:
         return next((p for p in self.phases if p.id == phase_id), None)

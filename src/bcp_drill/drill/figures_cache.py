@@ -18,7 +18,7 @@ from typing import Any
 
 CACHE_FOLDER = ".cache"
 CACHE_FILE = "drill-figures.sqlite3"
-SCHEMA = 1  # bump when the stored data changes shape: old rows are then simply not found
+SCHEMA = 2  # bump when the stored data changes shape: old rows are then simply not found
 
 
 def fingerprint(path: Path) -> str | None:

@@ -26,6 +26,28 @@ def pinned_scenario(started: ev.DrillStarted) -> Scenario:
     return document
 
 
+def condition_values(scenario: Scenario, chosen: dict[str, str]) -> dict[str, str]:
+    """The value of every condition of SCENARIO for a new drill: the fixed ones as fixed, the
+    others as CHOSEN. Refuses (SessionRefused) a missing, unknown or contradicting value."""
+    values: dict[str, str] = {}
+    for condition_id in chosen:
+        if scenario.condition(condition_id) is None:
+            raise SessionRefused("unknown_condition", condition_id=condition_id,
+                                 known=", ".join(c.id for c in scenario.conditions) or "-")
+    for condition in scenario.conditions:
+        value = chosen.get(condition.id, condition.fixed)
+        if value is None:
+            raise SessionRefused("condition_required", condition_id=condition.id,
+                                 values=", ".join(v.id for v in condition.values))
+        if condition.value(value) is None:
+            raise SessionRefused("unknown_condition_value", condition_id=condition.id, value=value,
+                                 values=", ".join(v.id for v in condition.values))
+        if condition.fixed is not None and value != condition.fixed:
+            raise SessionRefused("condition_fixed", condition_id=condition.id, value=condition.fixed)
+        values[condition.id] = value
+    return values
+
+
 class DrillSession(JournalSession):
     """One open drill: every method writes one event (fsynced) and then updates the state."""
 
@@ -38,15 +60,18 @@ class DrillSession(JournalSession):
 
     @classmethod
     def start(cls, store: RecordStore, source: LoadedFile, drill_type: str, place: str = "",
-              participants: list[ev.Participant] | None = None, t0: datetime | None = None) -> "DrillSession":
+              participants: list[ev.Participant] | None = None, t0: datetime | None = None,
+              conditions: dict[str, str] | None = None) -> "DrillSession":
         scenario = source.document
         assert isinstance(scenario, Scenario)
+        values = condition_values(scenario, conditions or {})
         now = store.clock()
         journal = store.create(
             scenario.id, ev.DrillStarted, scenario_id=scenario.id, scenario_version=scenario.version,
             scenario_sha256=source.sha256, scenario_file=source.display,
             scenario_yaml=source.raw.decode("utf-8-sig"), drill_type=drill_type,
-            place=place, participants=participants or [], t0=t0 or now, tool_version=__version__)
+            place=place, participants=participants or [], t0=t0 or now, conditions=values,
+            tool_version=__version__)
         return cls(journal, scenario)
 
     @classmethod
@@ -72,6 +97,13 @@ class DrillSession(JournalSession):
         record = self.state.steps.get(step_id)
         if record is None:
             raise SessionRefused("unknown_step", step_id=step_id)
+        return record
+
+    def _applicable_step(self, step_id: str) -> StepRecord:
+        """A step an outcome or a check may be recorded on: it applies under the drill's conditions."""
+        record = self._step(step_id)
+        if not self.state.applies(record.step):
+            raise SessionRefused("step_not_applicable", step_id=step_id)
         return record
 
     # -- the clock -------------------------------------------------------------
@@ -106,14 +138,14 @@ class DrillSession(JournalSession):
 
     def complete_step(self, step_id: str, rating: str) -> ev.StepCompleted:
         self.ensure_open()
-        self._step(step_id)
+        self._applicable_step(step_id)
         if rating not in RATINGS:
             raise SessionRefused("unknown_rating", rating=rating, ratings="/".join(RATINGS))
         return self._record(ev.StepCompleted, step_id=step_id, rating=rating, elapsed_seconds=self.elapsed())
 
     def step_not_done(self, step_id: str, reason: str, skipped: bool = False) -> ev.StepNotDone:
         self.ensure_open()
-        self._step(step_id)
+        self._applicable_step(step_id)
         if not reason.strip():
             raise SessionRefused("reason_required")
         return self._record(ev.StepNotDone, step_id=step_id, reason=reason.strip(), skipped=skipped,
@@ -128,7 +160,7 @@ class DrillSession(JournalSession):
 
     def toggle_check(self, step_id: str, index: int) -> ev.CheckToggled:
         self.ensure_open()
-        record = self._step(step_id)
+        record = self._applicable_step(step_id)
         if not 0 <= index < len(record.step.checks):
             raise SessionRefused("unknown_check", step_id=step_id, number=index + 1, count=len(record.step.checks))
         checked = index not in record.checks
@@ -180,8 +212,11 @@ class DrillSession(JournalSession):
     def deliver_inject(self, inject_id: str, manual: bool = False) -> ev.InjectDelivered | None:
         """Deliver an inject once; None when it was already delivered."""
         self.ensure_open()
-        if not any(i.id == inject_id for i in self.scenario.injects):
+        inject = self.scenario.inject(inject_id)
+        if inject is None:
             raise SessionRefused("unknown_inject", inject_id=inject_id)
+        if not self.state.applies(inject):
+            raise SessionRefused("inject_not_applicable", inject_id=inject_id)
         if inject_id in self.state.delivered:
             return None
         return self._record(ev.InjectDelivered, inject_id=inject_id, elapsed_seconds=self.elapsed(),

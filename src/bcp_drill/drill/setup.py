@@ -1,4 +1,4 @@
-"""Parsing what a user types when setting up a drill: participants and the T0 time."""
+"""Parsing what a user types when setting up a drill: participants, conditions and the T0 time."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import cast
 
+from bcp_drill.content.models import Condition, Scenario
 from bcp_drill.records.events import DrillRole, Participant
 
 # Words a user may type for each drill role, in Japanese or English.
@@ -50,6 +51,35 @@ def parse_participants(text: str) -> tuple[list[Participant], list[SetupError]]:
         participants.append(Participant(name=parts[0].strip(), role=role,
                                         organisation=parts[2].strip() if len(parts) > 2 else ""))
     return participants, errors
+
+
+def condition_value(condition: Condition, answer: str) -> str | None:
+    """The value id a user meant: its id, its number in the list (1-based) or its title in
+    either language; None when it matches none."""
+    answer = answer.strip()
+    for number, value in enumerate(condition.values, 1):
+        titles = {value.title.ja, value.title.en} - {None}
+        if answer in (value.id, str(number)) or answer in titles:
+            return value.id
+    return None
+
+
+def parse_condition_options(options: list[str], scenario: Scenario) -> tuple[dict[str, str], list[SetupError]]:
+    """`--condition ID=VALUE` options (VALUE as in condition_value) into condition values."""
+    chosen: dict[str, str] = {}
+    errors: list[SetupError] = []
+    for number, option in enumerate(options, 1):
+        name, sep, answer = option.partition("=")
+        condition = scenario.condition(name.strip())
+        if not sep or condition is None:
+            errors.append(SetupError(number, "condition_option", option))
+            continue
+        value = condition_value(condition, answer)
+        if value is None:
+            errors.append(SetupError(number, "condition_option_value", option))
+            continue
+        chosen[condition.id] = value
+    return chosen, errors
 
 
 def parse_t0(text: str, now: datetime) -> datetime | None:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Iterable
 
-from bcp_drill.content.models import Inject, Scenario, Step
+from bcp_drill.content.models import Inject, Scenario, Step, applies_under
 from bcp_drill.records import events as ev
 
 DUE_SOON_SECONDS = 5 * 60
@@ -20,11 +20,15 @@ class StepStatus(StrEnum):
     UPCOMING = "upcoming"
     DUE = "due"
     OVERDUE = "overdue"
+    WAITING = "waiting"  # waits for other steps or an inject: never due or overdue meanwhile
     DONE_ON_TIME = "done_on_time"
     DONE_LATE = "done_late"
+    DONE_NO_TARGET = "done_no_target"  # done; it has no target, so neither on time nor late
     UNABLE = "unable"  # completed with rating U: attempted, not performed
     NOT_DONE = "not_done"
     SKIPPED = "skipped"
+    NOT_APPLICABLE = "not_applicable"  # ruled out by the drill's conditions: never counted
+    NO_OUTCOME = "no_outcome"  # the drill ended with nothing recorded for it (neither due nor overdue any more)
 
     @property
     def mark(self) -> str:
@@ -32,24 +36,29 @@ class StepStatus(StrEnum):
 
     @property
     def finished(self) -> bool:
-        return self in (StepStatus.DONE_ON_TIME, StepStatus.DONE_LATE, StepStatus.UNABLE,
-                        StepStatus.NOT_DONE, StepStatus.SKIPPED)
+        return self in (StepStatus.DONE_ON_TIME, StepStatus.DONE_LATE, StepStatus.DONE_NO_TARGET,
+                        StepStatus.UNABLE, StepStatus.NOT_DONE, StepStatus.SKIPPED,
+                        StepStatus.NOT_APPLICABLE)
 
     @property
     def done(self) -> bool:
         """Performed (rated P, S or M); a step rated U was attempted but not performed."""
-        return self in (StepStatus.DONE_ON_TIME, StepStatus.DONE_LATE)
+        return self in (StepStatus.DONE_ON_TIME, StepStatus.DONE_LATE, StepStatus.DONE_NO_TARGET)
 
 
 STATUS_MARKS = {
     StepStatus.UPCOMING: "[ ]",
     StepStatus.DUE: "[*]",
     StepStatus.OVERDUE: "[!]",
+    StepStatus.WAITING: "[w]",
     StepStatus.DONE_ON_TIME: "[v]",
     StepStatus.DONE_LATE: "[L]",
+    StepStatus.DONE_NO_TARGET: "[+]",
     StepStatus.UNABLE: "[U]",
     StepStatus.NOT_DONE: "[x]",
     StepStatus.SKIPPED: "[-]",
+    StepStatus.NOT_APPLICABLE: "[/]",
+    StepStatus.NO_OUTCOME: "[?]",
 }
 
 
@@ -74,28 +83,6 @@ class StepRecord:
     elapsed_seconds: int | None = None
     reason: str = ""
     checks: set[int] = field(default_factory=set)
-
-    def status(self, now_seconds: int) -> StepStatus:
-        target = self.step.target_minutes * 60
-        if self.outcome == "done":
-            assert self.elapsed_seconds is not None
-            if self.rating == "U":
-                return StepStatus.UNABLE
-            return StepStatus.DONE_ON_TIME if self.elapsed_seconds <= target else StepStatus.DONE_LATE
-        if self.outcome == "not_done":
-            return StepStatus.NOT_DONE
-        if self.outcome == "skipped":
-            return StepStatus.SKIPPED
-        if now_seconds > target:
-            return StepStatus.OVERDUE
-        if now_seconds >= target - DUE_SOON_SECONDS:
-            return StepStatus.DUE
-        return StepStatus.UPCOMING
-
-    def late_by_seconds(self) -> int:
-        if self.outcome != "done" or self.rating == "U" or self.elapsed_seconds is None:
-            return 0
-        return max(0, self.elapsed_seconds - self.step.target_minutes * 60)
 
 
 @dataclass
@@ -123,6 +110,84 @@ class DrillState:
     clock_base_seconds: int = 0
     running_since: datetime | None = None
     last_seq: int = 0
+
+    @property
+    def conditions(self) -> dict[str, str]:
+        """The value of each condition in this drill: as recorded at the start, else as fixed."""
+        values = {c.id: c.fixed for c in self.scenario.conditions if c.fixed is not None}
+        if self.started is not None:
+            values.update(self.started.conditions)
+        return values
+
+    def applies(self, item: Step | Inject) -> bool:
+        """Whether a step or inject applies under this drill's conditions."""
+        return not item.when or applies_under(item.when, self.conditions)
+
+    def possible_since(self, step: Step) -> int | None:
+        """Drill time (s) from which STEP could start: when the last step it waits for got an
+        outcome and the last inject it waits for was given; 0 when it waits for nothing;
+        None while it is still waiting. What does not apply in this drill is not waited for."""
+        since = 0
+        for other_id in step.after:
+            other = self.steps.get(other_id)
+            if other is None or not self.applies(other.step):
+                continue
+            if other.outcome is None or other.elapsed_seconds is None:
+                return None
+            since = max(since, other.elapsed_seconds)
+        for inject_id in step.after_injects:
+            inject = self.scenario.inject(inject_id)
+            if inject is None or not self.applies(inject):
+                continue
+            delivered = self.delivered.get(inject_id)
+            if delivered is None:
+                return None
+            since = max(since, delivered.elapsed_seconds)
+        return since
+
+    def deadline_seconds(self, step: Step) -> int | None:
+        """The step's target as drill time: absolute, or relative to when it became possible;
+        None when it has none (or its relative target cannot be known yet)."""
+        if step.target_minutes is not None:
+            return step.target_minutes * 60
+        if step.target_after_minutes is not None:
+            since = self.possible_since(step)
+            return None if since is None else since + step.target_after_minutes * 60
+        return None
+
+    def step_status(self, record: StepRecord, now_seconds: int) -> StepStatus:
+        if not self.applies(record.step):
+            return StepStatus.NOT_APPLICABLE
+        if record.outcome == "done":
+            assert record.elapsed_seconds is not None
+            if record.rating == "U":
+                return StepStatus.UNABLE
+            deadline = self.deadline_seconds(record.step)
+            if deadline is None:
+                return StepStatus.DONE_NO_TARGET
+            return StepStatus.DONE_ON_TIME if record.elapsed_seconds <= deadline else StepStatus.DONE_LATE
+        if record.outcome == "not_done":
+            return StepStatus.NOT_DONE
+        if record.outcome == "skipped":
+            return StepStatus.SKIPPED
+        if self.ended is not None:
+            return StepStatus.NO_OUTCOME
+        if self.possible_since(record.step) is None:
+            return StepStatus.WAITING
+        deadline = self.deadline_seconds(record.step)
+        if deadline is None:
+            return StepStatus.UPCOMING
+        if now_seconds > deadline:
+            return StepStatus.OVERDUE
+        if now_seconds >= deadline - DUE_SOON_SECONDS:
+            return StepStatus.DUE
+        return StepStatus.UPCOMING
+
+    def late_by_seconds(self, record: StepRecord) -> int:
+        if record.outcome != "done" or record.rating == "U" or record.elapsed_seconds is None:
+            return 0
+        deadline = self.deadline_seconds(record.step)
+        return 0 if deadline is None else max(0, record.elapsed_seconds - deadline)
 
     @classmethod
     def from_events(cls, scenario: Scenario, events: Iterable[object]) -> "DrillState":
@@ -220,16 +285,16 @@ class DrillState:
     # -- questions the screens and reports ask ---------------------------------
 
     def status(self, step_id: str, now: datetime) -> StepStatus:
-        return self.steps[step_id].status(self.elapsed_seconds(now))
+        return self.step_status(self.steps[step_id], self.elapsed_seconds(now))
 
     def injects_due(self, now: datetime) -> list[Inject]:
-        """Injects whose time has come but that have not been delivered yet."""
+        """Injects that apply, whose time has come, and that have not been delivered yet."""
         elapsed = self.elapsed_seconds(now)
-        return [i for i in self.scenario.injects
-                if i.id not in self.delivered and i.at_minutes * 60 <= elapsed]
+        return [i for i in self.pending_injects() if i.at_minutes * 60 <= elapsed]
 
     def pending_injects(self) -> list[Inject]:
-        return [i for i in self.scenario.injects if i.id not in self.delivered]
+        """Injects not delivered yet that apply under this drill's conditions."""
+        return [i for i in self.scenario.injects if i.id not in self.delivered and self.applies(i)]
 
     def notes_for(self, step_id: str | None) -> list[Note]:
         """The notes that stand (withdrawn ones are left out) on a step, or on the drill (None)."""

@@ -4,11 +4,17 @@ The TUI, plain mode and the report builders call this module; none of them count
 rates objectives, formats a percentage or decides what a correction hides on its own.
 
 Rules (the README repeats them):
-- a step is *done* when it was completed with P, S or M; on time when by its target;
+- a step that does not apply under the drill's conditions (its `when`) is "not applicable":
+  never due, never overdue, and counted nowhere but in its own column;
+- a step that waits (`after`, `after_injects`) is "waiting" until what it waits for has an
+  outcome or was given; a relative target counts from that moment;
+- a step is *done* when it was completed with P, S or M; on time when by its target; a
+  step with no target is "done (no target)", neither on time nor late;
 - a step rated U ("unable to be performed") was attempted and not performed: it counts
   with the steps not done, never as done or on time;
-- on-time rate = steps done by their target / steps attempted (done, late, not done, U);
-  skipped steps (out of scope, with a reason) and steps with no outcome yet are left out;
+- on-time rate = steps done by their target / steps with a target attempted (done, late,
+  not done, U); skipped steps (out of scope, with a reason), steps with no outcome yet and
+  steps with no target are left out;
 - an objective takes the lowest rating among its steps, where a step not done, or never
   performed by the end of the drill, counts as U; skipped steps do not count; an
   evaluator's override (with a reason) replaces the derived rating and both are shown.
@@ -21,7 +27,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Iterable
 
-from bcp_drill.content.models import Step
+from bcp_drill.content.models import Inject, Scenario, Step
 from bcp_drill.drill.state import DrillState, Note, StepRecord, StepStatus
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
@@ -71,28 +77,35 @@ def rating_label(rating: str, t: Translator) -> str:
 class StepCounts:
     """Counts for a set of steps (a phase, a drill, many drills)."""
 
-    total: int = 0
+    total: int = 0  # steps that apply (those ruled out by the drill's conditions are not counted)
     ratings: dict[str, int] = field(default_factory=lambda: {r: 0 for r in RATINGS})
     on_time: int = 0
     late: int = 0
+    done_no_target: int = 0  # done, with no target to be on time or late against
     not_done: int = 0  # not done, and rated U
+    not_done_timed: int = 0  # of those, the ones that had a target (for the on-time rate)
     skipped: int = 0
-    pending: int = 0
+    pending: int = 0  # no outcome yet (waiting ones included)
+    not_applicable: int = 0  # ruled out by the drill's conditions; outside `total`
 
     @property
     def done(self) -> int:
-        return self.on_time + self.late
+        return self.on_time + self.late + self.done_no_target
 
     @property
     def attempted(self) -> int:
-        return self.on_time + self.late + self.not_done
+        return self.done + self.not_done
 
     @property
     def on_time_rate(self) -> float | None:
-        """Steps done by their target / steps attempted (see the module's rules)."""
-        return self.on_time / self.attempted if self.attempted else None
+        """Steps done by their target / steps with a target attempted (see the module's rules)."""
+        timed = self.on_time + self.late + self.not_done_timed
+        return self.on_time / timed if timed else None
 
-    def add(self, status: StepStatus, rating: str | None) -> None:
+    def add(self, status: StepStatus, rating: str | None, timed: bool = True) -> None:
+        if status == StepStatus.NOT_APPLICABLE:
+            self.not_applicable += 1
+            return
         self.total += 1
         if rating in self.ratings:
             self.ratings[rating] += 1
@@ -100,8 +113,11 @@ class StepCounts:
             self.on_time += 1
         elif status == StepStatus.DONE_LATE:
             self.late += 1
+        elif status == StepStatus.DONE_NO_TARGET:
+            self.done_no_target += 1
         elif status in (StepStatus.NOT_DONE, StepStatus.UNABLE):
             self.not_done += 1
+            self.not_done_timed += timed
         elif status == StepStatus.SKIPPED:
             self.skipped += 1
         else:
@@ -111,14 +127,11 @@ class StepCounts:
     def merged(cls, parts: Iterable["StepCounts"]) -> "StepCounts":
         total = cls()
         for one in parts:
-            total.total += one.total
+            for name in ("total", "on_time", "late", "done_no_target", "not_done", "not_done_timed",
+                         "skipped", "pending", "not_applicable"):
+                setattr(total, name, getattr(total, name) + getattr(one, name))
             for rating in RATINGS:
                 total.ratings[rating] += one.ratings[rating]
-            total.on_time += one.on_time
-            total.late += one.late
-            total.not_done += one.not_done
-            total.skipped += one.skipped
-            total.pending += one.pending
         return total
 
 
@@ -137,9 +150,10 @@ def summarize(state: DrillState, now: datetime) -> DrillSummary:
     per_phase = {p.id: StepCounts() for p in state.scenario.phases}
     elapsed = state.elapsed_seconds(now)
     for record in state.steps.values():
-        status = record.status(elapsed)
-        overall.add(status, record.rating)
-        per_phase[record.step.phase].add(status, record.rating)
+        status = state.step_status(record, elapsed)
+        timed = state.deadline_seconds(record.step) is not None
+        overall.add(status, record.rating, timed)
+        per_phase[record.step.phase].add(status, record.rating, timed)
     return DrillSummary(
         overall=overall, phases=list(per_phase.items()), elapsed_seconds=elapsed,
         injects_delivered=len(state.delivered), injects_total=len(state.scenario.injects),
@@ -156,14 +170,28 @@ class StepView:
     step: Step
     record: StepRecord
     status: StepStatus
+    deadline_seconds: int | None = None  # the target as drill time, when it has one
+    late_seconds: int = 0
 
     @property
     def rating(self) -> str:
         return self.record.rating or ""
 
     @property
-    def target_text(self) -> str:
-        return f"T+{format_minutes(self.step.target_minutes)}"
+    def target_short(self) -> str:
+        """The target in a narrow column: "0:45" (T+), "+0:30" (after what it waits for), "-" (none)."""
+        if self.step.target_minutes is not None:
+            return format_minutes(self.step.target_minutes)
+        if self.step.target_after_minutes is not None:
+            return "+" + format_minutes(self.step.target_after_minutes)
+        return "-"
+
+    def target_label(self, t: Translator) -> str:
+        """The target in words: "T+0:45", "s3 の後 0:30 以内 (T+1:15)", "目標なし"."""
+        text = target_words(self.step, t)
+        if self.step.target_minutes is None and self.deadline_seconds is not None:
+            text += f" (T+{format_minutes(self.deadline_seconds // 60)})"
+        return text
 
     @property
     def actual_text(self) -> str:
@@ -176,7 +204,7 @@ class StepView:
         """Whole minutes past the target (rounded up) for a step done; None otherwise."""
         if not self.status.done:
             return None
-        return (self.record.late_by_seconds() + 59) // 60
+        return (self.late_seconds + 59) // 60
 
     @property
     def checks_done(self) -> int:
@@ -185,6 +213,54 @@ class StepView:
     @property
     def reason(self) -> str:
         return self.record.reason
+
+
+def target_words(step: Step, t: Translator) -> str:
+    """A step's target as the scenario states it: "T+0:45", "s3 の後 0:30 以内", "目標なし"."""
+    if step.target_minutes is not None:
+        return f"T+{format_minutes(step.target_minutes)}"
+    if step.target_after_minutes is not None:
+        waits_for = ", ".join([*step.after, *step.after_injects])
+        return t("target.after", minutes=format_minutes(step.target_after_minutes), waits_for=waits_for)
+    return t("target.none")
+
+
+def when_text(item: Step | Inject, scenario: Scenario, t: Translator) -> str:
+    """The conditions a step or inject applies under, in words: "発生時間帯: 時間外・夜間・休日"."""
+    parts = []
+    for condition_id, values in item.when.items():
+        condition = scenario.condition(condition_id)
+        if condition is None:
+            continue
+        names = [(v.title.get(t.lang) if (v := condition.value(value)) else value) for value in values]
+        parts.append(f"{condition.title.get(t.lang)}: {' / '.join(names)}")
+    return "; ".join(parts)
+
+
+def conditions_text(state: DrillState, t: Translator) -> str:
+    """The drill's condition values in words: "発生時間帯: 時間外; 震度: 6強"."""
+    parts = []
+    for condition in state.scenario.conditions:
+        value_id = state.conditions.get(condition.id)
+        value = condition.value(value_id) if value_id else None
+        shown = value.title.get(t.lang) if value else (value_id or "-")
+        parts.append(f"{condition.title.get(t.lang)}: {shown}")
+    return "; ".join(parts)
+
+
+def waits_text(view: "DrillView", step: Step, t: Translator) -> str:
+    """What a step waits for, each with where it stands: "s3 サーバー室の確認 [v]; i4 停電復旧 (未)"."""
+    parts = []
+    for other_id in step.after:
+        other = view.state.scenario.step(other_id)
+        if other is not None:
+            parts.append(f"{other.title.get(t.lang)} {view.step(other_id).status.mark}")
+    for inject_id in step.after_injects:
+        inject = view.state.scenario.inject(inject_id)
+        if inject is not None:
+            given = t("tui.inject_given") if inject_id in view.state.delivered else t("tui.inject_not_given")
+            parts.append(f"{t('ref_kind.inject')} {inject_id} ({given})")
+    return "; ".join(parts)
 
 
 # ---------------------------------------------------------------- objectives
@@ -210,8 +286,10 @@ class ObjectiveResult:
     provisional: bool  # some of its steps are still open in a drill that has not ended
 
 
-def _contribution(record: StepRecord, ended: bool) -> Contribution:
+def _contribution(state: DrillState, record: StepRecord, ended: bool) -> Contribution:
     step_id = record.step.id
+    if not state.applies(record.step):
+        return Contribution(step_id, None, "not_applicable")
     if record.outcome == "done":
         return Contribution(step_id, record.rating, "rated")
     if record.outcome == "not_done":
@@ -226,7 +304,7 @@ def objective_results(state: DrillState) -> list[ObjectiveResult]:
     ended = state.ended is not None
     results = []
     for objective in state.scenario.objectives:
-        contributions = [_contribution(state.steps[s.id], ended) for s in state.scenario.steps
+        contributions = [_contribution(state, state.steps[s.id], ended) for s in state.scenario.steps
                          if objective.id in s.objectives]
         counting = [c for c in contributions if c.rating is not None]
         decided = max(counting, key=lambda c: RATING_ORDER[c.rating or "P"]) if counting else None
@@ -259,8 +337,10 @@ class DrillView:
         self.elapsed = state.elapsed_seconds(now)
 
     def step(self, step_id: str) -> StepView:
-        record = self.state.steps[step_id]
-        return StepView(record.step, record, record.status(self.elapsed))
+        state = self.state
+        record = state.steps[step_id]
+        return StepView(record.step, record, state.step_status(record, self.elapsed),
+                        state.deadline_seconds(record.step), state.late_by_seconds(record))
 
     @cached_property
     def steps(self) -> list[StepView]:
@@ -347,7 +427,7 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
                                            content=inject.content.get(lang)), event.elapsed_seconds)
             case ev.StepCompleted() | ev.StepNotDone():
                 if isinstance(event, ev.StepCompleted):
-                    target = format_minutes(step.target_minutes) if step else "-"
+                    target = DrillView(state, event.at).step(step.id).target_label(t) if step else "-"
                     entry = add(event, "step", t("report.tl_step", step=step_title, rating=event.rating,
                                                  target=target), event.elapsed_seconds)
                 else:

@@ -13,9 +13,11 @@ from bcp_drill import __version__
 from bcp_drill.content.checks import Finding, duplicate_ids, reference_finding
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.content.loader import FileLoader, LoadedFile, locate_line
-from bcp_drill.content.models import Scenario
+from bcp_drill.content.models import Scenario, applies_under
 from bcp_drill.content.problems import Problem
-from bcp_drill.drill.setup import parse_t0
+from bcp_drill.drill.session import condition_values
+from bcp_drill.drill.setup import condition_value, parse_t0
+from bcp_drill.drill.view import target_words, when_text
 from bcp_drill.imports.models import IMPORT_KINDS, DrillResultFile
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
@@ -52,10 +54,42 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
             if number > len(step.checks):
                 findings.append(Finding(here + ("checks", check_index), "import_no_such_check",
                                         {"step": entry.id, "number": number, "count": len(step.checks)}))
+    values = paper_conditions(result, scenario)
+    for condition_id, answer in result.conditions.items():
+        condition = scenario.condition(condition_id)
+        if condition is not None and not str(answer).strip():
+            continue  # left blank: reported below as missing
+        if condition is None:
+            findings.append(reference_finding(("conditions", condition_id), "condition", condition_id,
+                                              [c.id for c in scenario.conditions]))
+        elif condition_id not in values:
+            findings.append(reference_finding(("conditions", condition_id), "condition_value", str(answer),
+                                              [v.id for v in condition.values]))
+        elif condition.fixed is not None and values[condition_id] != condition.fixed:
+            findings.append(Finding(("conditions", condition_id), "import_condition_fixed",
+                                    {"condition": condition_id, "value": condition.fixed}))
+    for condition in scenario.conditions:
+        if not str(result.conditions.get(condition.id, "")).strip() and condition.fixed is None:
+            place = ("conditions", condition.id) if condition.id in result.conditions else (
+                ("conditions",) if result.conditions else ("scenario",))
+            findings.append(Finding(place,
+                                    "import_needs_condition", {"condition": condition.id,
+                                                               "values": ", ".join(v.id for v in condition.values)}))
+    applies_under_paper = {**{c.id: c.fixed for c in scenario.conditions if c.fixed}, **values}
+    for index, entry in enumerate(result.steps):
+        step = steps.get(entry.id)
+        if step is not None and step.when and not applies_under(step.when, applies_under_paper) and (
+                entry.result is not None or entry.checks):
+            findings.append(Finding(("steps", index, "id"), "import_step_not_applicable", {"step": entry.id}))
     inject_ids = [i.id for i in scenario.injects]
     for index, inject in enumerate(result.injects):
         if inject.id not in inject_ids:
             findings.append(reference_finding(("injects", index, "id"), "inject", inject.id, inject_ids))
+        else:
+            planned = scenario.inject(inject.id)
+            if planned is not None and planned.when and not applies_under(planned.when, applies_under_paper):
+                findings.append(Finding(("injects", index, "id"), "import_inject_not_applicable",
+                                        {"inject": inject.id}))
     for index, problem in enumerate(result.problems):
         if problem.step and problem.step not in steps:
             findings.append(reference_finding(("problems", index, "step"), "step", problem.step, list(steps)))
@@ -72,6 +106,17 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
                 findings.append(Finding(("injects", index, "delivered"), "import_after_end",
                                         {"what": inject.id, "time": _hms(inject.delivered), "end": _hms(result.end)}))
     return findings
+
+
+def paper_conditions(result: DrillResultFile, scenario: Scenario) -> dict[str, str]:
+    """The condition values a sheet names that match a value of the scenario (by id, number or title)."""
+    values: dict[str, str] = {}
+    for condition_id, answer in result.conditions.items():
+        condition = scenario.condition(condition_id)
+        value = condition_value(condition, str(answer)) if condition is not None else None
+        if value is not None:
+            values[condition_id] = value
+    return values
 
 
 def _hms(seconds: int) -> str:
@@ -167,7 +212,8 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
         scenario_yaml=source.raw.decode("utf-8-sig"), drill_type=result.drill_type.value, place=result.place,
         participants=[ev.Participant(name=p.name, role=p.role, organisation=p.organisation)
                       for p in result.participants],
-        t0=t0, tool_version=__version__, imported_from=loaded.display, import_sha256=content_sha256(loaded),
+        t0=t0, conditions=condition_values(scenario, paper_conditions(result, scenario)),
+        tool_version=__version__, imported_from=loaded.display, import_sha256=content_sha256(loaded),
         imported_by=store.recorder)
     timed = _timed_events(result, paper_end(result))
 
@@ -216,6 +262,18 @@ def _timed_events(result: DrillResultFile, end: int) -> list[tuple[int, int, typ
     return timed
 
 
+def _condition_lines(scenario: Scenario, t) -> list[str]:
+    if not scenario.conditions:
+        return []
+    lines = [f"# {t('template.conditions')}", "conditions:"]
+    for condition in scenario.conditions:
+        choices = ", ".join(f"{v.id} = {v.title.get(t.lang)}" for v in condition.values)
+        value = condition.fixed or ""
+        note = t("template.condition_fixed") if condition.fixed else choices
+        lines.append(f'  {condition.id}: "{value}"   # {condition.title.get(t.lang)}: {note}')
+    return lines
+
+
 def drill_template(scenario: Scenario, t) -> str:
     """A ready-to-fill drill-result file for SCENARIO, every step and inject listed with comments."""
     lang = t.lang
@@ -238,6 +296,7 @@ def drill_template(scenario: Scenario, t) -> str:
         f"date: 2026-01-17        # {t('template.date')}",
         f'start: "10:00"          # {t("template.start")}',
         f't0: ""                  # {t("template.t0")}',
+        *_condition_lines(scenario, t),
         'place: ""',
         f'recorder: ""            # {t("template.recorder")}',
         f"# {t('template.participants')}",
@@ -246,7 +305,12 @@ def drill_template(scenario: Scenario, t) -> str:
         "steps:",
     ]
     for step in scenario.steps:
-        lines.append(f"  # {step.title.get(lang)} ({t('report.target')} T+{hm(step.target_minutes)})")
+        target = target_words(step, t)
+        if step.target_minutes is not None or step.target_after_minutes is not None:
+            target = f"{t('report.target')} {target}"
+        lines.append(f"  # {step.title.get(lang)} ({target})")
+        if step.when:
+            lines.append(f"  #   {t('tui.applies_when')}: {when_text(step, scenario, t)}")
         for number, check in enumerate(step.checks, 1):
             lines.append(f"  #   {t('template.check', number=number)}: {check.get(lang)}")
         lines.append(f'  - {{id: {step.id}, result: , actual: "", reason: "", checks: [], notes: ""}}')
@@ -254,7 +318,11 @@ def drill_template(scenario: Scenario, t) -> str:
     lines.append("injects:" if scenario.injects else "injects: []")
     for inject in scenario.injects:
         lines.append(f"  # {inject.content.get(lang)} ({t('template.planned')} T+{hm(inject.at_minutes)})")
-        lines.append(f'  - {{id: {inject.id}, delivered: "{hm(inject.at_minutes)}"}}')
+        line = f'  - {{id: {inject.id}, delivered: "{hm(inject.at_minutes)}"}}'
+        if inject.when:  # given only under some conditions: the recorder uncomments it if it was
+            lines.append(f"  #   {t('template.inject_when', when=when_text(inject, scenario, t))}")
+            line = "#" + line[1:]
+        lines.append(line)
     lines += [
         f"# {t('template.problems')}",
         '#   - {title: "...", step: s01, description: "", category: planning, priority: medium,',

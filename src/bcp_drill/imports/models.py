@@ -109,6 +109,8 @@ class DrillResultFile(ContentModel):
     date: date
     start: ClockTime  # the real clock time at T+0:00
     t0: str = ""  # the scenario moment T+0 stands for: blank, "05:30" or "2026-01-17 05:30"
+    # The value of each of the scenario's conditions that the drill played (id, number or title).
+    conditions: dict[str, str | int] = {}
     place: str = ""
     recorder: str = ""
     participants: list[ParticipantEntry] = []

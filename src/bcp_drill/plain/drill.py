@@ -10,12 +10,15 @@ from bcp_drill.drill.state import StepStatus
 from bcp_drill.drill.view import (
     RATINGS,
     DrillView,
+    conditions_text,
     contribution_text,
     format_elapsed,
     format_minutes,
     format_percent,
     rating_label,
     status_word,
+    waits_text,
+    when_text,
 )
 from bcp_drill.plain.console import STOP, PlainConsole, PlainRunner
 
@@ -63,6 +66,8 @@ class PlainDrill(PlainRunner):
         say, t = self.console.say, self.t
         scenario = self.session.scenario
         say(t("plain.drill_header", title=scenario.title.get(t.lang), record=self.session.record_id))
+        if scenario.conditions:
+            say(f"{t('tui.conditions')}: {conditions_text(self.session.state, t)}")
         say(t("plain.help_hint"))
         if self.session.state.ended is not None:
             say(t("plain.drill_already_ended"))
@@ -106,7 +111,7 @@ class PlainDrill(PlainRunner):
     def step_line(self, position: int) -> str:
         t, lang = self.t, self.t.lang
         shown = self.view().step(self.session.scenario.steps[position].id)
-        line = (f"{position + 1:>3}. {shown.status.mark} {shown.step.id} {shown.target_text} "
+        line = (f"{position + 1:>3}. {shown.status.mark} {shown.step.id} {shown.target_label(t)} "
                 f"{shown.step.title.get(lang)} - {status_word(shown.status, t)}")
         if shown.rating:
             line += f" {shown.rating} {shown.actual_text}"
@@ -132,6 +137,10 @@ class PlainDrill(PlainRunner):
         role = self.session.scenario.role(step.role)
         say(self.step_line(self.index))
         say(f"  {t('tui.role')}: {role.title.get(lang) if role else step.role}")
+        if step.when:
+            say(f"  {t('tui.applies_when')}: {when_text(step, self.session.scenario, t)}")
+        if step.waits:
+            say(f"  {t('tui.waits_for')}: {waits_text(self.view(), step, t)}")
         if step.instructions:
             say(f"  {t('tui.instructions')}: {text(step.instructions, lang)}")
         for number, check in enumerate(step.checks, 1):

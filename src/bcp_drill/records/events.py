@@ -61,6 +61,9 @@ class DrillStarted(EventBase):
     place: str = ""
     participants: list[Participant] = []
     t0: datetime  # the scenario moment T+0 stands for (may be earlier than the real start)
+    # The value of each of the scenario's conditions in this drill (office hours or not...),
+    # fixed ones included; steps and injects that do not apply under them are not counted.
+    conditions: dict[str, str] = {}
     tool_version: str
     # Set when the drill was held on paper and imported afterwards.
     imported_from: str | None = None

@@ -59,7 +59,8 @@ def outcome_label(code: str, t: Translator) -> str:
     """A trend point's outcome: the rating letter, or not done / skipped / no outcome in words."""
     if code in RATINGS:
         return code
-    return t({"not_done": "status.not_done", "skipped": "status.skipped"}.get(code, "tui.col_pending"))
+    return t({"not_done": "status.not_done", "skipped": "status.skipped",
+              "not_applicable": "status.not_applicable"}.get(code, "tui.col_pending"))
 
 
 def _local(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
@@ -74,6 +75,7 @@ def _helpers(t: Translator, generated_at: datetime) -> dict[str, Any]:
         "t": t, "lang": t.lang, "version": __version__, "generated_at": _local(generated_at),
         "local": _local, "elapsed": format_elapsed, "minutes": format_minutes,
         "rating_label": lambda code: rating_label(code, t), "outcome_label": lambda code: outcome_label(code, t), "cell": cell,
+        "trend_target": lambda step: trend_target(step, t),
     }
 
 
@@ -89,13 +91,13 @@ def trend_text(trend: ScenarioTrend, t: Translator) -> str:
     lines = []
     for step in trend.steps:
         minutes = step.minutes()
-        scale = max([m for m in minutes if m is not None] + [step.target_minutes, 1])
-        lines.append(f"{step.title}  ({t('report.target')} T+{format_minutes(step.target_minutes)})")
+        scale = max([m for m in minutes if m is not None] + [step.target_minutes or 0, 1])
+        lines.append(f"{step.title}  ({t('report.target')} {trend_target(step, t)})")
         labels = [outcome_label(p.outcome, t) for p in step.points]
         label_width = max(cell_width(label) for label in labels)
         for point, value, label in zip(step.points, minutes, labels):
             shown = f"{value:6.1f}" if value is not None else "     -"
-            marker = "" if value is None else (" *" if value > step.target_minutes else "")
+            marker = " *" if point.late else ""
             lines.append(f"  {point.started_at.astimezone():%Y-%m-%d}  {shown} min  {pad(label, label_width)}  "
                          f"{ascii_bar(value, scale)}{marker}")
         change = step.change_minutes()
@@ -106,10 +108,14 @@ def trend_text(trend: ScenarioTrend, t: Translator) -> str:
     return "\n".join(lines)
 
 
+def trend_target(step: StepTrend, t: Translator) -> str:
+    return f"T+{format_minutes(step.target_minutes)}" if step.target_minutes is not None else t("report.target_varies")
+
+
 def trend_chart_svg(step: StepTrend, t: Translator) -> str:
     """A small bar chart (one bar per drill, a dashed line at the target), with a text title."""
     minutes = step.minutes()
-    top = max([m for m in minutes if m is not None] + [step.target_minutes, 1]) * 1.15
+    top = max([m for m in minutes if m is not None] + [step.target_minutes or 0, 1]) * 1.15
     width, height, left, bottom = 360, 120, 36, 18
     bar = (width - left - 10) / max(1, len(minutes))
     parts = [f'<svg class="chart" role="img" width="{width}" height="{height}" '
@@ -117,10 +123,11 @@ def trend_chart_svg(step: StepTrend, t: Translator) -> str:
              f"<title>{escape(t('report.chart_title', step=step.title))}</title>",
              f'<line x1="{left}" y1="{height - bottom}" x2="{width - 5}" y2="{height - bottom}" stroke="#111"/>']
     scale = (height - bottom - 8) / top
-    target_y = height - bottom - step.target_minutes * scale
-    parts.append(f'<line x1="{left}" y1="{target_y:.1f}" x2="{width - 5}" y2="{target_y:.1f}" '
-                 f'stroke="#111" stroke-dasharray="4 3"/>')
-    parts.append(f'<text x="2" y="{target_y + 3:.1f}">{step.target_minutes}m</text>')
+    if step.target_minutes is not None:  # a relative target differs drill by drill: no one line
+        target_y = height - bottom - step.target_minutes * scale
+        parts.append(f'<line x1="{left}" y1="{target_y:.1f}" x2="{width - 5}" y2="{target_y:.1f}" '
+                     f'stroke="#111" stroke-dasharray="4 3"/>')
+        parts.append(f'<text x="2" y="{target_y + 3:.1f}">{step.target_minutes}m</text>')
     for index, (point, value) in enumerate(zip(step.points, minutes)):
         x = left + index * bar + 3
         if value is None:
@@ -128,7 +135,7 @@ def trend_chart_svg(step: StepTrend, t: Translator) -> str:
         else:
             h = value * scale
             # Late bars are hatched, not just coloured: the meaning survives black-and-white print.
-            fill = "url(#late)" if value > step.target_minutes else "#666"
+            fill = "url(#late)" if point.late else "#666"
             parts.append(f'<rect x="{x:.1f}" y="{height - bottom - h:.1f}" width="{bar - 6:.1f}" '
                          f'height="{h:.1f}" fill="{fill}" stroke="#111"/>')
         parts.append(f'<text x="{x:.1f}" y="{height - 4}">{escape(point.outcome[:1].upper())}{index + 1}</text>')
@@ -158,7 +165,9 @@ def drill_report_tables(report: DrillReport, t: Translator) -> list[Table]:
         [t("report.organisation"), report.organisation], [t("report.scenario"), report.scenario_title],
         [t("report.version"), report.scenario_version], [t("report.drill_type"), report.drill_type],
         [t("report.date"), _local(report.started_at)], [t("report.t0"), _local(report.t0)],
-        [t("report.place"), report.place], [t("report.duration"), report.duration],
+        [t("report.place"), report.place],
+        *([[t("tui.conditions"), report.conditions]] if report.conditions else []),
+        [t("report.duration"), report.duration],
         [t("report.record"), report.record_id], [t("report.record_hash"), report.record_hash],
         [t("report.imported"), t("report.imported_detail", file=report.imported_from, by=report.imported_by)
          if report.imported_from else ""],

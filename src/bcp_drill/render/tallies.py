@@ -69,41 +69,58 @@ def review_tally_data(tally: StatusTally, state: ReviewState) -> dict:
 def figures_table(title: str, first_label: str, rows: list[tuple[str, StepCounts]], t: Translator) -> Table:
     """Steps by rating and timing, one row per phase, scenario or drill: the one figures table
     that the summary screen, the reports and `tally --drills` all show."""
-    return Table(title, [Column("label", first_label), *count_columns(t)],
-                 [[label, *count_cells(counts)] for label, counts in rows],
+    extra = optional_counts([counts for _, counts in rows])
+    return Table(title, [Column("label", first_label), *count_columns(t, extra)],
+                 [[label, *count_cells(counts, extra)] for label, counts in rows],
                  [t("figures.on_time_rule")])
 
 
-def count_cells(counts: StepCounts) -> list[Any]:
+# Columns shown only when some row has one: most scenarios have neither, and the table must
+# stay narrow enough for a terminal; when shown, every row has the column.
+OPTIONAL_COUNTS = ("done_no_target", "not_applicable")
+
+
+def optional_counts(all_counts: list[StepCounts]) -> tuple[str, ...]:
+    return tuple(name for name in OPTIONAL_COUNTS if any(getattr(c, name) for c in all_counts))
+
+
+def count_cells(counts: StepCounts, extra: tuple[str, ...] = ()) -> list[Any]:
     return [counts.total, *[counts.ratings[r] for r in RATINGS], counts.on_time, counts.late,
+            *([counts.done_no_target] if "done_no_target" in extra else []),
             counts.not_done, counts.skipped, counts.pending,
+            *([counts.not_applicable] if "not_applicable" in extra else []),
             counts.on_time_rate if counts.on_time_rate is not None else "-"]
 
 
-def count_columns(t: Translator) -> list[Column]:
+def count_columns(t: Translator, extra: tuple[str, ...] = ()) -> list[Column]:
+    timing = t("tally.timing")
     return [Column("steps", t("tui.col_steps"), ">"), *[Column(r, r, ">", t("tally.ratings")) for r in RATINGS],
-            Column("on_time", t("tui.col_on_time"), ">", t("tally.timing")),
-            Column("late", t("tui.col_late"), ">", t("tally.timing")),
-            Column("not_done", t("tui.col_not_done"), ">", t("tally.timing")),
-            Column("skipped", t("tui.col_skipped"), ">", t("tally.timing")),
-            Column("pending", t("tui.col_pending"), ">", t("tally.timing")),
+            Column("on_time", t("tui.col_on_time"), ">", timing),
+            Column("late", t("tui.col_late"), ">", timing),
+            *([Column("done_no_target", t("tui.col_done_no_target"), ">", timing)] if "done_no_target" in extra else []),
+            Column("not_done", t("tui.col_not_done"), ">", timing),
+            Column("skipped", t("tui.col_skipped"), ">", timing),
+            Column("pending", t("tui.col_pending"), ">", timing),
+            *([Column("not_applicable", t("tui.col_not_applicable"), ">")] if "not_applicable" in extra else []),
             Column("on_time_rate", t("tui.col_on_time_rate"), ">")]
 
 
 def drills_table(figures: list[DrillFigures], t: Translator) -> Table:
+    extra = optional_counts([f.summary.overall for f in figures])
     columns = [Column("record", t("tally.col_record")), Column("year", t("tally.col_year")),
                Column("scenario", t("tally.col_scenario")), Column("type", t("tally.col_type")),
-               *count_columns(t), Column("participants", t("tally.col_participants"), ">")]
+               *count_columns(t, extra), Column("participants", t("tally.col_participants"), ">")]
     rows = [[f.record_id, fiscal_year_label(f.fiscal_year, t.lang), f.scenario_title,
-             t(f"drill_type.{f.drill_type}"), *count_cells(f.summary.overall), len(f.participants)]
+             t(f"drill_type.{f.drill_type}"), *count_cells(f.summary.overall, extra), len(f.participants)]
             for f in figures]
     return Table(t("tally.drills_title"), columns, rows)
 
 
 def scenarios_table(scenarios: list[ScenarioFigures], t: Translator) -> Table:
+    extra = optional_counts([s.counts for s in scenarios])
     columns = [Column("scenario", t("tally.col_scenario")), Column("drills", t("tally.col_drills"), ">"),
-               *count_columns(t)]
-    rows = [[s.title, s.drills, *count_cells(s.counts)] for s in scenarios]
+               *count_columns(t, extra)]
+    rows = [[s.title, s.drills, *count_cells(s.counts, extra)] for s in scenarios]
     return Table(t("tally.scenarios_title"), columns, rows)
 
 

@@ -11,6 +11,7 @@ from bcp_drill.drill.view import (
     DrillSummary,
     DrillView,
     TimelineEntry,
+    conditions_text,
     contribution_text,
     format_elapsed,
     timeline,
@@ -42,7 +43,7 @@ class StepResult:
     step_id: str
     title: str
     role: str
-    target: str  # T+h:mm
+    target: str  # T+h:mm, a target relative to what it waits for, or "no target" in words
     actual: str  # T+hh:mm:ss or ""
     late_minutes: int | None
     status: StepStatus
@@ -86,6 +87,7 @@ class DrillReport:
     imported_by: str | None = None
     notes: list[str] = field(default_factory=list)  # notes on the drill as a whole (withdrawn ones left out)
     withdrawn_notes: int = 0
+    conditions: str = ""  # the drill's condition values in words ("" when the scenario has none)
     record_hash: str = ""  # SHA-256 of the journal's last line: matches a printed report to its record  # how many notes were withdrawn (struck through in the timeline)
 
 
@@ -107,7 +109,7 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         role = scenario.role(step.role)
         steps.append(StepResult(
             phase=phase.title.get(lang) if phase else step.phase, step_id=step.id, title=step.title.get(lang),
-            role=role.title.get(lang) if role else step.role, target=shown.target_text,
+            role=role.title.get(lang) if role else step.role, target=shown.target_label(t),
             actual=shown.actual_text, late_minutes=shown.late_minutes, status=shown.status,
             rating=shown.rating, reason=shown.reason, checks_done=shown.checks_done,
             checks_total=len(step.checks), notes=[n.text for n in view.notes(step.id)]))
@@ -146,4 +148,5 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         withdrawn_notes=sum(1 for n in state.notes if n.withdrawn is not None),
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
         imported_from=started.imported_from, imported_by=started.imported_by,
+        conditions=conditions_text(state, t) if scenario.conditions else "",
         record_hash=contents.last_hash or "")

@@ -17,15 +17,16 @@ from bcp_drill.records.store import RecordStore
 class TrendPoint:
     record_id: str
     started_at: datetime
-    elapsed_seconds: int | None  # None: no time (not done, skipped, no outcome)
-    outcome: str  # "P"/"S"/"M"/"U", or "not_done", "skipped", "pending"
+    elapsed_seconds: int | None  # None: no time (not done, skipped, no outcome, not applicable)
+    outcome: str  # "P"/"S"/"M"/"U", or "not_done", "skipped", "pending", "not_applicable"
+    late: bool = False  # done after its target (absolute, or relative to when it could start)
 
 
 @dataclass
 class StepTrend:
     step_id: str
     title: str
-    target_minutes: int
+    target_minutes: int | None  # the absolute target (T+) if it has one; relative or none: None
     points: list[TrendPoint] = field(default_factory=list)
 
     def minutes(self) -> list[float | None]:
@@ -68,12 +69,15 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja",
         trend = StepTrend(step.id, step.title.get(lang), step.target_minutes)
         for record_id, started, state in drills:
             record = state.steps.get(step.id)
-            if record is None or record.outcome is None:
+            if record is not None and not state.applies(record.step):
+                trend.points.append(TrendPoint(record_id, started, None, "not_applicable"))
+            elif record is None or record.outcome is None:
                 trend.points.append(TrendPoint(record_id, started, None, "pending"))
             elif record.outcome == "done":
                 # A U rating is no completion: it has no actual time to chart (drill/view.py's rules).
                 seconds = record.elapsed_seconds if record.rating != "U" else None
-                trend.points.append(TrendPoint(record_id, started, seconds, record.rating or ""))
+                trend.points.append(TrendPoint(record_id, started, seconds, record.rating or "",
+                                               late=state.late_by_seconds(record) > 0))
             else:
                 trend.points.append(TrendPoint(record_id, started, None, record.outcome))
         steps.append(trend)

@@ -12,7 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Label, OptionList
 
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.view import DrillView, format_minutes, status_label
+from bcp_drill.drill.view import (
+    DrillView,
+    conditions_text,
+    format_minutes,
+    status_label,
+)
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.choice import ChoiceModal
@@ -46,6 +51,7 @@ class DrillRunnerScreen(SessionScreen):
         Binding("r", "reopen", "keys.reopen", show=False),
         Binding("w", "withdraw_note", "keys.withdraw_note", show=False),
         Binding("g", "drill_note", "keys.drill_note", show=False),
+        Binding("c", "pick_check", "keys.pick_check", show=False),
         Binding("tab", "app.focus_next", "keys.focus_next", show=False),
         Binding("escape", "leave", "keys.leave"),
         *[Binding(str(n), f"toggle_check({n - 1})", "keys.toggle_check", show=False) for n in range(1, 10)],
@@ -61,7 +67,10 @@ class DrillRunnerScreen(SessionScreen):
     def compose(self) -> ComposeResult:
         ctx = app_context(self)
         scenario = self.session.scenario
-        yield Label(f"{scenario.title.get(ctx.lang)}  ({self.session.record_id})", id="drill-title", markup=False)
+        title = f"{scenario.title.get(ctx.lang)}  ({self.session.record_id})"
+        if scenario.conditions:  # which case is played decides which steps apply: always in sight
+            title += f"  [{conditions_text(self.session.state, ctx.t)}]"
+        yield Label(title, id="drill-title", markup=False)
         yield ClockBar(id="clock-bar")
         with Horizontal(id="drill-body"):
             yield StepList(scenario, ctx.lang, id="step-list")
@@ -167,6 +176,25 @@ class DrillRunnerScreen(SessionScreen):
         if step_id:
             self._safely(self.session.toggle_check, step_id, index)
             self.redraw(step_id)
+
+    def action_pick_check(self) -> None:
+        """Every check of the step in a list (keys 1-9 reach only the first nine)."""
+        step_id = self._with_step()
+        if not step_id:
+            return
+        t = app_context(self).t
+        record = self.session.state.steps[step_id]
+        if not record.step.checks:
+            self.notify(t("tui.no_checks"))
+            return
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.action_toggle_check(int(value))
+
+        choices = [(str(index), f"{index + 1:>2}. {'[x]' if index in record.checks else '[ ]'} {check.get(t.lang)}")
+                   for index, check in enumerate(record.step.checks)]
+        self.app.push_screen(ChoiceModal(t("tui.check_picker"), choices, t("tui.choice_keys")), chosen)
 
     def _ask_reason(self, skipped: bool) -> None:
         step_id = self._with_step()

@@ -1,4 +1,4 @@
-"""Setting up a drill: type, place, participants with roles, and T0."""
+"""Setting up a drill: type, the scenario's conditions, place, participants with roles, and T0."""
 
 from __future__ import annotations
 
@@ -39,6 +39,17 @@ class DrillSetupScreen(FormScreen):
             yield Label(t("tui.setup_type"), markup=False)
             yield Select([(t(f"drill_type.{d.value}"), d.value) for d in self.scenario.drill_types],
                          value=self.scenario.drill_types[0].value, allow_blank=False, id="drill-type")
+            for index, condition in enumerate(self.scenario.conditions):
+                if condition.fixed is not None:
+                    fixed = condition.value(condition.fixed)
+                    yield Label(t("plain.condition_fixed", condition=condition.title.get(lang),
+                                  value=fixed.title.get(lang) if fixed else condition.fixed), markup=False)
+                    continue
+                yield Label(t("tui.setup_condition", condition=condition.title.get(lang)), markup=False)
+                # No value is preselected: the person setting up must say which case is played.
+                yield Select([(v.title.get(lang), v.id) for v in condition.values], prompt=t("tui.setup_choose"),
+                             id=f"condition-{index}")
+                yield field_error_label(f"condition-{index}")
             yield Label(t("tui.setup_place"), markup=False)
             yield Input(id="drill-place")
             yield Label(t("tui.setup_participants"), markup=False)
@@ -66,6 +77,16 @@ class DrillSetupScreen(FormScreen):
             first = problems[0]
             self.show_field_error("drill-participants", t(f"tui.{first.code}", line=first.line, value=first.value))
             return
+        conditions: dict[str, str] = {}
+        for index, condition in enumerate(self.scenario.conditions):
+            if condition.fixed is not None:
+                continue
+            chosen = self.query_one(f"#condition-{index}", Select).value
+            if not isinstance(chosen, str):  # still on the prompt: nothing chosen
+                self.show_field_error(f"condition-{index}", t("tui.condition_required",
+                                                              condition=condition.title.get(t.lang)))
+                return
+            conditions[condition.id] = str(chosen)
         t0_text = self.query_one("#drill-t0", Input).value
         t0 = parse_t0(t0_text, ctx.store.clock())
         if t0 is None:
@@ -75,7 +96,7 @@ class DrillSetupScreen(FormScreen):
             session = DrillSession.start(
                 ctx.store, self.source, str(self.query_one("#drill-type", Select).value),
                 place=self.query_one("#drill-place", Input).value.strip(),
-                participants=participants, t0=t0)
+                participants=participants, t0=t0, conditions=conditions)
         except (UserError, OSError) as failure:
             error.update(t("tui.cannot_create_record", reason=describe(failure, t)))
             error.scroll_visible()

@@ -7,7 +7,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from bcp_drill.content.fields import text
-from bcp_drill.drill.view import DrillView, format_elapsed, rating_label, status_label
+from bcp_drill.drill.view import (
+    DrillView,
+    format_elapsed,
+    rating_label,
+    status_label,
+    waits_text,
+    when_text,
+)
 from bcp_drill.i18n import Translator
 
 
@@ -36,7 +43,11 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
         out.append(f"  {t('tui.reason')}: {shown.reason}")
     out.append("\n")
     out.append(f"{t('tui.role')}: {role.title.get(lang) if role else step.role}\n")
-    out.append(f"{t('tui.target')}: {shown.target_text}"
+    if step.when:
+        out.append(f"{t('tui.applies_when')}: {when_text(step, state.scenario, t)}\n")
+    if step.waits:
+        out.append(f"{t('tui.waits_for')}: {waits_text(view, step, t)}\n")
+    out.append(f"{t('tui.target')}: {shown.target_label(t)}"
                f"  ({t('tui.phase')}: {phase.title.get(lang) if phase else step.phase})\n")
     if step.instructions:
         out.append(f"\n{t('tui.instructions')}\n", style="bold")
@@ -45,7 +56,7 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
         out.append(f"\n{t('tui.checks')}\n", style="bold")
         for index, check in enumerate(step.checks):
             box = "[x]" if index in shown.record.checks else "[ ]"
-            key = str(index + 1) if index < 9 else " "
+            key = str(index + 1) if index < 9 else "c"  # past nine: the check list (c)
             out.append(f"{key} {box} {check.get(lang)}\n")
     if step.expected_outcome:
         out.append(f"\n{t('tui.expected')}\n", style="bold")

@@ -20,6 +20,8 @@ STATUS_STYLES = {
     StepStatus.DUE: "bold",
     StepStatus.NOT_DONE: "italic",
     StepStatus.SKIPPED: "dim",
+    StepStatus.NOT_APPLICABLE: "dim",
+    StepStatus.WAITING: "italic",
 }
 
 
@@ -27,7 +29,7 @@ def step_line(view: StepView, lang: Lang) -> Text:
     """One list line: mark, target time, title and, once rated, rating and actual time."""
     line = Text(no_wrap=True, overflow="ellipsis")  # one line per step; the detail shows all
     line.append(view.status.mark, style=STATUS_STYLES.get(view.status, ""))
-    line.append(f" {format_minutes(view.step.target_minutes):>6}  ")
+    line.append(f" {view.target_short:>6}  ")
     line.append(view.step.title.get(lang))
     if view.rating:
         line.append(f"  {view.rating} {view.actual_text}")

@@ -1,0 +1,173 @@
+"""A scenario that holds a real plan: conditions, steps that wait, relative and absent targets.
+
+The fixture (tests/data/plan/plan-scenario.yaml) is transcribed from a municipal action
+table: office hours or not, a fixed seismic intensity, a check sheet of twelve checks.
+"""
+
+import random
+
+import pytest
+from drill_support import DATA, FakeClock, make_store
+
+from bcp_drill.content.library import ContentLibrary
+from bcp_drill.drill.session import DrillSession
+from bcp_drill.drill.state import DrillState, StepStatus
+from bcp_drill.drill.view import DrillView, objective_results
+from bcp_drill.errors import SessionRefused
+from bcp_drill.i18n import Translator
+from bcp_drill.records.journal import read_journal
+
+
+def plan_source():
+    library = ContentLibrary.load([DATA / "plan"], cwd=DATA)
+    assert not library.problems, library.problems
+    return library.scenarios["plan-quake"]
+
+
+def start(tmp_path, hours="off_hours", **kwargs):
+    clock = FakeClock()
+    store = make_store(tmp_path, clock)
+    session = DrillSession.start(store, plan_source(), "tabletop", conditions={"hours": hours}, **kwargs)
+    return session, clock
+
+
+def statuses(session):
+    view = DrillView(session.state, session.now())
+    return {v.step.id: v.status for v in view.steps}
+
+
+def test_the_condition_values_are_recorded_in_the_first_event_fixed_ones_included(tmp_path):
+    session, _ = start(tmp_path)
+    assert session.journal.events[0].conditions == {"hours": "off_hours", "intensity": "six_upper"}
+
+
+@pytest.mark.parametrize("conditions, code", [
+    ({}, "condition_required"),
+    ({"hours": "night"}, "unknown_condition_value"),
+    ({"hours": "office", "intensity": "five_upper"}, "condition_fixed"),
+    ({"hours": "office", "season": "winter"}, "unknown_condition"),
+])
+def test_a_drill_does_not_start_without_valid_condition_values(tmp_path, conditions, code):
+    store = make_store(tmp_path, FakeClock())
+    with pytest.raises(SessionRefused) as refused:
+        DrillSession.start(store, plan_source(), "tabletop", conditions=conditions)
+    assert refused.value.code == code
+    assert not list((tmp_path / "records").glob("*.jsonl"))  # nothing written
+
+
+def test_steps_that_do_not_apply_are_never_overdue_and_never_counted(tmp_path):
+    session, clock = start(tmp_path, hours="off_hours")
+    clock.advance(hours=5)
+    shown = statuses(session)
+    assert shown["visitors"] == StepStatus.NOT_APPLICABLE  # office hours only
+    assert shown["callin"] == StepStatus.UPCOMING  # applies, and has no target: never overdue
+    figures = DrillView(session.state, session.now()).figures.overall
+    assert (figures.total, figures.not_applicable) == (5, 1)
+    with pytest.raises(SessionRefused) as refused:
+        session.complete_step("visitors", "P")
+    assert refused.value.code == "step_not_applicable"
+    # The office-hours inject is not given out of hours, and cannot be given by hand either.
+    assert "visitors-panic" not in session.state.delivered
+    assert [i.id for i in session.state.pending_injects()] == ["power-back"]
+    with pytest.raises(SessionRefused):
+        session.deliver_inject("visitors-panic", manual=True)
+
+
+def test_in_office_hours_the_other_steps_apply(tmp_path):
+    session, clock = start(tmp_path, hours="office")
+    clock.advance(minutes=6)
+    session.deliver_due_injects()
+    assert "visitors-panic" in session.state.delivered
+    shown = statuses(session)
+    assert shown["callin"] == StepStatus.NOT_APPLICABLE and shown["visitors"] == StepStatus.DUE
+
+
+def test_a_waiting_step_is_waiting_not_overdue_and_its_target_counts_from_its_predecessor(tmp_path):
+    session, clock = start(tmp_path)
+    clock.advance(hours=2)
+    assert statuses(session)["server-room"] == StepStatus.WAITING  # safety has no outcome yet
+    session.complete_step("safety", "S")  # at T+2:00, so server-room is due by T+2:30
+    view = DrillView(session.state, session.now())
+    assert view.step("server-room").deadline_seconds == 150 * 60
+    assert view.step("server-room").status == StepStatus.UPCOMING
+    assert "T+2:30" in view.step("server-room").target_label(Translator("en"))
+    clock.advance(minutes=31)
+    assert statuses(session)["server-room"] == StepStatus.OVERDUE
+    session.complete_step("server-room", "M")
+    view = DrillView(session.state, session.now())
+    assert view.step("server-room").status == StepStatus.DONE_LATE and view.step("server-room").late_minutes == 1
+
+
+def test_a_step_that_waits_for_a_step_not_applicable_does_not_wait_for_it(tmp_path):
+    session, _ = start(tmp_path, hours="off_hours")
+    session.complete_step("safety", "P")
+    session.complete_step("server-room", "P")
+    assert statuses(session)["report-hq"] == StepStatus.UPCOMING  # visitors does not apply
+
+
+def test_a_step_waits_for_an_inject(tmp_path):
+    session, clock = start(tmp_path)
+    assert statuses(session)["restart"] == StepStatus.WAITING
+    clock.advance(minutes=91)
+    session.deliver_due_injects()
+    assert statuses(session)["restart"] == StepStatus.UPCOMING
+
+
+def test_a_step_without_a_target_is_done_but_neither_on_time_nor_late(tmp_path):
+    session, clock = start(tmp_path)
+    clock.advance(minutes=40)
+    session.complete_step("callin", "P")
+    session.complete_step("safety", "S")  # T+0:40, target T+0:30: late
+    view = DrillView(session.state, session.now())
+    assert view.step("callin").status == StepStatus.DONE_NO_TARGET
+    assert view.step("callin").target_label(Translator("ja")) == "目標なし"
+    counts = view.figures.overall
+    assert (counts.done, counts.on_time, counts.late, counts.done_no_target) == (2, 0, 1, 1)
+    assert counts.on_time_rate == 0.0  # only the step with a target is in the rate
+
+
+def test_objectives_leave_out_steps_that_do_not_apply(tmp_path):
+    session, _ = start(tmp_path, hours="off_hours")
+    session.complete_step("callin", "P")
+    session.complete_step("safety", "S")
+    o1 = next(r for r in objective_results(session.state) if r.objective_id == "o1")
+    assert o1.derived == "S"
+    assert {c.step_id: c.basis for c in o1.contributions}["visitors"] == "not_applicable"
+
+
+def test_any_check_of_a_long_check_sheet_can_be_ticked(tmp_path):
+    session, _ = start(tmp_path)
+    session.toggle_check("server-room", 11)  # the twelfth
+    assert session.state.steps["server-room"].checks == {11}
+    with pytest.raises(SessionRefused):
+        session.toggle_check("server-room", 12)
+
+
+def test_random_sessions_of_the_plan_scenario_replay_to_the_same_state(tmp_path):
+    """Conditions, waiting and relative targets are derived from events alone: replaying the
+    journal gives exactly the statuses the live session showed."""
+    steps = ["visitors", "callin", "safety", "server-room", "restart", "report-hq"]
+    for seed in range(12):
+        rng = random.Random(seed)
+        session, clock = start(tmp_path / str(seed), hours=rng.choice(["office", "off_hours"]))
+        for _ in range(30):
+            clock.advance(seconds=rng.randint(0, 900))
+            step = rng.choice(steps)
+            try:
+                match rng.randrange(5):
+                    case 0 | 1:
+                        session.complete_step(step, rng.choice("PSMU"))
+                    case 2:
+                        session.step_not_done(step, "reason", skipped=rng.random() < 0.5)
+                    case 3:
+                        session.deliver_due_injects()
+                    case _:
+                        session.reopen_step(step)
+            except SessionRefused:
+                pass
+        events = read_journal(session.journal.path).events
+        replayed = DrillState.from_events(session.scenario, events)
+        now = clock()
+        assert statuses(session) == {v.step.id: v.status for v in DrillView(replayed, now).steps}, seed
+        assert DrillView(replayed, now).figures == DrillView(session.state, now).figures, seed
+        session.close()

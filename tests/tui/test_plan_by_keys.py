@@ -1,0 +1,61 @@
+"""The plan structures by keys alone: conditions at set-up, waiting and not-applicable marks,
+every check of a long check sheet."""
+
+from drill_support import DATA
+
+from bcp_drill.content.library import ContentLibrary
+from bcp_drill.tui.app import StartRequest
+from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
+from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
+from bcp_drill.tui.widgets.step_list import StepList
+
+from .support import SIZE, journal_events, make_app, screen_text
+
+
+def plan_library():
+    return ContentLibrary.load([DATA / "plan"], cwd=DATA)
+
+
+async def test_setup_asks_for_the_condition_and_records_it(tmp_path):
+    app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="plan-quake"),
+                             library=plan_library)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, DrillSetupScreen)
+        shown = screen_text(app)
+        assert "Seismic intensity: 6-upper (fixed by this scenario)" in shown
+        await pilot.press("ctrl+s")  # nothing chosen for the time of occurrence
+        await pilot.pause()
+        assert isinstance(app.screen, DrillSetupScreen)
+        error = app.screen.query_one("#condition-0-error")
+        assert "choose Time of occurrence" in str(error.render()) and error.display
+        assert app.focused is app.screen.query_one("#condition-0")
+        assert not store.root.exists() or not list(store.root.glob("*.jsonl"))
+        await pilot.press("enter", "down", "down", "enter")  # open the list: Out of hours
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillRunnerScreen)
+        shown = screen_text(app)
+        assert "Time of occurrence: Out of hours" in shown  # the case played stays in sight
+        assert "[/]" in shown and "[w]" in shown  # not applicable, waiting: marks, not colour
+    [started] = journal_events(store)
+    assert started.conditions == {"hours": "off_hours", "intensity": "six_upper"}
+
+
+async def test_the_twelfth_check_is_reachable_by_keys(tmp_path):
+    app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="plan-quake"),
+                             library=plan_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "enter", "down", "enter", "ctrl+s")  # office hours
+        await pilot.pause()
+        runner = app.screen
+        assert isinstance(runner, DrillRunnerScreen)
+        step_list = runner.query_one(StepList)
+        while step_list.selected_step_id != "server-room":
+            await pilot.press("down")
+        await pilot.press("c")  # the list of every check
+        await pilot.pause()
+        await pilot.press(*["down"] * 11, "enter")
+        await pilot.pause()
+        assert runner.session.state.steps["server-room"].checks == {11}
+    toggled = [e for e in journal_events(store) if e.type == "check_toggled"]
+    assert [(e.step_id, e.check_index, e.checked) for e in toggled] == [("server-room", 11, True)]
