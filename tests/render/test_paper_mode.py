@@ -246,3 +246,64 @@ def test_the_same_result_with_crlf_line_ends_is_a_duplicate(cli, tmp_path):
     code, out, _ = cli("import", str(tmp_path / "windows.yaml"))
     assert code == 1 and f"already imported as record {record_id}" in out
     assert len(list(cli.records.glob("*.jsonl"))) == 1
+
+
+@pytest.fixture
+def plan_cli(tmp_path, monkeypatch, capsys):
+    use_utc()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    records = tmp_path / "records"
+
+    def run(*args):
+        code = main([*args, "--records", str(records), "--content", str(DATA / "plan"), "--lang", "en"])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def test_a_plan_sheet_shows_conditions_targets_in_words_and_what_steps_wait_for(plan_cli, tmp_path):
+    code, _, _ = plan_cli("sheet", "plan-quake", "--format", "md", "-o", str(tmp_path / "sheet.md"))
+    assert code == 0
+    sheet = (tmp_path / "sheet.md").read_text(encoding="utf-8")
+    assert "- Time of occurrence: [ ] Office hours [ ] Out of hours" in sheet  # to circle
+    assert "- Seismic intensity: 6-upper (fixed)" in sheet
+    assert "Applies when: Time of occurrence: Office hours" in sheet
+    assert "| within 0:30 after safety |" in sheet and "| no target |" in sheet
+    assert "Waits for: Staff safety check" in sheet and "\\[ \\] 12. 回線（インターネット）" in sheet
+    assert "安否と参集" in sheet  # objectives are printed
+    assert "→" not in sheet  # an East Asian ambiguous-width arrow; the recipient has its own column
+    assert "| 電力会社 (電話) | IT staff |" in sheet
+
+
+def test_a_plan_drill_on_paper_imports_with_its_conditions(plan_cli, tmp_path):
+    plan_cli("import", "--template", "plan-quake", "-o", str(tmp_path / "t.yaml"))
+    template = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    assert '  hours: ""' in template and '  intensity: "six_upper"' in template
+    assert '# - {id: visitors-panic, delivered: "0:05"}' in template  # office hours only: commented out
+    (tmp_path / "blank.yaml").write_text(template, encoding="utf-8")
+    code, out, err = plan_cli("import", str(tmp_path / "blank.yaml"))
+    assert code == 1 and "blank.yaml:14:10: condition 'hours' has no value" in out + err
+
+    wrong = template.replace('  hours: ""', '  hours: "2"').replace(
+        '{id: visitors, result: , actual: ""', '{id: visitors, result: P, actual: "0:05"')
+    (tmp_path / "wrong.yaml").write_text(wrong, encoding="utf-8")
+    code, out, err = plan_cli("import", str(tmp_path / "wrong.yaml"))
+    assert code == 1 and "wrong.yaml:24:10: step 'visitors' does not apply" in out + err
+    assert not list((tmp_path / "records").glob("*.jsonl"))
+
+    filled = template.replace('  hours: ""', '  hours: "時間外・夜間・休日"').replace(
+        '{id: safety, result: , actual: ""', '{id: safety, result: S, actual: "0:40"').replace(
+        '{id: server-room, result: , actual: "", reason: "", checks: []',
+        '{id: server-room, result: M, actual: "1:20", reason: "", checks: [12]')
+    (tmp_path / "filled.yaml").write_text(filled, encoding="utf-8")
+    code, out, err = plan_cli("import", str(tmp_path / "filled.yaml"))
+    assert code == 0, err
+    [path] = (tmp_path / "records").glob("*.jsonl")
+    events = read_journal(path).events
+    assert events[0].conditions == {"hours": "off_hours", "intensity": "six_upper"}
+    code, report, _ = plan_cli("report", path.stem, "--format", "md")
+    assert "- **Conditions**: Time of occurrence: Out of hours; Seismic intensity: 6-upper" in report
+    assert "| within 0:30 after safety (T+1:10) | T+01:20:00 | \\[L\\] done late, M (10 min late)" in report
+    assert "\\[/\\] not applicable" in report and "\\[?\\] no outcome (at the end)" in report

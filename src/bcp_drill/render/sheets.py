@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bcp_drill.content.fields import text
-from bcp_drill.content.models import Checklist, ChecklistSection, Scenario
+from bcp_drill.content.models import Checklist, ChecklistSection, Scenario, Step
+from bcp_drill.drill.view import target_words, when_text
 from bcp_drill.content.scales import Scale
 from bcp_drill.i18n import Translator
 from bcp_drill.render.reports import _environment, _helpers
@@ -40,7 +41,17 @@ def render_scenario_sheet(scenario: Scenario, fmt: str, t: Translator, now: date
         found = scenario.role(role_id)
         return found.title.get(t.lang) if found else role_id
 
-    context = {"s": scenario, "role": role, **_helpers(t, now)}
+    def waits(step: Step) -> str:
+        names = [(found.title.get(t.lang) if (found := scenario.step(other)) else other) for other in step.after]
+        names += [f"{t('ref_kind.inject')} {inject_id}" for inject_id in step.after_injects]
+        return ", ".join(names)
+
+    def objective_titles(step: Step) -> str:
+        return ", ".join(o.title.get(t.lang) for o in scenario.objectives if o.id in step.objectives)
+
+    context = {"s": scenario, "role": role, "target": lambda step: target_words(step, t),
+               "when": lambda item: when_text(item, scenario, t), "waits": waits,
+               "objective_titles": objective_titles, **_helpers(t, now)}
     name = f"sheet_scenario.{fmt}.j2"
     return _environment(fmt == "html").get_template(name).render(context).encode("utf-8")
 
