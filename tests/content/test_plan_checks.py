@@ -60,3 +60,42 @@ def test_a_cycle_in_after_is_reported_once_with_its_path(tmp_path):
 """)
     assert codes(loaded) == [("after_cycle", 14)]
     assert "a -> c -> b -> a" in "\n".join(rendered(loaded))
+
+
+def test_decision_options_are_checked(tmp_path):
+    loaded = load_yaml(tmp_path, VALID_HEAD + """steps:
+  - id: d1
+    phase: p0
+    title: 場所
+    role: lead
+    options:
+      - {id: a, title: 残る, enables: [d1, s9], triggers: [i1, i9]}
+  - id: d2
+    phase: p0
+    title: 選ぶ
+    role: lead
+    options:
+      - {id: x, title: X, enables: [s3]}
+      - {id: x, title: Y}
+  - {id: s3, phase: p0, title: 移動, role: lead, target_after_minutes: 30}
+injects:
+  - {id: i1, at_minutes: 5, recipient: lead, sender: 外部, channel: 電話, content: 準備完了}
+""")
+    assert codes(loaded) == [("decides_itself", 18), ("decision_needs_options", 18), ("duplicate_id", 25),
+                             ("triggered_inject_timed", 18), ("unknown_reference", 18), ("unknown_reference", 18)]
+    # s3's relative target counts from d2's decision: no "needs after" problem for it
+
+
+def test_a_decision_that_enables_a_step_it_waits_for_is_a_cycle(tmp_path):
+    loaded = load_yaml(tmp_path, VALID_HEAD + """steps:
+  - {id: s1, phase: p0, title: A, role: lead, after: [d1]}
+  - id: d1
+    phase: p0
+    title: 決める
+    role: lead
+    after: [s1]
+    options:
+      - {id: a, title: A, enables: [s1]}
+      - {id: b, title: B}
+""")
+    assert [c for c, _ in codes(loaded)] == ["after_cycle"]

@@ -62,7 +62,7 @@ def test_steps_that_do_not_apply_are_never_overdue_and_never_counted(tmp_path):
     assert shown["visitors"] == StepStatus.NOT_APPLICABLE  # office hours only
     assert shown["callin"] == StepStatus.UPCOMING  # applies, and has no target: never overdue
     figures = DrillView(session.state, session.now()).figures.overall
-    assert (figures.total, figures.not_applicable) == (5, 1)
+    assert (figures.total, figures.not_applicable) == (8, 1)
     with pytest.raises(SessionRefused) as refused:
         session.complete_step("visitors", "P")
     assert refused.value.code == "step_not_applicable"
@@ -146,7 +146,8 @@ def test_any_check_of_a_long_check_sheet_can_be_ticked(tmp_path):
 def test_random_sessions_of_the_plan_scenario_replay_to_the_same_state(tmp_path):
     """Conditions, waiting and relative targets are derived from events alone: replaying the
     journal gives exactly the statuses the live session showed."""
-    steps = ["visitors", "callin", "safety", "server-room", "restart", "report-hq"]
+    steps = ["visitors", "callin", "safety", "server-room", "restart", "report-hq", "where", "move-alt",
+             "paper-forms"]
     for seed in range(12):
         rng = random.Random(seed)
         session, clock = start(tmp_path / str(seed), hours=rng.choice(["office", "off_hours"]))
@@ -154,9 +155,11 @@ def test_random_sessions_of_the_plan_scenario_replay_to_the_same_state(tmp_path)
             clock.advance(seconds=rng.randint(0, 900))
             step = rng.choice(steps)
             try:
-                match rng.randrange(5):
+                match rng.randrange(6):
                     case 0 | 1:
                         session.complete_step(step, rng.choice("PSMU"))
+                    case 5:
+                        session.decide("where", rng.choice(["stay", "alternate", "paper"]), rng.choice("PSMU"))
                     case 2:
                         session.step_not_done(step, "reason", skipped=rng.random() < 0.5)
                     case 3:
@@ -171,3 +174,58 @@ def test_random_sessions_of_the_plan_scenario_replay_to_the_same_state(tmp_path)
         assert statuses(session) == {v.step.id: v.status for v in DrillView(replayed, now).steps}, seed
         assert DrillView(replayed, now).figures == DrillView(session.state, now).figures, seed
         session.close()
+
+
+def decided_until_where(tmp_path):
+    session, clock = start(tmp_path)
+    clock.advance(minutes=20)
+    session.complete_step("safety", "P")
+    clock.advance(minutes=10)
+    session.complete_step("server-room", "P")  # T+0:30: `where` is due by T+0:45
+    return session, clock
+
+
+def test_steps_a_decision_enables_wait_for_it_and_the_other_options_steps_do_not_apply(tmp_path):
+    session, clock = decided_until_where(tmp_path)
+    shown = statuses(session)
+    assert shown["move-alt"] == StepStatus.WAITING and shown["paper-forms"] == StepStatus.WAITING
+    with pytest.raises(SessionRefused) as refused:
+        session.complete_step("where", "P")  # a decision is recorded with its option
+    assert refused.value.code == "decision_required"
+    clock.advance(minutes=12)
+    made = session.decide("where", "alternate", "S", decided_by="総務部長")
+    assert (made.option_id, made.decided_by, made.elapsed_seconds) == ("alternate", "総務部長", 42 * 60)
+    shown = statuses(session)
+    assert shown["where"] == StepStatus.DONE_ON_TIME
+    assert shown["move-alt"] == StepStatus.UPCOMING and shown["paper-forms"] == StepStatus.NOT_APPLICABLE
+    assert shown["restart"] == StepStatus.WAITING  # for its inject; only `paper` would skip it
+    # The option's inject is given with the decision, at the same drill time.
+    assert session.state.delivered["alt-ready"].elapsed_seconds == 42 * 60
+    assert DrillView(session.state, session.now()).step("move-alt").deadline_seconds == (42 + 60) * 60
+    with pytest.raises(SessionRefused) as refused:
+        session.decide("where", "stay", "P")
+    assert refused.value.code == "decision_already_recorded"
+
+
+def test_a_decision_with_consequences_recorded_is_not_withdrawn_behind_their_back(tmp_path):
+    session, _ = decided_until_where(tmp_path)
+    session.decide("where", "paper", "P")
+    assert statuses(session)["restart"] == StepStatus.NOT_APPLICABLE  # `paper` skips it
+    session.complete_step("paper-forms", "S")
+    with pytest.raises(SessionRefused) as refused:
+        session.reopen_step("where")
+    assert refused.value.code == "decision_has_consequences" and "paper-forms" in str(refused.value.params)
+    session.reopen_step("paper-forms")
+    session.reopen_step("where")
+    assert statuses(session)["paper-forms"] == StepStatus.WAITING
+    session.decide("where", "stay", "P")
+    shown = statuses(session)
+    assert shown["paper-forms"] == StepStatus.NOT_APPLICABLE and shown["move-alt"] == StepStatus.NOT_APPLICABLE
+
+
+def test_a_decision_not_taken_leaves_its_options_steps_not_applicable(tmp_path):
+    session, _ = decided_until_where(tmp_path)
+    session.step_not_done("where", "部長と連絡が取れなかった")
+    shown = statuses(session)
+    assert shown["move-alt"] == StepStatus.NOT_APPLICABLE and shown["paper-forms"] == StepStatus.NOT_APPLICABLE
+    assert shown["restart"] == StepStatus.WAITING  # skipped only when `paper` is chosen

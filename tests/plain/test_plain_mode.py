@@ -169,3 +169,24 @@ def test_a_condition_can_be_given_as_an_option(tmp_path):
     bad = run_plain(tmp_path / "bad", ["run", "--plain", "plan-quake", "--type", "tabletop", "--condition",
                                        "hour=office"], [], content=DATA / "plan")
     assert bad.returncode == 1 and "write CONDITION=VALUE" in bad.stderr and "(hours, intensity)" in bad.stderr
+
+
+def test_a_decision_in_plain_mode_asks_for_the_option_and_who_decided(tmp_path):
+    result = run_plain(tmp_path, ["run", "--plain", "plan-quake", "--type", "tabletop", "--place", "",
+                                  "--t0", "", "--condition", "hours=off_hours"], [
+        "",                       # participants: none
+        "go where",
+        "s",                      # a decision: asks which option
+        "代替拠点へ移る",           # by its Japanese title
+        "部長",                    # who decided
+        "show",
+        "quit",
+    ], content=DATA / "plan")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "option 2 Move to the alternate site (alternate)" in out
+    assert "[Inject alt-ready" in out  # given with the decision
+    assert "option 2 (*) Move to the alternate site (alternate)" in out
+    events = journal(tmp_path)
+    [made] = [e for e in events if e.type == "decision_made"]
+    assert (made.option_id, made.rating, made.decided_by) == ("alternate", "S", "部長")

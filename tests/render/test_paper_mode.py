@@ -307,3 +307,40 @@ def test_a_plan_drill_on_paper_imports_with_its_conditions(plan_cli, tmp_path):
     assert "- **Conditions**: Time of occurrence: Out of hours; Seismic intensity: 6-upper" in report
     assert "| within 0:30 after safety (T+1:10) | T+01:20:00 | \\[L\\] done late, M (10 min late)" in report
     assert "\\[/\\] not applicable" in report and "\\[?\\] no outcome (at the end)" in report
+
+
+def test_a_decision_on_paper_imports_with_its_option_and_the_injects_it_triggers(plan_cli, tmp_path):
+    plan_cli("import", "--template", "plan-quake", "-o", str(tmp_path / "t.yaml"))
+    template = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    assert '{id: where, result: , decision: "", decided_by: ""' in template
+    assert "alternate = Move to the alternate site" in template
+    base = template.replace('  hours: ""', '  hours: off_hours').replace(
+        '{id: safety, result: , actual: ""', '{id: safety, result: P, actual: "0:20"').replace(
+        '{id: server-room, result: , actual: ""', '{id: server-room, result: P, actual: "0:30"')
+    no_option = base.replace('{id: where, result: , decision: ""', '{id: where, result: S, decision: ""')
+    (tmp_path / "no-option.yaml").write_text(no_option, encoding="utf-8")
+    code, out, err = plan_cli("import", str(tmp_path / "no-option.yaml"))
+    assert code == 1 and "step 'where' is a decision: write the option chosen" in out + err
+
+    wrong_branch = base.replace(
+        '{id: where, result: , decision: "", decided_by: "", actual: ""',
+        '{id: where, result: S, decision: "2", decided_by: "部長", actual: "0:42"').replace(
+        '{id: paper-forms, result: , actual: ""', '{id: paper-forms, result: P, actual: "0:50"')
+    (tmp_path / "branch.yaml").write_text(wrong_branch, encoding="utf-8")
+    code, out, err = plan_cli("import", str(tmp_path / "branch.yaml"))
+    assert code == 1 and "step 'paper-forms' does not apply" in out + err  # option 2 enables move-alt
+
+    filled = base.replace('{id: where, result: , decision: "", decided_by: "", actual: ""',
+                          '{id: where, result: S, decision: "2", decided_by: "部長", actual: "0:42"')
+    (tmp_path / "filled.yaml").write_text(filled, encoding="utf-8")
+    code, out, err = plan_cli("import", str(tmp_path / "filled.yaml"))
+    assert code == 0, out + err
+    [path] = (tmp_path / "records").glob("*.jsonl")
+    events = read_journal(path).events
+    [made] = [e for e in events if e.type == "decision_made"]
+    assert (made.option_id, made.decided_by, made.elapsed_seconds) == ("alternate", "部長", 42 * 60)
+    given = {e.inject_id: e.elapsed_seconds for e in events if e.type == "inject_delivered"}
+    assert given == {"alt-ready": 42 * 60, "power-back": 90 * 60}  # as the sheet and the decision say
+    code, report, _ = plan_cli("report", path.stem, "--format", "md")
+    assert "| Decide where to continue | Move to the alternate site | 部長 | T+00:42:00 | 00:12:00 |" in report
+    assert "Decided Decide where to continue: Move to the alternate site (by 部長, S)" in report

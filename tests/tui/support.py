@@ -43,12 +43,14 @@ async def type_text(pilot, text: str) -> None:
 
 
 def screen_text(app) -> str:
-    """The text of every label and list line on the current screen, one per line."""
-    from textual.widgets import OptionList, Static
+    """The text of every label, list and log line on the current screen, one per line."""
+    from textual.widgets import OptionList, RichLog, Static
 
     parts: list[str] = []
     for widget in app.screen.query("*"):
-        if isinstance(widget, OptionList):
+        if isinstance(widget, RichLog):
+            parts += [strip.text for strip in widget.lines]
+        elif isinstance(widget, OptionList):
             parts += [str(option.prompt) for option in widget.options]
         elif isinstance(widget, Static):
             parts.append(str(widget.render()))

@@ -9,7 +9,7 @@ from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
 from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
 from bcp_drill.tui.widgets.step_list import StepList
 
-from .support import SIZE, journal_events, make_app, screen_text
+from .support import SIZE, journal_events, make_app, screen_text, type_text
 
 
 def plan_library():
@@ -59,3 +59,31 @@ async def test_the_twelfth_check_is_reachable_by_keys(tmp_path):
         assert runner.session.state.steps["server-room"].checks == {11}
     toggled = [e for e in journal_events(store) if e.type == "check_toggled"]
     assert [(e.step_id, e.check_index, e.checked) for e in toggled] == [("server-room", 11, True)]
+
+
+async def test_a_decision_is_recorded_by_keys_with_its_option_and_who_decided(tmp_path):
+    app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="plan-quake"),
+                                 library=plan_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "enter", "down", "down", "enter", "ctrl+s")  # out of hours
+        await pilot.pause()
+        runner = app.screen
+        assert isinstance(runner, DrillRunnerScreen)
+        step_list = runner.query_one(StepList)
+        while step_list.selected_step_id != "where":
+            await pilot.press("down")
+        clock.advance(minutes=5)
+        await pilot.press("s")  # a decision: S asks which option was chosen
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the second option: the alternate site
+        await pilot.pause()
+        await type_text(pilot, "部長")
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "(*) Move to the alternate site" in shown and "decided by 部長" in shown
+        assert "alt-ready" in shown  # the option's inject arrived with it
+    events = journal_events(store)
+    [made] = [e for e in events if e.type == "decision_made"]
+    assert (made.step_id, made.option_id, made.rating, made.decided_by) == ("where", "alternate", "S", "部長")
+    assert [e.inject_id for e in events if e.type == "inject_delivered"] == ["alt-ready"]

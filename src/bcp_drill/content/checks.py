@@ -90,6 +90,7 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
                 findings.append(reference_finding(here + ("objectives", ref_index), "objective",
                                                   objective, objectives))
         findings += _check_waiting(scenario, here, step, steps, injects)
+        findings += _check_options(scenario, here, step, steps, injects)
         findings += _check_when(scenario, here, step.when)
 
     for index, inject in enumerate(scenario.injects):
@@ -145,16 +146,52 @@ def _check_waiting(scenario: Scenario, here: Loc, step: Step, steps: list[str],
     if step.target_minutes is not None and step.target_after_minutes is not None:
         findings.append(Finding(here + ("target_after_minutes",), "two_targets", {"step": step.id},
                                 "one_target"))
-    elif step.target_after_minutes is not None and not step.waits:
+    elif step.target_after_minutes is not None and not step.waits and not scenario.enabling(step.id):
         findings.append(Finding(here + ("target_after_minutes",), "relative_target_without_after",
                                 {"step": step.id}, "add_after"))
     return findings
 
 
+def _check_options(scenario: Scenario, here: Loc, step: Step, steps: list[str], injects: list[str]) -> list[Finding]:
+    findings: list[Finding] = []
+    if not step.options:
+        return findings
+    if len(step.options) < 2:
+        findings.append(Finding(here + ("options",), "decision_needs_options", {"step": step.id}))
+    findings += duplicate_ids(here + ("options",), [o.id for o in step.options], "options")
+    for o_index, option in enumerate(step.options):
+        at = here + ("options", o_index)
+        for name in ("enables", "skips"):
+            for ref_index, other in enumerate(getattr(option, name)):
+                if other == step.id:
+                    findings.append(Finding(at + (name, ref_index), "decides_itself", {"step": step.id}))
+                elif other not in steps:
+                    findings.append(reference_finding(at + (name, ref_index), "step", other, steps))
+        for ref_index, inject_id in enumerate(option.triggers):
+            inject = scenario.inject(inject_id)
+            if inject is None:
+                findings.append(reference_finding(at + ("triggers", ref_index), "inject", inject_id, injects))
+            elif inject.at_minutes is not None:
+                findings.append(Finding(at + ("triggers", ref_index), "triggered_inject_timed",
+                                        {"inject": inject_id}, "drop_at_minutes"))
+    return findings
+
+
 def _after_cycles(scenario: Scenario) -> list[Finding]:
-    """One finding per cycle in `after` (a step that would wait for itself, however far round)."""
+    """One finding per cycle of waiting (`after`, or a decision that enables or skips a step):
+    steps that would wait for themselves, however far round."""
     position = {s.id: index for index, s in enumerate(scenario.steps)}
-    waits_for = {s.id: [o for o in s.after if o in position and o != s.id] for s in scenario.steps}
+    # step → [(the step it waits for, where that is written)]
+    waits_for: dict[str, list[tuple[str, Loc]]] = {s.id: [] for s in scenario.steps}
+    for index, step in enumerate(scenario.steps):
+        for ref_index, other in enumerate(step.after):
+            if other in position and other != step.id:
+                waits_for[step.id].append((other, ("steps", index, "after", ref_index)))
+        for o_index, option in enumerate(step.options):
+            for name in ("enables", "skips"):
+                for ref_index, other in enumerate(getattr(option, name)):
+                    if other in position and other != step.id:
+                        waits_for[other].append((step.id, ("steps", index, "options", o_index, name, ref_index)))
     findings: list[Finding] = []
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     reported: set[frozenset[str]] = set()
@@ -162,14 +199,12 @@ def _after_cycles(scenario: Scenario) -> list[Finding]:
     def visit(step_id: str, path: list[str]) -> None:
         state[step_id] = 1
         path.append(step_id)
-        for other in waits_for[step_id]:
+        for other, written_at in waits_for[step_id]:
             if state.get(other) == 1:
                 cycle = path[path.index(other):] + [other]
                 if frozenset(cycle) not in reported:
                     reported.add(frozenset(cycle))
-                    ref_index = scenario.steps[position[step_id]].after.index(other)
-                    findings.append(Finding(("steps", position[step_id], "after", ref_index), "after_cycle",
-                                            {"cycle": " -> ".join(cycle)}, "break_cycle"))
+                    findings.append(Finding(written_at, "after_cycle", {"cycle": " -> ".join(cycle)}, "break_cycle"))
             elif other not in state:
                 visit(other, path)
         path.pop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any, Iterator, Literal, Mapping, Union
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag
@@ -88,6 +89,17 @@ def applies_under(when: Mapping[str, list[str]], values: Mapping[str, str]) -> b
                for condition, allowed in when.items())
 
 
+class DecisionOption(ContentModel):
+    """One choice of a decision step (e.g. continue in the hall / move to the alternate site)."""
+
+    id: Id
+    title: LocalizedText
+    description: LocalizedText | None = None
+    enables: list[Id] = []  # steps that apply only when this option is chosen
+    skips: list[Id] = []  # steps that do not apply when it is chosen
+    triggers: list[Id] = []  # injects given the moment it is chosen
+
+
 class Step(ContentModel):
     id: Id
     phase: Id
@@ -105,17 +117,27 @@ class Step(ContentModel):
     objectives: list[Id] = []
     checks: list[LocalizedText] = []
     expected_outcome: LocalizedText | None = None
+    # A decision step: exactly one of these is chosen, by whom and when is recorded.
+    options: list[DecisionOption] = []
 
     @property
     def waits(self) -> bool:
         return bool(self.after or self.after_injects)
+
+    @property
+    def is_decision(self) -> bool:
+        return bool(self.options)
+
+    def option(self, option_id: str) -> DecisionOption | None:
+        return next((o for o in self.options if o.id == option_id), None)
 
 
 class Inject(ContentModel):
     """An event given to players at a set time (状況付与)."""
 
     id: Id
-    at_minutes: Minutes
+    # T+ minutes it is given at; none: given when a decision option `triggers` it, or by hand.
+    at_minutes: Minutes | None = None
     recipient: Id
     sender: LocalizedText
     channel: LocalizedText
@@ -162,6 +184,31 @@ class Scenario(ContentModel):
 
     def steps_in(self, phase_id: str) -> list[Step]:
         return [s for s in self.steps if s.phase == phase_id]
+
+    def deciding(self, step_id: str) -> list[Step]:
+        """The decision steps whose options enable or skip STEP_ID."""
+        return self._decisions_by_step.get(step_id, [])
+
+    def enabling(self, step_id: str) -> list[Step]:
+        """The decision steps with an option that enables STEP_ID (it waits for them)."""
+        return [d for d in self.deciding(step_id) if any(step_id in o.enables for o in d.options)]
+
+    def triggered(self, inject_id: str) -> bool:
+        """Whether a decision option gives this inject."""
+        return inject_id in self._triggered_injects
+
+    # Asked for every step on every redraw: worked out once per scenario.
+    @cached_property
+    def _decisions_by_step(self) -> dict[str, list[Step]]:
+        found: dict[str, list[Step]] = {}
+        for step in self.steps:
+            for target in {t for o in step.options for t in [*o.enables, *o.skips]}:
+                found.setdefault(target, []).append(step)
+        return found
+
+    @cached_property
+    def _triggered_injects(self) -> frozenset[str]:
+        return frozenset(i for s in self.steps for o in s.options for i in o.triggers)
 
 
 # ---------------------------------------------------------------- checklist

@@ -138,10 +138,37 @@ class DrillSession(JournalSession):
 
     def complete_step(self, step_id: str, rating: str) -> ev.StepCompleted:
         self.ensure_open()
-        self._applicable_step(step_id)
+        if self._applicable_step(step_id).step.is_decision:
+            raise SessionRefused("decision_required", step_id=step_id)
         if rating not in RATINGS:
             raise SessionRefused("unknown_rating", rating=rating, ratings="/".join(RATINGS))
         return self._record(ev.StepCompleted, step_id=step_id, rating=rating, elapsed_seconds=self.elapsed())
+
+    def decide(self, step_id: str, option_id: str, rating: str, decided_by: str = "") -> ev.DecisionMade:
+        """Record a decision step's choice (and its rating); then give the injects it triggers.
+
+        A decision stands until the step is reopened; choosing again without that is refused.
+        """
+        self.ensure_open()
+        record = self._applicable_step(step_id)
+        step = record.step
+        if not step.is_decision:
+            raise SessionRefused("not_a_decision", step_id=step_id)
+        option = step.option(option_id)
+        if option is None:
+            raise SessionRefused("unknown_option_of_decision", step_id=step_id, option_id=option_id,
+                                 options=", ".join(o.id for o in step.options))
+        if rating not in RATINGS:
+            raise SessionRefused("unknown_rating", rating=rating, ratings="/".join(RATINGS))
+        if record.outcome is not None:
+            raise SessionRefused("decision_already_recorded", step_id=step_id)
+        made = self._record(ev.DecisionMade, step_id=step_id, option_id=option_id, rating=rating,
+                            decided_by=decided_by.strip(), elapsed_seconds=self.elapsed())
+        for inject_id in option.triggers:
+            inject = self.scenario.inject(inject_id)
+            if inject is not None and self.state.applies(inject) and inject_id not in self.state.delivered:
+                self._record(ev.InjectDelivered, inject_id=inject_id, elapsed_seconds=made.elapsed_seconds)
+        return made
 
     def step_not_done(self, step_id: str, reason: str, skipped: bool = False) -> ev.StepNotDone:
         self.ensure_open()
@@ -154,8 +181,15 @@ class DrillSession(JournalSession):
     def reopen_step(self, step_id: str) -> ev.StepReopened:
         """Withdraw the step's outcome (a correction event); refused when there is none."""
         self.ensure_open()
-        if self._step(step_id).outcome is None:
+        record = self._step(step_id)
+        if record.outcome is None:
             raise SessionRefused("no_outcome_to_withdraw", step_id=step_id)
+        if record.step.is_decision:
+            # What the decision enabled or skipped was recorded under it: withdraw that first.
+            gated = {s for o in record.step.options for s in [*o.enables, *o.skips]}
+            recorded = [s for s in gated if self.state.steps[s].outcome is not None]
+            if recorded:
+                raise SessionRefused("decision_has_consequences", step_id=step_id, steps=", ".join(sorted(recorded)))
         return self._record(ev.StepReopened, step_id=step_id)
 
     def toggle_check(self, step_id: str, index: int) -> ev.CheckToggled:

@@ -7,7 +7,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Iterable
 
-from bcp_drill.content.models import Inject, Scenario, Step, applies_under
+from bcp_drill.content.models import (
+    DecisionOption,
+    Inject,
+    Scenario,
+    Step,
+    applies_under,
+)
 from bcp_drill.records import events as ev
 
 DUE_SOON_SECONDS = 5 * 60
@@ -83,6 +89,7 @@ class StepRecord:
     elapsed_seconds: int | None = None
     reason: str = ""
     checks: set[int] = field(default_factory=set)
+    decision: ev.DecisionMade | None = None  # for a decision step: the choice that stands
 
 
 @dataclass
@@ -120,14 +127,47 @@ class DrillState:
         return values
 
     def applies(self, item: Step | Inject) -> bool:
-        """Whether a step or inject applies under this drill's conditions."""
-        return not item.when or applies_under(item.when, self.conditions)
+        """Whether a step or inject applies in this drill: under its conditions and, for a
+        step that a decision enables or skips, under the option chosen (a step whose decision
+        is still open applies for now: it is shown waiting)."""
+        if item.when and not applies_under(item.when, self.conditions):
+            return False
+        if isinstance(item, Step):
+            for decision_step in self.scenario.deciding(item.id):
+                settled, chosen = self.chosen_option(decision_step)
+                if not settled:
+                    continue
+                enabling = [o for o in decision_step.options if item.id in o.enables]
+                if enabling and (chosen is None or chosen not in enabling):
+                    return False
+                if chosen is not None and item.id in chosen.skips:
+                    return False
+        return True
+
+    def chosen_option(self, decision_step: Step) -> tuple[bool, DecisionOption | None]:
+        """(settled, option) for a decision step: the option that stands; no option when the
+        step ended without one (not done, skipped, not applicable); not settled while open."""
+        record = self.steps.get(decision_step.id)
+        if record is None:
+            return True, None
+        if record.decision is not None:
+            return True, decision_step.option(record.decision.option_id)
+        if record.outcome is not None or not self.applies(decision_step):
+            return True, None
+        return False, None
 
     def possible_since(self, step: Step) -> int | None:
         """Drill time (s) from which STEP could start: when the last step it waits for got an
-        outcome and the last inject it waits for was given; 0 when it waits for nothing;
-        None while it is still waiting. What does not apply in this drill is not waited for."""
+        outcome, the last inject it waits for was given and the decision that enables it was
+        made; 0 when it waits for nothing; None while it is still waiting. What does not apply
+        in this drill is not waited for."""
         since = 0
+        for decision_step in self.scenario.enabling(step.id):  # (one a decision can only skip goes ahead)
+            if not self.chosen_option(decision_step)[0]:
+                return None
+            decided = self.steps[decision_step.id].elapsed_seconds
+            if decided is not None:
+                since = max(since, decided)
         for other_id in step.after:
             other = self.steps.get(other_id)
             if other is None or not self.applies(other.step):
@@ -241,6 +281,12 @@ class DrillState:
                 if record:
                     record.outcome, record.rating = "done", event.rating
                     record.elapsed_seconds, record.reason = event.elapsed_seconds, ""
+            case ev.DecisionMade():
+                record = self.steps.get(event.step_id)
+                if record:
+                    record.outcome, record.rating = "done", event.rating
+                    record.elapsed_seconds, record.reason = event.elapsed_seconds, ""
+                    record.decision = event
             case ev.StepNotDone():
                 record = self.steps.get(event.step_id)
                 if record:
@@ -252,6 +298,7 @@ class DrillState:
                 if record:
                     record.outcome = record.rating = record.elapsed_seconds = None
                     record.reason = ""
+                    record.decision = None
             case ev.CheckToggled():
                 record = self.steps.get(event.step_id)
                 if record:
@@ -290,11 +337,13 @@ class DrillState:
     def injects_due(self, now: datetime) -> list[Inject]:
         """Injects that apply, whose time has come, and that have not been delivered yet."""
         elapsed = self.elapsed_seconds(now)
-        return [i for i in self.pending_injects() if i.at_minutes * 60 <= elapsed]
+        return [i for i in self.pending_injects() if i.at_minutes is not None and i.at_minutes * 60 <= elapsed]
 
     def pending_injects(self) -> list[Inject]:
-        """Injects not delivered yet that apply under this drill's conditions."""
-        return [i for i in self.scenario.injects if i.id not in self.delivered and self.applies(i)]
+        """Injects not delivered yet that apply under this drill's conditions and that the
+        clock or the controller gives (those a decision option gives come with the decision)."""
+        return [i for i in self.scenario.injects
+                if i.id not in self.delivered and self.applies(i) and not self.scenario.triggered(i.id)]
 
     def notes_for(self, step_id: str | None) -> list[Note]:
         """The notes that stand (withdrawn ones are left out) on a step, or on the drill (None)."""

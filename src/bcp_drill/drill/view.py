@@ -29,7 +29,7 @@ from typing import Iterable
 
 from bcp_drill.content.models import Inject, Scenario, Step
 from bcp_drill.drill.state import DrillState, Note, StepRecord, StepStatus
-from bcp_drill.i18n import Translator
+from bcp_drill.i18n import Lang, Translator
 from bcp_drill.records import events as ev
 
 RATINGS = ev.HSEEP_RATINGS  # best first
@@ -220,9 +220,16 @@ def target_words(step: Step, t: Translator) -> str:
     if step.target_minutes is not None:
         return f"T+{format_minutes(step.target_minutes)}"
     if step.target_after_minutes is not None:
-        waits_for = ", ".join([*step.after, *step.after_injects])
+        waits_for = ", ".join([*step.after, *step.after_injects]) or t("tui.decision")
         return t("target.after", minutes=format_minutes(step.target_after_minutes), waits_for=waits_for)
     return t("target.none")
+
+
+def inject_time_text(inject: Inject, scenario: Scenario, t: Translator) -> str:
+    """When an inject is planned: "T+0:05", "when a decision chooses it", or "by hand"."""
+    if inject.at_minutes is not None:
+        return f"T+{format_minutes(inject.at_minutes)}"
+    return t("inject_time.on_decision") if scenario.triggered(inject.id) else t("inject_time.by_hand")
 
 
 def when_text(item: Step | Inject, scenario: Scenario, t: Translator) -> str:
@@ -234,6 +241,20 @@ def when_text(item: Step | Inject, scenario: Scenario, t: Translator) -> str:
             continue
         names = [(v.title.get(t.lang) if (v := condition.value(value)) else value) for value in values]
         parts.append(f"{condition.title.get(t.lang)}: {' / '.join(names)}")
+    return "; ".join(parts)
+
+
+def decision_gate_text(step: Step, scenario: Scenario, t: Translator) -> str:
+    """Which decisions a step hangs on: "「場所を決める」で 代替拠点へ移る を選んだとき"."""
+    parts = []
+    for decision in scenario.deciding(step.id):
+        title = decision.title.get(t.lang)
+        enabling = [o.title.get(t.lang) for o in decision.options if step.id in o.enables]
+        skipping = [o.title.get(t.lang) for o in decision.options if step.id in o.skips]
+        if enabling:
+            parts.append(t("decision.enabled_by", decision=title, options=" / ".join(enabling)))
+        if skipping:
+            parts.append(t("decision.skipped_by", decision=title, options=" / ".join(skipping)))
     return "; ".join(parts)
 
 
@@ -251,6 +272,8 @@ def conditions_text(state: DrillState, t: Translator) -> str:
 def waits_text(view: "DrillView", step: Step, t: Translator) -> str:
     """What a step waits for, each with where it stands: "s3 サーバー室の確認 [v]; i4 停電復旧 (未)"."""
     parts = []
+    for decision in view.state.scenario.enabling(step.id):
+        parts.append(f"{t('tui.decision')} {decision.title.get(t.lang)} {view.step(decision.id).status.mark}")
     for other_id in step.after:
         other = view.state.scenario.step(other_id)
         if other is not None:
@@ -261,6 +284,42 @@ def waits_text(view: "DrillView", step: Step, t: Translator) -> str:
             given = t("tui.inject_given") if inject_id in view.state.delivered else t("tui.inject_not_given")
             parts.append(f"{t('ref_kind.inject')} {inject_id} ({given})")
     return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    """A decision step as a report shows it: what was chosen, by whom, when, how long it took."""
+
+    step: Step
+    option_title: str  # "" when no option was chosen
+    decided_by: str
+    recorded_by: str
+    decided_at_seconds: int | None
+    possible_since_seconds: int | None  # from when it could be decided
+    status: StepStatus
+    rating: str
+
+    @property
+    def took_seconds(self) -> int | None:
+        """Time taken to decide, from when the decision became possible."""
+        if self.decided_at_seconds is None or self.possible_since_seconds is None:
+            return None
+        return max(0, self.decided_at_seconds - self.possible_since_seconds)
+
+
+def decision_results(view: "DrillView", lang: Lang) -> list[DecisionResult]:
+    results = []
+    for step in view.state.scenario.steps:
+        if not step.is_decision:
+            continue
+        shown = view.step(step.id)
+        made = shown.record.decision
+        option = step.option(made.option_id) if made else None
+        results.append(DecisionResult(
+            step, option.title.get(lang) if option else "", made.decided_by if made else "",
+            made.by if made else "", made.elapsed_seconds if made else None,
+            view.state.possible_since(step), shown.status, shown.rating))
+    return results
 
 
 # ---------------------------------------------------------------- objectives
@@ -379,7 +438,7 @@ class DrillView:
 class TimelineEntry:
     elapsed_seconds: int
     at: datetime
-    kind: str  # inject, step, not_done, reopen, note, note_withdrawn, problem, objective, pause, resume, advance, end
+    kind: str  # inject, step, decision, not_done, reopen, note, note_withdrawn, problem, objective, pause, resume, advance, end
     text: str
     by: str
     seq: int
@@ -400,7 +459,7 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
     later_outcome: dict[int, ev.EventBase] = {}  # outcome event seq → the event that replaced it
     current: dict[str, int] = {}
     for event in events:
-        if isinstance(event, (ev.StepCompleted, ev.StepNotDone, ev.StepReopened)):
+        if isinstance(event, (ev.StepCompleted, ev.DecisionMade, ev.StepNotDone, ev.StepReopened)):
             if event.step_id in current:
                 later_outcome[current.pop(event.step_id)] = event
             if not isinstance(event, ev.StepReopened):
@@ -425,8 +484,14 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
                 if inject is not None:
                     add(event, "inject", t("report.tl_inject", id=inject.id, sender=inject.sender.get(lang),
                                            content=inject.content.get(lang)), event.elapsed_seconds)
-            case ev.StepCompleted() | ev.StepNotDone():
-                if isinstance(event, ev.StepCompleted):
+            case ev.StepCompleted() | ev.StepNotDone() | ev.DecisionMade():
+                if isinstance(event, ev.DecisionMade):
+                    option = step.option(event.option_id) if step else None
+                    entry = add(event, "decision", t(
+                        "report.tl_decision", step=step_title, rating=event.rating,
+                        option=option.title.get(lang) if option else event.option_id,
+                        who=event.decided_by or event.by), event.elapsed_seconds)
+                elif isinstance(event, ev.StepCompleted):
                     target = DrillView(state, event.at).step(step.id).target_label(t) if step else "-"
                     entry = add(event, "step", t("report.tl_step", step=step_title, rating=event.rating,
                                                  target=target), event.elapsed_seconds)

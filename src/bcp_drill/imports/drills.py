@@ -17,7 +17,7 @@ from bcp_drill.content.models import Scenario, applies_under
 from bcp_drill.content.problems import Problem
 from bcp_drill.drill.session import condition_values
 from bcp_drill.drill.setup import condition_value, parse_t0
-from bcp_drill.drill.view import target_words, when_text
+from bcp_drill.drill.view import inject_time_text, target_words, when_text
 from bcp_drill.imports.models import IMPORT_KINDS, DrillResultFile
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
@@ -50,6 +50,17 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
             findings.append(Finding(here + ("actual",), "import_needs_result", {"step": entry.id}))
         if entry.result in ("not_done", "skipped") and not entry.reason.strip():
             findings.append(Finding(here + ("result",), "import_needs_reason", {"step": entry.id}))
+        has_decision = entry.decision is not None and str(entry.decision).strip() != ""
+        if step.is_decision and entry.result in ev.HSEEP_RATINGS and not has_decision:
+            findings.append(Finding(here + ("result",), "import_needs_decision", {
+                "step": entry.id, "options": ", ".join(o.id for o in step.options)}))
+        elif has_decision and not step.is_decision:
+            findings.append(Finding(here + ("decision",), "import_not_a_decision", {"step": entry.id}))
+        elif has_decision and entry.result not in ev.HSEEP_RATINGS:
+            findings.append(Finding(here + ("decision",), "import_decision_needs_rating", {"step": entry.id}))
+        elif has_decision and paper_option(step, entry.decision) is None:
+            findings.append(reference_finding(here + ("decision",), "option", str(entry.decision),
+                                              [o.id for o in step.options]))
         for check_index, number in enumerate(entry.checks):
             if number > len(step.checks):
                 findings.append(Finding(here + ("checks", check_index), "import_no_such_check",
@@ -76,10 +87,13 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
                                     "import_needs_condition", {"condition": condition.id,
                                                                "values": ", ".join(v.id for v in condition.values)}))
     applies_under_paper = {**{c.id: c.fixed for c in scenario.conditions if c.fixed}, **values}
+    chosen = paper_decisions(result, scenario)
+    steps_on_paper = {e.id: e for e in result.steps}
     for index, entry in enumerate(result.steps):
         step = steps.get(entry.id)
-        if step is not None and step.when and not applies_under(step.when, applies_under_paper) and (
-                entry.result is not None or entry.checks):
+        if step is None or (entry.result is None and not entry.checks):
+            continue
+        if not applies_under(step.when, applies_under_paper) or not _decided_in(step, scenario, chosen, steps_on_paper):
             findings.append(Finding(("steps", index, "id"), "import_step_not_applicable", {"step": entry.id}))
     inject_ids = [i.id for i in scenario.injects]
     for index, inject in enumerate(result.injects):
@@ -106,6 +120,41 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
                 findings.append(Finding(("injects", index, "delivered"), "import_after_end",
                                         {"what": inject.id, "time": _hms(inject.delivered), "end": _hms(result.end)}))
     return findings
+
+
+def paper_option(step, answer: str | int | None):
+    """The option of a decision step that a sheet names (by id, number or title), if any."""
+    text = str(answer).strip() if answer is not None else ""
+    return next((o for n, o in enumerate(step.options, 1) if text in (str(n), o.id, o.title.ja, o.title.en)), None)
+
+
+def paper_decisions(result: DrillResultFile, scenario: Scenario) -> dict[str, str]:
+    """Decision step id → the option id the sheet chose."""
+    chosen: dict[str, str] = {}
+    for entry in result.steps:
+        step = scenario.step(entry.id)
+        if step is not None and step.is_decision and entry.result in ev.HSEEP_RATINGS:
+            option = paper_option(step, entry.decision)
+            if option is not None:
+                chosen[step.id] = option.id
+    return chosen
+
+
+def _decided_in(step, scenario: Scenario, chosen: dict[str, str], on_paper: dict) -> bool:
+    """Whether STEP applies given the decisions on the sheet (a decision left open leaves it applying)."""
+    for decision in scenario.deciding(step.id):
+        option_id = chosen.get(decision.id)
+        entry = on_paper.get(decision.id)
+        settled = option_id is not None or (entry is not None and entry.result is not None)
+        if not settled:
+            continue
+        enabling = [o.id for o in decision.options if step.id in o.enables]
+        if enabling and option_id not in enabling:
+            return False
+        option = decision.option(option_id) if option_id else None
+        if option is not None and step.id in option.skips:
+            return False
+    return True
 
 
 def paper_conditions(result: DrillResultFile, scenario: Scenario) -> dict[str, str]:
@@ -215,7 +264,7 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
         t0=t0, conditions=condition_values(scenario, paper_conditions(result, scenario)),
         tool_version=__version__, imported_from=loaded.display, import_sha256=content_sha256(loaded),
         imported_by=store.recorder)
-    timed = _timed_events(result, paper_end(result))
+    timed = _timed_events(result, paper_end(result), scenario, first_fields["conditions"])
 
     def fill(journal) -> None:
         for elapsed, _, event_type, fields in sorted(timed, key=lambda e: (e[0], e[1])):
@@ -231,12 +280,17 @@ def paper_end(result: DrillResultFile) -> int:
     return result.end if result.end is not None else max(recorded, default=0)
 
 
-def _timed_events(result: DrillResultFile, end: int) -> list[tuple[int, int, type[ev.EventBase], dict[str, Any]]]:
-    timed: list[tuple[int, int, type[ev.EventBase], dict[str, Any]]] = []
+TimedEvent = tuple[int, int, type[ev.EventBase], dict[str, Any]]
+
+
+def _timed_events(result: DrillResultFile, end: int, scenario: Scenario,
+                  conditions: dict[str, str]) -> list[TimedEvent]:
+    timed: list[TimedEvent] = []
 
     def add(elapsed: int, event_type: type[ev.EventBase], **fields: Any) -> None:
         timed.append((elapsed, len(timed), event_type, fields))
 
+    on_sheet = {inject.id for inject in result.injects}
     for inject in result.injects:
         add(inject.delivered, ev.InjectDelivered, inject_id=inject.id, elapsed_seconds=inject.delivered, manual=True)
     for entry in result.steps:
@@ -244,7 +298,16 @@ def _timed_events(result: DrillResultFile, end: int) -> list[tuple[int, int, typ
         elapsed = entry.actual if entry.actual is not None else end
         for number in entry.checks:
             add(elapsed, ev.CheckToggled, step_id=entry.id, check_index=number - 1, checked=True)
-        if entry.result in ev.HSEEP_RATINGS:
+        step = scenario.step(entry.id)
+        option = paper_option(step, entry.decision) if step is not None and step.is_decision else None
+        if entry.result in ev.HSEEP_RATINGS and option is not None:
+            add(elapsed, ev.DecisionMade, step_id=entry.id, option_id=option.id, rating=entry.result,
+                decided_by=entry.decided_by.strip(), elapsed_seconds=elapsed)
+            for inject_id in option.triggers:  # given with the decision, unless the sheet says when
+                planned = scenario.inject(inject_id)
+                if inject_id not in on_sheet and planned is not None and applies_under(planned.when, conditions):
+                    add(elapsed, ev.InjectDelivered, inject_id=inject_id, elapsed_seconds=elapsed)
+        elif entry.result in ev.HSEEP_RATINGS:
             add(elapsed, ev.StepCompleted, step_id=entry.id, rating=entry.result, elapsed_seconds=elapsed)
         elif entry.result in ("not_done", "skipped"):
             add(elapsed, ev.StepNotDone, step_id=entry.id, reason=entry.reason,
@@ -313,14 +376,22 @@ def drill_template(scenario: Scenario, t) -> str:
             lines.append(f"  #   {t('tui.applies_when')}: {when_text(step, scenario, t)}")
         for number, check in enumerate(step.checks, 1):
             lines.append(f"  #   {t('template.check', number=number)}: {check.get(lang)}")
+        if step.is_decision:
+            options = ", ".join(f"{o.id} = {o.title.get(lang)}" for o in step.options)
+            lines.append(f"  #   {t('template.decision', options=options)}")
+            lines.append(f'  - {{id: {step.id}, result: , decision: "", decided_by: "", actual: "", reason: "", '
+                         f'checks: [], notes: ""}}')
+            continue
         lines.append(f'  - {{id: {step.id}, result: , actual: "", reason: "", checks: [], notes: ""}}')
     lines.append(f"# {t('template.injects')}")
     lines.append("injects:" if scenario.injects else "injects: []")
     for inject in scenario.injects:
-        lines.append(f"  # {inject.content.get(lang)} ({t('template.planned')} T+{hm(inject.at_minutes)})")
-        line = f'  - {{id: {inject.id}, delivered: "{hm(inject.at_minutes)}"}}'
-        if inject.when:  # given only under some conditions: the recorder uncomments it if it was
-            lines.append(f"  #   {t('template.inject_when', when=when_text(inject, scenario, t))}")
+        planned = inject_time_text(inject, scenario, t)
+        lines.append(f"  # {inject.content.get(lang)} ({t('template.planned')} {planned})")
+        line = f'  - {{id: {inject.id}, delivered: "{hm(inject.at_minutes) if inject.at_minutes is not None else ""}"}}'
+        if inject.when or inject.at_minutes is None:  # given only under some conditions: the recorder uncomments it if it was
+            when = when_text(inject, scenario, t) if inject.when else planned
+            lines.append(f"  #   {t('template.inject_when', when=when)}")
             line = "#" + line[1:]
         lines.append(line)
     lines += [

@@ -71,6 +71,9 @@ class StepEntry(ContentModel):
     reason: str = ""
     checks: list[Annotated[int, Field(ge=1, le=99)]] = []  # ticked sub-checks, counted from 1
     notes: str = ""
+    # A decision step: the option chosen (id, number or title) and who chose it.
+    decision: str | int | None = None
+    decided_by: str = ""
 
 
 class InjectEntry(ContentModel):

@@ -12,9 +12,11 @@ from bcp_drill.drill.view import (
     DrillView,
     conditions_text,
     contribution_text,
+    decision_gate_text,
     format_elapsed,
     format_minutes,
     format_percent,
+    inject_time_text,
     rating_label,
     status_word,
     waits_text,
@@ -139,8 +141,17 @@ class PlainDrill(PlainRunner):
         say(f"  {t('tui.role')}: {role.title.get(lang) if role else step.role}")
         if step.when:
             say(f"  {t('tui.applies_when')}: {when_text(step, self.session.scenario, t)}")
-        if step.waits:
-            say(f"  {t('tui.waits_for')}: {waits_text(self.view(), step, t)}")
+        gate = decision_gate_text(step, self.session.scenario, t)
+        if gate:
+            say(f"  {t('tui.applies_when')}: {gate}")
+        waits = waits_text(self.view(), step, t)
+        if waits:
+            say(f"  {t('tui.waits_for')}: {waits}")
+        if step.is_decision:
+            decision = record.decision
+            for number, option in enumerate(step.options, 1):
+                mark = "(*)" if decision and decision.option_id == option.id else "( )"
+                say(f"  {t('plain.option_line', number=number)} {mark} {option.title.get(lang)} ({option.id})")
         if step.instructions:
             say(f"  {t('tui.instructions')}: {text(step.instructions, lang)}")
         for number, check in enumerate(step.checks, 1):
@@ -219,9 +230,36 @@ class PlainDrill(PlainRunner):
         if rating not in RATINGS:
             self.console.say(self.t("plain.bad_rating"))
             return
-        if self._open() and self._record(self.session.complete_step, self.current.id, rating):
+        if not self._open():
+            return
+        step = self.current
+        if step.is_decision and self.session.state.steps[step.id].outcome is None:
+            self.decide(rating)
+            return
+        if self._record(self.session.complete_step, step.id, rating):
             if rest.strip():
                 self._record(self.session.add_note, rest.strip(), self.current.id)
+            self.after_outcome()
+
+    def decide(self, rating: str) -> None:
+        """A decision step: ask which option was chosen (number, id or title), then who chose it."""
+        t, lang, step = self.t, self.t.lang, self.current
+        for number, option in enumerate(step.options, 1):
+            self.console.say(f"  {t('plain.option_line', number=number)} {option.title.get(lang)} ({option.id})")
+        answer = (self.console.ask(t("plain.ask_option") + ": ") or "").strip()
+        option = next((o for n, o in enumerate(step.options, 1)
+                       if answer in (str(n), o.id, o.title.ja, o.title.en)), None) if answer else None
+        if option is None:
+            self.console.say(t("plain.cancelled") if not answer else t("plain.bad_option", value=answer))
+            return
+        who = self.console.ask(t("tui.decided_by_title") + ": ")
+        if who is None:
+            self.console.say(t("plain.cancelled"))
+            return
+        delivered_before = set(self.session.state.delivered)
+        if self._record(self.session.decide, step.id, option.id, rating, who):
+            for inject_id in self.session.state.delivered.keys() - delivered_before:
+                self.announce_inject(inject_id)
             self.after_outcome()
 
     def rate_words(self, rest: str) -> None:
@@ -345,7 +383,7 @@ class PlainDrill(PlainRunner):
             if not pending:
                 self.console.say(t("tui.no_pending_injects"))
             for inject in pending:
-                self.console.say(f"  {inject.id} T+{format_minutes(inject.at_minutes)} "
+                self.console.say(f"  {inject.id} {inject_time_text(inject, self.session.scenario, t)} "
                                  f"{inject.sender.get(lang)}: {inject.content.get(lang)}")
             if pending:
                 self.console.say(t("plain.inject_how"))

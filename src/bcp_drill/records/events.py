@@ -93,6 +93,20 @@ class StepCompleted(EventBase):
     elapsed_seconds: int = Field(ge=0)
 
 
+class DecisionMade(EventBase):
+    """A decision step's outcome: the option chosen (who chose it, when) and its rating.
+
+    It stands as the step's completion; a different choice needs the step reopened first.
+    """
+
+    type: Literal["decision_made"] = "decision_made"
+    step_id: str
+    option_id: str
+    rating: HseepRating
+    decided_by: str = ""  # who made the decision, when not the person recording it
+    elapsed_seconds: int = Field(ge=0)
+
+
 class StepNotDone(EventBase):
     type: Literal["step_not_done"] = "step_not_done"
     step_id: str
@@ -257,7 +271,7 @@ class FollowUpUpdated(EventBase):
 
 Event = Annotated[
     Union[
-        DrillStarted, ClockPaused, ClockResumed, ClockAdvanced, StepCompleted, StepNotDone,
+        DrillStarted, ClockPaused, ClockResumed, ClockAdvanced, StepCompleted, DecisionMade, StepNotDone,
         StepReopened, CheckToggled, NoteAdded, NoteRetracted, ProblemRaised, InjectDelivered,
         ObjectiveRated, HotwashRecorded, DrillEnded, ReviewStarted, ItemRated, ItemRatingCleared, AssessmentRecorded,
         EvidenceRecorded, ReviewFinished, ReviewReopened, FollowUpUpdated,

@@ -195,7 +195,14 @@ def drill_report_tables(report: DrillReport, t: Translator) -> list[Table]:
         [[o.title, o.rating, o.decided_by, o.derived, o.override, " / ".join(o.steps)] for o in report.objectives],
         [t("report.objective_rule")])
     plan = improvement_plan_table(report.improvement_plan, t)
-    return [overview, objectives, steps, timeline, plan]
+    tables = [overview, objectives, steps]
+    if report.decisions:
+        tables.append(Table(t("report.decisions"), [
+            Column("decision", t("report.decision")), Column("option", t("report.option_chosen")),
+            Column("decided_by", t("report.decided_by")), Column("decided_at", t("report.decided_at")),
+            Column("took", t("report.took")), Column("result", t("report.result"))],
+            [[d.step, d.option, d.decided_by, d.decided_at, d.took, d.result] for d in report.decisions]))
+    return [*tables, timeline, plan]
 
 
 def improvement_plan_table(items, t: Translator) -> Table:

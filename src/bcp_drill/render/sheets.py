@@ -7,8 +7,13 @@ from datetime import datetime
 
 from bcp_drill.content.fields import text
 from bcp_drill.content.models import Checklist, ChecklistSection, Scenario, Step
-from bcp_drill.drill.view import target_words, when_text
 from bcp_drill.content.scales import Scale
+from bcp_drill.drill.view import (
+    decision_gate_text,
+    inject_time_text,
+    target_words,
+    when_text,
+)
 from bcp_drill.i18n import Translator
 from bcp_drill.render.reports import _environment, _helpers
 
@@ -42,7 +47,8 @@ def render_scenario_sheet(scenario: Scenario, fmt: str, t: Translator, now: date
         return found.title.get(t.lang) if found else role_id
 
     def waits(step: Step) -> str:
-        names = [(found.title.get(t.lang) if (found := scenario.step(other)) else other) for other in step.after]
+        names = [f"{t('tui.decision')} {d.title.get(t.lang)}" for d in scenario.enabling(step.id)]
+        names += [(found.title.get(t.lang) if (found := scenario.step(other)) else other) for other in step.after]
         names += [f"{t('ref_kind.inject')} {inject_id}" for inject_id in step.after_injects]
         return ", ".join(names)
 
@@ -51,6 +57,8 @@ def render_scenario_sheet(scenario: Scenario, fmt: str, t: Translator, now: date
 
     context = {"s": scenario, "role": role, "target": lambda step: target_words(step, t),
                "when": lambda item: when_text(item, scenario, t), "waits": waits,
+               "inject_time": lambda inject: inject_time_text(inject, scenario, t),
+               "gate": lambda step: decision_gate_text(step, scenario, t),
                "objective_titles": objective_titles, **_helpers(t, now)}
     name = f"sheet_scenario.{fmt}.j2"
     return _environment(fmt == "html").get_template(name).render(context).encode("utf-8")

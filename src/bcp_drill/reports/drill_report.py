@@ -13,7 +13,9 @@ from bcp_drill.drill.view import (
     TimelineEntry,
     conditions_text,
     contribution_text,
+    decision_results,
     format_elapsed,
+    status_label,
     timeline,
 )
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label
@@ -55,6 +57,16 @@ class StepResult:
 
 
 @dataclass
+class DecisionLine:
+    step: str
+    option: str  # the option chosen, or "(none chosen)" in words
+    decided_by: str  # who decided (the recorder when nobody else was named)
+    decided_at: str  # T+hh:mm:ss or ""
+    took: str  # time from when it could be decided, or ""
+    result: str  # status mark and word, and the rating
+
+
+@dataclass
 class DrillReport:
     record_id: str
     organisation: str
@@ -88,6 +100,7 @@ class DrillReport:
     notes: list[str] = field(default_factory=list)  # notes on the drill as a whole (withdrawn ones left out)
     withdrawn_notes: int = 0
     conditions: str = ""  # the drill's condition values in words ("" when the scenario has none)
+    decisions: list[DecisionLine] = field(default_factory=list)
     record_hash: str = ""  # SHA-256 of the journal's last line: matches a printed report to its record  # how many notes were withdrawn (struck through in the timeline)
 
 
@@ -128,6 +141,13 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
             contribution_text(result.decided_by, state, t) if result.decided_by else "-", override,
             result.provisional, [contribution_text(c, state, t) for c in result.contributions]))
 
+    decisions = [DecisionLine(
+        d.step.title.get(lang), d.option_title or t("report.none_chosen"), d.decided_by or d.recorded_by,
+        f"T+{format_elapsed(d.decided_at_seconds)}" if d.decided_at_seconds is not None else "",
+        format_elapsed(d.took_seconds) if d.took_seconds is not None else "",
+        status_label(d.status, t) + (f", {d.rating}" if d.rating else ""))
+        for d in decision_results(view, lang)]
+
     plan = followups_of_record(store, record_id, lang)
     trend = scenario_trend(store, scenario.id, lang, up_to=record_id)
     return DrillReport(
@@ -148,5 +168,5 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         withdrawn_notes=sum(1 for n in state.notes if n.withdrawn is not None),
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
         imported_from=started.imported_from, imported_by=started.imported_by,
-        conditions=conditions_text(state, t) if scenario.conditions else "",
+        conditions=conditions_text(state, t) if scenario.conditions else "", decisions=decisions,
         record_hash=contents.last_hash or "")

@@ -6,16 +6,18 @@ from the session's state. Nothing here decides what a drill means.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Label, OptionList
 
 from bcp_drill.drill.session import DrillSession
+from bcp_drill.drill.state import DeliveredInject
 from bcp_drill.drill.view import (
     DrillView,
     conditions_text,
-    format_minutes,
+    inject_time_text,
     status_label,
 )
 from bcp_drill.tui.bindings import translate_bindings
@@ -87,7 +89,7 @@ class DrillRunnerScreen(SessionScreen):
         step_list.build(self.view())
         log = self.query_one(InjectLog)
         for delivered in sorted(state.delivered.values(), key=lambda d: d.elapsed_seconds):
-            log.write(inject_line(delivered, self._recipient(delivered.inject.recipient), ctx.t))
+            log.write(self._inject_line(delivered))
         self.redraw()
         step_list.focus()
         self.set_interval(TICK_SECONDS, self.tick)
@@ -98,6 +100,11 @@ class DrillRunnerScreen(SessionScreen):
     def _recipient(self, role_id: str) -> str:
         role = self.session.scenario.role(role_id)
         return role.title.get(app_context(self).lang) if role else role_id
+
+    def _inject_line(self, delivered: DeliveredInject) -> Text:
+        t = app_context(self).t
+        return inject_line(delivered, self._recipient(delivered.inject.recipient), t,
+                           inject_time_text(delivered.inject, self.session.scenario, t))
 
     @property
     def selected_step(self) -> str | None:
@@ -124,7 +131,7 @@ class DrillRunnerScreen(SessionScreen):
     def _announce_inject(self, inject_id: str) -> None:
         t = app_context(self).t
         record = self.session.state.delivered[inject_id]
-        line = inject_line(record, self._recipient(record.inject.recipient), t)
+        line = self._inject_line(record)
         self.query_one(InjectLog).write(line)
         self.notify(record.inject.content.get(t.lang), title=t("tui.inject_arrived", id=inject_id),
                     severity="warning", timeout=10)
@@ -148,9 +155,39 @@ class DrillRunnerScreen(SessionScreen):
 
     def action_rate(self, rating: str) -> None:
         step_id = self._with_step()
-        if step_id:
-            self._safely(self.session.complete_step, step_id, rating)
-            self.redraw(step_id)
+        if not step_id:
+            return
+        step = self.session.state.steps[step_id].step
+        if step.is_decision and self.session.state.steps[step_id].outcome is None:
+            self._ask_decision(step_id, rating)
+            return
+        self._safely(self.session.complete_step, step_id, rating)
+        self.redraw(step_id)
+
+    def _ask_decision(self, step_id: str, rating: str) -> None:
+        """A decision step: which option was chosen, then who chose it (blank: the recorder)."""
+        t = app_context(self).t
+        step = self.session.state.steps[step_id].step
+
+        def chosen(option_id: str | None) -> None:
+            if option_id is None:
+                return
+
+            def decided_by(name: str | None) -> None:
+                if name is None:
+                    return
+                delivered_before = set(self.session.state.delivered)
+                if self._safely(self.session.decide, step_id, option_id, rating, name):
+                    for inject_id in self.session.state.delivered.keys() - delivered_before:
+                        self._announce_inject(inject_id)  # what the option triggers arrives now
+                self.redraw(step_id)
+
+            self.app.push_screen(TextPromptModal(t("tui.decided_by_title"), t("tui.enter_saves"), required=False),
+                                 decided_by)
+
+        choices = [(o.id, f"{n}. {o.title.get(t.lang)}") for n, o in enumerate(step.options, 1)]
+        self.app.push_screen(ChoiceModal(t("tui.decision_picker", step=step.title.get(t.lang), rating=rating),
+                                         choices, t("tui.choice_keys")), chosen)
 
     def action_reopen(self) -> None:
         """Withdraw the step's outcome, after asking: a correction event; nothing is erased."""
@@ -292,7 +329,7 @@ class DrillRunnerScreen(SessionScreen):
             return
         if not self._allowed():
             return
-        choices = [(i.id, f"T+{format_minutes(i.at_minutes)}  {i.id}  "
+        choices = [(i.id, f"{inject_time_text(i, self.session.scenario, t)}  {i.id}  "
                           f"{i.sender.get(t.lang)}: {i.content.get(t.lang)}") for i in pending]
 
         def deliver(inject_id: str | None) -> None:

@@ -6,15 +6,16 @@ from rich.text import Text
 from textual.widgets import RichLog
 
 from bcp_drill.drill.state import DeliveredInject
-from bcp_drill.drill.view import format_elapsed, format_minutes
+from bcp_drill.drill.view import format_elapsed
 from bcp_drill.i18n import Translator
 
 
-def inject_line(delivered: DeliveredInject, recipient: str, t: Translator) -> Text:
+def inject_line(delivered: DeliveredInject, recipient: str, t: Translator, planned: str) -> Text:
+    """One delivered inject; PLANNED is when it was planned, in words (inject_time_text)."""
     inject, lang = delivered.inject, t.lang
     line = Text()
     line.append(f"T+{format_elapsed(delivered.elapsed_seconds)} ", style="bold")
-    line.append(f"[{t('tui.inject')} {inject.id} T+{format_minutes(inject.at_minutes)}"
+    line.append(f"[{t('tui.inject')} {inject.id} {planned}"
                 f"{' ' + t('tui.manual') if delivered.manual else ''}] ")
     line.append(f"{inject.sender.get(lang)} -> {recipient} ({inject.channel.get(lang)}): ")
     line.append(inject.content.get(lang))

@@ -7,8 +7,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from bcp_drill.content.fields import text
+from bcp_drill.content.models import Step
 from bcp_drill.drill.view import (
     DrillView,
+    decision_gate_text,
     format_elapsed,
     rating_label,
     status_label,
@@ -23,6 +25,20 @@ def _note_lines(out: Text, notes, heading: str) -> None:
         out.append(f"\n{heading}\n", style="bold")
         for note in notes:
             out.append(f"T+{format_elapsed(note.elapsed_seconds)} {note.by}: {note.text}\n")
+
+
+def _decision_lines(out: Text, view: DrillView, step: Step, t: Translator) -> None:
+    """The options of a decision step, the chosen one marked (a mark and a word, never colour)."""
+    record = view.state.steps[step.id]
+    chosen = record.decision.option_id if record.decision else None
+    out.append(f"\n{t('tui.decision_options')}\n", style="bold")
+    for number, option in enumerate(step.options, 1):
+        mark = "(*)" if option.id == chosen else "( )"
+        out.append(f"{number}. {mark} {option.title.get(t.lang)}")
+        if option.id == chosen and record.decision is not None:
+            who = record.decision.decided_by or record.decision.by
+            out.append(f"  {t('tui.decided', by=who, at=format_elapsed(record.decision.elapsed_seconds))}")
+        out.append("\n")
 
 
 def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
@@ -45,8 +61,14 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
     out.append(f"{t('tui.role')}: {role.title.get(lang) if role else step.role}\n")
     if step.when:
         out.append(f"{t('tui.applies_when')}: {when_text(step, state.scenario, t)}\n")
-    if step.waits:
-        out.append(f"{t('tui.waits_for')}: {waits_text(view, step, t)}\n")
+    gate = decision_gate_text(step, state.scenario, t)
+    if gate:
+        out.append(f"{t('tui.applies_when')}: {gate}\n")
+    waits = waits_text(view, step, t)
+    if waits:
+        out.append(f"{t('tui.waits_for')}: {waits}\n")
+    if step.is_decision:
+        _decision_lines(out, view, step, t)
     out.append(f"{t('tui.target')}: {shown.target_label(t)}"
                f"  ({t('tui.phase')}: {phase.title.get(lang) if phase else step.phase})\n")
     if step.instructions:
