@@ -70,7 +70,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", parents=common, help=t("cli.help_schema"),
                                  description=t("cli.help_schema"))
-    schema.add_argument("kind", choices=["scenario", "checklist", "scale"], help=t("cli.help_schema_kind"))
+    schema.add_argument("kind", choices=["scenario", "checklist", "scale", "systems"], help=t("cli.help_schema_kind"))
 
     commands.add_parser("settings", parents=common, help=t("cli.help_settings"),
                         description=t("cli.help_settings"))

@@ -229,3 +229,46 @@ def test_a_decision_not_taken_leaves_its_options_steps_not_applicable(tmp_path):
     shown = statuses(session)
     assert shown["move-alt"] == StepStatus.NOT_APPLICABLE and shown["paper-forms"] == StepStatus.NOT_APPLICABLE
     assert shown["restart"] == StepStatus.WAITING  # skipped only when `paper` is chosen
+
+
+def test_the_systems_register_is_pinned_with_the_drill(tmp_path):
+    session, _ = start(tmp_path)
+    first = session.journal.events[0]
+    assert first.systems_file.endswith("systems.yaml") and "基幹系システム" in first.systems_yaml
+    from bcp_drill.drill.session import pinned_scenario
+
+    assert [s.id for s in pinned_scenario(first).systems] == ["core", "web", "mail", "lgwan"]
+
+
+def test_system_states_and_the_recovery_time_objective(tmp_path):
+    from bcp_drill.drill.view import system_view
+
+    session, clock = start(tmp_path)
+    scenario = session.scenario
+    clock.advance(minutes=5)
+    session.record_system_state("core", "down", "サーバー室浸水")
+    clock.advance(minutes=55)
+    session.record_system_state("core", "alternate", "クラウドへ切替")
+    clock.advance(minutes=60)
+    session.record_system_state("core", "degraded")  # the alternate fails: not recovered any more
+    clock.advance(minutes=30)
+    session.record_system_state("core", "restored")  # T+2:30, RTO 4:00
+    session.record_system_state("web", "down")
+    with pytest.raises(SessionRefused):
+        session.record_system_state("payroll", "down")
+    with pytest.raises(SessionRefused):
+        session.record_system_state("web", "broken")
+    clock.advance(minutes=40)  # T+3:10: the web site's RTO (3:00) has passed unrecovered
+    elapsed = session.elapsed()
+    core = system_view(session.state, scenario.system("core"), elapsed)
+    assert (core.state, core.recovered_at, core.rto_status) == ("restored", 150 * 60, "met")
+    assert [e.state for e in core.history] == ["down", "alternate", "degraded", "restored"]
+    web = system_view(session.state, scenario.system("web"), elapsed)
+    assert (web.state, web.recovered_at, web.rto_status) == ("down", None, "missed")
+    mail = system_view(session.state, scenario.system("mail"), elapsed)
+    assert (mail.rto_status, mail.remaining_seconds) == ("open", (1440 - 190) * 60)
+    lgwan = system_view(session.state, scenario.system("lgwan"), elapsed)
+    assert lgwan.rto_status == "not_recorded"  # RTO passed, but nobody recorded a state
+    # Replaying the journal gives the same systems.
+    replayed = DrillState.from_events(scenario, read_journal(session.journal.path).events)
+    assert replayed.systems == session.state.systems

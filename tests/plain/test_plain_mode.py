@@ -190,3 +190,24 @@ def test_a_decision_in_plain_mode_asks_for_the_option_and_who_decided(tmp_path):
     events = journal(tmp_path)
     [made] = [e for e in events if e.type == "decision_made"]
     assert (made.option_id, made.rating, made.decided_by) == ("alternate", "S", "部長")
+
+
+def test_systems_in_plain_mode(tmp_path):
+    result = run_plain(tmp_path, ["run", "--plain", "plan-quake", "--type", "tabletop", "--place", "",
+                                  "--t0", "", "--condition", "hours=office"], [
+        "",                       # participants: none
+        "system",                 # the list, by priority
+        "system core 停止 サーバー室浸水",
+        "system core sideways",   # no such state: usage, nothing written
+        "system payroll down",    # no such system: refused
+        "quit",
+    ], content=DATA / "plan")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "core: [?] A Core system: unknown / RTO 4:00 not yet due (4:00 left)" in out
+    assert "[X] A Core system: down / RTO 4:00" in out
+    assert "usage: system ID STATE [NOTE]" in out
+    assert 'the scenario has no system "payroll"' in out
+    events = journal(tmp_path)
+    assert [(e.system_id, e.state, e.note) for e in events if e.type == "system_state_recorded"] == [
+        ("core", "down", "サーバー室浸水")]

@@ -344,3 +344,31 @@ def test_a_decision_on_paper_imports_with_its_option_and_the_injects_it_triggers
     code, report, _ = plan_cli("report", path.stem, "--format", "md")
     assert "| Decide where to continue | Move to the alternate site | 部長 | T+00:42:00 | 00:12:00 |" in report
     assert "Decided Decide where to continue: Move to the alternate site (by 部長, S)" in report
+
+
+def test_systems_on_paper_import_and_report_against_their_recovery_targets(plan_cli, tmp_path):
+    code, _, _ = plan_cli("sheet", "plan-quake", "--format", "md", "-o", str(tmp_path / "sheet.md"))
+    sheet = (tmp_path / "sheet.md").read_text(encoding="utf-8")
+    assert "| core | Core system | A | 4:00 | T+ | T+ | T+ | T+ |  |" in sheet
+    plan_cli("import", "--template", "plan-quake", "-o", str(tmp_path / "t.yaml"))
+    template = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    assert '  - {id: core, down: "", degraded: "", alternate: "", restored: "", note: ""}' in template
+    filled = template.replace('  hours: ""', '  hours: office').replace(
+        '{id: core, down: "", degraded: "", alternate: "", restored: "", note: ""}',
+        '{id: core, down: "0:05", degraded: "", alternate: "1:00", restored: "5:00", note: "浸水"}').replace(
+        '{id: web, down: "", degraded: "", alternate: "", restored: "", note: ""}',
+        '{id: web, down: "0:10", degraded: "", alternate: "", restored: "", note: ""}')
+    (tmp_path / "filled.yaml").write_text(filled, encoding="utf-8")
+    code, out, err = plan_cli("import", str(tmp_path / "filled.yaml"))
+    assert code == 0, out + err
+    [path] = (tmp_path / "records").glob("*.jsonl")
+    states = [(e.system_id, e.state, e.elapsed_seconds) for e in read_journal(path).events
+              if e.type == "system_state_recorded"]
+    assert states == [("core", "down", 300), ("web", "down", 600), ("core", "alternate", 3600),
+                      ("core", "restored", 18000)]
+    code, report, _ = plan_cli("report", path.stem, "--format", "md")
+    # Recovered on the alternate at T+1:00 (RTO 4:00): met, though fully restored only at 5:00.
+    assert ("| Core system<br>情報政策課 / 保守業者A社（24時間窓口） | A | 4:00 | T+0:05 \\[X\\] down (浸水) -\\> "
+            "T+1:00 \\[A\\] on alternate -\\> T+5:00 \\[R\\] restored | T+1:00 | met |") in report
+    assert "| Web site<br>広報課 | A | 3:00 | T+0:10 \\[X\\] down |  | missed |" in report
+    assert "| Internal mail | B | 24:00 | - |  | not recorded |" in report  # ended before its RTO

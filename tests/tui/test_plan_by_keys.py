@@ -87,3 +87,31 @@ async def test_a_decision_is_recorded_by_keys_with_its_option_and_who_decided(tm
     [made] = [e for e in events if e.type == "decision_made"]
     assert (made.step_id, made.option_id, made.rating, made.decided_by) == ("where", "alternate", "S", "部長")
     assert [e.inject_id for e in events if e.type == "inject_delivered"] == ["alt-ready"]
+
+
+async def test_the_systems_panel_records_a_state_by_keys(tmp_path):
+    app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="plan-quake"),
+                                 library=plan_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "enter", "down", "down", "enter", "ctrl+s")
+        await pilot.pause()
+        clock.advance(minutes=10)
+        await pilot.press("y")  # the systems panel, by priority: core, web, lgwan (A), mail (B)
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "[?] A Core system: unknown / RTO 4:00 not yet due (3:50 left)" in shown
+        await pilot.press("enter")  # core
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the states from unknown: down
+        await pilot.pause()
+        await type_text(pilot, "flooded")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "[X] A Core system: down" in screen_text(app)  # the panel is back, up to date
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillRunnerScreen)
+        assert "systems: down 1, alternate 0, restored 0, RTO missed 0" in screen_text(app)
+    [recorded] = [e for e in journal_events(store) if e.type == "system_state_recorded"]
+    assert (recorded.system_id, recorded.state, recorded.note, recorded.elapsed_seconds) == (
+        "core", "down", "flooded", 600)

@@ -6,7 +6,13 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from bcp_drill.content.models import Checklist, ChecklistSection, Scenario, Step
+from bcp_drill.content.models import (
+    Checklist,
+    ChecklistSection,
+    Scenario,
+    Step,
+    SystemsRegister,
+)
 from bcp_drill.content.scales import Scale
 
 Loc = tuple[str | int, ...]
@@ -73,6 +79,7 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
                                      "previous": before.id, "previous_minutes": before.at_minutes}))
 
     findings += _check_conditions(scenario)
+    findings += duplicate_ids(("systems",), [s.id for s in scenario.systems], "systems")
     injects = [i.id for i in scenario.injects]
     for index, step in enumerate(scenario.steps):
         here: Loc = ("steps", index)
@@ -214,6 +221,10 @@ def _after_cycles(scenario: Scenario) -> list[Finding]:
         if step.id not in state:
             visit(step.id, [])
     return findings
+
+
+def check_register(register: SystemsRegister) -> list[Finding]:
+    return duplicate_ids(("systems",), [s.id for s in register.systems], "systems")
 
 
 def check_scale(scale: Scale, base: Loc = ()) -> list[Finding]:

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from bcp_drill.content.checks import closest
 from bcp_drill.content.loader import FileLoader, LoadedFile, locate_line
-from bcp_drill.content.models import Checklist, Scenario
+from bcp_drill.content.models import Checklist, Scenario, SystemsRegister, with_register
 from bcp_drill.content.problems import Problem
 from bcp_drill.content.scales import Scale
 
@@ -86,6 +86,7 @@ class ContentLibrary:
     scenarios: dict[str, LoadedFile] = field(default_factory=dict)
     checklists: dict[str, LoadedFile] = field(default_factory=dict)
     scales: dict[str, Scale] = field(default_factory=dict)
+    registers: dict[str, LoadedFile] = field(default_factory=dict)  # systems registers by id
     files: list[LoadedFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -143,11 +144,45 @@ class ContentLibrary:
                 library.scenarios[document.id] = loaded
             elif isinstance(document, Checklist):
                 library.checklists[document.id] = loaded
+            elif isinstance(document, SystemsRegister):
+                library.registers[document.id] = loaded
             else:
                 library.scales[document.id] = document
         library._check_scale_references()
+        library._attach_registers()
         library.problems.sort(key=Problem.sort_key)
         return library
+
+    def _attach_registers(self) -> None:
+        """Each scenario that names a systems register gets its systems (and keeps the
+        register's file, which a drill pins beside the scenario); an unknown register or a
+        system id found twice makes the scenario unusable, with its line."""
+        for scenario_id, loaded in list(self.scenarios.items()):
+            scenario = loaded.document
+            assert isinstance(scenario, Scenario)
+            if scenario.systems_register is None:
+                continue
+            source = self.registers.get(scenario.systems_register)
+            line, column = locate_line(loaded, ("systems_register",))
+            if source is None:
+                guess = closest(scenario.systems_register, self.registers)
+                self.problems.append(Problem(
+                    loaded.display, line, column, "unknown_reference",
+                    {"kind": "systems_register", "value": scenario.systems_register},
+                    "did_you_mean" if guess else "known_ids",
+                    {"suggestion": guess} if guess else {"ids": ", ".join(sorted(self.registers)) or "-"}))
+                del self.scenarios[scenario_id]
+                continue
+            register = source.document
+            assert isinstance(register, SystemsRegister)
+            both = {s.id for s in register.systems} & {s.id for s in scenario.systems}
+            if both:
+                self.problems.append(Problem(loaded.display, line, column, "system_in_register_too",
+                                             {"ids": ", ".join(sorted(both)), "register": source.display}))
+                del self.scenarios[scenario_id]
+                continue
+            loaded.document = with_register(scenario, register)
+            loaded.systems_source = source
 
     def _check_scale_references(self) -> None:
         for checklist_id, loaded in list(self.checklists.items()):

@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node
 from bcp_drill.content.checks import (
     Finding,
     check_checklist,
+    check_register,
     check_scale,
     check_scenario,
     closest,
@@ -26,6 +27,7 @@ from bcp_drill.content.models import (
     Checklist,
     ContentDocument,
     Scenario,
+    SystemsRegister,
 )
 from bcp_drill.content.problems import Problem
 from bcp_drill.content.scales import Scale
@@ -51,6 +53,8 @@ class LoadedFile:
     sha256: str = ""
     raw: bytes = b""
     problems: list[Problem] = field(default_factory=list)
+    # A scenario's shared systems register (kind: systems), set by the library; a drill pins it.
+    systems_source: "LoadedFile | None" = None
     # Where a few top-level keys are, kept when the node tree is let go (see `forget_tree`).
     marks: dict[tuple[str | int, ...], tuple[int | None, int | None]] = field(default_factory=dict)
 
@@ -58,7 +62,7 @@ class LoadedFile:
     def ok(self) -> bool:
         return self.document is not None and not self.problems
 
-    def forget_tree(self, keep: tuple[tuple[str | int, ...], ...] = (("id",), ("scale",))) -> None:
+    def forget_tree(self, keep: tuple[tuple[str | int, ...], ...] = (("id",), ("scale",), ("systems_register",))) -> None:
         """Let go of the YAML node tree once checked, keeping the places cross-file checks ask for.
 
         A library of many files would otherwise hold every node of every file, and Python's
@@ -370,6 +374,8 @@ class FileLoader:
             return check_checklist(document)
         if isinstance(document, Scale):
             return check_scale(document)
+        if isinstance(document, SystemsRegister):
+            return check_register(document)
         return []  # import files are checked against their scenario by the importer
 
     def _finding(self, result: LoadedFile, root: Node, finding: Finding) -> None:

@@ -47,6 +47,28 @@ class Phase(ContentModel):
     description: LocalizedText | None = None
 
 
+class System(ContentModel):
+    """An information system of the organisation with its recovery target (MIC 様式17)."""
+
+    id: Id
+    name: LocalizedText
+    priority: Literal["A", "B", "C", "D"]  # recovery priority, A first
+    rto_minutes: Minutes  # recovery time objective, counted from T+0
+    owner: LocalizedText | None = None  # the department that runs it (所管課)
+    vendor: LocalizedText | None = None  # who to call (保守業者)
+    notes: LocalizedText | None = None
+
+
+class SystemsRegister(ContentModel):
+    """A register of systems several scenarios share (`systems_register: ID` in a scenario)."""
+
+    kind: Literal["systems"]
+    id: Id
+    version: Version
+    title: LocalizedText
+    systems: Annotated[list[System], Field(min_length=1)]
+
+
 class ConditionValue(ContentModel):
     id: Id
     title: LocalizedText
@@ -158,11 +180,18 @@ class Scenario(ContentModel):
     drill_types: Annotated[list[DrillType], Field(min_length=1)]
     assumptions: list[LocalizedText] = []
     conditions: list[Condition] = []
+    # The systems whose state the drill records: listed here, or in a shared register (both
+    # may be used; the library puts the register's systems first).
+    systems_register: Id | None = None
+    systems: list[System] = []
     objectives: list[Objective] = []
     roles: Annotated[list[Role], Field(min_length=1)]
     phases: Annotated[list[Phase], Field(min_length=1)]
     steps: Annotated[list[Step], Field(min_length=1)]
     injects: list[Inject] = []
+
+    def system(self, system_id: str) -> System | None:
+        return next((s for s in self.systems if s.id == system_id), None)
 
     def condition(self, condition_id: str) -> Condition | None:
         return next((c for c in self.conditions if c.id == condition_id), None)
@@ -294,9 +323,17 @@ class Checklist(ContentModel):
         return None
 
 
-ContentDocument = Scenario | Checklist | Scale
+ContentDocument = Scenario | Checklist | Scale | SystemsRegister
 DOCUMENT_KINDS: dict[str, type[ContentDocument]] = {
     "scenario": Scenario,
     "checklist": Checklist,
     "scale": Scale,
+    "systems": SystemsRegister,
 }
+
+
+def with_register(scenario: Scenario, register: SystemsRegister | None) -> Scenario:
+    """The scenario with its register's systems in front of its own (what a drill plays)."""
+    if register is None:
+        return scenario
+    return scenario.model_copy(update={"systems": [*register.systems, *scenario.systems]})

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from bcp_drill import __version__
 from bcp_drill.content.loader import LoadedFile, load_pinned
-from bcp_drill.content.models import Scenario
+from bcp_drill.content.models import Scenario, SystemsRegister, with_register
 from bcp_drill.drill.state import DrillState, StepRecord
 from bcp_drill.drill.view import RATINGS
 from bcp_drill.errors import RecordClosed, SessionRefused
@@ -19,11 +20,29 @@ from bcp_drill.records.store import RecordStore
 
 
 def pinned_scenario(started: ev.DrillStarted) -> Scenario:
-    """The scenario exactly as it was when the drill started."""
-    document, problems = load_pinned(started.scenario_yaml, started.scenario_file)
+    """The scenario exactly as it was when the drill started (with its systems register)."""
+    return _pinned(started.scenario_yaml, started.scenario_file, started.systems_yaml, started.systems_file)
+
+
+@lru_cache(maxsize=64)  # a folder of many drills holds a handful of distinct scenario texts
+def _pinned(scenario_yaml: str, scenario_file: str, systems_yaml: str, systems_file: str) -> Scenario:
+    document, problems = load_pinned(scenario_yaml, scenario_file)
     if not isinstance(document, Scenario):
-        raise JournalError(Path(started.scenario_file), "pinned_scenario_invalid", problems="; ".join(problems))
-    return document
+        raise JournalError(Path(scenario_file), "pinned_scenario_invalid", problems="; ".join(problems))
+    if not systems_yaml:
+        return document
+    register, problems = load_pinned(systems_yaml, systems_file)
+    if not isinstance(register, SystemsRegister):
+        raise JournalError(Path(systems_file), "pinned_scenario_invalid", problems="; ".join(problems))
+    return with_register(document, register)
+
+
+def pinned_register_fields(source: LoadedFile) -> dict[str, str]:
+    register = source.systems_source
+    if register is None:
+        return {}
+    return {"systems_file": register.display, "systems_sha256": register.sha256,
+            "systems_yaml": register.raw.decode("utf-8-sig")}
 
 
 def condition_values(scenario: Scenario, chosen: dict[str, str]) -> dict[str, str]:
@@ -71,6 +90,7 @@ class DrillSession(JournalSession):
             scenario_sha256=source.sha256, scenario_file=source.display,
             scenario_yaml=source.raw.decode("utf-8-sig"), drill_type=drill_type,
             place=place, participants=participants or [], t0=t0 or now, conditions=values,
+            **pinned_register_fields(source),
             tool_version=__version__)
         return cls(journal, scenario)
 
@@ -169,6 +189,17 @@ class DrillSession(JournalSession):
             if inject is not None and self.state.applies(inject) and inject_id not in self.state.delivered:
                 self._record(ev.InjectDelivered, inject_id=inject_id, elapsed_seconds=made.elapsed_seconds)
         return made
+
+    def record_system_state(self, system_id: str, state: str, note: str = "") -> ev.SystemStateRecorded:
+        """The state of a system from now on (down, running on the alternate, restored...)."""
+        self.ensure_open()
+        if self.scenario.system(system_id) is None:
+            raise SessionRefused("unknown_system", system_id=system_id,
+                                 systems=", ".join(s.id for s in self.scenario.systems) or "-")
+        if state not in ev.SYSTEM_STATES:
+            raise SessionRefused("unknown_system_state", state=state, states=", ".join(ev.SYSTEM_STATES))
+        return self._record(ev.SystemStateRecorded, system_id=system_id, state=state, note=note.strip(),
+                            elapsed_seconds=self.elapsed())
 
     def step_not_done(self, step_id: str, reason: str, skipped: bool = False) -> ev.StepNotDone:
         self.ensure_open()

@@ -111,6 +111,7 @@ class DrillState:
     problems: list[ev.ProblemRaised] = field(default_factory=list)
     delivered: dict[str, DeliveredInject] = field(default_factory=dict)
     objective_overrides: dict[str, ev.ObjectiveRated] = field(default_factory=dict)
+    systems: dict[str, list[ev.SystemStateRecorded]] = field(default_factory=dict)  # each system's states, in order
     hotwash: ev.HotwashRecorded | None = None
     ended: ev.DrillEnded | None = None
     # clock: seconds accumulated while running, and since when it runs (None = paused)
@@ -317,6 +318,8 @@ class DrillState:
                     self.objective_overrides[event.objective_id] = event
             case ev.ProblemRaised():
                 self.problems.append(event)
+            case ev.SystemStateRecorded():
+                self.systems.setdefault(event.system_id, []).append(event)
             case ev.InjectDelivered():
                 inject = next((i for i in self.scenario.injects if i.id == event.inject_id), None)
                 if inject and inject.id not in self.delivered:
@@ -330,6 +333,10 @@ class DrillState:
                 self.clock_base_seconds = event.elapsed_seconds
 
     # -- questions the screens and reports ask ---------------------------------
+
+    def system_state(self, system_id: str) -> str:
+        history = self.systems.get(system_id)
+        return history[-1].state if history else "unknown"
 
     def status(self, step_id: str, now: datetime) -> StepStatus:
         return self.step_status(self.steps[step_id], self.elapsed_seconds(now))

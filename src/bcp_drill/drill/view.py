@@ -27,7 +27,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Iterable
 
-from bcp_drill.content.models import Inject, Scenario, Step
+from bcp_drill.content.models import Inject, Scenario, Step, System
 from bcp_drill.drill.state import DrillState, Note, StepRecord, StepStatus
 from bcp_drill.i18n import Lang, Translator
 from bcp_drill.records import events as ev
@@ -322,6 +322,79 @@ def decision_results(view: "DrillView", lang: Lang) -> list[DecisionResult]:
     return results
 
 
+# ---------------------------------------------------------------- systems
+
+# ASCII marks, so a state never rests on colour (or on an ambiguous-width character).
+SYSTEM_MARKS = {"unknown": "[?]", "down": "[X]", "degraded": "[~]", "alternate": "[A]", "restored": "[R]"}
+
+
+@dataclass(frozen=True)
+class SystemView:
+    """One system at one moment: its state, its states over time and its recovery target.
+
+    Rules: the service counts as recovered from the start of its last unbroken run of
+    "alternate" or "restored"; the RTO (from T+0) is met when that start is within it,
+    missed when it is later or when the RTO has passed unrecovered, open before that, and
+    "not recorded" when no state was ever recorded for the system.
+    """
+
+    system: System
+    state: str
+    history: tuple[ev.SystemStateRecorded, ...]
+    recovered_at: int | None
+    rto_status: str  # met, missed, open, not_recorded
+    remaining_seconds: int | None  # until the RTO, while open
+
+    @property
+    def mark(self) -> str:
+        return SYSTEM_MARKS[self.state]
+
+
+def system_view(state: DrillState, system: System, elapsed: int) -> SystemView:
+    history = tuple(state.systems.get(system.id, ()))
+    current = history[-1].state if history else "unknown"
+    recovered_at = None
+    for event in reversed(history):
+        if event.state not in ev.RECOVERED_STATES:
+            break
+        recovered_at = event.elapsed_seconds
+    rto = system.rto_minutes * 60
+    remaining = None
+    if recovered_at is not None:
+        status = "met" if recovered_at <= rto else "missed"
+    elif elapsed > rto:
+        status = "missed" if history else "not_recorded"
+    elif not history and state.ended is not None:
+        status = "not_recorded"
+    else:
+        status, remaining = "open", rto - elapsed
+    return SystemView(system, current, history, recovered_at, status, remaining)
+
+
+def system_views(state: DrillState, elapsed: int) -> list[SystemView]:
+    """Every system of the scenario, by recovery priority (A first), as listed within one."""
+    ordered = sorted(state.scenario.systems, key=lambda s: s.priority)
+    return [system_view(state, system, elapsed) for system in ordered]
+
+
+def system_state_label(state: str, t: Translator) -> str:
+    return f"{SYSTEM_MARKS[state]} {t('system_state.' + state)}"
+
+
+def system_line(view: SystemView, t: Translator) -> str:
+    """One system in a list: "[X] A 基幹系システム: 停止 / RTO 4:00 期限前（残り 1:20）"."""
+    rto = f"RTO {format_minutes(view.system.rto_minutes)} {t('rto_status.' + view.rto_status)}"
+    if view.remaining_seconds is not None:
+        rto += " " + t("tui.rto_remaining", time=format_minutes(view.remaining_seconds // 60))
+    return f"{view.mark} {view.system.priority} {view.system.name.get(t.lang)}: {t('system_state.' + view.state)} / {rto}"
+
+
+def system_history_text(view: SystemView, t: Translator) -> str:
+    """"T+0:05 [X] 停止 -> T+1:20 [A] 代替稼働" — each state with when it was recorded."""
+    return " -> ".join(f"T+{format_minutes(e.elapsed_seconds // 60)} {system_state_label(e.state, t)}"
+                       + (f" ({e.note})" if e.note else "") for e in view.history) or "-"
+
+
 # ---------------------------------------------------------------- objectives
 
 
@@ -410,6 +483,10 @@ class DrillView:
         return summarize(self.state, self.now)
 
     @cached_property
+    def systems(self) -> list[SystemView]:
+        return system_views(self.state, self.elapsed)
+
+    @cached_property
     def objectives(self) -> list[ObjectiveResult]:
         return objective_results(self.state)
 
@@ -417,6 +494,15 @@ class DrillView:
     def open_steps(self) -> list[str]:
         """Steps with no outcome yet (what ending the drill now would leave undone)."""
         return [v.step.id for v in self.steps if not v.status.finished]
+
+    def systems_summary(self, t: Translator) -> str:
+        """"システム: 停止2 代替1 復旧3 RTO未達1" ("" when the scenario lists no systems)."""
+        if not self.systems:
+            return ""
+        states = [s.state for s in self.systems]
+        return t("tui.systems_summary", down=states.count("down") + states.count("degraded"),
+                 alternate=states.count("alternate"), restored=states.count("restored"),
+                 missed=sum(1 for s in self.systems if s.rto_status == "missed"))
 
     def count(self, status: StepStatus) -> int:
         return sum(1 for v in self.steps if v.status == status)
@@ -438,7 +524,7 @@ class DrillView:
 class TimelineEntry:
     elapsed_seconds: int
     at: datetime
-    kind: str  # inject, step, decision, not_done, reopen, note, note_withdrawn, problem, objective, pause, resume, advance, end
+    kind: str  # inject, step, decision, system, not_done, reopen, note, note_withdrawn, problem, objective, pause, resume, advance, end
     text: str
     by: str
     seq: int
@@ -514,6 +600,11 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
                     entry.correction = _correction_text(note.withdrawn, t, note.withdrawn.reason)
             case ev.NoteRetracted():
                 add(event, "note_withdrawn", t("report.tl_note_withdrawn", seq=event.note_seq))
+            case ev.SystemStateRecorded():
+                system = scenario.system(event.system_id)
+                name = system.name.get(lang) if system else event.system_id
+                text = t("report.tl_system", system=name, state=system_state_label(event.state, t))
+                add(event, "system", f"{text}: {event.note}" if event.note else text, event.elapsed_seconds)
             case ev.ProblemRaised():
                 add(event, "problem", t("report.tl_problem", id=event.problem_id, title=event.title),
                     event.elapsed_seconds)

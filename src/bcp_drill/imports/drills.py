@@ -15,7 +15,7 @@ from bcp_drill.content.library import ContentLibrary
 from bcp_drill.content.loader import FileLoader, LoadedFile, locate_line
 from bcp_drill.content.models import Scenario, applies_under
 from bcp_drill.content.problems import Problem
-from bcp_drill.drill.session import condition_values
+from bcp_drill.drill.session import condition_values, pinned_register_fields
 from bcp_drill.drill.setup import condition_value, parse_t0
 from bcp_drill.drill.view import inject_time_text, target_words, when_text
 from bcp_drill.imports.models import IMPORT_KINDS, DrillResultFile
@@ -104,6 +104,11 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
             if planned is not None and planned.when and not applies_under(planned.when, applies_under_paper):
                 findings.append(Finding(("injects", index, "id"), "import_inject_not_applicable",
                                         {"inject": inject.id}))
+    system_ids = [s.id for s in scenario.systems]
+    findings += duplicate_ids(("systems",), [s.id for s in result.systems], "systems")
+    for index, system_entry in enumerate(result.systems):
+        if system_entry.id not in system_ids:
+            findings.append(reference_finding(("systems", index, "id"), "system", system_entry.id, system_ids))
     for index, problem in enumerate(result.problems):
         if problem.step and problem.step not in steps:
             findings.append(reference_finding(("problems", index, "step"), "step", problem.step, list(steps)))
@@ -119,7 +124,16 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
             if inject.delivered > result.end:
                 findings.append(Finding(("injects", index, "delivered"), "import_after_end",
                                         {"what": inject.id, "time": _hms(inject.delivered), "end": _hms(result.end)}))
+        for index, system in enumerate(result.systems):
+            for state in SYSTEM_STATE_COLUMNS:
+                seen = getattr(system, state)
+                if seen is not None and seen > result.end:
+                    findings.append(Finding(("systems", index, state), "import_after_end",
+                                            {"what": system.id, "time": _hms(seen), "end": _hms(result.end)}))
     return findings
+
+
+SYSTEM_STATE_COLUMNS = ("down", "degraded", "alternate", "restored")  # the states a sheet has a column for
 
 
 def paper_option(step, answer: str | int | None):
@@ -262,6 +276,7 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
         participants=[ev.Participant(name=p.name, role=p.role, organisation=p.organisation)
                       for p in result.participants],
         t0=t0, conditions=condition_values(scenario, paper_conditions(result, scenario)),
+        **pinned_register_fields(source),
         tool_version=__version__, imported_from=loaded.display, import_sha256=content_sha256(loaded),
         imported_by=store.recorder)
     timed = _timed_events(result, paper_end(result), scenario, first_fields["conditions"])
@@ -277,6 +292,7 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
 def paper_end(result: DrillResultFile) -> int:
     """T+ of the end: as written, else the latest time on the sheet."""
     recorded = [e.actual for e in result.steps if e.actual is not None] + [i.delivered for i in result.injects]
+    recorded += [seen for s in result.systems for state in SYSTEM_STATE_COLUMNS if (seen := getattr(s, state)) is not None]
     return result.end if result.end is not None else max(recorded, default=0)
 
 
@@ -290,6 +306,12 @@ def _timed_events(result: DrillResultFile, end: int, scenario: Scenario,
     def add(elapsed: int, event_type: type[ev.EventBase], **fields: Any) -> None:
         timed.append((elapsed, len(timed), event_type, fields))
 
+    for system in result.systems:
+        noted = [(getattr(system, state), state) for state in SYSTEM_STATE_COLUMNS
+                 if getattr(system, state) is not None]
+        for position, (elapsed, state) in enumerate(sorted(noted)):
+            add(elapsed, ev.SystemStateRecorded, system_id=system.id, state=state,
+                note=system.note.strip() if position == 0 else "", elapsed_seconds=elapsed)
     on_sheet = {inject.id for inject in result.injects}
     for inject in result.injects:
         add(inject.delivered, ev.InjectDelivered, inject_id=inject.id, elapsed_seconds=inject.delivered, manual=True)
@@ -394,6 +416,12 @@ def drill_template(scenario: Scenario, t) -> str:
             lines.append(f"  #   {t('template.inject_when', when=when)}")
             line = "#" + line[1:]
         lines.append(line)
+    if scenario.systems:
+        lines.append(f"# {t('template.systems')}")
+        lines.append("systems:")
+        for system in scenario.systems:
+            lines.append(f"  # {system.name.get(lang)} ({system.priority}, RTO {hm(system.rto_minutes)})")
+            lines.append(f'  - {{id: {system.id}, down: "", degraded: "", alternate: "", restored: "", note: ""}}')
     lines += [
         f"# {t('template.problems')}",
         '#   - {title: "...", step: s01, description: "", category: planning, priority: medium,',

@@ -76,6 +76,17 @@ class StepEntry(ContentModel):
     decided_by: str = ""
 
 
+class SystemEntry(ContentModel):
+    """When each state of a system was noted on paper (T+); blank: that state was not seen."""
+
+    id: Id
+    down: OptionalElapsed = None
+    degraded: OptionalElapsed = None
+    alternate: OptionalElapsed = None
+    restored: OptionalElapsed = None
+    note: str = ""
+
+
 class InjectEntry(ContentModel):
     id: Id
     delivered: Elapsed
@@ -119,6 +130,7 @@ class DrillResultFile(ContentModel):
     participants: list[ParticipantEntry] = []
     steps: list[StepEntry] = []
     injects: list[InjectEntry] = []
+    systems: list[SystemEntry] = []
     problems: list[ProblemEntry] = []
     hotwash: HotwashEntry | None = None
     end: OptionalElapsed = None

@@ -19,10 +19,23 @@ from bcp_drill.drill.view import (
     inject_time_text,
     rating_label,
     status_word,
+    system_history_text,
+    system_line,
     waits_text,
     when_text,
 )
 from bcp_drill.plain.console import STOP, PlainConsole, PlainRunner
+from bcp_drill.records.values import SYSTEM_STATES
+
+
+def state_from_word(word: str) -> str | None:
+    """A system state from its id or its word in Japanese or English ("停止", "down")."""
+    from bcp_drill.i18n import Translator
+
+    for state in SYSTEM_STATES:
+        if word.lower() in (state, Translator("ja")(f"system_state.{state}"), Translator("en")(f"system_state.{state}").lower()):
+            return state
+    return None
 
 
 class PlainDrill(PlainRunner):
@@ -55,6 +68,7 @@ class PlainDrill(PlainRunner):
             "objective": self.objective, "o": self.objective, "目標": self.objective,
             "problem": self.problem, "f": self.problem, "課題": self.problem,
             "inject": self.inject, "i": self.inject, "状況付与": self.inject,
+            "system": self.system, "sys": self.system, "システム": self.system,
             "pause": self.pause, "一時停止": self.pause, "resume": self.resume_clock, "再開": self.resume_clock,
             "jump": self.jump, "j": self.jump,
             "time": self.status, "t": self.status, "status": self.status, "状況": self.status,
@@ -374,6 +388,31 @@ class PlainDrill(PlainRunner):
     def problem(self, rest: str) -> None:
         if self._open():
             self.raise_problem(rest, self.current.id)
+
+    def system(self, rest: str) -> None:
+        """`system`: every system with its state and recovery target; `system ID STATE [note]`
+        records a state (STATE as its id or its word in either language)."""
+        t = self.t
+        if not self.session.scenario.systems:
+            self.console.say(t("tui.no_systems"))
+            return
+        parts = rest.split(maxsplit=2)
+        if not parts:
+            for shown in self.view().systems:
+                self.console.say(f"  {shown.system.id}: {system_line(shown, t)}")
+                if shown.history:
+                    self.console.say(f"      {system_history_text(shown, t)}")
+            return
+        if len(parts) < 2:
+            self.console.say(t("plain.system_usage"))
+            return
+        state = state_from_word(parts[1])
+        if state is None:
+            self.console.say(t("plain.system_usage"))
+            return
+        if self._record(self.session.record_system_state, parts[0], state, parts[2] if len(parts) > 2 else ""):
+            shown = next(s for s in self.view().systems if s.system.id == parts[0])
+            self.console.say(f"  {system_line(shown, t)}")
 
     def inject(self, rest: str) -> None:
         t, lang = self.t, self.t.lang

@@ -18,11 +18,14 @@ from bcp_drill.records.values import (  # noqa: F401  (re-exported: the one defi
     HSEEP_RATINGS,
     OPEN_FOLLOWUP_STATUSES,
     PRIORITIES,
+    RECOVERED_STATES,
+    SYSTEM_STATES,
     Capability,
     DrillRole,
     FollowUpStatus,
     HseepRating,
     Priority,
+    SystemState,
 )
 
 
@@ -64,6 +67,10 @@ class DrillStarted(EventBase):
     # The value of each of the scenario's conditions in this drill (office hours or not...),
     # fixed ones included; steps and injects that do not apply under them are not counted.
     conditions: dict[str, str] = {}
+    # The shared systems register the scenario names, as it was (empty when it names none).
+    systems_file: str = ""
+    systems_sha256: str = ""
+    systems_yaml: str = ""
     tool_version: str
     # Set when the drill was held on paper and imported afterwards.
     imported_from: str | None = None
@@ -112,6 +119,16 @@ class StepNotDone(EventBase):
     step_id: str
     reason: str
     skipped: bool = False  # skipped on purpose (out of scope) vs attempted and not achieved
+    elapsed_seconds: int = Field(ge=0)
+
+
+class SystemStateRecorded(EventBase):
+    """The state of one information system from now on (a later one replaces it)."""
+
+    type: Literal["system_state_recorded"] = "system_state_recorded"
+    system_id: str
+    state: SystemState
+    note: str = ""
     elapsed_seconds: int = Field(ge=0)
 
 
@@ -272,6 +289,7 @@ class FollowUpUpdated(EventBase):
 Event = Annotated[
     Union[
         DrillStarted, ClockPaused, ClockResumed, ClockAdvanced, StepCompleted, DecisionMade, StepNotDone,
+        SystemStateRecorded,
         StepReopened, CheckToggled, NoteAdded, NoteRetracted, ProblemRaised, InjectDelivered,
         ObjectiveRated, HotwashRecorded, DrillEnded, ReviewStarted, ItemRated, ItemRatingCleared, AssessmentRecorded,
         EvidenceRecorded, ReviewFinished, ReviewReopened, FollowUpUpdated,

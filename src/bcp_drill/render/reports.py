@@ -202,6 +202,14 @@ def drill_report_tables(report: DrillReport, t: Translator) -> list[Table]:
             Column("decided_by", t("report.decided_by")), Column("decided_at", t("report.decided_at")),
             Column("took", t("report.took")), Column("result", t("report.result"))],
             [[d.step, d.option, d.decided_by, d.decided_at, d.took, d.result] for d in report.decisions]))
+    if report.systems:
+        tables.append(Table(t("report.systems"), [
+            Column("system", t("report.system")), Column("owner", t("report.system_owner")),
+            Column("priority", t("report.priority")), Column("rto", t("report.rto")),
+            Column("history", t("report.states_over_time")), Column("recovered_at", t("report.recovered_at")),
+            Column("rto_result", t("report.rto_result"))],
+            [[s.name, s.owner, s.priority, s.rto, s.history, s.recovered_at, s.rto_result] for s in report.systems],
+            [t("report.systems_rule")]))
     return [*tables, timeline, plan]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bcp_drill.content.fields import text
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState, StepStatus
 from bcp_drill.drill.view import (
@@ -15,7 +16,9 @@ from bcp_drill.drill.view import (
     contribution_text,
     decision_results,
     format_elapsed,
+    format_minutes,
     status_label,
+    system_history_text,
     timeline,
 )
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label
@@ -67,6 +70,17 @@ class DecisionLine:
 
 
 @dataclass
+class SystemLine:
+    name: str
+    priority: str
+    rto: str  # h:mm from T+0
+    owner: str  # owner and vendor
+    history: str  # each state with when it was recorded
+    recovered_at: str  # T+h:mm or ""
+    rto_result: str  # met / missed / not yet due / not recorded, in words
+
+
+@dataclass
 class DrillReport:
     record_id: str
     organisation: str
@@ -101,6 +115,7 @@ class DrillReport:
     withdrawn_notes: int = 0
     conditions: str = ""  # the drill's condition values in words ("" when the scenario has none)
     decisions: list[DecisionLine] = field(default_factory=list)
+    systems: list[SystemLine] = field(default_factory=list)
     record_hash: str = ""  # SHA-256 of the journal's last line: matches a printed report to its record  # how many notes were withdrawn (struck through in the timeline)
 
 
@@ -148,6 +163,13 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         status_label(d.status, t) + (f", {d.rating}" if d.rating else ""))
         for d in decision_results(view, lang)]
 
+    systems = [SystemLine(
+        s.system.name.get(lang), s.system.priority, format_minutes(s.system.rto_minutes),
+        " / ".join(x for x in (text(s.system.owner, lang), text(s.system.vendor, lang)) if x),
+        system_history_text(s, t),
+        f"T+{format_minutes(s.recovered_at // 60)}" if s.recovered_at is not None else "",
+        t(f"rto_status.{s.rto_status}")) for s in view.systems]
+
     plan = followups_of_record(store, record_id, lang)
     trend = scenario_trend(store, scenario.id, lang, up_to=record_id)
     return DrillReport(
@@ -168,5 +190,5 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         withdrawn_notes=sum(1 for n in state.notes if n.withdrawn is not None),
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
         imported_from=started.imported_from, imported_by=started.imported_by,
-        conditions=conditions_text(state, t) if scenario.conditions else "", decisions=decisions,
+        conditions=conditions_text(state, t) if scenario.conditions else "", decisions=decisions, systems=systems,
         record_hash=contents.last_hash or "")

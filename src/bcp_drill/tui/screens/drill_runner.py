@@ -19,7 +19,10 @@ from bcp_drill.drill.view import (
     conditions_text,
     inject_time_text,
     status_label,
+    system_line,
+    system_state_label,
 )
+from bcp_drill.records.values import SYSTEM_STATES
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.choice import ChoiceModal
@@ -54,6 +57,7 @@ class DrillRunnerScreen(SessionScreen):
         Binding("w", "withdraw_note", "keys.withdraw_note", show=False),
         Binding("g", "drill_note", "keys.drill_note", show=False),
         Binding("c", "pick_check", "keys.pick_check", show=False),
+        Binding("y", "systems", "keys.systems", show=False),
         Binding("tab", "app.focus_next", "keys.focus_next", show=False),
         Binding("escape", "leave", "keys.leave"),
         *[Binding(str(n), f"toggle_check({n - 1})", "keys.toggle_check", show=False) for n in range(1, 10)],
@@ -232,6 +236,43 @@ class DrillRunnerScreen(SessionScreen):
         choices = [(str(index), f"{index + 1:>2}. {'[x]' if index in record.checks else '[ ]'} {check.get(t.lang)}")
                    for index, check in enumerate(record.step.checks)]
         self.app.push_screen(ChoiceModal(t("tui.check_picker"), choices, t("tui.choice_keys")), chosen)
+
+    def action_systems(self) -> None:
+        """The systems panel: each system with its state and recovery target; Enter records
+        a new state (then a note, which may be blank), and the panel comes back."""
+        t = app_context(self).t
+        if not self.session.scenario.systems:
+            self.notify(t("tui.no_systems"))
+            return
+        if not self._allowed():
+            return
+        view = self.view()
+
+        def state_chosen(system_id: str, state: str | None) -> None:
+            if state is None:
+                self.action_systems()
+                return
+
+            def noted(note: str | None) -> None:
+                if note is not None:
+                    self._safely(self.session.record_system_state, system_id, state, note)
+                    self.redraw()
+                self.action_systems()
+
+            self.app.push_screen(TextPromptModal(t("tui.system_note"), t("tui.enter_saves"), required=False), noted)
+
+        def system_chosen(system_id: str | None) -> None:
+            if system_id is None:
+                return
+            current = self.session.state.system_state(system_id)
+            states = [(s, ("(*) " if s == current else "( ) ") + system_state_label(s, t)) for s in SYSTEM_STATES]
+            system = self.session.scenario.system(system_id)
+            title = t("tui.system_state_picker", system=system.name.get(t.lang) if system else system_id)
+            self.app.push_screen(ChoiceModal(title, states, t("tui.choice_keys")),
+                                 lambda state: state_chosen(system_id, state))
+
+        choices = [(s.system.id, system_line(s, t)) for s in view.systems]
+        self.app.push_screen(ChoiceModal(t("tui.systems_panel"), choices, t("tui.systems_keys")), system_chosen)
 
     def _ask_reason(self, skipped: bool) -> None:
         step_id = self._with_step()

@@ -27,6 +27,9 @@ def clock_text(view: DrillView, t: Translator, saved: str) -> Text:
     overdue = view.count(StepStatus.OVERDUE)
     if overdue:
         out.append(f"  {StepStatus.OVERDUE.mark} {t('tui.overdue_count', count=overdue)}", style="bold")
+    systems = view.systems_summary(t)
+    if systems:
+        out.append(f"  {systems}")
     if saved:
         out.append(f"  {saved}")
     return out
