@@ -272,3 +272,32 @@ def test_system_states_and_the_recovery_time_objective(tmp_path):
     # Replaying the journal gives the same systems.
     replayed = DrillState.from_events(scenario, read_journal(session.journal.path).events)
     assert replayed.systems == session.state.systems
+
+
+def test_measured_values_are_read_flagged_against_their_threshold_and_replayed(tmp_path):
+    from bcp_drill.drill.view import check_text, value_views
+
+    session, _ = start(tmp_path)
+    t = Translator("ja")
+    session.record_value("server-room", 4, "２５分")  # full-width digits and the unit: 25
+    session.record_value("safety", 0, "72.5%")
+    session.record_value("safety", 1, "2名が道路寸断で参集できず")
+    with pytest.raises(SessionRefused) as refused:
+        session.record_value("safety", 0, "many")
+    assert refused.value.code == "value_not_a_number"
+    with pytest.raises(SessionRefused) as refused:
+        session.record_value("safety", 0, "120")
+    assert refused.value.code == "percent_out_of_range"
+    with pytest.raises(SessionRefused) as refused:
+        session.record_value("server-room", 0, "5")  # ラックの転倒 takes no value
+    assert refused.value.code == "check_takes_no_value"
+    ups = {v.index: v for v in value_views(session.state, session.scenario.step("server-room"))}[4]
+    assert (ups.recorded.number, ups.flag) == (25.0, "below")
+    assert ups.value_text(t) == "２５分 (!) 下限 30分 を下回る"
+    rate, note = value_views(session.state, session.scenario.step("safety"))
+    assert (rate.flag, rate.value_text(t)) == ("below", "72.5% (!) 下限 80% を下回る")
+    assert (note.flag, note.value_text(t)) == ("", "2名が道路寸断で参集できず")
+    session.record_value("safety", 0, "85")  # a later value replaces it
+    assert check_text(session.state, session.scenario.step("safety"), 0, t) == "安否回答率 = 85% [下限 80%]"
+    replayed = DrillState.from_events(session.scenario, read_journal(session.journal.path).events)
+    assert replayed.values == session.state.values

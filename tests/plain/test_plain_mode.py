@@ -211,3 +211,12 @@ def test_systems_in_plain_mode(tmp_path):
     events = journal(tmp_path)
     assert [(e.system_id, e.state, e.note) for e in events if e.type == "system_state_recorded"] == [
         ("core", "down", "サーバー室浸水")]
+
+
+def test_values_in_plain_mode(tmp_path):
+    result = run_plain(tmp_path, ["run", "--plain", "plan-quake", "--type", "tabletop", "--place", "",
+                                  "--t0", "", "--condition", "hours=office"], [
+        "", "go safety", "value 1 72%", "value 1", "quit"], content=DATA / "plan")
+    assert result.returncode == 0, result.stderr
+    assert "sub-check 1 [ ] Response rate = 72% (!) under its threshold (at least 80%)" in result.stdout
+    assert "usage: value N VALUE" in result.stdout

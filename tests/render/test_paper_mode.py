@@ -372,3 +372,27 @@ def test_systems_on_paper_import_and_report_against_their_recovery_targets(plan_
             "T+1:00 \\[A\\] on alternate -\\> T+5:00 \\[R\\] restored | T+1:00 | met |") in report
     assert "| Web site<br>広報課 | A | 3:00 | T+0:10 \\[X\\] down |  | missed |" in report
     assert "| Internal mail | B | 24:00 | - |  | not recorded |" in report  # ended before its RTO
+
+
+def test_measured_values_on_paper(plan_cli, tmp_path):
+    plan_cli("sheet", "plan-quake", "--format", "md", "-o", str(tmp_path / "sheet.md"))
+    sheet = (tmp_path / "sheet.md").read_text(encoding="utf-8")
+    assert "1. Response rate = \\_\\_\\_\\_\\_\\_% \\[at least 80%\\]" in sheet  # blanks escaped for Markdown
+    plan_cli("import", "--template", "plan-quake", "-o", str(tmp_path / "t.yaml"))
+    template = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    assert "values: {N:" in template
+    bad = template.replace('  hours: ""', '  hours: office').replace(
+        '{id: safety, result: , actual: ""', '{id: safety, values: {1: "most", 3: "x"}, result: S, actual: "0:20"')
+    (tmp_path / "bad.yaml").write_text(bad, encoding="utf-8")
+    code, out, err = plan_cli("import", str(tmp_path / "bad.yaml"))
+    assert code == 1 and '"most" does not read as a number' in out + err and "check 3 of step 'safety' takes no value" in out + err
+    good = bad.replace('values: {1: "most", 3: "x"}', 'values: {1: "72", 2: "2名参集できず"}')
+    (tmp_path / "good.yaml").write_text(good, encoding="utf-8")
+    code, out, err = plan_cli("import", str(tmp_path / "good.yaml"))
+    assert code == 0, out + err
+    [path] = (tmp_path / "records").glob("*.jsonl")
+    values = [(e.check_index, e.text, e.number, e.elapsed_seconds) for e in read_journal(path).events
+              if e.type == "value_recorded"]
+    assert values == [(0, "72", 72.0, 1200), (1, "2名参集できず", None, 1200)]
+    code, report, _ = plan_cli("report", path.stem, "--format", "md")
+    assert "| Staff safety check | Response rate | **72% (!) under its threshold (at least 80%)** | at least 80% | T+00:20:00 |" in report

@@ -115,3 +115,24 @@ async def test_the_systems_panel_records_a_state_by_keys(tmp_path):
     [recorded] = [e for e in journal_events(store) if e.type == "system_state_recorded"]
     assert (recorded.system_id, recorded.state, recorded.note, recorded.elapsed_seconds) == (
         "core", "down", "flooded", 600)
+
+
+async def test_a_measured_value_is_entered_by_keys_and_flagged_in_words(tmp_path):
+    app, store, _ = make_app(tmp_path, lang="ja", start=StartRequest(scenario_id="plan-quake"),
+                             library=plan_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "enter", "down", "down", "enter", "ctrl+s")
+        await pilot.pause()
+        step_list = app.screen.query_one(StepList)
+        while step_list.selected_step_id != "safety":
+            await pilot.press("down")
+        await pilot.press("v")  # two checks take values: pick the first
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "72")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "安否回答率 = 72% (!) 下限 80% を下回る" in screen_text(app)
+    [value] = [e for e in journal_events(store) if e.type == "value_recorded"]
+    assert (value.step_id, value.check_index, value.text, value.number) == ("safety", 0, "72", 72.0)

@@ -98,6 +98,17 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
                                                   objective, objectives))
         findings += _check_waiting(scenario, here, step, steps, injects)
         findings += _check_options(scenario, here, step, steps, injects)
+        for c_index, check in enumerate(step.checks):
+            spec = check.value
+            if spec is None:
+                continue
+            at = here + ("checks", c_index, "value")
+            if spec.kind == "text" and (spec.min is not None or spec.max is not None):
+                findings.append(Finding(at + ("kind",), "text_value_threshold"))
+            if spec.min is not None and spec.max is not None and spec.min > spec.max:
+                findings.append(Finding(at + ("min",), "value_min_above_max", {"min": spec.min, "max": spec.max}))
+            if spec.kind == "percent" and any(v is not None and not 0 <= v <= 100 for v in (spec.min, spec.max)):
+                findings.append(Finding(at, "percent_threshold_range"))
         findings += _check_when(scenario, here, step.when)
 
     for index, inject in enumerate(scenario.injects):

@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, Discriminator, Field, Tag
 
 from bcp_drill.content.fields import ContentModel, Id, LocalizedText, Minutes, Version
 from bcp_drill.content.scales import Scale
+from bcp_drill.i18n import Lang
 
 
 class DrillType(StrEnum):
@@ -111,6 +112,34 @@ def applies_under(when: Mapping[str, list[str]], values: Mapping[str, str]) -> b
                for condition, allowed in when.items())
 
 
+class ValueSpec(ContentModel):
+    """A value a check item takes (UPS minutes left, fuel hours, response rate...): a value
+    outside `min` / `max` is flagged (the threshold's own value is within)."""
+
+    kind: Literal["number", "percent", "text"]
+    unit: LocalizedText | None = None  # 分, 時間, L... (percent needs none)
+    min: float | None = None
+    max: float | None = None
+
+
+def _check_form(value: Any) -> Any:
+    # A check is written as plain text, as {ja, en}, or as {text, value} when it takes a value.
+    if isinstance(value, str) or (isinstance(value, dict) and "text" not in value):
+        return {"text": value}
+    return value
+
+
+class CheckItem(ContentModel):
+    text: LocalizedText
+    value: ValueSpec | None = None
+
+    def get(self, lang: Lang) -> str:
+        return self.text.get(lang)
+
+
+Check = Annotated[CheckItem, BeforeValidator(_check_form)]
+
+
 class DecisionOption(ContentModel):
     """One choice of a decision step (e.g. continue in the hall / move to the alternate site)."""
 
@@ -137,7 +166,7 @@ class Step(ContentModel):
     when: When = {}
     instructions: LocalizedText | None = None
     objectives: list[Id] = []
-    checks: list[LocalizedText] = []
+    checks: list[Check] = []
     expected_outcome: LocalizedText | None = None
     # A decision step: exactly one of these is chosen, by whom and when is recorded.
     options: list[DecisionOption] = []

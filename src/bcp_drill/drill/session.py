@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +45,15 @@ def pinned_register_fields(source: LoadedFile) -> dict[str, str]:
         return {}
     return {"systems_file": register.display, "systems_sha256": register.sha256,
             "systems_yaml": register.raw.decode("utf-8-sig")}
+
+
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
+def read_number(typed: str) -> float | None:
+    """The number at the start of what was typed: "25", "２５分", "82.5%", "-3 ℃" (None if none)."""
+    found = _NUMBER.match(unicodedata.normalize("NFKC", typed).replace(",", "").strip())
+    return float(found.group()) if found else None
 
 
 def condition_values(scenario: Scenario, chosen: dict[str, str]) -> dict[str, str]:
@@ -230,6 +241,29 @@ class DrillSession(JournalSession):
             raise SessionRefused("unknown_check", step_id=step_id, number=index + 1, count=len(record.step.checks))
         checked = index not in record.checks
         return self._record(ev.CheckToggled, step_id=step_id, check_index=index, checked=checked)
+
+    def record_value(self, step_id: str, index: int, text: str) -> ev.ValueRecorded:
+        """A value measured for check INDEX of a step: a number (full-width digits and a
+        trailing unit are fine), a percentage from 0 to 100, or short text, by its spec."""
+        self.ensure_open()
+        record = self._applicable_step(step_id)
+        if not 0 <= index < len(record.step.checks):
+            raise SessionRefused("unknown_check", step_id=step_id, number=index + 1, count=len(record.step.checks))
+        spec = record.step.checks[index].value
+        if spec is None:
+            raise SessionRefused("check_takes_no_value", step_id=step_id, number=index + 1)
+        typed = text.strip()
+        if not typed:
+            raise SessionRefused("text_required")
+        number = None
+        if spec.kind != "text":
+            number = read_number(typed)
+            if number is None:
+                raise SessionRefused("value_not_a_number", value=typed)
+            if spec.kind == "percent" and not 0 <= number <= 100:
+                raise SessionRefused("percent_out_of_range", value=typed)
+        return self._record(ev.ValueRecorded, step_id=step_id, check_index=index, text=typed, number=number,
+                            elapsed_seconds=self.elapsed())
 
     def add_note(self, text: str, step_id: str | None = None) -> ev.NoteAdded:
         self.ensure_open()

@@ -27,7 +27,14 @@ from datetime import datetime
 from functools import cached_property
 from typing import Iterable
 
-from bcp_drill.content.models import Inject, Scenario, Step, System
+from bcp_drill.content.models import (
+    CheckItem,
+    Inject,
+    Scenario,
+    Step,
+    System,
+    ValueSpec,
+)
 from bcp_drill.drill.state import DrillState, Note, StepRecord, StepStatus
 from bcp_drill.i18n import Lang, Translator
 from bcp_drill.records import events as ev
@@ -322,6 +329,82 @@ def decision_results(view: "DrillView", lang: Lang) -> list[DecisionResult]:
     return results
 
 
+# ---------------------------------------------------------------- measured values
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}"
+
+
+def threshold_text(spec: ValueSpec, t: Translator) -> str:
+    """"下限 30分", "上限 60分", "30〜60分" ("" when there is no threshold)."""
+    unit = "%" if spec.kind == "percent" else (spec.unit.get(t.lang) if spec.unit else "")
+    if spec.min is not None and spec.max is not None:
+        return t("value.between", min=_number_text(spec.min), max=_number_text(spec.max), unit=unit)
+    if spec.min is not None:
+        return t("value.at_least", min=_number_text(spec.min), unit=unit)
+    if spec.max is not None:
+        return t("value.at_most", max=_number_text(spec.max), unit=unit)
+    return ""
+
+
+@dataclass(frozen=True)
+class ValueView:
+    """A check item that takes a value, with the value recorded for it (if any)."""
+
+    step: Step
+    index: int  # of the check in the step, from 0
+    check: CheckItem
+    recorded: ev.ValueRecorded | None
+
+    @property
+    def spec(self) -> ValueSpec:
+        assert self.check.value is not None
+        return self.check.value
+
+    @property
+    def flag(self) -> str:
+        """"below" or "above" its threshold, else ""."""
+        number = self.recorded.number if self.recorded else None
+        if number is None:
+            return ""
+        if self.spec.min is not None and number < self.spec.min:
+            return "below"
+        if self.spec.max is not None and number > self.spec.max:
+            return "above"
+        return ""
+
+    def value_text(self, t: Translator) -> str:
+        """"25分 (!) 下限 30分 を下回る", or "-" when nothing was recorded."""
+        if self.recorded is None:
+            return "-"
+        text = self.recorded.text
+        if self.spec.kind == "number" and self.spec.unit and self.recorded.number is not None \
+                and text == _number_text(self.recorded.number):
+            text += self.spec.unit.get(t.lang)  # "25" typed: shown with its unit
+        if self.spec.kind == "percent" and not text.endswith("%"):
+            text += "%"
+        if self.flag:
+            text += f" (!) {t('value.' + self.flag, threshold=threshold_text(self.spec, t))}"
+        return text
+
+
+def check_text(state: DrillState, step: Step, index: int, t: Translator) -> str:
+    """A check item's text, and for one that takes a value: "= 25分 (!) 下限 30分 を下回る"."""
+    check = step.checks[index]
+    line = check.get(t.lang)
+    if check.value is not None:
+        shown = ValueView(step, index, check, state.values.get((step.id, index)))
+        threshold = threshold_text(check.value, t)
+        line += f" = {shown.value_text(t)}" + (f" [{threshold}]" if threshold and not shown.flag else "")
+    return line
+
+
+def value_views(state: DrillState, step: Step) -> list[ValueView]:
+    return [ValueView(step, index, check, state.values.get((step.id, index)))
+            for index, check in enumerate(step.checks) if check.value is not None]
+
+
 # ---------------------------------------------------------------- systems
 
 # ASCII marks, so a state never rests on colour (or on an ambiguous-width character).
@@ -524,7 +607,7 @@ class DrillView:
 class TimelineEntry:
     elapsed_seconds: int
     at: datetime
-    kind: str  # inject, step, decision, system, not_done, reopen, note, note_withdrawn, problem, objective, pause, resume, advance, end
+    kind: str  # inject, step, decision, system, value, not_done, reopen, note, note_withdrawn, problem, objective, pause, resume, advance, end
     text: str
     by: str
     seq: int
@@ -600,6 +683,13 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
                     entry.correction = _correction_text(note.withdrawn, t, note.withdrawn.reason)
             case ev.NoteRetracted():
                 add(event, "note_withdrawn", t("report.tl_note_withdrawn", seq=event.note_seq))
+            case ev.ValueRecorded():
+                check = step.checks[event.check_index] if step and event.check_index < len(step.checks) else None
+                shown = ValueView(step, event.check_index, check, event).value_text(t) \
+                    if step and check and check.value else event.text
+                add(event, "value", t("report.tl_value", step=step_title,
+                                      check=check.get(lang) if check else event.check_index + 1, value=shown),
+                    event.elapsed_seconds)
             case ev.SystemStateRecorded():
                 system = scenario.system(event.system_id)
                 name = system.name.get(lang) if system else event.system_id

@@ -15,12 +15,17 @@ from bcp_drill.content.library import ContentLibrary
 from bcp_drill.content.loader import FileLoader, LoadedFile, locate_line
 from bcp_drill.content.models import Scenario, applies_under
 from bcp_drill.content.problems import Problem
-from bcp_drill.drill.session import condition_values, pinned_register_fields
+from bcp_drill.drill.session import (
+    condition_values,
+    pinned_register_fields,
+    read_number,
+)
 from bcp_drill.drill.setup import condition_value, parse_t0
 from bcp_drill.drill.view import inject_time_text, target_words, when_text
 from bcp_drill.imports.models import IMPORT_KINDS, DrillResultFile
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
+from bcp_drill.render.sheets import value_blank
 
 
 @dataclass
@@ -61,6 +66,15 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
         elif has_decision and paper_option(step, entry.decision) is None:
             findings.append(reference_finding(here + ("decision",), "option", str(entry.decision),
                                               [o.id for o in step.options]))
+        for number, typed in entry.values.items():
+            spec = step.checks[number - 1].value if number <= len(step.checks) else None
+            text_value = str(typed).strip()
+            if spec is None:
+                findings.append(Finding(here + ("values", number), "import_no_value_check",
+                                        {"step": entry.id, "number": number}))
+            elif spec.kind != "text" and text_value and read_number(text_value) is None:
+                findings.append(Finding(here + ("values", number), "import_bad_value",
+                                        {"step": entry.id, "number": number, "value": text_value}))
         for check_index, number in enumerate(entry.checks):
             if number > len(step.checks):
                 findings.append(Finding(here + ("checks", check_index), "import_no_such_check",
@@ -334,6 +348,13 @@ def _timed_events(result: DrillResultFile, end: int, scenario: Scenario,
         elif entry.result in ("not_done", "skipped"):
             add(elapsed, ev.StepNotDone, step_id=entry.id, reason=entry.reason,
                 skipped=entry.result == "skipped", elapsed_seconds=elapsed)
+        for number, typed in sorted(entry.values.items()):
+            text_value = str(typed).strip()
+            if text_value:
+                spec = step.checks[number - 1].value if step is not None else None
+                add(elapsed, ev.ValueRecorded, step_id=entry.id, check_index=number - 1, text=text_value,
+                    number=read_number(text_value) if spec is not None and spec.kind != "text" else None,
+                    elapsed_seconds=elapsed)
         if entry.notes.strip():
             add(elapsed, ev.NoteAdded, step_id=entry.id, text=entry.notes.strip(), elapsed_seconds=elapsed)
     for number, problem in enumerate(result.problems, 1):
@@ -397,7 +418,9 @@ def drill_template(scenario: Scenario, t) -> str:
         if step.when:
             lines.append(f"  #   {t('tui.applies_when')}: {when_text(step, scenario, t)}")
         for number, check in enumerate(step.checks, 1):
-            lines.append(f"  #   {t('template.check', number=number)}: {check.get(lang)}")
+            lines.append(f"  #   {t('template.check', number=number)}: {check.get(lang)}{value_blank(check, t)}")
+        if any(check.value is not None for check in step.checks):
+            lines.append(f"  #   {t('template.values')}")
         if step.is_decision:
             options = ", ".join(f"{o.id} = {o.title.get(lang)}" for o in step.options)
             lines.append(f"  #   {t('template.decision', options=options)}")

@@ -71,6 +71,8 @@ class StepEntry(ContentModel):
     reason: str = ""
     checks: list[Annotated[int, Field(ge=1, le=99)]] = []  # ticked sub-checks, counted from 1
     notes: str = ""
+    # Values measured for check items, by check number: {3: "25分"}.
+    values: dict[Annotated[int, Field(ge=1, le=99)], str | float] = {}
     # A decision step: the option chosen (id, number or title) and who chose it.
     decision: str | int | None = None
     decided_by: str = ""

@@ -10,6 +10,7 @@ from bcp_drill.drill.state import StepStatus
 from bcp_drill.drill.view import (
     RATINGS,
     DrillView,
+    check_text,
     conditions_text,
     contribution_text,
     decision_gate_text,
@@ -62,6 +63,7 @@ class PlainDrill(PlainRunner):
             "skip": self.skip, "k": self.skip, "省略": self.skip,
             "reopen": self.reopen, "undo": self.reopen, "取消": self.reopen,
             "check": self.check, "c": self.check,
+            "value": self.value, "v": self.value, "値": self.value,
             "note": self.note, "memo": self.note, "メモ": self.note,
             "drillnote": self.drill_note, "全体メモ": self.drill_note,
             "withdraw": self.withdraw, "w": self.withdraw, "メモ取消": self.withdraw,
@@ -170,7 +172,7 @@ class PlainDrill(PlainRunner):
             say(f"  {t('tui.instructions')}: {text(step.instructions, lang)}")
         for number, check in enumerate(step.checks, 1):
             box = "[x]" if number - 1 in record.checks else "[ ]"
-            say(f"  {t('plain.check_line', number=number)} {box} {check.get(lang)}")
+            say(f"  {t('plain.check_line', number=number)} {box} {check_text(self.session.state, step, number - 1, t)}")
         if step.expected_outcome:
             say(f"  {t('tui.expected')}: {text(step.expected_outcome, lang)}")
         for note in self.session.state.notes_for(step.id):
@@ -371,6 +373,15 @@ class PlainDrill(PlainRunner):
             self.console.say(self.t("plain.bad_check", count=len(self.current.checks)))
             return
         if self._record(self.session.toggle_check, self.current.id, int(rest) - 1):
+            self.show("")
+
+    def value(self, rest: str) -> None:
+        """`value N TEXT`: the value measured for check N of the current step."""
+        number, _, typed = rest.strip().partition(" ")
+        if not number.isdigit() or not typed.strip():
+            self.console.say(self.t("plain.value_usage"))
+            return
+        if self._record(self.session.record_value, self.current.id, int(number) - 1, typed):
             self.show("")
 
     def note(self, rest: str, step_id: str | None = "current") -> None:

@@ -122,6 +122,17 @@ class StepNotDone(EventBase):
     elapsed_seconds: int = Field(ge=0)
 
 
+class ValueRecorded(EventBase):
+    """A value measured for a check item (UPS minutes left...); a later one replaces it."""
+
+    type: Literal["value_recorded"] = "value_recorded"
+    step_id: str
+    check_index: int = Field(ge=0)
+    text: str = Field(min_length=1)  # as typed
+    number: float | None = None  # read from it, for number and percent values
+    elapsed_seconds: int = Field(ge=0)
+
+
 class SystemStateRecorded(EventBase):
     """The state of one information system from now on (a later one replaces it)."""
 
@@ -289,7 +300,7 @@ class FollowUpUpdated(EventBase):
 Event = Annotated[
     Union[
         DrillStarted, ClockPaused, ClockResumed, ClockAdvanced, StepCompleted, DecisionMade, StepNotDone,
-        SystemStateRecorded,
+        SystemStateRecorded, ValueRecorded,
         StepReopened, CheckToggled, NoteAdded, NoteRetracted, ProblemRaised, InjectDelivered,
         ObjectiveRated, HotwashRecorded, DrillEnded, ReviewStarted, ItemRated, ItemRatingCleared, AssessmentRecorded,
         EvidenceRecorded, ReviewFinished, ReviewReopened, FollowUpUpdated,

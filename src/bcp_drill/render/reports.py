@@ -202,6 +202,12 @@ def drill_report_tables(report: DrillReport, t: Translator) -> list[Table]:
             Column("decided_by", t("report.decided_by")), Column("decided_at", t("report.decided_at")),
             Column("took", t("report.took")), Column("result", t("report.result"))],
             [[d.step, d.option, d.decided_by, d.decided_at, d.took, d.result] for d in report.decisions]))
+    if report.values:
+        tables.append(Table(t("report.values"), [
+            Column("step", t("report.step")), Column("check", t("report.value_item")),
+            Column("value", t("report.measured")), Column("threshold", t("report.threshold")),
+            Column("at", t("report.value_at"))],
+            [[v.step, v.check, v.value, v.threshold, v.at] for v in report.values]))
     if report.systems:
         tables.append(Table(t("report.systems"), [
             Column("system", t("report.system")), Column("owner", t("report.system_owner")),

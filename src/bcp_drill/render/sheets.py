@@ -6,12 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bcp_drill.content.fields import text
-from bcp_drill.content.models import Checklist, ChecklistSection, Scenario, Step
+from bcp_drill.content.models import (
+    CheckItem,
+    Checklist,
+    ChecklistSection,
+    Scenario,
+    Step,
+)
 from bcp_drill.content.scales import Scale
 from bcp_drill.drill.view import (
     decision_gate_text,
     inject_time_text,
     target_words,
+    threshold_text,
     when_text,
 )
 from bcp_drill.i18n import Translator
@@ -41,6 +48,16 @@ def _rows(sections: list[ChecklistSection], lang, depth: int = 0) -> list[SheetR
     return rows
 
 
+def value_blank(check: CheckItem, t: Translator) -> str:
+    """Where a value is written on paper: " = ______分 [下限 30分]" ("" for a plain check)."""
+    spec = check.value
+    if spec is None:
+        return ""
+    unit = "%" if spec.kind == "percent" else (spec.unit.get(t.lang) if spec.unit else "")
+    threshold = threshold_text(spec, t)
+    return f" = ______{unit}" + (f" [{threshold}]" if threshold else "")
+
+
 def render_scenario_sheet(scenario: Scenario, fmt: str, t: Translator, now: datetime) -> bytes:
     def role(role_id: str) -> str:
         found = scenario.role(role_id)
@@ -59,6 +76,7 @@ def render_scenario_sheet(scenario: Scenario, fmt: str, t: Translator, now: date
                "when": lambda item: when_text(item, scenario, t), "waits": waits,
                "inject_time": lambda inject: inject_time_text(inject, scenario, t),
                "gate": lambda step: decision_gate_text(step, scenario, t),
+               "value_blank": lambda check: value_blank(check, t),
                "objective_titles": objective_titles, **_helpers(t, now)}
     name = f"sheet_scenario.{fmt}.j2"
     return _environment(fmt == "html").get_template(name).render(context).encode("utf-8")

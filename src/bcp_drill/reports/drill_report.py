@@ -19,7 +19,9 @@ from bcp_drill.drill.view import (
     format_minutes,
     status_label,
     system_history_text,
+    threshold_text,
     timeline,
+    value_views,
 )
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label
 from bcp_drill.i18n import Translator
@@ -81,6 +83,16 @@ class SystemLine:
 
 
 @dataclass
+class ValueLine:
+    step: str
+    check: str
+    value: str  # with its unit, and the flag in words when outside the threshold
+    threshold: str
+    flagged: bool
+    at: str  # T+ when recorded, or ""
+
+
+@dataclass
 class DrillReport:
     record_id: str
     organisation: str
@@ -116,6 +128,7 @@ class DrillReport:
     conditions: str = ""  # the drill's condition values in words ("" when the scenario has none)
     decisions: list[DecisionLine] = field(default_factory=list)
     systems: list[SystemLine] = field(default_factory=list)
+    values: list[ValueLine] = field(default_factory=list)
     record_hash: str = ""  # SHA-256 of the journal's last line: matches a printed report to its record  # how many notes were withdrawn (struck through in the timeline)
 
 
@@ -170,6 +183,10 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         f"T+{format_minutes(s.recovered_at // 60)}" if s.recovered_at is not None else "",
         t(f"rto_status.{s.rto_status}")) for s in view.systems]
 
+    values = [ValueLine(step.title.get(lang), v.check.get(lang), v.value_text(t), threshold_text(v.spec, t),
+                        bool(v.flag), f"T+{format_elapsed(v.recorded.elapsed_seconds)}" if v.recorded else "")
+              for step in scenario.steps if state.applies(step) for v in value_views(state, step)]
+
     plan = followups_of_record(store, record_id, lang)
     trend = scenario_trend(store, scenario.id, lang, up_to=record_id)
     return DrillReport(
@@ -190,5 +207,5 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         withdrawn_notes=sum(1 for n in state.notes if n.withdrawn is not None),
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
         imported_from=started.imported_from, imported_by=started.imported_by,
-        conditions=conditions_text(state, t) if scenario.conditions else "", decisions=decisions, systems=systems,
+        conditions=conditions_text(state, t) if scenario.conditions else "", decisions=decisions, systems=systems, values=values,
         record_hash=contents.last_hash or "")

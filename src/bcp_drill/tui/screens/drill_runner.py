@@ -21,6 +21,8 @@ from bcp_drill.drill.view import (
     status_label,
     system_line,
     system_state_label,
+    threshold_text,
+    value_views,
 )
 from bcp_drill.records.values import SYSTEM_STATES
 from bcp_drill.tui.bindings import translate_bindings
@@ -58,6 +60,7 @@ class DrillRunnerScreen(SessionScreen):
         Binding("g", "drill_note", "keys.drill_note", show=False),
         Binding("c", "pick_check", "keys.pick_check", show=False),
         Binding("y", "systems", "keys.systems", show=False),
+        Binding("v", "value", "keys.value", show=False),
         Binding("tab", "app.focus_next", "keys.focus_next", show=False),
         Binding("escape", "leave", "keys.leave"),
         *[Binding(str(n), f"toggle_check({n - 1})", "keys.toggle_check", show=False) for n in range(1, 10)],
@@ -236,6 +239,38 @@ class DrillRunnerScreen(SessionScreen):
         choices = [(str(index), f"{index + 1:>2}. {'[x]' if index in record.checks else '[ ]'} {check.get(t.lang)}")
                    for index, check in enumerate(record.step.checks)]
         self.app.push_screen(ChoiceModal(t("tui.check_picker"), choices, t("tui.choice_keys")), chosen)
+
+    def action_value(self) -> None:
+        """Enter a measured value for a check of the step (picked first when it has several)."""
+        step_id = self._with_step()
+        if not step_id:
+            return
+        t = app_context(self).t
+        step = self.session.state.steps[step_id].step
+        items = value_views(self.session.state, step)
+        if not items:
+            self.notify(t("tui.no_values"))
+            return
+
+        def ask(index: str | None) -> None:
+            if index is None:
+                return
+            item = items[[i.index for i in items].index(int(index))]
+            threshold = threshold_text(item.spec, t)
+            title = t("tui.value_title", check=item.check.get(t.lang)) + (f" [{threshold}]" if threshold else "")
+
+            def save(typed: str | None) -> None:
+                if typed:
+                    self._safely(self.session.record_value, step_id, item.index, typed)
+                    self.redraw(step_id)
+
+            self.app.push_screen(TextPromptModal(title, t("tui.enter_saves"), error_text=t("tui.required")), save)
+
+        if len(items) == 1:
+            ask(str(items[0].index))
+            return
+        choices = [(str(i.index), f"{i.index + 1}. {i.check.get(t.lang)} = {i.value_text(t)}") for i in items]
+        self.app.push_screen(ChoiceModal(t("tui.value_picker"), choices, t("tui.choice_keys")), ask)
 
     def action_systems(self) -> None:
         """The systems panel: each system with its state and recovery target; Enter records

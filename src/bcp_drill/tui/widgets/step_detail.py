@@ -10,6 +10,7 @@ from bcp_drill.content.fields import text
 from bcp_drill.content.models import Step
 from bcp_drill.drill.view import (
     DrillView,
+    check_text,
     decision_gate_text,
     format_elapsed,
     rating_label,
@@ -79,7 +80,7 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
         for index, check in enumerate(step.checks):
             box = "[x]" if index in shown.record.checks else "[ ]"
             key = str(index + 1) if index < 9 else "c"  # past nine: the check list (c)
-            out.append(f"{key} {box} {check.get(lang)}\n")
+            out.append(f"{key} {box} {check_text(state, step, index, t)}\n")
     if step.expected_outcome:
         out.append(f"\n{t('tui.expected')}\n", style="bold")
         out.append(text(step.expected_outcome, lang) + "\n")
