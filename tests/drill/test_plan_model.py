@@ -68,7 +68,7 @@ def test_steps_that_do_not_apply_are_never_overdue_and_never_counted(tmp_path):
     assert refused.value.code == "step_not_applicable"
     # The office-hours inject is not given out of hours, and cannot be given by hand either.
     assert "visitors-panic" not in session.state.delivered
-    assert [i.id for i in session.state.pending_injects()] == ["power-back"]
+    assert [i.id for i in session.state.pending_injects()] == ["power-back", "aftershock"]
     with pytest.raises(SessionRefused):
         session.deliver_inject("visitors-panic", manual=True)
 
@@ -301,3 +301,22 @@ def test_measured_values_are_read_flagged_against_their_threshold_and_replayed(t
     assert check_text(session.state, session.scenario.step("safety"), 0, t) == "安否回答率 = 85% [下限 80%]"
     replayed = DrillState.from_events(session.scenario, read_journal(session.journal.path).events)
     assert replayed.values == session.state.values
+
+
+def test_injects_as_an_msel_contingencies_are_never_given_by_the_clock_and_responses_are_compared(tmp_path):
+    from bcp_drill.drill.view import inject_responses, response_text
+
+    session, clock = start(tmp_path)
+    clock.advance(minutes=95)
+    delivered = [e.inject_id for e in session.deliver_due_injects()]
+    assert delivered == ["power-back"]  # the aftershock (T+1:00) is a contingency: by hand only
+    assert "aftershock" in [i.id for i in session.state.pending_injects()]
+    clock.advance(minutes=12)
+    session.complete_step("restart", "S")
+    view = DrillView(session.state, session.now())
+    by_id = {r.inject.id: r for r in inject_responses(view)}
+    assert by_id["power-back"].given_at == 95 * 60
+    assert response_text(by_id["power-back"], Translator("en")) == \
+        "Restart servers after power returns: [+] done (no target) S (00:12:00 after it)"
+    assert by_id["aftershock"].given_at is None
+    assert "visitors-panic" not in by_id  # office hours only: not part of this drill

@@ -274,7 +274,9 @@ def test_a_plan_sheet_shows_conditions_targets_in_words_and_what_steps_wait_for(
     assert "Waits for: Staff safety check" in sheet and "\\[ \\] 12. 回線（インターネット）" in sheet
     assert "安否と参集" in sheet  # objectives are printed
     assert "→" not in sheet  # an East Asian ambiguous-width arrow; the recipient has its own column
-    assert "| 電力会社 (電話) | IT staff |" in sheet
+    assert "| 電力会社 (電話)<br>controller: ICT lead | IT staff |" in sheet
+    assert "| Restart the servers in the documented order | T+ |" in sheet
+    assert "| aftershock | T+1:00 (only if needed, by hand) |" in sheet
 
 
 def test_a_plan_drill_on_paper_imports_with_its_conditions(plan_cli, tmp_path):

@@ -93,7 +93,7 @@ def test_drill_xlsx_read_back_cell_by_cell(records):
     store, drill_id, _ = records
     t = Translator("ja")
     book = load_workbook(io.BytesIO(render_drill_report(build_drill_report(store, drill_id, t), "xlsx", t)))
-    assert book.sheetnames == ["概要", "目標", "ステップ", "集計", "経過", "改善計画"]
+    assert book.sheetnames == ["概要", "目標", "ステップ", "集計", "状況付与", "経過", "改善計画"]
     steps = book["ステップ"]
     assert [c.value for c in steps[1]][:6] == ["フェーズ", "ステップ", "役割", "目標", "実績", "超過（分）"]
     assert [c.value for c in steps[2]][:6] == ["直後", "安否確認", "責任者", "T+0:05", "T+00:04:00", 0]

@@ -118,6 +118,11 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
         for ref_index, step_id in enumerate(inject.steps):
             if step_id not in steps:
                 findings.append(reference_finding(here + ("steps", ref_index), "step", step_id, steps))
+        if inject.controller is not None and inject.controller not in roles:
+            findings.append(reference_finding(here + ("controller",), "role", inject.controller, roles))
+        for ref_index, objective in enumerate(inject.objectives):
+            if objective not in objectives:
+                findings.append(reference_finding(here + ("objectives", ref_index), "objective", objective, objectives))
         findings += _check_when(scenario, here, inject.when)
     findings += _after_cycles(scenario)
     return findings

@@ -192,9 +192,15 @@ class Inject(ContentModel):
     recipient: Id
     sender: LocalizedText
     channel: LocalizedText
-    content: LocalizedText
-    steps: list[Id] = []
+    content: LocalizedText  # what the players are told
+    steps: list[Id] = []  # the steps it is meant to set off (their outcome is the response)
     when: When = {}
+    # The master scenario events list (MSEL / 状況付与表) columns a controller works from:
+    controller: Id | None = None  # the role that gives it
+    controller_note: LocalizedText | None = None  # for the controller only, never shown as given
+    expected_action: LocalizedText | None = None  # what the players should do
+    objectives: list[Id] = []  # the objectives it tests
+    contingency: bool = False  # given only if needed (by hand), never by the clock
 
 
 class Scenario(ContentModel):

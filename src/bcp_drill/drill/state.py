@@ -347,7 +347,8 @@ class DrillState:
     def injects_due(self, now: datetime) -> list[Inject]:
         """Injects that apply, whose time has come, and that have not been delivered yet."""
         elapsed = self.elapsed_seconds(now)
-        return [i for i in self.pending_injects() if i.at_minutes is not None and i.at_minutes * 60 <= elapsed]
+        return [i for i in self.pending_injects()
+                if i.at_minutes is not None and not i.contingency and i.at_minutes * 60 <= elapsed]
 
     def pending_injects(self) -> list[Inject]:
         """Injects not delivered yet that apply under this drill's conditions and that the

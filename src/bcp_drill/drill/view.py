@@ -234,6 +234,9 @@ def target_words(step: Step, t: Translator) -> str:
 
 def inject_time_text(inject: Inject, scenario: Scenario, t: Translator) -> str:
     """When an inject is planned: "T+0:05", "when a decision chooses it", or "by hand"."""
+    if inject.contingency:
+        planned = f"T+{format_minutes(inject.at_minutes)} " if inject.at_minutes is not None else ""
+        return planned + t("inject_time.contingency")
     if inject.at_minutes is not None:
         return f"T+{format_minutes(inject.at_minutes)}"
     return t("inject_time.on_decision") if scenario.triggered(inject.id) else t("inject_time.by_hand")
@@ -403,6 +406,53 @@ def check_text(state: DrillState, step: Step, index: int, t: Translator) -> str:
 def value_views(state: DrillState, step: Step) -> list[ValueView]:
     return [ValueView(step, index, check, state.values.get((step.id, index)))
             for index, check in enumerate(step.checks) if check.value is not None]
+
+
+# ---------------------------------------------------------------- injects and responses
+
+
+@dataclass(frozen=True)
+class InjectResponse:
+    """An inject of the scenario: when planned and given, what was expected, what followed."""
+
+    inject: Inject
+    given_at: int | None  # drill seconds; None: not given
+    manual: bool
+    responses: tuple[tuple[StepView, int | None], ...]  # each step it sets off, and seconds from the inject to its outcome
+
+
+def inject_responses(view: "DrillView") -> list[InjectResponse]:
+    state = view.state
+    found = []
+    for inject in state.scenario.injects:
+        if not state.applies(inject):
+            continue
+        delivered = state.delivered.get(inject.id)
+        given = delivered.elapsed_seconds if delivered else None
+        responses = []
+        for step_id in inject.steps:
+            if step_id not in state.steps:
+                continue
+            shown = view.step(step_id)
+            at = shown.record.elapsed_seconds
+            responses.append((shown, at - given if at is not None and given is not None else None))
+        found.append(InjectResponse(inject, given, bool(delivered and delivered.manual), tuple(responses)))
+    return found
+
+
+def response_text(item: InjectResponse, t: Translator) -> str:
+    """"サーバー室の確認: [v] 時間内に完了 P（付与から 0:12）" per step, or a note that none was named."""
+    if not item.responses:
+        return t("report.no_response_steps")
+    parts = []
+    for shown, after in item.responses:
+        text = f"{shown.step.title.get(t.lang)}: {status_label(shown.status, t)}"
+        if shown.rating:
+            text += f" {shown.rating}"
+        if after is not None and after >= 0:
+            text += f" ({t('report.after_inject', time=format_elapsed(after))})"
+        parts.append(text)
+    return "; ".join(parts)
 
 
 # ---------------------------------------------------------------- systems

@@ -434,7 +434,7 @@ def drill_template(scenario: Scenario, t) -> str:
         planned = inject_time_text(inject, scenario, t)
         lines.append(f"  # {inject.content.get(lang)} ({t('template.planned')} {planned})")
         line = f'  - {{id: {inject.id}, delivered: "{hm(inject.at_minutes) if inject.at_minutes is not None else ""}"}}'
-        if inject.when or inject.at_minutes is None:  # given only under some conditions: the recorder uncomments it if it was
+        if inject.when or inject.at_minutes is None or inject.contingency:  # given only under some conditions: the recorder uncomments it if it was
             when = when_text(inject, scenario, t) if inject.when else planned
             lines.append(f"  #   {t('template.inject_when', when=when)}")
             line = "#" + line[1:]

@@ -120,6 +120,10 @@ class PlainDrill(PlainRunner):
         self.console.say(t("plain.inject", id=inject.id, elapsed=format_elapsed(delivered.elapsed_seconds),
                            sender=inject.sender.get(lang), recipient=role.title.get(lang) if role else inject.recipient,
                            channel=inject.channel.get(lang), content=inject.content.get(lang)))
+        if inject.expected_action:
+            self.console.say(f"    {t('tui.expected_action')}: {inject.expected_action.get(lang)}")
+        if inject.controller_note:
+            self.console.say(f"    {t('tui.controller_note')}: {inject.controller_note.get(lang)}")
 
     # -- showing -------------------------------------------------------------------
 

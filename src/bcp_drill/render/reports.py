@@ -149,7 +149,7 @@ def render_drill_report(report: DrillReport, fmt: str, t: Translator) -> bytes:
     if fmt == "xlsx":
         return drill_report_xlsx(report, t)
     if fmt == "csv":
-        return _csv_bytes(drill_report_tables(report, t))
+        return _csv_bytes([table for _, table in drill_report_sheets(report, t)])
     figures = figures_table(report, t)
     context = {"r": report, "figures": figures, **_helpers(t, report.generated_at)}
     if fmt == "html":
@@ -160,7 +160,8 @@ def render_drill_report(report: DrillReport, fmt: str, t: Translator) -> bytes:
     return _environment(False).get_template("drill_report.md.j2").render(context).encode("utf-8")
 
 
-def drill_report_tables(report: DrillReport, t: Translator) -> list[Table]:
+def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, Table]]:
+    """Every part of the report as a table, with the name of its spreadsheet tab."""
     overview = Table(t("report.overview"), [Column("key", t("report.item")), Column("value", t("report.value"))], [
         [t("report.organisation"), report.organisation], [t("report.scenario"), report.scenario_title],
         [t("report.version"), report.scenario_version], [t("report.drill_type"), report.drill_type],
@@ -195,28 +196,37 @@ def drill_report_tables(report: DrillReport, t: Translator) -> list[Table]:
         [[o.title, o.rating, o.decided_by, o.derived, o.override, " / ".join(o.steps)] for o in report.objectives],
         [t("report.objective_rule")])
     plan = improvement_plan_table(report.improvement_plan, t)
-    tables = [overview, objectives, steps]
+    tables = [("overview", overview), ("objectives", objectives), ("steps", steps),
+              ("figures", figures_table(report, t))]
     if report.decisions:
-        tables.append(Table(t("report.decisions"), [
+        tables.append(("decisions", Table(t("report.decisions"), [
             Column("decision", t("report.decision")), Column("option", t("report.option_chosen")),
             Column("decided_by", t("report.decided_by")), Column("decided_at", t("report.decided_at")),
             Column("took", t("report.took")), Column("result", t("report.result"))],
-            [[d.step, d.option, d.decided_by, d.decided_at, d.took, d.result] for d in report.decisions]))
+            [[d.step, d.option, d.decided_by, d.decided_at, d.took, d.result] for d in report.decisions])))
+    if report.injects:
+        tables.append(("injects", Table(t("report.injects"), [
+            Column("inject", "ID"), Column("planned", t("report.planned")), Column("given", t("report.given_at")),
+            Column("from_to", t("report.from_to")), Column("content", t("sheet.content")),
+            Column("expected", t("report.expected_action")), Column("response", t("report.response"))],
+            [[i.inject_id, i.planned, i.given, i.sender_recipient, i.content, i.expected, i.response]
+             for i in report.injects])))
     if report.values:
-        tables.append(Table(t("report.values"), [
+        tables.append(("values", Table(t("report.values"), [
             Column("step", t("report.step")), Column("check", t("report.value_item")),
             Column("value", t("report.measured")), Column("threshold", t("report.threshold")),
             Column("at", t("report.value_at"))],
-            [[v.step, v.check, v.value, v.threshold, v.at] for v in report.values]))
+            [[v.step, v.check, v.value, v.threshold, v.at] for v in report.values])))
     if report.systems:
-        tables.append(Table(t("report.systems"), [
+        tables.append(("systems", Table(t("report.systems"), [
             Column("system", t("report.system")), Column("owner", t("report.system_owner")),
             Column("priority", t("report.priority")), Column("rto", t("report.rto")),
             Column("history", t("report.states_over_time")), Column("recovered_at", t("report.recovered_at")),
             Column("rto_result", t("report.rto_result"))],
             [[s.name, s.owner, s.priority, s.rto, s.history, s.recovered_at, s.rto_result] for s in report.systems],
-            [t("report.systems_rule")]))
-    return [*tables, timeline, plan]
+            [t("report.systems_rule")])))
+    tables += [("timeline", timeline), ("followups", plan)]
+    return [(t(f"report.sheet_{key}"), table) for key, table in tables]
 
 
 def improvement_plan_table(items, t: Translator) -> Table:
@@ -341,12 +351,7 @@ def _workbook_bytes(sheets: list[tuple[str, Table]]) -> bytes:
 
 
 def drill_report_xlsx(report: DrillReport, t: Translator) -> bytes:
-    overview, objectives, steps, timeline, plan = drill_report_tables(report, t)
-    sheets = [(t("report.sheet_overview"), overview), (t("report.sheet_objectives"), objectives),
-              (t("report.sheet_steps"), steps),
-              (t("report.sheet_figures"), figures_table(report, t)),
-              (t("report.sheet_timeline"), timeline), (t("report.sheet_followups"), plan)]
-    return _workbook_bytes(sheets)
+    return _workbook_bytes(drill_report_sheets(report, t))
 
 
 def review_report_xlsx(report: ReviewReport, t: Translator) -> bytes:

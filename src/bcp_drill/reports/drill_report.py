@@ -17,6 +17,9 @@ from bcp_drill.drill.view import (
     decision_results,
     format_elapsed,
     format_minutes,
+    inject_responses,
+    inject_time_text,
+    response_text,
     status_label,
     system_history_text,
     threshold_text,
@@ -93,6 +96,17 @@ class ValueLine:
 
 
 @dataclass
+class InjectLine:
+    inject_id: str
+    planned: str
+    given: str  # T+ or "not given" in words
+    sender_recipient: str
+    content: str
+    expected: str
+    response: str
+
+
+@dataclass
 class DrillReport:
     record_id: str
     organisation: str
@@ -129,6 +143,7 @@ class DrillReport:
     decisions: list[DecisionLine] = field(default_factory=list)
     systems: list[SystemLine] = field(default_factory=list)
     values: list[ValueLine] = field(default_factory=list)
+    injects: list[InjectLine] = field(default_factory=list)
     record_hash: str = ""  # SHA-256 of the journal's last line: matches a printed report to its record  # how many notes were withdrawn (struck through in the timeline)
 
 
@@ -187,6 +202,17 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
                         bool(v.flag), f"T+{format_elapsed(v.recorded.elapsed_seconds)}" if v.recorded else "")
               for step in scenario.steps if state.applies(step) for v in value_views(state, step)]
 
+    def recipient(role_id: str) -> str:
+        role = scenario.role(role_id)
+        return role.title.get(lang) if role else role_id
+
+    injects = [InjectLine(
+        i.inject.id, inject_time_text(i.inject, scenario, t),
+        (f"T+{format_elapsed(i.given_at)}" + (f" ({t('tui.manual')})" if i.manual else ""))
+        if i.given_at is not None else t("report.not_given"),
+        f"{i.inject.sender.get(lang)} -> {recipient(i.inject.recipient)}", i.inject.content.get(lang),
+        text(i.inject.expected_action, lang), response_text(i, t)) for i in inject_responses(view)]
+
     plan = followups_of_record(store, record_id, lang)
     trend = scenario_trend(store, scenario.id, lang, up_to=record_id)
     return DrillReport(
@@ -207,5 +233,5 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         withdrawn_notes=sum(1 for n in state.notes if n.withdrawn is not None),
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
         imported_from=started.imported_from, imported_by=started.imported_by,
-        conditions=conditions_text(state, t) if scenario.conditions else "", decisions=decisions, systems=systems, values=values,
+        conditions=conditions_text(state, t) if scenario.conditions else "", decisions=decisions, systems=systems, values=values, injects=injects,
         record_hash=contents.last_hash or "")

@@ -19,6 +19,11 @@ def inject_line(delivered: DeliveredInject, recipient: str, t: Translator, plann
                 f"{' ' + t('tui.manual') if delivered.manual else ''}] ")
     line.append(f"{inject.sender.get(lang)} -> {recipient} ({inject.channel.get(lang)}): ")
     line.append(inject.content.get(lang))
+    # For the controller at this console: what the players should do, and the controller's note.
+    if inject.expected_action:
+        line.append(f"\n    {t('tui.expected_action')}: {inject.expected_action.get(lang)}")
+    if inject.controller_note:
+        line.append(f"\n    {t('tui.controller_note')}: {inject.controller_note.get(lang)}")
     return line
 
 
