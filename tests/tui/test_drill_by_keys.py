@@ -215,7 +215,7 @@ async def test_export_the_report_from_the_summary(tmp_path):
         record_id = app.screen.session.record_id
     exported = store.root / "exports" / f"{record_id}.xlsx"
     assert exported.is_file()
-    assert load_workbook(exported).sheetnames == ["Overview", "Objectives", "Steps", "Figures", "Timeline",
+    assert load_workbook(exported).sheetnames == ["Overview", "Objectives", "Steps", "Figures", "Injects", "Timeline",
                                                   "Improvement plan"]
 
 
