@@ -320,3 +320,25 @@ def test_injects_as_an_msel_contingencies_are_never_given_by_the_clock_and_respo
         "Restart servers after power returns: [+] done (no target) S (00:12:00 after it)"
     assert by_id["aftershock"].given_at is None
     assert "visitors-panic" not in by_id  # office hours only: not part of this drill
+
+
+def test_a_deputy_acting_for_an_unreachable_lead_is_recorded_with_the_reason(tmp_path):
+    from bcp_drill.drill.view import deputy_text, roles_text
+
+    session, _ = start(tmp_path)
+    t = Translator("en")
+    assert roles_text(session.scenario.step("server-room"), session.scenario, t) == \
+        "IT staff (ICT team) + Facilities staff"
+    session.record_deputy("safety", "lead", 1, "the head could not be reached", person="Sato")
+    with pytest.raises(SessionRefused) as refused:
+        session.record_deputy("safety", "lead", 3, "x")
+    assert refused.value.code == "unknown_deputy"
+    with pytest.raises(SessionRefused) as refused:
+        session.record_deputy("safety", "staff", 1, "x")
+    assert refused.value.code == "role_not_on_step"
+    with pytest.raises(SessionRefused):
+        session.record_deputy("safety", "lead", 1, " ")
+    assert deputy_text(session.state, session.scenario.step("safety"), t) == \
+        "deputy 1 of ICT lead, Deputy head (Sato), acted: the head could not be reached"
+    replayed = DrillState.from_events(session.scenario, read_journal(session.journal.path).events)
+    assert replayed.deputies == session.state.deputies

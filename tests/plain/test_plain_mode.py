@@ -220,3 +220,12 @@ def test_values_in_plain_mode(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "sub-check 1 [ ] Response rate = 72% (!) under its threshold (at least 80%)" in result.stdout
     assert "usage: value N VALUE" in result.stdout
+
+
+def test_a_deputy_in_plain_mode(tmp_path):
+    result = run_plain(tmp_path, ["run", "--plain", "plan-quake", "--type", "tabletop", "--place", "",
+                                  "--t0", "", "--condition", "hours=office"], [
+        "", "go safety", "deputy", "deputy 2 係長が代行", "quit"], content=DATA / "plan")
+    assert result.returncode == 0, result.stderr
+    assert "usage: deputy N REASON (deputy order: 1. Deputy head 2. Section chief)" in result.stdout
+    assert "deputy: deputy 2 of ICT lead, Section chief, acted: 係長が代行" in result.stdout

@@ -398,3 +398,25 @@ def test_measured_values_on_paper(plan_cli, tmp_path):
     assert values == [(0, "72", 72.0, 1200), (1, "2名参集できず", None, 1200)]
     code, report, _ = plan_cli("report", path.stem, "--format", "md")
     assert "| Staff safety check | Response rate | **72% (!) under its threshold (at least 80%)** | at least 80% | T+00:20:00 |" in report
+
+
+def test_a_deputy_on_paper(plan_cli, tmp_path):
+    plan_cli("sheet", "plan-quake", "--format", "md", "-o", str(tmp_path / "sheet.md"))
+    sheet = (tmp_path / "sheet.md").read_text(encoding="utf-8")
+    assert "| ICT lead (ICT team)<br>deputy order: ICT lead (ICT team): 1. Deputy head 2. Section chief" in sheet
+    plan_cli("import", "--template", "plan-quake", "-o", str(tmp_path / "t.yaml"))
+    template = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    assert "if a deputy acted, add deputy: N" in template
+    base = template.replace('  hours: ""', '  hours: office')
+    bad = base.replace('{id: safety, result: , actual: ""', '{id: safety, deputy: 3, result: P, actual: "0:20"')
+    (tmp_path / "bad.yaml").write_text(bad, encoding="utf-8")
+    code, out, err = plan_cli("import", str(tmp_path / "bad.yaml"))
+    assert code == 1 and "step 'safety': there is no deputy 3 (2 deputies)" in out + err
+    good = base.replace('{id: safety, result: , actual: ""',
+                        '{id: safety, deputy: 1, deputy_reason: "課長に連絡がつかない", result: P, actual: "0:20"')
+    (tmp_path / "good.yaml").write_text(good, encoding="utf-8")
+    code, out, err = plan_cli("import", str(tmp_path / "good.yaml"))
+    assert code == 0, out + err
+    [path] = (tmp_path / "records").glob("*.jsonl")
+    code, report, _ = plan_cli("report", path.stem, "--format", "md")
+    assert "deputy: deputy 1 of ICT lead, Deputy head, acted: 課長に連絡がつかない" in report

@@ -136,3 +136,24 @@ async def test_a_measured_value_is_entered_by_keys_and_flagged_in_words(tmp_path
         assert "安否回答率 = 72% (!) 下限 80% を下回る" in screen_text(app)
     [value] = [e for e in journal_events(store) if e.type == "value_recorded"]
     assert (value.step_id, value.check_index, value.text, value.number) == ("safety", 0, "72", 72.0)
+
+
+async def test_a_deputy_is_recorded_by_keys(tmp_path):
+    app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="plan-quake"),
+                             library=plan_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "enter", "down", "enter", "ctrl+s")
+        await pilot.pause()
+        step_list = app.screen.query_one(StepList)
+        while step_list.selected_step_id != "safety":
+            await pilot.press("down")
+        await pilot.press("a")  # the lead's deputies
+        await pilot.pause()
+        await pilot.press("enter")  # the first deputy; the reason is offered, Enter takes it
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "deputy 1 of ICT lead (ICT team)" not in screen_text(app)  # titles, not team, in the sentence
+        assert "deputy 1 of ICT lead, Deputy head, acted: the holder could not be reached" in screen_text(app)
+    [acted] = [e for e in journal_events(store) if e.type == "deputy_acted"]
+    assert (acted.step_id, acted.role_id, acted.deputy) == ("safety", "lead", 1)

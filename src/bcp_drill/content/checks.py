@@ -63,7 +63,7 @@ def duplicate_ids(base: Loc, ids: Sequence[str], kind: str) -> list[Finding]:
 
 def check_scenario(scenario: Scenario) -> list[Finding]:
     findings: list[Finding] = []
-    for name in ("objectives", "roles", "phases", "steps", "injects"):
+    for name in ("objectives", "teams", "roles", "phases", "steps", "injects"):
         entries = getattr(scenario, name)
         findings += duplicate_ids((name,), [e.id for e in entries], name)
 
@@ -79,6 +79,10 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
                                      "previous": before.id, "previous_minutes": before.at_minutes}))
 
     findings += _check_conditions(scenario)
+    teams = [t.id for t in scenario.teams]
+    for index, role in enumerate(scenario.roles):
+        if role.team is not None and role.team not in teams:
+            findings.append(reference_finding(("roles", index, "team"), "team", role.team, teams))
     findings += duplicate_ids(("systems",), [s.id for s in scenario.systems], "systems")
     injects = [i.id for i in scenario.injects]
     for index, step in enumerate(scenario.steps):
@@ -92,6 +96,9 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
                                      "phase": phase.id, "phase_minutes": phase.at_minutes}))
         if step.role not in roles:
             findings.append(reference_finding(here + ("role",), "role", step.role, roles))
+        for ref_index, role_id in enumerate(step.support_roles):
+            if role_id not in roles:
+                findings.append(reference_finding(here + ("support_roles", ref_index), "role", role_id, roles))
         for ref_index, objective in enumerate(step.objectives):
             if objective not in objectives:
                 findings.append(reference_finding(here + ("objectives", ref_index), "objective",

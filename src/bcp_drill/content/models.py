@@ -31,12 +31,22 @@ class Objective(ContentModel):
     description: LocalizedText | None = None
 
 
+class Team(ContentModel):
+    """A team (班) roles belong to, e.g. 情報システム班."""
+
+    id: Id
+    title: LocalizedText
+
+
 class Role(ContentModel):
     """A response role a step is assigned to (e.g. ICT責任者, ネットワーク担当)."""
 
     id: Id
     title: LocalizedText
     description: LocalizedText | None = None
+    team: Id | None = None
+    # Who acts when the holder cannot be reached, in order (代行順位): 1st deputy first.
+    deputies: list[LocalizedText] = []
 
 
 class Phase(ContentModel):
@@ -155,7 +165,8 @@ class Step(ContentModel):
     id: Id
     phase: Id
     title: LocalizedText
-    role: Id
+    role: Id  # the role that leads the step
+    support_roles: list[Id] = []  # other roles taking part
     # Absolute target (T+ minutes), or a target relative to when the step became possible
     # (its `after` steps finished, its `after_injects` delivered), or none at all: a step
     # without a target is never overdue and is reported as "no target".
@@ -174,6 +185,10 @@ class Step(ContentModel):
     @property
     def waits(self) -> bool:
         return bool(self.after or self.after_injects)
+
+    @property
+    def all_roles(self) -> list[str]:
+        return [self.role, *self.support_roles]
 
     @property
     def is_decision(self) -> bool:
@@ -220,6 +235,7 @@ class Scenario(ContentModel):
     systems_register: Id | None = None
     systems: list[System] = []
     objectives: list[Objective] = []
+    teams: list[Team] = []
     roles: Annotated[list[Role], Field(min_length=1)]
     phases: Annotated[list[Phase], Field(min_length=1)]
     steps: Annotated[list[Step], Field(min_length=1)]
@@ -239,6 +255,9 @@ class Scenario(ContentModel):
 
     def objective(self, objective_id: str) -> Objective | None:
         return next((o for o in self.objectives if o.id == objective_id), None)
+
+    def team(self, team_id: str) -> Team | None:
+        return next((t for t in self.teams if t.id == team_id), None)
 
     def role(self, role_id: str) -> Role | None:
         return next((r for r in self.roles if r.id == role_id), None)

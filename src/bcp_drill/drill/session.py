@@ -265,6 +265,22 @@ class DrillSession(JournalSession):
         return self._record(ev.ValueRecorded, step_id=step_id, check_index=index, text=typed, number=number,
                             elapsed_seconds=self.elapsed())
 
+    def record_deputy(self, step_id: str, role_id: str, deputy: int, reason: str, person: str = "") -> ev.DeputyActed:
+        """Record that a role's DEPUTY (1: first in the deputy order) acted on a step, and why."""
+        self.ensure_open()
+        step = self._applicable_step(step_id).step
+        if role_id not in step.all_roles:
+            raise SessionRefused("role_not_on_step", step_id=step_id, role_id=role_id,
+                                 roles=", ".join(step.all_roles))
+        role = self.scenario.role(role_id)
+        if role is None or not 1 <= deputy <= len(role.deputies):
+            raise SessionRefused("unknown_deputy", role_id=role_id, number=deputy,
+                                 count=len(role.deputies) if role else 0)
+        if not reason.strip():
+            raise SessionRefused("reason_required")
+        return self._record(ev.DeputyActed, step_id=step_id, role_id=role_id, deputy=deputy, person=person.strip(),
+                            reason=reason.strip(), elapsed_seconds=self.elapsed())
+
     def add_note(self, text: str, step_id: str | None = None) -> ev.NoteAdded:
         self.ensure_open()
         if step_id is not None:

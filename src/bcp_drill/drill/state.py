@@ -113,6 +113,7 @@ class DrillState:
     objective_overrides: dict[str, ev.ObjectiveRated] = field(default_factory=dict)
     systems: dict[str, list[ev.SystemStateRecorded]] = field(default_factory=dict)  # each system's states, in order
     values: dict[tuple[str, int], ev.ValueRecorded] = field(default_factory=dict)  # (step, check) → the latest
+    deputies: dict[str, list[ev.DeputyActed]] = field(default_factory=dict)  # step → deputies who acted
     hotwash: ev.HotwashRecorded | None = None
     ended: ev.DrillEnded | None = None
     # clock: seconds accumulated while running, and since when it runs (None = paused)
@@ -319,6 +320,8 @@ class DrillState:
                     self.objective_overrides[event.objective_id] = event
             case ev.ProblemRaised():
                 self.problems.append(event)
+            case ev.DeputyActed():
+                self.deputies.setdefault(event.step_id, []).append(event)
             case ev.ValueRecorded():
                 self.values[(event.step_id, event.check_index)] = event
             case ev.SystemStateRecorded():

@@ -268,6 +268,38 @@ def decision_gate_text(step: Step, scenario: Scenario, t: Translator) -> str:
     return "; ".join(parts)
 
 
+def role_name(scenario: Scenario, role_id: str, t: Translator) -> str:
+    """"ICT部門責任者（情報システム班）": the role and its team."""
+    role = scenario.role(role_id)
+    if role is None:
+        return role_id
+    team = scenario.team(role.team) if role.team else None
+    return role.title.get(t.lang) + (f" ({team.title.get(t.lang)})" if team else "")
+
+
+def roles_text(step: Step, scenario: Scenario, t: Translator) -> str:
+    """The lead role, then the others taking part: "ICT部門責任者 + 情報政策課職員"."""
+    return " + ".join(role_name(scenario, role_id, t) for role_id in step.all_roles)
+
+
+def deputy_order_text(scenario: Scenario, role_id: str, t: Translator) -> str:
+    """"1. 課長補佐 2. 係長" ("" when the role names no deputies)."""
+    role = scenario.role(role_id)
+    return " ".join(f"{n}. {d.get(t.lang)}" for n, d in enumerate(role.deputies, 1)) if role else ""
+
+
+def deputy_text(state: DrillState, step: Step, t: Translator) -> str:
+    """Deputies who acted on the step: "代行: ICT部門責任者 → 第1代行 課長補佐（山田）: 連絡がつかない"."""
+    parts = []
+    for acted in state.deputies.get(step.id, []):
+        role = state.scenario.role(acted.role_id)
+        deputy = role.deputies[acted.deputy - 1].get(t.lang) if role and acted.deputy <= len(role.deputies) else "?"
+        who = f" ({acted.person})" if acted.person else ""
+        parts.append(t("deputy.acted", role=role.title.get(t.lang) if role else acted.role_id, number=acted.deputy,
+                       deputy=deputy, person=who, reason=acted.reason))
+    return "; ".join(parts)
+
+
 def conditions_text(state: DrillState, t: Translator) -> str:
     """The drill's condition values in words: "発生時間帯: 時間外; 震度: 6強"."""
     parts = []
@@ -733,6 +765,12 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
                     entry.correction = _correction_text(note.withdrawn, t, note.withdrawn.reason)
             case ev.NoteRetracted():
                 add(event, "note_withdrawn", t("report.tl_note_withdrawn", seq=event.note_seq))
+            case ev.DeputyActed():
+                role = scenario.role(event.role_id)
+                deputy = role.deputies[event.deputy - 1].get(lang) \
+                    if role and event.deputy <= len(role.deputies) else "?"
+                add(event, "deputy", t("report.tl_deputy", step=step_title, number=event.deputy, deputy=deputy,
+                                       reason=event.reason), event.elapsed_seconds)
             case ev.ValueRecorded():
                 check = step.checks[event.check_index] if step and event.check_index < len(step.checks) else None
                 shown = ValueView(step, event.check_index, check, event).value_text(t) \

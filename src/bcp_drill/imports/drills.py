@@ -21,7 +21,12 @@ from bcp_drill.drill.session import (
     read_number,
 )
 from bcp_drill.drill.setup import condition_value, parse_t0
-from bcp_drill.drill.view import inject_time_text, target_words, when_text
+from bcp_drill.drill.view import (
+    deputy_order_text,
+    inject_time_text,
+    target_words,
+    when_text,
+)
 from bcp_drill.imports.models import IMPORT_KINDS, DrillResultFile
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
@@ -66,6 +71,16 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
         elif has_decision and paper_option(step, entry.decision) is None:
             findings.append(reference_finding(here + ("decision",), "option", str(entry.decision),
                                               [o.id for o in step.options]))
+        if entry.deputy is not None:
+            role_id = entry.deputy_role or step.role
+            role = scenario.role(role_id)
+            if role_id not in step.all_roles:
+                findings.append(reference_finding(here + ("deputy_role",), "role", role_id, step.all_roles))
+            elif role is None or entry.deputy > len(role.deputies):
+                findings.append(Finding(here + ("deputy",), "import_no_such_deputy", {
+                    "step": entry.id, "number": entry.deputy, "count": len(role.deputies) if role else 0}))
+            elif not entry.deputy_reason.strip():
+                findings.append(Finding(here + ("deputy",), "import_deputy_needs_reason", {"step": entry.id}))
         for number, typed in entry.values.items():
             spec = step.checks[number - 1].value if number <= len(step.checks) else None
             text_value = str(typed).strip()
@@ -348,6 +363,9 @@ def _timed_events(result: DrillResultFile, end: int, scenario: Scenario,
         elif entry.result in ("not_done", "skipped"):
             add(elapsed, ev.StepNotDone, step_id=entry.id, reason=entry.reason,
                 skipped=entry.result == "skipped", elapsed_seconds=elapsed)
+        if entry.deputy is not None and step is not None:
+            add(elapsed, ev.DeputyActed, step_id=entry.id, role_id=entry.deputy_role or step.role,
+                deputy=entry.deputy, reason=entry.deputy_reason.strip(), elapsed_seconds=elapsed)
         for number, typed in sorted(entry.values.items()):
             text_value = str(typed).strip()
             if text_value:
@@ -421,6 +439,9 @@ def drill_template(scenario: Scenario, t) -> str:
             lines.append(f"  #   {t('template.check', number=number)}: {check.get(lang)}{value_blank(check, t)}")
         if any(check.value is not None for check in step.checks):
             lines.append(f"  #   {t('template.values')}")
+        orders = [f"{r}: {order}" for r in step.all_roles if (order := deputy_order_text(scenario, r, t))]
+        if orders:
+            lines.append(f"  #   {t('template.deputy', orders='; '.join(orders))}")
         if step.is_decision:
             options = ", ".join(f"{o.id} = {o.title.get(lang)}" for o in step.options)
             lines.append(f"  #   {t('template.decision', options=options)}")

@@ -73,6 +73,10 @@ class StepEntry(ContentModel):
     notes: str = ""
     # Values measured for check items, by check number: {3: "25分"}.
     values: dict[Annotated[int, Field(ge=1, le=99)], str | float] = {}
+    # A deputy acted (代行): their place in the deputy order, of the lead role unless named.
+    deputy: Annotated[int, Field(ge=1, le=20)] | None = None
+    deputy_role: Id | None = None
+    deputy_reason: str = ""
     # A decision step: the option chosen (id, number or title) and who chose it.
     decision: str | int | None = None
     decided_by: str = ""

@@ -14,11 +14,15 @@ from bcp_drill.drill.view import (
     conditions_text,
     contribution_text,
     decision_gate_text,
+    deputy_order_text,
+    deputy_text,
     format_elapsed,
     format_minutes,
     format_percent,
     inject_time_text,
     rating_label,
+    role_name,
+    roles_text,
     status_word,
     system_history_text,
     system_line,
@@ -64,6 +68,7 @@ class PlainDrill(PlainRunner):
             "reopen": self.reopen, "undo": self.reopen, "取消": self.reopen,
             "check": self.check, "c": self.check,
             "value": self.value, "v": self.value, "値": self.value,
+            "deputy": self.deputy, "代行": self.deputy,
             "note": self.note, "memo": self.note, "メモ": self.note,
             "drillnote": self.drill_note, "全体メモ": self.drill_note,
             "withdraw": self.withdraw, "w": self.withdraw, "メモ取消": self.withdraw,
@@ -156,9 +161,15 @@ class PlainDrill(PlainRunner):
         say, t, lang = self.console.say, self.t, self.t.lang
         step = self.current
         record = self.session.state.steps[step.id]
-        role = self.session.scenario.role(step.role)
         say(self.step_line(self.index))
-        say(f"  {t('tui.role')}: {role.title.get(lang) if role else step.role}")
+        say(f"  {t('tui.role')}: {roles_text(step, self.session.scenario, t)}")
+        for role_id in step.all_roles:
+            order = deputy_order_text(self.session.scenario, role_id, t)
+            if order:
+                say(f"    {t('tui.deputies')} ({role_name(self.session.scenario, role_id, t)}): {order}")
+        acted = deputy_text(self.session.state, step, t)
+        if acted:
+            say(f"  {t('tui.deputy_acted')}: {acted}")
         if step.when:
             say(f"  {t('tui.applies_when')}: {when_text(step, self.session.scenario, t)}")
         gate = decision_gate_text(step, self.session.scenario, t)
@@ -377,6 +388,21 @@ class PlainDrill(PlainRunner):
             self.console.say(self.t("plain.bad_check", count=len(self.current.checks)))
             return
         if self._record(self.session.toggle_check, self.current.id, int(rest) - 1):
+            self.show("")
+
+    def deputy(self, rest: str) -> None:
+        """`deputy N REASON`: deputy N of the step's lead role acted (`deputy ROLE N REASON` for
+        another role of the step)."""
+        step = self.current
+        parts = rest.split(maxsplit=2)
+        role_id = step.role
+        if parts and not parts[0].isdigit():
+            role_id, parts = parts[0], parts[1:]
+        if len(parts) < 1 or not parts[0].isdigit():
+            self.console.say(self.t("plain.deputy_usage", order=deputy_order_text(self.session.scenario, role_id, self.t) or "-"))
+            return
+        reason = " ".join(parts[1:]) or (self.console.ask(self.t("tui.deputy_reason") + ": ") or "")
+        if self._record(self.session.record_deputy, step.id, role_id, int(parts[0]), reason):
             self.show("")
 
     def value(self, rest: str) -> None:

@@ -122,6 +122,18 @@ class StepNotDone(EventBase):
     elapsed_seconds: int = Field(ge=0)
 
 
+class DeputyActed(EventBase):
+    """A role's deputy (代行者) acted on a step because the holder could not: who, and why."""
+
+    type: Literal["deputy_acted"] = "deputy_acted"
+    step_id: str
+    role_id: str
+    deputy: int = Field(ge=1)  # the place in the role's deputy order (1: the first deputy)
+    person: str = ""
+    reason: str = Field(min_length=1)
+    elapsed_seconds: int = Field(ge=0)
+
+
 class ValueRecorded(EventBase):
     """A value measured for a check item (UPS minutes left...); a later one replaces it."""
 
@@ -300,7 +312,7 @@ class FollowUpUpdated(EventBase):
 Event = Annotated[
     Union[
         DrillStarted, ClockPaused, ClockResumed, ClockAdvanced, StepCompleted, DecisionMade, StepNotDone,
-        SystemStateRecorded, ValueRecorded,
+        SystemStateRecorded, ValueRecorded, DeputyActed,
         StepReopened, CheckToggled, NoteAdded, NoteRetracted, ProblemRaised, InjectDelivered,
         ObjectiveRated, HotwashRecorded, DrillEnded, ReviewStarted, ItemRated, ItemRatingCleared, AssessmentRecorded,
         EvidenceRecorded, ReviewFinished, ReviewReopened, FollowUpUpdated,

@@ -179,9 +179,10 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
         Column("target", t("report.target")), Column("actual", t("report.actual")),
         Column("late", t("report.late_minutes"), ">"), Column("status", t("report.result")),
         Column("rating", t("report.rating")), Column("reason", t("tui.reason")),
-        Column("checks", t("report.checks"), ">"), Column("notes", t("report.notes"))],
+        Column("checks", t("report.checks"), ">"), Column("notes", t("report.notes")),
+        Column("deputies", t("tui.deputy_acted"))],
         [[s.phase, s.title, s.role, s.target, s.actual, s.late_minutes, t("status." + s.status.value), s.rating,
-          s.reason, f"{s.checks_done}/{s.checks_total}" if s.checks_total else "", " / ".join(s.notes)]
+          s.reason, f"{s.checks_done}/{s.checks_total}" if s.checks_total else "", " / ".join(s.notes), s.deputies]
          for s in report.steps])
     timeline = Table(t("report.timeline"), [Column("seq", "#", ">"), Column("elapsed", "T+"),
                                             Column("time", t("report.time")), Column("event", t("report.event")),

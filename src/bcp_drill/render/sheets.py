@@ -16,7 +16,10 @@ from bcp_drill.content.models import (
 from bcp_drill.content.scales import Scale
 from bcp_drill.drill.view import (
     decision_gate_text,
+    deputy_order_text,
     inject_time_text,
+    role_name,
+    roles_text,
     target_words,
     threshold_text,
     when_text,
@@ -77,6 +80,10 @@ def render_scenario_sheet(scenario: Scenario, fmt: str, t: Translator, now: date
                "inject_time": lambda inject: inject_time_text(inject, scenario, t),
                "gate": lambda step: decision_gate_text(step, scenario, t),
                "value_blank": lambda check: value_blank(check, t),
+               "roles": lambda step: roles_text(step, scenario, t),
+               "deputy_orders": lambda step: "; ".join(
+                   f"{role_name(scenario, r, t)}: {order}" for r in step.all_roles
+                   if (order := deputy_order_text(scenario, r, t))),
                "objective_titles": objective_titles, **_helpers(t, now)}
     name = f"sheet_scenario.{fmt}.j2"
     return _environment(fmt == "html").get_template(name).render(context).encode("utf-8")

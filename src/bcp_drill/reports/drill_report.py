@@ -15,11 +15,13 @@ from bcp_drill.drill.view import (
     conditions_text,
     contribution_text,
     decision_results,
+    deputy_text,
     format_elapsed,
     format_minutes,
     inject_responses,
     inject_time_text,
     response_text,
+    roles_text,
     status_label,
     system_history_text,
     threshold_text,
@@ -62,6 +64,7 @@ class StepResult:
     checks_done: int
     checks_total: int
     notes: list[str]
+    deputies: str = ""  # deputies who acted on it, and why
 
 
 @dataclass
@@ -162,13 +165,13 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
     for shown in view.steps:
         step = shown.step
         phase = scenario.phase(step.phase)
-        role = scenario.role(step.role)
         steps.append(StepResult(
             phase=phase.title.get(lang) if phase else step.phase, step_id=step.id, title=step.title.get(lang),
-            role=role.title.get(lang) if role else step.role, target=shown.target_label(t),
+            role=roles_text(step, scenario, t), target=shown.target_label(t),
             actual=shown.actual_text, late_minutes=shown.late_minutes, status=shown.status,
             rating=shown.rating, reason=shown.reason, checks_done=shown.checks_done,
-            checks_total=len(step.checks), notes=[n.text for n in view.notes(step.id)]))
+            checks_total=len(step.checks), notes=[n.text for n in view.notes(step.id)],
+            deputies=deputy_text(state, step, t)))
 
     objectives = []
     for result in view.objectives:

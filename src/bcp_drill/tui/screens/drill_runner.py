@@ -18,6 +18,7 @@ from bcp_drill.drill.view import (
     DrillView,
     conditions_text,
     inject_time_text,
+    role_name,
     status_label,
     system_line,
     system_state_label,
@@ -61,6 +62,7 @@ class DrillRunnerScreen(SessionScreen):
         Binding("c", "pick_check", "keys.pick_check", show=False),
         Binding("y", "systems", "keys.systems", show=False),
         Binding("v", "value", "keys.value", show=False),
+        Binding("a", "deputy", "keys.deputy", show=False),
         Binding("tab", "app.focus_next", "keys.focus_next", show=False),
         Binding("escape", "leave", "keys.leave"),
         *[Binding(str(n), f"toggle_check({n - 1})", "keys.toggle_check", show=False) for n in range(1, 10)],
@@ -239,6 +241,37 @@ class DrillRunnerScreen(SessionScreen):
         choices = [(str(index), f"{index + 1:>2}. {'[x]' if index in record.checks else '[ ]'} {check.get(t.lang)}")
                    for index, check in enumerate(record.step.checks)]
         self.app.push_screen(ChoiceModal(t("tui.check_picker"), choices, t("tui.choice_keys")), chosen)
+
+    def action_deputy(self) -> None:
+        """Record that a deputy acted on the step (代行): pick the role's deputy, give a reason."""
+        step_id = self._with_step()
+        if not step_id:
+            return
+        t = app_context(self).t
+        scenario = self.session.scenario
+        step = self.session.state.steps[step_id].step
+        choices = [(f"{role_id}|{n}", f"{role_name(scenario, role_id, t)}: {n}. {d.get(t.lang)}")
+                   for role_id in step.all_roles if (role := scenario.role(role_id))
+                   for n, d in enumerate(role.deputies, 1)]
+        if not choices:
+            self.notify(t("tui.no_deputies"))
+            return
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            role_id, number = value.split("|")
+
+            def save(reason: str | None) -> None:
+                if reason:
+                    self._safely(self.session.record_deputy, step_id, role_id, int(number), reason)
+                    self.redraw(step_id)
+
+            self.app.push_screen(TextPromptModal(t("tui.deputy_reason"), t("tui.enter_saves"),
+                                                 initial=t("tui.deputy_reason_default"), error_text=t("tui.required")),
+                                 save)
+
+        self.app.push_screen(ChoiceModal(t("tui.deputy_picker"), choices, t("tui.choice_keys")), chosen)
 
     def action_value(self) -> None:
         """Enter a measured value for a check of the step (picked first when it has several)."""

@@ -12,8 +12,12 @@ from bcp_drill.drill.view import (
     DrillView,
     check_text,
     decision_gate_text,
+    deputy_order_text,
+    deputy_text,
     format_elapsed,
     rating_label,
+    role_name,
+    roles_text,
     status_label,
     waits_text,
     when_text,
@@ -46,7 +50,6 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
     lang = t.lang
     shown = view.step(step_id)
     step, state = shown.step, view.state
-    role = state.scenario.role(step.role)
     phase = state.scenario.phase(step.phase)
     out = Text()
     out.append(f"{step.title.get(lang)}\n", style="bold")
@@ -59,7 +62,14 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
     elif shown.reason:
         out.append(f"  {t('tui.reason')}: {shown.reason}")
     out.append("\n")
-    out.append(f"{t('tui.role')}: {role.title.get(lang) if role else step.role}\n")
+    out.append(f"{t('tui.role')}: {roles_text(step, state.scenario, t)}\n")
+    for role_id in step.all_roles:
+        order = deputy_order_text(state.scenario, role_id, t)
+        if order:
+            out.append(f"  {t('tui.deputies')} ({role_name(state.scenario, role_id, t)}): {order}\n")
+    acted = deputy_text(state, step, t)
+    if acted:
+        out.append(f"{t('tui.deputy_acted')}: {acted}\n")
     if step.when:
         out.append(f"{t('tui.applies_when')}: {when_text(step, state.scenario, t)}\n")
     gate = decision_gate_text(step, state.scenario, t)
