@@ -229,3 +229,18 @@ def test_a_deputy_in_plain_mode(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "usage: deputy N REASON (deputy order: 1. Deputy head 2. Section chief)" in result.stdout
     assert "deputy: deputy 2 of ICT lead, Section chief, acted: 係長が代行" in result.stdout
+
+
+def test_annexes_in_plain_mode_line_up_with_wide_characters(tmp_path):
+    from bcp_drill.render.text_table import cell_width
+
+    result = run_plain(tmp_path, ["run", "--plain", "plan-quake", "--type", "tabletop", "--place", "",
+                                  "--t0", "", "--condition", "hours=office"], ["", "annex", "quit"],
+                       content=DATA / "plan")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.endswith("Emergency contacts (form 9)"))
+    header, first = lines[start + 2], lines[start + 4]  # (the rule is between them)
+    assert header.startswith("Role") and "山田 太郎" in first
+    # The phone column starts at the same terminal column on every line, Japanese or not.
+    assert cell_width(first[:first.index("0572")]) == cell_width(header[:header.index("Phone")])

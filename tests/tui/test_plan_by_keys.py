@@ -157,3 +157,17 @@ async def test_a_deputy_is_recorded_by_keys(tmp_path):
         assert "deputy 1 of ICT lead, Deputy head, acted: the holder could not be reached" in screen_text(app)
     [acted] = [e for e in journal_events(store) if e.type == "deputy_acted"]
     assert (acted.step_id, acted.role_id, acted.deputy) == ("safety", "lead", 1)
+
+
+async def test_the_annexes_open_by_a_key_and_close_with_escape(tmp_path):
+    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="plan-quake"), library=plan_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("tab", "enter", "down", "enter", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Emergency contacts (form 9)" in shown and "衛星電話 080-0000-0000" in shown
+        await pilot.press("pagedown", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillRunnerScreen)

@@ -79,6 +79,7 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
                                      "previous": before.id, "previous_minutes": before.at_minutes}))
 
     findings += _check_conditions(scenario)
+    findings += _check_annexes(scenario)
     teams = [t.id for t in scenario.teams]
     for index, role in enumerate(scenario.roles):
         if role.team is not None and role.team not in teams:
@@ -132,6 +133,24 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
                 findings.append(reference_finding(here + ("objectives", ref_index), "objective", objective, objectives))
         findings += _check_when(scenario, here, inject.when)
     findings += _after_cycles(scenario)
+    return findings
+
+
+def _check_annexes(scenario: Scenario) -> list[Finding]:
+    annexes = scenario.annexes
+    locations = [loc.id for loc in annexes.locations]
+    roles = [r.id for r in scenario.roles]
+    findings = duplicate_ids(("annexes", "locations"), locations, "locations")
+    for index, contact in enumerate(annexes.contacts):
+        if contact.role is not None and contact.role not in roles:
+            findings.append(reference_finding(("annexes", "contacts", index, "role"), "role", contact.role, roles))
+    for index, resource in enumerate(annexes.resources):
+        if resource.location is not None and resource.location not in locations:
+            findings.append(reference_finding(("annexes", "resources", index, "location"), "location",
+                                              resource.location, locations))
+    for index, step in enumerate(scenario.steps):
+        if step.location is not None and step.location not in locations:
+            findings.append(reference_finding(("steps", index, "location"), "location", step.location, locations))
     return findings
 
 

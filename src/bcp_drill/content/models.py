@@ -31,6 +31,55 @@ class Objective(ContentModel):
     description: LocalizedText | None = None
 
 
+class Contact(ContentModel):
+    """A line of the emergency contact list (MIC 様式9)."""
+
+    role: Id | None = None
+    name: LocalizedText | None = None
+    organisation: LocalizedText | None = None
+    phone: str = ""
+    alternate: LocalizedText | None = None  # another way to reach them (satellite phone, radio...)
+
+
+class Resource(ContentModel):
+    """A line of the minimum resources list (MIC 様式18): generator, fuel, spare PCs..."""
+
+    name: LocalizedText
+    quantity: str = ""
+    location: Id | None = None
+    notes: LocalizedText | None = None
+
+
+class Location(ContentModel):
+    """A place the plan uses: the hall, the server room, the alternate site, shelters."""
+
+    id: Id
+    name: LocalizedText
+    address: LocalizedText | None = None
+    notes: LocalizedText | None = None
+
+
+class Reference(ContentModel):
+    """Where something is written down: the plan's clause, another document, a link."""
+
+    title: LocalizedText
+    clause: LocalizedText | None = None
+    link: str = ""
+
+
+class Annexes(ContentModel):
+    """The lists a runner opens with a key and a sheet prints after the steps (別紙)."""
+
+    contacts: list[Contact] = []
+    resources: list[Resource] = []
+    locations: list[Location] = []
+    references: list[Reference] = []
+
+    @property
+    def empty(self) -> bool:
+        return not (self.contacts or self.resources or self.locations or self.references)
+
+
 class Team(ContentModel):
     """A team (班) roles belong to, e.g. 情報システム班."""
 
@@ -179,6 +228,8 @@ class Step(ContentModel):
     objectives: list[Id] = []
     checks: list[Check] = []
     expected_outcome: LocalizedText | None = None
+    location: Id | None = None  # where it is done (one of the annexes' locations)
+    references: list[Reference] = []
     # A decision step: exactly one of these is chosen, by whom and when is recorded.
     options: list[DecisionOption] = []
 
@@ -240,6 +291,10 @@ class Scenario(ContentModel):
     phases: Annotated[list[Phase], Field(min_length=1)]
     steps: Annotated[list[Step], Field(min_length=1)]
     injects: list[Inject] = []
+    annexes: Annexes = Annexes()
+
+    def location(self, location_id: str) -> Location | None:
+        return next((loc for loc in self.annexes.locations if loc.id == location_id), None)
 
     def system(self, system_id: str) -> System | None:
         return next((s for s in self.systems if s.id == system_id), None)

@@ -30,6 +30,7 @@ from typing import Iterable
 from bcp_drill.content.models import (
     CheckItem,
     Inject,
+    Reference,
     Scenario,
     Step,
     System,
@@ -298,6 +299,16 @@ def deputy_text(state: DrillState, step: Step, t: Translator) -> str:
         parts.append(t("deputy.acted", role=role.title.get(t.lang) if role else acted.role_id, number=acted.deputy,
                        deputy=deputy, person=who, reason=acted.reason))
     return "; ".join(parts)
+
+
+def reference_text(reference: Reference, t: Translator) -> str:
+    """"ICT-BCP 初動版 第3章2 https://…" — a reference on one line."""
+    parts = [reference.title.get(t.lang)]
+    if reference.clause:
+        parts.append(reference.clause.get(t.lang))
+    if reference.link:
+        parts.append(reference.link)
+    return " ".join(parts)
 
 
 def conditions_text(state: DrillState, t: Translator) -> str:

@@ -21,6 +21,7 @@ from bcp_drill.drill.view import (
     format_percent,
     inject_time_text,
     rating_label,
+    reference_text,
     role_name,
     roles_text,
     status_word,
@@ -69,6 +70,7 @@ class PlainDrill(PlainRunner):
             "check": self.check, "c": self.check,
             "value": self.value, "v": self.value, "値": self.value,
             "deputy": self.deputy, "代行": self.deputy,
+            "annex": self.annex, "annexes": self.annex, "別紙": self.annex,
             "note": self.note, "memo": self.note, "メモ": self.note,
             "drillnote": self.drill_note, "全体メモ": self.drill_note,
             "withdraw": self.withdraw, "w": self.withdraw, "メモ取消": self.withdraw,
@@ -183,6 +185,11 @@ class PlainDrill(PlainRunner):
             for number, option in enumerate(step.options, 1):
                 mark = "(*)" if decision and decision.option_id == option.id else "( )"
                 say(f"  {t('plain.option_line', number=number)} {mark} {option.title.get(lang)} ({option.id})")
+        location = self.session.scenario.location(step.location) if step.location else None
+        if location is not None:
+            say(f"  {t('annex.step_location')}: {location.name.get(lang)}")
+        for reference in step.references:
+            say(f"  {t('annex.step_references')}: {reference_text(reference, t)}")
         if step.instructions:
             say(f"  {t('tui.instructions')}: {text(step.instructions, lang)}")
         for number, check in enumerate(step.checks, 1):
@@ -389,6 +396,11 @@ class PlainDrill(PlainRunner):
             return
         if self._record(self.session.toggle_check, self.current.id, int(rest) - 1):
             self.show("")
+
+    def annex(self, rest: str) -> None:
+        from bcp_drill.render.annexes import annexes_text
+
+        self.console.say(annexes_text(self.session.scenario, self.t))
 
     def deputy(self, rest: str) -> None:
         """`deputy N REASON`: deputy N of the step's lead role acted (`deputy ROLE N REASON` for

@@ -18,6 +18,7 @@ from bcp_drill.drill.view import (
     decision_gate_text,
     deputy_order_text,
     inject_time_text,
+    reference_text,
     role_name,
     roles_text,
     target_words,
@@ -25,7 +26,9 @@ from bcp_drill.drill.view import (
     when_text,
 )
 from bcp_drill.i18n import Translator
+from bcp_drill.render.annexes import annex_tables
 from bcp_drill.render.reports import _environment, _helpers
+from bcp_drill.render.tables import render_markdown
 
 SHEET_FORMATS = ("html", "md")
 
@@ -75,7 +78,12 @@ def render_scenario_sheet(scenario: Scenario, fmt: str, t: Translator, now: date
     def objective_titles(step: Step) -> str:
         return ", ".join(o.title.get(t.lang) for o in scenario.objectives if o.id in step.objectives)
 
+    annexes = annex_tables(scenario, t)
     context = {"s": scenario, "role": role, "target": lambda step: target_words(step, t),
+               "annexes": annexes, "annexes_md": "\n".join(render_markdown(table) for table in annexes),
+               "place": lambda location_id: (loc.name.get(t.lang) if (loc := scenario.location(location_id))
+                                             else location_id),
+               "reference": lambda ref: reference_text(ref, t),
                "when": lambda item: when_text(item, scenario, t), "waits": waits,
                "inject_time": lambda inject: inject_time_text(inject, scenario, t),
                "gate": lambda step: decision_gate_text(step, scenario, t),

@@ -33,6 +33,7 @@ from bcp_drill.tui.modals.confirm import ConfirmModal
 from bcp_drill.tui.modals.hotwash import HotwashModal
 from bcp_drill.tui.modals.problem_form import ProblemFormModal
 from bcp_drill.tui.modals.text_prompt import TextPromptModal
+from bcp_drill.tui.modals.text_view import TextViewModal
 from bcp_drill.tui.screens.base import SessionScreen
 from bcp_drill.tui.widgets.clock_bar import ClockBar, clock_text
 from bcp_drill.tui.widgets.inject_log import InjectLog, inject_line
@@ -63,6 +64,7 @@ class DrillRunnerScreen(SessionScreen):
         Binding("y", "systems", "keys.systems", show=False),
         Binding("v", "value", "keys.value", show=False),
         Binding("a", "deputy", "keys.deputy", show=False),
+        Binding("b", "annexes", "keys.annexes", show=False),
         Binding("tab", "app.focus_next", "keys.focus_next", show=False),
         Binding("escape", "leave", "keys.leave"),
         *[Binding(str(n), f"toggle_check({n - 1})", "keys.toggle_check", show=False) for n in range(1, 10)],
@@ -241,6 +243,14 @@ class DrillRunnerScreen(SessionScreen):
         choices = [(str(index), f"{index + 1:>2}. {'[x]' if index in record.checks else '[ ]'} {check.get(t.lang)}")
                    for index, check in enumerate(record.step.checks)]
         self.app.push_screen(ChoiceModal(t("tui.check_picker"), choices, t("tui.choice_keys")), chosen)
+
+    def action_annexes(self) -> None:
+        """The scenario's annexes: contacts (様式9), resources (様式18), locations, references."""
+        from bcp_drill.render.annexes import annexes_text
+
+        t = app_context(self).t
+        self.app.push_screen(TextViewModal(t("annex.title"), annexes_text(self.session.scenario, t),
+                                           t("tui.text_view_keys")))
 
     def action_deputy(self) -> None:
         """Record that a deputy acted on the step (代行): pick the role's deputy, give a reason."""

@@ -16,6 +16,7 @@ from bcp_drill.drill.view import (
     deputy_text,
     format_elapsed,
     rating_label,
+    reference_text,
     role_name,
     roles_text,
     status_label,
@@ -82,6 +83,11 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
         _decision_lines(out, view, step, t)
     out.append(f"{t('tui.target')}: {shown.target_label(t)}"
                f"  ({t('tui.phase')}: {phase.title.get(lang) if phase else step.phase})\n")
+    location = state.scenario.location(step.location) if step.location else None
+    if location is not None:
+        out.append(f"{t('annex.step_location')}: {location.name.get(lang)}\n")
+    for reference in step.references:
+        out.append(f"{t('annex.step_references')}: {reference_text(reference, t)}\n")
     if step.instructions:
         out.append(f"\n{t('tui.instructions')}\n", style="bold")
         out.append(text(step.instructions, lang) + "\n")
