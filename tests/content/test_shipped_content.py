@@ -78,3 +78,18 @@ def test_content_dirs_default_to_the_working_folder_then_the_bundle(tmp_path):
     bundled = default_content_dirs(elsewhere)
     assert [p.name for p in bundled] == ["scenarios", "checklists"]
     assert all(p.is_dir() for p in bundled)
+
+
+def test_the_earthquake_scenario_uses_the_plan_structures():
+    library = shipped()
+    quake = library.scenario("earthquake-offhours")
+    assert {c.id: c.fixed for c in quake.conditions} == {"hours": "off_hours", "intensity": "six_upper"}
+    # At 6-upper call-in is automatic (no target); the call-in order applies only at 5-lower and 5-upper.
+    assert quake.step("s02").target_minutes is None and quake.step("s02").when == {
+        "intensity": ["six_lower", "six_upper", "seven"]}
+    assert quake.step("s02-order").when == {"intensity": ["five_lower", "five_upper"]}
+    assert [o.id for o in quake.step("s12").options] == ["wait", "manual"]
+    assert library.scenarios["earthquake-offhours"].systems_source.display.endswith("city-systems.yaml")
+    assert {s.priority for s in quake.systems} == {"A", "B"}
+    valued = [c.value.kind for s in quake.steps for c in s.checks if c.value]
+    assert valued == ["percent", "number", "number"]

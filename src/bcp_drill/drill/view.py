@@ -311,6 +311,16 @@ def reference_text(reference: Reference, t: Translator) -> str:
     return " ".join(parts)
 
 
+def condition_values_text(state: DrillState, t: Translator) -> str:
+    """Only the values the drill plays, for a narrow line: "時間外・夜間・休日 / 6強"."""
+    values = []
+    for condition in state.scenario.conditions:
+        value_id = state.conditions.get(condition.id)
+        value = condition.value(value_id) if value_id else None
+        values.append(value.title.get(t.lang) if value else (value_id or "-"))
+    return " / ".join(values)
+
+
 def conditions_text(state: DrillState, t: Translator) -> str:
     """The drill's condition values in words: "発生時間帯: 時間外; 震度: 6強"."""
     parts = []
@@ -672,13 +682,13 @@ class DrillView:
         return [v.step.id for v in self.steps if not v.status.finished]
 
     def systems_summary(self, t: Translator) -> str:
-        """"システム: 停止2 代替1 復旧3 RTO未達1" ("" when the scenario lists no systems)."""
-        if not self.systems:
-            return ""
+        """"システム: 停止2 代替1 RTO未達1" — only the counts that are not zero ("" when none is)."""
         states = [s.state for s in self.systems]
-        return t("tui.systems_summary", down=states.count("down") + states.count("degraded"),
-                 alternate=states.count("alternate"), restored=states.count("restored"),
-                 missed=sum(1 for s in self.systems if s.rto_status == "missed"))
+        counts = {"down": states.count("down") + states.count("degraded"), "alternate": states.count("alternate"),
+                  "restored": states.count("restored"),
+                  "missed": sum(1 for s in self.systems if s.rto_status == "missed")}
+        parts = [t(f"tui.systems_{key}", count=count) for key, count in counts.items() if count]
+        return f"{t('tui.systems_label')}: {' '.join(parts)}" if parts else ""
 
     def count(self, status: StepStatus) -> int:
         return sum(1 for v in self.steps if v.status == status)

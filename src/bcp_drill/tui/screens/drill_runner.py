@@ -16,7 +16,7 @@ from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.state import DeliveredInject
 from bcp_drill.drill.view import (
     DrillView,
-    conditions_text,
+    condition_values_text,
     inject_time_text,
     role_name,
     status_label,
@@ -80,9 +80,10 @@ class DrillRunnerScreen(SessionScreen):
     def compose(self) -> ComposeResult:
         ctx = app_context(self)
         scenario = self.session.scenario
-        title = f"{scenario.title.get(ctx.lang)}  ({self.session.record_id})"
-        if scenario.conditions:  # which case is played decides which steps apply: always in sight
-            title += f"  [{conditions_text(self.session.state, ctx.t)}]"
+        title = scenario.title.get(ctx.lang)
+        if scenario.conditions:  # which case is played decides which steps apply: kept in sight
+            title += f"  [{condition_values_text(self.session.state, ctx.t)}]"
+        title += f"  ({self.session.record_id})"
         yield Label(title, id="drill-title", markup=False)
         yield ClockBar(id="clock-bar")
         with Horizontal(id="drill-body"):
