@@ -155,11 +155,18 @@ def test_random_sessions_of_the_plan_scenario_replay_to_the_same_state(tmp_path)
             clock.advance(seconds=rng.randint(0, 900))
             step = rng.choice(steps)
             try:
-                match rng.randrange(6):
+                match rng.randrange(9):
                     case 0 | 1:
                         session.complete_step(step, rng.choice("PSMU"))
                     case 5:
                         session.decide("where", rng.choice(["stay", "alternate", "paper"]), rng.choice("PSMU"))
+                    case 6:
+                        session.record_system_state(rng.choice(["core", "web", "mail", "lgwan"]),
+                                                    rng.choice(["down", "degraded", "alternate", "restored"]))
+                    case 7:
+                        session.record_value(step, rng.randrange(6), str(rng.randint(0, 120)))
+                    case 8:
+                        session.record_deputy(step, "lead", rng.randint(1, 3), "unreachable")
                     case 2:
                         session.step_not_done(step, "reason", skipped=rng.random() < 0.5)
                     case 3:
@@ -173,6 +180,9 @@ def test_random_sessions_of_the_plan_scenario_replay_to_the_same_state(tmp_path)
         now = clock()
         assert statuses(session) == {v.step.id: v.status for v in DrillView(replayed, now).steps}, seed
         assert DrillView(replayed, now).figures == DrillView(session.state, now).figures, seed
+        assert (replayed.systems, replayed.values, replayed.deputies) == (
+            session.state.systems, session.state.values, session.state.deputies), seed
+        assert DrillView(replayed, now).systems == DrillView(session.state, now).systems, seed
         session.close()
 
 
