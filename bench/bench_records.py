@@ -70,16 +70,26 @@ def template_drills(folder: Path) -> list[Path]:
         for number, step in enumerate(session.scenario.steps):
             for note in range(3):  # a real drill records several notes per step
                 session.add_note(f"{step.title.get('ja')} の記録 {note}", step.id)
+            if not session.state.applies(step):
+                continue  # ruled out by the drill's conditions or decisions: nothing to record
             for check in range(len(step.checks)):
                 session.toggle_check(step.id, check)
+                if step.checks[check].value is not None:
+                    session.record_value(step.id, check, "50")
             if number % 5 == 4:
                 session.step_not_done(step.id, "担当者不在")
+            elif step.is_decision:
+                session.decide(step.id, step.options[-1].id, "PSMU"[number % 4])
             else:
                 session.complete_step(step.id, "PSMU"[number % 4])
             if number % 7 == 0:
                 session.raise_problem(f"課題 {number}", step.id, priority="high")
-        session.reopen_step(session.scenario.steps[0].id)
-        session.complete_step(session.scenario.steps[0].id, "S")
+        for system in session.scenario.systems:
+            session.record_system_state(system.id, "down")
+            session.record_system_state(system.id, "restored")
+        first_step = session.scenario.steps[0]
+        session.reopen_step(first_step.id)
+        session.complete_step(first_step.id, "S")
         session.deliver_due_injects()
         session.record_hotwash("初動が速い", "連絡先の更新")
         session.end()

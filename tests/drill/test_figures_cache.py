@@ -108,3 +108,13 @@ def test_figures_taken_in_another_time_zone_are_not_reused(tmp_path, monkeypatch
         else:
             os.environ["TZ"] = before
         time_module.tzset()
+
+
+def test_cached_figures_come_back_equal_field_for_field(tmp_path):
+    """The cache's hand-written conversion keeps every field (a forgotten one would change a tally)."""
+    import json
+
+    store, _, _ = make_folder(tmp_path)
+    for figures in drill_figures(store, "ja"):
+        data = json.loads(json.dumps(tally.figures_to_data(figures), ensure_ascii=False))
+        assert tally.figures_from_data(data) == figures

@@ -189,3 +189,15 @@ def test_a_sub_check_that_does_not_exist_is_refused(tmp_path):
     with pytest.raises(SessionRefused):
         session.toggle_check("s2", 0)  # s2 of the mini scenario has no sub-checks
     assert [e.type for e in session.journal.events] == ["drill_started"]
+
+
+def test_every_drill_event_type_changes_the_state_through_a_handler():
+    """A new drill event type without a handler would be dropped silently on replay."""
+    import typing
+
+    from bcp_drill.drill.state import _HANDLERS
+
+    union = typing.get_args(typing.get_args(ev.Event)[0])
+    review_or_followup = {ev.ReviewStarted, ev.ItemRated, ev.ItemRatingCleared, ev.AssessmentRecorded,
+                          ev.EvidenceRecorded, ev.ReviewFinished, ev.ReviewReopened, ev.FollowUpUpdated}
+    assert set(union) - review_or_followup == set(_HANDLERS)

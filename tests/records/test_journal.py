@@ -208,3 +208,17 @@ def test_a_failed_write_is_cut_back_so_the_next_event_is_whole(tmp_path, monkeyp
     journal.close()
     events = read_journal(path).events
     assert [(e.seq, getattr(e, "text", None)) for e in events] == [(1, None), (2, "after space was freed")]
+
+
+@pytest.mark.parametrize("damage", [
+    lambda lines: lines[:1] + [lines[1] + b"," + lines[2]] + lines[3:],  # two events run together on one line
+    lambda lines: lines[:1] + [b"   "] + lines[1:],  # a blank line in the middle
+])
+def test_a_journal_read_in_one_call_still_names_the_damaged_line(tmp_path, damage):
+    clock = FakeClock()
+    path = tmp_path / "r1.jsonl"
+    write_three(path, clock)
+    path.write_bytes(b"\n".join(damage(path.read_bytes().split(b"\n"))))
+    with pytest.raises(JournalError) as error:
+        read_journal(path)
+    assert (error.value.code, error.value.line) == ("journal_corrupt", 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 from bcp_drill.content.models import (
     DecisionOption,
@@ -120,14 +120,17 @@ class DrillState:
     clock_base_seconds: int = 0
     running_since: datetime | None = None
     last_seq: int = 0
+    _conditions: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def conditions(self) -> dict[str, str]:
         """The value of each condition in this drill: as recorded at the start, else as fixed."""
-        values = {c.id: c.fixed for c in self.scenario.conditions if c.fixed is not None}
-        if self.started is not None:
-            values.update(self.started.conditions)
-        return values
+        if self._conditions is None:  # asked for every step on every redraw: worked out once
+            values = {c.id: c.fixed for c in self.scenario.conditions if c.fixed is not None}
+            if self.started is not None:
+                values.update(self.started.conditions)
+            self._conditions = values
+        return self._conditions
 
     def applies(self, item: Step | Inject) -> bool:
         """Whether a step or inject applies in this drill: under its conditions and, for a
@@ -262,81 +265,97 @@ class DrillState:
 
     def apply(self, event: object) -> None:
         seq = getattr(event, "seq", 0)
-        self.last_seq = max(self.last_seq, seq)
-        match event:
-            case ev.DrillStarted():
-                self.started = event
-                self.running_since = event.at
-            case ev.ClockPaused():
-                if self.running_since is not None:
-                    self.clock_base_seconds = self.elapsed_seconds(event.at)
-                    self.running_since = None
-            case ev.ClockResumed():
-                if self.running_since is None:
-                    self.running_since = event.at
-            case ev.ClockAdvanced():
-                current = self.elapsed_seconds(event.at)
-                self.clock_base_seconds = max(current, event.to_seconds)  # never backwards
-                if self.running_since is not None:
-                    self.running_since = event.at
-            case ev.StepCompleted():
-                record = self.steps.get(event.step_id)
-                if record:
-                    record.outcome, record.rating = "done", event.rating
-                    record.elapsed_seconds, record.reason = event.elapsed_seconds, ""
-            case ev.DecisionMade():
-                record = self.steps.get(event.step_id)
-                if record:
-                    record.outcome, record.rating = "done", event.rating
-                    record.elapsed_seconds, record.reason = event.elapsed_seconds, ""
-                    record.decision = event
-            case ev.StepNotDone():
-                record = self.steps.get(event.step_id)
-                if record:
-                    record.outcome = "skipped" if event.skipped else "not_done"
-                    record.rating, record.reason = None, event.reason
-                    record.elapsed_seconds = event.elapsed_seconds
-            case ev.StepReopened():
-                record = self.steps.get(event.step_id)
-                if record:
-                    record.outcome = record.rating = record.elapsed_seconds = None
-                    record.reason = ""
-                    record.decision = None
-            case ev.CheckToggled():
-                record = self.steps.get(event.step_id)
-                if record:
-                    (record.checks.add if event.checked else record.checks.discard)(event.check_index)
-            case ev.NoteAdded():
-                self.notes.append(Note(event.seq, event.text, event.by, event.at,
-                                       event.elapsed_seconds, event.step_id))
-            case ev.NoteRetracted():
-                for note in self.notes:
-                    if note.seq == event.note_seq and note.withdrawn is None:
-                        note.withdrawn = event
-            case ev.ObjectiveRated():
-                if event.rating is None:
-                    self.objective_overrides.pop(event.objective_id, None)
-                else:
-                    self.objective_overrides[event.objective_id] = event
-            case ev.ProblemRaised():
-                self.problems.append(event)
-            case ev.DeputyActed():
-                self.deputies.setdefault(event.step_id, []).append(event)
-            case ev.ValueRecorded():
-                self.values[(event.step_id, event.check_index)] = event
-            case ev.SystemStateRecorded():
-                self.systems.setdefault(event.system_id, []).append(event)
-            case ev.InjectDelivered():
-                inject = next((i for i in self.scenario.injects if i.id == event.inject_id), None)
-                if inject and inject.id not in self.delivered:
-                    self.delivered[inject.id] = DeliveredInject(inject, event.elapsed_seconds,
-                                                                event.manual, event.at)
-            case ev.HotwashRecorded():
-                self.hotwash = event
-            case ev.DrillEnded():
-                self.ended = event
-                self.running_since = None
-                self.clock_base_seconds = event.elapsed_seconds
+        if seq > self.last_seq:
+            self.last_seq = seq
+        # One look-up per event: replaying thousands of journals spends its time here.
+        handler = _HANDLERS.get(type(event))
+        if handler is not None:
+            handler(self, event)
+
+    def _started(self, event: ev.DrillStarted) -> None:
+        self.started = event
+        self._conditions = None
+        self.running_since = event.at
+
+    def _paused(self, event: ev.ClockPaused) -> None:
+        if self.running_since is not None:
+            self.clock_base_seconds = self.elapsed_seconds(event.at)
+            self.running_since = None
+
+    def _resumed(self, event: ev.ClockResumed) -> None:
+        if self.running_since is None:
+            self.running_since = event.at
+
+    def _advanced(self, event: ev.ClockAdvanced) -> None:
+        current = self.elapsed_seconds(event.at)
+        self.clock_base_seconds = max(current, event.to_seconds)  # never backwards
+        if self.running_since is not None:
+            self.running_since = event.at
+
+    def _completed(self, event: ev.StepCompleted | ev.DecisionMade) -> None:
+        record = self.steps.get(event.step_id)
+        if record:
+            record.outcome, record.rating = "done", event.rating
+            record.elapsed_seconds, record.reason = event.elapsed_seconds, ""
+            record.decision = event if isinstance(event, ev.DecisionMade) else None
+
+    def _not_done(self, event: ev.StepNotDone) -> None:
+        record = self.steps.get(event.step_id)
+        if record:
+            record.outcome = "skipped" if event.skipped else "not_done"
+            record.rating, record.reason = None, event.reason
+            record.elapsed_seconds = event.elapsed_seconds
+
+    def _reopened(self, event: ev.StepReopened) -> None:
+        record = self.steps.get(event.step_id)
+        if record:
+            record.outcome = record.rating = record.elapsed_seconds = None
+            record.reason = ""
+            record.decision = None
+
+    def _check(self, event: ev.CheckToggled) -> None:
+        record = self.steps.get(event.step_id)
+        if record:
+            (record.checks.add if event.checked else record.checks.discard)(event.check_index)
+
+    def _note(self, event: ev.NoteAdded) -> None:
+        self.notes.append(Note(event.seq, event.text, event.by, event.at, event.elapsed_seconds, event.step_id))
+
+    def _note_retracted(self, event: ev.NoteRetracted) -> None:
+        for note in self.notes:
+            if note.seq == event.note_seq and note.withdrawn is None:
+                note.withdrawn = event
+
+    def _objective(self, event: ev.ObjectiveRated) -> None:
+        if event.rating is None:
+            self.objective_overrides.pop(event.objective_id, None)
+        else:
+            self.objective_overrides[event.objective_id] = event
+
+    def _problem(self, event: ev.ProblemRaised) -> None:
+        self.problems.append(event)
+
+    def _deputy(self, event: ev.DeputyActed) -> None:
+        self.deputies.setdefault(event.step_id, []).append(event)
+
+    def _value(self, event: ev.ValueRecorded) -> None:
+        self.values[(event.step_id, event.check_index)] = event
+
+    def _system(self, event: ev.SystemStateRecorded) -> None:
+        self.systems.setdefault(event.system_id, []).append(event)
+
+    def _inject(self, event: ev.InjectDelivered) -> None:
+        inject = self.scenario.inject(event.inject_id)
+        if inject and inject.id not in self.delivered:
+            self.delivered[inject.id] = DeliveredInject(inject, event.elapsed_seconds, event.manual, event.at)
+
+    def _hotwash(self, event: ev.HotwashRecorded) -> None:
+        self.hotwash = event
+
+    def _ended(self, event: ev.DrillEnded) -> None:
+        self.ended = event
+        self.running_since = None
+        self.clock_base_seconds = event.elapsed_seconds
 
     # -- questions the screens and reports ask ---------------------------------
 
@@ -376,3 +395,27 @@ class DrillState:
         return min(later) if later else None
 
 
+
+
+# Event type → how it changes the state (types not listed, e.g. review events, change nothing).
+_HANDLERS: dict[type, Callable[[DrillState, Any], None]] = {
+    ev.DrillStarted: DrillState._started,
+    ev.ClockPaused: DrillState._paused,
+    ev.ClockResumed: DrillState._resumed,
+    ev.ClockAdvanced: DrillState._advanced,
+    ev.StepCompleted: DrillState._completed,
+    ev.DecisionMade: DrillState._completed,
+    ev.StepNotDone: DrillState._not_done,
+    ev.StepReopened: DrillState._reopened,
+    ev.CheckToggled: DrillState._check,
+    ev.NoteAdded: DrillState._note,
+    ev.NoteRetracted: DrillState._note_retracted,
+    ev.ObjectiveRated: DrillState._objective,
+    ev.ProblemRaised: DrillState._problem,
+    ev.DeputyActed: DrillState._deputy,
+    ev.ValueRecorded: DrillState._value,
+    ev.SystemStateRecorded: DrillState._system,
+    ev.InjectDelivered: DrillState._inject,
+    ev.HotwashRecorded: DrillState._hotwash,
+    ev.DrillEnded: DrillState._ended,
+}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -94,11 +94,26 @@ def _figures_of(record_id: str, events: list, lang: Lang) -> DrillFigures:
         summary=summarize(state, events[-1].at), phase_titles={p.id: p.title.get(lang) for p in scenario.phases})
 
 
-def figures_to_data(figures: DrillFigures) -> dict[str, Any]:
-    data = asdict(figures)
-    data["started_at"] = figures.started_at.isoformat()
-    data["summary"]["phases"] = [[pid, asdict(counts)] for pid, counts in figures.summary.phases]
+def _counts_data(counts: StepCounts) -> dict[str, Any]:
+    # Field by field: dataclasses.asdict deep-copies every value and cost more than reading the journal.
+    data = {name: getattr(counts, name) for name in _COUNT_FIELDS}
+    data["ratings"] = dict(counts.ratings)
     return data
+
+
+def figures_to_data(figures: DrillFigures) -> dict[str, Any]:
+    summary = figures.summary
+    return {
+        "record_id": figures.record_id, "scenario_id": figures.scenario_id,
+        "scenario_title": figures.scenario_title, "drill_type": figures.drill_type,
+        "started_at": figures.started_at.isoformat(), "fiscal_year": figures.fiscal_year,
+        "participants": list(figures.participants), "finished": figures.finished,
+        "summary": {"overall": _counts_data(summary.overall),
+                    "phases": [[pid, _counts_data(counts)] for pid, counts in summary.phases],
+                    "elapsed_seconds": summary.elapsed_seconds, "injects_delivered": summary.injects_delivered,
+                    "injects_total": summary.injects_total, "problems": summary.problems},
+        "phase_titles": dict(figures.phase_titles),
+    }
 
 
 def figures_from_data(data: dict[str, Any]) -> DrillFigures:
@@ -107,6 +122,9 @@ def figures_from_data(data: dict[str, Any]) -> DrillFigures:
     summary["phases"] = [(pid, StepCounts(**counts)) for pid, counts in summary["phases"]]
     return DrillFigures(**{**data, "started_at": datetime.fromisoformat(data["started_at"]),
                            "summary": DrillSummary(**summary)})
+
+
+_COUNT_FIELDS = tuple(f.name for f in fields(StepCounts) if f.name != "ratings")
 
 
 @dataclass

@@ -321,3 +321,4 @@ Event = Annotated[
 ]
 
 EVENT_ADAPTER: TypeAdapter = TypeAdapter(Event)
+EVENT_LIST_ADAPTER: TypeAdapter = TypeAdapter(list[Event])  # a whole journal in one call

@@ -70,23 +70,44 @@ def _parse_line(adapter: Any, path: Path, number: int, raw: bytes) -> Any:
         raise JournalError(path, "journal_corrupt", number, detail=detail) from None
 
 
+def _all_at_once(adapter: Any, lines: list[bytes]) -> list[Any] | None:
+    """Every line's event from one JSON array, or None when any line is not exactly one event."""
+    if not lines:
+        return []
+    try:
+        events = adapter.validate_json(b"[" + b",".join(lines) + b"]")
+    except ValueError:
+        return None
+    return events if len(events) == len(lines) else None  # e.g. two events run together on one line
+
+
 def read_journal(path: Path) -> JournalContents:
     """All events of a journal; raises JournalError for damage other than a cut last line."""
+    from bcp_drill.records.events import (  # the models load with the first read
+        EVENT_ADAPTER as adapter,
+    )
     from bcp_drill.records.events import (
-        EVENT_ADAPTER as adapter,  # the models load with the first read
+        EVENT_LIST_ADAPTER,
     )
 
     raw = path.read_bytes()
     contents = JournalContents()
     lines = raw.split(b"\n")
     tail = lines.pop()  # after the last newline: b"" when the file ends cleanly
-    offset = 0
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            raise JournalError(path, "journal_corrupt", number, detail="empty line")
-        contents.events.append(_parse_line(adapter, path, number, line))
-        contents.lines.append(line)
-        offset += len(line) + 1
+    # The whole journal is validated in one call (most are whole); only when that fails is
+    # it read line by line, to name the line that is damaged.
+    events = _all_at_once(EVENT_LIST_ADAPTER, lines)
+    if events is not None:
+        contents.events, contents.lines = events, lines
+        offset = len(raw) - len(tail)
+    else:
+        offset = 0
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                raise JournalError(path, "journal_corrupt", number, detail="empty line")
+            contents.events.append(_parse_line(adapter, path, number, line))
+            contents.lines.append(line)
+            offset += len(line) + 1
     contents.good_length = offset
     if tail:
         try:
