@@ -24,10 +24,13 @@ SCHEMA = 2  # bump when the stored data changes shape: old rows are then simply 
 def fingerprint(path: Path) -> str | None:
     """Size, change time and a hash of the last bytes of a journal (None if it cannot be read)."""
     try:
-        status = path.stat()
-        with path.open("rb") as handle:
-            handle.seek(max(0, status.st_size - 4096))
-            tail = handle.read()
+        fd = os.open(path, os.O_RDONLY)  # one open, one fstat, one read: it runs once per journal
+        try:
+            status = os.fstat(fd)
+            os.lseek(fd, max(0, status.st_size - 4096), os.SEEK_SET)
+            tail = os.read(fd, 4096)
+        finally:
+            os.close(fd)
     except OSError:
         return None
     return f"{status.st_size}:{status.st_mtime_ns}:{hashlib.sha256(tail).hexdigest()[:32]}"

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from bcp_drill.drill.figures_cache import FiguresCache, cache_enabled, fingerprint
-from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.view import DrillSummary, StepCounts, summarize
 from bcp_drill.errors import UserError
@@ -84,6 +83,10 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
 def _figures_of(record_id: str, events: list, lang: Lang) -> DrillFigures:
     started = events[0]
     assert isinstance(started, ev.DrillStarted)
+    from bcp_drill.drill.session import (
+        pinned_scenario,  # (the content loader: only when a journal is read)
+    )
+
     scenario = pinned_scenario(started)
     state = DrillState.from_events(scenario, events)
     return DrillFigures(

@@ -25,6 +25,8 @@ def _wide_text_width(value: str) -> int:
 
 
 def pad(value: str, width: int, align: str = "<") -> str:
+    if value.isascii() and align != "^":  # one column per character: the string methods pad it
+        return value.rjust(width) if align == ">" else value.ljust(width)
     gap = max(0, width - cell_width(value))
     if align == ">":
         return " " * gap + value
