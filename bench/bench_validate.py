@@ -2,7 +2,8 @@
 
     python3 bench/bench_validate.py [--files 1000]
 
-The files are copies of the shipped scenarios under new ids. The floor is a process that
+The files are copies of the shipped scenarios under new ids (and the systems register
+they share, once). The floor is a process that
 only composes each file with yaml.CSafeLoader (no checks, no models).
 """
 
@@ -29,10 +30,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=1000)
     count = parser.parse_args().files
-    sources = sorted((ROOT / "scenarios").glob("*.yaml"))
+    shared = [p for p in sorted((ROOT / "scenarios").glob("*.yaml")) if "\nkind: systems" in p.read_text(encoding="utf-8")]
+    sources = [p for p in sorted((ROOT / "scenarios").glob("*.yaml")) if p not in shared]
     folder = Path(tempfile.mkdtemp(prefix="bcp-validate-"))
     try:
-        for number in range(count):
+        for register in shared:  # the systems register the scenarios name, once, under its own id
+            shutil.copy(register, folder / register.name)
+        for number in range(count - len(shared)):
             source = sources[number % len(sources)]
             text = re.sub(r"(?m)^id: (\S+)", rf"id: \1-{number:05d}", source.read_text(encoding="utf-8"), count=1)
             (folder / f"{number:05d}-{source.name}").write_text(text, encoding="utf-8")

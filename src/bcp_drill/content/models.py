@@ -70,10 +70,10 @@ class Reference(ContentModel):
 class Annexes(ContentModel):
     """The lists a runner opens with a key and a sheet prints after the steps (別紙)."""
 
-    contacts: list[Contact] = []
-    resources: list[Resource] = []
-    locations: list[Location] = []
-    references: list[Reference] = []
+    contacts: list[Contact] = Field(default_factory=list)
+    resources: list[Resource] = Field(default_factory=list)
+    locations: list[Location] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -95,7 +95,7 @@ class Role(ContentModel):
     description: LocalizedText | None = None
     team: Id | None = None
     # Who acts when the holder cannot be reached, in order (代行順位): 1st deputy first.
-    deputies: list[LocalizedText] = []
+    deputies: list[LocalizedText] = Field(default_factory=list)
 
 
 class Phase(ContentModel):
@@ -205,9 +205,9 @@ class DecisionOption(ContentModel):
     id: Id
     title: LocalizedText
     description: LocalizedText | None = None
-    enables: list[Id] = []  # steps that apply only when this option is chosen
-    skips: list[Id] = []  # steps that do not apply when it is chosen
-    triggers: list[Id] = []  # injects given the moment it is chosen
+    enables: list[Id] = Field(default_factory=list)  # steps that apply only when this option is chosen
+    skips: list[Id] = Field(default_factory=list)  # steps that do not apply when it is chosen
+    triggers: list[Id] = Field(default_factory=list)  # injects given the moment it is chosen
 
 
 class Step(ContentModel):
@@ -215,23 +215,23 @@ class Step(ContentModel):
     phase: Id
     title: LocalizedText
     role: Id  # the role that leads the step
-    support_roles: list[Id] = []  # other roles taking part
+    support_roles: list[Id] = Field(default_factory=list)  # other roles taking part
     # Absolute target (T+ minutes), or a target relative to when the step became possible
     # (its `after` steps finished, its `after_injects` delivered), or none at all: a step
     # without a target is never overdue and is reported as "no target".
     target_minutes: Minutes | None = None
     target_after_minutes: Minutes | None = None
-    after: list[Id] = []  # steps that must have an outcome first (the step waits till then)
-    after_injects: list[Id] = []  # injects that must have been given first ("power returns")
-    when: When = {}
+    after: list[Id] = Field(default_factory=list)  # steps that must have an outcome first (the step waits till then)
+    after_injects: list[Id] = Field(default_factory=list)  # injects that must have been given first ("power returns")
+    when: When = Field(default_factory=dict)
     instructions: LocalizedText | None = None
-    objectives: list[Id] = []
-    checks: list[Check] = []
+    objectives: list[Id] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
     expected_outcome: LocalizedText | None = None
     location: Id | None = None  # where it is done (one of the annexes' locations)
-    references: list[Reference] = []
+    references: list[Reference] = Field(default_factory=list)
     # A decision step: exactly one of these is chosen, by whom and when is recorded.
-    options: list[DecisionOption] = []
+    options: list[DecisionOption] = Field(default_factory=list)
 
     @property
     def waits(self) -> bool:
@@ -259,13 +259,13 @@ class Inject(ContentModel):
     sender: LocalizedText
     channel: LocalizedText
     content: LocalizedText  # what the players are told
-    steps: list[Id] = []  # the steps it is meant to set off (their outcome is the response)
-    when: When = {}
+    steps: list[Id] = Field(default_factory=list)  # the steps it is meant to set off (their outcome is the response)
+    when: When = Field(default_factory=dict)
     # The master scenario events list (MSEL / 状況付与表) columns a controller works from:
     controller: Id | None = None  # the role that gives it
     controller_note: LocalizedText | None = None  # for the controller only, never shown as given
     expected_action: LocalizedText | None = None  # what the players should do
-    objectives: list[Id] = []  # the objectives it tests
+    objectives: list[Id] = Field(default_factory=list)  # the objectives it tests
     contingency: bool = False  # given only if needed (by hand), never by the clock
 
 
@@ -279,19 +279,19 @@ class Scenario(ContentModel):
     summary: LocalizedText
     hazard: LocalizedText
     drill_types: Annotated[list[DrillType], Field(min_length=1)]
-    assumptions: list[LocalizedText] = []
-    conditions: list[Condition] = []
+    assumptions: list[LocalizedText] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
     # The systems whose state the drill records: listed here, or in a shared register (both
     # may be used; the library puts the register's systems first).
     systems_register: Id | None = None
-    systems: list[System] = []
-    objectives: list[Objective] = []
-    teams: list[Team] = []
+    systems: list[System] = Field(default_factory=list)
+    objectives: list[Objective] = Field(default_factory=list)
+    teams: list[Team] = Field(default_factory=list)
     roles: Annotated[list[Role], Field(min_length=1)]
     phases: Annotated[list[Phase], Field(min_length=1)]
     steps: Annotated[list[Step], Field(min_length=1)]
-    injects: list[Inject] = []
-    annexes: Annexes = Annexes()
+    injects: list[Inject] = Field(default_factory=list)
+    annexes: Annexes = Field(default_factory=Annexes)
 
     def location(self, location_id: str) -> Location | None:
         return next((loc for loc in self.annexes.locations if loc.id == location_id), None)
@@ -370,8 +370,8 @@ class ChecklistSection(ContentModel):
     title: LocalizedText
     description: LocalizedText | None = None
     previous_assessment: LocalizedText | None = None
-    sections: list["ChecklistSection"] = []
-    items: list[ChecklistItem] = []
+    sections: list["ChecklistSection"] = Field(default_factory=list)
+    items: list[ChecklistItem] = Field(default_factory=list)
 
     def all_items(self) -> Iterator[ChecklistItem]:
         yield from self.items

@@ -40,7 +40,7 @@ class ScaleDimension(ContentModel):
 
     id: Id
     label: LocalizedText
-    groups: list[OptionGroup] = []
+    groups: list[OptionGroup] = Field(default_factory=list)
     options: Annotated[list[ScaleOption], Field(min_length=1)]
 
     def option(self, code: str) -> ScaleOption | None:

@@ -130,14 +130,14 @@ class DrillResultFile(ContentModel):
     start: ClockTime  # the real clock time at T+0:00
     t0: str = ""  # the scenario moment T+0 stands for: blank, "05:30" or "2026-01-17 05:30"
     # The value of each of the scenario's conditions that the drill played (id, number or title).
-    conditions: dict[str, str | int] = {}
+    conditions: dict[str, str | int] = Field(default_factory=dict)
     place: str = ""
     recorder: str = ""
-    participants: list[ParticipantEntry] = []
-    steps: list[StepEntry] = []
-    injects: list[InjectEntry] = []
-    systems: list[SystemEntry] = []
-    problems: list[ProblemEntry] = []
+    participants: list[ParticipantEntry] = Field(default_factory=list)
+    steps: list[StepEntry] = Field(default_factory=list)
+    injects: list[InjectEntry] = Field(default_factory=list)
+    systems: list[SystemEntry] = Field(default_factory=list)
+    problems: list[ProblemEntry] = Field(default_factory=list)
     hotwash: HotwashEntry | None = None
     end: OptionalElapsed = None
 
@@ -159,7 +159,7 @@ RatingValue = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, i
 class ItemEntry(ContentModel):
     id: Id
     # dimension id -> the option's key ("2", "s") or code ("continuing-on-target"); "" when not rated
-    ratings: dict[str, RatingValue] = {}
+    ratings: dict[str, RatingValue] = Field(default_factory=dict)
     assessment: str = ""
     evidence: str = ""
 
@@ -179,8 +179,8 @@ class ReviewResultFile(ContentModel):
     time: ClockTime = "09:00"
     reviewer: str = ""
     organisation: str = ""
-    items: list[ItemEntry] = []
-    problems: list[ReviewProblemEntry] = []
+    items: list[ItemEntry] = Field(default_factory=list)
+    problems: list[ReviewProblemEntry] = Field(default_factory=list)
     finished: bool = True
 
 
