@@ -571,7 +571,7 @@ def system_line(view: SystemView, t: Translator) -> str:
     """One system in a list: "[X] A 基幹系システム: 停止 / RTO 4:00 期限前（残り 1:20）"."""
     rto = f"RTO {format_minutes(view.system.rto_minutes)} {t('rto_status.' + view.rto_status)}"
     if view.remaining_seconds is not None:
-        rto += " " + t("tui.rto_remaining", time=format_minutes(view.remaining_seconds // 60))
+        rto += t("tui.rto_remaining", time=format_minutes(view.remaining_seconds // 60))
     return f"{view.mark} {view.system.priority} {view.system.name.get(t.lang)}: {t('system_state.' + view.state)} / {rto}"
 
 

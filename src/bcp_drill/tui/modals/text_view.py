@@ -1,10 +1,11 @@
-"""A long text to read (the annexes): scrolls by keys; Escape or Enter closes."""
+"""A long text to read (the annexes): scrolls by keys (sideways too, so table rows never
+wrap); Escape or Enter closes."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import ScrollableContainer, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
@@ -25,7 +26,7 @@ class TextViewModal(ModalScreen[None]):
         with Vertical(classes="dialog wide"):
             yield Label(self.view_title, classes="dialog-title", markup=False)
             # Focusable, so arrows and Page Up/Down scroll it without a mouse.
-            with VerticalScroll(id="text-view-body", can_focus=True):
+            with ScrollableContainer(id="text-view-body", can_focus=True):
                 yield Static(self.body, markup=False)
             if self.hint:
                 yield Label(self.hint, classes="dialog-hint", markup=False)
