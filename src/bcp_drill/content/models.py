@@ -95,7 +95,7 @@ class Role(ContentModel):
     description: LocalizedText | None = None
     team: Id | None = None
     # Who acts when the holder cannot be reached, in order (代行順位): 1st deputy first.
-    deputies: list[LocalizedText] = Field(default_factory=list)
+    deputies: list[LocalizedText] = Field(default_factory=list, description="Deputy order (代行順位), first first.")
 
 
 class Phase(ContentModel):
@@ -113,7 +113,7 @@ class System(ContentModel):
     id: Id
     name: LocalizedText
     priority: Literal["A", "B", "C", "D"]  # recovery priority, A first
-    rto_minutes: Minutes  # recovery time objective, counted from T+0
+    rto_minutes: Minutes = Field(description="Recovery time objective in minutes from T+0.")
     owner: LocalizedText | None = None  # the department that runs it (所管課)
     vendor: LocalizedText | None = None  # who to call (保守業者)
     notes: LocalizedText | None = None
@@ -144,7 +144,7 @@ class Condition(ContentModel):
     id: Id
     title: LocalizedText
     values: Annotated[list[ConditionValue], Field(min_length=2)]
-    fixed: Id | None = None  # the value this scenario always plays; set-up does not ask
+    fixed: Id | None = Field(None, description="The value this scenario always plays; set-up does not ask.")
     description: LocalizedText | None = None
 
     def value(self, value_id: str) -> ConditionValue | None:
@@ -205,9 +205,9 @@ class DecisionOption(ContentModel):
     id: Id
     title: LocalizedText
     description: LocalizedText | None = None
-    enables: list[Id] = Field(default_factory=list)  # steps that apply only when this option is chosen
-    skips: list[Id] = Field(default_factory=list)  # steps that do not apply when it is chosen
-    triggers: list[Id] = Field(default_factory=list)  # injects given the moment it is chosen
+    enables: list[Id] = Field(default_factory=list, description="Steps that apply only when this option is chosen.")
+    skips: list[Id] = Field(default_factory=list, description="Steps that do not apply when it is chosen.")
+    triggers: list[Id] = Field(default_factory=list, description="Injects given the moment it is chosen.")
 
 
 class Step(ContentModel):
@@ -219,11 +219,12 @@ class Step(ContentModel):
     # Absolute target (T+ minutes), or a target relative to when the step became possible
     # (its `after` steps finished, its `after_injects` delivered), or none at all: a step
     # without a target is never overdue and is reported as "no target".
-    target_minutes: Minutes | None = None
-    target_after_minutes: Minutes | None = None
-    after: list[Id] = Field(default_factory=list)  # steps that must have an outcome first (the step waits till then)
-    after_injects: list[Id] = Field(default_factory=list)  # injects that must have been given first ("power returns")
-    when: When = Field(default_factory=dict)
+    target_minutes: Minutes | None = Field(None, description="Target as drill time (T+ minutes).")
+    target_after_minutes: Minutes | None = Field(
+        None, description="Target in minutes after the step became possible (what it waits for was done or given).")
+    after: list[Id] = Field(default_factory=list, description="Steps that must have an outcome first.")
+    after_injects: list[Id] = Field(default_factory=list, description="Injects that must have been given first.")
+    when: When = Field(default_factory=dict, description="Condition id -> the values under which the step applies.")
     instructions: LocalizedText | None = None
     objectives: list[Id] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
@@ -231,7 +232,8 @@ class Step(ContentModel):
     location: Id | None = None  # where it is done (one of the annexes' locations)
     references: list[Reference] = Field(default_factory=list)
     # A decision step: exactly one of these is chosen, by whom and when is recorded.
-    options: list[DecisionOption] = Field(default_factory=list)
+    options: list[DecisionOption] = Field(
+        default_factory=list, description="A decision step: exactly one option is chosen (by whom and when is recorded).")
 
     @property
     def waits(self) -> bool:
@@ -263,10 +265,10 @@ class Inject(ContentModel):
     when: When = Field(default_factory=dict)
     # The master scenario events list (MSEL / 状況付与表) columns a controller works from:
     controller: Id | None = None  # the role that gives it
-    controller_note: LocalizedText | None = None  # for the controller only, never shown as given
-    expected_action: LocalizedText | None = None  # what the players should do
+    controller_note: LocalizedText | None = Field(None, description="For the controller only.")
+    expected_action: LocalizedText | None = Field(None, description="What the players should do.")
     objectives: list[Id] = Field(default_factory=list)  # the objectives it tests
-    contingency: bool = False  # given only if needed (by hand), never by the clock
+    contingency: bool = Field(False, description="Given only if needed, by hand; never by the clock.")
 
 
 class Scenario(ContentModel):
@@ -283,7 +285,7 @@ class Scenario(ContentModel):
     conditions: list[Condition] = Field(default_factory=list)
     # The systems whose state the drill records: listed here, or in a shared register (both
     # may be used; the library puts the register's systems first).
-    systems_register: Id | None = None
+    systems_register: Id | None = Field(None, description="The id of a shared `kind: systems` register.")
     systems: list[System] = Field(default_factory=list)
     objectives: list[Objective] = Field(default_factory=list)
     teams: list[Team] = Field(default_factory=list)
