@@ -311,25 +311,47 @@ def reference_text(reference: Reference, t: Translator) -> str:
     return " ".join(parts)
 
 
-def condition_values_text(state: DrillState, t: Translator) -> str:
-    """Only the values the drill plays, for a narrow line: "時間外・夜間・休日 / 6強"."""
-    values = []
+def _condition_pairs(state: DrillState, t: Translator) -> list[tuple[str, str]]:
+    """(condition title, the value the drill plays) for every condition of the scenario."""
+    pairs = []
     for condition in state.scenario.conditions:
         value_id = state.conditions.get(condition.id)
         value = condition.value(value_id) if value_id else None
-        values.append(value.title.get(t.lang) if value else (value_id or "-"))
-    return " / ".join(values)
+        pairs.append((condition.title.get(t.lang), value.title.get(t.lang) if value else (value_id or "-")))
+    return pairs
+
+
+def condition_values_text(state: DrillState, t: Translator) -> str:
+    """Only the values the drill plays, for a narrow line: "時間外・夜間・休日 / 6強"."""
+    return " / ".join(value for _, value in _condition_pairs(state, t))
 
 
 def conditions_text(state: DrillState, t: Translator) -> str:
     """The drill's condition values in words: "発生時間帯: 時間外; 震度: 6強"."""
-    parts = []
-    for condition in state.scenario.conditions:
-        value_id = state.conditions.get(condition.id)
-        value = condition.value(value_id) if value_id else None
-        shown = value.title.get(t.lang) if value else (value_id or "-")
-        parts.append(f"{condition.title.get(t.lang)}: {shown}")
-    return "; ".join(parts)
+    return "; ".join(f"{title}: {value}" for title, value in _condition_pairs(state, t))
+
+
+def step_plan_lines(view: "DrillView", step: Step, t: Translator) -> list[tuple[str, str]]:
+    """(label, text) lines of what the plan says about a step beyond its title and target:
+    roles and deputies, the conditions and decisions it hangs on, what it waits for, where,
+    and references. The runner's detail and plain mode print the same lines."""
+    scenario, lines = view.state.scenario, []
+    lines.append((t("tui.role"), roles_text(step, scenario, t)))
+    for role_id in step.all_roles:
+        order = deputy_order_text(scenario, role_id, t)
+        if order:
+            lines.append((f"{t('tui.deputies')} ({role_name(scenario, role_id, t)})", order))
+    for label, text in ((t("tui.deputy_acted"), deputy_text(view.state, step, t)),
+                        (t("tui.applies_when"), when_text(step, scenario, t)),
+                        (t("tui.applies_when"), decision_gate_text(step, scenario, t)),
+                        (t("tui.waits_for"), waits_text(view, step, t))):
+        if text:
+            lines.append((label, text))
+    location = scenario.location(step.location) if step.location else None
+    if location is not None:
+        lines.append((t("annex.step_location"), location.name.get(t.lang)))
+    lines += [(t("annex.step_references"), reference_text(reference, t)) for reference in step.references]
+    return lines
 
 
 def waits_text(view: "DrillView", step: Step, t: Translator) -> str:

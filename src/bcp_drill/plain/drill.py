@@ -13,22 +13,16 @@ from bcp_drill.drill.view import (
     check_text,
     conditions_text,
     contribution_text,
-    decision_gate_text,
     deputy_order_text,
-    deputy_text,
     format_elapsed,
     format_minutes,
     format_percent,
     inject_time_text,
     rating_label,
-    reference_text,
-    role_name,
-    roles_text,
     status_word,
+    step_plan_lines,
     system_history_text,
     system_line,
-    waits_text,
-    when_text,
 )
 from bcp_drill.plain.console import STOP, PlainConsole, PlainRunner
 from bcp_drill.records.values import SYSTEM_STATES
@@ -164,32 +158,13 @@ class PlainDrill(PlainRunner):
         step = self.current
         record = self.session.state.steps[step.id]
         say(self.step_line(self.index))
-        say(f"  {t('tui.role')}: {roles_text(step, self.session.scenario, t)}")
-        for role_id in step.all_roles:
-            order = deputy_order_text(self.session.scenario, role_id, t)
-            if order:
-                say(f"    {t('tui.deputies')} ({role_name(self.session.scenario, role_id, t)}): {order}")
-        acted = deputy_text(self.session.state, step, t)
-        if acted:
-            say(f"  {t('tui.deputy_acted')}: {acted}")
-        if step.when:
-            say(f"  {t('tui.applies_when')}: {when_text(step, self.session.scenario, t)}")
-        gate = decision_gate_text(step, self.session.scenario, t)
-        if gate:
-            say(f"  {t('tui.applies_when')}: {gate}")
-        waits = waits_text(self.view(), step, t)
-        if waits:
-            say(f"  {t('tui.waits_for')}: {waits}")
+        for label, line in step_plan_lines(self.view(), step, t):
+            say(f"  {label}: {line}")
         if step.is_decision:
             decision = record.decision
             for number, option in enumerate(step.options, 1):
                 mark = "(*)" if decision and decision.option_id == option.id else "( )"
                 say(f"  {t('plain.option_line', number=number)} {mark} {option.title.get(lang)} ({option.id})")
-        location = self.session.scenario.location(step.location) if step.location else None
-        if location is not None:
-            say(f"  {t('annex.step_location')}: {location.name.get(lang)}")
-        for reference in step.references:
-            say(f"  {t('annex.step_references')}: {reference_text(reference, t)}")
         if step.instructions:
             say(f"  {t('tui.instructions')}: {text(step.instructions, lang)}")
         for number, check in enumerate(step.checks, 1):

@@ -11,17 +11,10 @@ from bcp_drill.content.models import Step
 from bcp_drill.drill.view import (
     DrillView,
     check_text,
-    decision_gate_text,
-    deputy_order_text,
-    deputy_text,
     format_elapsed,
     rating_label,
-    reference_text,
-    role_name,
-    roles_text,
     status_label,
-    waits_text,
-    when_text,
+    step_plan_lines,
 )
 from bcp_drill.i18n import Translator
 
@@ -63,31 +56,12 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
     elif shown.reason:
         out.append(f"  {t('tui.reason')}: {shown.reason}")
     out.append("\n")
-    out.append(f"{t('tui.role')}: {roles_text(step, state.scenario, t)}\n")
-    for role_id in step.all_roles:
-        order = deputy_order_text(state.scenario, role_id, t)
-        if order:
-            out.append(f"  {t('tui.deputies')} ({role_name(state.scenario, role_id, t)}): {order}\n")
-    acted = deputy_text(state, step, t)
-    if acted:
-        out.append(f"{t('tui.deputy_acted')}: {acted}\n")
-    if step.when:
-        out.append(f"{t('tui.applies_when')}: {when_text(step, state.scenario, t)}\n")
-    gate = decision_gate_text(step, state.scenario, t)
-    if gate:
-        out.append(f"{t('tui.applies_when')}: {gate}\n")
-    waits = waits_text(view, step, t)
-    if waits:
-        out.append(f"{t('tui.waits_for')}: {waits}\n")
+    for label, line in step_plan_lines(view, step, t):
+        out.append(f"{label}: {line}\n")
     if step.is_decision:
         _decision_lines(out, view, step, t)
     out.append(f"{t('tui.target')}: {shown.target_label(t)}"
                f"  ({t('tui.phase')}: {phase.title.get(lang) if phase else step.phase})\n")
-    location = state.scenario.location(step.location) if step.location else None
-    if location is not None:
-        out.append(f"{t('annex.step_location')}: {location.name.get(lang)}\n")
-    for reference in step.references:
-        out.append(f"{t('annex.step_references')}: {reference_text(reference, t)}\n")
     if step.instructions:
         out.append(f"\n{t('tui.instructions')}\n", style="bold")
         out.append(text(step.instructions, lang) + "\n")
