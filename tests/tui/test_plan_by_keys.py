@@ -16,6 +16,24 @@ def plan_library():
     return ContentLibrary.load([DATA / "plan"], cwd=DATA)
 
 
+OFFICE, OUT_OF_HOURS = 1, 2  # places of the time-of-occurrence values in the set-up list
+
+
+async def start_drill(pilot, hours: int) -> DrillRunnerScreen:
+    """Set up the plan drill by keys: the time of occurrence chosen, then Ctrl+S."""
+    await pilot.press("tab", "enter", *["down"] * hours, "enter", "ctrl+s")
+    await pilot.pause()
+    runner = pilot.app.screen
+    assert isinstance(runner, DrillRunnerScreen)
+    return runner
+
+
+async def select_step(pilot, runner: DrillRunnerScreen, step_id: str) -> None:
+    step_list = runner.query_one(StepList)
+    while step_list.selected_step_id != step_id:
+        await pilot.press("down")
+
+
 async def test_setup_asks_for_the_condition_and_records_it(tmp_path):
     app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="plan-quake"),
                              library=plan_library)
@@ -45,13 +63,8 @@ async def test_the_twelfth_check_is_reachable_by_keys(tmp_path):
     app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="plan-quake"),
                              library=plan_library)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("tab", "enter", "down", "enter", "ctrl+s")  # office hours
-        await pilot.pause()
-        runner = app.screen
-        assert isinstance(runner, DrillRunnerScreen)
-        step_list = runner.query_one(StepList)
-        while step_list.selected_step_id != "server-room":
-            await pilot.press("down")
+        runner = await start_drill(pilot, OFFICE)
+        await select_step(pilot, runner, "server-room")
         await pilot.press("c")  # the list of every check
         await pilot.pause()
         await pilot.press(*["down"] * 11, "enter")
@@ -65,13 +78,8 @@ async def test_a_decision_is_recorded_by_keys_with_its_option_and_who_decided(tm
     app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="plan-quake"),
                                  library=plan_library)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("tab", "enter", "down", "down", "enter", "ctrl+s")  # out of hours
-        await pilot.pause()
-        runner = app.screen
-        assert isinstance(runner, DrillRunnerScreen)
-        step_list = runner.query_one(StepList)
-        while step_list.selected_step_id != "where":
-            await pilot.press("down")
+        runner = await start_drill(pilot, OUT_OF_HOURS)
+        await select_step(pilot, runner, "where")
         clock.advance(minutes=5)
         await pilot.press("s")  # a decision: S asks which option was chosen
         await pilot.pause()
@@ -93,8 +101,7 @@ async def test_the_systems_panel_records_a_state_by_keys(tmp_path):
     app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="plan-quake"),
                                  library=plan_library)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("tab", "enter", "down", "down", "enter", "ctrl+s")
-        await pilot.pause()
+        await start_drill(pilot, OUT_OF_HOURS)
         clock.advance(minutes=10)
         await pilot.press("y")  # the systems panel, by priority: core, web, lgwan (A), mail (B)
         await pilot.pause()
@@ -121,11 +128,8 @@ async def test_a_measured_value_is_entered_by_keys_and_flagged_in_words(tmp_path
     app, store, _ = make_app(tmp_path, lang="ja", start=StartRequest(scenario_id="plan-quake"),
                              library=plan_library)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("tab", "enter", "down", "down", "enter", "ctrl+s")
-        await pilot.pause()
-        step_list = app.screen.query_one(StepList)
-        while step_list.selected_step_id != "safety":
-            await pilot.press("down")
+        runner = await start_drill(pilot, OUT_OF_HOURS)
+        await select_step(pilot, runner, "safety")
         await pilot.press("v")  # two checks take values: pick the first
         await pilot.pause()
         await pilot.press("enter")
@@ -142,11 +146,8 @@ async def test_a_deputy_is_recorded_by_keys(tmp_path):
     app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="plan-quake"),
                              library=plan_library)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("tab", "enter", "down", "enter", "ctrl+s")
-        await pilot.pause()
-        step_list = app.screen.query_one(StepList)
-        while step_list.selected_step_id != "safety":
-            await pilot.press("down")
+        runner = await start_drill(pilot, OFFICE)
+        await select_step(pilot, runner, "safety")
         await pilot.press("a")  # the lead's deputies
         await pilot.pause()
         await pilot.press("enter")  # the first deputy; the reason is offered, Enter takes it
@@ -162,8 +163,7 @@ async def test_a_deputy_is_recorded_by_keys(tmp_path):
 async def test_the_annexes_open_by_a_key_and_close_with_escape(tmp_path):
     app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="plan-quake"), library=plan_library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("tab", "enter", "down", "enter", "ctrl+s")
-        await pilot.pause()
+        await start_drill(pilot, OFFICE)
         await pilot.press("b")
         await pilot.pause()
         shown = screen_text(app)
