@@ -155,6 +155,27 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     importer.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
     importer.add_argument("--force", action="store_true", help=t("cli.help_force"))
 
+    injects = commands.add_parser("injects", parents=common, help=t("cli.help_injects"),
+                                  description=t("cli.help_injects"))
+    injects_commands = injects.add_subparsers(dest="injects_command", metavar="export|import|cards", required=True)
+    export = injects_commands.add_parser("export", parents=common, help=t("cli.help_injects_export"),
+                                         description=t("cli.help_injects_export"))
+    export.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_run_scenario"))
+    export.add_argument("--format", choices=["xlsx", "csv"], default="xlsx", help=t("cli.help_format"))
+    export.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+    export.add_argument("--force", action="store_true", help=t("cli.help_force"))
+    take = injects_commands.add_parser("import", parents=common, help=t("cli.help_injects_import"),
+                                       description=t("cli.help_injects_import"))
+    take.add_argument("file", type=Path, metavar="FILE", help=t("cli.help_injects_file"))
+    take.add_argument("--scenario", required=True, metavar="SCENARIO", help=t("cli.help_run_scenario"))
+    take.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_injects_output"))
+    take.add_argument("--force", action="store_true", help=t("cli.help_force"))
+    cards = injects_commands.add_parser("cards", parents=common, help=t("cli.help_injects_cards"),
+                                        description=t("cli.help_injects_cards"))
+    cards.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_run_scenario"))
+    cards.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+    cards.add_argument("--force", action="store_true", help=t("cli.help_force"))
+
     trend = commands.add_parser("trend", parents=common, help=t("cli.help_trend"), description=t("cli.help_trend"))
     trend.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_trend_scenario"))
     return parser
@@ -282,6 +303,9 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
         return reports.sheet(ctx, args.target, args.format, args.output)
     if args.command == "import":
         return reports.import_file(ctx, args.file, args.template, args.output)
+    if args.command == "injects":
+        return reports.injects(ctx, args.injects_command, getattr(args, "scenario", None), getattr(args, "file", None),
+                               getattr(args, "format", "html"), args.output)
     if args.command == "trend":
         return reports.trend(ctx, args.scenario)
     if args.command == "run" and args.plain:

@@ -144,3 +144,62 @@ def verify(ctx: CommandContext, record_ids: list[str]) -> int:
                         line=check.chained_from or "-", hash=check.final_hash))
     ctx.print(t("verify.summary", checked=len(record_ids), failed=failed))
     return 1 if failed else 0
+
+
+def injects(ctx: CommandContext, action: str, scenario_ref: str | None, sheet: Path | None, fmt: str,
+            output: Path | None) -> int:
+    """The injects table (状況付与表) out to XLSX/CSV, back in from one, or printed as cards."""
+    from bcp_drill.content.library import display_path
+    from bcp_drill.content.models import Scenario
+
+    t = ctx.t
+    assert scenario_ref is not None
+    library = ctx.library([Path(scenario_ref)] if Path(scenario_ref).is_file() else [])
+    source = library.scenarios.get(scenario_ref) or next(
+        (s for s in library.scenarios.values() if s.path.resolve() == Path(scenario_ref).resolve()), None)
+    if source is None:
+        return ctx.fail(t("cli.unknown_scenario", value=scenario_ref, known=", ".join(sorted(library.scenarios))))
+    scenario = source.document
+    assert isinstance(scenario, Scenario)
+    if action == "export":
+        from bcp_drill.render.msel import render_msel
+
+        return write_output(ctx, render_msel(scenario, fmt, t), fmt, output)
+    if action == "cards":
+        from bcp_drill.render.msel import render_inject_cards
+
+        return write_output(ctx, render_inject_cards(scenario, t, ctx_now()), "html", output)
+    from bcp_drill.imports.msel import import_msel
+    from bcp_drill.imports.spreadsheet import SheetError
+    from bcp_drill.outputs import OutputRefused, write_output_file
+
+    assert sheet is not None
+    full = sheet if sheet.is_absolute() else ctx.cwd / sheet
+    if not full.is_file():
+        return ctx.fail(t("cli.no_such_file", path=str(sheet)))
+    try:
+        result = import_msel(full, display_path(full, ctx.cwd), source, t.lang)
+    except SheetError as error:
+        return ctx.fail(t(f"msel.{error.code}", **error.params))
+    for problem in result.problems:
+        ctx.print(problem.render(t))
+    if result.problems:
+        ctx.print(t("msel.not_imported", problems=len(result.problems)))
+        return 1
+    target = output or source.path
+    try:
+        # The scenario file is content the user asked to update: replaced whole, never half-written.
+        write_output_file(target, result.text.encode("utf-8"), ctx.settings.records, force=True)
+    except OutputRefused as refused:
+        return ctx.fail(refused.render(t))
+    ctx.print(t("msel.imported", file=str(target), added=len(result.added), updated=len(result.updated),
+                unchanged=len(result.unchanged), kept=len(result.kept)))
+    if result.kept:
+        ctx.print(t("msel.kept", ids=", ".join(result.kept)))
+    return 0
+
+
+def ctx_now():
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc)

@@ -1,0 +1,164 @@
+"""The injects table (状況付与表) out to a spreadsheet, edited as a city would, and back in."""
+
+import shutil
+
+import pytest
+from conftest import REPO
+from drill_support import FakeClock, make_store
+from openpyxl import Workbook, load_workbook
+
+from bcp_drill.cli import main
+from bcp_drill.content.library import ContentLibrary
+from bcp_drill.drill.session import DrillSession
+
+
+@pytest.fixture
+def city(tmp_path, monkeypatch, capsys):
+    """A working folder with its own copy of the shipped scenarios (the ones it edits)."""
+    shutil.copytree(REPO / "scenarios", tmp_path / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+
+    def run(*args, lang="ja"):
+        code = main([*args, "--records", str(tmp_path / "records"), "--lang", lang])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def scenario_file(tmp_path):
+    return tmp_path / "scenarios" / "earthquake-offhours.yaml"
+
+
+def reload(tmp_path):
+    library = ContentLibrary.load([tmp_path / "scenarios"], cwd=tmp_path)
+    assert library.problems == []
+    return library.scenario("earthquake-offhours")
+
+
+def test_export_has_the_planners_columns_in_japanese(city, tmp_path):
+    code, out, _ = city("injects", "export", "earthquake-offhours", "-o", "msel.xlsx")
+    assert code == 0
+    sheet = load_workbook(tmp_path / "msel.xlsx")["状況付与表"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:6] == ["付与番号", "付与時刻", "発信元", "付与先", "伝達手段", "付与内容"]
+    assert "期待される対応行動" in headers and "担当コントローラー" in headers and "予備" in headers
+    first = [c.value for c in sheet[2]]
+    assert first[:2] == ["i01", "0:00"] and first[3] == "ICT 責任者（情報政策課長）"
+    code, csv_out, _ = city("injects", "export", "earthquake-offhours", "--format", "csv")
+    assert csv_out.startswith("\ufeff付与番号,付与時刻,")  # BOM: Japanese Excel opens it as UTF-8
+
+
+def test_a_sheet_with_its_own_column_order_comes_back_into_the_scenario(city, tmp_path):
+    city("injects", "export", "earthquake-offhours", "-o", "msel.xlsx")
+    exported = load_workbook(tmp_path / "msel.xlsx")["状況付与表"]
+    rows = [[c.value for c in row] for row in exported.iter_rows()]
+    headers = rows[0]
+    # The city's own layout: content first, the ID last, and two columns it does not use left out.
+    order = ["付与内容", "付与時刻", "発信元", "付与先", "伝達手段", "狙い", "期待される対応行動", "予備", "付与番号"]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "状況付与表"
+    sheet.append(["令和7年度 総合防災訓練 状況付与表"])  # a title row above the header
+    sheet.append(order)
+    for row in rows[1:]:
+        if row[0] == "i07":
+            continue  # not on the city's sheet: kept in the scenario
+        values = dict(zip(headers, row))
+        if values["付与番号"] == "i03":
+            values["付与内容"] = "サーバ室の空調が停止。室温は38度。"
+        sheet.append([values[h] for h in order])
+    sheet.append(["震度5強の余震。作業を中断。", "4:30", "気象庁", "インフラ担当", "緊急速報メール",
+                  "サーバ室・電源・通信の被害を1時間以内に把握する", "作業を中断し安全を確保する", "○", "i08"])
+    book.save(tmp_path / "city.xlsx")
+    before = scenario_file(tmp_path).read_text(encoding="utf-8")
+
+    code, out, err = city("injects", "import", "city.xlsx", "--scenario", "earthquake-offhours")
+    assert code == 0, out + err
+    assert "追加 1・更新 1・変更なし 5・表にないため残したもの 1" in out and "i07" in out
+    after = scenario_file(tmp_path).read_text(encoding="utf-8")
+    assert after.splitlines()[:3] == before.splitlines()[:3]  # the file's own comments are kept
+    quake = reload(tmp_path)
+    assert quake.inject("i03").content.ja == "サーバ室の空調が停止。室温は38度。"
+    assert quake.inject("i03").content.en  # the English text is kept beside the edited Japanese
+    new = quake.inject("i08")
+    assert (new.at_minutes, new.recipient, new.contingency, new.objectives) == (270, "infra", True, ["obj-assess"])
+    assert new.expected_action.ja == "作業を中断し安全を確保する"
+    assert [i.id for i in quake.injects] == ["i01", "i02", "i03", "i04", "i05", "i06", "i08", "i07"]
+    # ...and a drill of the scenario gives out the edited injects.
+    library = ContentLibrary.load([tmp_path / "scenarios"], cwd=tmp_path)
+    clock = FakeClock()
+    session = DrillSession.start(make_store(tmp_path, clock), library.scenarios["earthquake-offhours"], "tabletop")
+    clock.advance(minutes=45)
+    given = {e.inject_id: e for e in session.deliver_due_injects()}
+    assert session.state.delivered["i03"].inject.content.ja == "サーバ室の空調が停止。室温は38度。"
+    assert "i08" not in given and "i08" in [i.id for i in session.state.pending_injects()]  # by hand only
+    session.close()
+
+
+def test_a_sheet_with_problems_changes_nothing_and_names_each_cell(city, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "状況付与表"
+    sheet.append(["付与番号", "付与時刻", "発信元", "付与先", "伝達手段", "付与内容", "予備", "備考欄"])
+    sheet.append(["i01", "あとで", "気象庁", "インフラ担当", "テレビ", "地震発生", "", ""])
+    sheet.append(["i01", "0:10", "本部", "広報担当", "電話", "", "たぶん", ""])
+    book.save(tmp_path / "bad.xlsx")
+    before = scenario_file(tmp_path).read_bytes()
+    code, out, _ = city("injects", "import", "bad.xlsx", "--scenario", "earthquake-offhours")
+    assert code == 1
+    assert "状況付与表!H1: 見出し「備考欄」はどの列にも当たりません" in out
+    city("injects", "import", "bad.xlsx", "--scenario", "earthquake-offhours")  # (again: still nothing written)
+    book = load_workbook(tmp_path / "bad.xlsx")
+    book["状況付与表"].delete_cols(8)
+    book.save(tmp_path / "bad.xlsx")
+    code, out, _ = city("injects", "import", "bad.xlsx", "--scenario", "earthquake-offhours")
+    assert code == 1
+    assert "状況付与表!B2: 付与時刻「あとで」は読めません" in out
+    assert "状況付与表!A3: 付与番号「i01」が重複しています（最初は 状況付与表!A2）" in out
+    assert "状況付与表!D3: 役割「広報担当」はこのシナリオにありません" in out
+    assert "状況付与表!F3: 付与内容 が空です" in out
+    assert "状況付与表!G3: 「たぶん」は予備かどうかとして読めません" in out
+    assert "シナリオは変更していません" in out
+    assert scenario_file(tmp_path).read_bytes() == before
+
+
+def test_a_shift_jis_csv_from_excel_imports_and_names_lines(city, tmp_path):
+    csv_text = ("付与番号,付与先,付与内容,発信元,伝達手段,付与時刻\r\n"
+                "i02,ICT 責任者（情報政策課長）,回答率60%。,安否確認システム,システム画面,0:20\r\n"
+                "i09,インフラ担当,発電機が停止,施設管理事業者,電話,25:00x\r\n")
+    (tmp_path / "injects.csv").write_bytes(csv_text.encode("cp932"))
+    code, out, _ = city("injects", "import", "injects.csv", "--scenario", "earthquake-offhours")
+    assert code == 1 and "injects.csv:3: 付与時刻「25:00x」は読めません" in out
+    (tmp_path / "injects.csv").write_bytes(csv_text.replace("25:00x", "25:00").encode("cp932"))
+    code, out, err = city("injects", "import", "injects.csv", "--scenario", "earthquake-offhours", "-o",
+                          "scenarios/earthquake-offhours.yaml")
+    assert code == 0, out + err
+    quake = reload(tmp_path)
+    assert (quake.inject("i02").at_minutes, quake.inject("i02").content.ja) == (20, "回答率60%。")
+    assert quake.inject("i09").at_minutes == 25 * 60
+
+
+def test_inject_cards_print_four_to_a_page_with_the_controller_part_apart(city, tmp_path):
+    code, _, _ = city("injects", "cards", "earthquake-offhours", "-o", "cards.html")
+    assert code == 0
+    html = (tmp_path / "cards.html").read_text(encoding="utf-8")
+    assert html.count('<div class="card">') == 7
+    assert "grid-template-columns: 1fr 1fr" in html and "統制用" in html
+    assert "気象庁（テレビ・緊急速報メール） -&gt; ICT 責任者（情報政策課長）" in html
+
+
+def test_a_sheet_without_some_columns_leaves_those_fields_alone(city, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["付与番号", "付与内容"])
+    sheet.append(["i05", "データセンターは正常。回線断。"])
+    book.save(tmp_path / "short.xlsx")
+    before = reload(tmp_path).inject("i05")
+    code, out, err = city("injects", "import", "short.xlsx", "--scenario", "earthquake-offhours")
+    assert code == 0, out + err
+    after = reload(tmp_path).inject("i05")
+    assert after.content.ja == "データセンターは正常。回線断。"
+    assert (after.sender, after.channel, after.recipient, after.at_minutes, after.steps) == (
+        before.sender, before.channel, before.recipient, before.at_minutes, before.steps)
