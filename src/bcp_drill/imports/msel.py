@@ -33,6 +33,7 @@ MSEL_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "controller_note": ("内容（管理用）", "Controller note", ("管理用", "統制メモ", "controller's note")),
     "objectives": ("狙い", "Objectives", ("目的", "訓練目標", "Objective")),
     "expected_action": ("期待される対応行動", "Expected action", ("想定される対応", "期待される行動")),
+    "expected_problems": ("想定される課題", "Expected problems", ("想定課題",)),
     "controller": ("担当コントローラー", "Controller", ("担当統制", "コントローラー")),
     "contingency": ("予備", "Contingency", ("予備付与",)),
     "steps": ("対象ステップ", "Steps", ("関連ステップ", "Steps it sets off")),
@@ -79,6 +80,7 @@ def msel_rows(scenario: Scenario, lang: Lang) -> list[list[str]]:
             "、".join(objective(o) for o in inject.objectives) if lang == "ja" else ", ".join(
                 objective(o) for o in inject.objectives),
             inject.expected_action.get(lang) if inject.expected_action else "",
+            inject.expected_problems.get(lang) if inject.expected_problems else "",
             role(inject.controller), "○" if inject.contingency else "", ", ".join(inject.steps), when])
     return rows
 
@@ -217,6 +219,7 @@ def _names(*texts: str | None) -> set[str]:
 # Column key → the inject fields it holds (what a sheet without that column leaves alone).
 FIELDS_OF = {"time": ("at_minutes",), "steps": ("steps",), "when": ("when",), "controller": ("controller",),
              "controller_note": ("controller_note",), "expected_action": ("expected_action",),
+             "expected_problems": ("expected_problems",),
              "objectives": ("objectives",), "contingency": ("contingency",), "sender": ("sender",),
              "channel": ("channel",), "recipient": ("recipient",), "content": ("content",)}
 
@@ -253,7 +256,7 @@ def _row_data(row: _Row, old: Any, lang: Lang) -> dict[str, Any]:
     controller = row.role("controller", required=False)
     if controller:
         data["controller"] = controller
-    for key in ("controller_note", "expected_action"):
+    for key in ("controller_note", "expected_action", "expected_problems"):
         text = _localized(row.text(key), getattr(old, key, None), lang)
         if text:
             data[key] = text
