@@ -93,3 +93,35 @@ def test_the_earthquake_scenario_uses_the_plan_structures():
     assert {s.priority for s in quake.systems} == {"A", "B"}
     valued = [c.value.kind for s in quake.steps for c in s.checks if c.value]
     assert valued == ["percent", "number", "number"]
+
+
+def seed_assessments() -> list[str]:
+    """Every "⇒ …" assessment of the seed, whole: from the ⇒ to the next heading."""
+    import re
+
+    lines = (REPO.parent / "shared" / "seed" / "000_cde75fbaf059ac94.txt").read_text(encoding="utf-8").split("\n")
+    heading = re.compile(r"^(\((ア|イ|ウ|エ|オ|\d)\)|[アイウエオ] |\d\. )")
+    found, current = [], None
+    for line in lines:
+        if line.startswith("⇒"):
+            current = [line[1:]]
+            found.append(current)
+        elif current is not None and heading.match(line):
+            current = None
+        elif current is not None:
+            current.append(line)
+    return ["".join("".join(block).split()).replace("OOOOOJAPAN", "00000JAPAN") for block in found]
+
+
+def test_plan_review_keeps_every_assessment_of_the_seed_whole():
+    """Each group's "⇒ …" assessment is the seed's whole text (none shortened), in order."""
+    checklist = shipped().checklist("plan-review-3rd")
+
+    def sections(items):
+        for section in items:
+            yield section
+            yield from sections(section.sections)
+
+    kept = ["".join(s.previous_assessment.ja.split()) for s in sections(checklist.sections) if s.previous_assessment]
+    assert kept == seed_assessments()
+    assert any("令和元年6月に「00000JAPAN」のサービス提供事業者となった" in text for text in kept)
