@@ -125,3 +125,36 @@ def test_plan_review_keeps_every_assessment_of_the_seed_whole():
     kept = ["".join(s.previous_assessment.ja.split()) for s in sections(checklist.sections) if s.previous_assessment]
     assert kept == seed_assessments()
     assert any("令和元年6月に「00000JAPAN」のサービス提供事業者となった" in text for text in kept)
+
+
+def test_shipped_content_is_true_to_the_guidance_and_the_seed():
+    import re
+
+    library = shipped()
+    scenarios = [loaded.document for loaded in library.scenarios.values()]
+    for scenario in scenarios:
+        assert scenario.sources and scenario.notes, f"{scenario.id}: sources and notes (its assumptions) are stated"
+        for step in scenario.steps:
+            words = " ".join(filter(None, [step.title.ja, step.instructions.ja if step.instructions else ""]))
+            # The city is itself a 00000JAPAN provider: it opens its own access points.
+            if "00000JAPAN" in words:
+                assert not re.search(r"00000JAPAN[^。]*要請|要請[^。]*00000JAPAN", words), f"{scenario.id}/{step.id}"
+                assert "市" in words and "開放" in words
+    quake = library.scenario("earthquake-offhours")
+    # Out of hours at 6-upper there is no call-in decision: the order step does not apply.
+    from bcp_drill.content.models import applies_under
+
+    fixed = {c.id: c.fixed for c in quake.conditions}
+    assert not applies_under(quake.step("s02-order").when, fixed) and applies_under(quake.step("s02").when, fixed)
+    assert quake.step("s04").target_minutes >= 60  # staff arrive on foot about an hour after 05:30
+    malware = library.scenario("targeted-email-malware")
+    assert "α' モデル" in malware.assumptions[1].ja and "J-LIS" in malware.step("s05-lgwan").title.ja
+    readiness = library.checklist("ict-bcp-readiness")
+    ids = {i.id for i in readiness.all_items()}
+    assert {"sys.rto", "pwr.resources", "org.plan-copies"} <= ids
+    assert "様式17" in readiness.item("sys.rto").reference.ja and "様式18" in readiness.item("pwr.resources").reference.ja
+    assert "様式9" in readiness.item("org.contacts").reference.ja
+    for loaded in [*library.scenarios.values(), *library.checklists.values()]:
+        text = loaded.raw.decode("utf-8")
+        assert "ICT 部門" not in text and "ICT 責任者" not in text, loaded.display
+        assert "手順1" not in text and "手順2" not in text, loaded.display  # the guideline numbers ステップ

@@ -45,7 +45,7 @@ def test_export_has_the_planners_columns_in_japanese(city, tmp_path):
     assert headers[:6] == ["付与番号", "付与時刻", "発信元", "付与先", "伝達手段", "付与内容"]
     assert "期待される対応行動" in headers and "担当コントローラー" in headers and "予備" in headers
     first = [c.value for c in sheet[2]]
-    assert first[:2] == ["i01", "0:00"] and first[3] == "ICT 責任者（情報政策課長）"
+    assert first[:2] == ["i01", "0:00"] and first[3] == "ICT部門責任者（情報政策課長）"
     code, csv_out, _ = city("injects", "export", "earthquake-offhours", "--format", "csv")
     assert csv_out.startswith("\ufeff付与番号,付与時刻,")  # BOM: Japanese Excel opens it as UTF-8
 
@@ -70,7 +70,7 @@ def test_a_sheet_with_its_own_column_order_comes_back_into_the_scenario(city, tm
             values["付与内容"] = "サーバ室の空調が停止。室温は38度。"
         sheet.append([values[h] for h in order])
     sheet.append(["震度5強の余震。作業を中断。", "4:30", "気象庁", "インフラ担当", "緊急速報メール",
-                  "サーバ室・電源・通信の被害を1時間以内に把握する", "作業を中断し安全を確保する", "○", "i08"])
+                  "obj-assess", "作業を中断し安全を確保する", "○", "i08"])  # an objective by its id
     book.save(tmp_path / "city.xlsx")
     before = scenario_file(tmp_path).read_text(encoding="utf-8")
 
@@ -126,7 +126,7 @@ def test_a_sheet_with_problems_changes_nothing_and_names_each_cell(city, tmp_pat
 
 def test_a_shift_jis_csv_from_excel_imports_and_names_lines(city, tmp_path):
     csv_text = ("付与番号,付与先,付与内容,発信元,伝達手段,付与時刻\r\n"
-                "i02,ICT 責任者（情報政策課長）,回答率60%。,安否確認システム,システム画面,0:20\r\n"
+                "i02,ICT部門責任者（情報政策課長）,回答率60%。,安否確認システム,システム画面,0:20\r\n"
                 "i09,インフラ担当,発電機が停止,施設管理事業者,電話,25:00x\r\n")
     (tmp_path / "injects.csv").write_bytes(csv_text.encode("cp932"))
     code, out, _ = city("injects", "import", "injects.csv", "--scenario", "earthquake-offhours")
@@ -146,7 +146,7 @@ def test_inject_cards_print_four_to_a_page_with_the_controller_part_apart(city, 
     html = (tmp_path / "cards.html").read_text(encoding="utf-8")
     assert html.count('<div class="card">') == 7
     assert "grid-template-columns: 1fr 1fr" in html and "統制用" in html
-    assert "気象庁（テレビ・緊急速報メール） -&gt; ICT 責任者（情報政策課長）" in html
+    assert "気象庁（テレビ・緊急速報メール） -&gt; ICT部門責任者（情報政策課長）" in html
 
 
 def test_a_sheet_without_some_columns_leaves_those_fields_alone(city, tmp_path):

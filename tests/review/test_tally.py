@@ -134,9 +134,9 @@ def test_tally_columns_follow_any_scale(tmp_path):
         ("status", "done", None), ("status", "partly", None), ("status", "not-done", None),
         ("status", "not-applicable", None)]
     rows = {row.key: row for row in tally.rows}
-    assert rows["organisation"].items == 4 and rows["organisation"].count("status", "done") == 1
-    assert rows["organisation"].unrated_count("status") == 2
-    assert tally.total.items == 21 and tally.total.unrated_count("status") == 18 and tally.consistent
+    assert rows["organisation"].items == 5 and rows["organisation"].count("status", "done") == 1
+    assert rows["organisation"].unrated_count("status") == 3
+    assert tally.total.items == 24 and tally.total.unrated_count("status") == 21 and tally.consistent
     text = render_text(review_tally_table(tally, session.state, Translator("ja")))
     header = text.splitlines()[3].split()
     assert header == ["区分（柱）", "項目数", "済", "一部", "未", "対象外", "整備状況", "確認"]

@@ -26,6 +26,7 @@ def run_plain(ctx: CommandContext, scenario_ref: str, drill_type: str | None, pl
               participants: list[str] | None, t0_text: str | None,
               condition_options: list[str] | None = None) -> int:
     from bcp_drill.drill.session import DrillSession
+    from bcp_drill.drill.view import reference_text
     from bcp_drill.plain.drill import PlainDrill
 
     t = ctx.t
@@ -36,6 +37,10 @@ def run_plain(ctx: CommandContext, scenario_ref: str, drill_type: str | None, pl
     console = _console(ctx)
     store = store_of(ctx)
     console.say(t("tui.setup_title", title=scenario.title.get(t.lang)))
+    if scenario.notes:
+        console.say(f"{t('tui.scenario_notes')}: {scenario.notes.get(t.lang)}")
+    for reference in scenario.sources:
+        console.say(f"{t('tui.scenario_source')}: {reference_text(reference, t)}")
     types = [d.value for d in scenario.drill_types]
     if drill_type is None:
         answer = console.ask_optional("plain.ask_type", types[0], choices=", ".join(types))

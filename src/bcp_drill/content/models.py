@@ -283,6 +283,9 @@ class Scenario(ContentModel):
     hazard: LocalizedText
     drill_types: Annotated[list[DrillType], Field(min_length=1)]
     assumptions: list[LocalizedText] = Field(default_factory=list)
+    sources: list[Reference] = Field(default_factory=list, description="What the scenario is based on.")
+    notes: LocalizedText | None = Field(
+        None, description="How to adapt it: which targets are assumptions to replace with the city's own.")
     conditions: list[Condition] = Field(default_factory=list)
     # The systems whose state the drill records: listed here, or in a shared register (both
     # may be used; the library puts the register's systems first).

@@ -11,6 +11,7 @@ from bcp_drill.content.loader import LoadedFile
 from bcp_drill.content.models import Scenario
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.setup import parse_participants, parse_t0
+from bcp_drill.drill.view import reference_text
 from bcp_drill.errors import UserError, describe
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context
@@ -36,6 +37,12 @@ class DrillSetupScreen(FormScreen):
         with VerticalScroll(id="setup-form"):
             yield Label(t("tui.setup_title", title=self.scenario.title.get(lang)), classes="form-title", markup=False)
             yield Label(self.scenario.summary.get(lang), classes="form-summary", markup=False)
+            if self.scenario.notes:  # which targets are the scenario's assumptions, before anyone relies on them
+                yield Label(f"{t('tui.scenario_notes')}: {self.scenario.notes.get(lang)}", classes="form-hint",
+                            markup=False)
+            for reference in self.scenario.sources:
+                yield Label(f"{t('tui.scenario_source')}: {reference_text(reference, t)}", classes="form-hint",
+                            markup=False)
             yield Label(t("tui.setup_type"), markup=False)
             yield Select([(t(f"drill_type.{d.value}"), d.value) for d in self.scenario.drill_types],
                          value=self.scenario.drill_types[0].value, allow_blank=False, id="drill-type")
