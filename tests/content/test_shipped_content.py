@@ -17,7 +17,7 @@ def test_all_shipped_content_is_valid():
     library = shipped()
     assert [p.render(lambda k, **_: k) for p in library.problems] == []
     assert set(library.scenarios) == {
-        "earthquake-offhours", "power-outage-cityhall", "flood-shelter-connectivity",
+        "earthquake-offhours", "earthquake-office-tsunami", "power-outage-cityhall", "flood-shelter-connectivity",
         "targeted-email-malware", "safety-callin-drill"}
     assert set(library.checklists) == {"plan-review-3rd", "ict-bcp-readiness"}
     assert set(library.scales) >= {"plan-measure", "readiness", "hseep"}
@@ -158,3 +158,22 @@ def test_shipped_content_is_true_to_the_guidance_and_the_seed():
         text = loaded.raw.decode("utf-8")
         assert "ICT 部門" not in text and "ICT 責任者" not in text, loaded.display
         assert "手順1" not in text and "手順2" not in text, loaded.display  # the guideline numbers ステップ
+        # A folded (>-) Japanese text over several lines gains a half-width space at each break.
+        lines = text.split("\n")
+        for number, line in enumerate(lines[:-2]):
+            if line.rstrip().endswith("ja: >-"):
+                indent = len(line) - len(line.lstrip())
+                follow = lines[number + 2]
+                assert not (follow.strip() and len(follow) - len(follow.lstrip()) > indent), \
+                    f"{loaded.display}:{number + 1}: folded Japanese over several lines"
+
+
+def test_the_office_hours_tsunami_scenario_puts_people_first_and_waits_for_the_danger_to_pass():
+    library = shipped()
+    quake = library.scenario("earthquake-office-tsunami")
+    first = [s.id for s in quake.steps_in("p-0")]
+    assert first == ["s01", "s02"] and "来庁者" in quake.step("s01").title.ja
+    assert quake.step("s05").after_injects == ["i04"] and quake.step("s06").after == ["s05"]  # safety before entry
+    assert [o.id for o in quake.step("s08").options] == ["stay", "move"]
+    assert quake.step("s08").option("move").enables == ["s09", "s10"]
+    assert quake.inject("i03").contingency
