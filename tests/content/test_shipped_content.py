@@ -87,7 +87,7 @@ def test_the_earthquake_scenario_uses_the_plan_structures():
     # At 6-upper call-in is automatic (no target); the call-in order applies only at 5-lower and 5-upper.
     assert quake.step("s02").target_minutes is None and quake.step("s02").when == {
         "intensity": ["six_lower", "six_upper", "seven"]}
-    assert quake.step("s02-order").when == {"intensity": ["five_lower", "five_upper"]}
+    assert not any("参集判断" in s.title.ja or "参集指示" in s.title.ja for s in quake.steps)  # automatic at 6-upper
     assert [o.id for o in quake.step("s12").options] == ["wait", "manual"]
     assert library.scenarios["earthquake-offhours"].systems_source.display.endswith("city-systems.yaml")
     assert {s.priority for s in quake.systems} == {"A", "B"}
@@ -141,11 +141,11 @@ def test_shipped_content_is_true_to_the_guidance_and_the_seed():
                 assert not re.search(r"00000JAPAN[^。]*要請|要請[^。]*00000JAPAN", words), f"{scenario.id}/{step.id}"
                 assert "市" in words and "開放" in words
     quake = library.scenario("earthquake-offhours")
-    # Out of hours at 6-upper there is no call-in decision: the order step does not apply.
+    # Out of hours at 6-upper there is no call-in decision: call-in is automatic.
     from bcp_drill.content.models import applies_under
 
     fixed = {c.id: c.fixed for c in quake.conditions}
-    assert not applies_under(quake.step("s02-order").when, fixed) and applies_under(quake.step("s02").when, fixed)
+    assert applies_under(quake.step("s02").when, fixed) and quake.step("s02").target_minutes is None
     assert quake.step("s04").target_minutes >= 60  # staff arrive on foot about an hour after 05:30
     malware = library.scenario("targeted-email-malware")
     assert "α' モデル" in malware.assumptions[1].ja and "J-LIS" in malware.step("s05-lgwan").title.ja

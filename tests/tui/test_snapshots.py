@@ -21,7 +21,7 @@ def test_runner_in_japanese(snap_compare, tmp_path):
         await pilot.pause()
         clock.advance(minutes=4)
         await pilot.press("p", "down")
-        clock.advance(minutes=8)  # T+12: s02 (target 10) is overdue
+        clock.advance(minutes=8)  # T+12
         app.screen.tick()
         await pilot.press("down", "1")
         await pilot.pause()
