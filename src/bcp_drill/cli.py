@@ -176,6 +176,22 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     cards.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
     cards.add_argument("--force", action="store_true", help=t("cli.help_force"))
 
+    measures = commands.add_parser("measures", parents=common, help=t("cli.help_measures"),
+                                   description=t("cli.help_measures"))
+    measures_commands = measures.add_subparsers(dest="measures_command", metavar="import|template", required=True)
+    take_measures = measures_commands.add_parser("import", parents=common, help=t("cli.help_measures_import"),
+                                                 description=t("cli.help_measures_import"))
+    take_measures.add_argument("file", type=Path, metavar="FILE", help=t("cli.help_measures_file"))
+    take_measures.add_argument("--id", dest="checklist_id", metavar="ID", help=t("cli.help_measures_id"))
+    take_measures.add_argument("--title", metavar="TEXT", help=t("cli.help_measures_title"))
+    take_measures.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+    take_measures.add_argument("--force", action="store_true", help=t("cli.help_force"))
+    blank = measures_commands.add_parser("template", parents=common, help=t("cli.help_measures_template"),
+                                         description=t("cli.help_measures_template"))
+    blank.add_argument("--years", nargs="+", metavar="FY", default=[], help=t("cli.help_measures_years"))
+    blank.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+    blank.add_argument("--force", action="store_true", help=t("cli.help_force"))
+
     trend = commands.add_parser("trend", parents=common, help=t("cli.help_trend"), description=t("cli.help_trend"))
     trend.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_trend_scenario"))
     return parser
@@ -303,6 +319,10 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
         return reports.sheet(ctx, args.target, args.format, args.output)
     if args.command == "import":
         return reports.import_file(ctx, args.file, args.template, args.output)
+    if args.command == "measures":
+        return reports.measures(ctx, args.measures_command, getattr(args, "file", None),
+                                getattr(args, "checklist_id", None), getattr(args, "title", None),
+                                getattr(args, "years", []), args.output)
     if args.command == "injects":
         return reports.injects(ctx, args.injects_command, getattr(args, "scenario", None), getattr(args, "file", None),
                                getattr(args, "format", "html"), args.output)

@@ -19,7 +19,7 @@ def test_all_shipped_content_is_valid():
     assert set(library.scenarios) == {
         "earthquake-offhours", "earthquake-office-tsunami", "power-outage-cityhall", "flood-shelter-connectivity",
         "targeted-email-malware", "safety-callin-drill"}
-    assert set(library.checklists) == {"plan-review-3rd", "ict-bcp-readiness"}
+    assert set(library.checklists) == {"plan-review-3rd", "ict-bcp-readiness", "measures-3rd-example"}
     assert set(library.scales) >= {"plan-measure", "readiness", "hseep"}
 
 
@@ -177,3 +177,18 @@ def test_the_office_hours_tsunami_scenario_puts_people_first_and_waits_for_the_d
     assert [o.id for o in quake.step("s08").options] == ["stay", "move"]
     assert quake.step("s08").option("move").enables == ["s09", "s10"]
     assert quake.inject("i03").contingency
+
+
+def test_the_example_measures_checklist_uses_the_seeds_pillars_and_measures():
+    measures = shipped().checklist("measures-3rd-example")
+    assert "例示" in measures.title.ja and "EXAMPLE" in measures.title.en
+    assert measures.unit.ja == "施策" and measures.scale_id == "plan-measure"
+    seed = (REPO.parent / "shared" / "seed" / "000_cde75fbaf059ac94.txt").read_text(encoding="utf-8")
+    pillars = [s.title.ja for s in measures.sections]
+    assert pillars == ["(1) にぎわいと活力を創出する情報化", "(2) 安全・安心に寄与する情報化",
+                       "(3) 情報化による行政運営の効率化"]
+    assert all(p in seed for p in pillars)  # named exactly as in the seed's section-2 table
+    text = " ".join(i.requirement.ja for i in measures.all_items())
+    for named in ("Wi-Fi", "広報たじみ", "声の広報", "おとどけセミナー", "公共施設予約システム", "00000JAPAN",
+                  "ICT-BCP《初動版》", "監査", "基幹系システムの統合", "PC スキル", "マイナンバー"):
+        assert named in text, named

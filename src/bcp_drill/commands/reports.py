@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bcp_drill.commands import CommandContext
@@ -203,3 +204,61 @@ def ctx_now():
     from datetime import datetime, timezone
 
     return datetime.now(timezone.utc)
+
+
+def measures(ctx: CommandContext, action: str, sheet: Path | None, checklist_id: str | None, title: str | None,
+             year_texts: list[str], output: Path | None) -> int:
+    """A plan's measures sheet (XLSX or CSV) into a checklist on the plan-measure scale, or an
+    empty sheet to fill in."""
+    from bcp_drill.content.library import display_path
+    from bcp_drill.content.loader import FileLoader
+    from bcp_drill.fiscal import parse_fiscal_year
+    from bcp_drill.imports.measures import import_measures, measures_template
+    from bcp_drill.imports.spreadsheet import SheetError
+
+    t = ctx.t
+    if action == "template":
+        years = []
+        for text in year_texts:
+            year = parse_fiscal_year(text)
+            if year is None:
+                return ctx.fail(t("cli.bad_year", value=text))
+            years.append(year)
+        from bcp_drill.render.reports import _workbook_bytes
+        from bcp_drill.render.tables import Column, Table
+
+        header = measures_template(t.lang, years)[0]
+        table = Table(t("measures.sheet_title"), [Column(f"c{i}", h) for i, h in enumerate(header)], [])
+        if output is None:
+            return ctx.fail(t("cli.xlsx_needs_output"))
+        return ctx.write_file(output, _workbook_bytes([(t("measures.sheet_title"), table)]))
+    assert sheet is not None
+    full = sheet if sheet.is_absolute() else ctx.cwd / sheet
+    if not full.is_file():
+        return ctx.fail(t("cli.no_such_file", path=str(sheet)))
+    library = ctx.library()
+    scale = library.scales["plan-measure"]
+    chosen_id = checklist_id or re.sub(r"[^A-Za-z0-9_.-]", "-", full.stem).strip("-") or "measures"
+    try:
+        result = import_measures(full, display_path(full, ctx.cwd), scale, chosen_id,
+                                 title or t("measures.default_title", file=full.name), t.lang)
+    except SheetError as error:
+        return ctx.fail(t(f"msel.{error.code}", **error.params))
+    for sheet_problem in result.problems:
+        ctx.print(sheet_problem.render(t))
+    if result.problems:
+        ctx.print(t("measures.not_imported", problems=len(result.problems)))
+        return 1
+    checked = FileLoader().load_bytes(result.text.encode("utf-8"), f"{chosen_id}.yaml")
+    for problem in checked.problems:  # (a sheet that passed its own checks should never get here)
+        ctx.print(problem.render(t))
+    if checked.problems:
+        return ctx.fail(t("measures.not_valid"))
+    if output is None:
+        ctx.out.write(result.text)
+        return 0
+    code = ctx.write_file(output, result.text.encode("utf-8"))
+    if code == 0:
+        ctx.print(t("measures.imported", pillars=result.pillars, measures=result.measures,
+                    years=", ".join(str(y) for y in result.years) or "-"))
+    return code

@@ -404,6 +404,7 @@ class Checklist(ContentModel):
     title: LocalizedText
     source: LocalizedText | None = None
     description: LocalizedText | None = None
+    unit: LocalizedText | None = Field(None, description="What an item is called in tallies (施策); default 項目.")
     # Either the id of a known scale or a scale defined right here.
     scale: Annotated[
         Union[Annotated[Id, Tag("ref")], Annotated[Scale, Tag("inline")]],

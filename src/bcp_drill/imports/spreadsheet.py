@@ -11,7 +11,7 @@ import io
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 
 @dataclass(frozen=True)
@@ -91,10 +91,10 @@ def _csv_rows(path: Path) -> list[list[str]]:
 
 
 def read_sheet(path: Path, display: str, headers: Mapping[str, Sequence[str]],
-               sheet_names: Sequence[str] = ()) -> SheetRows:
+               sheet_names: Sequence[str] = (), classify: Callable[[str], str | None] | None = None) -> SheetRows:
     """The rows of PATH (XLSX, or CSV in UTF-8 or Shift_JIS) under the first row that names
     at least two of HEADERS (key → the header texts that mean it), keyed by column key.
-    Blank rows are left out."""
+    CLASSIFY names columns HEADERS cannot list (e.g. one per fiscal year). Blank rows are left out."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         title, raw_rows = _xlsx_rows(path, sheet_names)
@@ -109,9 +109,13 @@ def read_sheet(path: Path, display: str, headers: Mapping[str, Sequence[str]],
     else:
         raise SheetError("sheet_type", file=display)
     lookup = {normalise(text): key for key, texts in headers.items() for text in (key, *texts)}
+
+    def key_of(text: str) -> str | None:
+        return lookup.get(normalise(text)) or (classify(text) if classify else None)
+
     for header_index, raw in enumerate(raw_rows):
         texts = [_cell_text(v) for v in raw]
-        keys = [lookup.get(normalise(text)) if text else None for text in texts]
+        keys = [key_of(text) if text else None for text in texts]
         if sum(1 for k in keys if k) >= 2:
             break
     else:
