@@ -103,6 +103,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     tally.add_argument("--year", metavar="FY", help=t("cli.help_year"))
     tally.add_argument("--drills", action="store_true", help=t("cli.help_tally_drills"))
     tally.add_argument("--scenario", metavar="ID", help=t("cli.help_tally_scenario"))
+    tally.add_argument("--blank-zero", action="store_true", help=t("cli.help_blank_zero"))
     tally.add_argument("--format", choices=formats, default="text", help=t("cli.help_format"))
     tally.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
     tally.add_argument("--force", action="store_true", help=t("cli.help_force"))
@@ -303,7 +304,7 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
         return content.show_settings(ctx)
     if args.command == "tally":
         return review.tally(ctx, args.record, args.checklist, args.year, args.drills, args.scenario,
-                            args.format, args.output)
+                            args.format, args.output, args.blank_zero)
     if args.command == "followups" and args.followups_command == "update":
         return review.update(ctx, args.followup_id, {
             "status": args.new_status, "priority": args.priority, "category": args.category,

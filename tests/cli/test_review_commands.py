@@ -58,9 +58,19 @@ def test_tally_text_has_the_seed_layout_and_flags_unrated(capsys, records):
     code, out, _ = run(capsys, store, "tally", "--lang", "ja")
     assert code == 0
     lines = out.splitlines()
-    assert "継続中" in lines[2] and "完了・廃止・中止" in lines[2] and "次期計画への引継ぎ" in lines[2]
-    header = lines[3].split()
-    assert header[:9] == ["区分（柱）", "項目数", "目標以上", "目標通り", "実施中", "変わらず", "目標以上", "目標通り", "廃止・中止"]
+    # The seed's headings: 施策の評価 over 継続中 and 完了・廃止・中止, then 次期計画への引継ぎ.
+    assert lines[2].split() == ["施策の評価", "次期計画への引継ぎ", "未評価"]
+    assert lines[3].split() == ["継続中", "完了・廃止・中止"]
+    from bcp_drill.render.text_table import cell_width
+
+    def column(line: str, word: str) -> int:  # where WORD starts on the terminal
+        return cell_width(line[:line.index(word)])
+
+    assert column(lines[3], "継続中") < column(lines[2], "施策の評価") < column(lines[3], "完了・廃止・中止") \
+        < column(lines[2], "次期計画への引継ぎ")
+    header = lines[4].split()
+    assert header[:9] == ["基本施策（柱）", "施策数", "目標以上", "目標通り", "実施中", "変わらず", "目標以上", "目標通り",
+                          "廃止・中止"]
     total = next(line for line in lines if line.startswith("合計")).split()
     assert total == ["合計", "30", "2", "17", "4", "1", "0", "6", "0", "2", "22", "0", "5", "0", "1", "OK"]
     assert "[ ] p3-m10" in out
@@ -74,8 +84,11 @@ def test_tally_csv_is_excel_ready(capsys, records, tmp_path):
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["区分（柱）", "項目数", "継続中 目標以上"]
-    assert rows[1][:4] == ["(1) にぎわいと活力を創出する情報化", "12", "1", "8"]
+    # Two header rows above the labels (not flattened names), each heading over its first column.
+    assert rows[0][:3] == ["", "", "施策の評価"] and rows[0][9] == "次期計画への引継ぎ"
+    assert rows[1][2] == "継続中" and rows[1][6] == "完了・廃止・中止"
+    assert rows[2][:3] == ["基本施策（柱）", "施策数", "目標以上"]
+    assert rows[3][:4] == ["(1) にぎわいと活力を創出する情報化", "12", "1", "8"]
 
 
 def test_tally_json_and_year_filter(capsys, records):
@@ -86,6 +99,10 @@ def test_tally_json_and_year_filter(capsys, records):
     assert data["record"] == review_id and data["fiscal_year"] == 2019
     assert data["rows"][-1]["counts"]["status.continuing-on-target"] == 17
     assert data["rows"][-1]["unrated"] == {"carryover": ["p3-m10"]}
+    # Labels travel with the codes, so another program can print the same table.
+    column = next(c for c in data["columns"] if c["key"] == "status.continuing-on-target")
+    assert (column["label"], column["group"], column["supergroup"]) == ("On target", "Continuing", "Status")
+    assert data["section_titles"]["p1"] == "(1) にぎわいと活力を創出する情報化" and data["section_titles"][""] == "Total"
     code, _, err = run(capsys, store, "tally", "--year", "R5")
     assert code == 1 and "no review records" in err
     code, _, err = run(capsys, store, "tally", "--year", "someday")

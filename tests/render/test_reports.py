@@ -100,9 +100,13 @@ def test_drill_xlsx_read_back_cell_by_cell(records):
     assert steps["F2"].data_type == "n"  # numbers are numbers
     assert steps.column_dimensions["B"].width >= 10
     figures = book["集計"]
-    total = [c.value for c in figures[4]]  # header, two phases, the total; the on-time rule below
+    # Two header rows (the groups 評価 / 時間 merged over their columns, then the labels), two
+    # phases, the total; the on-time rule below.
+    assert figures["C1"].value == "評価" and "C1:F1" in {str(r) for r in figures.merged_cells.ranges}
+    assert [c.value for c in figures[2]][:3] == ["フェーズ", "ステップ", "P"]
+    total = [c.value for c in figures[5]]
     assert total[:6] == ["合計", 2, 1, 1, 0, 0] and total[-1] == 1.0
-    assert figures.cell(row=4, column=len(total)).number_format == "0%"
+    assert figures.cell(row=5, column=len(total)).number_format == "0%"
     assert figures.cell(row=figures.max_row, column=1).value.startswith("時間内率 =")
     plan = book["改善計画"]
     header = [c.value for c in plan[1]]
@@ -122,9 +126,11 @@ def test_review_xlsx_has_the_tally_in_numbers(records):
     book = load_workbook(io.BytesIO(render_review_report(build_review_report(store, review_id, t), "xlsx", t)))
     assert book.sheetnames == ["概要", "集計表", "項目", "改善計画"]
     tally = book["集計表"]
-    header = [c.value for c in tally[1]]
-    assert header[:4] == ["区分（柱）", "項目数", "継続中 目標以上", "継続中 目標通り"]
-    total = [c.value for c in tally[4]]
+    # Three header rows as the seed prints it: 施策の評価, then 継続中 / 完了・廃止・中止, then the options.
+    assert [c.value for c in tally[1]][:3] == [None, None, "施策の評価"]
+    assert [c.value for c in tally[2]][2] == "継続中"
+    assert [c.value for c in tally[3]][:4] == ["区分（柱）", "項目数", "目標以上", "目標通り"]
+    total = [c.value for c in tally[6]]
     assert total[0] == "合計" and total[1] == 3 and total[3] == 1
     assert isinstance(total[1], int)
     items = book["項目"]

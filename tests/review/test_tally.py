@@ -140,3 +140,27 @@ def test_tally_columns_follow_any_scale(tmp_path):
     text = render_text(review_tally_table(tally, session.state, Translator("ja")))
     header = text.splitlines()[3].split()
     assert header == ["区分（柱）", "項目数", "済", "一部", "未", "対象外", "整備状況", "確認"]
+
+
+def test_the_printed_table_matches_the_seeds_text_with_blank_zeros(review):
+    """With --blank-zero the table's cells are the seed's own, as text (its empty cells empty)."""
+    import csv
+    import io
+
+    from conftest import REPO
+
+    from bcp_drill.i18n import Translator
+    from bcp_drill.render.tables import render_csv
+    from bcp_drill.render.tallies import review_tally_table
+
+    rate_like_the_seed(review)
+    table = review_tally_table(tally_review(review.state), review.state, Translator("ja"), blank_zero=True)
+    rows = list(csv.reader(io.StringIO(render_csv(table))))
+    assert rows[0][2] == "施策の評価" and rows[0][9] == "次期計画への引継ぎ"  # as the seed's headings
+    assert rows[1][2] == "継続中" and rows[1][6] == "完了・廃止・中止"
+    assert rows[2][:2] == ["基本施策（柱）", "施策数"]
+    seed = (REPO.parent / "shared" / "seed" / "000_cde75fbaf059ac94.txt").read_text(encoding="utf-8")
+    printed = [line.split("\t") for line in seed.splitlines() if line.startswith("(") and "\t" in line]
+    assert len(printed) == 3
+    for ours, theirs in zip(rows[3:6], printed):
+        assert ours[:13] == theirs[:13]

@@ -87,7 +87,7 @@ def _year(ctx: CommandContext, text: str | None) -> tuple[int | None, int | None
 
 
 def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_text: str | None,
-          drills: bool, scenario: str | None, fmt: str, output: Path | None) -> int:
+          drills: bool, scenario: str | None, fmt: str, output: Path | None, blank_zero: bool = False) -> int:
     t = ctx.t
     year, failed = _year(ctx, year_text)
     if failed is not None:
@@ -117,10 +117,10 @@ def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_t
     checklist_model, scale = pinned_checklist(first)
     state = ReviewState.from_events(checklist_model, scale, events)
     result = tally_review(state)
-    table = review_tally_table(result, state, t)
+    table = review_tally_table(result, state, t, blank_zero)
     if record is None:  # the newest review was picked from the folder: say what could not be read
         table.notes += left_out_notes(ctx, store)
-    return emit(ctx, [(table, review_tally_data(result, state))], fmt, output)
+    return emit(ctx, [(table, review_tally_data(result, state, table))], fmt, output)
 
 
 def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenario: str | None,

@@ -316,14 +316,22 @@ def _write_sheet(workbook, title: str, table: Table) -> None:
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(title=title[:31])
-    header = [f"{c.group} {c.label}".strip() if c.group else c.label for c in table.columns]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    headers = tables.header_rows(table)
+    for row in headers:
+        sheet.append([neutralise(v) for v in row])
+    for level_index, level in enumerate(("supergroup", "group")[-(len(headers) - 1):] if len(headers) > 1 else ()):
+        for heading, first, last in tables._spans(table.columns, level):
+            if heading and last > first:  # one heading over its columns, as on paper
+                sheet.merge_cells(start_row=level_index + 1, start_column=first + 1,
+                                  end_row=level_index + 1, end_column=last + 1)
+    for header_row in sheet.iter_rows(min_row=1, max_row=len(headers)):
+        for cell in header_row:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center")
+    header = headers[-1]
     for row in table.rows:
         sheet.append([_xlsx_value(v) for v in row])
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows(min_row=len(headers) + 1):
         for cell in row:
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(cell.value, datetime) else "yyyy-mm-dd"
@@ -334,9 +342,9 @@ def _write_sheet(workbook, title: str, table: Table) -> None:
         values = [header[index - 1]] + [str(r[index - 1] or "") for r in table.rows]
         widest = max(cell_width(v.split("\n")[0]) for v in values)
         sheet.column_dimensions[get_column_letter(index)].width = min(60, max(6, widest + 2))
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"B{len(headers) + 1}"  # the headers and the first column stay in sight
     for note_index, note in enumerate(table.notes):
-        sheet.cell(row=len(table.rows) + 3 + note_index, column=1, value=neutralise(note))
+        sheet.cell(row=len(table.rows) + len(headers) + 2 + note_index, column=1, value=neutralise(note))
 
 
 def _workbook_bytes(sheets: list[tuple[str, Table]]) -> bytes:

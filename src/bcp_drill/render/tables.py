@@ -21,6 +21,7 @@ class Column:
     label: str
     align: str = "<"  # "<" text, ">" numbers
     group: str = ""  # a heading spanning neighbouring columns of the same group
+    supergroup: str = ""  # a heading above the groups (e.g. 施策の評価 over 継続中 and 完了・廃止・中止)
 
 
 @dataclass
@@ -39,15 +40,37 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _spans(columns: Sequence[Column]) -> list[tuple[str, int, int]]:
-    """(group, first index, last index) for each run of columns sharing a group."""
+def _spans(columns: Sequence[Column], level: str = "group") -> list[tuple[str, int, int]]:
+    """(heading, first index, last index) for each run of columns sharing a group (or, with
+    LEVEL "supergroup", a supergroup); a group run never crosses a supergroup's edge."""
     spans: list[tuple[str, int, int]] = []
     for index, column in enumerate(columns):
-        if spans and spans[-1][0] == column.group and column.group:
-            spans[-1] = (column.group, spans[-1][1], index)
+        heading = getattr(column, level)
+        same_above = level == "supergroup" or (index > 0 and columns[index - 1].supergroup == column.supergroup)
+        if spans and spans[-1][0] == heading and heading and same_above:
+            spans[-1] = (heading, spans[-1][1], index)
         else:
-            spans.append((column.group, index, index))
+            spans.append((heading, index, index))
     return spans
+
+
+def header_rows(table: Table) -> list[list[str]]:
+    """The header as rows, top first: supergroups and groups (each written over the first
+    column of its run, the rest left blank), then the column labels."""
+    rows = []
+    for level in ("supergroup", "group"):
+        if any(getattr(c, level) for c in table.columns):
+            row = [""] * len(table.columns)
+            for heading, first, _ in _spans(table.columns, level):
+                row[first] = heading
+            rows.append(row)
+    rows.append([c.label for c in table.columns])
+    return rows
+
+
+def flat_label(column: Column) -> str:
+    """One-line header where only one row fits (Markdown): "施策の評価 継続中 目標以上"."""
+    return " ".join(x for x in (column.supergroup, column.group, column.label) if x)
 
 
 def render_text(table: Table, gap: str = "  ") -> str:
@@ -56,22 +79,24 @@ def render_text(table: Table, gap: str = "  ") -> str:
     for row in cells:
         for index, value in enumerate(row):
             widths[index] = max(widths[index], cell_width(value))
-    # A group heading wider than its columns widens the last of them.
-    for group, first, last in _spans(table.columns):
-        span = sum(widths[first:last + 1]) + len(gap) * (last - first)
-        if group and cell_width(group) > span:
-            widths[last] += cell_width(group) - span
+    # A heading wider than its columns widens the last of them.
+    for level in ("group", "supergroup"):
+        for group, first, last in _spans(table.columns, level):
+            span = sum(widths[first:last + 1]) + len(gap) * (last - first)
+            if group and cell_width(group) > span:
+                widths[last] += cell_width(group) - span
 
     def line(values: Sequence[str]) -> str:
         return gap.join(pad(v, widths[i], table.columns[i].align) for i, v in enumerate(values)).rstrip()
 
     out = [table.title, ""] if table.title else []
-    if any(c.group for c in table.columns):
-        parts = []
-        for group, first, last in _spans(table.columns):
-            span = sum(widths[first:last + 1]) + len(gap) * (last - first)
-            parts.append(pad(group, span, "^"))
-        out.append(gap.join(parts).rstrip())
+    for level in ("supergroup", "group"):
+        if any(getattr(c, level) for c in table.columns):
+            parts = []
+            for group, first, last in _spans(table.columns, level):
+                span = sum(widths[first:last + 1]) + len(gap) * (last - first)
+                parts.append(pad(group, span, "^"))
+            out.append(gap.join(parts).rstrip())
     out.append(line([c.label for c in table.columns]))
     out.append(gap.join("-" * w for w in widths))
     out += [line(row) for row in cells]
@@ -86,7 +111,7 @@ def _md_escape(value: str) -> str:
 
 
 def render_markdown(table: Table) -> str:
-    labels = [f"{c.group} {c.label}".strip() if c.group else c.label for c in table.columns]
+    labels = [flat_label(c) for c in table.columns]
     out = [f"## {_md_escape(table.title)}", ""] if table.title else []
     out.append("| " + " | ".join(_md_escape(label) for label in labels) + " |")
     out.append("|" + "|".join("---:" if c.align == ">" else "---" for c in table.columns) + "|")
@@ -107,7 +132,8 @@ def render_csv(table: Table) -> str:
     """CSV for Japanese Excel: callers write it as UTF-8 with a BOM (encoding 'utf-8-sig')."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([f"{c.group} {c.label}".strip() if c.group else c.label for c in table.columns])
+    for header in header_rows(table):  # group rows above the labels, as the printed table has them
+        writer.writerow([neutralise(v) for v in header])
     for row in table.rows:
         writer.writerow([neutralise(v) if isinstance(v, str) else ("" if v is None else v) for v in row])
     if table.notes:  # what the figures leave out or how they are counted travels with them

@@ -15,26 +15,36 @@ from bcp_drill.review.state import ReviewState
 from bcp_drill.review.tally import StatusTally
 
 
-def review_tally_table(tally: StatusTally, state: ReviewState, t: Translator) -> Table:
-    """The seed's section-2 layout: pillar, item count, grouped statuses, carry-over, unrated."""
+def review_tally_table(tally: StatusTally, state: ReviewState, t: Translator, blank_zero: bool = False) -> Table:
+    """The seed's section-2 layout: pillar, item count, each dimension's heading over its groups
+    and options (施策の評価 over 継続中 and 完了・廃止・中止), carry-over, unrated. A checklist
+    that names its unit (施策) gets the seed's words: 基本施策（柱）, 施策数. BLANK_ZERO prints
+    no 0 in the count cells, as the seed does."""
     lang, scale = t.lang, tally.scale
-    columns = [Column("section", t("tally.col_section")), Column("items", t("tally.col_items"), ">")]
+    unit = state.checklist.unit
+    first_label = t("tally.col_pillar") if unit else t("tally.col_section")
+    items_label = t("tally.col_unit_count", unit=unit.get(lang)) if unit else t("tally.col_items")
+    columns = [Column("section", first_label), Column("items", items_label, ">")]
     for column in tally.columns:
         dimension = scale.dimension(column.dimension)
         option = dimension.option(column.option) if dimension else None
         assert dimension is not None and option is not None  # the tally's columns come from this scale
-        group = next((g.label.get(lang) for g in dimension.groups if g.id == column.group), None)
+        group = next((g.label.get(lang) for g in dimension.groups if g.id == column.group), "")
         columns.append(Column(f"{column.dimension}.{column.option}", option.short_label(lang), ">",
-                              group or dimension.label.get(lang)))
+                              group, dimension.label.get(lang)))
     for dimension in scale.dimensions:
-        columns.append(Column(f"unrated.{dimension.id}", dimension.label.get(lang), ">", t("tally.unrated")))
+        columns.append(Column(f"unrated.{dimension.id}", dimension.label.get(lang), ">", "", t("tally.unrated")))
     columns.append(Column("check", t("tally.col_check")))
+
+    def count(value: int) -> int | str:
+        return "" if blank_zero and value == 0 else value
+
     titles = {s.id: s.title.get(lang) for s in state.checklist.sections}
     rows = []
     for row in tally.rows + [tally.total]:
         cells: list[Any] = [titles.get(row.key, t("tally.total")), row.items]
-        cells += [row.count(c.dimension, c.option) for c in tally.columns]
-        cells += [row.unrated_count(d.id) for d in scale.dimensions]
+        cells += [count(row.count(c.dimension, c.option)) for c in tally.columns]
+        cells += [count(row.unrated_count(d.id)) for d in scale.dimensions]
         cells.append(t("tally.check_ok") if row.adds_up(scale) else t("tally.check_ng"))
         rows.append(cells)
     started = state.started
@@ -52,9 +62,19 @@ def review_tally_table(tally: StatusTally, state: ReviewState, t: Translator) ->
     return Table(title, columns, rows, notes)
 
 
-def review_tally_data(tally: StatusTally, state: ReviewState) -> dict:
+def review_tally_data(tally: StatusTally, state: ReviewState, table: Table | None = None) -> dict:
+    """The tally as data; with TABLE, also its title, column labels and section titles, so
+    another program can print the same table."""
     started = state.started
+    labels: dict[str, Any] = {}
+    if table is not None:
+        keys = [row.key for row in tally.rows] + [""]  # "" is the total row
+        labels = {"title": table.title,
+                  "columns": [{"key": c.key, "label": c.label, "group": c.group, "supergroup": c.supergroup}
+                              for c in table.columns],
+                  "section_titles": {key: cells[0] for key, cells in zip(keys, table.rows)}}
     return {
+        **labels,
         "checklist": state.checklist.id, "scale": tally.scale.id,
         "fiscal_year": started.fiscal_year if started else None,
         "record": started.record_id if started else None,
