@@ -164,3 +164,14 @@ def test_the_printed_table_matches_the_seeds_text_with_blank_zeros(review):
     assert len(printed) == 3
     for ours, theirs in zip(rows[3:6], printed):
         assert ours[:13] == theirs[:13]
+
+
+def test_the_not_yet_rated_list_is_in_checklist_order_and_tells_partly_rated(review):
+    from bcp_drill.i18n import Translator
+    from bcp_drill.render.tallies import review_tally_table
+
+    rate_like_the_seed(review, skip={"p3-m02", "p1-m05"})
+    review.rate("p3-m02", "carryover", "expand")  # only one of the two ratings
+    notes = review_tally_table(tally_review(review.state), review.state, Translator("en")).notes
+    assert notes[1:] == ["  [ ] p1-m05  施策1-5",
+                         "  [~] p3-m02  施策3-2  (partly rated; missing: Status)"]

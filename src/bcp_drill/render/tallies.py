@@ -51,12 +51,17 @@ def review_tally_table(tally: StatusTally, state: ReviewState, t: Translator, bl
     title = t("tally.review_title", checklist=state.checklist.title.get(lang),
               year=fiscal_year_label(started.fiscal_year, lang) if started else "-")
     notes = []
-    unrated = tally.unrated_items()
+    unrated = tally.unrated_items([i.id for i in state.checklist.all_items()])
     if unrated:
         notes.append(t("tally.unrated_note", count=len(unrated)))
         for item_id in unrated:
             requirement = state.items[item_id].item.requirement.get(lang)
-            notes.append(f"  [ ] {item_id}  {requirement[:60]}")
+            missing = tally.missing_dimensions(item_id)
+            if len(missing) == len(scale.dimensions):
+                notes.append(f"  [ ] {item_id}  {requirement[:60]}")
+            else:  # partly rated: say which rating is still missing
+                names = ", ".join(d.label.get(lang) for d in scale.dimensions if d.id in missing)
+                notes.append(f"  [~] {item_id}  {requirement[:60]}  ({t('tally.partly_rated', missing=names)})")
     else:
         notes.append(t("tally.all_rated"))
     return Table(title, columns, rows, notes)

@@ -55,12 +55,19 @@ class StatusTally:
     def consistent(self) -> bool:
         return all(row.adds_up(self.scale) for row in self.rows + [self.total])
 
-    def unrated_items(self) -> list[str]:
+    def unrated_items(self, order: list[str] | None = None) -> list[str]:
+        """Items missing a rating in some dimension, in ORDER (the checklist's) when given."""
         seen: dict[str, None] = {}
         for dimension in self.scale.dimensions:
             for item_id in self.total.unrated.get(dimension.id, []):
                 seen.setdefault(item_id, None)
+        if order is not None:
+            return [item_id for item_id in order if item_id in seen]
         return list(seen)
+
+    def missing_dimensions(self, item_id: str) -> list[str]:
+        """The dimensions an item has no rating in (all of them: unrated; some: partly rated)."""
+        return [d.id for d in self.scale.dimensions if item_id in self.total.unrated.get(d.id, [])]
 
 
 def columns_of(scale: Scale) -> list[TallyColumn]:
