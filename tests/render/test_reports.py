@@ -149,3 +149,57 @@ def test_trend_section_compares_the_two_drills(records):
     assert s1.minutes() == [6.0, 4.0] and s1.change_minutes() == -2.0
     html = render_drill_report(report, "html", t).decode("utf-8")
     assert html.count('<svg class="chart"') == 2 and "url(#late)" in html  # s2 was late the first time
+
+
+def test_every_table_has_a_header_for_each_of_its_columns_in_every_format(records):
+    """No table prints more data columns than it has headers (the review items once had 4
+    headers over 6 columns), in the CSV, the XLSX or the Markdown."""
+    from bcp_drill.render import tables
+    from bcp_drill.render.reports import drill_report_sheets, review_report_tables
+
+    store, drill_id, review_id = records
+    t = Translator("ja")
+    drill = [table for _, table in drill_report_sheets(build_drill_report(store, drill_id, t), t)]
+    review = review_report_tables(build_review_report(store, review_id, t), t)
+    assert {tb.title for tb in review} >= {t("report.overview"), t("report.items")}  # the overview travels too
+    for table in drill + review:
+        width = len(table.columns)
+        assert all(len(row) == width for row in table.rows), table.title
+        for header in tables.header_rows(table):
+            assert len(header) == width, table.title
+        rows = list(csv.reader(io.StringIO(tables.render_csv(table))))
+        heading_and_data = rows[: len(tables.header_rows(table)) + len(table.rows)]
+        assert all(len(row) == width for row in heading_and_data), table.title
+        import re
+
+        markdown_rows = [line for line in tables.render_markdown(table).splitlines() if line.startswith("|")]
+        assert all(len(re.split(r"(?<!\\)\|", line)) == width + 2 for line in markdown_rows), table.title
+    book = load_workbook(io.BytesIO(render_review_report(build_review_report(store, review_id, t), "xlsx", t)))
+    items = book["項目"]
+    header = [c.value for c in items[1]]
+    assert None not in header and len(header) == items.max_column
+
+
+def test_the_markdown_reports_parse_as_markdown_with_each_item_apart(records):
+    import re
+
+    from markdown_it import MarkdownIt
+
+    store, drill_id, review_id = records
+    t = Translator("ja")
+    for data in (render_review_report(build_review_report(store, review_id, t), "md", t),
+                 render_drill_report(build_drill_report(store, drill_id, t), "md", t)):
+        tokens = MarkdownIt("commonmark").enable("table").parse(data.decode("utf-8"))
+        types = [token.type for token in tokens]
+        assert "table_open" in types and "heading_open" in types
+        # No paragraph swallows a heading or a list: every "#" line is its own heading.
+        top_paragraphs = [token.content for before, token in zip(tokens, tokens[1:])
+                          if token.type == "inline" and before.type == "paragraph_open" and before.level == 0]
+        if b"**a1**" in data:  # the review: each item starts its own paragraph, not a list's tail
+            for item_id in ("a1", "a2", "b1"):
+                assert any(text.startswith(f"**{item_id}**") for text in top_paragraphs), item_id
+            assert "[ ] b1  要件3" in top_paragraphs  # the unrated list is not run into its heading line
+        for before, token in zip(tokens, tokens[1:]):
+            if token.type == "inline" and before.type == "paragraph_open":
+                assert "\n#" not in token.content and not token.content.startswith("#"), token.content[:60]
+                assert not re.search(r"(^|\n)[-*] ", token.content), token.content[:60]  # a list run into text

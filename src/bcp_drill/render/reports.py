@@ -39,8 +39,15 @@ def _environment(html: bool):
         undefined=jinja2.StrictUndefined,
     )
     env.filters["md"] = md_text
+    env.filters["md_line"] = md_line
     env.filters["cell"] = md_cell
     return env
+
+
+def md_line(value: Any) -> str:
+    """Text kept inside one list item: its line breaks become Markdown hard breaks, so a
+    second line can never start a heading, a list or a new item."""
+    return "  \n  ".join(md_text(part) for part in str(value).split("\n"))
 
 
 def md_text(value: Any) -> str:
@@ -279,7 +286,10 @@ def render_review_report(report: ReviewReport, fmt: str, t: Translator) -> bytes
 
 
 def review_report_tables(report: ReviewReport, t: Translator) -> list[Table]:
-    dimensions = report.rows[1].ratings if len(report.rows) > 1 else []
+    """The overview, the tally, the items and the improvement plan, as tables (CSV and XLSX)."""
+    # The rating columns come from an item row: heading rows carry no ratings.
+    first_item = next((row for row in report.rows if not row.heading), None)
+    dimensions = first_item.ratings if first_item else []
     items = Table(t("report.items"), [Column("id", "ID"), Column("requirement", t("review.col_requirement")),
                                       *[Column(f"d{i}", label) for i, (label, _) in enumerate(dimensions)],
                                       Column("assessment", t("review.assessment")),
@@ -288,7 +298,16 @@ def review_report_tables(report: ReviewReport, t: Translator) -> list[Table]:
                    for row in report.rows if not row.heading])
     table = review_tally(report, t)
     tally = Table(t("report.tally"), table.columns, table.rows, table.notes)
-    return [tally, items, improvement_plan_table(report.followups, t)]
+    return [review_overview_table(report, t), tally, items, improvement_plan_table(report.followups, t)]
+
+
+def review_overview_table(report: ReviewReport, t: Translator) -> Table:
+    return Table(t("report.overview"), [Column("key", t("report.item")), Column("value", t("report.value"))], [
+        [t("report.organisation"), report.organisation], [t("report.checklist"), report.checklist_title],
+        [t("report.version"), report.checklist_version], [t("report.fiscal_year"), report.fiscal_year_label],
+        [t("review.setup_reviewer"), report.reviewer], [t("report.date"), report.started_at],
+        [t("report.progress"), f"{report.rated}/{report.total}"], [t("report.record"), report.record_id],
+        [t("report.record_hash"), report.record_hash]])
 
 
 # ---------------------------------------------------------------- csv and xlsx
@@ -364,12 +383,6 @@ def drill_report_xlsx(report: DrillReport, t: Translator) -> bytes:
 
 
 def review_report_xlsx(report: ReviewReport, t: Translator) -> bytes:
-    tally, items, plan = review_report_tables(report, t)
-    overview = Table(t("report.overview"), [Column("key", t("report.item")), Column("value", t("report.value"))], [
-        [t("report.organisation"), report.organisation], [t("report.checklist"), report.checklist_title],
-        [t("report.version"), report.checklist_version], [t("report.fiscal_year"), report.fiscal_year_label],
-        [t("review.setup_reviewer"), report.reviewer], [t("report.date"), report.started_at],
-        [t("report.progress"), f"{report.rated}/{report.total}"], [t("report.record"), report.record_id],
-        [t("report.record_hash"), report.record_hash]])
+    overview, tally, items, plan = review_report_tables(report, t)
     return _workbook_bytes([(t("report.sheet_overview"), overview), (t("report.sheet_tally"), tally),
                             (t("report.sheet_items"), items), (t("report.sheet_followups"), plan)])

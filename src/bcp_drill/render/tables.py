@@ -117,9 +117,8 @@ def render_markdown(table: Table) -> str:
     out.append("|" + "|".join("---:" if c.align == ">" else "---" for c in table.columns) + "|")
     for row in table.rows:
         out.append("| " + " | ".join(_md_escape(_cell(v)) for v in row) + " |")
-    if table.notes:
-        out.append("")
-        out += [_md_escape(note) for note in table.notes]
+    for note in table.notes:  # each note its own paragraph (consecutive lines would run together)
+        out += ["", _md_escape(note.strip())]
     return "\n".join(out) + "\n"
 
 
