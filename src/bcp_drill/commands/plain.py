@@ -103,7 +103,7 @@ def run_plain(ctx: CommandContext, scenario_ref: str, drill_type: str | None, pl
 
 def review_plain(ctx: CommandContext, checklist_ref: str, year_text: str | None) -> int:
     from bcp_drill.plain.review import PlainReview
-    from bcp_drill.review.session import ReviewSession
+    from bcp_drill.review.session import ReviewSession, latest_review_before
 
     t = ctx.t
     library = ctx.library([Path(checklist_ref)] if Path(checklist_ref).is_file() else [])
@@ -121,10 +121,14 @@ def review_plain(ctx: CommandContext, checklist_ref: str, year_text: str | None)
     year = parse_fiscal_year(year_text)
     if year is None:
         return ctx.fail(t("cli.bad_year", value=year_text))
+    previous = latest_review_before(store, checklist.id, year)  # next year's review starts from it
+    if previous is not None and previous.started is not None:
+        console.say(t("review.starts_from", year=fiscal_year_label(previous.started.fiscal_year, t.lang),
+                      record=previous.started.record_id))
     try:
         session = ReviewSession.start(store, library.checklists[checklist.id], library.scale_of(checklist),
                                       fiscal_year_value=year, reviewer=ctx.settings.recorder,
-                                      organisation=ctx.settings.organisation)
+                                      organisation=ctx.settings.organisation, previous=previous)
     except (UserError, OSError) as error:
         return ctx.fail(t("tui.cannot_create_record", reason=describe(error, t)))
     try:

@@ -231,6 +231,16 @@ class DrillEnded(EventBase):
     elapsed_seconds: int = Field(ge=0)
 
 
+class PreviousItem(BaseModel):
+    """What the review this one follows said of an item (kept in the record, not looked up)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ratings: dict[str, str] = {}  # dimension → option code
+    assessment: str = ""
+    evidence: str = ""
+
+
 class ReviewStarted(EventBase):
     """First event of a review: pins the checklist and its scale as they were."""
 
@@ -243,6 +253,11 @@ class ReviewStarted(EventBase):
     checklist_yaml: str
     scale_json: str  # the scale used, as JSON, even when it was a built-in or a shared file
     fiscal_year: int = Field(ge=1900, le=2999)  # 年度, named by the April it starts in
+    # The review of an earlier 年度 this one starts from: its ratings, assessments and evidence
+    # are shown as "previous" (this review's own ratings start empty).
+    previous_record: str | None = None
+    previous_year: int | None = None
+    previous: dict[str, PreviousItem] = {}
     reviewer: str = ""
     organisation: str = ""
     tool_version: str

@@ -293,9 +293,10 @@ def review_report_tables(report: ReviewReport, t: Translator) -> list[Table]:
     items = Table(t("report.items"), [Column("id", "ID"), Column("requirement", t("review.col_requirement")),
                                       *[Column(f"d{i}", label) for i, (label, _) in enumerate(dimensions)],
                                       Column("assessment", t("review.assessment")),
-                                      Column("evidence", t("review.evidence"))],
-                  [[row.item_id, row.requirement, *[v for _, v in row.ratings], row.assessment, row.evidence]
-                   for row in report.rows if not row.heading])
+                                      Column("evidence", t("review.evidence")),
+                                      Column("previous", t("review.previous_assessment"))],
+                  [[row.item_id, row.requirement, *[v for _, v in row.ratings], row.assessment, row.evidence,
+                    row.previous] for row in report.rows if not row.heading])
     table = review_tally(report, t)
     tally = Table(t("report.tally"), table.columns, table.rows, table.notes)
     return [review_overview_table(report, t), tally, items, improvement_plan_table(report.followups, t)]

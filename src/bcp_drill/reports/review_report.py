@@ -14,6 +14,7 @@ from bcp_drill.review.followups import FollowUp, collect_followups
 from bcp_drill.review.session import pinned_checklist
 from bcp_drill.review.state import ReviewState
 from bcp_drill.review.tally import StatusTally, tally_review
+from bcp_drill.review.view import previous_assessment
 
 
 @dataclass
@@ -25,6 +26,7 @@ class ItemResult:
     ratings: list[tuple[str, str]]  # (dimension label, option label or "")
     assessment: str
     evidence: str
+    previous: str = ""  # what the review this one started from said (an earlier 年度)
 
 
 @dataclass
@@ -71,8 +73,10 @@ def build_review_report(store: RecordStore, record_id: str, t: Translator, organ
                 for dimension in scale.dimensions:
                     option = dimension.option(record.ratings.get(dimension.id, ""))
                     ratings.append((dimension.label.get(lang), option.label.get(lang) if option else ""))
+                previous = previous_assessment(checklist, item.id, lang, state) \
+                    if started.previous_year is not None else ""
                 rows.append(ItemResult(depth + 1, "", item.id, item.requirement.get(lang), ratings,
-                                       record.assessment, record.evidence))
+                                       record.assessment, record.evidence, previous))
             walk(section.sections, depth + 1)
 
     walk(checklist.sections, 0)

@@ -38,15 +38,24 @@ class ReviewSession(JournalSession):
 
     @classmethod
     def start(cls, store: RecordStore, source: LoadedFile, scale: Scale, fiscal_year_value: int | None = None,
-              reviewer: str = "", organisation: str = "") -> "ReviewSession":
+              reviewer: str = "", organisation: str = "", previous: ReviewState | None = None) -> "ReviewSession":
+        """A new review; PREVIOUS (an earlier year's review of the same checklist) is kept in
+        its first event and shown as what was said last time."""
         checklist = source.document
         assert isinstance(checklist, Checklist)
+        carried: dict[str, Any] = {}
+        if previous is not None and previous.started is not None:
+            carried = {"previous_record": previous.started.record_id, "previous_year": previous.started.fiscal_year,
+                       "previous": {item_id: ev.PreviousItem(ratings=dict(r.ratings), assessment=r.assessment,
+                                                             evidence=r.evidence)
+                                    for item_id, r in previous.items.items()
+                                    if checklist.item(item_id) is not None and (r.ratings or r.assessment or r.evidence)}}
         journal = store.create(
             checklist.id, ev.ReviewStarted, checklist_id=checklist.id, checklist_version=checklist.version,
             checklist_sha256=source.sha256, checklist_file=source.display,
             checklist_yaml=source.raw.decode("utf-8-sig"), scale_json=scale.model_dump_json(),
             fiscal_year=fiscal_year_value or fiscal_year(store.clock().astimezone().date()),
-            reviewer=reviewer or store.recorder, organisation=organisation, tool_version=__version__)
+            reviewer=reviewer or store.recorder, organisation=organisation, tool_version=__version__, **carried)
         return cls(journal, checklist, scale)
 
     @classmethod
@@ -113,3 +122,20 @@ class ReviewSession(JournalSession):
         if not self.state.finished:
             return None
         return self._record(ev.ReviewReopened)
+
+
+def latest_review_before(store: RecordStore, checklist_id: str, year: int) -> ReviewState | None:
+    """The newest review of CHECKLIST_ID for the latest 年度 before YEAR (what next year's review
+    starts from), or None."""
+    found: tuple[int, ReviewState] | None = None
+    for _, events in store.readable("review", subject_id=checklist_id):
+        first = events[0]
+        if not isinstance(first, ev.ReviewStarted) or first.fiscal_year >= year:
+            continue
+        if found is None or first.fiscal_year >= found[0]:  # oldest first: a later record of the year wins
+            try:
+                checklist, scale = pinned_checklist(first)
+            except JournalError:
+                continue
+            found = (first.fiscal_year, ReviewState.from_events(checklist, scale, events))
+    return found[1] if found else None

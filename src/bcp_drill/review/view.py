@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from bcp_drill.content.models import Checklist
 from bcp_drill.content.scales import Scale, ScaleDimension, ScaleOption
+from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Lang, Translator
+from bcp_drill.records import events as ev
 from bcp_drill.review.state import ItemRecord, ReviewState
 
 RATED, PARTLY, UNRATED = "[v]", "[~]", "[ ]"
@@ -46,13 +48,34 @@ def keys_legend(scale: Scale, lang: Lang) -> list[str]:
             for d in scale.dimensions]
 
 
-def previous_assessment(checklist: Checklist, item_id: str, lang: Lang) -> str:
-    """The item's previous assessment or, as the seed writes one per group, its nearest section's."""
+def previous_assessment(checklist: Checklist, item_id: str, lang: Lang, state: ReviewState | None = None) -> str:
+    """What was said of the item last time: the earlier year's review this one started from,
+    else the checklist's previous assessment of the item or (as the seed writes one per
+    group) of its nearest section."""
+    started = state.started if state is not None else None
+    if started is not None and started.previous_year is not None and item_id in started.previous:
+        assert state is not None
+        return _previous_review_text(state, started.previous_year, started.previous[item_id], lang)
     item = checklist.item(item_id)
     if item and item.previous_assessment:
         return item.previous_assessment.get(lang)
     section = checklist.section_of(item_id)
     return section.previous_assessment.get(lang) if section and section.previous_assessment else ""
+
+
+def _previous_review_text(state: ReviewState, year: int, previous: ev.PreviousItem, lang: Lang) -> str:
+    """"令和元年度: 目標通り（継続中） / 同規模 ⇒ 毎年度確認（証跡: 評価表）"."""
+    t = Translator(lang)
+    ratings = []
+    for dimension in state.scale.dimensions:
+        option = dimension.option(previous.ratings.get(dimension.id, ""))
+        ratings.append(option.label.get(lang) if option else t("review.not_rated"))
+    text = f"{fiscal_year_label(year, lang)}: {' / '.join(ratings)}"
+    if previous.assessment:
+        text += f" ⇒ {previous.assessment}"
+    if previous.evidence:
+        text += f" ({t('review.evidence')}: {previous.evidence})"
+    return text
 
 
 @dataclass(frozen=True)
@@ -91,7 +114,7 @@ class ReviewView:
         record = self.state.items[item_id]
         ratings = [RatingView(d, d.option(record.ratings.get(d.id, ""))) for d in self.scale.dimensions]
         return ItemView(item_id, record, item_mark(record, self.scale), ratings,
-                        previous_assessment(self.state.checklist, item_id, self.lang))
+                        previous_assessment(self.state.checklist, item_id, self.lang, self.state))
 
     @property
     def item_ids(self) -> list[str]:

@@ -11,7 +11,7 @@ from bcp_drill.content.loader import LoadedFile
 from bcp_drill.content.models import Checklist
 from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
-from bcp_drill.review.session import ReviewSession
+from bcp_drill.review.session import ReviewSession, latest_review_before
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.form import field_error_label
@@ -64,11 +64,12 @@ class ReviewSetupScreen(FormScreen):
         if year is None:
             self.show_field_error("review-year", t("cli.bad_year", value=year_text))
             return
+        previous = latest_review_before(ctx.store, self.checklist.id, year)  # next year starts from it
         try:
             session = ReviewSession.start(
                 ctx.store, self.source, ctx.library.scale_of(self.checklist), fiscal_year_value=year,
                 reviewer=self.query_one("#review-reviewer", Input).value.strip(),
-                organisation=self.query_one("#review-organisation", Input).value.strip())
+                organisation=self.query_one("#review-organisation", Input).value.strip(), previous=previous)
         except (UserError, OSError) as failure:
             error.update(t("tui.cannot_create_record", reason=describe(failure, t)))
             error.scroll_visible()
@@ -76,3 +77,6 @@ class ReviewSetupScreen(FormScreen):
         from bcp_drill.tui.screens.review import ReviewScreen
 
         self.app.switch_screen(ReviewScreen(session))
+        if previous is not None and previous.started is not None:
+            self.app.notify(t("review.starts_from", year=fiscal_year_label(previous.started.fiscal_year, t.lang),
+                              record=previous.started.record_id))

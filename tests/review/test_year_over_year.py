@@ -1,0 +1,42 @@
+"""Next year's review starts from this one: its ratings empty, last year's shown as previous."""
+
+from drill_support import DATA, FakeClock, make_store
+
+from bcp_drill.content.library import ContentLibrary
+from bcp_drill.i18n import Translator
+from bcp_drill.render.reports import render_review_report
+from bcp_drill.reports.review_report import build_review_report
+from bcp_drill.review.session import ReviewSession, latest_review_before
+from bcp_drill.review.view import ReviewView
+
+
+def test_next_years_review_shows_last_years_ratings_assessment_and_evidence_as_previous(tmp_path):
+    library = ContentLibrary.load([DATA / "content"], cwd=DATA)
+    checklist = library.checklist("seed-measures")
+    scale = library.scale_of(checklist)
+    store = make_store(tmp_path, FakeClock())
+    for year, rating in ((2018, "continuing-in-progress"), (2019, "continuing-on-target")):
+        session = ReviewSession.start(store, library.checklists["seed-measures"], scale, fiscal_year_value=year,
+                                      previous=latest_review_before(store, "seed-measures", year))
+        session.rate("p1-m01", "status", rating)
+        session.rate("p1-m01", "carryover", "same-scale")
+        session.assess("p1-m01", f"{year}年度の所見")
+        session.record_evidence("p1-m01", "事業評価シート")
+        session.finish()
+        session.close()
+
+    previous = latest_review_before(store, "seed-measures", 2020)
+    assert previous is not None and previous.started.fiscal_year == 2019  # the latest earlier year
+    nxt = ReviewSession.start(store, library.checklists["seed-measures"], scale, fiscal_year_value=2020,
+                              previous=previous)
+    first = nxt.journal.events[0]
+    assert (first.previous_year, first.previous_record) == (2019, previous.started.record_id)
+    assert nxt.state.items["p1-m01"].ratings == {}  # this year's ratings start empty
+    shown = ReviewView(nxt.state, "ja").item("p1-m01").previous
+    assert shown == "令和元年度: 目標通り（継続中） / 同規模 ⇒ 2019年度の所見 (証跡: 事業評価シート)"
+    # An item last year said nothing of keeps the checklist's own previous assessment (none here).
+    assert ReviewView(nxt.state, "ja").item("p2-m01").previous == ""
+    nxt.close()
+    t = Translator("ja")
+    report = render_review_report(build_review_report(store, nxt.record_id, t), "md", t).decode("utf-8")
+    assert "前回の総括: 令和元年度: 目標通り（継続中） / 同規模 ⇒ 2019年度の所見" in report
