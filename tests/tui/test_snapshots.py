@@ -63,3 +63,60 @@ def test_review_in_japanese(snap_compare, tmp_path):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(110, 34), run_before=run_before)
+
+
+def seed_tally_app(tmp_path):
+    """The seed's 30 measures rated as the seed reports them, the review open on its tally."""
+    from drill_support import mini_library
+    from review.test_tally import rate_like_the_seed
+
+    from bcp_drill.review.session import ReviewSession
+
+    library = mini_library()
+    app, store, _ = make_app(tmp_path, lang="ja", library=lambda: library)
+    checklist = library.checklist("seed-measures")
+    session = ReviewSession.start(store, library.checklists["seed-measures"], library.scale_of(checklist),
+                                  fiscal_year_value=2019)
+    rate_like_the_seed(session, skip={"p3-m10"})
+    record_id = session.record_id
+    session.close()
+    return app, record_id
+
+
+def _open_tally(record_id):
+    async def run_before(pilot):
+        from bcp_drill.review.session import ReviewSession
+        from bcp_drill.tui.screens.review import ReviewScreen
+
+        ctx = pilot.app.ctx
+        pilot.app.push_screen(ReviewScreen(ReviewSession.resume(ctx.store, record_id)))
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+
+    return run_before
+
+
+def test_the_seed_tally_at_80x24(snap_compare, tmp_path):
+    app, record_id = seed_tally_app(tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_open_tally(record_id))
+
+
+def test_the_seed_tally_at_120x40(snap_compare, tmp_path):
+    app, record_id = seed_tally_app(tmp_path)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_open_tally(record_id))
+
+
+async def test_the_tally_scrolls_sideways_with_the_pillar_column_fixed(tmp_path):
+    from textual.widgets import DataTable
+
+    app, record_id = seed_tally_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_tally(record_id)(pilot)
+        table = app.screen.query_one("#tally-table", DataTable)
+        assert table.fixed_columns == 1 and table.header_height == 3  # 施策の評価 / 継続中 / 目標以上
+        await pilot.press(*["right"] * 20)
+        await pilot.pause()
+        assert table.scroll_x > 0  # the counts moved; the pillar names stay at the left
+        labels = [str(column.label) for column in table.columns.values()]
+        assert labels[2] == "施策の評価\n継続中\n目標以上" and labels[9] == "次期計画への引継ぎ\n\n拡大"

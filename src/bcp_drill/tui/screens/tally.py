@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import DataTable, Footer, Label, Static
 
 from bcp_drill.drill.tally import by_scenario, drill_figures, participation
-from bcp_drill.render.tables import render_text
+from bcp_drill.render.tables import Column, Table, render_text
 from bcp_drill.render.tallies import (
     drills_table,
     participation_table,
@@ -34,14 +36,41 @@ class TallyScreen(Screen):
         t = app_context(self).t
         table = review_tally_table(tally_review(self.state), self.state, t)
         yield Label(table.title, id="tally-title", markup=False)
-        table.title = ""
-        with ScrollableContainer(id="tally-scroll"):
-            yield Static(Text(render_text(table), no_wrap=True), id="tally-body", expand=False)
+        yield Label(t("tui.tally_scroll_hint"), classes="form-hint", markup=False)
+        yield tally_data_table(table)
+        # The unrated list and how the table adds up, under the table.
+        with ScrollableContainer(id="tally-notes"):
+            yield Static(Text("\n".join(table.notes), no_wrap=True), id="tally-body", expand=False)
         yield Footer()
 
     def on_mount(self) -> None:
         translate_bindings(self, app_context(self).t)
-        self.query_one("#tally-scroll").focus()
+        self.query_one("#tally-table").focus()
+
+
+def _justify(column: Column) -> Literal["left", "right"]:
+    return "right" if column.align == ">" else "left"
+
+
+def tally_data_table(table: Table) -> DataTable:
+    """A table on screen with every row on one line: the first column (the pillar) stays put
+    while the counts scroll sideways, and each heading stands over its numbers in up to three
+    lines (施策の評価 / 継続中 / 目標以上) — at 80 columns as at 120."""
+    levels = [level for level in ("supergroup", "group") if any(getattr(c, level) for c in table.columns)]
+    widget: DataTable = DataTable(id="tally-table", fixed_columns=1, header_height=len(levels) + 1,
+                                  cursor_type="row", zebra_stripes=True)
+    for index, column in enumerate(table.columns):
+        lines = []
+        for level in levels:
+            # A heading is written over the first column of its run only, as on paper.
+            heading = getattr(column, level)
+            starts = index == 0 or getattr(table.columns[index - 1], level) != heading
+            lines.append(heading if heading and starts else "")
+        lines.append(column.label)
+        widget.add_column(Text("\n".join(lines), justify=_justify(column)), key=column.key)
+    for row in table.rows:
+        widget.add_row(*[Text("" if v is None else str(v), justify=_justify(c)) for v, c in zip(row, table.columns)])
+    return widget
 
 
 class DrillTallyScreen(Screen):
