@@ -193,6 +193,14 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     blank.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
     blank.add_argument("--force", action="store_true", help=t("cli.help_force"))
 
+    plan = commands.add_parser("plan-summary", parents=common, help=t("cli.help_plan_summary"),
+                               description=t("cli.help_plan_summary"))
+    plan.add_argument("checklist", metavar="CHECKLIST", help=t("cli.help_review_checklist"))
+    plan.add_argument("--years", nargs=2, required=True, metavar=("FIRST", "LAST"), help=t("cli.help_plan_years"))
+    plan.add_argument("--format", choices=["md", "html", "csv", "xlsx"], default="md", help=t("cli.help_format"))
+    plan.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
+    plan.add_argument("--force", action="store_true", help=t("cli.help_force"))
+
     trend = commands.add_parser("trend", parents=common, help=t("cli.help_trend"), description=t("cli.help_trend"))
     trend.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_trend_scenario"))
     return parser
@@ -320,6 +328,8 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
         return reports.sheet(ctx, args.target, args.format, args.output)
     if args.command == "import":
         return reports.import_file(ctx, args.file, args.template, args.output)
+    if args.command == "plan-summary":
+        return reports.plan_summary(ctx, args.checklist, args.years, args.format, args.output)
     if args.command == "measures":
         return reports.measures(ctx, args.measures_command, getattr(args, "file", None),
                                 getattr(args, "checklist_id", None), getattr(args, "title", None),

@@ -262,3 +262,22 @@ def measures(ctx: CommandContext, action: str, sheet: Path | None, checklist_id:
         ctx.print(t("measures.imported", pillars=result.pillars, measures=result.measures,
                     years=", ".join(str(y) for y in result.years) or "-"))
     return code
+
+
+def plan_summary(ctx: CommandContext, checklist_id: str, year_texts: list[str], fmt: str,
+                 output: Path | None) -> int:
+    """A checklist's reviews over the plan's fiscal years, with the final year's table."""
+    from bcp_drill.fiscal import parse_fiscal_year
+    from bcp_drill.render.plan_period import render_plan_period
+    from bcp_drill.reports.plan_period import plan_period
+
+    t = ctx.t
+    years = [parse_fiscal_year(text) for text in year_texts]
+    for text, year in zip(year_texts, years):
+        if year is None:
+            return ctx.fail(t("cli.bad_year", value=text))
+    first, last = sorted(y for y in years if y is not None)
+    period = plan_period(store_of(ctx), checklist_id, first, last, t.lang)
+    if period is None:
+        return ctx.fail(t("plan.no_reviews", checklist=checklist_id))
+    return write_output(ctx, render_plan_period(period, fmt, t, ctx_now()), fmt, output)

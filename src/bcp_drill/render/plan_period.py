@@ -1,0 +1,52 @@
+"""The plan-period summary as tables: Markdown, CSV (Excel), XLSX and HTML to print."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bcp_drill.fiscal import fiscal_year_label
+from bcp_drill.i18n import Translator
+from bcp_drill.render.reports import _csv_bytes, _environment, _helpers, _workbook_bytes
+from bcp_drill.render.tables import Column, Table, _spans, render_markdown
+from bcp_drill.render.tallies import review_tally_table
+from bcp_drill.reports.plan_period import PlanPeriod
+from bcp_drill.review.tally import tally_review
+
+
+def plan_period_tables(period: PlanPeriod, t: Translator) -> list[Table]:
+    lang = t.lang
+    span = f"{fiscal_year_label(period.years[0], lang)}–{fiscal_year_label(period.years[-1], lang)}"
+    year_columns = [Column(f"y{y}", fiscal_year_label(y, lang), "<", t("plan.by_year")) for y in period.years]
+    measures = Table(t("plan.measures_title", title=period.title, span=span), [
+        Column("pillar", t("tally.col_pillar")), Column("id", "ID"), Column("measure", t("plan.measure")),
+        *year_columns, Column("final", t("plan.final_status")), Column("carryover", t("plan.carryover"))],
+        [[m.pillar, m.item_id, m.name, *[m.by_year.get(y, "") if y in period.reviews else t("plan.no_review")
+                                          for y in period.years], m.final_status, m.carryover]
+         for m in period.measures])
+    if period.missing_years:
+        measures.notes.append(t("plan.missing_years", years=", ".join(
+            fiscal_year_label(y, lang) for y in period.missing_years)))
+    tables = [measures]
+    final = period.final
+    if final is not None:
+        tally = review_tally_table(tally_review(final), final, t, blank_zero=True)
+        tables.append(tally)
+    return tables
+
+
+def render_plan_period(period: PlanPeriod, fmt: str, t: Translator, now: datetime) -> bytes:
+    tables = plan_period_tables(period, t)
+    if fmt == "md":
+        return "\n".join(render_markdown(table) for table in tables).encode("utf-8")
+    if fmt == "csv":
+        return _csv_bytes(tables)
+    if fmt == "xlsx":
+        return _workbook_bytes([(t("plan.sheet_measures"), tables[0])] +
+                               ([(t("plan.sheet_tally"), tables[1])] if len(tables) > 1 else []))
+    return _environment(True).get_template("tables.html.j2").render(
+        {"title": tables[0].title, "tables": tables, "spans": _spans_of, **_helpers(t, now)}).encode("utf-8")
+
+
+def _spans_of(table: Table, level: str) -> list[tuple[str, int]]:
+    """(heading, how many columns it spans) along one heading row, for HTML colspans."""
+    return [(heading, last - first + 1) for heading, first, last in _spans(table.columns, level)]
