@@ -120,3 +120,35 @@ async def test_the_tally_scrolls_sideways_with_the_pillar_column_fixed(tmp_path)
         assert table.scroll_x > 0  # the counts moved; the pillar names stay at the left
         labels = [str(column.label) for column in table.columns.values()]
         assert labels[2] == "施策の評価\n継続中\n目標以上" and labels[9] == "次期計画への引継ぎ\n\n拡大"
+
+
+def drills_app(tmp_path):
+    """Three drills of the mini scenario (one with a step not done), the app on its home screen."""
+    from drill_support import mini_library
+
+    from bcp_drill.drill.session import DrillSession
+
+    library = mini_library()
+    app, store, clock = make_app(tmp_path, lang="ja", library=lambda: library)
+    for rating in ("P", "S", "M"):
+        session = DrillSession.start(store, library.scenarios["mini"], "tabletop")
+        clock.advance(minutes=4)
+        session.complete_step("s1", rating)
+        session.step_not_done("s2", "担当者不在") if rating == "M" else session.complete_step("s2", "P")
+        session.end()
+        session.close()
+        clock.advance(days=1)
+    return app
+
+
+async def _open_drill_figures(pilot):
+    await pilot.press("t")
+    await pilot.pause()
+
+
+def test_the_drill_figures_at_80x24(snap_compare, tmp_path):
+    assert snap_compare(drills_app(tmp_path), terminal_size=(80, 24), run_before=_open_drill_figures)
+
+
+def test_the_drill_figures_at_120x40(snap_compare, tmp_path):
+    assert snap_compare(drills_app(tmp_path), terminal_size=(120, 40), run_before=_open_drill_figures)

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from bcp_drill.drill.tally import by_scenario, drill_figures, participation
-from bcp_drill.render.tables import Column, Table, render_text
+from bcp_drill.render.tables import Column, Table
 from bcp_drill.render.tallies import (
     drills_table,
     participation_table,
@@ -52,13 +52,13 @@ def _justify(column: Column) -> Literal["left", "right"]:
     return "right" if column.align == ">" else "left"
 
 
-def tally_data_table(table: Table) -> DataTable:
+def tally_data_table(table: Table, widget_id: str = "tally-table") -> DataTable:
     """A table on screen with every row on one line: the first column (the pillar) stays put
     while the counts scroll sideways, and each heading stands over its numbers in up to three
     lines (施策の評価 / 継続中 / 目標以上) — at 80 columns as at 120."""
     levels = [level for level in ("supergroup", "group") if any(getattr(c, level) for c in table.columns)]
-    widget: DataTable = DataTable(id="tally-table", fixed_columns=1, header_height=len(levels) + 1,
-                                  cursor_type="row", zebra_stripes=True)
+    widget: DataTable = DataTable(id=widget_id, fixed_columns=1, header_height=len(levels) + 1,
+                                  cursor_type="row", zebra_stripes=True, classes="figures-table")
     for index, column in enumerate(table.columns):
         lines = []
         for level in levels:
@@ -86,15 +86,22 @@ class DrillTallyScreen(Screen):
         yield Label(t("tally.drill_screen_title", count=len(figures)), id="tally-title", markup=False)
         parts = [drills_table(figures, t), scenarios_table(by_scenario(figures), t),
                  participation_table(participation(figures), t)] if figures else []
-        body = "\n".join(render_text(part) for part in parts) or t("cli.no_drills", folder=str(ctx.store.root))
         # drill_figures saw every journal: SKIPPED holds each one it could not count, and why.
         left_out = [t("cli.left_out", record=record_id, reason=error.render(t)) for record_id, error in skipped]
-        if left_out:  # never a figure that silently leaves a record out
-            body += "\n\n" + "\n".join(left_out)
         with ScrollableContainer(id="tally-scroll"):
-            yield Static(Text(body, no_wrap=True), id="tally-body", expand=False)
+            if parts:
+                yield Label(t("tui.tally_scroll_hint"), classes="form-hint", markup=False)
+            for number, part in enumerate(parts):
+                yield Label(part.title, classes="form-title", markup=False)
+                yield tally_data_table(part, f"figures-{number}")
+                if part.notes:
+                    yield Static(Text("\n".join(part.notes)), classes="form-hint")
+            lines = [] if parts else [t("cli.no_drills", folder=str(ctx.store.root))]
+            lines += left_out  # never a figure that silently leaves a record out
+            yield Static(Text("\n".join(lines), no_wrap=True), id="tally-body", expand=False)
         yield Footer()
 
     def on_mount(self) -> None:
         translate_bindings(self, app_context(self).t)
-        self.query_one("#tally-scroll").focus()
+        tables = self.query(".figures-table")
+        (tables.first() if tables else self.query_one("#tally-scroll")).focus()
