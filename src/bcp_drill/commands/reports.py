@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from bcp_drill.commands import CommandContext
 from bcp_drill.commands.review import store_of
@@ -150,7 +151,6 @@ def verify(ctx: CommandContext, record_ids: list[str]) -> int:
 def injects(ctx: CommandContext, action: str, scenario_ref: str | None, sheet: Path | None, fmt: str,
             output: Path | None) -> int:
     """The injects table (状況付与表) out to XLSX/CSV, back in from one, or printed as cards."""
-    from bcp_drill.content.library import display_path
     from bcp_drill.content.models import Scenario
 
     t = ctx.t
@@ -171,22 +171,13 @@ def injects(ctx: CommandContext, action: str, scenario_ref: str | None, sheet: P
 
         return write_output(ctx, render_inject_cards(scenario, t, ctx_now()), "html", output)
     from bcp_drill.imports.msel import import_msel
-    from bcp_drill.imports.spreadsheet import SheetError
     from bcp_drill.outputs import OutputRefused, write_output_file
 
     assert sheet is not None
-    full = sheet if sheet.is_absolute() else ctx.cwd / sheet
-    if not full.is_file():
-        return ctx.fail(t("cli.no_such_file", path=str(sheet)))
-    try:
-        result = import_msel(full, display_path(full, ctx.cwd), source, t.lang)
-    except SheetError as error:
-        return ctx.fail(t(f"msel.{error.code}", **error.params))
-    for problem in result.problems:
-        ctx.print(problem.render(t))
-    if result.problems:
-        ctx.print(t("msel.not_imported", problems=len(result.problems)))
-        return 1
+    result = _read_sheet(ctx, sheet, lambda full, display: import_msel(full, display, source, t.lang),
+                         "msel.not_imported")
+    if isinstance(result, int):
+        return result
     target = output or source.path
     try:
         # The scenario file is content the user asked to update: replaced whole, never half-written.
@@ -210,11 +201,9 @@ def measures(ctx: CommandContext, action: str, sheet: Path | None, checklist_id:
              year_texts: list[str], output: Path | None) -> int:
     """A plan's measures sheet (XLSX or CSV) into a checklist on the plan-measure scale, or an
     empty sheet to fill in."""
-    from bcp_drill.content.library import display_path
     from bcp_drill.content.loader import FileLoader
     from bcp_drill.fiscal import parse_fiscal_year
     from bcp_drill.imports.measures import import_measures, measures_template
-    from bcp_drill.imports.spreadsheet import SheetError
 
     t = ctx.t
     if action == "template":
@@ -233,22 +222,13 @@ def measures(ctx: CommandContext, action: str, sheet: Path | None, checklist_id:
             return ctx.fail(t("cli.xlsx_needs_output"))
         return ctx.write_file(output, _workbook_bytes([(t("measures.sheet_title"), table)]))
     assert sheet is not None
-    full = sheet if sheet.is_absolute() else ctx.cwd / sheet
-    if not full.is_file():
-        return ctx.fail(t("cli.no_such_file", path=str(sheet)))
-    library = ctx.library()
-    scale = library.scales["plan-measure"]
-    chosen_id = checklist_id or re.sub(r"[^A-Za-z0-9_.-]", "-", full.stem).strip("-") or "measures"
-    try:
-        result = import_measures(full, display_path(full, ctx.cwd), scale, chosen_id,
-                                 title or t("measures.default_title", file=full.name), t.lang)
-    except SheetError as error:
-        return ctx.fail(t(f"msel.{error.code}", **error.params))
-    for sheet_problem in result.problems:
-        ctx.print(sheet_problem.render(t))
-    if result.problems:
-        ctx.print(t("measures.not_imported", problems=len(result.problems)))
-        return 1
+    scale = ctx.library().scales["plan-measure"]
+    chosen_id = checklist_id or re.sub(r"[^A-Za-z0-9_.-]", "-", sheet.stem).strip("-") or "measures"
+    result = _read_sheet(ctx, sheet, lambda full, display: import_measures(
+        full, display, scale, chosen_id, title or t("measures.default_title", file=full.name), t.lang),
+        "measures.not_imported")
+    if isinstance(result, int):
+        return result
     checked = FileLoader().load_bytes(result.text.encode("utf-8"), f"{chosen_id}.yaml")
     for problem in checked.problems:  # (a sheet that passed its own checks should never get here)
         ctx.print(problem.render(t))
@@ -281,3 +261,25 @@ def plan_summary(ctx: CommandContext, checklist_id: str, year_texts: list[str], 
     if period is None:
         return ctx.fail(t("plan.no_reviews", checklist=checklist_id))
     return write_output(ctx, render_plan_period(period, fmt, t, ctx_now()), fmt, output)
+
+
+def _read_sheet(ctx: CommandContext, sheet: Path, read: Any, not_imported: str) -> Any:
+    """Run a spreadsheet importer READ(full path, display name) on SHEET: its result, or the
+    exit code once the sheet's problems (each at its cell or line) have been printed."""
+    from bcp_drill.content.library import display_path
+    from bcp_drill.imports.spreadsheet import SheetError
+
+    t = ctx.t
+    full = sheet if sheet.is_absolute() else ctx.cwd / sheet
+    if not full.is_file():
+        return ctx.fail(t("cli.no_such_file", path=str(sheet)))
+    try:
+        result = read(full, display_path(full, ctx.cwd))
+    except SheetError as error:
+        return ctx.fail(t(f"msel.{error.code}", **error.params))
+    for problem in result.problems:
+        ctx.print(problem.render(t))
+    if result.problems:
+        ctx.print(t(not_imported, problems=len(result.problems)))
+        return 1
+    return result
