@@ -115,6 +115,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     followups.add_argument("--owner", metavar="TEXT", help=t("cli.help_followups_owner"))
     followups.add_argument("--source", metavar="TEXT", help=t("cli.help_followups_source"))
     followups.add_argument("--overdue", action="store_true", help=t("cli.help_followups_overdue"))
+    followups.add_argument("--main-issues", action="store_true", help=t("cli.help_followups_main_issues"))
     followups.add_argument("--format", choices=formats, default="text", help=t("cli.help_format"))
     followups.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
     followups.add_argument("--force", action="store_true", help=t("cli.help_force"))
@@ -133,6 +134,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     update.add_argument("--evidence", dest="closure_evidence", metavar="TEXT",
                         help=t("cli.help_followup_evidence"))
     update.add_argument("--no-evidence", action="store_true", help=t("cli.help_followup_no_evidence"))
+    update.add_argument("--main-issue", metavar="TEXT", help=t("cli.help_followup_main_issue"))
     update.add_argument("--comment", metavar="TEXT", default="")
 
     report = commands.add_parser("report", parents=common, help=t("cli.help_report"),
@@ -318,10 +320,11 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
             "status": args.new_status, "priority": args.priority, "category": args.category,
             "owner_organisation": args.owner_organisation, "owner_person": args.owner_person,
             "start": args.start, "due": args.due, "corrective_action": args.corrective_action,
-            "closure_evidence": args.closure_evidence, "comment": args.comment}, args.no_evidence)
+            "closure_evidence": args.closure_evidence, "main_issue": args.main_issue, "comment": args.comment},
+            args.no_evidence)
     if args.command == "followups":
         return review.followups(ctx, args.status, args.owner, args.source, args.overdue, args.format,
-                                args.output)
+                                args.output, args.main_issues)
     if args.command == "report":
         return reports.report(ctx, args.record, args.review, args.format, args.output)
     if args.command == "sheet":

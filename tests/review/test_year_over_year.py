@@ -40,3 +40,33 @@ def test_next_years_review_shows_last_years_ratings_assessment_and_evidence_as_p
     t = Translator("ja")
     report = render_review_report(build_review_report(store, nxt.record_id, t), "md", t).decode("utf-8")
     assert "前回の総括: 令和元年度: 目標通り（継続中） / 同規模 ⇒ 2019年度の所見" in report
+
+
+def test_follow_ups_gather_into_the_main_issues_of_the_next_plan(tmp_path, capsys):
+    """The seed's section 4: follow-ups grouped under the main issues carried into the next plan."""
+    from bcp_drill.cli import main
+
+    library = ContentLibrary.load([DATA / "content"], cwd=DATA)
+    checklist = library.checklist("seed-measures")
+    store = make_store(tmp_path, FakeClock())
+    session = ReviewSession.start(store, library.checklists["seed-measures"], library.scale_of(checklist),
+                                  fiscal_year_value=2019)
+    session.raise_problem("HP の更新が遅い", "p1-m01", main_issue="ホームページの見やすさと鮮度の確保")
+    session.raise_problem("標的型メールの開封", "p3-m01", main_issue="ソーシャルエンジニアリング等に対する職員の意識の向上")
+    session.raise_problem("古いページが残る", "p1-m02", main_issue="ホームページの見やすさと鮮度の確保")
+    session.raise_problem("PC 研修の受講者が少ない", "p3-m02")
+    record_id = session.record_id
+    session.close()
+
+    def run(*args):
+        code = main([*args, "--records", str(store.root), "--content", str(DATA / "content"), "--lang", "ja"])
+        return code, capsys.readouterr().out
+
+    assert run("followups", "update", f"{record_id}/P04", "--main-issue", "職員の情報リテラシー、PC スキル向上")[0] == 0
+    code, out = run("followups", "--main-issues", "--format", "md")
+    assert code == 0
+    lines = [line for line in out.splitlines() if line.startswith("| (")]
+    assert [line.split(" | ")[1] for line in lines] == [
+        "ホームページの見やすさと鮮度の確保", "ソーシャルエンジニアリング等に対する職員の意識の向上",
+        "職員の情報リテラシー、PC スキル向上"]
+    assert lines[0].startswith("| (1) |") and "P01 HP の更新が遅い [未着手]" in lines[0] and "P03 古いページが残る" in lines[0]

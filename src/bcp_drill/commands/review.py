@@ -10,10 +10,12 @@ from bcp_drill.commands import CommandContext
 from bcp_drill.drill.tally import by_phase, by_scenario, drill_figures, participation
 from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import parse_fiscal_year
+from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError, read_journal
 from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.render import tables
+from bcp_drill.render.tables import Column, Table
 from bcp_drill.render.tallies import (
     drills_table,
     followups_data,
@@ -25,8 +27,10 @@ from bcp_drill.render.tallies import (
     scenarios_table,
 )
 from bcp_drill.review.followups import (
+    MainIssue,
     collect_followups,
     filter_followups,
+    main_issues,
     update_followup,
 )
 from bcp_drill.review.session import pinned_checklist
@@ -147,12 +151,14 @@ def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenari
 
 
 def followups(ctx: CommandContext, status: str | None, owner: str | None, source: str | None,
-              overdue: bool, fmt: str, output: Path | None) -> int:
+              overdue: bool, fmt: str, output: Path | None, main_issues_only: bool = False) -> int:
     store = store_of(ctx)
     today = store.clock().astimezone().date()
     damaged: list[RecordSummary] = []
     items = filter_followups(collect_followups(store, ctx.t.lang, damaged), status=status, owner=owner,
                              source=source, overdue_on=today if overdue else None)
+    if main_issues_only:
+        return emit(ctx, [(main_issues_table(main_issues(items), ctx.t), None)], fmt, output)
     table = followups_table(items, ctx.t, today)
     # Newest first, as the records list shows them; collect_followups saw every journal.
     table.notes += left_out_notes(ctx, None, [(s.record_id, s.error) for s in reversed(damaged) if s.error])
@@ -179,3 +185,14 @@ def update(ctx: CommandContext, followup_id: str, changes: dict[str, object], no
         return ctx.fail(describe(error, t))
     ctx.print(t("cli.followup_updated", id=followup_id, seq=event.seq))
     return 0
+
+
+def main_issues_table(issues: list[MainIssue], t: Translator) -> Table:
+    """The seed's section 4 (今後の主な課題): each main issue numbered (1), (2)..., with the
+    follow-ups it gathers and their status."""
+    rows = []
+    for number, issue in enumerate(issues, 1):
+        gathered = "; ".join(f"{f.id} {f.title} [{t('followup_status.' + f.status)}]" for f in issue.followups)
+        rows.append([f"({number})", issue.title, gathered])
+    return Table(t("report.future_issues"), [Column("number", "#"), Column("issue", t("followups.main_issue")),
+                                             Column("followups", t("followups.gathered"))], rows)

@@ -199,6 +199,9 @@ class ProblemRaised(EventBase):
     start: date | None = None
     due: date | None = None
     elapsed_seconds: int | None = None
+    # The main issue (今後の主な課題) of the next plan it belongs to; problems that share one are
+    # listed together under it in the section-4 list.
+    main_issue: str = ""
 
 
 class InjectDelivered(EventBase):
@@ -319,6 +322,7 @@ class FollowUpUpdated(EventBase):
     due: date | None = None
     corrective_action: str | None = None
     closure_evidence: str | None = None
+    main_issue: str | None = None
     # Set when an item was closed as done on purpose without any closure evidence.
     closed_without_evidence: bool = False
     comment: str = ""

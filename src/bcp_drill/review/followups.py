@@ -18,7 +18,7 @@ from bcp_drill.records.journal import Journal, JournalError, read_journal
 from bcp_drill.records.store import FOLLOWUPS_JOURNAL, RecordStore, RecordSummary
 
 UPDATABLE = ("status", "priority", "category", "owner_organisation", "owner_person", "start", "due",
-             "corrective_action", "closure_evidence")
+             "corrective_action", "closure_evidence", "main_issue")
 
 
 @dataclass
@@ -44,6 +44,7 @@ class FollowUp:
     status: str = "open"
     corrective_action: str = ""
     closure_evidence: str = ""
+    main_issue: str = ""  # 今後の主な課題 it is listed under ("" : its own title stands as one)
     history: list[ev.FollowUpUpdated] = field(default_factory=list)
 
     @property
@@ -104,8 +105,28 @@ def _record_followups(record_id: str, events: list, lang: Lang) -> list[FollowUp
             source_title=titles[event.source_ref], fiscal_year=fiscal, title=event.title,
             description=event.description, category=event.category, priority=event.priority,
             owner_organisation=event.owner_organisation, owner_person=event.owner_person,
-            start=event.start, due=event.due, raised_by=event.by, raised_at=event.at))
+            start=event.start, due=event.due, raised_by=event.by, raised_at=event.at, main_issue=event.main_issue))
     return found
+
+
+@dataclass
+class MainIssue:
+    """One entry of the section-4 list: a main issue for the next plan and what it gathers."""
+
+    title: str
+    followups: list[FollowUp]
+
+
+def main_issues(items: list[FollowUp]) -> list[MainIssue]:
+    """Follow-ups grouped into the main issues carried into the next plan (the seed's section 4),
+    in the order each issue first appears; a follow-up with no main issue stands as its own."""
+    grouped: dict[str, MainIssue] = {}
+    for item in items:
+        if item.status == "dropped":
+            continue  # dropped on purpose: not carried into the next plan
+        title = item.main_issue or item.title
+        grouped.setdefault(title, MainIssue(title, [])).followups.append(item)
+    return list(grouped.values())
 
 
 def _apply_updates(store: RecordStore, items: dict[str, FollowUp]) -> None:
