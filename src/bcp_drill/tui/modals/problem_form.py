@@ -43,6 +43,8 @@ class ProblemFormModal(FormModal):
             yield Label(t("tui.problem_due"), markup=False)
             yield Input(placeholder="YYYY-MM-DD", id="problem-due")
             yield field_error_label("problem-due")
+            yield Label(t("tui.problem_main_issue"), markup=False)
+            yield Input(id="problem-main-issue")
             yield Label(t("tui.form_keys"), classes="dialog-hint", markup=False)
 
     def action_save(self) -> None:
@@ -66,4 +68,5 @@ class ProblemFormModal(FormModal):
             "owner_organisation": self.query_one("#problem-owner-organisation", Input).value.strip(),
             "owner_person": self.query_one("#problem-owner-person", Input).value.strip(),
             "due": due,
+            "main_issue": self.query_one("#problem-main-issue", Input).value.strip(),
         })
