@@ -10,7 +10,12 @@ from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
 from bcp_drill.records.session import read_record
 from bcp_drill.records.store import RecordStore
-from bcp_drill.review.followups import FollowUp, collect_followups
+from bcp_drill.review.followups import (
+    FollowUp,
+    MainIssue,
+    collect_followups,
+    main_issues,
+)
 from bcp_drill.review.session import pinned_checklist
 from bcp_drill.review.state import ReviewState
 from bcp_drill.review.tally import StatusTally, tally_review
@@ -47,6 +52,11 @@ class ReviewReport:
     state: ReviewState  # for the tally's row titles and the unrated list
     rows: list[ItemResult]
     followups: list[FollowUp]
+
+    @property
+    def main_issues(self) -> list[MainIssue]:
+        """The follow-ups gathered under the main issues for the next plan (the seed's section 4)."""
+        return main_issues(self.followups)
     generated_at: datetime
     imported_from: str | None = None
     imported_by: str | None = None
