@@ -169,7 +169,7 @@ def injects(ctx: CommandContext, action: str, scenario_ref: str | None, sheet: P
     if action == "cards":
         from bcp_drill.render.msel import render_inject_cards
 
-        return write_output(ctx, render_inject_cards(scenario, t, ctx_now()), "html", output)
+        return write_output(ctx, render_inject_cards(scenario, t, store_of(ctx).clock()), "html", output)
     from bcp_drill.imports.msel import import_msel
     from bcp_drill.outputs import OutputRefused, write_output_file
 
@@ -189,12 +189,6 @@ def injects(ctx: CommandContext, action: str, scenario_ref: str | None, sheet: P
     if result.kept:
         ctx.print(t("msel.kept", ids=", ".join(result.kept)))
     return 0
-
-
-def ctx_now():
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc)
 
 
 def measures(ctx: CommandContext, action: str, sheet: Path | None, checklist_id: str | None, title: str | None,
@@ -257,10 +251,11 @@ def plan_summary(ctx: CommandContext, checklist_id: str, year_texts: list[str], 
         if year is None:
             return ctx.fail(t("cli.bad_year", value=text))
     first, last = sorted(y for y in years if y is not None)
-    period = plan_period(store_of(ctx), checklist_id, first, last, t.lang)
+    store = store_of(ctx)
+    period = plan_period(store, checklist_id, first, last, t.lang)
     if period is None:
         return ctx.fail(t("plan.no_reviews", checklist=checklist_id))
-    return write_output(ctx, render_plan_period(period, fmt, t, ctx_now()), fmt, output)
+    return write_output(ctx, render_plan_period(period, fmt, t, store.clock()), fmt, output)
 
 
 def _read_sheet(ctx: CommandContext, sheet: Path, read: Any, not_imported: str) -> Any:

@@ -9,6 +9,7 @@ each item's previous assessment. Nothing is written until every row is valid.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,7 @@ from bcp_drill.content.fields import ID_PATTERN
 from bcp_drill.content.scales import Scale
 from bcp_drill.fiscal import fiscal_year_label, parse_fiscal_year
 from bcp_drill.i18n import Lang
-from bcp_drill.imports.msel import MselProblem
-from bcp_drill.imports.spreadsheet import Cell, normalise, read_sheet
+from bcp_drill.imports.spreadsheet import Cell, SheetProblem, normalise, read_sheet
 
 # Column key → (Japanese header, English header, other header texts accepted).
 MEASURE_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -43,7 +43,7 @@ def year_column(text: str) -> str | None:
 
 @dataclass
 class MeasuresImport:
-    problems: list[MselProblem]
+    problems: list[SheetProblem]
     text: str = ""  # the checklist YAML, when there are no problems
     pillars: int = 0
     measures: int = 0
@@ -69,11 +69,11 @@ def import_measures(path: Path, display: str, scale: Scale, checklist_id: str, t
                     lang: Lang) -> MeasuresImport:
     headers = {key: (ja, en, *others) for key, (ja, en, others) in MEASURE_COLUMNS.items()}
     sheet = read_sheet(path, display, headers, SHEET_TITLES, classify=year_column)
-    result = MeasuresImport([MselProblem(c.place, "unknown_header", {"header": c.value})
+    result = MeasuresImport([SheetProblem(c.place, "unknown_header", {"header": c.value})
                              for c in sheet.unknown_headers])
     for key in ("pillar", "name"):
         if key not in sheet.columns:
-            result.problems.append(MselProblem(sheet.header_place, "missing_column",
+            result.problems.append(SheetProblem(sheet.header_place, "missing_column",
                                                {"column": MEASURE_COLUMNS[key][0 if lang == "ja" else 1]}))
     if result.problems:
         return result
@@ -91,20 +91,20 @@ def import_measures(path: Path, display: str, scale: Scale, checklist_id: str, t
             current = {"id": f"p{len(pillars) + 1}", "title": {lang: pillar}, "items": []}
             pillars.append(current)
         if current is None:
-            result.problems.append(MselProblem(pillar_cell.place if pillar_cell else sheet.header_place,
+            result.problems.append(SheetProblem(pillar_cell.place if pillar_cell else sheet.header_place,
                                                "measure_needs_pillar"))
             continue
         name = cells["name"]
         if not name.value:
-            result.problems.append(MselProblem(name.place, "required", {"column": MEASURE_COLUMNS["name"][0]}))
+            result.problems.append(SheetProblem(name.place, "required", {"column": MEASURE_COLUMNS["name"][0]}))
             continue
         number = cells.get("number") or Cell("", name.place)
         item_id = _item_id(current["id"], number.value, len(current["items"]) + 1)
         if not ID_PATTERN.match(item_id):
-            result.problems.append(MselProblem(number.place, "bad_id", {"value": number.value}))
+            result.problems.append(SheetProblem(number.place, "bad_id", {"value": number.value}))
             continue
         if item_id in seen_ids:
-            result.problems.append(MselProblem(number.place, "duplicate_id", {"value": number.value or item_id,
+            result.problems.append(SheetProblem(number.place, "duplicate_id", {"value": number.value or item_id,
                                                                                "first": seen_ids[item_id]}))
             continue
         seen_ids[item_id] = number.place
@@ -120,14 +120,14 @@ def import_measures(path: Path, display: str, scale: Scale, checklist_id: str, t
                 continue
             code = ratings.get(normalise(cell.value))
             if code is None:
-                result.problems.append(MselProblem(cell.place, "unknown_rating", {"value": cell.value}))
+                result.problems.append(SheetProblem(cell.place, "unknown_rating", {"value": cell.value}))
                 continue
             history.append(f"{fiscal_year_label(year, lang)}: {labels[code]}")
         if history:
             item["previous_assessment"] = {lang: " / ".join(history)}
         current["items"].append(item)
     if not pillars or not any(p["items"] for p in pillars):
-        result.problems.append(MselProblem(sheet.header_place, "no_measures"))
+        result.problems.append(SheetProblem(sheet.header_place, "no_measures"))
     if result.problems:
         return result
     document: dict[str, Any] = {
@@ -148,14 +148,8 @@ def _item_id(pillar_id: str, number: str, position: int) -> str:
     """"1-3" or "3" → "p1-m03"-like ids: stable when the sheet gives numbers, positional if not."""
     if not number:
         return f"{pillar_id}-m{position:02d}"
-    cleaned = unicodedata_normalise(number)
+    cleaned = re.sub(r"[^A-Za-z0-9_.\-]", "-", unicodedata.normalize("NFKC", number).strip()).strip("-")
     return f"m{cleaned}" if cleaned[:1].isdigit() else cleaned
-
-
-def unicodedata_normalise(text: str) -> str:
-    import unicodedata
-
-    return re.sub(r"[^A-Za-z0-9_.\-]", "-", unicodedata.normalize("NFKC", text).strip()).strip("-")
 
 
 def measures_template(lang: Lang, years: list[int]) -> list[list[str]]:

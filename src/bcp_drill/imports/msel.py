@@ -20,7 +20,13 @@ from bcp_drill.content.fields import ID_PATTERN, LocalizedText
 from bcp_drill.content.loader import FileLoader, LoadedFile
 from bcp_drill.content.models import Scenario
 from bcp_drill.i18n import Lang, Translator
-from bcp_drill.imports.spreadsheet import Cell, SheetRows, normalise, read_sheet
+from bcp_drill.imports.spreadsheet import (
+    Cell,
+    SheetProblem,
+    SheetRows,
+    normalise,
+    read_sheet,
+)
 
 # Column key → (Japanese header, English header, other header texts accepted on import).
 MSEL_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -88,19 +94,9 @@ def msel_rows(scenario: Scenario, lang: Lang) -> list[list[str]]:
 # ---------------------------------------------------------------- import
 
 
-@dataclass(frozen=True)
-class MselProblem:
-    place: str
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def render(self, t: Translator) -> str:
-        return f"{self.place}: {t('msel.' + self.code, **self.params)}"
-
-
 @dataclass
 class MselImport:
-    problems: list[MselProblem]
+    problems: list[SheetProblem]
     text: str = ""  # the scenario file with its injects replaced (when there are no problems)
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -111,7 +107,7 @@ class MselImport:
 class _Row:
     """One sheet row being turned into an inject; problems are collected, not raised."""
 
-    def __init__(self, cells: dict[str, Cell], scenario: Scenario, lang: Lang, problems: list[MselProblem],
+    def __init__(self, cells: dict[str, Cell], scenario: Scenario, lang: Lang, problems: list[SheetProblem],
                  existing: bool = False):
         self.cells, self.scenario, self.lang, self.problems = cells, scenario, lang, problems
         self.existing = existing  # the row updates an inject the scenario has
@@ -125,7 +121,7 @@ class _Row:
         return cell.place
 
     def problem(self, key: str, code: str, **params: Any) -> None:
-        self.problems.append(MselProblem(self.place(key), code, params))
+        self.problems.append(SheetProblem(self.place(key), code, params))
 
     def required(self, key: str) -> str:
         value = self.text(key)
@@ -306,9 +302,9 @@ def import_msel(path: Path, display: str, source: LoadedFile, lang: Lang) -> Mse
     scenario = source.document
     assert isinstance(scenario, Scenario)
     sheet: SheetRows = read_sheet(path, display, header_texts(), SHEET_TITLES)
-    problems = [MselProblem(cell.place, "unknown_header", {"header": cell.value}) for cell in sheet.unknown_headers]
+    problems = [SheetProblem(cell.place, "unknown_header", {"header": cell.value}) for cell in sheet.unknown_headers]
     if "id" not in sheet.columns:  # without it no row can be matched to an inject
-        problems.append(MselProblem(sheet.header_place, "missing_column", {"column": header("id", lang)}))
+        problems.append(SheetProblem(sheet.header_place, "missing_column", {"column": header("id", lang)}))
     if problems:
         return MselImport(problems)
     old = {i.id: i for i in scenario.injects}
@@ -343,7 +339,7 @@ def import_msel(path: Path, display: str, source: LoadedFile, lang: Lang) -> Mse
     checked = FileLoader().load_bytes(new_text.encode("utf-8"), source.display)
     if checked.problems:
         t = Translator(lang)
-        result.problems += [MselProblem(source.display, "scenario_problem", {"problem": p.render(t)})
+        result.problems += [SheetProblem(source.display, "scenario_problem", {"problem": p.render(t)})
                             for p in checked.problems]
         return result
     result.text = new_text

@@ -9,9 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+if TYPE_CHECKING:
+    from bcp_drill.i18n import Translator
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,18 @@ class SheetRows:
     columns: dict[str, str]  # key → the header text found for it
     rows: list[dict[str, Cell]]
     unknown_headers: list[Cell]  # header cells that match no column (reported, not guessed)
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    """One cell (or the header row) an import refuses, worded from the `msel.*` catalog keys."""
+
+    place: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, t: Translator) -> str:
+        return f"{self.place}: {t('msel.' + self.code, **self.params)}"
 
 
 class SheetError(Exception):
