@@ -8,6 +8,7 @@ from bcp_drill.records.store import RecordStore
 
 DATA = Path(__file__).parent / "data"
 START = datetime(2026, 11, 25, 1, 0, 0, tzinfo=timezone.utc)
+PILLARS = ["(1) にぎわいと活力を創出する情報化", "(2) 安全・安心に寄与する情報化", "(3) 情報化による行政運営の効率化"]
 
 
 class FakeClock:
@@ -38,3 +39,20 @@ def started_mini_drill(tmp_path: Path, recorder: str = "tester"):
     clock = FakeClock()
     store = make_store(tmp_path, clock, recorder)
     return DrillSession.start(store, mini_library().scenarios["mini"], "tabletop"), store, clock
+
+
+def city_sheet(path, rows_per_pillar=(12, 8, 10)):
+    """A 詳細別紙 as a city keeps it: the number first, the pillar merged down, two year columns."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "詳細別紙"
+    sheet.append(["第3次計画 施策の評価"])
+    sheet.append(["施策番号", "具体的施策", "基本施策", "所管課", "平成30年度評価", "令和元年度評価", "目標"])
+    for pillar_index, count in enumerate(rows_per_pillar, 1):
+        for number in range(1, count + 1):
+            pillar = PILLARS[pillar_index - 1] if number == 1 else None  # merged cells read as empty
+            sheet.append([f"{pillar_index}-{number}", f"施策{pillar_index}-{number}", pillar, "情報政策課",
+                          "実施中", "目標通り（継続中）" if number % 2 else "目標以上", "指標"])
+    book.save(path)

@@ -34,7 +34,7 @@ def test_a_whole_drill_through_standard_input(tmp_path):
         ".",                      # on to s2, the next step with no outcome
         "check 1",                # s2 has no sub-checks: refused
         "note rack fine",
-        "problem UPS alarm", "battery 40%", "equipment", "high", "ICT", "Sato", "2027-03-31",
+        "problem UPS alarm", "battery 40%", "equipment", "high", "replace the battery", "ICT", "Sato", "2027-03-31", "",
         "inject i1",
         "pause",
         "x no key to the room",   # s2 not done
@@ -60,6 +60,7 @@ def test_a_whole_drill_through_standard_input(tmp_path):
     assert events[1].step_id == "s1" and events[1].rating == "S"
     assert (events[2].step_id, events[2].text) == ("s2", "rack fine")
     assert (events[3].category, events[3].priority, events[3].owner_person) == ("equipment", "high", "Sato")
+    assert (events[3].corrective_action, events[3].main_issue) == ("replace the battery", "")
     assert events[4].manual and events[6].reason == "no key to the room"
     assert all(e.by == "音声 利用者" for e in events)
 
@@ -85,6 +86,9 @@ def test_a_review_through_standard_input(tmp_path):
         "a on schedule",          # so the assessment lands on a1, the item just rated
         ".",
         "7", "x",                 # a2: abolished / abolish
+        "problem pages are stale", "", "", "low",   # on a2: title, description, category, priority
+        "renew the pages", "広報課", "", "",       # corrective action, organisation, person, due
+        "情報発信の充実",                           # the main issue for the next plan
         "unrated",
         "tally",
         "finish", "y",
@@ -100,6 +104,11 @@ def test_a_review_through_standard_input(tmp_path):
                      ("a2", "status", "finished-abolished"), ("a2", "carryover", "abolish")]
     [assessment] = [e for e in events if e.type == "assessment_recorded"]
     assert (assessment.item_id, assessment.text) == ("a1", "on schedule")
+    [problem] = [e for e in events if e.type == "problem_raised"]
+    assert (problem.source_ref, problem.title, problem.priority, problem.owner_organisation) == (
+        "a2", "pages are stale", "low", "広報課")
+    assert (problem.corrective_action, problem.main_issue) == ("renew the pages", "情報発信の充実")
+    assert "Main issue for the next plan" in out
     assert events[-1].type == "review_finished"
 
 
@@ -117,7 +126,7 @@ def test_plain_prompts_take_the_japanese_words_of_the_screens(tmp_path):
     result = run_plain(tmp_path, ["run", "--plain", "mini", "--type", "tabletop", "--place", "",
                                   "--participant", "佐藤, 統括", "--t0", ""], [
         "p 連絡済み",            # rate and note the same step at once
-        "課題 UPS の警報", "電池残量 40%", "装備・設備", "高", "情報政策課", "佐藤", "",
+        "課題 UPS の警報", "電池残量 40%", "装備・設備", "高", "", "情報政策課", "佐藤", "", "",
         "reopen", "いいえ",      # asks first; いいえ keeps the outcome
         "終了", "はい", "", "",
     ], lang="ja")

@@ -33,7 +33,8 @@ def fill(template: str) -> str:
     data = data.replace('{id: s2, result: , actual: "", reason: "", checks: [], notes: ""}',
                         '{id: s2, result: skipped, actual: "", reason: "対象外", checks: [], notes: ""}')
     data = data.replace("date: 2026-01-17", "date: 2026-02-10").replace('t0: ""', 't0: "05:30"')
-    data = data.replace("problems: []", 'problems:\n  - {title: "発電機の燃料", step: s1, priority: high}')
+    data = data.replace("problems: []", 'problems:\n  - {title: "発電機の燃料", step: s1, priority: high,'
+                        ' corrective_action: 給油契約を結ぶ}')
     return data.replace('end: ""', 'end: "0:30"')
 
 
@@ -71,6 +72,7 @@ def test_sheet_template_import_report_round_trip(cli, tmp_path):
     assert code == 0
     assert "from the paper record filled.yaml (imported by 取込担当)" in out
     assert "| T+0:05 | T+00:07:00 |" in out and "発電機の燃料" in out
+    assert "| 給油契約を結ぶ |" in out  # the corrective action written on paper, in the improvement plan
     code, out, err = cli("import", str(tmp_path / "filled.yaml"))
     assert code == 1 and f"already imported as record {record_id}" in out
 
@@ -160,7 +162,8 @@ def test_review_on_paper_round_trip(cli, tmp_path):
                         '{id: a1, ratings: {status: 2, carryover: s}, assessment: "毎年度確認"')
     text = text.replace('{id: a2, ratings: {status: "", carryover: ""}',
                         '{id: a2, ratings: {status: finished-abolished, carryover: x}')
-    text = text.replace("problems: []", 'problems:\n  - {title: "HP の鮮度", item: a1, owner_organisation: 広報課}')
+    text = text.replace("problems: []", 'problems:\n  - {title: "HP の鮮度", item: a1, owner_organisation: 広報課,'
+                        ' corrective_action: 更新日を表示, main_issue: 情報発信の充実}')
     (tmp_path / "filled.yaml").write_text(text, encoding="utf-8")
     code, out, _ = cli("import", str(tmp_path / "filled.yaml"))
     assert code == 0, out
@@ -171,8 +174,11 @@ def test_review_on_paper_round_trip(cli, tmp_path):
         ("a1", "status", "continuing-on-target"), ("a1", "carryover", "same-scale"),
         ("a2", "status", "finished-abolished"), ("a2", "carryover", "abolish")]
     assert events[-1].type == "review_finished"
+    [problem] = [e for e in events if e.type == "problem_raised"]
+    assert (problem.corrective_action, problem.main_issue) == ("更新日を表示", "情報発信の充実")
     code, out, _ = cli("report", "--review", record_id, "--format", "md")
-    assert code == 0 and "from the paper record filled.yaml" in out and "1. HP の鮮度" in out
+    assert code == 0 and "from the paper record filled.yaml" in out
+    assert "1. 情報発信の充実" in out and "P01 HP の鮮度" in out  # section 4: gathered under its main issue
 
 
 def test_review_import_errors(cli, tmp_path):

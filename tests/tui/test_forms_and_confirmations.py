@@ -38,7 +38,7 @@ async def test_an_invalid_field_gets_the_focus_and_its_message_is_on_screen_at_8
         await pilot.pause()
         form = app.screen
         assert isinstance(form, ProblemFormModal)
-        for _ in range(6):  # down to the due date, at the bottom of the form
+        for _ in range(7):  # down to the due date, near the bottom of the form
             await pilot.press("tab")
         await type_text(pilot, "2027-02-30")
         await pilot.press("ctrl+s")

@@ -379,7 +379,8 @@ def _timed_events(result: DrillResultFile, end: int, scenario: Scenario,
         add(end, ev.ProblemRaised, problem_id=f"P{number:02d}", source_ref=problem.step, title=problem.title,
             description=problem.description, category=problem.category, priority=problem.priority,
             owner_organisation=problem.owner_organisation, owner_person=problem.owner_person,
-            start=result.date, due=problem.due)
+            start=result.date, due=problem.due, corrective_action=problem.corrective_action.strip(),
+            main_issue=problem.main_issue.strip())
     if result.hotwash is not None and (result.hotwash.strengths or result.hotwash.improvements):
         add(end, ev.HotwashRecorded, strengths=result.hotwash.strengths, improvements=result.hotwash.improvements)
     add(end, ev.DrillEnded, elapsed_seconds=end)
@@ -469,7 +470,7 @@ def drill_template(scenario: Scenario, t) -> str:
     lines += [
         f"# {t('template.problems')}",
         '#   - {title: "...", step: s01, description: "", category: planning, priority: medium,',
-        '#      owner_organisation: "", owner_person: "", due: 2026-03-31}',
+        '#      owner_organisation: "", owner_person: "", due: 2026-03-31, corrective_action: ""}',
         "problems: []",
         "hotwash:",
         '  strengths: ""',

@@ -108,6 +108,8 @@ class ProblemFields(ContentModel):
     owner_organisation: str = ""
     owner_person: str = ""
     due: date | None = None
+    corrective_action: str = ""
+    main_issue: str = ""
 
 
 class ProblemEntry(ProblemFields):

@@ -101,7 +101,9 @@ def import_review(store: RecordStore, library: ContentLibrary, loaded: LoadedFil
             journal.append(ev.ProblemRaised, problem_id=f"P{number:02d}", source_ref=problem.item,
                            title=problem.title, description=problem.description, category=problem.category,
                            priority=problem.priority, owner_organisation=problem.owner_organisation,
-                           owner_person=problem.owner_person, start=result.date, due=problem.due)
+                           owner_person=problem.owner_person, start=result.date, due=problem.due,
+                           corrective_action=problem.corrective_action.strip(),
+                           main_issue=problem.main_issue.strip())
         if result.finished:
             journal.append(ev.ReviewFinished)
 
@@ -129,6 +131,6 @@ def review_template(checklist: Checklist, scale: Scale, t) -> str:
         lines.append(f'  - {{id: {item.id}, ratings: {{{empty}}}, assessment: "", evidence: ""}}')
     lines += [f"# {t('template.review_problems')}",
               '#   - {title: "...", item: ' + next(checklist.all_items()).id + ', priority: medium, '
-              'owner_organisation: "", due: 2026-03-31}',
+              'owner_organisation: "", due: 2026-03-31, corrective_action: "", main_issue: ""}',
               "problems: []", f"finished: true             # {t('template.review_finished')}"]
     return "\n".join(lines) + "\n"

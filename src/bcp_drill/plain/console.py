@@ -150,12 +150,14 @@ class PlainRunner:
                    ask("plain.ask_category", t("capability.planning"),
                        choices=choices_text(ev.CAPABILITIES, "capability", t)),
                    ask("plain.ask_priority", t("priority.medium"), choices=choices_text(ev.PRIORITIES, "priority", t)),
+                   ask("tui.problem_corrective_action"),
                    ask("tui.problem_owner_organisation"), ask("tui.problem_owner_person"),
-                   ask("tui.problem_due")] if title else [None]
+                   ask("tui.problem_due"), ask("tui.problem_main_issue")] if title else [None]
         if None in answers:
             self.console.say(t("plain.cancelled"))
             return None
-        description, category_text, priority_text, organisation, person, due_text = answers
+        (description, category_text, priority_text, corrective_action, organisation, person, due_text,
+         main_issue) = answers
         category = choose(category_text or "", ev.CAPABILITIES, "capability", t)
         priority = choose(priority_text or "", ev.PRIORITIES, "priority", t)
         if category is None or priority is None:
@@ -167,7 +169,8 @@ class PlainRunner:
             self.console.say(t("tui.bad_date", value=due_text))
             return None
         return {"title": title, "description": description, "category": category, "priority": priority,
-                "owner_organisation": organisation, "owner_person": person, "due": due}
+                "owner_organisation": organisation, "owner_person": person, "due": due,
+                "corrective_action": corrective_action, "main_issue": main_issue}
 
     def raise_problem(self, title: str, source_ref: str) -> None:
         fields = self.ask_problem(title)

@@ -199,6 +199,7 @@ class ProblemRaised(EventBase):
     start: date | None = None
     due: date | None = None
     elapsed_seconds: int | None = None
+    corrective_action: str = ""  # what is to be done about it, asked when it is raised
     # The main issue (今後の主な課題) of the next plan it belongs to; problems that share one are
     # listed together under it in the section-4 list.
     main_issue: str = ""

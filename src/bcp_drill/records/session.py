@@ -72,7 +72,8 @@ class JournalSession:
 
     def raise_problem(self, title: str, source_ref: str | None = None, description: str = "",
                       category: str = "planning", priority: str = "medium", owner_organisation: str = "",
-                      owner_person: str = "", due: date | None = None, main_issue: str = "") -> ev.ProblemRaised:
+                      owner_person: str = "", due: date | None = None, main_issue: str = "",
+                      corrective_action: str = "") -> ev.ProblemRaised:
         """A problem from a step or item (or the whole record); it becomes a follow-up item."""
         extras = self._before_problem(source_ref)
         if not title.strip():
@@ -83,4 +84,5 @@ class JournalSession:
         return self._record(ev.ProblemRaised, problem_id=problem_id, source_ref=source_ref, title=title,
                             description=description, category=category, priority=priority,
                             owner_organisation=owner_organisation, owner_person=owner_person,
-                            start=self.journal.clock().date(), due=due, main_issue=main_issue.strip(), **extras)
+                            start=self.journal.clock().date(), due=due, main_issue=main_issue.strip(),
+                            corrective_action=corrective_action.strip(), **extras)

@@ -105,7 +105,8 @@ def _record_followups(record_id: str, events: list, lang: Lang) -> list[FollowUp
             source_title=titles[event.source_ref], fiscal_year=fiscal, title=event.title,
             description=event.description, category=event.category, priority=event.priority,
             owner_organisation=event.owner_organisation, owner_person=event.owner_person,
-            start=event.start, due=event.due, raised_by=event.by, raised_at=event.at, main_issue=event.main_issue))
+            start=event.start, due=event.due, raised_by=event.by, raised_at=event.at, main_issue=event.main_issue,
+            corrective_action=event.corrective_action))
     return found
 
 

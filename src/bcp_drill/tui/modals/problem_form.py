@@ -36,6 +36,8 @@ class ProblemFormModal(FormModal):
             yield Label(t("tui.problem_priority"), markup=False)
             yield Select([(t(f"priority.{p}"), p) for p in PRIORITIES], value="medium",
                          allow_blank=False, id="problem-priority")
+            yield Label(t("tui.problem_corrective_action"), markup=False)
+            yield Input(id="problem-corrective-action")
             yield Label(t("tui.problem_owner_organisation"), markup=False)
             yield Input(id="problem-owner-organisation")
             yield Label(t("tui.problem_owner_person"), markup=False)
@@ -69,4 +71,5 @@ class ProblemFormModal(FormModal):
             "owner_person": self.query_one("#problem-owner-person", Input).value.strip(),
             "due": due,
             "main_issue": self.query_one("#problem-main-issue", Input).value.strip(),
+            "corrective_action": self.query_one("#problem-corrective-action", Input).value.strip(),
         })
