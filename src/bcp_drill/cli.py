@@ -141,7 +141,8 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
                                  description=t("cli.help_report"))
     report.add_argument("record", nargs="?", metavar="DRILL", help=t("cli.help_report_record"))
     report.add_argument("--review", metavar="REVIEW", help=t("cli.help_report_review"))
-    report.add_argument("--format", choices=["md", "html", "csv", "xlsx"], default="md", help=t("cli.help_format"))
+    report.add_argument("--format", choices=["md", "html", "csv", "xlsx", "pdf"], default="md",
+                        help=t("cli.help_report_format"))
     report.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
     report.add_argument("--force", action="store_true", help=t("cli.help_force"))
 

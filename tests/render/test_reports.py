@@ -3,7 +3,7 @@
 import csv
 import io
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -93,11 +93,21 @@ def test_drill_xlsx_read_back_cell_by_cell(records):
     store, drill_id, _ = records
     t = Translator("ja")
     book = load_workbook(io.BytesIO(render_drill_report(build_drill_report(store, drill_id, t), "xlsx", t)))
-    assert book.sheetnames == ["概要", "目標", "ステップ", "集計", "状況付与", "経過", "改善計画"]
+    assert book.sheetnames == ["要旨", "前回との比較", "以前の是正措置", "概要", "目標", "ステップ", "集計", "状況付与",
+                               "経過", "改善計画", "推移"]
     steps = book["ステップ"]
     assert [c.value for c in steps[1]][:6] == ["フェーズ", "ステップ", "役割", "目標", "実績", "超過（分）"]
-    assert [c.value for c in steps[2]][:6] == ["直後", "安否確認", "責任者", "T+0:05", "T+00:04:00", 0]
+    # Times on the drill clock are durations shown as T+, counts are numbers.
+    assert [c.value for c in steps[2]][:6] == ["直後", "安否確認", "責任者", timedelta(minutes=5), timedelta(minutes=4), 0]
+    assert steps["D2"].number_format == '"T+"[h]:mm' and steps["E2"].number_format == '"T+"[h]:mm:ss'
     assert steps["F2"].data_type == "n"  # numbers are numbers
+    timeline = book["経過"]
+    assert isinstance(timeline["B2"].value, timedelta) and isinstance(timeline["C2"].value, datetime)
+    for sheet in book.worksheets:  # every sheet prints on A4, fitted to the width, headers repeated
+        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+        assert sheet.print_title_rows and sheet.print_title_rows.startswith("$1:")
+        assert sheet.page_setup.orientation == ("landscape" if sheet.max_column > 6 else "portrait"), sheet.title
     assert steps.column_dimensions["B"].width >= 10
     figures = book["集計"]
     # Two header rows (the groups 評価 / 時間 merged over their columns, then the labels), two
@@ -147,8 +157,15 @@ def test_trend_section_compares_the_two_drills(records):
     assert report.trend is not None and len(report.trend.drills) == 2
     s1 = report.trend.steps[0]
     assert s1.minutes() == [6.0, 4.0] and s1.change_minutes() == -2.0
+    from bcp_drill.render.reports import trend_table
+
+    table = trend_table(report.trend, t, drill_id)
+    assert [c.label for c in table.columns][2:] == ["2026-11-25", "2026-12-25 (this drill)", "Change"]
+    # Times in words with the rating; late said in words (the first drill missed both targets).
+    assert table.rows[0][2:] == ["6 min S (late)", "4 min S", "-2 min"]
+    assert table.rows[1][2:] == ["25 min P (late)", "18 min P", "-7 min"]
     html = render_drill_report(report, "html", t).decode("utf-8")
-    assert html.count('<svg class="chart"') == 2 and "url(#late)" in html  # s2 was late the first time
+    assert "<svg" not in html and "25 min P (late)" in html
 
 
 def test_every_table_has_a_header_for_each_of_its_columns_in_every_format(records):

@@ -215,8 +215,8 @@ async def test_export_the_report_from_the_summary(tmp_path):
         record_id = app.screen.session.record_id
     exported = store.root / "exports" / f"{record_id}.xlsx"
     assert exported.is_file()
-    assert load_workbook(exported).sheetnames == ["Overview", "Objectives", "Steps", "Figures", "Injects", "Timeline",
-                                                  "Improvement plan"]
+    assert load_workbook(exported).sheetnames == ["Summary", "Overview", "Objectives", "Steps", "Figures", "Injects",
+                                                  "Timeline", "Improvement plan"]
 
 
 async def test_withdraw_a_note_by_keys(tmp_path):

@@ -13,8 +13,8 @@ from bcp_drill.records.journal import JournalError
 
 def write_output(ctx: CommandContext, data: bytes, fmt: str, output: Path | None) -> int:
     """Reports go to a file when asked (always for XLSX); text formats may go to the screen."""
-    if output is None and fmt == "xlsx":
-        return ctx.fail(ctx.t("cli.xlsx_needs_output"))
+    if output is None and fmt in ("xlsx", "pdf"):
+        return ctx.fail(ctx.t("cli.xlsx_needs_output", format=fmt))
     if output is None:
         ctx.out.write(data.decode("utf-8"))
         ctx.out.flush()
@@ -23,6 +23,7 @@ def write_output(ctx: CommandContext, data: bytes, fmt: str, output: Path | None
 
 
 def report(ctx: CommandContext, record: str | None, review: str | None, fmt: str, output: Path | None) -> int:
+    from bcp_drill.render.pdf import PdfUnavailable
     from bcp_drill.render.reports import render_drill_report, render_review_report
     from bcp_drill.reports.drill_report import build_drill_report
     from bcp_drill.reports.review_report import build_review_report
@@ -32,6 +33,8 @@ def report(ctx: CommandContext, record: str | None, review: str | None, fmt: str
     record_id = review or record
     if record_id is None:
         return ctx.fail(t("cli.report_needs_record"))
+    if output is None and fmt in ("xlsx", "pdf"):  # before any work
+        return ctx.fail(t("cli.xlsx_needs_output", format=fmt))
     if not store.exists(record_id):
         return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
     try:
@@ -41,22 +44,21 @@ def report(ctx: CommandContext, record: str | None, review: str | None, fmt: str
             return ctx.fail(t("journal.not_a_review", record_id=record_id))
         else:
             data = render_drill_report(build_drill_report(store, record_id, t, ctx.settings.organisation), fmt, t)
-    except JournalError as error:
+    except (JournalError, PdfUnavailable) as error:
         return ctx.fail(error.render(t))
     return write_output(ctx, data, fmt, output)
 
 
 def trend(ctx: CommandContext, scenario: str) -> int:
-    from bcp_drill.render.reports import trend_text
+    from bcp_drill.render.reports import trend_table
+    from bcp_drill.render.tables import render_text
     from bcp_drill.reports.trend import scenario_trend
 
     t = ctx.t
     result = scenario_trend(store_of(ctx), scenario, t.lang)
     if result is None:
         return ctx.fail(t("cli.no_drills_of", scenario=scenario))
-    ctx.print(t("report.trend_heading", title=result.title, count=len(result.drills)))
-    ctx.print()
-    ctx.print(trend_text(result, t))
+    ctx.print(render_text(trend_table(result, t)))
     return 0
 
 
@@ -213,7 +215,7 @@ def measures(ctx: CommandContext, action: str, sheet: Path | None, checklist_id:
         header = measures_template(t.lang, years)[0]
         table = Table(t("measures.sheet_title"), [Column(f"c{i}", h) for i, h in enumerate(header)], [])
         if output is None:
-            return ctx.fail(t("cli.xlsx_needs_output"))
+            return ctx.fail(t("cli.xlsx_needs_output", format="xlsx"))
         return ctx.write_file(output, _workbook_bytes([(t("measures.sheet_title"), table)]))
     assert sheet is not None
     scale = ctx.library().scales["plan-measure"]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
-from html import escape
 from typing import Any
 
 from bcp_drill import __version__
@@ -18,14 +17,14 @@ from bcp_drill.drill.view import (
 )
 from bcp_drill.i18n import Translator
 from bcp_drill.render import tables
-from bcp_drill.render.tables import Column, Table, neutralise
+from bcp_drill.render.tables import Column, DrillTime, Table, neutralise
 from bcp_drill.render.tallies import drill_figures_table, review_tally_table
-from bcp_drill.render.text_table import cell_width, pad
+from bcp_drill.render.text_table import cell_width
 from bcp_drill.reports.drill_report import DrillReport
 from bcp_drill.reports.review_report import ReviewReport
-from bcp_drill.reports.trend import ScenarioTrend, StepTrend, ascii_bar
+from bcp_drill.reports.trend import ScenarioTrend, StepTrend, TrendPoint
 
-FORMATS = ("md", "html", "csv", "xlsx")
+FORMATS = ("md", "html", "csv", "xlsx", "pdf")
 
 
 @cache
@@ -93,77 +92,65 @@ def figures_table(report: DrillReport, t: Translator) -> Table:
     return drill_figures_table(report.summary, report.phase_titles, t, t("report.figures"))
 
 
-def trend_text(trend: ScenarioTrend, t: Translator) -> str:
-    """Per step, each drill's actual time as an ASCII bar against the target."""
-    lines = []
+def duration_words(minutes: float, t: Translator) -> str:
+    """Minutes in the UI language's words: 6 → "6分" / "6 min", 4325 → "72時間5分" / "72 h 5 min"."""
+    total = round(abs(minutes))
+    hours, mins = divmod(total, 60)
+    sign = "-" if minutes < 0 and total else ""
+    if hours and mins:
+        return sign + t("report.hours_minutes", hours=hours, minutes=mins)
+    if hours:
+        return sign + t("report.hours", hours=hours)
+    return sign + t("report.minutes", minutes=mins)
+
+
+def trend_cell(point: TrendPoint, t: Translator) -> str:
+    """One drill's result for a step: its time and rating, with "late" in words; or the outcome in
+    words (skipped, not done, no outcome, not applicable), never a letter that reads as a rating."""
+    if point.elapsed_seconds is None:
+        return outcome_label(point.outcome, t)
+    text = f"{duration_words(point.elapsed_seconds / 60, t)} {outcome_label(point.outcome, t)}".strip()
+    return text + (t("report.trend_late") if point.late else "")
+
+
+def trend_table(trend: ScenarioTrend, t: Translator, current: str = "") -> Table:
+    """Step × drill, oldest drill first, with the change from the first drill to the last; the
+    drill the report is about (CURRENT) is marked."""
+    columns = [Column("step", t("report.step")), Column("target", t("report.target"))]
+    for index, (record_id, started) in enumerate(trend.drills):
+        label = _local(started, "%Y-%m-%d") + (t("report.this_drill_mark") if record_id == current else "")
+        columns.append(Column(f"drill{index}", label))
+    columns.append(Column("change", t("report.exec_col_change"), ">"))
+    rows = []
     for step in trend.steps:
-        minutes = step.minutes()
-        scale = max([m for m in minutes if m is not None] + [step.target_minutes or 0, 1])
-        lines.append(f"{step.title}  ({t('report.target')} {trend_target(step, t)})")
-        labels = [outcome_label(p.outcome, t) for p in step.points]
-        label_width = max(cell_width(label) for label in labels)
-        for point, value, label in zip(step.points, minutes, labels):
-            shown = f"{value:6.1f}" if value is not None else "     -"
-            marker = " *" if point.late else ""
-            lines.append(f"  {point.started_at.astimezone():%Y-%m-%d}  {shown} min  {pad(label, label_width)}  "
-                         f"{ascii_bar(value, scale)}{marker}")
         change = step.change_minutes()
-        if change is not None:
-            lines.append("  " + t("report.trend_change", minutes=f"{change:+.1f}"))
-        lines.append("")
-    lines.append(t("report.trend_legend"))
-    return "\n".join(lines)
+        rows.append([step.title, trend_target(step, t), *[trend_cell(p, t) for p in step.points],
+                     "" if change is None else "±0" if round(change) == 0
+                     else ("+" if change > 0 else "") + duration_words(change, t)])
+    return Table(t("report.trend_heading", title=trend.title, count=len(trend.drills)), columns, rows,
+                 [t("report.trend_note", count=len(trend.drills)), t("report.trend_rule")])
 
 
 def trend_target(step: StepTrend, t: Translator) -> str:
     return f"T+{format_minutes(step.target_minutes)}" if step.target_minutes is not None else t("report.target_varies")
 
 
-def trend_chart_svg(step: StepTrend, t: Translator) -> str:
-    """A small bar chart (one bar per drill, a dashed line at the target), with a text title."""
-    minutes = step.minutes()
-    top = max([m for m in minutes if m is not None] + [step.target_minutes or 0, 1]) * 1.15
-    width, height, left, bottom = 360, 120, 36, 18
-    bar = (width - left - 10) / max(1, len(minutes))
-    parts = [f'<svg class="chart" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
-             f"<title>{escape(t('report.chart_title', step=step.title))}</title>",
-             f'<line x1="{left}" y1="{height - bottom}" x2="{width - 5}" y2="{height - bottom}" stroke="#111"/>']
-    scale = (height - bottom - 8) / top
-    if step.target_minutes is not None:  # a relative target differs drill by drill: no one line
-        target_y = height - bottom - step.target_minutes * scale
-        parts.append(f'<line x1="{left}" y1="{target_y:.1f}" x2="{width - 5}" y2="{target_y:.1f}" '
-                     f'stroke="#111" stroke-dasharray="4 3"/>')
-        parts.append(f'<text x="2" y="{target_y + 3:.1f}">{step.target_minutes}m</text>')
-    for index, (point, value) in enumerate(zip(step.points, minutes)):
-        x = left + index * bar + 3
-        if value is None:
-            parts.append(f'<text x="{x:.1f}" y="{height - bottom - 3}">-</text>')
-        else:
-            h = value * scale
-            # Late bars are hatched, not just coloured: the meaning survives black-and-white print.
-            fill = "url(#late)" if point.late else "#666"
-            parts.append(f'<rect x="{x:.1f}" y="{height - bottom - h:.1f}" width="{bar - 6:.1f}" '
-                         f'height="{h:.1f}" fill="{fill}" stroke="#111"/>')
-        parts.append(f'<text x="{x:.1f}" y="{height - 4}">{escape(point.outcome[:1].upper())}{index + 1}</text>')
-    parts.insert(2, '<defs><pattern id="late" width="6" height="6" patternUnits="userSpaceOnUse">'
-                    '<path d="M0,6 L6,0" stroke="#111" stroke-width="1.5"/></pattern></defs>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 def render_drill_report(report: DrillReport, fmt: str, t: Translator) -> bytes:
+    if fmt == "pdf":
+        from bcp_drill.render.pdf import html_to_pdf
+
+        return html_to_pdf(render_drill_report(report, "html", t))
     if fmt == "xlsx":
         return drill_report_xlsx(report, t)
     if fmt == "csv":
         return _csv_bytes([table for _, table in drill_report_sheets(report, t)])
     figures = figures_table(report, t)
     context = {"r": report, "figures": figures, **_helpers(t, report.generated_at)}
+    context["trend_table"] = trend_table(report.trend, t, report.record_id) if report.trend else None
     if fmt == "html":
-        context["chart"] = lambda step: trend_chart_svg(step, t)
         return _environment(True).get_template("drill_report.html.j2").render(context).encode("utf-8")
     context["figures_md"] = tables.render_markdown(figures).replace("## ", "### ", 1)
-    context["trend_text"] = trend_text(report.trend, t) if report.trend else ""
+    context["trend_md"] = tables.render_markdown(context["trend_table"]).replace("## ", "### ", 1) if report.trend else ""
     return _environment(False).get_template("drill_report.md.j2").render(context).encode("utf-8")
 
 
@@ -186,15 +173,18 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
         Column("target", t("report.target")), Column("actual", t("report.actual")),
         Column("late", t("report.late_minutes"), ">"), Column("status", t("report.result")),
         Column("rating", t("report.rating")), Column("reason", t("tui.reason")),
-        Column("checks", t("report.checks"), ">"), Column("notes", t("report.notes")),
-        Column("deputies", t("tui.deputy_acted"))],
-        [[s.phase, s.title, s.role, s.target, s.actual, s.late_minutes, t("status." + s.status.value), s.rating,
-          s.reason, f"{s.checks_done}/{s.checks_total}" if s.checks_total else "", " / ".join(s.notes), s.deputies]
+        Column("checks_done", t("report.checks_done_col"), ">"), Column("checks_total", t("report.checks_total_col"), ">"),
+        Column("notes", t("report.notes")), Column("deputies", t("tui.deputy_acted"))],
+        [[s.phase, s.title, s.role,
+          DrillTime(s.target_seconds, short=True) if s.target_seconds is not None else s.target,
+          DrillTime(s.actual_seconds) if s.actual_seconds is not None else "", s.late_minutes,
+          t("status." + s.status.value), s.rating, s.reason, s.checks_done if s.checks_total else None,
+          s.checks_total or None, " / ".join(s.notes), s.deputies]
          for s in report.steps])
     timeline = Table(t("report.timeline"), [Column("seq", "#", ">"), Column("elapsed", "T+"),
                                             Column("time", t("report.time")), Column("event", t("report.event")),
                                             Column("by", t("report.by")), Column("correction", t("report.correction"))],
-                     [[e.seq, format_elapsed(e.elapsed_seconds), _local(e.at, "%H:%M:%S"), e.text, e.by, e.correction]
+                     [[e.seq, DrillTime(e.elapsed_seconds), e.at, e.text, e.by, e.correction]
                       for e in report.timeline])
     objectives = Table(t("report.objectives"), [
         Column("objective", t("report.objective")), Column("rating", t("report.rating")),
@@ -203,15 +193,18 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
         Column("steps", t("report.objective_steps"))],
         [[o.title, o.rating, o.decided_by, o.derived, o.override, " / ".join(o.steps)] for o in report.objectives],
         [t("report.objective_rule")])
-    plan = improvement_plan_table(report.improvement_plan, t)
-    tables = [("overview", overview), ("objectives", objectives), ("steps", steps),
+    plan = improvement_plan_table(report.improvement_plan, t, report.generated_at.astimezone().date())
+    tables = [*executive_tables(report, t), ("overview", overview), ("objectives", objectives), ("steps", steps),
               ("figures", figures_table(report, t))]
     if report.decisions:
         tables.append(("decisions", Table(t("report.decisions"), [
             Column("decision", t("report.decision")), Column("option", t("report.option_chosen")),
             Column("decided_by", t("report.decided_by")), Column("decided_at", t("report.decided_at")),
             Column("took", t("report.took")), Column("result", t("report.result"))],
-            [[d.step, d.option, d.decided_by, d.decided_at, d.took, d.result] for d in report.decisions])))
+            [[d.step, d.option, d.decided_by,
+              DrillTime(d.decided_at_seconds) if d.decided_at_seconds is not None else "",
+              timedelta(seconds=d.took_seconds) if d.took_seconds is not None else "", d.result]
+             for d in report.decisions])))
     if report.injects:
         tables.append(("injects", Table(t("report.injects"), [
             Column("inject", "ID"), Column("planned", t("report.planned")), Column("given", t("report.given_at")),
@@ -234,10 +227,47 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
             [[s.name, s.owner, s.priority, s.rto, s.history, s.recovered_at, s.rto_result] for s in report.systems],
             [t("report.systems_rule")])))
     tables += [("timeline", timeline), ("followups", plan)]
+    if report.trend:
+        tables.append(("trend", trend_table(report.trend, t, report.record_id)))
     return [(t(f"report.sheet_{key}"), table) for key, table in tables]
 
 
-def improvement_plan_table(items, t: Translator) -> Table:
+def executive_tables(report: DrillReport, t: Translator) -> list[tuple[str, Table]]:
+    """The summary page as tables: the summary itself, the comparison, the actions raised again."""
+    e = report.executive
+    if e is None:
+        return []
+    rows: list[list[Any]] = [[t("report.executive"), e.paragraph], [t("report.exec_result_heading"), e.result]]
+    rows += [[t("report.exec_strengths"), point] for point in e.strengths or [t("report.exec_none")]]
+    rows += [[t("report.exec_improvements"), point] for point in e.improvements or [t("report.exec_none")]]
+    rows += [[t("report.exec_high_priority"), f"{a.item.problem_id} {a.item.title}: {a.item.corrective_action or '-'}"]
+             for a in e.high_priority] or [[t("report.exec_high_priority"), t("report.exec_none")]]
+    if e.comparison:
+        rows.append([t("report.exec_previous_label"), t("report.exec_previous_actions", **e.previous_counts)])
+    else:
+        rows.append([t("report.exec_previous_label"), t("report.exec_first_drill")])
+    parts = [("summary", Table(t("report.executive"), [Column("key", t("report.item")),
+                                                         Column("value", t("report.value"))], rows))]
+    if e.comparison:
+        parts.append(("comparison", Table(
+            t("report.exec_compared", date=_local(e.comparison.previous_started_at),
+              record=e.comparison.previous_record_id),
+            [Column("figure", t("report.exec_col_figure")), Column("previous", t("report.exec_col_previous"), ">"),
+             Column("this", t("report.exec_col_this"), ">"), Column("change", t("report.exec_col_change"), ">")],
+            [list(row) for row in e.comparison.rows])))
+    actions = [("previous", a) for a in e.previous_actions] + [("recurring", a) for a in e.recurring]
+    if actions:
+        parts.append(("earlier_actions", Table(t("report.exec_earlier_actions"), [
+            Column("kind", t("report.exec_col_kind")), Column("id", "ID"), Column("issue", t("report.issue")),
+            Column("action", t("followups.corrective_action")), Column("status", t("followups.col_status")),
+            Column("overdue", t("report.col_overdue")), Column("due", t("followups.col_due"))],
+            [[t(f"report.exec_kind_{kind}"), a.item.id, a.item.title, a.item.corrective_action,
+              t(f"followup_status.{a.item.status}"), t("report.exec_yes") if a.overdue else "", a.item.due]
+             for kind, a in actions])))
+    return parts
+
+
+def improvement_plan_table(items, t: Translator, today: date) -> Table:
     return Table(t("report.improvement_plan"), [
         Column("id", "ID"), Column("issue", t("report.issue")), Column("description", t("tui.problem_description")),
         Column("source", t("followups.col_source")), Column("action", t("followups.corrective_action")),
@@ -245,10 +275,11 @@ def improvement_plan_table(items, t: Translator) -> Table:
         Column("owner_organisation", t("tui.problem_owner_organisation")),
         Column("owner_person", t("tui.problem_owner_person")), Column("start", t("followups.col_start")),
         Column("due", t("followups.col_due")), Column("status", t("followups.col_status")),
-        Column("evidence", t("followups.col_evidence"))],
+        Column("overdue", t("report.col_overdue")), Column("evidence", t("followups.col_evidence"))],
         [[f.id, f.title, f.description, f.source_title or f.source_ref or "", f.corrective_action,
           t(f"capability.{f.category}"), t(f"priority.{f.priority}"), f.owner_organisation, f.owner_person,
-          f.start, f.due, t(f"followup_status.{f.status}"), f.closure_evidence] for f in items])
+          f.start, f.due, t(f"followup_status.{f.status}"), t("report.exec_yes") if f.overdue(today) else "",
+          f.closure_evidence] for f in items])
 
 
 # ---------------------------------------------------------------- review report
@@ -272,6 +303,10 @@ def review_tally(report: ReviewReport, t: Translator) -> Table:
 
 
 def render_review_report(report: ReviewReport, fmt: str, t: Translator) -> bytes:
+    if fmt == "pdf":
+        from bcp_drill.render.pdf import html_to_pdf
+
+        return html_to_pdf(render_review_report(report, "html", t))
     if fmt == "xlsx":
         return review_report_xlsx(report, t)
     if fmt == "csv":
@@ -299,7 +334,8 @@ def review_report_tables(report: ReviewReport, t: Translator) -> list[Table]:
                     row.previous] for row in report.rows if not row.heading])
     table = review_tally(report, t)
     tally = Table(t("report.tally"), table.columns, table.rows, table.notes)
-    return [review_overview_table(report, t), tally, items, improvement_plan_table(report.followups, t)]
+    return [review_overview_table(report, t), tally, items, improvement_plan_table(report.followups, t,
+                                                                            report.generated_at.astimezone().date())]
 
 
 def review_overview_table(report: ReviewReport, t: Translator) -> Table:
@@ -323,12 +359,24 @@ def _csv_bytes(parts: list[Table]) -> bytes:
     return "\r\n".join(chunks).encode("utf-8-sig")
 
 
-def _xlsx_value(value: Any) -> Any:
+def _xlsx_value(value: Any) -> tuple[Any, str | None]:
+    """A cell's value as Excel stores it, and its number format (None: the default)."""
     if isinstance(value, str):
-        return neutralise(value)
+        return neutralise(value), None
+    if isinstance(value, DrillTime):
+        return timedelta(seconds=value.seconds), value.excel_format
+    if isinstance(value, timedelta):
+        return value, "[h]:mm:ss"
     if isinstance(value, datetime):
-        return value.astimezone().replace(tzinfo=None)  # Excel has no time zones
-    return value
+        return value.astimezone().replace(tzinfo=None), "yyyy-mm-dd hh:mm:ss"  # Excel has no time zones
+    if isinstance(value, date):
+        return value, "yyyy-mm-dd"
+    if isinstance(value, float):
+        return value, "0%"
+    return value, None
+
+
+WIDE_TABLE_COLUMNS = 6  # more columns than this print in landscape
 
 
 def _write_sheet(workbook, title: str, table: Table) -> None:
@@ -349,22 +397,31 @@ def _write_sheet(workbook, title: str, table: Table) -> None:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center")
     header = headers[-1]
-    for row in table.rows:
-        sheet.append([_xlsx_value(v) for v in row])
-    for row in sheet.iter_rows(min_row=len(headers) + 1):
-        for cell in row:
-            if isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(cell.value, datetime) else "yyyy-mm-dd"
-            elif isinstance(cell.value, float):
-                cell.number_format = "0%"
+    for row_index, row in enumerate(table.rows, len(headers) + 1):
+        for column_index, value in enumerate(row, 1):
+            stored, number_format = _xlsx_value(value)
+            cell = sheet.cell(row=row_index, column=column_index, value=stored)
+            if number_format:
+                cell.number_format = number_format
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for index, column in enumerate(table.columns, 1):
-        values = [header[index - 1]] + [str(r[index - 1] or "") for r in table.rows]
+        values = [header[index - 1]] + [tables._cell(r[index - 1]) for r in table.rows]
         widest = max(cell_width(v.split("\n")[0]) for v in values)
+        # Long text (assessments, evidence, notes) wraps in a wide column instead of one endless line.
         sheet.column_dimensions[get_column_letter(index)].width = min(60, max(6, widest + 2))
     sheet.freeze_panes = f"B{len(headers) + 1}"  # the headers and the first column stay in sight
     for note_index, note in enumerate(table.notes):
         sheet.cell(row=len(table.rows) + len(headers) + 2 + note_index, column=1, value=neutralise(note))
+    # Printed as managers print: A4, landscape when wide, the width fitted to the page, the
+    # header rows repeated on every page.
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if len(table.columns) > WIDE_TABLE_COLUMNS else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"1:{len(headers)}"
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = "&P / &N"
 
 
 def _workbook_bytes(sheets: list[tuple[str, Table]]) -> bytes:

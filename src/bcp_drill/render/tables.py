@@ -7,9 +7,10 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Sequence
 
-from bcp_drill.drill.view import format_percent
+from bcp_drill.drill.view import format_elapsed, format_minutes, format_percent
 from bcp_drill.render.text_table import cell_width, pad
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,11 +33,31 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class DrillTime:
+    """A time on the drill clock (seconds from T0): "T+00:07:00" as text, a duration in a
+    spreadsheet (so it can be summed and compared), shown there with the same "T+" form."""
+
+    seconds: int
+    short: bool = False  # h:mm, as targets are written
+
+    def __str__(self) -> str:
+        if self.short:
+            return f"T+{format_minutes(self.seconds // 60)}"
+        return f"T+{format_elapsed(self.seconds)}"
+
+    @property
+    def excel_format(self) -> str:
+        return '"T+"[h]:mm' if self.short else '"T+"[h]:mm:ss'
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
         return format_percent(value)
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
     return str(value)
 
 
@@ -134,7 +155,8 @@ def render_csv(table: Table) -> str:
     for header in header_rows(table):  # group rows above the labels, as the printed table has them
         writer.writerow([neutralise(v) for v in header])
     for row in table.rows:
-        writer.writerow([neutralise(v) if isinstance(v, str) else ("" if v is None else v) for v in row])
+        writer.writerow([neutralise(v) if isinstance(v, str) else _cell(v) if isinstance(v, datetime)
+                         else ("" if v is None else v) for v in row])
     if table.notes:  # what the figures leave out or how they are counted travels with them
         writer.writerow([])
         for note in table.notes:

@@ -33,8 +33,21 @@ from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
 from bcp_drill.records.session import read_record
 from bcp_drill.records.store import RecordStore
+from bcp_drill.reports.executive_summary import (
+    ActionStatus,
+    ExecutiveSummary,
+    action_counts,
+    comparison,
+    recurring_actions,
+    result_text,
+    top_points,
+)
 from bcp_drill.reports.trend import ScenarioTrend, scenario_trend
-from bcp_drill.review.followups import FollowUp, followups_of_record
+from bcp_drill.review.followups import (
+    FollowUp,
+    followups_of_record,
+    followups_of_records,
+)
 
 
 @dataclass
@@ -65,6 +78,8 @@ class StepResult:
     checks_total: int
     notes: list[str]
     deputies: str = ""  # deputies who acted on it, and why
+    target_seconds: int | None = None  # an absolute target (T+), for spreadsheets; relative or none: None
+    actual_seconds: int | None = None
 
 
 @dataclass
@@ -75,6 +90,8 @@ class DecisionLine:
     decided_at: str  # T+hh:mm:ss or ""
     took: str  # time from when it could be decided, or ""
     result: str  # status mark and word, and the rating
+    decided_at_seconds: int | None = None
+    took_seconds: int | None = None
 
 
 @dataclass
@@ -147,7 +164,8 @@ class DrillReport:
     systems: list[SystemLine] = field(default_factory=list)
     values: list[ValueLine] = field(default_factory=list)
     injects: list[InjectLine] = field(default_factory=list)
-    record_hash: str = ""  # SHA-256 of the journal's last line: matches a printed report to its record  # how many notes were withdrawn (struck through in the timeline)
+    record_hash: str = ""  # SHA-256 of the journal's last line: matches a printed report to its record
+    executive: ExecutiveSummary | None = None
 
 
 def build_drill_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
@@ -171,7 +189,9 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
             actual=shown.actual_text, late_minutes=shown.late_minutes, status=shown.status,
             rating=shown.rating, reason=shown.reason, checks_done=shown.checks_done,
             checks_total=len(step.checks), notes=[n.text for n in view.notes(step.id)],
-            deputies=deputy_text(state, step, t)))
+            deputies=deputy_text(state, step, t),
+            target_seconds=step.target_minutes * 60 if step.target_minutes is not None else None,
+            actual_seconds=shown.record.elapsed_seconds))
 
     objectives = []
     for result in view.objectives:
@@ -191,7 +211,7 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         d.step.title.get(lang), d.option_title or t("report.none_chosen"), d.decided_by or d.recorded_by,
         f"T+{format_elapsed(d.decided_at_seconds)}" if d.decided_at_seconds is not None else "",
         format_elapsed(d.took_seconds) if d.took_seconds is not None else "",
-        status_label(d.status, t) + (f", {d.rating}" if d.rating else ""))
+        status_label(d.status, t) + (f", {d.rating}" if d.rating else ""), d.decided_at_seconds, d.took_seconds)
         for d in decision_results(view, lang)]
 
     systems = [SystemLine(
@@ -218,6 +238,9 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
 
     plan = followups_of_record(store, record_id, lang)
     trend = scenario_trend(store, scenario.id, lang, up_to=record_id)
+    generated_at = now or store.clock()
+    executive = executive_summary(store, record_id, started, figures, state.hotwash, plan, trend,
+                                  generated_at, t)
     return DrillReport(
         record_id=record_id, organisation=organisation, scenario_id=scenario.id,
         scenario_title=scenario.title.get(lang), scenario_version=scenario.version,
@@ -231,10 +254,47 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         timeline=timeline(state, events, t),
         summary=figures, strengths=state.hotwash.strengths if state.hotwash else "",
         improvements=state.hotwash.improvements if state.hotwash else "", improvement_plan=plan,
-        trend=trend if trend and len(trend.drills) > 1 else None, generated_at=now or store.clock(),
+        trend=trend if trend and len(trend.drills) > 1 else None, generated_at=generated_at,
         notes=[n.text for n in view.notes(None)],
         withdrawn_notes=sum(1 for n in state.notes if n.withdrawn is not None),
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
         imported_from=started.imported_from, imported_by=started.imported_by,
         conditions=conditions_text(state, t) if scenario.conditions else "", decisions=decisions, systems=systems, values=values, injects=injects,
-        record_hash=contents.last_hash or "")
+        record_hash=contents.last_hash or "", executive=executive)
+
+
+def executive_summary(store: RecordStore, record_id: str, started: ev.DrillStarted, figures: DrillSummary,
+                      hotwash: ev.HotwashRecorded | None, plan: list[FollowUp], trend: ScenarioTrend | None,
+                      now: datetime, t: Translator) -> ExecutiveSummary:
+    """The summary page: only the earlier drills of the same scenario are read, never the whole folder."""
+    lang = t.lang
+    scenario = pinned_scenario(started)
+    names = [p.name for p in started.participants]
+    shown_names = "、".join(names[:6]) if lang == "ja" else ", ".join(names[:6])
+    if len(names) > 6:
+        shown_names += t("report.exec_and_more", count=len(names) - 6)
+    paragraph = t("report.exec_paragraph", scenario=scenario.title.get(lang), type=t(f"drill_type.{started.drill_type}"),
+                  date=started.at.astimezone().strftime("%Y-%m-%d %H:%M"), duration=format_elapsed(figures.elapsed_seconds),
+                  place=started.place or "-", count=len(names), names=shown_names or "-")
+    earlier: list[tuple[str, datetime]] = []
+    this_index = None
+    if trend is not None:
+        ids = [record for record, _ in trend.drills]
+        if record_id in ids:
+            this_index = ids.index(record_id)
+            earlier = trend.drills[:this_index]
+    earlier_items = followups_of_records(store, [record for record, _ in earlier], lang) if earlier else []
+    today = now.astimezone().date()
+    compared = None
+    previous_actions: list[ActionStatus] = []
+    if earlier and trend is not None and this_index is not None:
+        previous_id, previous_at = earlier[-1]
+        compared = comparison(previous_id, previous_at, trend.figures[this_index - 1], figures, t)
+        previous_actions = [ActionStatus(f, f.overdue(today)) for f in earlier_items if f.record_id == previous_id]
+    return ExecutiveSummary(
+        paragraph=paragraph, result=result_text(figures.overall, figures.problems, t), comparison=compared,
+        strengths=top_points(hotwash.strengths) if hotwash else [],
+        improvements=top_points(hotwash.improvements) if hotwash else [],
+        high_priority=[ActionStatus(f, f.overdue(today)) for f in plan if f.priority == "high" and f.status != "dropped"],
+        previous_actions=previous_actions, previous_counts=action_counts(previous_actions),
+        recurring=recurring_actions(plan, earlier_items, today))

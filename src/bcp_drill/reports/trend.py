@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState
+from bcp_drill.drill.view import DrillSummary, summarize
 from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError
@@ -44,12 +45,14 @@ class ScenarioTrend:
     title: str
     drills: list[tuple[str, datetime]]  # (record id, started), oldest first
     steps: list[StepTrend]
+    figures: list[DrillSummary] = field(default_factory=list)  # each drill's figures, in the order of drills
 
 
 def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja",
                    up_to: str | None = None) -> ScenarioTrend | None:
     """The trend over every readable drill of SCENARIO_ID (up to and including record UP_TO)."""
     drills: list[tuple[str, datetime, DrillState]] = []
+    figures: list[DrillSummary] = []
     for summary, events in store.readable("drill", subject_id=scenario_id):
         first = events[0]
         if not isinstance(first, ev.DrillStarted) or first.scenario_id != scenario_id:
@@ -59,6 +62,7 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja",
         except JournalError:
             continue
         drills.append((summary.record_id, first.at, state))
+        figures.append(summarize(state, events[-1].at))
         if summary.record_id == up_to:
             break
     if not drills:
@@ -81,13 +85,4 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja",
             else:
                 trend.points.append(TrendPoint(record_id, started, None, record.outcome))
         steps.append(trend)
-    return ScenarioTrend(scenario_id, newest.title.get(lang), [(r, s) for r, s, _ in drills], steps)
-
-
-def ascii_bar(minutes: float | None, scale_max: float, width: int = 20) -> str:
-    """A bar of '#' for a terminal (ASCII only: block characters misalign in Japanese terminals)."""
-    if minutes is None:
-        return "."
-    if scale_max <= 0:
-        return "#"
-    return "#" * max(1, round(minutes / scale_max * width))
+    return ScenarioTrend(scenario_id, newest.title.get(lang), [(r, s) for r, s, _ in drills], steps, figures)

@@ -152,8 +152,16 @@ def collect_followups(store: RecordStore, lang: Lang = "ja",
 
 def followups_of_record(store: RecordStore, record_id: str, lang: Lang = "ja") -> list[FollowUp]:
     """The follow-up items of one record, with all updates applied (no other record is read)."""
-    events = read_journal(store.path_of(record_id)).events
-    items = {f.id: f for f in _record_followups(record_id, events, lang)} if events else {}
+    return followups_of_records(store, [record_id], lang)
+
+
+def followups_of_records(store: RecordStore, record_ids: Iterable[str], lang: Lang = "ja") -> list[FollowUp]:
+    """The follow-up items of the records named (only those are read), with all updates applied."""
+    items: dict[str, FollowUp] = {}
+    for record_id in record_ids:
+        events = read_journal(store.path_of(record_id)).events
+        if events:
+            items.update((f.id, f) for f in _record_followups(record_id, events, lang))
     _apply_updates(store, items)
     return sorted(items.values(), key=lambda f: (f.raised_at, f.id))
 

@@ -1,0 +1,123 @@
+"""The first page of an after-action report: the drill in a paragraph, its result, its objectives,
+the change since the previous drill of the same scenario, and what is to be done.
+
+Every figure here is taken from the same read model as the rest of the report (drill/view.py's
+counts, the follow-up list): the summary only selects and words them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bcp_drill.drill.view import RATINGS, DrillSummary, StepCounts, format_percent
+from bcp_drill.i18n import Translator
+from bcp_drill.records import events as ev
+from bcp_drill.review.followups import FollowUp
+
+TOP_POINTS = 3  # strengths and areas for improvement shown on the summary page
+
+
+@dataclass
+class Comparison:
+    """This drill's figures beside those of the previous drill of the same scenario."""
+
+    previous_record_id: str
+    previous_started_at: datetime
+    rows: list[tuple[str, str, str, str]]  # (figure, previous, this drill, change) in words
+
+
+@dataclass
+class ActionStatus:
+    """A corrective action of an earlier drill as it stands today."""
+
+    item: FollowUp
+    overdue: bool
+
+
+@dataclass
+class ExecutiveSummary:
+    paragraph: str
+    result: str
+    comparison: Comparison | None
+    strengths: list[str]
+    improvements: list[str]
+    high_priority: list[ActionStatus]
+    previous_actions: list[ActionStatus]  # the previous drill's corrective actions, all of them
+    previous_counts: dict[str, int] = field(default_factory=dict)  # done / open / overdue
+    recurring: list[ActionStatus] = field(default_factory=list)  # still open from earlier drills, raised again
+
+
+def top_points(text: str, limit: int = TOP_POINTS) -> list[str]:
+    """The first LIMIT points of a hotwash answer, one per line (list marks dropped)."""
+    points = [re.sub(r"^\s*(?:[-*・●○]|\d+[.)．])\s*", "", line).strip() for line in text.splitlines()]
+    return [p for p in points if p][:limit]
+
+
+def result_text(counts: StepCounts, problems: int, t: Translator) -> str:
+    rate = counts.on_time_rate
+    timed = counts.on_time + counts.late + counts.not_done_timed
+    ratings = ", ".join(f"{r} {counts.ratings[r]}" for r in RATINGS)
+    return t("report.exec_result", done=counts.done, total=counts.total, on_time=counts.on_time, timed=timed,
+             rate=format_percent(rate) if rate is not None else "-", ratings=ratings, not_done=counts.not_done,
+             skipped=counts.skipped, pending=counts.pending, problems=problems)
+
+
+def _signed(value: float, unit: str = "") -> str:
+    return f"{value:+.0f}{unit}" if value else f"±0{unit}"
+
+
+def comparison(previous_id: str, previous_at: datetime, before: DrillSummary, now: DrillSummary,
+               t: Translator) -> Comparison:
+    """Figures that can be set side by side; a rate missing on either side has no change."""
+    rows: list[tuple[str, str, str, str]] = []
+    old_rate, new_rate = before.overall.on_time_rate, now.overall.on_time_rate
+    rows.append((t("tui.col_on_time_rate"), format_percent(old_rate) if old_rate is not None else "-",
+                 format_percent(new_rate) if new_rate is not None else "-",
+                 t("report.exec_points", points=_signed(round((new_rate - old_rate) * 100)))
+                 if old_rate is not None and new_rate is not None else "-"))
+    rows.append((t("report.exec_done"), f"{before.overall.done}/{before.overall.total}",
+                 f"{now.overall.done}/{now.overall.total}", _signed(now.overall.done - before.overall.done)))
+    for rating in RATINGS:
+        old, new = before.overall.ratings[rating], now.overall.ratings[rating]
+        rows.append((t("report.exec_rated", rating=rating), str(old), str(new), _signed(new - old)))
+    rows.append((t("report.duration"), "T+" + _hms(before.elapsed_seconds), "T+" + _hms(now.elapsed_seconds),
+                 _signed_minutes(now.elapsed_seconds - before.elapsed_seconds, t)))
+    return Comparison(previous_id, previous_at, rows)
+
+
+def _hms(seconds: int) -> str:
+    from bcp_drill.drill.view import format_elapsed
+
+    return format_elapsed(seconds)
+
+
+def _signed_minutes(seconds: int, t: Translator) -> str:
+    minutes = round(seconds / 60)
+    return t("report.exec_minutes", minutes=_signed(minutes))
+
+
+def _same_problem(a: FollowUp, b: FollowUp) -> bool:
+    """Raised on the same step, or under the same title (spacing and width ignored)."""
+    if a.source_ref and a.source_ref == b.source_ref:
+        return True
+
+    def key(title: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", title)).casefold()
+
+    return key(a.title) == key(b.title)
+
+
+def recurring_actions(current: list[FollowUp], earlier: list[FollowUp], today: date) -> list[ActionStatus]:
+    """The still-open actions of earlier drills whose problem was raised again in this one."""
+    return [ActionStatus(item, item.overdue(today)) for item in earlier
+            if item.status in ev.OPEN_FOLLOWUP_STATUSES and any(_same_problem(item, new) for new in current)]
+
+
+def action_counts(actions: list[ActionStatus]) -> dict[str, int]:
+    return {"done": sum(1 for a in actions if a.item.status == "done"),
+            "open": sum(1 for a in actions if a.item.status in ev.OPEN_FOLLOWUP_STATUSES),
+            "overdue": sum(1 for a in actions if a.overdue),
+            "dropped": sum(1 for a in actions if a.item.status == "dropped")}

@@ -1,0 +1,197 @@
+"""The first page of the after-action report: what it says is what the records say, it fits on
+one A4 page, and every HTML table has a header cell over each of its columns."""
+
+import io
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+from conftest import REPO
+from drill_support import make_store
+from report_fixture import earthquake_drilled_twice
+from tui.support import use_utc
+
+from bcp_drill.drill.session import pinned_scenario
+from bcp_drill.drill.state import DrillState
+from bcp_drill.drill.view import DrillView, format_percent
+from bcp_drill.i18n import Translator
+from bcp_drill.records.journal import read_journal
+from bcp_drill.render.reports import drill_report_sheets, render_drill_report
+from bcp_drill.reports.drill_report import build_drill_report
+
+
+@pytest.fixture(scope="module")
+def quake(tmp_path_factory):
+    use_utc()
+    return earthquake_drilled_twice(tmp_path_factory.mktemp("quake"), REPO)
+
+
+def figures_of(store, record_id):
+    """A drill's figures straight from its journal (not through the report)."""
+    events = read_journal(store.path_of(record_id)).events
+    state = DrillState.from_events(pinned_scenario(events[0]), events)
+    return DrillView(state, events[-1].at).figures
+
+
+def test_the_summary_states_what_the_records_support(quake):
+    store, _, (first, second) = quake
+    t = Translator("en")
+    summary = build_drill_report(store, second, t).executive
+    before, now = figures_of(store, first), figures_of(store, second)
+    assert summary.comparison.previous_record_id == first
+    rows = {row[0]: row[1:] for row in summary.comparison.rows}
+    assert rows["On-time rate"][:2] == (format_percent(before.overall.on_time_rate),
+                                        format_percent(now.overall.on_time_rate))
+    for rating in "PSMU":
+        old, new = before.overall.ratings[rating], now.overall.ratings[rating]
+        assert rows[f"Steps rated {rating}"] == (str(old), str(new), f"{new - old:+d}" if new != old else "±0")
+    assert rows["Steps done"][:2] == (f"{before.overall.done}/{before.overall.total}",
+                                      f"{now.overall.done}/{now.overall.total}")
+    assert f"{now.overall.done} of {now.overall.total} steps done" in summary.result
+    # The previous drill's actions as they stand: P02 closed with evidence, P01 past its due date.
+    assert summary.previous_counts == {"done": 1, "open": 2, "overdue": 1, "dropped": 0}
+    assert [a.item.problem_id for a in summary.high_priority] == ["P01", "P02"]
+    # Raised again while still open: the same step (P01), the same title (P03); P02 was closed.
+    assert [a.item.id for a in summary.recurring] == [f"{first}/P01", f"{first}/P03"]
+    assert summary.strengths == ["参集前に自宅から安否確認を始められた", "本部への第一報が定時に出た", "衛星電話で連絡がついた"]
+
+
+def test_the_first_drill_has_nothing_to_compare_with(quake):
+    store, _, (first, _) = quake
+    t = Translator("en")
+    report = build_drill_report(store, first, t)
+    assert report.executive.comparison is None and report.executive.recurring == []
+    text = render_drill_report(report, "md", t).decode("utf-8")
+    summary_part = text.split("## 1 Overview")[0]
+    assert "there is no previous drill to compare with" in summary_part
+
+
+def test_the_summary_travels_to_csv_and_xlsx(quake):
+    store, _, (first, second) = quake
+    t = Translator("ja")
+    sheets = dict(drill_report_sheets(build_drill_report(store, second, t), t))
+    assert list(sheets)[:3] == ["要旨", "前回との比較", "以前の是正措置"]
+    earlier = sheets["以前の是正措置"]
+    assert [(row[0], row[1], row[5]) for row in earlier.rows] == [
+        ("前回の訓練", f"{first}/P01", "はい"), ("前回の訓練", f"{first}/P02", ""),
+        ("前回の訓練", f"{first}/P03", ""), ("再び挙がった課題", f"{first}/P01", "はい"),
+        ("再び挙がった課題", f"{first}/P03", "")]
+    plan = sheets["改善計画"]
+    overdue = [column.key for column in plan.columns].index("overdue")
+    # Its own P01 was due 2026-12-10 (the report is written on 2027-01-27); P02 is not due, P03 has no date.
+    assert [row[overdue] for row in plan.rows] == ["はい", "", ""]
+
+
+class TableShapes(HTMLParser):
+    """The column count of each HTML table's last header row and of each of its body rows."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.row, self.section = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"head": 0, "body": []})
+        elif tag in ("thead", "tbody"):
+            self.section = tag
+        elif tag == "tr":
+            self.row = 0
+        elif tag in ("td", "th") and self.row is not None:
+            self.row += int(dict(attrs).get("colspan") or 1)
+
+    def handle_endtag(self, tag):
+        if tag == "tr" and self.tables and self.row is not None:
+            if self.section == "thead":
+                self.tables[-1]["head"] = self.row
+            else:
+                self.tables[-1]["body"].append(self.row)
+            self.row = None
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_html_table_has_a_header_over_each_column(quake, lang):
+    store, _, (_, second) = quake
+    t = Translator(lang)
+    shapes = TableShapes()
+    shapes.feed(render_drill_report(build_drill_report(store, second, t), "html", t).decode("utf-8"))
+    assert len(shapes.tables) >= 8
+    for index, table in enumerate(shapes.tables):
+        assert table["head"], f"table {index} has no header row"
+        assert all(cells == table["head"] for cells in table["body"]), (index, table)
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def weasyprint_or_skip():
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError:
+        pytest.skip('the optional extra is not installed: pip install "bcp-drill[pdf]"')
+    except OSError as error:
+        pytest.skip(f"WeasyPrint cannot load the system's Pango: {error}")
+
+
+def test_the_summary_fits_on_the_first_a4_page_of_the_pdf(quake):
+    weasyprint_or_skip()
+    store, _, (first, second) = quake
+    t = Translator("en")
+    pages = pdf_pages(render_drill_report(build_drill_report(store, second, t), "pdf", t))
+    flat = [" ".join(page.split()) for page in pages]
+    assert "Executive summary" in flat[0]
+    # The summary's last line (the second action raised again) is still on page 1, and the
+    # overview starts the second page: the whole summary is on the first page.
+    assert f"{first}/P03" in flat[0] and "1 Overview" not in flat[0]
+    assert flat[1].startswith("1 Overview")
+    assert len(pages) > 5
+
+
+def japanese_font_installed() -> bool:
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    return bool(subprocess.run([fc_list, ":lang=ja"], capture_output=True, text=True).stdout.strip())
+
+
+def test_a_japanese_pdf_keeps_its_text(quake, tmp_path, monkeypatch, capsys):
+    weasyprint_or_skip()
+    from bcp_drill.cli import main
+
+    store, _, (first, second) = quake
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    out = tmp_path / "aar.pdf"
+    code = main(["report", second, "--format", "pdf", "-o", str(out), "--records", str(store.root), "--lang", "ja"])
+    assert code == 0, capsys.readouterr()
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF")
+    first_page = " ".join(pdf_pages(data)[0].split())
+    assert first in first_page  # the previous record (ASCII) is named on the summary page
+    if japanese_font_installed():  # without a Japanese font the glyphs (and so the text) are missing
+        assert "要旨" in first_page and "安否確認システムの自動配信が夜間に届かない" in first_page.replace(" ", "")
+
+
+def test_pdf_without_the_extra_names_what_to_install(tmp_path, monkeypatch, capsys):
+    import sys
+
+    from drill_support import FakeClock, mini_library
+
+    from bcp_drill.cli import main
+    from bcp_drill.drill.session import DrillSession
+
+    store = make_store(tmp_path, FakeClock())
+    drill = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+    drill.close()
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it were not installed
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    args = ["report", drill.record_id, "--records", str(store.root), "--lang", "en", "--content",
+            str(REPO / "tests" / "data" / "content")]
+    code = main([*args, "--format", "pdf"])
+    assert code == 1 and "pdf needs a file: give -o FILE" in capsys.readouterr().err
+    code = main([*args, "--format", "pdf", "-o", str(tmp_path / "r.pdf")])
+    err = capsys.readouterr().err
+    assert code == 1 and 'pip install "bcp-drill[pdf]"' in err and "fonts-noto-cjk" in err
+    assert "Traceback" not in err and not (tmp_path / "r.pdf").exists()
