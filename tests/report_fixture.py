@@ -91,6 +91,10 @@ def earthquake_drilled_twice(tmp_path, repo):
                             due=date(2027, 1, 31))
         drill.raise_problem("衛星電話の操作に時間がかかった", None, priority="medium",
                             corrective_action="操作手順書を電話機に添付する", owner_organisation="危機管理課")
+        drill.record_observation("improvement", "燃料業者に夜間の連絡がつかなかった", objective_id="obj-assess",
+                                 capability="equipment", analysis="協定に夜間の窓口がない",
+                                 recommendation="協定に夜間の窓口と代替業者を加える")
+        drill.record_observation("strength", "衛星電話で本部と連絡を保てた", objective_id="obj-report")
         drill.record_hotwash("参集前に自宅から安否確認を始められた\n本部への第一報が定時に出た\n衛星電話で連絡がついた\n予備の項目",
                              "燃料補給の手配に時間がかかった\n紙様式の保管場所が分からなかった\n基幹システムの確認順が曖昧")
         drill.end()

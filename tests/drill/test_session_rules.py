@@ -157,3 +157,22 @@ def test_the_value_lists_are_derived_from_the_event_types():
     from bcp_drill.drill.view import RATINGS
 
     assert RATINGS is ev.HSEEP_RATINGS
+
+
+def test_an_observation_names_a_known_objective_and_may_follow_the_end(drill):
+    session, _, clock = drill
+    with pytest.raises(SessionRefused) as refused:
+        session.record_observation("improvement", "  ")
+    assert refused.value.code == "observation_required"
+    with pytest.raises(SessionRefused) as refused:
+        session.record_observation("improvement", "slow call-in", objective_id="o9")
+    assert refused.value.code == "unknown_objective"
+    with pytest.raises(SessionRefused):
+        session.record_observation("praise", "good")
+    session.end()
+    clock.advance(minutes=30)  # evaluators write up after the hotwash
+    seen = session.record_observation("improvement", "slow call-in ", objective_id="o1", capability="organisation",
+                                      analysis="the list was old", recommendation="update it every April")
+    assert (seen.objective_id, seen.capability, seen.observation) == ("o1", "organisation", "slow call-in")
+    assert written(session)[-2:] == ["drill_ended", "observation_recorded"]
+    assert [o.analysis for o in session.state.observations] == ["the list was old"]

@@ -253,3 +253,23 @@ def test_annexes_in_plain_mode_line_up_with_wide_characters(tmp_path):
     assert header.startswith("Role") and "山田 太郎" in first
     # The phone column starts at the same terminal column on every line, Japanese or not.
     assert cell_width(first[:first.index("0572")]) == cell_width(header[:header.index("Phone")])
+
+
+def test_plain_observations_during_the_drill_and_at_the_end(tmp_path):
+    result = run_plain(tmp_path, ["run", "--plain", "mini", "--type", "tabletop", "--place", "",
+                                  "--participant", "佐藤, 統括", "--t0", ""], [
+        "所見 連絡網が古い",      # title given on the line; kind, objective, then the rest are asked
+        "改善点", "",            # area for improvement; objective: the current step's (1)
+        "組織", "毎年の更新がない", "4月に更新する",
+        "終了", "はい", "", "",  # hotwash notes left empty
+        "はい", "良かった点", "9",  # one more: a strength, but objective 9 does not exist: refused
+        "はい", "良かった点", "0", "第一報が早い", "", "", "",
+        "いいえ",
+    ], lang="ja")
+    assert result.returncode == 0, result.stderr
+    assert "1. 目標1" in result.stdout and "所見を記録しました（2 件）" in result.stdout
+    events = journal(tmp_path)
+    seen = [(e.kind, e.objective_id, e.capability, e.observation, e.analysis, e.recommendation)
+            for e in events if e.type == "observation_recorded"]
+    assert seen == [("improvement", "o1", "organisation", "連絡網が古い", "毎年の更新がない", "4月に更新する"),
+                    ("strength", None, None, "第一報が早い", "", "")]

@@ -54,7 +54,9 @@ def test_the_summary_states_what_the_records_support(quake):
     assert [a.item.problem_id for a in summary.high_priority] == ["P01", "P02"]
     # Raised again while still open: the same step (P01), the same title (P03); P02 was closed.
     assert [a.item.id for a in summary.recurring] == [f"{first}/P01", f"{first}/P03"]
-    assert summary.strengths == ["参集前に自宅から安否確認を始められた", "本部への第一報が定時に出た", "衛星電話で連絡がついた"]
+    # Written observations come first, then the hotwash notes; three of each.
+    assert summary.strengths == ["衛星電話で本部と連絡を保てた", "参集前に自宅から安否確認を始められた", "本部への第一報が定時に出た"]
+    assert summary.improvements[0] == "燃料業者に夜間の連絡がつかなかった" and len(summary.improvements) == 3
 
 
 def test_the_first_drill_has_nothing_to_compare_with(quake):
@@ -77,6 +79,11 @@ def test_the_summary_travels_to_csv_and_xlsx(quake):
         ("前回の訓練", f"{first}/P01", "はい"), ("前回の訓練", f"{first}/P02", ""),
         ("前回の訓練", f"{first}/P03", ""), ("再び挙がった課題", f"{first}/P01", "はい"),
         ("再び挙がった課題", f"{first}/P03", "")]
+    observations = sheets["所見"]
+    assert [row[:2] + row[4:6] for row in observations.rows] == [
+        ["改善点", "サーバ室・電源・通信の被害を発災3時間以内に把握する（職員の到着後すみやかに）", "協定に夜間の窓口がない",
+         "協定に夜間の窓口と代替業者を加える"],
+        ["良かった点", "災害対策本部へ定時に報告する", "", ""]]
     plan = sheets["改善計画"]
     overdue = [column.key for column in plan.columns].index("overdue")
     # Its own P01 was due 2026-12-10 (the report is written on 2027-01-27); P02 is not due, P03 has no date.

@@ -35,6 +35,8 @@ def fill(template: str) -> str:
     data = data.replace("date: 2026-01-17", "date: 2026-02-10").replace('t0: ""', 't0: "05:30"')
     data = data.replace("problems: []", 'problems:\n  - {title: "発電機の燃料", step: s1, priority: high,'
                         ' corrective_action: 給油契約を結ぶ}')
+    data = data.replace("observations: []", 'observations:\n  - {kind: improvement, objective: o1, capability: equipment,'
+                        ' observation: 燃料の残量が不明, analysis: 点検表に欄がない, recommendation: 点検表に燃料欄を追加}')
     return data.replace('end: ""', 'end: "0:30"')
 
 
@@ -64,7 +66,9 @@ def test_sheet_template_import_report_round_trip(cli, tmp_path):
     assert started.t0.strftime("%Y-%m-%d %H:%M") == "2026-02-10 05:30"
     assert started.at.strftime("%Y-%m-%d %H:%M") == "2026-02-10 10:00"
     assert [e.type for e in events] == ["drill_started", "inject_delivered", "step_completed", "note_added",
-                                        "step_not_done", "problem_raised", "drill_ended"]
+                                        "step_not_done", "problem_raised", "observation_recorded", "drill_ended"]
+    assert (events[6].objective_id, events[6].capability, events[6].recommendation) == ("o1", "equipment",
+                                                                                          "点検表に燃料欄を追加")
     completed = events[2]
     assert (completed.rating, completed.elapsed_seconds, completed.at.strftime("%H:%M")) == ("S", 420, "10:07")
 
@@ -73,6 +77,7 @@ def test_sheet_template_import_report_round_trip(cli, tmp_path):
     assert "from the paper record filled.yaml (imported by 取込担当)" in out
     assert "| T+0:05 | T+00:07:00 |" in out and "発電機の燃料" in out
     assert "| 給油契約を結ぶ |" in out  # the corrective action written on paper, in the improvement plan
+    assert "| 目標1 | Equipment | 燃料の残量が不明 | 点検表に欄がない | 点検表に燃料欄を追加 |" in out
     code, out, err = cli("import", str(tmp_path / "filled.yaml"))
     assert code == 1 and f"already imported as record {record_id}" in out
 
@@ -82,6 +87,7 @@ def test_import_errors_name_the_line(cli, tmp_path):
     text = fill((tmp_path / "t.yaml").read_text(encoding="utf-8"))
     text = text.replace("{id: s1, result: S", "{id: s9, result: S").replace("result: skipped, actual: \"\", reason: \"対象外\"",
                                                                            "result: skipped, actual: \"\", reason: \"\"")
+    text = text.replace("objective: o1,", "objective: o2,")
     (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")
     code, out, _ = cli("import", str(tmp_path / "bad.yaml"))
     assert code == 1
@@ -90,6 +96,8 @@ def test_import_errors_name_the_line(cli, tmp_path):
     s2_line = next(i for i, line in enumerate(lines, 1) if "id: s2" in line)
     assert f"bad.yaml:{s9_line}:10: step 's9' is not defined" in out
     assert f"bad.yaml:{s2_line}:" in out and "not_done and skipped need a reason" in out
+    observation_line = next(i for i, line in enumerate(lines, 1) if line.startswith("  - {kind: improvement, objective: o2"))
+    assert f"bad.yaml:{observation_line}:" in out and "objective 'o2' is not defined" in out
     assert "no record was made" in out
     assert not cli.records.exists() or not list(cli.records.glob("*.jsonl"))
 

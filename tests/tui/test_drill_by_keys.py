@@ -283,3 +283,62 @@ async def test_a_drill_opened_from_the_command_line_goes_home_when_left(tmp_path
         await pilot.press("escape", "y")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_observations_by_keys_during_the_drill_in_the_hotwash_and_after(tmp_path):
+    """Ctrl+O records an HSEEP observation: on the runner (the step's objective preselected), from
+    the hotwash, and on the summary after the end; each is saved when its form is saved."""
+    from textual.widgets import Label, Select
+
+    from bcp_drill.tui.modals.hotwash import HotwashModal
+    from bcp_drill.tui.modals.observation_form import ObservationFormModal
+
+    app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ObservationFormModal)
+        assert form.query_one("#observation-objective", Select).value == "o1"  # s1's objective
+        await pilot.press("ctrl+s")  # nothing written yet: refused in words at the field
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#observation-text-error").display
+        await type_text(pilot, "call-in list out of date")
+        await pilot.press("tab")
+        await type_text(pilot, "no yearly update")
+        await pilot.press("tab")
+        await type_text(pilot, "update it each April")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillRunnerScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        hotwash = app.screen
+        assert isinstance(hotwash, HotwashModal)
+        assert "Observations recorded: 1" in str(hotwash.query_one("#hotwash-observations", Label).render())
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        kind = app.screen.query_one("#observation-kind", Select)
+        kind.value = "strength"
+        app.screen.query_one("#observation-text").focus()
+        await type_text(pilot, "fast first report")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is hotwash
+        assert "Observations recorded: 2" in str(hotwash.query_one("#hotwash-observations", Label).render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillSummaryScreen)
+        body = str(app.screen.query_one("#summary-body").render())
+        assert "[area for improvement] call-in list out of date" in body and "update it each April" in body
+        assert "[strength] fast first report  ((no objective))" in body
+    events = journal_events(store)
+    observations = [(e.kind, e.objective_id, e.observation, e.analysis, e.recommendation)
+                    for e in events if e.type == "observation_recorded"]
+    assert observations == [("improvement", "o1", "call-in list out of date", "no yearly update", "update it each April"),
+                            ("strength", None, "fast first report", "", "")]
+    assert [e.type for e in events][-3:] == ["observation_recorded", "hotwash_recorded", "drill_ended"]

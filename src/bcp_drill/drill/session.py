@@ -322,6 +322,24 @@ class DrillSession(JournalSession):
             raise SessionRefused("no_override_to_withdraw", objective_id=objective_id)
         return self._record(ev.ObjectiveRated, objective_id=objective_id, rating=rating, reason=reason.strip())
 
+    def record_observation(self, kind: str, observation: str, objective_id: str | None = None,
+                           capability: str | None = None, analysis: str = "",
+                           recommendation: str = "") -> ev.ObservationRecorded:
+        """A strength or an area for improvement (HSEEP). Allowed after the drill has ended too:
+        evaluators finish their observations after the hotwash."""
+        if kind not in ("strength", "improvement"):
+            raise SessionRefused("unknown_choice", value=kind)
+        if not observation.strip():
+            raise SessionRefused("observation_required")
+        if objective_id and self.scenario.objective(objective_id) is None:
+            raise SessionRefused("unknown_objective", objective_id=objective_id)
+        if capability and capability not in ev.CAPABILITIES:
+            raise SessionRefused("unknown_choice", value=capability)
+        return self._record(ev.ObservationRecorded, kind=kind, observation=observation.strip(),
+                            objective_id=objective_id or None, capability=capability or None,
+                            analysis=analysis.strip(), recommendation=recommendation.strip(),
+                            elapsed_seconds=self.elapsed())
+
     # -- injects ---------------------------------------------------------------
 
     def deliver_inject(self, inject_id: str, manual: bool = False) -> ev.InjectDelivered | None:

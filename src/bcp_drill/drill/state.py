@@ -115,6 +115,7 @@ class DrillState:
     values: dict[tuple[str, int], ev.ValueRecorded] = field(default_factory=dict)  # (step, check) → the latest
     deputies: dict[str, list[ev.DeputyActed]] = field(default_factory=dict)  # step → deputies who acted
     hotwash: ev.HotwashRecorded | None = None
+    observations: list[ev.ObservationRecorded] = field(default_factory=list)
     ended: ev.DrillEnded | None = None
     # clock: seconds accumulated while running, and since when it runs (None = paused)
     clock_base_seconds: int = 0
@@ -352,6 +353,9 @@ class DrillState:
     def _hotwash(self, event: ev.HotwashRecorded) -> None:
         self.hotwash = event
 
+    def _observation(self, event: ev.ObservationRecorded) -> None:
+        self.observations.append(event)
+
     def _ended(self, event: ev.DrillEnded) -> None:
         self.ended = event
         self.running_since = None
@@ -417,5 +421,6 @@ _HANDLERS: dict[type, Callable[[DrillState, Any], None]] = {
     ev.SystemStateRecorded: DrillState._system,
     ev.InjectDelivered: DrillState._inject,
     ev.HotwashRecorded: DrillState._hotwash,
+    ev.ObservationRecorded: DrillState._observation,
     ev.DrillEnded: DrillState._ended,
 }

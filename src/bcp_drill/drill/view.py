@@ -835,6 +835,9 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
                 title = objective.title.get(lang) if objective else event.objective_id
                 key = "report.tl_objective" if event.rating else "report.tl_objective_cleared"
                 add(event, "objective", t(key, objective=title, rating=event.rating or "-", reason=event.reason))
+            case ev.ObservationRecorded():
+                add(event, "observation", t(f"report.tl_observation_{event.kind}", text=event.observation),
+                    event.elapsed_seconds)
             case ev.ClockPaused():
                 add(event, "pause", t("report.tl_pause"))
             case ev.ClockResumed():

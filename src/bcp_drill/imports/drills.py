@@ -141,6 +141,11 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
     for index, problem in enumerate(result.problems):
         if problem.step and problem.step not in steps:
             findings.append(reference_finding(("problems", index, "step"), "step", problem.step, list(steps)))
+    objectives = [o.id for o in scenario.objectives]
+    for index, observation in enumerate(result.observations):
+        if observation.objective and observation.objective not in objectives:
+            findings.append(reference_finding(("observations", index, "objective"), "objective",
+                                              observation.objective, objectives))
     if result.t0.strip() and parse_t0(result.t0, datetime.now().astimezone()) is None:
         findings.append(Finding(("t0",), "import_bad_t0", {"value": result.t0}))
     if result.end is not None:
@@ -383,6 +388,11 @@ def _timed_events(result: DrillResultFile, end: int, scenario: Scenario,
             main_issue=problem.main_issue.strip())
     if result.hotwash is not None and (result.hotwash.strengths or result.hotwash.improvements):
         add(end, ev.HotwashRecorded, strengths=result.hotwash.strengths, improvements=result.hotwash.improvements)
+    for observation in result.observations:
+        add(end, ev.ObservationRecorded, kind=observation.kind, objective_id=observation.objective,
+            capability=observation.capability, observation=observation.observation.strip(),
+            analysis=observation.analysis.strip(), recommendation=observation.recommendation.strip(),
+            elapsed_seconds=end)
     add(end, ev.DrillEnded, elapsed_seconds=end)
     return timed
 
@@ -475,6 +485,11 @@ def drill_template(scenario: Scenario, t) -> str:
         "hotwash:",
         '  strengths: ""',
         '  improvements: ""',
+        f"# {t('template.observations')}",
+        *(f"#   {o.id}: {o.title.get(lang)}" for o in scenario.objectives),
+        '#   - {kind: improvement, objective: ' + (scenario.objectives[0].id if scenario.objectives else "")
+        + ', capability: planning, observation: "...", analysis: "...", recommendation: "..."}',
+        "observations: []",
         f'end: ""                 # {t("template.end")}',
     ]
     return "\n".join(lines) + "\n"

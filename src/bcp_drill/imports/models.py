@@ -121,6 +121,17 @@ class HotwashEntry(ContentModel):
     improvements: str = ""
 
 
+class ObservationEntry(ContentModel):
+    """An HSEEP observation written on paper: a strength or an area for improvement."""
+
+    kind: Literal["strength", "improvement"]
+    objective: Id | None = None
+    capability: Capability | None = None
+    observation: Annotated[str, Field(min_length=1)]
+    analysis: str = ""
+    recommendation: str = ""
+
+
 class DrillResultFile(ContentModel):
     """A drill recorded on paper (see `bcp-drill import --template SCENARIO`)."""
 
@@ -141,6 +152,7 @@ class DrillResultFile(ContentModel):
     systems: list[SystemEntry] = Field(default_factory=list)
     problems: list[ProblemEntry] = Field(default_factory=list)
     hotwash: HotwashEntry | None = None
+    observations: list[ObservationEntry] = Field(default_factory=list)
     end: OptionalElapsed = None
 
 

@@ -24,8 +24,14 @@ from bcp_drill.drill.view import (
     system_history_text,
     system_line,
 )
-from bcp_drill.plain.console import STOP, PlainConsole, PlainRunner
-from bcp_drill.records.values import SYSTEM_STATES
+from bcp_drill.plain.console import (
+    STOP,
+    PlainConsole,
+    PlainRunner,
+    choices_text,
+    choose,
+)
+from bcp_drill.records.values import CAPABILITIES, SYSTEM_STATES
 
 
 def state_from_word(word: str) -> str | None:
@@ -70,6 +76,7 @@ class PlainDrill(PlainRunner):
             "withdraw": self.withdraw, "w": self.withdraw, "メモ取消": self.withdraw,
             "objective": self.objective, "o": self.objective, "目標": self.objective,
             "problem": self.problem, "f": self.problem, "課題": self.problem,
+            "observation": self.observation, "obs": self.observation, "所見": self.observation,
             "inject": self.inject, "i": self.inject, "状況付与": self.inject,
             "system": self.system, "sys": self.system, "システム": self.system,
             "pause": self.pause, "一時停止": self.pause, "resume": self.resume_clock, "再開": self.resume_clock,
@@ -417,6 +424,45 @@ class PlainDrill(PlainRunner):
         if self._open():
             self.raise_problem(rest, self.current.id)
 
+    def observation(self, rest: str) -> None:
+        """An HSEEP observation, asked one field per line; allowed after the end too."""
+        t, ask = self.t, self.console.ask_optional
+        kinds = ("improvement", "strength")
+        kind_text = ask("plain.ask_observation_kind", t("observation_kind.improvement"),
+                        choices=choices_text(kinds, "observation_kind", t))
+        kind = choose(kind_text or "", kinds, "observation_kind", t) if kind_text is not None else None
+        if kind is None:
+            self.console.say(t("plain.bad_choice") if kind_text is not None else t("plain.cancelled"))
+            return
+        objectives = self.session.scenario.objectives
+        for number, objective in enumerate(objectives, 1):
+            self.console.say(f"  {number}. {objective.title.get(t.lang)}")
+        default = next((str(n) for n, o in enumerate(objectives, 1) if o.id in self.current.objectives), "0")
+        objective_text = ask("plain.ask_observation_objective", default) if objectives else "0"
+        if objective_text is None:
+            self.console.say(t("plain.cancelled"))
+            return
+        objective_id = None
+        if objective_text not in ("0", "-", "なし"):
+            if not objective_text.isdigit() or not 1 <= int(objective_text) <= len(objectives):
+                self.console.say(t("plain.bad_choice"))
+                return
+            objective_id = objectives[int(objective_text) - 1].id
+        answers = [rest.strip() or ask("tui.observation_text"), ask("plain.ask_category", "",
+                   choices=choices_text(CAPABILITIES, "capability", t)), ask("tui.observation_analysis"), ask("tui.observation_recommendation")]
+        if None in answers or not answers[0]:
+            self.console.say(t("plain.cancelled"))
+            return
+        observation, capability_text, analysis, recommendation = answers
+        capability = choose(capability_text or "", CAPABILITIES, "capability", t) if capability_text else None
+        if capability_text and capability is None:
+            self.console.say(t("plain.bad_choice"))
+            return
+        event = self._record(self.session.record_observation, kind, observation, objective_id, capability,
+                             analysis or "", recommendation or "")
+        if event:
+            self.console.say(t("tui.observation_saved", count=len(self.session.state.observations)))
+
     def system(self, rest: str) -> None:
         """`system`: every system with its state and recovery target; `system ID STATE [note]`
         records a state (STATE as its id or its word in either language)."""
@@ -496,6 +542,8 @@ class PlainDrill(PlainRunner):
         strengths = self.console.ask(t("tui.hotwash_strengths") + ": ")
         improvements = self.console.ask(t("tui.hotwash_improvements") + ": ")
         self._record(self.session.record_hotwash, (strengths or "").strip(), (improvements or "").strip())
+        while self.console.confirm(t("plain.ask_more_observations")):
+            self.observation("")
         self._record(self.session.end)
         self.print_summary()
         return STOP

@@ -230,6 +230,21 @@ class HotwashRecorded(EventBase):
     improvements: str = ""
 
 
+class ObservationRecorded(EventBase):
+    """An evaluator's observation, as HSEEP writes them: a strength or an area for improvement,
+    tied to an objective and a capability element, with (for an area for improvement) the
+    analysis of its root cause and the recommendation."""
+
+    type: Literal["observation_recorded"] = "observation_recorded"
+    kind: Literal["strength", "improvement"]
+    objective_id: str | None = None
+    capability: Capability | None = None
+    observation: str = Field(min_length=1)
+    analysis: str = ""
+    recommendation: str = ""
+    elapsed_seconds: int | None = None
+
+
 class DrillEnded(EventBase):
     type: Literal["drill_ended"] = "drill_ended"
     elapsed_seconds: int = Field(ge=0)
@@ -334,7 +349,7 @@ Event = Annotated[
         DrillStarted, ClockPaused, ClockResumed, ClockAdvanced, StepCompleted, DecisionMade, StepNotDone,
         SystemStateRecorded, ValueRecorded, DeputyActed,
         StepReopened, CheckToggled, NoteAdded, NoteRetracted, ProblemRaised, InjectDelivered,
-        ObjectiveRated, HotwashRecorded, DrillEnded, ReviewStarted, ItemRated, ItemRatingCleared, AssessmentRecorded,
+        ObjectiveRated, HotwashRecorded, ObservationRecorded, DrillEnded, ReviewStarted, ItemRated, ItemRatingCleared, AssessmentRecorded,
         EvidenceRecorded, ReviewFinished, ReviewReopened, FollowUpUpdated,
     ],
     Field(discriminator="type"),

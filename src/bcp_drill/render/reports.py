@@ -145,7 +145,8 @@ def render_drill_report(report: DrillReport, fmt: str, t: Translator) -> bytes:
     if fmt == "csv":
         return _csv_bytes([table for _, table in drill_report_sheets(report, t)])
     figures = figures_table(report, t)
-    context = {"r": report, "figures": figures, **_helpers(t, report.generated_at)}
+    context = {"r": report, "figures": figures, "today": report.generated_at.astimezone().date(),
+               **_helpers(t, report.generated_at)}
     context["trend_table"] = trend_table(report.trend, t, report.record_id) if report.trend else None
     if fmt == "html":
         return _environment(True).get_template("drill_report.html.j2").render(context).encode("utf-8")
@@ -227,6 +228,14 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
             [[s.name, s.owner, s.priority, s.rto, s.history, s.recovered_at, s.rto_result] for s in report.systems],
             [t("report.systems_rule")])))
     tables += [("timeline", timeline), ("followups", plan)]
+    if report.observations:
+        tables.append(("observations", Table(t("report.sheet_observations"), [
+            Column("kind", t("report.col_kind")), Column("objective", t("report.objective")),
+            Column("capability", t("report.capability")), Column("observation", t("report.col_observation")),
+            Column("analysis", t("report.col_analysis")), Column("recommendation", t("report.col_recommendation")),
+            Column("by", t("report.by"))],
+            [[t(f"observation_kind.{o.kind}"), o.objective, o.capability, o.observation, o.analysis,
+              o.recommendation, o.by] for o in report.observations])))
     if report.trend:
         tables.append(("trend", trend_table(report.trend, t, report.record_id)))
     return [(t(f"report.sheet_{key}"), table) for key, table in tables]

@@ -127,6 +127,19 @@ class InjectLine:
 
 
 @dataclass
+class ObservationLine:
+    """A strength or an area for improvement, HSEEP style."""
+
+    kind: str  # "strength" or "improvement"
+    objective: str  # the objective's title, or "(no objective)" in words
+    capability: str  # the capability element in words, or ""
+    observation: str
+    analysis: str
+    recommendation: str
+    by: str
+
+
+@dataclass
 class DrillReport:
     record_id: str
     organisation: str
@@ -166,6 +179,10 @@ class DrillReport:
     injects: list[InjectLine] = field(default_factory=list)
     record_hash: str = ""  # SHA-256 of the journal's last line: matches a printed report to its record
     executive: ExecutiveSummary | None = None
+    observations: list[ObservationLine] = field(default_factory=list)
+
+    def observations_of(self, kind: str) -> list[ObservationLine]:
+        return [o for o in self.observations if o.kind == kind]
 
 
 def build_drill_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
@@ -236,11 +253,18 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         f"{i.inject.sender.get(lang)} -> {recipient(i.inject.recipient)}", i.inject.content.get(lang),
         text(i.inject.expected_action, lang), response_text(i, t)) for i in inject_responses(view)]
 
+    observations = []
+    for seen in state.observations:
+        objective = scenario.objective(seen.objective_id) if seen.objective_id else None
+        observations.append(ObservationLine(
+            seen.kind, objective.title.get(lang) if objective else (seen.objective_id or t("report.no_objective")),
+            t(f"capability.{seen.capability}") if seen.capability else "", seen.observation, seen.analysis,
+            seen.recommendation, seen.by))
     plan = followups_of_record(store, record_id, lang)
     trend = scenario_trend(store, scenario.id, lang, up_to=record_id)
     generated_at = now or store.clock()
-    executive = executive_summary(store, record_id, started, figures, state.hotwash, plan, trend,
-                                  generated_at, t)
+    executive = executive_summary(store, record_id, started, figures, state.hotwash, state.observations,
+                                  plan, trend, generated_at, t)
     return DrillReport(
         record_id=record_id, organisation=organisation, scenario_id=scenario.id,
         scenario_title=scenario.title.get(lang), scenario_version=scenario.version,
@@ -260,14 +284,20 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
         imported_from=started.imported_from, imported_by=started.imported_by,
         conditions=conditions_text(state, t) if scenario.conditions else "", decisions=decisions, systems=systems, values=values, injects=injects,
-        record_hash=contents.last_hash or "", executive=executive)
+        record_hash=contents.last_hash or "", executive=executive, observations=observations)
 
 
 def executive_summary(store: RecordStore, record_id: str, started: ev.DrillStarted, figures: DrillSummary,
-                      hotwash: ev.HotwashRecorded | None, plan: list[FollowUp], trend: ScenarioTrend | None,
-                      now: datetime, t: Translator) -> ExecutiveSummary:
+                      hotwash: ev.HotwashRecorded | None, observations: list[ev.ObservationRecorded],
+                      plan: list[FollowUp], trend: ScenarioTrend | None, now: datetime,
+                      t: Translator) -> ExecutiveSummary:
     """The summary page: only the earlier drills of the same scenario are read, never the whole folder."""
     lang = t.lang
+
+    def observed(kind: str) -> str:
+        # An observation's first line stands for it; written observations come before the hotwash notes.
+        return "".join(o.observation.splitlines()[0] + "\n" for o in observations if o.kind == kind)
+
     scenario = pinned_scenario(started)
     names = [p.name for p in started.participants]
     shown_names = "、".join(names[:6]) if lang == "ja" else ", ".join(names[:6])
@@ -293,8 +323,8 @@ def executive_summary(store: RecordStore, record_id: str, started: ev.DrillStart
         previous_actions = [ActionStatus(f, f.overdue(today)) for f in earlier_items if f.record_id == previous_id]
     return ExecutiveSummary(
         paragraph=paragraph, result=result_text(figures.overall, figures.problems, t), comparison=compared,
-        strengths=top_points(hotwash.strengths) if hotwash else [],
-        improvements=top_points(hotwash.improvements) if hotwash else [],
+        strengths=top_points(observed("strength") + (hotwash.strengths if hotwash else "")),
+        improvements=top_points(observed("improvement") + (hotwash.improvements if hotwash else "")),
         high_priority=[ActionStatus(f, f.overdue(today)) for f in plan if f.priority == "high" and f.status != "dropped"],
         previous_actions=previous_actions, previous_counts=action_counts(previous_actions),
         recurring=recurring_actions(plan, earlier_items, today))

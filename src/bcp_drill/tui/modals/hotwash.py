@@ -1,23 +1,35 @@
-"""The hotwash at the end of a drill: what went well, what to improve."""
+"""The hotwash at the end of a drill: what went well, what to improve, and (Ctrl+O) observations
+written the HSEEP way, each saved the moment its form is saved."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, TextArea
 
+from bcp_drill.content.models import Scenario
 from bcp_drill.i18n import Translator
 from bcp_drill.tui.modals.form import FormModal
+from bcp_drill.tui.modals.observation_form import ObservationFormModal
 
 
 class HotwashModal(FormModal):
     first_field = "hotwash-strengths"
+    BINDINGS = [Binding("ctrl+o", "observation", "keys.observation")]
 
-    def __init__(self, t: Translator, strengths: str = "", improvements: str = "") -> None:
+    def __init__(self, t: Translator, strengths: str = "", improvements: str = "",
+                 scenario: Scenario | None = None, save_observation: Callable[[dict | None], None] | None = None,
+                 count_observations: Callable[[], int] | None = None) -> None:
         super().__init__()
         self.t = t
         self.strengths = strengths
         self.improvements = improvements
+        self.scenario = scenario
+        self.save_observation = save_observation
+        self.count_observations = count_observations or (lambda: 0)
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -27,7 +39,23 @@ class HotwashModal(FormModal):
             yield TextArea(self.strengths, id="hotwash-strengths", soft_wrap=True)
             yield Label(t("tui.hotwash_improvements"), markup=False)
             yield TextArea(self.improvements, id="hotwash-improvements", soft_wrap=True)
+            if self.scenario is not None:
+                yield Label(self._observations_text(), id="hotwash-observations", markup=False)
             yield Label(t("tui.hotwash_keys"), classes="dialog-hint", markup=False)
+
+    def _observations_text(self) -> str:
+        return self.t("tui.hotwash_observations", count=self.count_observations())
+
+    def action_observation(self) -> None:
+        if self.scenario is None or self.save_observation is None:
+            return
+        save = self.save_observation
+
+        def saved(fields: dict | None) -> None:
+            save(fields)
+            self.query_one("#hotwash-observations", Label).update(self._observations_text())
+
+        self.app.push_screen(ObservationFormModal(self.t, self.scenario), saved)
 
     def action_save(self) -> None:
         self.dismiss((self.query_one("#hotwash-strengths", TextArea).text.strip(),

@@ -31,6 +31,7 @@ from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.modals.confirm import ConfirmModal
 from bcp_drill.tui.modals.hotwash import HotwashModal
+from bcp_drill.tui.modals.observation_form import ObservationFormModal
 from bcp_drill.tui.modals.problem_form import ProblemFormModal
 from bcp_drill.tui.modals.text_prompt import TextPromptModal
 from bcp_drill.tui.modals.text_view import TextViewModal
@@ -53,6 +54,7 @@ class DrillRunnerScreen(SessionScreen):
         Binding("k", "skip", "keys.skip"),
         Binding("n", "note", "keys.note"),
         Binding("f", "problem", "keys.problem"),
+        Binding("ctrl+o", "observation", "keys.observation", show=False),
         Binding("i", "inject", "keys.inject"),
         Binding("space", "toggle_clock", "keys.toggle_clock"),
         Binding("j", "next_phase", "keys.next_phase"),
@@ -441,6 +443,18 @@ class DrillRunnerScreen(SessionScreen):
 
         self.app.push_screen(ProblemFormModal(t, heading), save)
 
+    def action_observation(self) -> None:
+        """A strength or an area for improvement; allowed after the end too (evaluators finish later)."""
+        step_id = self.selected_step
+        step = self.session.scenario.step(step_id) if step_id else None
+        self.app.push_screen(ObservationFormModal(app_context(self).t, self.session.scenario,
+                                                  step.objectives[0] if step and step.objectives else None),
+                             self._save_observation)
+
+    def _save_observation(self, fields: dict | None) -> None:
+        if fields and self._safely(self.session.record_observation, **fields) is not None:
+            self.notify(app_context(self).t("tui.observation_saved", count=len(self.session.state.observations)))
+
     def action_inject(self) -> None:
         t = app_context(self).t
         pending = self.session.state.pending_injects()
@@ -486,7 +500,9 @@ class DrillRunnerScreen(SessionScreen):
             if yes:
                 previous = state.hotwash
                 self.app.push_screen(HotwashModal(t, previous.strengths if previous else "",
-                                                  previous.improvements if previous else ""),
+                                                  previous.improvements if previous else "",
+                                                  self.session.scenario, self._save_observation,
+                                                  lambda: len(self.session.state.observations)),
                                      after_hotwash)
 
         open_steps = len(self.view().open_steps)

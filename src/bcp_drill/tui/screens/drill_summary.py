@@ -75,6 +75,16 @@ def summary_text(session: DrillSession, t: Translator) -> Text:
         out.append((state.hotwash.strengths or "-") + "\n")
         out.append(f"\n{t('tui.hotwash_improvements')}\n", style="bold")
         out.append((state.hotwash.improvements or "-") + "\n")
+    if state.observations:
+        out.append(f"\n{t('report.sheet_observations')} ({len(state.observations)})\n", style="bold")
+        for seen in state.observations:
+            objective = session.scenario.objective(seen.objective_id) if seen.objective_id else None
+            out.append(f"[{t('observation_kind.' + seen.kind)}] {seen.observation}"
+                       f"  ({objective.title.get(lang) if objective else t('report.no_objective')})\n")
+            for label, value in ((t("report.col_analysis"), seen.analysis),
+                                 (t("report.col_recommendation"), seen.recommendation)):
+                if value:
+                    out.append(f"    {label}: {value}\n")
     return out
 
 
@@ -82,6 +92,7 @@ class DrillSummaryScreen(SessionScreen):
     BINDINGS = [
         Binding("x", "export", "keys.export"),
         Binding("o", "rate_objective", "keys.rate_objective"),
+        Binding("ctrl+o", "observation", "keys.observation"),
         Binding("escape,q", "leave", "keys.back_home"),
     ]
 
@@ -101,6 +112,15 @@ class DrillSummaryScreen(SessionScreen):
 
     def refresh_summary(self) -> None:
         self.query_one("#summary-body", Static).update(summary_text(self.session, app_context(self).t))
+
+    def action_observation(self) -> None:
+        from bcp_drill.tui.modals.observation_form import ObservationFormModal
+
+        def save(fields: dict | None) -> None:
+            if fields and self._safely(self.session.record_observation, **fields) is not None:
+                self.refresh_summary()
+
+        self.app.push_screen(ObservationFormModal(app_context(self).t, self.session.scenario), save)
 
     def action_rate_objective(self) -> None:
         """An evaluator's rating of an objective, with a reason: pick it, pick the rating, say why."""
