@@ -202,3 +202,23 @@ def test_pdf_without_the_extra_names_what_to_install(tmp_path, monkeypatch, caps
     err = capsys.readouterr().err
     assert code == 1 and 'pip install "bcp-drill[pdf]"' in err and "fonts-noto-cjk" in err
     assert "Traceback" not in err and not (tmp_path / "r.pdf").exists()
+
+
+def test_every_sheet_of_the_workbook_has_a_heading_over_each_column(quake):
+    from openpyxl import load_workbook
+
+    from bcp_drill.render import tables
+
+    store, _, (_, second) = quake
+    t = Translator("ja")
+    report = build_drill_report(store, second, t)
+    sheets = drill_report_sheets(report, t)
+    book = load_workbook(io.BytesIO(render_drill_report(report, "xlsx", t)))
+    assert book.sheetnames == [title[:31] for title, _ in sheets]
+    for (title, table), sheet in zip(sheets, book.worksheets):
+        heading_rows = len(tables.header_rows(table))
+        labels = [c.value for c in sheet[heading_rows]]
+        assert len(labels) == len(table.columns) and None not in labels, title
+        widest = max((len(row) for row in sheet.iter_rows(min_row=heading_rows + 1, max_row=heading_rows
+                                                           + len(table.rows), values_only=True)), default=0)
+        assert widest <= len(labels), title

@@ -76,6 +76,8 @@ def test_sheet_template_import_report_round_trip(cli, tmp_path):
     assert code == 0
     assert "from the paper record filled.yaml (imported by 取込担当)" in out
     assert "| T+0:05 | T+00:07:00 |" in out and "発電機の燃料" in out
+    # A tabletop at 10:00 playing a 05:30 disaster: scenario time and real clock, each labelled.
+    assert "| 00:07:00 | 02-10 05:37 | 10:07:00 |" in out and "Scenario time (T0 + T+)" in out
     assert "| 給油契約を結ぶ |" in out  # the corrective action written on paper, in the improvement plan
     assert "| 目標1 | Equipment | 燃料の残量が不明 | 点検表に欄がない | 点検表に燃料欄を追加 |" in out
     code, out, err = cli("import", str(tmp_path / "filled.yaml"))

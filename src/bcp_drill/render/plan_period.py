@@ -7,7 +7,7 @@ from datetime import datetime
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.render.reports import _csv_bytes, _environment, _helpers, _workbook_bytes
-from bcp_drill.render.tables import Column, Table, _spans, render_markdown
+from bcp_drill.render.tables import Column, Table, render_markdown
 from bcp_drill.render.tallies import review_tally_table
 from bcp_drill.reports.plan_period import PlanPeriod
 from bcp_drill.review.tally import tally_review
@@ -44,9 +44,4 @@ def render_plan_period(period: PlanPeriod, fmt: str, t: Translator, now: datetim
         return _workbook_bytes([(t("plan.sheet_measures"), tables[0])] +
                                ([(t("plan.sheet_tally"), tables[1])] if len(tables) > 1 else []))
     return _environment(True).get_template("tables.html.j2").render(
-        {"title": tables[0].title, "tables": tables, "spans": _spans_of, **_helpers(t, now)}).encode("utf-8")
-
-
-def _spans_of(table: Table, level: str) -> list[tuple[str, int]]:
-    """(heading, how many columns it spans) along one heading row, for HTML colspans."""
-    return [(heading, last - first + 1) for heading, first, last in _spans(table.columns, level)]
+        {"title": tables[0].title, "tables": tables, **_helpers(t, now)}).encode("utf-8")

@@ -10,6 +10,7 @@ from typing import Any
 from bcp_drill import __version__
 from bcp_drill.drill.view import (
     RATINGS,
+    TimelineEntry,
     format_elapsed,
     format_minutes,
     format_percent,
@@ -81,11 +82,21 @@ def _helpers(t: Translator, generated_at: datetime) -> dict[str, Any]:
         "t": t, "lang": t.lang, "version": __version__, "generated_at": _local(generated_at),
         "local": _local, "elapsed": format_elapsed, "minutes": format_minutes,
         "rating_label": lambda code: rating_label(code, t), "outcome_label": lambda code: outcome_label(code, t), "cell": cell,
-        "trend_target": lambda step: trend_target(step, t),
+        "trend_target": lambda step: trend_target(step, t), "spans": spans_of,
     }
 
 
+def spans_of(table: Table, level: str) -> list[tuple[str, int]]:
+    """(heading, how many columns it spans) along one heading row, for HTML colspans."""
+    return [(heading, last - first + 1) for heading, first, last in tables._spans(table.columns, level)]
+
+
 # ---------------------------------------------------------------- drill report
+
+
+def scenario_moment(report: DrillReport, entry: TimelineEntry) -> datetime:
+    """When an event happens inside the scenario: T0 (the moment it plays) plus the drill clock."""
+    return report.t0 + timedelta(seconds=entry.elapsed_seconds)
 
 
 def figures_table(report: DrillReport, t: Translator) -> Table:
@@ -146,6 +157,7 @@ def render_drill_report(report: DrillReport, fmt: str, t: Translator) -> bytes:
         return _csv_bytes([table for _, table in drill_report_sheets(report, t)])
     figures = figures_table(report, t)
     context = {"r": report, "figures": figures, "today": report.generated_at.astimezone().date(),
+               "scenario_time": lambda entry: _local(scenario_moment(report, entry), "%m-%d %H:%M"),
                **_helpers(t, report.generated_at)}
     context["trend_table"] = trend_table(report.trend, t, report.record_id) if report.trend else None
     if fmt == "html":
@@ -159,7 +171,8 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
     """Every part of the report as a table, with the name of its spreadsheet tab."""
     overview = Table(t("report.overview"), [Column("key", t("report.item")), Column("value", t("report.value"))], [
         [t("report.organisation"), report.organisation], [t("report.scenario"), report.scenario_title],
-        [t("report.version"), report.scenario_version], [t("report.drill_type"), report.drill_type],
+        [t("report.version"), report.scenario_version], [t("report.hazard"), report.hazard],
+        [t("report.drill_type"), report.drill_type],
         [t("report.date"), _local(report.started_at)], [t("report.t0"), _local(report.t0)],
         [t("report.place"), report.place],
         *([[t("tui.conditions"), report.conditions]] if report.conditions else []),
@@ -168,6 +181,8 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
         [t("report.imported"), t("report.imported_detail", file=report.imported_from, by=report.imported_by)
          if report.imported_from else ""],
         [t("report.participants"), "; ".join(f"{p.name} ({t('drill_role.' + p.role)})" for p in report.participants)],
+        [t("report.recorders"), ", ".join(report.recorders)],
+        *([[t("report.drill_notes"), note] for note in report.notes]),
         [t("tui.hotwash_strengths"), report.strengths], [t("tui.hotwash_improvements"), report.improvements]])
     steps = Table(t("report.steps"), [
         Column("phase", t("report.phase")), Column("step", t("report.step")), Column("role", t("report.role")),
@@ -183,10 +198,11 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
           s.checks_total or None, " / ".join(s.notes), s.deputies]
          for s in report.steps])
     timeline = Table(t("report.timeline"), [Column("seq", "#", ">"), Column("elapsed", "T+"),
+                                            Column("scenario_time", t("report.scenario_time")),
                                             Column("time", t("report.time")), Column("event", t("report.event")),
                                             Column("by", t("report.by")), Column("correction", t("report.correction"))],
-                     [[e.seq, DrillTime(e.elapsed_seconds), e.at, e.text, e.by, e.correction]
-                      for e in report.timeline])
+                     [[e.seq, DrillTime(e.elapsed_seconds), scenario_moment(report, e), e.at, e.text, e.by,
+                       e.correction] for e in report.timeline], [t("report.timeline_times")])
     objectives = Table(t("report.objectives"), [
         Column("objective", t("report.objective")), Column("rating", t("report.rating")),
         Column("decided_by", t("report.objective_decided_by")), Column("derived", t("report.objective_derived")),
@@ -294,16 +310,6 @@ def improvement_plan_table(items, t: Translator, today: date) -> Table:
 # ---------------------------------------------------------------- review report
 
 
-def _tally_groups(table: Table) -> list[tuple[str, int]]:
-    groups: list[tuple[str, int]] = []
-    for column in table.columns:
-        if groups and groups[-1][0] == column.group:
-            groups[-1] = (column.group, groups[-1][1] + 1)
-        else:
-            groups.append((column.group, 1))
-    return groups
-
-
 def review_tally(report: ReviewReport, t: Translator) -> Table:
     """The section-2 table of the review, untitled (the report's own heading names it)."""
     table = review_tally_table(report.tally, report.state, t)
@@ -321,7 +327,7 @@ def render_review_report(report: ReviewReport, fmt: str, t: Translator) -> bytes
     if fmt == "csv":
         return _csv_bytes(review_report_tables(report, t))
     tally = review_tally(report, t)
-    context = {"r": report, "tally": tally, "tally_groups": _tally_groups(tally),
+    context = {"r": report, "tally": tally,
                **_helpers(t, report.generated_at)}
     if fmt == "html":
         return _environment(True).get_template("review_report.html.j2").render(context).encode("utf-8")
