@@ -9,7 +9,7 @@ from bcp_drill.outputs import write_output_file
 from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.choice import ChoiceModal
 
-FORMATS = ("html", "md", "csv", "xlsx")
+FORMATS = ("html", "md", "csv", "xlsx", "pdf")  # pdf needs the optional extra: a clear message otherwise
 
 
 def export_record(ctx, record_id: str, kind: str, fmt: str) -> Path:
