@@ -5,14 +5,14 @@ from __future__ import annotations
 import getpass
 import os
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bcp_drill.config_files import APP_NAME, CONFIG_NAME, ENV_PREFIX, user_config_path  # noqa: F401
 from bcp_drill.errors import UserError
-from bcp_drill.i18n import Lang, language_from_locale
+from bcp_drill.i18n import LANGUAGES, Lang, language_from_locale
 
 Source = Literal["default", "user_config", "local_config", "environment", "option"]
 
@@ -30,23 +30,72 @@ def _default_recorder() -> str:
         return "unknown"
 
 
-class Settings(BaseModel):
-    """Everything a user may set; each field can come from a file, the environment or an option."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    lang: Lang = Field(default_factory=language_from_locale, description="Language of screens and reports (ja, en).")
-    records: Path = Field(default_factory=_default_records_dir, description="Folder of drill and review journals.")
-    organisation: str = Field("", description="Organisation name printed on reports (e.g. 〇〇市 情報政策課).")
-    recorder: str = Field(default_factory=_default_recorder, description="Who is recording; stamped on every event.")
-    content: list[Path] = Field(default_factory=list, description="Extra content folders, read after the defaults.")
-    theme: Literal["default", "high-contrast"] = Field("default", description="TUI colour theme.")
-    chrome: Literal["unicode", "ascii"] = Field(
-        "unicode", description="Frame characters: 'ascii' for terminals that draw East Asian ambiguous-width "
-                               "characters (box lines, blocks) double wide, as Tera Term and RLogin often do.")
+@dataclass(frozen=True)
+class SettingField:
+    description: str
+    choices: tuple[str, ...] = ()  # the values allowed, when the field is one of a few words
+    kind: Literal["text", "path", "paths"] = "text"
 
 
-ENV_NAMES = {name: ENV_PREFIX + name.upper() for name in Settings.model_fields}
+# Every setting, in the order `bcp-drill settings` lists them. Plain dataclasses rather than
+# pydantic: settings are read before the first frame, and pydantic is not needed until later.
+FIELDS: dict[str, SettingField] = {
+    "lang": SettingField("Language of screens and reports (ja, en).", LANGUAGES),
+    "records": SettingField("Folder of drill and review journals.", kind="path"),
+    "organisation": SettingField("Organisation name printed on reports (e.g. 〇〇市 情報政策課)."),
+    "recorder": SettingField("Who is recording; stamped on every event."),
+    "content": SettingField("Extra content folders, read after the defaults.", kind="paths"),
+    "theme": SettingField("TUI colour theme.", ("default", "high-contrast")),
+    "chrome": SettingField("Frame characters: 'ascii' for terminals that draw East Asian ambiguous-width "
+                           "characters (box lines, blocks) double wide, as Tera Term and RLogin often do.",
+                           ("unicode", "ascii")),
+}
+
+
+class InvalidSetting(ValueError):
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(detail)
+        self.field = field
+        self.detail = detail
+
+
+def _checked(name: str, value: Any) -> Any:
+    """VALUE as setting NAME holds it; InvalidSetting says why it cannot be used."""
+    spec = FIELDS[name]
+    if spec.kind == "paths":
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if not all(isinstance(v, (str, Path)) for v in values):
+            raise InvalidSetting(name, "Input should be a list of folders")
+        return [Path(v) for v in values]
+    if spec.kind == "path":
+        if not isinstance(value, (str, Path)):
+            raise InvalidSetting(name, "Input should be a folder")
+        return Path(value)
+    if not isinstance(value, str):
+        raise InvalidSetting(name, "Input should be a valid string")
+    if spec.choices and value not in spec.choices:
+        raise InvalidSetting(name, "Input should be " + " or ".join(f"'{c}'" for c in spec.choices))
+    return value
+
+
+@dataclass
+class Settings:
+    """Everything a user may set; each field can come from a file, the environment or an option.
+    Every value is checked when it is set, at start-up and when a screen changes it."""
+
+    lang: Lang = field(default_factory=language_from_locale)
+    records: Path = field(default_factory=_default_records_dir)
+    organisation: str = ""
+    recorder: str = field(default_factory=_default_recorder)
+    content: list[Path] = field(default_factory=list)
+    theme: Literal["default", "high-contrast"] = "default"
+    chrome: Literal["unicode", "ascii"] = "unicode"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, _checked(name, value) if name in FIELDS else value)
+
+
+ENV_NAMES = {name: ENV_PREFIX + name.upper() for name in FIELDS}
 
 
 class SettingsError(UserError):
@@ -63,15 +112,15 @@ def _read_config(path: Path) -> dict[str, Any]:
         raise SettingsError("bad_toml", path=path, detail=str(error)) from None
     except OSError as error:
         raise SettingsError("unreadable", path=path, reason=error.strerror or str(error)) from None
-    unknown = sorted(set(data) - set(Settings.model_fields))
+    unknown = sorted(set(data) - set(FIELDS))
     if unknown:
         import difflib
 
         key = unknown[0]
-        guess = difflib.get_close_matches(key, list(Settings.model_fields), n=1)
+        guess = difflib.get_close_matches(key, list(FIELDS), n=1)
         if guess:
             raise SettingsError("unknown_setting_guess", path=path, key=key, guess=guess[0])
-        raise SettingsError("unknown_setting", path=path, key=key, valid=", ".join(Settings.model_fields))
+        raise SettingsError("unknown_setting", path=path, key=key, valid=", ".join(FIELDS))
     if isinstance(data.get("content"), str):
         data["content"] = [data["content"]]
     # Relative folders in a settings file are relative to that file.
@@ -119,7 +168,7 @@ def load_settings(
     layers.append(("option", {k: v for k, v in (options or {}).items() if v not in (None, [])}))
 
     merged: dict[str, Any] = {}
-    sources: dict[str, Source] = {name: "default" for name in Settings.model_fields}
+    sources: dict[str, Source] = {name: "default" for name in FIELDS}
     for source, values in layers:
         for key, value in values.items():
             if key == "content" and key in merged:
@@ -129,13 +178,12 @@ def load_settings(
             sources[key] = source
     merged.setdefault("lang", language_from_locale(env))
     try:
-        settings = Settings.model_validate(merged)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        field = str(first["loc"][0]) if first["loc"] else "?"
-        where = {"environment": ENV_NAMES.get(field, field), "option": f"--{field}"}.get(
-            sources.get(field, "default"), field)
-        raise SettingsError("invalid_value", where=where, detail=first["msg"]) from None
+        settings = Settings(**merged)
+    except InvalidSetting as error:
+        name = error.field
+        where = {"environment": ENV_NAMES.get(name, name), "option": f"--{name}"}.get(
+            sources.get(name, "default"), name)
+        raise SettingsError("invalid_value", where=where, detail=error.detail) from None
     return settings, sources
 
 
@@ -153,8 +201,8 @@ def save_setting(path: Path, key: str, value: str) -> None:
     """Set KEY = "VALUE" in the TOML file at PATH, keeping every other line and comment as it was."""
     import re
 
-    if key not in Settings.model_fields:
-        raise SettingsError("unknown_setting", path=path, key=key, valid=", ".join(Settings.model_fields))
+    if key not in FIELDS:
+        raise SettingsError("unknown_setting", path=path, key=key, valid=", ".join(FIELDS))
     line = f'{key} = "{value}"'
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")

@@ -72,7 +72,9 @@ def schema(ctx: CommandContext, kind: str) -> int:
 def show_settings(ctx: CommandContext) -> int:
     t = ctx.t
     rows = []
-    for name in type(ctx.settings).model_fields:
+    from bcp_drill.settings import FIELDS
+
+    for name in FIELDS:
         value = getattr(ctx.settings, name)
         shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
         rows.append([name, shown, t(f"settings_source.{ctx.sources[name]}")])
