@@ -39,13 +39,15 @@ def _word(text: str, t: Translator) -> str:
     return t(TEXTUAL_WORDS[text]) if text in TEXTUAL_WORDS else text
 
 
-def translate_bindings(node: DOMNode, t: Translator) -> None:
-    """Put NODE's binding descriptions (`keys.*`, and Textual's own words) in the UI language."""
+def translate_bindings(node: DOMNode, t: Translator, refresh: bool = True) -> None:
+    """Put NODE's binding descriptions (`keys.*`, and Textual's own words) in the UI language.
+    Called from `compose` (REFRESH False), the footer is drawn once, already translated."""
     table = node._bindings.key_to_bindings  # Textual keeps a per-instance copy of the bindings
     for key, bindings in table.items():
         table[key] = [replace(b, description=_word(b.description, t), tooltip=_word(b.tooltip, t))
                       for b in bindings]
-    node.refresh_bindings()
+    if refresh:
+        node.refresh_bindings()
 
 
 def translate_select_menus(root: DOMNode, t: Translator) -> None:

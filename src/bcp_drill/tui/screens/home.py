@@ -16,6 +16,7 @@ from bcp_drill.tui.modals.choice import ChoiceModal
 
 
 class HomeScreen(Screen):
+    AUTO_FOCUS = "#home-menu"  # focused as the screen opens: the footer is composed once
     BINDINGS = [
         Binding("d", "new_drill", "keys.new_drill"),
         Binding("r", "new_review", "keys.new_review"),
@@ -28,6 +29,7 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         t = app_context(self).t
+        translate_bindings(self, t, refresh=False)  # before the footer is composed: drawn once
         with Vertical(id="home"):
             yield Label(t("tui.home_title"), id="home-title", markup=False)
             yield Label(app_context(self).settings.organisation or "", id="home-organisation", markup=False)
@@ -43,10 +45,6 @@ class HomeScreen(Screen):
             )
             yield Label(t("tui.home_hint"), classes="form-hint", markup=False)
         yield Footer()
-
-    def on_mount(self) -> None:
-        translate_bindings(self, app_context(self).t)
-        self.query_one("#home-menu").focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         action = event.option.id
