@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-
 from bcp_drill.config_files import APP_NAME, CONFIG_NAME, ENV_PREFIX, user_config_path  # noqa: F401
 from bcp_drill.errors import UserError
 from bcp_drill.i18n import LANGUAGES, Lang, language_from_locale
@@ -134,11 +133,11 @@ def _read_config(path: Path) -> dict[str, Any]:
 
 def _from_environment(environ: dict[str, str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for field, name in ENV_NAMES.items():
+    for key, name in ENV_NAMES.items():
         value = environ.get(name)
         if value is None or value == "":
             continue
-        found[field] = [p for p in value.split(os.pathsep) if p] if field == "content" else value
+        found[key] = [p for p in value.split(os.pathsep) if p] if key == "content" else value
     return found
 
 

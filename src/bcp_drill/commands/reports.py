@@ -119,6 +119,7 @@ def verify(ctx: CommandContext, record_ids: list[str]) -> int:
     """Check the hash chain of records (default: every record and the follow-ups journal)."""
     from bcp_drill.records.chain import check_chain
     from bcp_drill.records.store import FOLLOWUPS_JOURNAL
+    from bcp_drill.records.team import console_paths
 
     t = ctx.t
     store = store_of(ctx)
@@ -126,27 +127,32 @@ def verify(ctx: CommandContext, record_ids: list[str]) -> int:
         record_ids = [s.record_id for s in reversed(store.summaries())]
         if store.exists(FOLLOWUPS_JOURNAL):
             record_ids.append(FOLLOWUPS_JOURNAL)
-    failed = 0
+    failed = checked = 0
     for record_id in record_ids:
         if not store.exists(record_id):
             ctx.print(t("verify.missing", record=record_id))
             failed += 1
+            checked += 1
             continue
-        path = store.path_of(record_id)
-        try:
-            check = check_chain(path)
-        except JournalError as error:
-            ctx.print(t("verify.unreadable", record=record_id, reason=error.render(t)))
-            failed += 1
-            continue
-        if check.status == "broken":
-            failed += 1
-            ctx.print(t("verify.broken", place=f"{path}:{check.broken_at}", record=record_id,
-                        line=(check.broken_at or 1) - 1))
-        else:
-            ctx.print(t(f"verify.{check.status}", record=record_id, events=check.events,
-                        line=check.chained_from or "-", hash=check.final_hash))
-    ctx.print(t("verify.summary", checked=len(record_ids), failed=failed))
+        # A team drill: the drill's first journal, then each console's own (each its own chain).
+        journals = [(record_id, store.path_of(record_id))] + [
+            (f"{record_id}/{path.stem}", path) for path in console_paths(store.root, record_id)]
+        for name, path in journals:
+            checked += 1
+            try:
+                check = check_chain(path)
+            except JournalError as error:
+                ctx.print(t("verify.unreadable", record=name, reason=error.render(t)))
+                failed += 1
+                continue
+            if check.status == "broken":
+                failed += 1
+                ctx.print(t("verify.broken", place=f"{path}:{check.broken_at}", record=name,
+                            line=(check.broken_at or 1) - 1))
+            else:
+                ctx.print(t(f"verify.{check.status}", record=name, events=check.events,
+                            line=check.chained_from or "-", hash=check.final_hash))
+    ctx.print(t("verify.summary", checked=checked, failed=failed))
     return 1 if failed else 0
 
 

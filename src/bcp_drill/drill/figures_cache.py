@@ -22,7 +22,19 @@ SCHEMA = 2  # bump when the stored data changes shape: old rows are then simply 
 
 
 def fingerprint(path: Path) -> str | None:
-    """Size, change time and a hash of the last bytes of a journal (None if it cannot be read)."""
+    """Size, change time and a hash of the last bytes of a journal (None if it cannot be read);
+    for a team drill, of every console's journal too."""
+    own = _file_print(path)
+    team = path.with_suffix("")
+    if own is None or not os.path.isdir(team):
+        return own
+    from bcp_drill.records.team import console_paths
+
+    prints = [own] + [_file_print(p) or "-" for p in console_paths(path.parent, team.name)]
+    return hashlib.sha256("|".join(prints).encode()).hexdigest()
+
+
+def _file_print(path: Path) -> str | None:
     try:
         fd = os.open(path, os.O_RDONLY)  # one open, one fstat, one read: it runs once per journal
         try:

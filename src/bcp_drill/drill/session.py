@@ -289,15 +289,15 @@ class DrillSession(JournalSession):
             raise SessionRefused("text_required")
         return self._record(ev.NoteAdded, step_id=step_id, text=text.strip(), elapsed_seconds=self.elapsed())
 
-    def retract_note(self, note_seq: int, reason: str = "") -> ev.NoteRetracted:
+    def retract_note(self, note_seq: int, reason: str = "", note_console: str | None = None) -> ev.NoteRetracted:
         """Withdraw a note that stands; it stays in the journal, marked withdrawn."""
         self.ensure_open()
-        note = self.state.note(note_seq)
+        note = self.state.note(note_seq, note_console)
         if note is None:
             raise SessionRefused("unknown_note", seq=note_seq)
         if note.withdrawn is not None:
             raise SessionRefused("note_already_withdrawn", seq=note_seq)
-        return self._record(ev.NoteRetracted, note_seq=note_seq, reason=reason)
+        return self._record(ev.NoteRetracted, note_seq=note_seq, reason=reason, note_console=note_console)
 
     def _before_problem(self, source_ref: str | None) -> dict[str, Any]:
         self.ensure_open()

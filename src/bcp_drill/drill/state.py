@@ -77,6 +77,12 @@ class Note:
     elapsed_seconds: int
     step_id: str | None
     withdrawn: ev.NoteRetracted | None = None  # the correction that withdrew it, kept for the record
+    console: str | None = None  # the team console whose journal holds it (seq is that journal's)
+
+    @property
+    def key(self) -> str:
+        """How a person names it: "12", or "player-1a2b3c4d:12" for a team console's note."""
+        return f"{self.console}:{self.seq}" if self.console else str(self.seq)
 
 
 @dataclass
@@ -90,6 +96,18 @@ class StepRecord:
     reason: str = ""
     checks: set[int] = field(default_factory=set)
     decision: ev.DecisionMade | None = None  # for a decision step: the choice that stands
+    outcome_event: Any = None  # the event whose outcome stands
+
+
+
+@dataclass
+class Conflict:
+    """Two team consoles recorded an outcome for one step, each before seeing the other's: both
+    are kept; the first (in the merged order) stands until the lead settles it."""
+
+    step_id: str
+    outcomes: list[Any]  # every outcome recorded, in the merged order
+    settled: ev.ConflictSettled | None = None
 
 
 @dataclass
@@ -116,6 +134,8 @@ class DrillState:
     deputies: dict[str, list[ev.DeputyActed]] = field(default_factory=dict)  # step → deputies who acted
     hotwash: ev.HotwashRecorded | None = None
     observations: list[ev.ObservationRecorded] = field(default_factory=list)
+    consoles: dict[str, ev.ConsoleJoined] = field(default_factory=dict)  # team drills: who joined, as what
+    conflicts: list[Conflict] = field(default_factory=list)
     ended: ev.DrillEnded | None = None
     # clock: seconds accumulated while running, and since when it runs (None = paused)
     clock_base_seconds: int = 0
@@ -293,26 +313,69 @@ class DrillState:
         if self.running_since is not None:
             self.running_since = event.at
 
+    def _conflicting(self, record: StepRecord, event: Any) -> bool:
+        """True when EVENT is a second outcome for RECORD from another console (kept as a conflict)."""
+        standing = record.outcome_event
+        if record.outcome is None or standing is None or standing.console == event.console:
+            return False
+        open_conflict = self.conflict(record.step.id)
+        if open_conflict is None:
+            self.conflicts.append(Conflict(record.step.id, [standing, event]))
+        else:
+            open_conflict.outcomes.append(event)
+        return True
+
+    def conflict(self, step_id: str) -> Conflict | None:
+        """The step's unsettled conflict, if any."""
+        return next((c for c in self.conflicts if c.step_id == step_id and c.settled is None), None)
+
+    def _set_outcome(self, record: StepRecord, event: Any) -> None:
+        record.outcome_event = event
+        if isinstance(event, ev.StepNotDone):
+            record.outcome = "skipped" if event.skipped else "not_done"
+            record.rating, record.reason = None, event.reason
+            record.decision = None
+        else:
+            record.outcome, record.rating, record.reason = "done", event.rating, ""
+            record.decision = event if isinstance(event, ev.DecisionMade) else None
+        record.elapsed_seconds = event.elapsed_seconds
+
     def _completed(self, event: ev.StepCompleted | ev.DecisionMade) -> None:
         record = self.steps.get(event.step_id)
-        if record:
-            record.outcome, record.rating = "done", event.rating
-            record.elapsed_seconds, record.reason = event.elapsed_seconds, ""
-            record.decision = event if isinstance(event, ev.DecisionMade) else None
+        if record and not self._conflicting(record, event):
+            self._set_outcome(record, event)
 
     def _not_done(self, event: ev.StepNotDone) -> None:
         record = self.steps.get(event.step_id)
-        if record:
-            record.outcome = "skipped" if event.skipped else "not_done"
-            record.rating, record.reason = None, event.reason
-            record.elapsed_seconds = event.elapsed_seconds
+        if record and not self._conflicting(record, event):
+            self._set_outcome(record, event)
 
     def _reopened(self, event: ev.StepReopened) -> None:
         record = self.steps.get(event.step_id)
         if record:
             record.outcome = record.rating = record.elapsed_seconds = None
             record.reason = ""
-            record.decision = None
+            record.decision = record.outcome_event = None
+            conflict = self.conflict(event.step_id)
+            if conflict is not None:  # reopened: none of the outcomes stands any more
+                conflict.settled = ev.ConflictSettled(seq=event.seq, at=event.at, by=event.by, host=event.host,
+                                                      console=event.console, step_id=event.step_id,
+                                                      chosen_console=None, chosen_seq=0, reason="reopened")
+
+    def _settled(self, event: ev.ConflictSettled) -> None:
+        conflict = self.conflict(event.step_id)
+        record = self.steps.get(event.step_id)
+        if conflict is None or record is None:
+            return
+        chosen = next((o for o in conflict.outcomes
+                       if o.console == event.chosen_console and o.seq == event.chosen_seq), None)
+        if chosen is not None:
+            conflict.settled = event
+            self._set_outcome(record, chosen)
+
+    def _joined(self, event: ev.ConsoleJoined) -> None:
+        if event.console:
+            self.consoles[event.console] = event
 
     def _check(self, event: ev.CheckToggled) -> None:
         record = self.steps.get(event.step_id)
@@ -320,11 +383,12 @@ class DrillState:
             (record.checks.add if event.checked else record.checks.discard)(event.check_index)
 
     def _note(self, event: ev.NoteAdded) -> None:
-        self.notes.append(Note(event.seq, event.text, event.by, event.at, event.elapsed_seconds, event.step_id))
+        self.notes.append(Note(event.seq, event.text, event.by, event.at, event.elapsed_seconds, event.step_id,
+                               console=event.console))
 
     def _note_retracted(self, event: ev.NoteRetracted) -> None:
         for note in self.notes:
-            if note.seq == event.note_seq and note.withdrawn is None:
+            if note.seq == event.note_seq and note.console == event.note_console and note.withdrawn is None:
                 note.withdrawn = event
 
     def _objective(self, event: ev.ObjectiveRated) -> None:
@@ -386,8 +450,8 @@ class DrillState:
         """The notes that stand (withdrawn ones are left out) on a step, or on the drill (None)."""
         return [n for n in self.notes if n.step_id == step_id and n.withdrawn is None]
 
-    def note(self, seq: int) -> Note | None:
-        return next((n for n in self.notes if n.seq == seq), None)
+    def note(self, seq: int, console: str | None = None) -> Note | None:
+        return next((n for n in self.notes if n.seq == seq and n.console == console), None)
 
     def problems_for(self, step_id: str) -> list[ev.ProblemRaised]:
         return [p for p in self.problems if p.source_ref == step_id]
@@ -423,4 +487,6 @@ _HANDLERS: dict[type, Callable[[DrillState, Any], None]] = {
     ev.HotwashRecorded: DrillState._hotwash,
     ev.ObservationRecorded: DrillState._observation,
     ev.DrillEnded: DrillState._ended,
+    ev.ConsoleJoined: DrillState._joined,
+    ev.ConflictSettled: DrillState._settled,
 }

@@ -803,7 +803,7 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
                 where = step_title if event.step_id else t("tui.drill_note_short")
                 entry = add(event, "note", t("report.tl_note", step=where, text=event.text),
                             event.elapsed_seconds)
-                note = state.note(event.seq)
+                note = state.note(event.seq, event.console)
                 if note is not None and note.withdrawn is not None:
                     entry.struck = True
                     entry.correction = _correction_text(note.withdrawn, t, note.withdrawn.reason)

@@ -332,16 +332,16 @@ class PlainDrill(PlainRunner):
                 self.console.say(t("tui.no_note_to_withdraw"))
             for note in notes:
                 where = note.step_id or t("tui.drill_note_short")
-                self.console.say(f"  #{note.seq} [{where}] {note.text}")
+                self.console.say(f"  #{note.key} [{where}] {note.text}")
             if notes:
                 self.console.say(t("plain.withdraw_how"))
             return
-        note = next((n for n in notes if target.isdigit() and n.seq == int(target)), None)
+        note = next((n for n in notes if n.key == target.lstrip("#")), None)
         if note is None:
             self.console.say(t("plain.no_such_note", seq=target))
             return
         if self.console.confirm(t("tui.withdraw_note_confirm", text=note.text) + " " + t("plain.yes_no")):
-            self._record(self.session.retract_note, note.seq, t("tui.withdrawn_on_screen"))
+            self._record(self.session.retract_note, note.seq, t("tui.withdrawn_on_screen"), note.console)
         else:
             self.console.say(t("plain.cancelled"))
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from bcp_drill.records.values import (  # noqa: F401  (re-exported: the one definition lives there)
     CAPABILITIES,
+    CONSOLE_ROLES,
     DRILL_ROLES,
     FOLLOWUP_STATUSES,
     HSEEP_RATINGS,
@@ -21,6 +22,7 @@ from bcp_drill.records.values import (  # noqa: F401  (re-exported: the one defi
     RECOVERED_STATES,
     SYSTEM_STATES,
     Capability,
+    ConsoleRole,
     DrillRole,
     FollowUpStatus,
     HseepRating,
@@ -39,6 +41,9 @@ class EventBase(BaseModel):
     # SHA-256 of the journal's previous line as written (a hash chain; None on the first line
     # and in journals written before the chain existed).
     prev: str | None = None
+    # The console of a team drill that wrote it (its own journal in the drill's folder); None
+    # for the drill's first journal, which is every single-console drill's only one.
+    console: str | None = None
 
 
 class Participant(BaseModel):
@@ -76,6 +81,28 @@ class DrillStarted(EventBase):
     imported_from: str | None = None
     import_sha256: str | None = None
     imported_by: str | None = None
+
+
+class ConsoleJoined(EventBase):
+    """First event of a console's own journal in a team drill (see drill/team.py)."""
+
+    type: Literal["console_joined"] = "console_joined"
+    record_id: str
+    role: ConsoleRole
+    team: str = ""  # the player's team (a role of the scenario), "" for all of them
+    # This console's clock minus the shared folder's clock, measured when it joined; events are
+    # placed on the folder's clock when the journals are merged, so skewed clocks still agree.
+    clock_offset_seconds: float = 0.0
+
+
+class ConflictSettled(EventBase):
+    """The lead's choice between outcomes recorded for one step by two consoles at once."""
+
+    type: Literal["conflict_settled"] = "conflict_settled"
+    step_id: str
+    chosen_console: str | None  # the console whose outcome stands (None: the drill's first journal)
+    chosen_seq: int
+    reason: str = ""
 
 
 class ClockPaused(EventBase):
@@ -182,6 +209,7 @@ class NoteRetracted(EventBase):
     type: Literal["note_retracted"] = "note_retracted"
     note_seq: int
     reason: str = ""
+    note_console: str | None = None  # the console whose journal holds the note (team drills)
 
 
 class ProblemRaised(EventBase):
@@ -349,7 +377,7 @@ Event = Annotated[
         DrillStarted, ClockPaused, ClockResumed, ClockAdvanced, StepCompleted, DecisionMade, StepNotDone,
         SystemStateRecorded, ValueRecorded, DeputyActed,
         StepReopened, CheckToggled, NoteAdded, NoteRetracted, ProblemRaised, InjectDelivered,
-        ObjectiveRated, HotwashRecorded, ObservationRecorded, DrillEnded, ReviewStarted, ItemRated, ItemRatingCleared, AssessmentRecorded,
+        ObjectiveRated, HotwashRecorded, ObservationRecorded, DrillEnded, ConsoleJoined, ConflictSettled, ReviewStarted, ItemRated, ItemRatingCleared, AssessmentRecorded,
         EvidenceRecorded, ReviewFinished, ReviewReopened, FollowUpUpdated,
     ],
     Field(discriminator="type"),

@@ -126,9 +126,11 @@ def read_journal(path: Path) -> JournalContents:
 class Journal:
     """An open journal that events are appended to, durably, by one process at a time."""
 
-    def __init__(self, path: Path, recorder: str, clock: Clock = utc_now, host: str | None = None) -> None:
+    def __init__(self, path: Path, recorder: str, clock: Clock = utc_now, host: str | None = None,
+                 console: str | None = None) -> None:
         self.path = path
         self.recorder = recorder
+        self.console = console  # stamped on every event of a team drill console's own journal
         self.host = host or socket.gethostname()
         self.clock = clock
         self.events: list[Any] = []
@@ -140,14 +142,14 @@ class Journal:
     # -- opening -------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, recorder: str, clock: Clock = utc_now) -> "Journal":
+    def create(cls, path: Path, recorder: str, clock: Clock = utc_now, console: str | None = None) -> "Journal":
         """A new journal at PATH, locked before anyone else can open it (FileExistsError if there).
 
         The file is made under a private name, locked, then linked into place: another process
         can never open it empty and unlocked (and take it for a file cut by a power loss).
         """
         path.parent.mkdir(parents=True, exist_ok=True)
-        journal = cls(path, recorder, clock)
+        journal = cls(path, recorder, clock, console=console)
         private = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
         journal._fd = os.open(private, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o644)
         try:
@@ -162,13 +164,14 @@ class Journal:
         return journal
 
     @classmethod
-    def open(cls, path: Path, recorder: str, clock: Clock = utc_now, wait_seconds: float = 0) -> "Journal":
+    def open(cls, path: Path, recorder: str, clock: Clock = utc_now, wait_seconds: float = 0,
+             console: str | None = None) -> "Journal":
         """Open for appending; a cut last line is moved to a side file first.
 
         WAIT_SECONDS: how long to wait for another process that has it open (the follow-ups
         journal is written by short commands; a drill record is held for a whole session).
         """
-        journal = cls(path, recorder, clock)
+        journal = cls(path, recorder, clock, console=console)
         journal._fd = os.open(path, os.O_RDWR | os.O_APPEND)
         journal._lock(wait_seconds)
         contents = read_journal(path)
@@ -250,8 +253,9 @@ class Journal:
         if self._fd is None:
             raise JournalError(self.path, "journal_closed")
         event = event_type(seq=len(self.events) + 1, at=self.clock(), by=self.recorder,
-                           host=self.host, prev=self.last_hash, **fields)
-        line = event.model_dump_json().encode("utf-8") + b"\n"
+                           host=self.host, prev=self.last_hash, console=self.console, **fields)
+        # A single-console drill's lines stay as they always were: no "console" key.
+        line = event.model_dump_json(exclude={"console"} if self.console is None else None).encode("utf-8") + b"\n"
         good_length = os.lseek(self._fd, 0, os.SEEK_END)
         try:
             written = os.write(self._fd, line)

@@ -9,11 +9,10 @@ from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import (
     Journal,
-    JournalContents,
     JournalError,
-    read_journal,
 )
 from bcp_drill.records.store import RecordStore
+from bcp_drill.records.team import MergedRecord, read_merged
 
 First = TypeVar("First", bound=ev.EventBase)
 
@@ -27,13 +26,14 @@ def _first_event(path, events: list, first_type: type[First], wrong_kind: str, r
     return events[0]
 
 
-def read_record(store: RecordStore, record_id: str, first_type: type[First], wrong_kind: str) -> JournalContents:
+def read_record(store: RecordStore, record_id: str, first_type: type[First], wrong_kind: str) -> MergedRecord:
     """A record whose first event is FIRST_TYPE, read without opening it for writing: its
-    events, and its final hash (`last_hash`) for the reports that print it."""
+    events (every console's, for a team drill), and its final hash (`last_hash`) for the
+    reports that print it."""
     path = store.path_of(record_id)
-    contents = read_journal(path)
-    _first_event(path, contents.events, first_type, wrong_kind, record_id)
-    return contents
+    merged = read_merged(store.root, record_id, path)
+    _first_event(path, merged.events, first_type, wrong_kind, record_id)
+    return merged
 
 
 def open_journal(store: RecordStore, record_id: str, first_type: type[First], wrong_kind: str,

@@ -137,9 +137,15 @@ class RecordStore:
         return self._journal_paths(newest_first=False)
 
     def read_record(self, record_id: str, path: Path) -> tuple[RecordSummary, list]:
-        """Read one journal once: its summary (with the error when it cannot be read) and events."""
+        """Read one record once: its summary (with the error when it cannot be read) and events;
+        a team drill's events are those of all its consoles' journals, merged (records/team.py)."""
         try:
             contents = read_journal(path)
+            events = contents.events
+            if contents.events and os.path.isdir(self.root / record_id):
+                from bcp_drill.records.team import read_merged
+
+                events = read_merged(self.root, record_id, path, contents).events
         except JournalError as error:
             return RecordSummary(record_id, path, error=error), []
         except OSError as error:
@@ -150,8 +156,8 @@ class RecordStore:
         first = contents.events[0]
         kind, subject = _describe(first)
         return RecordSummary(record_id, path, kind=kind, subject_id=subject, started=first.at,
-                             finished=_finished(contents.events), events=len(contents.events),
-                             cut_tail=bool(contents.cut_tail)), contents.events
+                             finished=_finished(events), events=len(events),
+                             cut_tail=bool(contents.cut_tail)), events
 
     def summaries(self) -> list[RecordSummary]:
         """Every record, newest first; damaged ones are listed with their error, not hidden."""

@@ -12,6 +12,8 @@ Priority = Literal["high", "medium", "low"]
 FollowUpStatus = Literal["open", "in_progress", "done", "dropped"]
 Capability = Literal["planning", "organisation", "equipment", "training", "exercise"]
 DrillRole = Literal["lead", "controller", "evaluator", "recorder", "player", "observer"]
+# What a console of a team drill may do (see drill/team.py): the lead may do everything.
+ConsoleRole = Literal["lead", "controller", "player", "evaluator"]
 # The state of an information system during a drill; "alternate" runs on a stand-in (代替稼働).
 SystemState = Literal["unknown", "down", "degraded", "alternate", "restored"]
 
@@ -21,5 +23,6 @@ FOLLOWUP_STATUSES: tuple[str, ...] = get_args(FollowUpStatus)
 OPEN_FOLLOWUP_STATUSES: tuple[str, ...] = ("open", "in_progress")  # still to be acted on (can be overdue)
 CAPABILITIES: tuple[str, ...] = get_args(Capability)
 DRILL_ROLES: tuple[str, ...] = get_args(DrillRole)
+CONSOLE_ROLES: tuple[str, ...] = get_args(ConsoleRole)
 SYSTEM_STATES: tuple[str, ...] = get_args(SystemState)
 RECOVERED_STATES: tuple[str, ...] = ("alternate", "restored")  # the service is back (for the RTO)

@@ -159,7 +159,7 @@ def followups_of_records(store: RecordStore, record_ids: Iterable[str], lang: La
     """The follow-up items of the records named (only those are read), with all updates applied."""
     items: dict[str, FollowUp] = {}
     for record_id in record_ids:
-        events = read_journal(store.path_of(record_id)).events
+        events = store.read_record(record_id, store.path_of(record_id))[1]
         if events:
             items.update((f.id, f) for f in _record_followups(record_id, events, lang))
     _apply_updates(store, items)

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Label, OptionList
 
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.state import DeliveredInject
+from bcp_drill.drill.state import DeliveredInject, Note
 from bcp_drill.drill.view import (
     DrillView,
     condition_values_text,
@@ -407,20 +407,18 @@ class DrillRunnerScreen(SessionScreen):
             self.notify(t("tui.no_note_to_withdraw"))
             return
 
-        def confirmed(seq: int, yes: bool | None) -> None:
+        def confirmed(note: Note, yes: bool | None) -> None:
             if yes:
-                self._safely(self.session.retract_note, seq, t("tui.withdrawn_on_screen"))
+                self._safely(self.session.retract_note, note.seq, t("tui.withdrawn_on_screen"), note.console)
                 self.redraw(step_id)
 
         def chosen(value: str | None) -> None:
-            if value is None:
-                return
-            note = self.session.state.note(int(value))
+            note = next((n for n in notes if n.key == value), None)
             if note is not None:
                 self.app.push_screen(ConfirmModal(t("tui.withdraw_note_confirm", text=note.text),
-                                                  t("tui.yes_no_keys")), lambda yes: confirmed(note.seq, yes))
+                                                  t("tui.yes_no_keys")), lambda yes: confirmed(note, yes))
 
-        choices = [(str(n.seq), f"#{n.seq} [{n.step_id or t('tui.drill_note_short')}] {n.text}") for n in notes]
+        choices = [(n.key, f"#{n.key} [{n.step_id or t('tui.drill_note_short')}] {n.text}") for n in notes]
         self.app.push_screen(ChoiceModal(t("tui.withdraw_note_pick"), choices, t("tui.choice_keys")), chosen)
 
     def action_drill_note(self) -> None:

@@ -1,0 +1,169 @@
+"""Team drills: several consoles on one drill with no server, the records folder the meeting point.
+
+A drill's first journal is `<records>/<id>.jsonl` (every single-console drill has only that
+one). A console that joins writes only to its own journal, `<records>/<id>/<console>.jsonl`,
+so writers never share a file and no lock has to work across machines (network shares lock
+badly). The drill is the merge of all its journals:
+
+- each journal is read whole, as ever (a line being written is a cut tail, left for later);
+- each console's first event (`console_joined`) gives its clock offset against the shared
+  folder, measured when it joined; its events are placed on the folder's clock;
+- the journals are merged in a deterministic order: the drill's first event, then by time on
+  the folder's clock, then console id, then the console's own sequence, never reordering the
+  events of one console. Every console computes the same list, whatever order the folder lists
+  the files in and however far apart their clocks are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bcp_drill.records.journal import JournalContents, JournalError, read_journal
+
+SUFFIX = ".jsonl"
+CONSOLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass
+class ConsoleInfo:
+    """One console of a team drill, from its journal."""
+
+    console_id: str | None  # None: the drill's first journal (the console that started it)
+    path: Path
+    role: str = "lead"
+    team: str = ""
+    by: str = ""
+    host: str = ""
+    offset_seconds: float = 0.0
+    events: int = 0
+    last_hash: str = ""
+    cut_tail: bool = False
+
+
+@dataclass
+class MergedRecord:
+    """Every event of a drill, merged from all its journals, on the shared folder's clock."""
+
+    events: list[Any]
+    consoles: list[ConsoleInfo] = field(default_factory=list)
+    cut_tail: bool = False  # some journal ends in a line still being written (or cut)
+
+    @property
+    def is_team(self) -> bool:
+        return len(self.consoles) > 1
+
+    @property
+    def last_hash(self) -> str | None:
+        """What a printed report quotes: the last hash of the only journal, or for a team drill
+        one hash over every console's last hash (each chains back through its own journal)."""
+        if not self.consoles:
+            return None
+        if len(self.consoles) == 1:
+            return self.consoles[0].last_hash or None
+        joined = "\n".join(f"{c.console_id or ''}:{c.last_hash}" for c in self.consoles)
+        return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def team_folder(root: Path, record_id: str) -> Path:
+    return root / record_id
+
+
+def console_paths(root: Path, record_id: str) -> list[Path]:
+    """The consoles' own journals of a drill (none for a single-console drill), by name."""
+    folder = team_folder(root, record_id)
+    if not folder.is_dir():
+        return []
+    return sorted(folder / name for name in os.listdir(folder)
+                  if name.endswith(SUFFIX) and not name.startswith("."))
+
+
+def console_id_for(role: str, recorder: str, host: str) -> str:
+    """A stable id for a person's console on one machine: joining again reopens its journal."""
+    digest = hashlib.sha256(f"{recorder}\n{host}".encode("utf-8")).hexdigest()[:8]
+    return f"{role}-{digest}"
+
+
+def measure_clock_offset(folder: Path) -> float:
+    """This machine's clock minus the shared folder's (the file server's, on a network share):
+    a file is written there and its modification time, set by the folder's side, read back."""
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = folder / f".clock-{os.getpid()}-{secrets.token_hex(4)}"
+    before = time.time()
+    probe.write_bytes(b"")
+    after = time.time()
+    try:
+        stamped = probe.stat().st_mtime
+    finally:
+        probe.unlink(missing_ok=True)
+    return round((before + after) / 2 - stamped, 3)
+
+
+def _shifted(event: Any, offset: float) -> Any:
+    return event if not offset else event.model_copy(update={"at": event.at - timedelta(seconds=offset)})
+
+
+def merge(first: list[Any], consoles: list[tuple[str, float, list[Any]]]) -> list[Any]:
+    """FIRST (the drill's first journal) and each console's events (id, clock offset, events)
+    as one list, in the deterministic order described above."""
+    if not first:
+        return []
+    streams: list[tuple[str, float, list[Any]]] = [("", 0.0, first[1:])] + sorted(consoles, key=lambda c: c[0])
+    heap: list[tuple[datetime, str, int, int, int]] = []
+    for index, (console, offset, events) in enumerate(streams):
+        if events:
+            event = events[0]
+            heap.append((event.at - timedelta(seconds=offset), console, event.seq, index, 0))
+    heapq.heapify(heap)
+    merged = [first[0]]
+    while heap:
+        _, console, _, index, position = heapq.heappop(heap)
+        _, offset, events = streams[index]
+        merged.append(_shifted(events[position], offset))
+        if position + 1 < len(events):
+            following = events[position + 1]
+            heapq.heappush(heap, (following.at - timedelta(seconds=offset), console, following.seq, index,
+                                  position + 1))
+    return merged
+
+
+def _console_info(path: Path, contents: JournalContents) -> ConsoleInfo:
+    first = contents.events[0]
+    if getattr(first, "type", "") != "console_joined" or not first.console:
+        raise JournalError(path, "journal_corrupt", 1, detail="a console's journal must start with console_joined")
+    for number, event in enumerate(contents.events, 1):
+        if event.console != first.console:
+            raise JournalError(path, "journal_corrupt", number, detail=f"an event of console {event.console!r}")
+    return ConsoleInfo(first.console, path, first.role, first.team, first.by, first.host,
+                       first.clock_offset_seconds, len(contents.events), contents.last_hash or "",
+                       bool(contents.cut_tail))
+
+
+def read_merged(root: Path, record_id: str, first_path: Path, first: JournalContents | None = None) -> MergedRecord:
+    """The drill's events from all its journals (only the first one for a single-console drill);
+    raises JournalError when any of them is damaged: a figure never silently leaves a console out."""
+    first = first if first is not None else read_journal(first_path)
+    lead = ConsoleInfo(None, first_path, events=len(first.events), last_hash=first.last_hash or "",
+                       cut_tail=bool(first.cut_tail))
+    if first.events:
+        lead.by, lead.host = first.events[0].by, first.events[0].host
+    infos, streams = [lead], []
+    for path in console_paths(root, record_id):
+        contents = read_journal(path)
+        if not contents.events:  # created, not yet written (or cut before its first line)
+            continue
+        info = _console_info(path, contents)
+        if contents.events[0].record_id != record_id:
+            raise JournalError(path, "journal_corrupt", 1, detail=f"joined record {contents.events[0].record_id!r}")
+        infos.append(info)
+        streams.append((info.console_id or "", info.offset_seconds, contents.events))
+    return MergedRecord(merge(first.events, streams), infos, any(i.cut_tail for i in infos))
+
