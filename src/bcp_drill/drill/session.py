@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,12 +79,57 @@ def condition_values(scenario: Scenario, chosen: dict[str, str]) -> dict[str, st
 
 
 class DrillSession(JournalSession):
-    """One open drill: every method writes one event (fsynced) and then updates the state."""
+    """One open drill: every method writes one event (fsynced) and then updates the state.
 
-    def __init__(self, journal: Journal, scenario: Scenario) -> None:
+    In a team drill (drill/team.py) the journal is this console's own and the state is that of
+    every console's journal merged; `refresh` takes in what the others have written since.
+    """
+
+    def __init__(self, journal: Journal, scenario: Scenario, store: RecordStore | None = None,
+                 role: str = "lead", clock_offset: float = 0.0, events: list | None = None) -> None:
         self.journal = journal
         self.scenario = scenario
-        self.state = DrillState.from_events(scenario, journal.events)
+        self.store = store
+        self.role = role
+        self.clock_offset = clock_offset  # this machine's clock minus the shared folder's
+        self._prints: tuple = ()
+        self.state = DrillState.from_events(scenario, journal.events if events is None else events)
+
+    @property
+    def console(self) -> str | None:
+        return self.journal.console
+
+    def _record(self, event_type: type[ev.EventBase], **fields: Any) -> Any:
+        if len(self.state.heads) > 1 or self.console is not None:  # a team drill: say what was seen
+            own = self.console or ""
+            fields["seen"] = {journal: seq for journal, seq in sorted(self.state.heads.items()) if journal != own}
+        event = self.journal.append(event_type, **fields)
+        # The state keeps every console's events on the shared folder's clock.
+        self.state.apply(event if not self.clock_offset else
+                         event.model_copy(update={"at": event.at - timedelta(seconds=self.clock_offset)}))
+        return event
+
+    def _require(self, right: str) -> None:
+        from bcp_drill.drill.team import may
+
+        if not may(self.role, right):
+            raise SessionRefused(f"role_{right}", role=self.role)
+
+    def refresh(self) -> bool:
+        """Take in what other consoles of a team drill have written since the last look;
+        True when the state changed. Cheap when nothing did: one listing and a stat per journal."""
+        from bcp_drill.drill.team import journal_prints, merged_events
+
+        if self.store is None:
+            return False
+        prints = journal_prints(self.store, self.record_id)
+        if prints == self._prints:
+            return False
+        changed = bool(self._prints) or len(prints) > 1
+        self._prints = prints
+        if changed:
+            self.state = DrillState.from_events(self.scenario, merged_events(self.store, self.record_id))
+        return changed
 
     # -- opening ---------------------------------------------------------------
 
@@ -103,16 +148,25 @@ class DrillSession(JournalSession):
             place=place, participants=participants or [], t0=t0 or now, conditions=values,
             **pinned_register_fields(source),
             tool_version=__version__)
-        return cls(journal, scenario)
+        return cls(journal, scenario, store)
 
     @classmethod
     def resume(cls, store: RecordStore, record_id: str) -> "DrillSession":
-        """Reopen a drill with the scenario pinned in its journal, the clock included."""
-        return open_journal(store, record_id, ev.DrillStarted, "not_a_drill",
-                            lambda journal, first: cls(journal, pinned_scenario(first)))
+        """Reopen a drill with the scenario pinned in its journal, the clock included (and, for a
+        team drill, what every console has written)."""
+        from bcp_drill.drill.team import merged_events
+
+        def build(journal: Journal, first: ev.DrillStarted) -> "DrillSession":
+            team = (store.root / record_id).is_dir()
+            return cls(journal, pinned_scenario(first), store,
+                       events=merged_events(store, record_id) if team else None)
+
+        return open_journal(store, record_id, ev.DrillStarted, "not_a_drill", build)
 
     def now(self) -> datetime:
-        return self.journal.clock()
+        """Now on the clock every console's events are placed on (the shared folder's)."""
+        now = self.journal.clock()
+        return now - timedelta(seconds=self.clock_offset) if self.clock_offset else now
 
     def elapsed(self) -> int:
         return self.state.elapsed_seconds(self.now())
@@ -140,11 +194,13 @@ class DrillSession(JournalSession):
     # -- the clock -------------------------------------------------------------
 
     def pause(self) -> None:
+        self._require("clock")
         self.ensure_open()
         if not self.state.paused:
             self._record(ev.ClockPaused)
 
     def resume_clock(self) -> None:
+        self._require("clock")
         self.ensure_open()
         if self.state.paused:
             self._record(ev.ClockResumed)
@@ -153,11 +209,13 @@ class DrillSession(JournalSession):
         self.resume_clock() if self.state.paused else self.pause()
 
     def advance_to(self, seconds: int) -> None:
+        self._require("clock")
         self.ensure_open()
         if seconds > self.elapsed():
             self._record(ev.ClockAdvanced, to_seconds=seconds)
 
     def advance_to_next_phase(self) -> bool:
+        self._require("clock")
         self.ensure_open()
         target = self.state.next_phase_seconds(self.now())
         if target is None:
@@ -168,6 +226,7 @@ class DrillSession(JournalSession):
     # -- steps -----------------------------------------------------------------
 
     def complete_step(self, step_id: str, rating: str) -> ev.StepCompleted:
+        self._require("outcome")
         self.ensure_open()
         if self._applicable_step(step_id).step.is_decision:
             raise SessionRefused("decision_required", step_id=step_id)
@@ -180,6 +239,7 @@ class DrillSession(JournalSession):
 
         A decision stands until the step is reopened; choosing again without that is refused.
         """
+        self._require("outcome")
         self.ensure_open()
         record = self._applicable_step(step_id)
         step = record.step
@@ -203,6 +263,7 @@ class DrillSession(JournalSession):
 
     def record_system_state(self, system_id: str, state: str, note: str = "") -> ev.SystemStateRecorded:
         """The state of a system from now on (down, running on the alternate, restored...)."""
+        self._require("systems")
         self.ensure_open()
         if self.scenario.system(system_id) is None:
             raise SessionRefused("unknown_system", system_id=system_id,
@@ -213,6 +274,7 @@ class DrillSession(JournalSession):
                             elapsed_seconds=self.elapsed())
 
     def step_not_done(self, step_id: str, reason: str, skipped: bool = False) -> ev.StepNotDone:
+        self._require("outcome")
         self.ensure_open()
         self._applicable_step(step_id)
         if not reason.strip():
@@ -222,6 +284,7 @@ class DrillSession(JournalSession):
 
     def reopen_step(self, step_id: str) -> ev.StepReopened:
         """Withdraw the step's outcome (a correction event); refused when there is none."""
+        self._require("outcome")
         self.ensure_open()
         record = self._step(step_id)
         if record.outcome is None:
@@ -235,6 +298,7 @@ class DrillSession(JournalSession):
         return self._record(ev.StepReopened, step_id=step_id)
 
     def toggle_check(self, step_id: str, index: int) -> ev.CheckToggled:
+        self._require("outcome")
         self.ensure_open()
         record = self._applicable_step(step_id)
         if not 0 <= index < len(record.step.checks):
@@ -245,6 +309,7 @@ class DrillSession(JournalSession):
     def record_value(self, step_id: str, index: int, text: str) -> ev.ValueRecorded:
         """A value measured for check INDEX of a step: a number (full-width digits and a
         trailing unit are fine), a percentage from 0 to 100, or short text, by its spec."""
+        self._require("outcome")
         self.ensure_open()
         record = self._applicable_step(step_id)
         if not 0 <= index < len(record.step.checks):
@@ -267,6 +332,7 @@ class DrillSession(JournalSession):
 
     def record_deputy(self, step_id: str, role_id: str, deputy: int, reason: str, person: str = "") -> ev.DeputyActed:
         """Record that a role's DEPUTY (1: first in the deputy order) acted on a step, and why."""
+        self._require("outcome")
         self.ensure_open()
         step = self._applicable_step(step_id).step
         if role_id not in step.all_roles:
@@ -282,6 +348,7 @@ class DrillSession(JournalSession):
                             reason=reason.strip(), elapsed_seconds=self.elapsed())
 
     def add_note(self, text: str, step_id: str | None = None) -> ev.NoteAdded:
+        self._require("note")
         self.ensure_open()
         if step_id is not None:
             self._step(step_id)
@@ -291,6 +358,7 @@ class DrillSession(JournalSession):
 
     def retract_note(self, note_seq: int, reason: str = "", note_console: str | None = None) -> ev.NoteRetracted:
         """Withdraw a note that stands; it stays in the journal, marked withdrawn."""
+        self._require("note")
         self.ensure_open()
         note = self.state.note(note_seq, note_console)
         if note is None:
@@ -300,6 +368,7 @@ class DrillSession(JournalSession):
         return self._record(ev.NoteRetracted, note_seq=note_seq, reason=reason, note_console=note_console)
 
     def _before_problem(self, source_ref: str | None) -> dict[str, Any]:
+        self._require("problem")
         self.ensure_open()
         if source_ref is not None:
             self._step(source_ref)
@@ -312,6 +381,7 @@ class DrillSession(JournalSession):
 
         Allowed after the drill has ended too: evaluation often follows the drill.
         """
+        self._require("evaluate")
         if self.scenario.objective(objective_id) is None:
             raise SessionRefused("unknown_objective", objective_id=objective_id)
         if rating is not None and rating not in RATINGS:
@@ -327,6 +397,7 @@ class DrillSession(JournalSession):
                            recommendation: str = "") -> ev.ObservationRecorded:
         """A strength or an area for improvement (HSEEP). Allowed after the drill has ended too:
         evaluators finish their observations after the hotwash."""
+        self._require("evaluate")
         if kind not in ("strength", "improvement"):
             raise SessionRefused("unknown_choice", value=kind)
         if not observation.strip():
@@ -340,10 +411,24 @@ class DrillSession(JournalSession):
                             analysis=analysis.strip(), recommendation=recommendation.strip(),
                             elapsed_seconds=self.elapsed())
 
+    def settle_conflict(self, step_id: str, chosen_console: str | None, chosen_seq: int,
+                        reason: str = "") -> ev.ConflictSettled:
+        """The lead's choice of the outcome that stands when two consoles recorded one each."""
+        self._require("settle")
+        self.ensure_open()
+        conflict = self.state.conflict(step_id)
+        if conflict is None:
+            raise SessionRefused("no_conflict", step_id=step_id)
+        if not any(o.console == chosen_console and o.seq == chosen_seq for o in conflict.outcomes):
+            raise SessionRefused("not_in_conflict", step_id=step_id)
+        return self._record(ev.ConflictSettled, step_id=step_id, chosen_console=chosen_console,
+                            chosen_seq=chosen_seq, reason=reason.strip())
+
     # -- injects ---------------------------------------------------------------
 
     def deliver_inject(self, inject_id: str, manual: bool = False) -> ev.InjectDelivered | None:
         """Deliver an inject once; None when it was already delivered."""
+        self._require("inject")
         self.ensure_open()
         inject = self.scenario.inject(inject_id)
         if inject is None:
@@ -356,18 +441,23 @@ class DrillSession(JournalSession):
                             manual=manual)
 
     def deliver_due_injects(self) -> list[ev.InjectDelivered]:
-        """Deliver every inject whose time has come; returns what was delivered now (none once ended)."""
-        if self.state.ended is not None:
+        """Deliver every inject whose time has come; returns what was delivered now (none once
+        ended). Only a console that may deliver injects does it: a player's clock never does."""
+        from bcp_drill.drill.team import may
+
+        if self.state.ended is not None or not may(self.role, "inject"):
             return []
         return [e for i in self.state.injects_due(self.now()) if (e := self.deliver_inject(i.id))]
 
     # -- the end ---------------------------------------------------------------
 
     def record_hotwash(self, strengths: str, improvements: str) -> ev.HotwashRecorded:
+        self._require("end")
         self.ensure_open()
         return self._record(ev.HotwashRecorded, strengths=strengths, improvements=improvements)
 
     def end(self) -> ev.DrillEnded | None:
+        self._require("end")
         if self.state.ended is not None:
             return None
         return self._record(ev.DrillEnded, elapsed_seconds=self.elapsed())

@@ -141,6 +141,7 @@ class DrillState:
     clock_base_seconds: int = 0
     running_since: datetime | None = None
     last_seq: int = 0
+    heads: dict[str, int] = field(default_factory=dict)  # per journal ("" the first), the last seq applied
     _conditions: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -288,6 +289,9 @@ class DrillState:
         seq = getattr(event, "seq", 0)
         if seq > self.last_seq:
             self.last_seq = seq
+        journal = getattr(event, "console", None) or ""
+        if seq > self.heads.get(journal, 0):
+            self.heads[journal] = seq
         # One look-up per event: replaying thousands of journals spends its time here.
         handler = _HANDLERS.get(type(event))
         if handler is not None:

@@ -44,6 +44,9 @@ class EventBase(BaseModel):
     # The console of a team drill that wrote it (its own journal in the drill's folder); None
     # for the drill's first journal, which is every single-console drill's only one.
     console: str | None = None
+    # Team drills: how far the writer had read each other journal ("" is the drill's first one)
+    # when it wrote this: the merge never puts an event before what its writer had seen.
+    seen: dict[str, int] | None = None
 
 
 class Participant(BaseModel):

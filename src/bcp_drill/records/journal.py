@@ -255,7 +255,8 @@ class Journal:
         event = event_type(seq=len(self.events) + 1, at=self.clock(), by=self.recorder,
                            host=self.host, prev=self.last_hash, console=self.console, **fields)
         # A single-console drill's lines stay as they always were: no "console" key.
-        line = event.model_dump_json(exclude={"console"} if self.console is None else None).encode("utf-8") + b"\n"
+        quiet = {name for name in ("console", "seen") if getattr(event, name) is None}
+        line = event.model_dump_json(exclude=quiet or None).encode("utf-8") + b"\n"
         good_length = os.lseek(self._fd, 0, os.SEEK_END)
         try:
             written = os.write(self._fd, line)

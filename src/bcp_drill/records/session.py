@@ -70,6 +70,13 @@ class JournalSession:
         """Check that a problem may be raised on SOURCE_REF now; return the fields the session adds."""
         return {}
 
+    def _next_problem_id(self) -> str:
+        """P01, P02…; a team console numbers its own with its id in front, so two consoles
+        raising a problem at the same moment never give it the same id."""
+        console = self.journal.console
+        own = sum(1 for p in self.state.problems if getattr(p, "console", None) == console)
+        return f"{console}-P{own + 1:02d}" if console else f"P{own + 1:02d}"
+
     def raise_problem(self, title: str, source_ref: str | None = None, description: str = "",
                       category: str = "planning", priority: str = "medium", owner_organisation: str = "",
                       owner_person: str = "", due: date | None = None, main_issue: str = "",
@@ -80,7 +87,7 @@ class JournalSession:
             raise SessionRefused("title_required")
         if category not in ev.CAPABILITIES or priority not in ev.PRIORITIES:
             raise SessionRefused("unknown_choice", value=f"{category}/{priority}")
-        problem_id = f"P{len(self.state.problems) + 1:02d}"
+        problem_id = self._next_problem_id()
         return self._record(ev.ProblemRaised, problem_id=problem_id, source_ref=source_ref, title=title,
                             description=description, category=category, priority=priority,
                             owner_organisation=owner_organisation, owner_person=owner_person,

@@ -17,7 +17,6 @@ badly). The drill is the merge of all its journals:
 from __future__ import annotations
 
 import hashlib
-import heapq
 import os
 import re
 import secrets
@@ -104,7 +103,9 @@ def measure_clock_offset(folder: Path) -> float:
         stamped = probe.stat().st_mtime
     finally:
         probe.unlink(missing_ok=True)
-    return round((before + after) / 2 - stamped, 3)
+    # Whole seconds: many shares keep modification times to the second (FAT, SMB: two), so
+    # anything finer is noise, and on one machine the offset is then exactly 0.
+    return float(round((before + after) / 2 - stamped))
 
 
 def _shifted(event: Any, offset: float) -> Any:
@@ -113,26 +114,49 @@ def _shifted(event: Any, offset: float) -> Any:
 
 def merge(first: list[Any], consoles: list[tuple[str, float, list[Any]]]) -> list[Any]:
     """FIRST (the drill's first journal) and each console's events (id, clock offset, events)
-    as one list, in the deterministic order described above."""
+    as one list: each journal's own order kept, an event never before what its writer had seen
+    (its `seen`), otherwise by time on the folder's clock, then journal id, then sequence."""
     if not first:
         return []
-    streams: list[tuple[str, float, list[Any]]] = [("", 0.0, first[1:])] + sorted(consoles, key=lambda c: c[0])
-    heap: list[tuple[datetime, str, int, int, int]] = []
-    for index, (console, offset, events) in enumerate(streams):
-        if events:
-            event = events[0]
-            heap.append((event.at - timedelta(seconds=offset), console, event.seq, index, 0))
-    heapq.heapify(heap)
+    streams: dict[str, tuple[float, list[Any]]] = {"": (0.0, first[1:])}
+    for console, offset, events in consoles:
+        streams[console] = (offset, events)
+    emitted = {name: 1 if name == "" else 0 for name in streams}  # the first event is placed first
     merged = [first[0]]
-    while heap:
-        _, console, _, index, position = heapq.heappop(heap)
-        _, offset, events = streams[index]
-        merged.append(_shifted(events[position], offset))
-        if position + 1 < len(events):
-            following = events[position + 1]
-            heapq.heappush(heap, (following.at - timedelta(seconds=offset), console, following.seq, index,
-                                  position + 1))
+
+    def ready(event: Any) -> bool:
+        for journal, seq in (event.seen or {}).items():
+            if journal in streams and emitted[journal] < min(seq, _last_seq(streams[journal][1], journal)):
+                return False
+        return True
+
+    def key(name: str) -> tuple[datetime, str, int]:
+        offset, events = streams[name]
+        event = events[_position(name, emitted, first)]
+        return event.at - timedelta(seconds=offset), name, event.seq
+
+    remaining = sum(len(events) for _, events in streams.values())
+    while remaining:
+        heads = [name for name, (_, events) in streams.items() if _position(name, emitted, first) < len(events)]
+        candidates = [name for name in heads
+                      if ready(streams[name][1][_position(name, emitted, first)])] or heads  # never stuck
+        name = min(candidates, key=key)
+        offset, events = streams[name]
+        merged.append(_shifted(events[_position(name, emitted, first)], offset))
+        emitted[name] += 1
+        remaining -= 1
     return merged
+
+
+def _position(name: str, emitted: dict[str, int], first: list[Any]) -> int:
+    """Index of the next event of journal NAME in its stream (the first journal's stream starts
+    after its first event, which is always placed first)."""
+    return emitted[name] - 1 if name == "" else emitted[name]
+
+
+def _last_seq(events: list[Any], name: str) -> int:
+    """The highest seq a journal's stream holds (its first event counted for the first journal)."""
+    return (events[-1].seq if events else (1 if name == "" else 0))
 
 
 def _console_info(path: Path, contents: JournalContents) -> ConsoleInfo:

@@ -1,0 +1,91 @@
+"""Team drills: what each console may do, joining a drill, and the merged state it sees.
+
+The records side (one journal per console, the deterministic merge) is records/team.py. A
+console is one of four roles; the drill's first console (the one that started it) is the lead.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from bcp_drill.drill.session import DrillSession, pinned_scenario
+from bcp_drill.errors import SessionRefused
+from bcp_drill.records import events as ev
+from bcp_drill.records.journal import Journal, JournalError
+from bcp_drill.records.store import RecordStore
+from bcp_drill.records.team import (
+    CONSOLE_ID,
+    console_id_for,
+    console_paths,
+    measure_clock_offset,
+    read_merged,
+    team_folder,
+)
+
+# What each role may write. Anyone may note or raise a problem; the lead may do everything.
+ROLE_RIGHTS: dict[str, frozenset[str]] = {
+    "lead": frozenset({"clock", "inject", "outcome", "systems", "evaluate", "note", "problem", "end", "settle"}),
+    "controller": frozenset({"clock", "inject", "systems", "note", "problem"}),
+    "player": frozenset({"outcome", "systems", "note", "problem"}),
+    "evaluator": frozenset({"outcome", "evaluate", "note", "problem"}),
+}
+
+
+def may(role: str, right: str) -> bool:
+    return right in ROLE_RIGHTS.get(role, frozenset())
+
+
+def merged_events(store: RecordStore, record_id: str) -> list:
+    return read_merged(store.root, record_id, store.path_of(record_id)).events
+
+
+def journal_prints(store: RecordStore, record_id: str) -> tuple:
+    """(name, size, modification time) of each journal of the drill: changes when any grows."""
+    prints = []
+    for path in [store.path_of(record_id), *console_paths(store.root, record_id)]:
+        try:
+            status = os.stat(path)
+        except OSError:
+            continue
+        prints.append((path.name, status.st_size, status.st_mtime_ns))
+    return tuple(prints)
+
+
+def join_drill(store: RecordStore, record_id: str, role: str, team: str = "",
+               console_id: str | None = None) -> DrillSession:
+    """Open RECORD_ID as a console of ROLE: its own journal in the drill's folder (made, with a
+    `console_joined` event and the clock offset measured now, or reopened when this console
+    joined before)."""
+    if role not in ROLE_RIGHTS:
+        raise SessionRefused("unknown_role", role=role, roles=", ".join(ROLE_RIGHTS))
+    first_path = store.path_of(record_id)
+    if not first_path.is_file():
+        raise JournalError(first_path, "record_not_found", record_id=record_id)
+    events = read_merged(store.root, record_id, first_path).events
+    if not events or not isinstance(events[0], ev.DrillStarted):
+        raise JournalError(first_path, "not_a_drill", record_id=record_id)
+    scenario = pinned_scenario(events[0])
+    if team and scenario.role(team) is None:
+        raise SessionRefused("unknown_team", team=team, roles=", ".join(r.id for r in scenario.roles))
+    console = console_id or console_id_for(role, store.recorder, socket.gethostname())
+    if not CONSOLE_ID.match(console):
+        raise SessionRefused("bad_console_id", console=console)
+    path = team_folder(store.root, record_id) / f"{console}.jsonl"
+    if path.exists():
+        journal = Journal.open(path, store.recorder, store.clock, console=console)
+        joined = journal.events[0]
+        if not isinstance(joined, ev.ConsoleJoined):
+            journal.close()
+            raise JournalError(path, "journal_corrupt", 1, detail="a console's journal must start with console_joined")
+        if joined.role != role:
+            journal.close()
+            raise SessionRefused("console_role_differs", console=console, role=joined.role)
+        offset = joined.clock_offset_seconds
+    else:
+        offset = measure_clock_offset(path.parent)
+        journal = Journal.create(path, store.recorder, store.clock, console=console)
+        journal.append(ev.ConsoleJoined, record_id=record_id, role=role, team=team, clock_offset_seconds=offset)
+    session = DrillSession(journal, scenario, store, role=role, clock_offset=offset,
+                           events=merged_events(store, record_id))
+    return session
