@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from bcp_drill import __version__
 from bcp_drill.i18n import LANGUAGES, Translator, language_from_locale
-from bcp_drill.records.values import CAPABILITIES, FOLLOWUP_STATUSES, PRIORITIES
+from bcp_drill.records.values import (
+    CAPABILITIES,
+    CONSOLE_ROLES,
+    FOLLOWUP_STATUSES,
+    PRIORITIES,
+)
 
 if TYPE_CHECKING:  # the heavy modules (pydantic models, content) load only for a real command
     from bcp_drill.commands import CommandContext
@@ -89,6 +94,13 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
                                  description=t("cli.help_resume"))
     resume.add_argument("record", nargs="?", metavar="RECORD", help=t("cli.help_resume_record"))
     resume.add_argument("--plain", action="store_true", help=t("cli.help_plain"))
+
+    join = commands.add_parser("join", parents=common, help=t("cli.help_join"), description=t("cli.help_join"))
+    join.add_argument("record", nargs="?", metavar="DRILL", help=t("cli.help_join_record"))
+    join.add_argument("--role", choices=CONSOLE_ROLES, default="player", help=t("cli.help_join_role"))
+    join.add_argument("--team", metavar="ROLE", default="", help=t("cli.help_join_team"))
+    join.add_argument("--console", metavar="NAME", help=t("cli.help_join_console"))
+    join.add_argument("--plain", action="store_true", help=t("cli.help_plain"))
 
     review = commands.add_parser("review", parents=common, help=t("cli.help_review"),
                                  description=t("cli.help_review"))
@@ -348,6 +360,11 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
                                args.condition)
     if args.command == "run":
         return tui.launch(ctx, scenario=args.scenario)
+    if args.command == "join" and args.plain:
+        return plain.join_plain(ctx, args.record, args.role, args.team, args.console)
+    if args.command == "join":
+        return tui.launch(ctx, record_id=args.record, resume_latest=True,
+                          join=(args.role, args.team, args.console))
     if args.command == "resume" and args.plain:
         return plain.resume_plain(ctx, args.record)
     if args.command == "resume":

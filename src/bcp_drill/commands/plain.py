@@ -175,3 +175,30 @@ def resume_plain(ctx: CommandContext, record_id: str | None) -> int:
         return runner.run()
     finally:
         session.close()
+
+
+def join_plain(ctx: CommandContext, record_id: str | None, role: str, team: str, console_id: str | None) -> int:
+    """Join a drill under way as one console of a team drill (its own journal, see drill/team.py)."""
+    from bcp_drill.drill.team import join_drill
+    from bcp_drill.plain.drill import PlainDrill
+
+    t = ctx.t
+    store = store_of(ctx)
+    if record_id is None:
+        under_way = store.unfinished("drill")
+        if not under_way:
+            return ctx.fail(t("cli.nothing_to_join", folder=str(store.root)))
+        record_id = under_way[0].record_id
+    if not store.exists(record_id):
+        return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
+    try:
+        session = join_drill(store, record_id, role, team, console_id)
+    except UserError as error:
+        return ctx.fail(error.render(t))
+    console = _console(ctx)
+    console.say(t("plain.joined", console=session.console, role=t(f"console_role.{role}"),
+                  offset=f"{session.clock_offset:+.0f}"))
+    try:
+        return PlainDrill(session, console).run()
+    finally:
+        session.close()

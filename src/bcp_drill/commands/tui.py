@@ -16,7 +16,8 @@ def _needs_terminal(ctx: CommandContext) -> int | None:
 
 
 def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | None = None,
-           resume_latest: bool = False, checklist: str | None = None) -> int:
+           resume_latest: bool = False, checklist: str | None = None,
+           join: tuple[str, str, str | None] | None = None) -> int:
     from bcp_drill.tui.app import StartRequest
 
     t = ctx.t
@@ -43,15 +44,15 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
                               known=", ".join(sorted(library.checklists))))
         checklist_id = found_checklist.id
     if resume_latest and record_id is None:
-        unfinished = store.unfinished()
+        unfinished = store.unfinished("drill" if join else None)
         if not unfinished:
-            return ctx.fail(t("cli.nothing_to_resume", folder=str(store.root)))
+            return ctx.fail(t("cli.nothing_to_join" if join else "cli.nothing_to_resume", folder=str(store.root)))
         record_id = unfinished[0].record_id
     if record_id is not None and not store.exists(record_id):
         return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
 
     return _run(ctx, library, store, StartRequest(scenario_id=scenario_id, checklist_id=checklist_id,
-                                                  record_id=record_id))
+                                                  record_id=record_id, join=join))
 
 
 def _run(ctx: CommandContext, library, store: RecordStore, start) -> int:

@@ -93,7 +93,10 @@ class DrillSession(JournalSession):
         self.role = role
         self.clock_offset = clock_offset  # this machine's clock minus the shared folder's
         self._prints: tuple = ()
-        self.state = DrillState.from_events(scenario, journal.events if events is None else events)
+        events = journal.events if events is None else events
+        self.state = DrillState.from_events(scenario, events)
+        self._known = {(e.console, e.seq) for e in events}
+        self.incoming: list = []  # what other consoles wrote, taken in by the last `refresh`
 
     @property
     def console(self) -> str | None:
@@ -104,6 +107,7 @@ class DrillSession(JournalSession):
             own = self.console or ""
             fields["seen"] = {journal: seq for journal, seq in sorted(self.state.heads.items()) if journal != own}
         event = self.journal.append(event_type, **fields)
+        self._known.add((event.console, event.seq))
         # The state keeps every console's events on the shared folder's clock.
         self.state.apply(event if not self.clock_offset else
                          event.model_copy(update={"at": event.at - timedelta(seconds=self.clock_offset)}))
@@ -127,8 +131,12 @@ class DrillSession(JournalSession):
             return False
         changed = bool(self._prints) or len(prints) > 1
         self._prints = prints
+        self.incoming = []
         if changed:
-            self.state = DrillState.from_events(self.scenario, merged_events(self.store, self.record_id))
+            events = merged_events(self.store, self.record_id)
+            self.state = DrillState.from_events(self.scenario, events)
+            self.incoming = [e for e in events if (e.console, e.seq) not in self._known and e.console != self.console]
+            self._known = {(e.console, e.seq) for e in events}
         return changed
 
     # -- opening ---------------------------------------------------------------

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Iterable
+from typing import Any, Iterable
 
 from bcp_drill.content.models import (
     CheckItem,
@@ -739,11 +739,32 @@ class TimelineEntry:
     seq: int
     struck: bool = False  # withdrawn or corrected later: shown struck through, never as valid
     correction: str = ""  # who withdrew or corrected it, when, and why
+    console: str | None = None  # the team console that recorded it
+
+    @property
+    def ref(self) -> str:
+        """The event's number as printed: its seq, or console:seq for a team console's event."""
+        return f"{self.console}:{self.seq}" if self.console else str(self.seq)
+
+
+def outcome_words(event: Any, t: Translator) -> str:
+    """One recorded outcome in words: its rating, or not done / skipped with the reason."""
+    if isinstance(event, ev.StepNotDone):
+        return f"{t('status.skipped' if event.skipped else 'status.not_done')}: {event.reason}"
+    option = f" ({event.option_id})" if isinstance(event, ev.DecisionMade) else ""
+    return f"{rating_label(event.rating, t)}{option}"
+
+
+def conflict_choices(conflict: Any, t: Translator) -> list[str]:
+    """Each outcome of a conflict between consoles, numbered from 1, with who recorded it when."""
+    return [f"{n}. {o.by}: {outcome_words(o, t)}  T+{format_elapsed(o.elapsed_seconds)}"
+            for n, o in enumerate(conflict.outcomes, 1)]
 
 
 def _correction_text(later: ev.EventBase, t: Translator, reason: str = "") -> str:
     key = "report.tl_withdrawn" if isinstance(later, ev.NoteRetracted) else "report.tl_corrected"
-    text = t(key, seq=later.seq, by=later.by, at=later.at.astimezone().strftime("%Y-%m-%d %H:%M"))
+    seq = f"{later.console}:{later.seq}" if later.console else later.seq
+    text = t(key, seq=seq, by=later.by, at=later.at.astimezone().strftime("%Y-%m-%d %H:%M"))
     return f"{text}: {reason}" if reason else text
 
 
@@ -751,20 +772,35 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
     """Every event of the drill in order, with corrected outcomes and withdrawn notes marked."""
     lang = t.lang
     scenario = state.scenario
-    later_outcome: dict[int, ev.EventBase] = {}  # outcome event seq → the event that replaced it
-    current: dict[str, int] = {}
+    # Outcome events (journal, seq) → the event that replaced them: a reopening, a later outcome
+    # from the same console, or the lead's settlement of a conflict between consoles.
+    later_outcome: dict[tuple[str | None, int], ev.EventBase] = {}
+    current: dict[str, list[tuple[str | None, int]]] = {}
     for event in events:
         if isinstance(event, (ev.StepCompleted, ev.DecisionMade, ev.StepNotDone, ev.StepReopened)):
-            if event.step_id in current:
-                later_outcome[current.pop(event.step_id)] = event
+            standing = current.setdefault(event.step_id, [])
+            replaced = standing if isinstance(event, ev.StepReopened) else [k for k in standing if k[0] == event.console]
+            for replaced_key in replaced:
+                later_outcome[replaced_key] = event
+            current[event.step_id] = [k for k in standing if k not in replaced]
             if not isinstance(event, ev.StepReopened):
-                current[event.step_id] = event.seq
+                current[event.step_id].append((event.console, event.seq))
+    unsettled: set[tuple[str | None, int]] = set()
+    for conflict in state.conflicts:
+        keys = [(o.console, o.seq) for o in conflict.outcomes]
+        if conflict.settled is None:
+            unsettled.update(keys)
+        elif conflict.settled.chosen_seq:  # settled by choosing one: the others are replaced by it
+            chosen = (conflict.settled.chosen_console, conflict.settled.chosen_seq)
+            for outcome in keys:
+                if outcome != chosen:
+                    later_outcome.setdefault(outcome, conflict.settled)
     replay = DrillState.from_events(scenario, [])  # replayed alongside, for the clock at each event
     entries: list[TimelineEntry] = []
 
     def add(event, kind: str, text: str, elapsed: int | None = None) -> TimelineEntry:
         entry = TimelineEntry(replay.elapsed_seconds(event.at) if elapsed is None else elapsed, event.at, kind,
-                              text, event.by, event.seq)
+                              text, event.by, event.seq, console=event.console)
         entries.append(entry)
         return entry
 
@@ -794,9 +830,12 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
                     key = "report.tl_skipped" if event.skipped else "report.tl_not_done"
                     entry = add(event, "not_done", t(key, step=step_title, reason=event.reason),
                                 event.elapsed_seconds)
-                if event.seq in later_outcome:
+                outcome_key = (event.console, event.seq)
+                if outcome_key in later_outcome:
                     entry.struck = True
-                    entry.correction = _correction_text(later_outcome[event.seq], t)
+                    entry.correction = _correction_text(later_outcome[outcome_key], t)
+                elif outcome_key in unsettled:
+                    entry.correction = t("report.tl_conflict")
             case ev.StepReopened():
                 add(event, "reopen", t("report.tl_reopened", step=step_title))
             case ev.NoteAdded():
@@ -835,6 +874,15 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
                 title = objective.title.get(lang) if objective else event.objective_id
                 key = "report.tl_objective" if event.rating else "report.tl_objective_cleared"
                 add(event, "objective", t(key, objective=title, rating=event.rating or "-", reason=event.reason))
+            case ev.ConsoleJoined():
+                add(event, "console", t("report.tl_console_joined", console=event.console, role=event.role,
+                                        who=f"{event.by}@{event.host}",
+                                        offset=f"{event.clock_offset_seconds:+.0f}"))
+            case ev.ConflictSettled():
+                chosen_ref = (f"{event.chosen_console}:{event.chosen_seq}" if event.chosen_console
+                              else str(event.chosen_seq))
+                add(event, "settled", t("report.tl_conflict_settled", step=step_title, chosen=chosen_ref,
+                                        reason=event.reason or "-"))
             case ev.ObservationRecorded():
                 add(event, "observation", t(f"report.tl_observation_{event.kind}", text=event.observation),
                     event.elapsed_seconds)

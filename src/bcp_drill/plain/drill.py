@@ -12,6 +12,7 @@ from bcp_drill.drill.view import (
     DrillView,
     check_text,
     conditions_text,
+    conflict_choices,
     contribution_text,
     deputy_order_text,
     format_elapsed,
@@ -23,6 +24,7 @@ from bcp_drill.drill.view import (
     step_plan_lines,
     system_history_text,
     system_line,
+    timeline,
 )
 from bcp_drill.plain.console import (
     STOP,
@@ -55,6 +57,7 @@ class PlainDrill(PlainRunner):
         open_steps = set(DrillView(session.state, session.now()).open_steps)
         pending = [i for i, s in enumerate(steps) if s.id in open_steps]
         self.index = pending[0] if pending else 0
+        self.announced_conflicts: set[tuple[str, int]] = set()
         rate = {r.lower(): (lambda rest, r=r: self.rate(r, rest)) for r in RATINGS}
         self.commands: dict[str, Callable[[str], object]] = {
             **rate, "rate": self.rate_words,
@@ -83,6 +86,7 @@ class PlainDrill(PlainRunner):
             "jump": self.jump, "j": self.jump,
             "time": self.status, "t": self.status, "status": self.status, "状況": self.status,
             "end": self.end, "終了": self.end,
+            "consoles": self.consoles, "端末": self.consoles, "settle": self.settle, "確定": self.settle,
             "quit": self.quit, "q": self.quit, "exit": self.quit,
         }
 
@@ -104,7 +108,56 @@ class PlainDrill(PlainRunner):
         return self.loop()
 
     def before_prompt(self) -> None:
+        self.take_in_others()
         self.deliver_injects()
+
+    def take_in_others(self) -> None:
+        """A team drill: say what the other consoles have written since the last prompt."""
+        if not self.console.run_safely(self.session.refresh):
+            return
+        t = self.t
+        for entry in timeline(self.session.state, self.session.incoming, t):
+            self.console.say(t("plain.from_console", who=entry.by, text=entry.text))
+        for conflict in self.session.state.conflicts:
+            key = (conflict.step_id, len(conflict.outcomes))
+            if conflict.settled is None and key not in self.announced_conflicts:
+                self.announced_conflicts.add(key)
+                step = self.session.scenario.step(conflict.step_id)
+                outcomes = "; ".join(conflict_choices(conflict, t))
+                self.console.say(t("plain.conflict", step=step.title.get(t.lang) if step else conflict.step_id,
+                                   step_id=conflict.step_id, outcomes=outcomes))
+
+    def consoles(self, rest: str) -> None:
+        t = self.t
+        self.console.say(t("plain.consoles_header"))
+        from bcp_drill.records.team import read_merged
+
+        store = self.session.store
+        if store is None:
+            return
+        merged = self.console.run_safely(read_merged, store.root, self.session.record_id,
+                                         store.path_of(self.session.record_id))
+        for info in merged.consoles if merged else []:
+            self.console.say(t("plain.console_line", console=info.console_id or self.session.record_id,
+                               role=t(f"console_role.{info.role}"), who=f"{info.by}@{info.host}",
+                               offset=f"{info.offset_seconds:+.0f}", events=info.events))
+
+    def settle(self, rest: str) -> None:
+        """settle STEP NUMBER [REASON]: the lead picks the outcome that stands in a conflict."""
+        t = self.t
+        parts = rest.split(maxsplit=2)
+        conflict = self.session.state.conflict(parts[0]) if parts else None
+        if conflict is None or len(parts) < 2 or not parts[1].isdigit() \
+                or not 1 <= int(parts[1]) <= len(conflict.outcomes):
+            for open_conflict in (c for c in self.session.state.conflicts if c.settled is None):
+                for line in conflict_choices(open_conflict, t):
+                    self.console.say(f"  {open_conflict.step_id} {line}")
+            self.console.say(t("plain.settle_how"))
+            return
+        chosen = conflict.outcomes[int(parts[1]) - 1]
+        if self._record(self.session.settle_conflict, conflict.step_id, chosen.console, chosen.seq,
+                        parts[2] if len(parts) > 2 else ""):
+            self.console.say(t("plain.settled"))
 
     def prompt(self) -> str:
         step = self.current

@@ -201,7 +201,7 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
                                             Column("scenario_time", t("report.scenario_time")),
                                             Column("time", t("report.time")), Column("event", t("report.event")),
                                             Column("by", t("report.by")), Column("correction", t("report.correction"))],
-                     [[e.seq, DrillTime(e.elapsed_seconds), scenario_moment(report, e), e.at, e.text, e.by,
+                     [[e.ref if e.console else e.seq, DrillTime(e.elapsed_seconds), scenario_moment(report, e), e.at, e.text, e.by,
                        e.correction] for e in report.timeline], [t("report.timeline_times")])
     objectives = Table(t("report.objectives"), [
         Column("objective", t("report.objective")), Column("rating", t("report.rating")),

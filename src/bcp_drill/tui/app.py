@@ -23,6 +23,7 @@ class StartRequest:
     scenario_id: str | None = None
     checklist_id: str | None = None
     record_id: str | None = None
+    join: tuple[str, str, str | None] | None = None  # open RECORD_ID as a team console: role, team, name
 
 
 class BcpDrillApp(App):
@@ -55,6 +56,8 @@ class BcpDrillApp(App):
             opened = self.open_setup(self.start.scenario_id)
         elif self.start.checklist_id:
             opened = self.open_review_setup(self.start.checklist_id)
+        elif self.start.record_id and self.start.join:
+            opened = self.open_join(self.start.record_id, *self.start.join)
         elif self.start.record_id:
             opened = self.open_record(self.start.record_id)
         if not opened:
@@ -158,6 +161,23 @@ class BcpDrillApp(App):
         if session.journal.recovered_tail is not None:
             self.notify(self.ctx.t("journal.recovered", path=str(session.journal.recovered_tail)),
                         severity="warning", timeout=20)
+
+    def open_join(self, record_id: str, role: str, team: str = "", console_id: str | None = None) -> bool:
+        """Open a drill under way as a console of a team drill (its own journal, drill/team.py)."""
+        from bcp_drill.drill.team import join_drill
+        from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
+        from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
+
+        t = self.ctx.t
+        try:
+            session = join_drill(self.ctx.store, record_id, role, team, console_id)
+        except UserError as error:
+            self.notify(error.render(t), severity="error", timeout=15)
+            return False
+        self.notify(t("plain.joined", console=session.console, role=t(f"console_role.{role}"),
+                      offset=f"{session.clock_offset:+.0f}"), timeout=10)
+        self.push_screen(DrillSummaryScreen(session) if session.state.ended else DrillRunnerScreen(session))
+        return True
 
     def open_drill(self, record_id: str) -> bool:
         """Resume an unfinished drill, or show the summary of a finished one."""

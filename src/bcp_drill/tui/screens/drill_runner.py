@@ -17,14 +17,17 @@ from bcp_drill.drill.state import DeliveredInject, Note
 from bcp_drill.drill.view import (
     DrillView,
     condition_values_text,
+    conflict_choices,
     inject_time_text,
     role_name,
     status_label,
     system_line,
     system_state_label,
     threshold_text,
+    timeline,
     value_views,
 )
+from bcp_drill.records import events as ev
 from bcp_drill.records.values import SYSTEM_STATES
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context, the_app
@@ -67,6 +70,7 @@ class DrillRunnerScreen(SessionScreen):
         Binding("v", "value", "keys.value", show=False),
         Binding("a", "deputy", "keys.deputy", show=False),
         Binding("b", "annexes", "keys.annexes", show=False),
+        Binding("z", "settle", "keys.settle", show=False),
         Binding("tab", "app.focus_next", "keys.focus_next", show=False),
         Binding("escape", "leave", "keys.leave"),
         *[Binding(str(n), f"toggle_check({n - 1})", "keys.toggle_check", show=False) for n in range(1, 10)],
@@ -76,6 +80,7 @@ class DrillRunnerScreen(SessionScreen):
         super().__init__()
         self.session = session
         self.saved = ""
+        self._announced_conflicts: set[tuple[str, int]] = set()
 
     # -- layout ------------------------------------------------------------------
 
@@ -86,6 +91,9 @@ class DrillRunnerScreen(SessionScreen):
         if scenario.conditions:  # which case is played decides which steps apply: kept in sight
             title += f"  [{condition_values_text(self.session.state, ctx.t)}]"
         title += f"  ({self.session.record_id})"
+        if self.session.console is not None:  # a team console: who this one is, in words
+            title += "  " + ctx.t("tui.console_title", console=self.session.console,
+                                  role=ctx.t(f"console_role.{self.session.role}"))
         yield Label(title, id="drill-title", markup=False)
         yield ClockBar(id="clock-bar")
         with Horizontal(id="drill-body"):
@@ -100,6 +108,7 @@ class DrillRunnerScreen(SessionScreen):
         translate_bindings(self, ctx.t)
         state = self.session.state
         step_list = self.query_one(StepList)
+        step_list.conflict_word = ctx.t("tui.conflict_flag")
         step_list.build(self.view())
         log = self.query_one(InjectLog)
         for delivered in sorted(state.delivered.values(), key=lambda d: d.elapsed_seconds):
@@ -118,7 +127,8 @@ class DrillRunnerScreen(SessionScreen):
     def _inject_line(self, delivered: DeliveredInject) -> Text:
         t = app_context(self).t
         return inject_line(delivered, self._recipient(delivered.inject.recipient), t,
-                           inject_time_text(delivered.inject, self.session.scenario, t))
+                           inject_time_text(delivered.inject, self.session.scenario, t),
+                           for_controller=self.session.role in ("lead", "controller"))
 
     @property
     def selected_step(self) -> str | None:
@@ -137,10 +147,54 @@ class DrillRunnerScreen(SessionScreen):
             self.query_one(StepDetail).show(step_detail_text(view, selected, t))
 
     def tick(self) -> None:
+        if self.session.store is not None and self.session.refresh():
+            self._take_in_others()
         delivered = self._safely(self.session.deliver_due_injects) or []
         for event in delivered:
             self._announce_inject(event.inject_id)
         self.redraw()
+
+    def _take_in_others(self) -> None:
+        """A team drill: what the other consoles wrote since the last tick, with who wrote it."""
+        t = app_context(self).t
+        log = self.query_one(InjectLog)
+        state = self.session.state
+        team = state.consoles.get(self.session.console or "")
+        for event in self.session.incoming:
+            if isinstance(event, ev.InjectDelivered) and event.inject_id in state.delivered:
+                inject = state.delivered[event.inject_id].inject
+                if team is None or not team.team or inject.recipient == team.team:
+                    self._announce_inject(event.inject_id)
+        for entry in timeline(state, [e for e in self.session.incoming if not isinstance(e, ev.InjectDelivered)], t):
+            log.write(Text(f"[{entry.by}] {entry.text}"))
+        for conflict in state.conflicts:
+            key = (conflict.step_id, len(conflict.outcomes))
+            if conflict.settled is None and key not in self._announced_conflicts:
+                self._announced_conflicts.add(key)
+                step = self.session.scenario.step(conflict.step_id)
+                self.notify(t("tui.conflict_notice", step=step.title.get(t.lang) if step else conflict.step_id),
+                            severity="warning", timeout=15)
+
+    def action_settle(self) -> None:
+        """The lead picks which of two consoles' outcomes for the selected step stands."""
+        t = app_context(self).t
+        step_id = self.selected_step
+        conflict = self.session.state.conflict(step_id) if step_id else None
+        if conflict is None:
+            self.notify(t("tui.no_conflict"))
+            return
+        if not self._permitted(lambda: self.session._require("settle")):
+            return
+        choices = [(str(n), text) for n, text in enumerate(conflict_choices(conflict, t))]
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                outcome = conflict.outcomes[int(value)]
+                self._safely(self.session.settle_conflict, conflict.step_id, outcome.console, outcome.seq,
+                             t("tui.settled_on_screen"))
+                self.redraw(conflict.step_id)
+
+        self.app.push_screen(ChoiceModal(t("tui.settle_pick"), choices, t("tui.choice_keys")), chosen)
 
     def _announce_inject(self, inject_id: str) -> None:
         t = app_context(self).t

@@ -21,6 +21,7 @@ class HomeScreen(Screen):
         Binding("d", "new_drill", "keys.new_drill"),
         Binding("r", "new_review", "keys.new_review"),
         Binding("c", "resume", "keys.resume"),
+        Binding("j", "join", "keys.join"),
         Binding("b", "records", "keys.records"),
         Binding("f", "followups", "keys.followups"),
         Binding("t", "drill_tally", "keys.drill_tally"),
@@ -37,6 +38,7 @@ class HomeScreen(Screen):
                 Option(Text(f"d  {t('tui.home_new_drill')}"), id="new_drill"),
                 Option(Text(f"r  {t('tui.home_new_review')}"), id="new_review"),
                 Option(Text(f"c  {t('tui.home_resume')}"), id="resume"),
+                Option(Text(f"j  {t('tui.home_join')}"), id="join"),
                 Option(Text(f"b  {t('tui.home_records')}"), id="records"),
                 Option(Text(f"f  {t('tui.home_followups')}"), id="followups"),
                 Option(Text(f"t  {t('tui.home_drill_tally')}"), id="drill_tally"),
@@ -52,6 +54,31 @@ class HomeScreen(Screen):
             self.app.exit()
         elif action:
             getattr(self, f"action_{action}")()
+
+    def action_join(self) -> None:
+        """Join a drill under way as another console: pick the drill, then this console's role."""
+        from bcp_drill.drill.team import ROLE_RIGHTS
+
+        ctx = app_context(self)
+        t = ctx.t
+        under_way = ctx.store.unfinished("drill")
+        if not under_way:
+            self.notify(t("tui.nothing_to_join"))
+            return
+        drills = [(s.record_id, f"{s.record_id}  ({s.events})") for s in under_way]
+        roles: list[tuple[str, str]] = [(role, t(f"console_role.{role}"))
+                                        for role in ("player", "evaluator", "controller", "lead") if role in ROLE_RIGHTS]
+
+        def role_chosen(record_id: str, role: str | None) -> None:
+            if role:
+                the_app(self).open_join(record_id, role)
+
+        def drill_chosen(record_id: str | None) -> None:
+            if record_id:
+                self.app.push_screen(ChoiceModal(t("tui.join_pick_role"), roles, t("tui.choice_keys")),
+                                     lambda role: role_chosen(record_id, role))
+
+        self.app.push_screen(ChoiceModal(t("tui.join_pick_drill"), drills, t("tui.choice_keys")), drill_chosen)
 
     def action_new_drill(self) -> None:
         ctx = app_context(self)

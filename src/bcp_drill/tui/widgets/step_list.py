@@ -25,11 +25,14 @@ STATUS_STYLES = {
 }
 
 
-def step_line(view: StepView, lang: Lang) -> Text:
-    """One list line: mark, target time, title and, once rated, rating and actual time."""
+def step_line(view: StepView, lang: Lang, flag: str = "") -> Text:
+    """One list line: mark, target time, title and, once rated, rating and actual time; FLAG
+    (a conflict between team consoles, in words) before the title so it is never cut off."""
     line = Text(no_wrap=True, overflow="ellipsis")  # one line per step; the detail shows all
     line.append(view.status.mark, style=STATUS_STYLES.get(view.status, ""))
     line.append(f" {view.target_short:>6}  ")
+    if flag:
+        line.append(f"{flag} ", style="bold reverse")
     line.append(view.step.title.get(lang))
     if view.rating:
         line.append(f"  {view.rating} {view.actual_text}")
@@ -50,7 +53,11 @@ class StepList(OptionList):
         super().__init__(**kwargs)
         self.scenario = scenario
         self.lang = lang
-        self._drawn: dict[str, tuple[StepStatus, str | None, str | None]] = {}
+        self.conflict_word = ""  # set by the screen, in the UI language
+        self._drawn: dict[str, tuple[StepStatus, str | None, str | None, bool]] = {}
+
+    def _flag(self, view: DrillView, step_id: str) -> str:
+        return self.conflict_word if view.state.conflict(step_id) is not None else ""
 
     def build(self, view: DrillView) -> None:
         options: list[Option] = []
@@ -59,8 +66,9 @@ class StepList(OptionList):
                                   id=PHASE_PREFIX + phase.id, disabled=True))
             for step in self.scenario.steps_in(phase.id):
                 shown = view.step(step.id)
-                self._drawn[step.id] = (shown.status, shown.record.outcome, shown.rating)
-                options.append(Option(step_line(shown, self.lang), id=STEP_PREFIX + step.id))
+                flag = self._flag(view, step.id)
+                self._drawn[step.id] = (shown.status, shown.record.outcome, shown.rating, bool(flag))
+                options.append(Option(step_line(shown, self.lang, flag), id=STEP_PREFIX + step.id))
         self.set_options(options)
         first_step = next((i for i, o in enumerate(options) if not o.disabled), None)
         self.highlighted = first_step
@@ -69,10 +77,11 @@ class StepList(OptionList):
         """Replace the prompt of each step whose status, outcome or rating changed (and FORCE's)."""
         for shown in view.steps:
             step_id = shown.step.id
-            key = (shown.status, shown.record.outcome, shown.rating)
+            flag = self._flag(view, step_id)
+            key = (shown.status, shown.record.outcome, shown.rating, bool(flag))
             if self._drawn.get(step_id) != key or step_id == force:
                 self._drawn[step_id] = key
-                self.replace_option_prompt(STEP_PREFIX + step_id, step_line(shown, self.lang))
+                self.replace_option_prompt(STEP_PREFIX + step_id, step_line(shown, self.lang, flag))
 
     @property
     def selected_step_id(self) -> str | None:
