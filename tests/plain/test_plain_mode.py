@@ -273,3 +273,31 @@ def test_plain_observations_during_the_drill_and_at_the_end(tmp_path):
             for e in events if e.type == "observation_recorded"]
     assert seen == [("improvement", "o1", "organisation", "連絡網が古い", "毎年の更新がない", "4月に更新する"),
                     ("strength", None, None, "第一報が早い", "", "")]
+
+
+def test_join_a_drill_under_way_in_plain_mode(tmp_path):
+    """An evaluator joins from a second terminal: sees what the lead recorded, may not move the
+    clock, and its observation reaches the lead's view of the drill."""
+    from drill_support import FakeClock, make_store, mini_library
+
+    from bcp_drill.drill.session import DrillSession
+
+    store = make_store(tmp_path, FakeClock(), recorder="lead")  # the records folder run_plain uses
+    lead = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+    lead.complete_step("s1", "S")
+    result = run_plain(tmp_path, ["join", "--plain", "--role", "evaluator", "--console", "eval1"], [
+        "pause",                                   # not an evaluator's to do
+        "observation call tree slow", "improvement", "1", "", "", "",
+        "consoles",
+        "quit",
+    ])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Joined as console eval1 (evaluator)" in out
+    assert "cannot move the clock" in out
+    assert "Consoles of this drill:" in out and "eval1  evaluator  音声 利用者@" in out
+    assert lead.refresh()
+    [seen] = lead.state.observations
+    assert (seen.console, seen.observation, seen.objective_id, seen.by) == ("eval1", "call tree slow", "o1", "音声 利用者")
+    assert lead.state.steps["s1"].rating == "S"
+    lead.close()

@@ -222,3 +222,44 @@ def test_a_journal_read_in_one_call_still_names_the_damaged_line(tmp_path, damag
     with pytest.raises(JournalError) as error:
         read_journal(path)
     assert (error.value.code, error.value.line) == ("journal_corrupt", 2)
+
+
+def test_a_write_the_share_fails_for_a_moment_is_tried_again_and_saved_once(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from bcp_drill.records import journal as journal_module
+
+    monkeypatch.setattr(journal_module, "WRITE_RETRY_PAUSES", (0.0, 0.0, 0.0))
+    journal = Journal.create(tmp_path / "r1.jsonl", "alice", FakeClock())
+    journal.append(ev.DrillStarted, **started_fields())
+    real_write = os.write
+    failures = {"left": 2}
+
+    def flaky(fd, data):
+        if failures["left"]:
+            failures["left"] -= 1
+            real_write(fd, data[:7])  # part of the line reached the share before it dropped
+            raise OSError(errno.EIO, "Input/output error")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(journal_module.os, "write", flaky)
+    journal.append(ev.NoteAdded, text="kept on the third try", elapsed_seconds=5)
+    monkeypatch.setattr(journal_module.os, "write", real_write)
+    journal.close()
+    events = read_journal(tmp_path / "r1.jsonl").events
+    assert [(e.seq, getattr(e, "text", None)) for e in events] == [(1, None), (2, "kept on the third try")]
+    # A share that stays down: every try fails, the user is told how many, nothing half-written.
+    journal = Journal.open(tmp_path / "r1.jsonl", "alice", FakeClock())
+    before = (tmp_path / "r1.jsonl").read_bytes()
+
+    def down(fd, data):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(journal_module.os, "write", down)
+    with pytest.raises(JournalError) as caught:
+        journal.append(ev.NoteAdded, text="not saved", elapsed_seconds=6)
+    assert caught.value.code == "journal_write_failed" and caught.value.params["attempts"] == 4
+    assert (tmp_path / "r1.jsonl").read_bytes() == before
+    monkeypatch.setattr(journal_module.os, "write", real_write)
+    journal.close()

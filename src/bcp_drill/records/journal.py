@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bcp_drill.records.events import EventBase
 
 Clock = Callable[[], datetime]
+WRITE_RETRY_PAUSES: tuple[float, ...] = (0.2, 0.5, 1.0)  # seconds before each new try of a failed write
 
 
 def utc_now() -> datetime:
@@ -258,14 +259,21 @@ class Journal:
         quiet = {name for name in ("console", "seen") if getattr(event, name) is None}
         line = event.model_dump_json(exclude=quiet or None).encode("utf-8") + b"\n"
         good_length = os.lseek(self._fd, 0, os.SEEK_END)
-        try:
-            written = os.write(self._fd, line)
-            if written != len(line):  # a full disk writes short; the rest would be glued to the next event
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            os.fsync(self._fd)
-        except OSError as error:
-            self._cut_back(good_length)
-            raise JournalError(self.path, "journal_write_failed", reason=error.strerror or str(error)) from None
+        # A network share may fail a write now and take it a moment later: try again, each time
+        # from the last whole event, before telling the user it was not saved.
+        for attempt, pause in enumerate(WRITE_RETRY_PAUSES + (None,), 1):
+            try:
+                written = os.write(self._fd, line)
+                if written != len(line):  # a full disk writes short; the rest would be glued to the next event
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                os.fsync(self._fd)
+                break
+            except OSError as error:
+                self._cut_back(good_length)
+                if pause is None or self._fd is None or error.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES):
+                    raise JournalError(self.path, "journal_write_failed", reason=error.strerror or str(error),
+                                       attempts=attempt) from None
+                time.sleep(pause)
         self.events.append(event)
         self.last_hash = line_hash(line[:-1])
         return event

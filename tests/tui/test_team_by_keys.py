@@ -1,0 +1,68 @@
+"""Two consoles of one team drill, each an app on the same records folder, driven by keys."""
+
+from drill_support import FakeClock, make_store, mini_library
+
+from bcp_drill.drill.session import DrillSession
+from bcp_drill.settings import Settings
+from bcp_drill.tui.app import BcpDrillApp, StartRequest
+from bcp_drill.tui.context import TuiContext
+from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
+from bcp_drill.tui.widgets.step_list import StepList
+
+from .support import SIZE, screen_text, use_utc
+
+
+def console_app(tmp_path, store, recorder, start):
+    settings = Settings(lang="en", records=store.root, recorder=recorder)
+    other = make_store(tmp_path, store.clock, recorder=recorder)
+    return BcpDrillApp(TuiContext(settings, mini_library, other, tmp_path / f"{recorder}.toml"), start)
+
+
+def step_text(app, step_id):
+    return str(app.screen.query_one(StepList).get_option(f"step:{step_id}").prompt)
+
+
+async def test_two_apps_see_each_others_events_and_the_lead_settles_a_conflict(tmp_path):
+    use_utc()
+    clock = FakeClock()
+    store = make_store(tmp_path, clock, recorder="lead")
+    DrillSession.start(store, mini_library().scenarios["mini"], "tabletop").close()
+    [record] = [s.record_id for s in store.summaries()]
+    lead = console_app(tmp_path, store, "lead", StartRequest(record_id=record))
+    desk = console_app(tmp_path, store, "desk", StartRequest(record_id=record, join=("player", "", "desk")))
+    async with lead.run_test(size=SIZE) as lead_keys, desk.run_test(size=SIZE) as desk_keys:
+        assert isinstance(lead.screen, DrillRunnerScreen) and isinstance(desk.screen, DrillRunnerScreen)
+        assert "console desk (player)" in str(desk.screen.query_one("#drill-title").render())
+        clock.advance(minutes=3)
+        await lead_keys.press("p")  # both rate s1 before either has seen the other's
+        await desk_keys.press("m")
+        for app in (lead, desk):
+            app.screen.tick()  # what the one-second timer does
+        await lead_keys.pause()
+        await desk_keys.pause()
+        for app in (lead, desk):
+            assert "[conflict]" in step_text(app, "s1")
+        assert "[desk] Done 安否確認 (M" in screen_text(lead)
+        await desk_keys.press("z")  # a player cannot settle it
+        await desk_keys.pause()
+        assert isinstance(desk.screen, DrillRunnerScreen)
+        await lead_keys.press("z")
+        await lead_keys.pause()
+        await lead_keys.press("down", "enter")  # the desk's M stands
+        await lead_keys.pause()
+        desk.screen.tick()
+        await desk_keys.pause()
+        for app in (lead, desk):
+            assert "[conflict]" not in step_text(app, "s1")
+            assert app.screen.session.state.steps["s1"].rating == "M"
+        await desk_keys.press("down", "n")
+        await desk_keys.pause()
+        for char in "rack ok":
+            await desk_keys.press(char if char != " " else "space")
+        await desk_keys.press("ctrl+s")
+        await desk_keys.pause()
+        lead.screen.tick()
+        await lead_keys.pause()
+        assert "[desk] Note (サーバ室点検): rack ok" in screen_text(lead)
+        lead.screen.session.close()
+        desk.screen.session.close()
