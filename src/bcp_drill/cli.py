@@ -102,6 +102,13 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     join.add_argument("--console", metavar="NAME", help=t("cli.help_join_console"))
     join.add_argument("--plain", action="store_true", help=t("cli.help_plain"))
 
+    serve = commands.add_parser("serve", parents=common, help=t("cli.help_serve"), description=t("cli.help_serve"))
+    serve.add_argument("--host", default="localhost", help=t("cli.help_serve_host"))
+    serve.add_argument("--port", type=int, default=8000, help=t("cli.help_serve_port"))
+    serve.add_argument("--token", help=t("cli.help_serve_token"))
+    serve.add_argument("--no-token", action="store_true", help=t("cli.help_serve_no_token"))
+    serve.add_argument("--public-url", metavar="URL", help=t("cli.help_serve_public_url"))
+
     review = commands.add_parser("review", parents=common, help=t("cli.help_review"),
                                  description=t("cli.help_review"))
     review.add_argument("checklist", metavar="CHECKLIST", help=t("cli.help_review_checklist"))
@@ -360,6 +367,8 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
                                args.condition)
     if args.command == "run":
         return tui.launch(ctx, scenario=args.scenario)
+    if args.command == "serve":
+        return tui.serve(ctx, args.host, args.port, args.token, args.no_token, args.public_url)
     if args.command == "join" and args.plain:
         return plain.join_plain(ctx, args.record, args.role, args.team, args.console)
     if args.command == "join":

@@ -10,6 +10,10 @@ from bcp_drill.records.store import RecordStore
 
 
 def _needs_terminal(ctx: CommandContext) -> int | None:
+    import os
+
+    if os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):  # a browser through `bcp-drill serve`
+        return None
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return ctx.fail(ctx.t("cli.needs_terminal"))
     return None
@@ -66,3 +70,38 @@ def _run(ctx: CommandContext, library, store: RecordStore, start) -> int:
     app = BcpDrillApp(TuiContext(ctx.settings, library, store, writable_config_path(ctx.cwd)), start)
     app.run()
     return app.return_code or 0
+
+
+def serve(ctx: CommandContext, host: str, port: int, token: str | None, no_token: bool,
+          public_url: str | None) -> int:
+    """The TUI in web browsers (bcp_drill/serve.py): each browser is a console of its own."""
+    import socket
+
+    from bcp_drill.serve import app_command, is_local, make_server, new_token
+
+    t = ctx.t
+    local = is_local(host)
+    if no_token and not local:
+        return ctx.fail(t("cli.serve_needs_token", host=host))
+    if no_token:
+        token = None
+    elif token is None and not local:
+        token = new_token()
+    try:
+        import textual_serve  # noqa: F401
+    except ImportError:
+        return ctx.fail(t("cli.serve_missing"))
+    shown_host = socket.gethostname() if host in ("0.0.0.0", "::", "") else host
+    url = (public_url or f"http://{shown_host}:{port}").rstrip("/")
+    command = app_command(ctx.settings.records, ctx.settings.lang, list(ctx.settings.content))
+    server = make_server(command, host, port, token, "bcp-drill", public_url=url)
+    ctx.print(t("cli.serve_url", url=f"{url}/?token={token}" if token else f"{url}/"))
+    if token:
+        ctx.print(t("cli.serve_token_once"))
+    if not local:
+        ctx.print(t("cli.serve_not_encrypted"))
+    try:
+        server.serve()
+    except OSError as error:
+        return ctx.fail(t("cli.serve_failed", host=host, port=port, reason=error.strerror or str(error)))
+    return 0
