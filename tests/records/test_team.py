@@ -157,7 +157,7 @@ def test_two_consoles_rating_one_step_are_kept_as_a_conflict_and_the_lead_settle
     text = render_drill_report(build_drill_report(store, lead.record_id, t), "md", t).decode()
     assert "| 2 | 00:03:00 |" in text and "~~Done 安否確認 (P, target T+0:05)~~ (corrected by \\#3 (統括 山田" in text
     assert "| desk:2 | 00:03:00 |" in text and "settled: \\#desk:2 stands (the desk saw the delay)" in text
-    assert "Console desk joined as player (佐藤@" in text
+    assert "Console desk joined as player (佐藤@" in text  # the role in words
     player.close()
     lead.close()
 

@@ -875,7 +875,8 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
                 key = "report.tl_objective" if event.rating else "report.tl_objective_cleared"
                 add(event, "objective", t(key, objective=title, rating=event.rating or "-", reason=event.reason))
             case ev.ConsoleJoined():
-                add(event, "console", t("report.tl_console_joined", console=event.console, role=event.role,
+                add(event, "console", t("report.tl_console_joined", console=event.console,
+                                        role=t(f"console_role.{event.role}"),
                                         who=f"{event.by}@{event.host}",
                                         offset=f"{event.clock_offset_seconds:+.0f}"))
             case ev.ConflictSettled():

@@ -174,7 +174,7 @@ class BcpDrillApp(App):
         except UserError as error:
             self.notify(error.render(t), severity="error", timeout=15)
             return False
-        self.notify(t("plain.joined", console=session.console, role=t(f"console_role.{role}"),
+        self.notify(t("tui.joined", console=session.console, role=t(f"console_role.{role}"),
                       offset=f"{session.clock_offset:+.0f}"), timeout=10)
         self.push_screen(DrillSummaryScreen(session) if session.state.ended else DrillRunnerScreen(session))
         return True

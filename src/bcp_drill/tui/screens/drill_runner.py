@@ -91,9 +91,9 @@ class DrillRunnerScreen(SessionScreen):
         if scenario.conditions:  # which case is played decides which steps apply: kept in sight
             title += f"  [{condition_values_text(self.session.state, ctx.t)}]"
         title += f"  ({self.session.record_id})"
-        if self.session.console is not None:  # a team console: who this one is, in words
-            title += "  " + ctx.t("tui.console_title", console=self.session.console,
-                                  role=ctx.t(f"console_role.{self.session.role}"))
+        if self.session.console is not None:  # a team console: which one this is, first, never cut off
+            title = ctx.t("tui.console_title", console=self.session.console,
+                          role=ctx.t(f"console_role.{self.session.role}")) + "  " + title
         yield Label(title, id="drill-title", markup=False)
         yield ClockBar(id="clock-bar")
         with Horizontal(id="drill-body"):
