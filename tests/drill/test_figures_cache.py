@@ -118,3 +118,20 @@ def test_cached_figures_come_back_equal_field_for_field(tmp_path):
     for figures in drill_figures(store, "ja"):
         data = json.loads(json.dumps(tally.figures_to_data(figures), ensure_ascii=False))
         assert tally.figures_from_data(data) == figures
+
+
+def test_a_console_writing_to_a_team_drill_is_noticed(tmp_path, monkeypatch):
+    """A team drill's figures change when any console's own journal grows, not only the lead's."""
+    from bcp_drill.drill.team import join_drill
+    from bcp_drill.records.store import RecordStore
+
+    store, ids, clock = make_folder(tmp_path, count=2)
+    before = {f.record_id: f for f in drill_figures(store)}
+    assert before[ids[0]].summary.overall.done == 1
+    desk = join_drill(RecordStore(store.root, "desk", clock), ids[0], "player", console_id="desk")
+    desk.complete_step("s2", "S")
+    desk.close()
+    reads = counting_reads(monkeypatch)
+    after = {f.record_id: f for f in drill_figures(store)}
+    assert reads == [ids[0]]  # only the team drill is read again
+    assert after[ids[0]].summary.overall.done == 2 and after[ids[1]] == before[ids[1]]

@@ -231,3 +231,18 @@ def test_an_event_never_goes_before_what_its_writer_had_seen(tmp_path, monkeypat
     assert kinds == ["step_completed", "step_reopened"]
     desk.close()
     lead.close()
+
+
+def test_a_player_console_sees_the_injects_of_its_own_team_only(tmp_path):
+    lead, store, clock = started(tmp_path)
+    inject = mini_library().scenario("mini").injects[0]  # given to the lead role
+    staff = join_drill(RecordStore(store.root, "s", clock), lead.record_id, "player", team="staff", console_id="s")
+    leads = join_drill(RecordStore(store.root, "l", clock), lead.record_id, "player", team="lead", console_id="l")
+    anyone = join_drill(RecordStore(store.root, "a", clock), lead.record_id, "player", console_id="a")
+    controller = join_drill(RecordStore(store.root, "c", clock), lead.record_id, "controller", console_id="c")
+    assert [s.sees_inject(inject) for s in (staff, leads, anyone, controller)] == [False, True, True, True]
+    with pytest.raises(SessionRefused) as refused:
+        join_drill(store, lead.record_id, "player", team="nobody", console_id="x")
+    assert refused.value.code == "unknown_team"
+    for session in (staff, leads, anyone, controller, lead):
+        session.close()

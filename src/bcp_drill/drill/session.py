@@ -113,6 +113,12 @@ class DrillSession(JournalSession):
                          event.model_copy(update={"at": event.at - timedelta(seconds=self.clock_offset)}))
         return event
 
+    def sees_inject(self, inject: Any) -> bool:
+        """Whether this console is shown INJECT: a player console that joined for a team sees
+        only the injects given to that team; every other console sees them all."""
+        joined = self.state.consoles.get(self.console or "")
+        return self.role != "player" or joined is None or not joined.team or inject.recipient == joined.team
+
     def _require(self, right: str) -> None:
         from bcp_drill.drill.team import may
 

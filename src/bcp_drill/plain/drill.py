@@ -33,6 +33,7 @@ from bcp_drill.plain.console import (
     choices_text,
     choose,
 )
+from bcp_drill.records import events as ev
 from bcp_drill.records.values import CAPABILITIES, SYSTEM_STATES
 
 
@@ -116,7 +117,10 @@ class PlainDrill(PlainRunner):
         if not self.console.run_safely(self.session.refresh):
             return
         t = self.t
-        for entry in timeline(self.session.state, self.session.incoming, t):
+        state = self.session.state
+        shown = [e for e in self.session.incoming if not isinstance(e, ev.InjectDelivered)
+                 or (e.inject_id in state.delivered and self.session.sees_inject(state.delivered[e.inject_id].inject))]
+        for entry in timeline(state, shown, t):
             self.console.say(t("plain.from_console", who=entry.by, text=entry.text))
         for conflict in self.session.state.conflicts:
             key = (conflict.step_id, len(conflict.outcomes))

@@ -112,7 +112,8 @@ class DrillRunnerScreen(SessionScreen):
         step_list.build(self.view())
         log = self.query_one(InjectLog)
         for delivered in sorted(state.delivered.values(), key=lambda d: d.elapsed_seconds):
-            log.write(self._inject_line(delivered))
+            if self.session.sees_inject(delivered.inject):
+                log.write(self._inject_line(delivered))
         self.redraw()
         step_list.focus()
         self.set_interval(TICK_SECONDS, self.tick)
@@ -159,11 +160,9 @@ class DrillRunnerScreen(SessionScreen):
         t = app_context(self).t
         log = self.query_one(InjectLog)
         state = self.session.state
-        team = state.consoles.get(self.session.console or "")
         for event in self.session.incoming:
             if isinstance(event, ev.InjectDelivered) and event.inject_id in state.delivered:
-                inject = state.delivered[event.inject_id].inject
-                if team is None or not team.team or inject.recipient == team.team:
+                if self.session.sees_inject(state.delivered[event.inject_id].inject):
                     self._announce_inject(event.inject_id)
         for entry in timeline(state, [e for e in self.session.incoming if not isinstance(e, ev.InjectDelivered)], t):
             log.write(Text(f"[{entry.by}] {entry.text}"))
