@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Literal
 
 Lang = Literal["ja", "en"]
@@ -26,7 +25,10 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 @cache
 def catalog(lang: Lang) -> dict[str, str]:
     """The flat message table of one language."""
-    raw = files("bcp_drill.i18n").joinpath(f"{lang}.toml").read_text(encoding="utf-8")
+    import tomllib  # read when the first message is looked up, not when the module is imported
+
+    # The catalogs are plain files beside this module (in the source tree and in the wheel).
+    raw = (Path(__file__).parent / f"{lang}.toml").read_text(encoding="utf-8")
     return _flatten(tomllib.loads(raw))
 
 
