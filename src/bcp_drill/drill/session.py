@@ -132,18 +132,17 @@ class DrillSession(JournalSession):
 
         if self.store is None:
             return False
-        prints = journal_prints(self.store, self.record_id)
+        # Only the others' journals: what this console wrote is in its state already.
+        prints = journal_prints(self.store, self.record_id, exclude=self.journal.path)
+        self.incoming = []
         if prints == self._prints:
             return False
-        changed = bool(self._prints) or len(prints) > 1
         self._prints = prints
-        self.incoming = []
-        if changed:
-            events = merged_events(self.store, self.record_id)
-            self.state = DrillState.from_events(self.scenario, events)
-            self.incoming = [e for e in events if (e.console, e.seq) not in self._known and e.console != self.console]
-            self._known = {(e.console, e.seq) for e in events}
-        return changed
+        events = merged_events(self.store, self.record_id)
+        self.state = DrillState.from_events(self.scenario, events)
+        self.incoming = [e for e in events if (e.console, e.seq) not in self._known and e.console != self.console]
+        self._known = {(e.console, e.seq) for e in events}
+        return True
 
     # -- opening ---------------------------------------------------------------
 

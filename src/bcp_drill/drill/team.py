@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 
 from bcp_drill.drill.session import DrillSession, pinned_scenario
 from bcp_drill.errors import SessionRefused
@@ -40,10 +41,13 @@ def merged_events(store: RecordStore, record_id: str) -> list:
     return read_merged(store.root, record_id, store.path_of(record_id)).events
 
 
-def journal_prints(store: RecordStore, record_id: str) -> tuple:
-    """(name, size, modification time) of each journal of the drill: changes when any grows."""
+def journal_prints(store: RecordStore, record_id: str, exclude: Path | None = None) -> tuple:
+    """(name, size, modification time) of each journal of the drill but EXCLUDE (the asking
+    console's own): changes when any of them grows."""
     prints = []
     for path in [store.path_of(record_id), *console_paths(store.root, record_id)]:
+        if path == exclude:
+            continue
         try:
             status = os.stat(path)
         except OSError:
