@@ -263,3 +263,22 @@ def test_a_write_the_share_fails_for_a_moment_is_tried_again_and_saved_once(tmp_
     assert (tmp_path / "r1.jsonl").read_bytes() == before
     monkeypatch.setattr(journal_module.os, "write", real_write)
     journal.close()
+
+
+def test_a_share_that_cannot_lock_is_still_written(tmp_path, monkeypatch):
+    """Some network shares refuse every lock (ENOLCK): a console's own journal is written anyway."""
+    import errno
+
+    from bcp_drill.records import journal as journal_module
+
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(journal_module.fcntl, "flock", no_locks)
+    journal = Journal.create(tmp_path / "r1.jsonl", "alice", FakeClock())
+    journal.append(ev.DrillStarted, **started_fields())
+    journal.close()
+    reopened = Journal.open(tmp_path / "r1.jsonl", "alice", FakeClock())
+    reopened.append(ev.NoteAdded, text="on a share without locks", elapsed_seconds=1)
+    reopened.close()
+    assert [e.seq for e in read_journal(tmp_path / "r1.jsonl").events] == [1, 2]

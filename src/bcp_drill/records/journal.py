@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], datetime]
 WRITE_RETRY_PAUSES: tuple[float, ...] = (0.2, 0.5, 1.0)  # seconds before each new try of a failed write
+NO_LOCKS_HERE = (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL)  # the filesystem has no locks
 
 
 def utc_now() -> datetime:
@@ -223,7 +224,13 @@ class Journal:
             try:
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
-            except BlockingIOError:
+            except OSError as error:
+                if not isinstance(error, BlockingIOError) and error.errno in NO_LOCKS_HERE:
+                    # A network share that cannot lock at all: go on without it. In a team drill
+                    # each console writes only its own journal, so nothing else writes this file.
+                    break
+                if not isinstance(error, BlockingIOError):
+                    raise
                 if time.monotonic() >= deadline:
                     os.close(self._fd)
                     self._fd = None
