@@ -246,3 +246,17 @@ def test_a_player_console_sees_the_injects_of_its_own_team_only(tmp_path):
     assert refused.value.code == "unknown_team"
     for session in (staff, leads, anyone, controller, lead):
         session.close()
+
+
+def test_a_second_window_of_the_same_person_gets_a_console_of_its_own(tmp_path):
+    """Two browsers served from one PC run as the same user on the same host: the second is
+    not refused for the first one's lock, it becomes console -2."""
+    lead, store, clock = started(tmp_path)
+    first = join_drill(RecordStore(store.root, "受付", clock), lead.record_id, "player")
+    second = join_drill(RecordStore(store.root, "受付", clock), lead.record_id, "player")
+    assert second.console == f"{first.console}-2"
+    first.add_note("from the first", None)
+    second.add_note("from the second", None)
+    assert lead.refresh() and [n.console for n in lead.state.notes] == [first.console, second.console]
+    for session in (first, second, lead):
+        session.close()

@@ -66,3 +66,36 @@ async def test_two_apps_see_each_others_events_and_the_lead_settles_a_conflict(t
         assert "[desk] Note (サーバ室点検): rack ok" in screen_text(lead)
         lead.screen.session.close()
         desk.screen.session.close()
+
+
+async def test_join_from_the_home_screen_with_a_role_and_a_name(tmp_path):
+    from bcp_drill.records.journal import read_journal
+    from bcp_drill.records.team import console_paths
+
+    from .support import type_text
+
+    use_utc()
+    clock = FakeClock()
+    store = make_store(tmp_path, clock, recorder="lead")
+    lead = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+    browser = console_app(tmp_path, store, "served", StartRequest())
+    async with browser.run_test(size=SIZE) as keys:
+        await keys.press("j", "enter")  # the only drill under way
+        await keys.pause()
+        await keys.press("down", "enter")  # player, evaluator…: the evaluator
+        await keys.pause()
+        await keys.press("ctrl+a", "ctrl+k")  # replace the name offered (the settings' recorder)
+        await type_text(keys, "Takahashi")
+        await keys.press("enter")
+        await keys.pause()
+        assert isinstance(browser.screen, DrillRunnerScreen)
+        assert str(browser.screen.query_one("#drill-title").render()).startswith("[evaluator evaluator-")
+        clock.advance(minutes=3)
+        await keys.press("s")
+        await keys.pause()
+        browser.screen.session.close()
+    [journal] = console_paths(store.root, lead.record_id)
+    events = read_journal(journal).events
+    assert [(e.type, e.by) for e in events] == [("console_joined", "Takahashi"), ("step_completed", "Takahashi")]
+    assert events[0].role == "evaluator"
+    lead.close()

@@ -72,7 +72,21 @@ def join_drill(store: RecordStore, record_id: str, role: str, team: str = "",
     scenario = pinned_scenario(events[0])
     if team and scenario.role(team) is None:
         raise SessionRefused("unknown_team", team=team, roles=", ".join(r.id for r in scenario.roles))
-    console = console_id or console_id_for(role, store.recorder, socket.gethostname())
+    if console_id is not None:
+        return _open_console(store, record_id, scenario, role, team, console_id)
+    # The default name comes from the role, the person and the machine; a second window of the
+    # same person on the same machine (two browsers served from one PC) gets -2, -3…
+    default = console_id_for(role, store.recorder, socket.gethostname())
+    for name in [default] + [f"{default}-{n}" for n in range(2, 10)]:
+        try:
+            return _open_console(store, record_id, scenario, role, team, name)
+        except JournalError as error:
+            if error.code not in ("journal_locked", "journal_locked_by"):
+                raise
+    return _open_console(store, record_id, scenario, role, team, default)  # says who holds it
+
+
+def _open_console(store: RecordStore, record_id: str, scenario, role: str, team: str, console: str) -> DrillSession:
     if not CONSOLE_ID.match(console):
         raise SessionRefused("bad_console_id", console=console)
     path = team_folder(store.root, record_id) / f"{console}.jsonl"
@@ -90,6 +104,5 @@ def join_drill(store: RecordStore, record_id: str, role: str, team: str = "",
         offset = measure_clock_offset(path.parent)
         journal = Journal.create(path, store.recorder, store.clock, console=console)
         journal.append(ev.ConsoleJoined, record_id=record_id, role=role, team=team, clock_offset_seconds=offset)
-    session = DrillSession(journal, scenario, store, role=role, clock_offset=offset,
-                           events=merged_events(store, record_id))
-    return session
+    return DrillSession(journal, scenario, store, role=role, clock_offset=offset,
+                        events=merged_events(store, record_id))

@@ -162,15 +162,19 @@ class BcpDrillApp(App):
             self.notify(self.ctx.t("journal.recovered", path=str(session.journal.recovered_tail)),
                         severity="warning", timeout=20)
 
-    def open_join(self, record_id: str, role: str, team: str = "", console_id: str | None = None) -> bool:
-        """Open a drill under way as a console of a team drill (its own journal, drill/team.py)."""
+    def open_join(self, record_id: str, role: str, team: str = "", console_id: str | None = None,
+                  recorder: str | None = None) -> bool:
+        """Open a drill under way as a console of a team drill (its own journal, drill/team.py);
+        RECORDER: who records at this console, when not the settings' recorder."""
         from bcp_drill.drill.team import join_drill
+        from bcp_drill.records.store import RecordStore
         from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
         from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 
         t = self.ctx.t
         try:
-            session = join_drill(self.ctx.store, record_id, role, team, console_id)
+            store = self.ctx.store if not recorder else RecordStore(self.ctx.store.root, recorder, self.ctx.store.clock)
+            session = join_drill(store, record_id, role, team, console_id)
         except UserError as error:
             self.notify(error.render(t), severity="error", timeout=15)
             return False

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.choice import ChoiceModal
+from bcp_drill.tui.modals.text_prompt import TextPromptModal
 
 
 class HomeScreen(Screen):
@@ -69,9 +70,15 @@ class HomeScreen(Screen):
         roles: list[tuple[str, str]] = [(role, t(f"console_role.{role}"))
                                         for role in ("player", "evaluator", "controller", "lead") if role in ROLE_RIGHTS]
 
+        def named(record_id: str, role: str, name: str | None) -> None:
+            if name:
+                the_app(self).open_join(record_id, role, recorder=name.strip())
+
         def role_chosen(record_id: str, role: str | None) -> None:
-            if role:
-                the_app(self).open_join(record_id, role)
+            if role:  # who records here: a browser served from one PC would otherwise be anonymous
+                self.app.push_screen(TextPromptModal(t("tui.join_your_name"), t("tui.enter_saves"),
+                                                     initial=ctx.settings.recorder, error_text=t("tui.required")),
+                                     lambda name: named(record_id, role, name))
 
         def drill_chosen(record_id: str | None) -> None:
             if record_id:
