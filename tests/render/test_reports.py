@@ -134,7 +134,7 @@ def test_review_xlsx_has_the_tally_in_numbers(records):
     store, _, review_id = records
     t = Translator("ja")
     book = load_workbook(io.BytesIO(render_review_report(build_review_report(store, review_id, t), "xlsx", t)))
-    assert book.sheetnames == ["概要", "集計表", "項目", "改善計画"]
+    assert book.sheetnames == ["概要", "集計表", "項目", "今後の主な課題", "改善計画"]
     tally = book["集計表"]
     # Three header rows as the seed prints it: 施策の評価, then 継続中 / 完了・廃止・中止, then the options.
     assert [c.value for c in tally[1]][:3] == [None, None, "施策の評価"]

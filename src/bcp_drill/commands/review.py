@@ -10,12 +10,10 @@ from bcp_drill.commands import CommandContext
 from bcp_drill.drill.tally import by_phase, by_scenario, drill_figures, participation
 from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import parse_fiscal_year
-from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError, read_journal
 from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.render import tables
-from bcp_drill.render.tables import Column, Table
 from bcp_drill.render.tallies import (
     drills_table,
     followups_data,
@@ -27,7 +25,6 @@ from bcp_drill.render.tallies import (
     scenarios_table,
 )
 from bcp_drill.review.followups import (
-    MainIssue,
     collect_followups,
     filter_followups,
     main_issues,
@@ -158,6 +155,8 @@ def followups(ctx: CommandContext, status: str | None, owner: str | None, source
     items = filter_followups(collect_followups(store, ctx.t.lang, damaged), status=status, owner=owner,
                              source=source, overdue_on=today if overdue else None)
     if main_issues_only:
+        from bcp_drill.render.tallies import main_issues_table
+
         return emit(ctx, [(main_issues_table(main_issues(items), ctx.t), None)], fmt, output)
     table = followups_table(items, ctx.t, today)
     # Newest first, as the records list shows them; collect_followups saw every journal.
@@ -187,12 +186,3 @@ def update(ctx: CommandContext, followup_id: str, changes: dict[str, object], no
     return 0
 
 
-def main_issues_table(issues: list[MainIssue], t: Translator) -> Table:
-    """The seed's section 4 (今後の主な課題): each main issue numbered (1), (2)..., with the
-    follow-ups it gathers and their status."""
-    rows = []
-    for number, issue in enumerate(issues, 1):
-        gathered = "; ".join(f"{f.id} {f.title} [{t('followup_status.' + f.status)}]" for f in issue.followups)
-        rows.append([f"({number})", issue.title, gathered])
-    return Table(t("report.future_issues"), [Column("number", "#"), Column("issue", t("followups.main_issue")),
-                                             Column("followups", t("followups.gathered"))], rows)

@@ -19,7 +19,11 @@ from bcp_drill.drill.view import (
 from bcp_drill.i18n import Translator
 from bcp_drill.render import tables
 from bcp_drill.render.tables import Column, DrillTime, Table, neutralise
-from bcp_drill.render.tallies import drill_figures_table, review_tally_table
+from bcp_drill.render.tallies import (
+    drill_figures_table,
+    main_issues_table,
+    review_tally_table,
+)
 from bcp_drill.render.text_table import cell_width
 from bcp_drill.reports.drill_report import DrillReport
 from bcp_drill.reports.review_report import ReviewReport
@@ -349,7 +353,8 @@ def review_report_tables(report: ReviewReport, t: Translator) -> list[Table]:
                     row.previous] for row in report.rows if not row.heading])
     table = review_tally(report, t)
     tally = Table(t("report.tally"), table.columns, table.rows, table.notes)
-    return [review_overview_table(report, t), tally, items, improvement_plan_table(report.followups, t,
+    return [review_overview_table(report, t), tally, items, main_issues_table(report.main_issues, t),
+            improvement_plan_table(report.followups, t,
                                                                             report.generated_at.astimezone().date())]
 
 
@@ -456,6 +461,7 @@ def drill_report_xlsx(report: DrillReport, t: Translator) -> bytes:
 
 
 def review_report_xlsx(report: ReviewReport, t: Translator) -> bytes:
-    overview, tally, items, plan = review_report_tables(report, t)
+    overview, tally, items, issues, plan = review_report_tables(report, t)
     return _workbook_bytes([(t("report.sheet_overview"), overview), (t("report.sheet_tally"), tally),
-                            (t("report.sheet_items"), items), (t("report.sheet_followups"), plan)])
+                            (t("report.sheet_items"), items), (t("report.sheet_main_issues"), issues),
+                            (t("report.sheet_followups"), plan)])

@@ -10,7 +10,7 @@ from bcp_drill.drill.view import RATINGS, DrillSummary, StepCounts
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.render.tables import Column, Table
-from bcp_drill.review.followups import FollowUp
+from bcp_drill.review.followups import FollowUp, MainIssue
 from bcp_drill.review.state import ReviewState
 from bcp_drill.review.tally import StatusTally
 
@@ -198,3 +198,14 @@ def followups_data(items: list[FollowUp], today: date) -> list[dict]:
         "history": [{"at": u.at, "by": u.by, **u.model_dump(exclude_none=True, exclude={
             "seq", "at", "by", "host", "type", "followup_id"})} for u in f.history],
     } for f in items]
+
+
+def main_issues_table(issues: list[MainIssue], t: Translator) -> Table:
+    """The seed's section 4 (今後の主な課題): each main issue numbered (1), (2)..., with the
+    follow-ups it gathers and their status."""
+    rows = []
+    for number, issue in enumerate(issues, 1):
+        gathered = "; ".join(f"{f.id} {f.title} [{t('followup_status.' + f.status)}]" for f in issue.followups)
+        rows.append([f"({number})", issue.title, gathered])
+    return Table(t("report.future_issues"), [Column("number", "#"), Column("issue", t("followups.main_issue")),
+                                             Column("followups", t("followups.gathered"))], rows)
