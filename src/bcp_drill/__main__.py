@@ -1,3 +1,3 @@
-from bcp_drill.cli import main
+from bcp_drill import main
 
 raise SystemExit(main())
