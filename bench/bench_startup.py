@@ -38,7 +38,14 @@ mount = tui_app.BcpDrillApp.on_mount
 
 def on_mount(self):
     mount(self)
-    self.call_after_refresh(lambda: self.call_after_refresh(self.exit))  # after the pushed screen draws
+
+    def drawn():  # exit once a screen of ours (not Textual's empty default) has been drawn
+        if type(self.screen).__name__ == "Screen":
+            self.call_after_refresh(drawn)
+        else:
+            self.exit()
+
+    self.call_after_refresh(drawn)
 
 tui_app.BcpDrillApp.on_mount = on_mount
 tui_app.BcpDrillApp.run = lambda self, **kw: textual.app.App.run(self, headless=True)

@@ -7,6 +7,7 @@ from typing import Literal
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from bcp_drill.errors import UserError, describe
 from bcp_drill.tui.bindings import translate_bindings
@@ -42,6 +43,14 @@ class BcpDrillApp(App):
         self.ctx = ctx
         self.start = start or StartRequest()
 
+    def get_default_screen(self) -> Screen:
+        # With nothing asked for on the command line, the home screen is the first one drawn
+        # (not pushed over an empty screen after it: one frame sooner).
+        start = self.start
+        if start.scenario_id or start.checklist_id or start.record_id:
+            return super().get_default_screen()
+        return HomeScreen()
+
     def on_mount(self) -> None:
         translate_bindings(self, self.ctx.t)
         self.register_theme(HIGH_CONTRAST)
@@ -60,12 +69,14 @@ class BcpDrillApp(App):
             opened = self.open_join(self.start.record_id, *self.start.join)
         elif self.start.record_id:
             opened = self.open_record(self.start.record_id)
-        if not opened:
+        if not opened and not isinstance(self.screen, HomeScreen):
             self.push_screen(HomeScreen())
 
     def leave_screen(self) -> None:
         """Back to the screen underneath, or to the home screen when there is none."""
-        if len(self.screen_stack) > 2:  # Textual's own default screen is always at the bottom
+        # At the bottom is the home screen, or Textual's own empty one under a drill opened
+        # from the command line.
+        if len(self.screen_stack) > 2 or isinstance(self.screen_stack[0], HomeScreen):
             self.pop_screen()
         else:
             self.switch_screen(HomeScreen())
