@@ -45,6 +45,7 @@ from bcp_drill.reports.executive_summary import (
 from bcp_drill.reports.trend import ScenarioTrend, scenario_trend
 from bcp_drill.review.followups import (
     FollowUp,
+    followups_of_events,
     followups_of_record,
     followups_of_records,
 )
@@ -261,10 +262,11 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
             t(f"capability.{seen.capability}") if seen.capability else "", seen.observation, seen.analysis,
             seen.recommendation, seen.by))
     plan = followups_of_record(store, record_id, lang)
-    trend = scenario_trend(store, scenario.id, lang, up_to=record_id)
+    read: list[tuple[str, list]] = []
+    trend = scenario_trend(store, scenario.id, lang, up_to=record_id, seen=read)
     generated_at = now or store.clock()
     executive = executive_summary(store, record_id, started, figures, state.hotwash, state.observations,
-                                  plan, trend, generated_at, t)
+                                  plan, trend, generated_at, t, read)
     return DrillReport(
         record_id=record_id, organisation=organisation, scenario_id=scenario.id,
         scenario_title=scenario.title.get(lang), scenario_version=scenario.version,
@@ -290,7 +292,7 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
 def executive_summary(store: RecordStore, record_id: str, started: ev.DrillStarted, figures: DrillSummary,
                       hotwash: ev.HotwashRecorded | None, observations: list[ev.ObservationRecorded],
                       plan: list[FollowUp], trend: ScenarioTrend | None, now: datetime,
-                      t: Translator) -> ExecutiveSummary:
+                      t: Translator, read: list[tuple[str, list]] | None = None) -> ExecutiveSummary:
     """The summary page: only the earlier drills of the same scenario are read, never the whole folder."""
     lang = t.lang
 
@@ -313,7 +315,11 @@ def executive_summary(store: RecordStore, record_id: str, started: ev.DrillStart
         if record_id in ids:
             this_index = ids.index(record_id)
             earlier = trend.drills[:this_index]
-    earlier_items = followups_of_records(store, [record for record, _ in earlier], lang) if earlier else []
+    earlier_ids = {record for record, _ in earlier}
+    if read is not None:  # the trend has read them already
+        earlier_items = followups_of_events(store, [(r, events) for r, events in read if r in earlier_ids], lang)
+    else:
+        earlier_items = followups_of_records(store, earlier_ids, lang) if earlier else []
     today = now.astimezone().date()
     compared = None
     previous_actions: list[ActionStatus] = []

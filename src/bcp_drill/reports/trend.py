@@ -48,8 +48,8 @@ class ScenarioTrend:
     figures: list[DrillSummary] = field(default_factory=list)  # each drill's figures, in the order of drills
 
 
-def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja",
-                   up_to: str | None = None) -> ScenarioTrend | None:
+def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_to: str | None = None,
+                   seen: list[tuple[str, list]] | None = None) -> ScenarioTrend | None:
     """The trend over every readable drill of SCENARIO_ID (up to and including record UP_TO)."""
     drills: list[tuple[str, datetime, DrillState]] = []
     figures: list[DrillSummary] = []
@@ -62,6 +62,8 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja",
         except JournalError:
             continue
         drills.append((summary.record_id, first.at, state))
+        if seen is not None:  # the report's follow-ups: its first event and problems, kept from this one read
+            seen.append((summary.record_id, [first, *(e for e in events if isinstance(e, ev.ProblemRaised))]))
         figures.append(summarize(state, events[-1].at))
         if summary.record_id == up_to:
             break

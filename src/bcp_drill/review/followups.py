@@ -157,9 +157,14 @@ def followups_of_record(store: RecordStore, record_id: str, lang: Lang = "ja") -
 
 def followups_of_records(store: RecordStore, record_ids: Iterable[str], lang: Lang = "ja") -> list[FollowUp]:
     """The follow-up items of the records named (only those are read), with all updates applied."""
+    return followups_of_events(store, ((r, store.read_record(r, store.path_of(r))[1]) for r in record_ids), lang)
+
+
+def followups_of_events(store: RecordStore, records: Iterable[tuple[str, list]], lang: Lang = "ja") -> list[FollowUp]:
+    """The follow-up items of records already read ((record id, events) each), updates applied:
+    for a caller that has the events in hand, so no journal is read twice."""
     items: dict[str, FollowUp] = {}
-    for record_id in record_ids:
-        events = store.read_record(record_id, store.path_of(record_id))[1]
+    for record_id, events in records:
         if events:
             items.update((f.id, f) for f in _record_followups(record_id, events, lang))
     _apply_updates(store, items)
