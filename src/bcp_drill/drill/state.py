@@ -141,7 +141,8 @@ class DrillState:
     clock_base_seconds: int = 0
     running_since: datetime | None = None
     last_seq: int = 0
-    heads: dict[str, int] = field(default_factory=dict)  # per journal ("" the first), the last seq applied
+    first_journal_seq: int = 0  # the last seq applied from the drill's first journal
+    console_heads: dict[str, int] = field(default_factory=dict)  # team drills: per console, the same
     _conditions: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -289,9 +290,11 @@ class DrillState:
         seq = getattr(event, "seq", 0)
         if seq > self.last_seq:
             self.last_seq = seq
-        journal = getattr(event, "console", None) or ""
-        if seq > self.heads.get(journal, 0):
-            self.heads[journal] = seq
+        console = getattr(event, "console", None)
+        if console is None:
+            self.first_journal_seq = seq
+        elif seq > self.console_heads.get(console, 0):
+            self.console_heads[console] = seq
         # One look-up per event: replaying thousands of journals spends its time here.
         handler = _HANDLERS.get(type(event))
         if handler is not None:
@@ -430,6 +433,11 @@ class DrillState:
         self.clock_base_seconds = event.elapsed_seconds
 
     # -- questions the screens and reports ask ---------------------------------
+
+    @property
+    def heads(self) -> dict[str, int]:
+        """How far each journal has been applied ("" the drill's first): a team event's `seen`."""
+        return {"": self.first_journal_seq, **self.console_heads}
 
     def system_state(self, system_id: str) -> str:
         history = self.systems.get(system_id)
