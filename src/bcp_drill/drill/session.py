@@ -12,13 +12,14 @@ from typing import Any
 from bcp_drill import __version__
 from bcp_drill.content.loader import LoadedFile, load_pinned
 from bcp_drill.content.models import Scenario, SystemsRegister, with_register
-from bcp_drill.drill.state import DrillState, StepRecord
+from bcp_drill.drill.state import Conflict, DrillState, StepRecord
 from bcp_drill.drill.view import RATINGS
 from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError
 from bcp_drill.records.session import JournalSession, open_journal
 from bcp_drill.records.store import RecordStore
+from bcp_drill.records.team import on_folder_clock, team_folder
 
 
 def pinned_scenario(started: ev.DrillStarted) -> Scenario:
@@ -96,7 +97,9 @@ class DrillSession(JournalSession):
         events = journal.events if events is None else events
         self.state = DrillState.from_events(scenario, events)
         self._known = {(e.console, e.seq) for e in events}
-        self.incoming: list = []  # what other consoles wrote, taken in by the last `refresh`
+        self.incoming: list = []  # what other consoles wrote that this one sees, taken in by the last `refresh`
+        self.new_conflicts: list[Conflict] = []  # conflicts unsettled and not yet reported, likewise
+        self._reported: set[tuple[str, int]] = set()
 
     @property
     def console(self) -> str | None:
@@ -108,9 +111,7 @@ class DrillSession(JournalSession):
             fields["seen"] = {journal: seq for journal, seq in sorted(self.state.heads.items()) if journal != own}
         event = self.journal.append(event_type, **fields)
         self._known.add((event.console, event.seq))
-        # The state keeps every console's events on the shared folder's clock.
-        self.state.apply(event if not self.clock_offset else
-                         event.model_copy(update={"at": event.at - timedelta(seconds=self.clock_offset)}))
+        self.state.apply(on_folder_clock(event, self.clock_offset))  # as every console's events are
         return event
 
     def sees_inject(self, inject: Any) -> bool:
@@ -134,15 +135,28 @@ class DrillSession(JournalSession):
             return False
         # Only the others' journals: what this console wrote is in its state already.
         prints = journal_prints(self.store, self.record_id, exclude=self.journal.path)
-        self.incoming = []
+        self.incoming, self.new_conflicts = [], []
         if prints == self._prints:
             return False
         self._prints = prints
         events = merged_events(self.store, self.record_id)
         self.state = DrillState.from_events(self.scenario, events)
-        self.incoming = [e for e in events if (e.console, e.seq) not in self._known and e.console != self.console]
+        self.incoming = [e for e in events if (e.console, e.seq) not in self._known and e.console != self.console
+                         and self._sees(e)]
         self._known = {(e.console, e.seq) for e in events}
+        for conflict in self.state.conflicts:
+            key = (conflict.step_id, len(conflict.outcomes))  # a third outcome is reported again
+            if conflict.settled is None and key not in self._reported:
+                self._reported.add(key)
+                self.new_conflicts.append(conflict)
         return True
+
+    def _sees(self, event: ev.EventBase) -> bool:
+        """An inject delivered by another console is news here only if this console sees it."""
+        if not isinstance(event, ev.InjectDelivered):
+            return True
+        delivered = self.state.delivered.get(event.inject_id)
+        return delivered is not None and self.sees_inject(delivered.inject)
 
     # -- opening ---------------------------------------------------------------
 
@@ -170,7 +184,7 @@ class DrillSession(JournalSession):
         from bcp_drill.drill.team import merged_events
 
         def build(journal: Journal, first: ev.DrillStarted) -> "DrillSession":
-            team = (store.root / record_id).is_dir()
+            team = team_folder(store.root, record_id).is_dir()
             return cls(journal, pinned_scenario(first), store,
                        events=merged_events(store, record_id) if team else None)
 

@@ -10,10 +10,16 @@ import os
 import socket
 from pathlib import Path
 
+from bcp_drill.content.models import Scenario
 from bcp_drill.drill.session import DrillSession, pinned_scenario
 from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import Journal, JournalError
+from bcp_drill.records.journal import (
+    Journal,
+    JournalContents,
+    JournalError,
+    read_journal,
+)
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import (
     CONSOLE_ID,
@@ -66,27 +72,28 @@ def join_drill(store: RecordStore, record_id: str, role: str, team: str = "",
     first_path = store.path_of(record_id)
     if not first_path.is_file():
         raise JournalError(first_path, "record_not_found", record_id=record_id)
-    events = read_merged(store.root, record_id, first_path).events
-    if not events or not isinstance(events[0], ev.DrillStarted):
+    first = read_journal(first_path)  # the drill's own journal: which scenario it pins
+    if not first.events or not isinstance(first.events[0], ev.DrillStarted):
         raise JournalError(first_path, "not_a_drill", record_id=record_id)
-    scenario = pinned_scenario(events[0])
+    scenario = pinned_scenario(first.events[0])
     if team and scenario.role(team) is None:
         raise SessionRefused("unknown_team", team=team, roles=", ".join(r.id for r in scenario.roles))
     if console_id is not None:
-        return _open_console(store, record_id, scenario, role, team, console_id)
+        return _open_console(store, record_id, first, scenario, role, team, console_id)
     # The default name comes from the role, the person and the machine; a second window of the
     # same person on the same machine (two browsers served from one PC) gets -2, -3…
     default = console_id_for(role, store.recorder, socket.gethostname())
     for name in [default] + [f"{default}-{n}" for n in range(2, 10)]:
         try:
-            return _open_console(store, record_id, scenario, role, team, name)
+            return _open_console(store, record_id, first, scenario, role, team, name)
         except JournalError as error:
             if error.code not in ("journal_locked", "journal_locked_by"):
                 raise
-    return _open_console(store, record_id, scenario, role, team, default)  # says who holds it
+    return _open_console(store, record_id, first, scenario, role, team, default)  # says who holds it
 
 
-def _open_console(store: RecordStore, record_id: str, scenario, role: str, team: str, console: str) -> DrillSession:
+def _open_console(store: RecordStore, record_id: str, first: JournalContents, scenario: Scenario, role: str,
+                  team: str, console: str) -> DrillSession:
     if not CONSOLE_ID.match(console):
         raise SessionRefused("bad_console_id", console=console)
     path = team_folder(store.root, record_id) / f"{console}.jsonl"
@@ -105,4 +112,4 @@ def _open_console(store: RecordStore, record_id: str, scenario, role: str, team:
         journal = Journal.create(path, store.recorder, store.clock, console=console)
         journal.append(ev.ConsoleJoined, record_id=record_id, role=role, team=team, clock_offset_seconds=offset)
     return DrillSession(journal, scenario, store, role=role, clock_offset=offset,
-                        events=merged_events(store, record_id))
+                        events=read_merged(store.root, record_id, store.path_of(record_id), first).events)

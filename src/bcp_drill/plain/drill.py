@@ -33,7 +33,6 @@ from bcp_drill.plain.console import (
     choices_text,
     choose,
 )
-from bcp_drill.records import events as ev
 from bcp_drill.records.values import CAPABILITIES, SYSTEM_STATES
 
 
@@ -58,7 +57,6 @@ class PlainDrill(PlainRunner):
         open_steps = set(DrillView(session.state, session.now()).open_steps)
         pending = [i for i, s in enumerate(steps) if s.id in open_steps]
         self.index = pending[0] if pending else 0
-        self.announced_conflicts: set[tuple[str, int]] = set()
         rate = {r.lower(): (lambda rest, r=r: self.rate(r, rest)) for r in RATINGS}
         self.commands: dict[str, Callable[[str], object]] = {
             **rate, "rate": self.rate_words,
@@ -117,19 +115,13 @@ class PlainDrill(PlainRunner):
         if not self.console.run_safely(self.session.refresh):
             return
         t = self.t
-        state = self.session.state
-        shown = [e for e in self.session.incoming if not isinstance(e, ev.InjectDelivered)
-                 or (e.inject_id in state.delivered and self.session.sees_inject(state.delivered[e.inject_id].inject))]
-        for entry in timeline(state, shown, t):
+        for entry in timeline(self.session.state, self.session.incoming, t):
             self.console.say(t("plain.from_console", who=entry.by, text=entry.text))
-        for conflict in self.session.state.conflicts:
-            key = (conflict.step_id, len(conflict.outcomes))
-            if conflict.settled is None and key not in self.announced_conflicts:
-                self.announced_conflicts.add(key)
-                step = self.session.scenario.step(conflict.step_id)
-                outcomes = "; ".join(conflict_choices(conflict, t))
-                self.console.say(t("plain.conflict", step=step.title.get(t.lang) if step else conflict.step_id,
-                                   step_id=conflict.step_id, outcomes=outcomes))
+        for conflict in self.session.new_conflicts:
+            step = self.session.scenario.step(conflict.step_id)
+            outcomes = "; ".join(conflict_choices(conflict, t))
+            self.console.say(t("plain.conflict", step=step.title.get(t.lang) if step else conflict.step_id,
+                               step_id=conflict.step_id, outcomes=outcomes))
 
     def consoles(self, rest: str) -> None:
         t = self.t

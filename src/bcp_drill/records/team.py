@@ -108,7 +108,9 @@ def measure_clock_offset(folder: Path) -> float:
     return float(round((before + after) / 2 - stamped))
 
 
-def _shifted(event: Any, offset: float) -> Any:
+def on_folder_clock(event: Any, offset: float) -> Any:
+    """EVENT as placed on the shared folder's clock, written by a console whose clock is OFFSET
+    seconds ahead of it."""
     return event if not offset else event.model_copy(update={"at": event.at - timedelta(seconds=offset)})
 
 
@@ -118,45 +120,38 @@ def merge(first: list[Any], consoles: list[tuple[str, float, list[Any]]]) -> lis
     (its `seen`), otherwise by time on the folder's clock, then journal id, then sequence."""
     if not first:
         return []
+    # The drill's first event is always placed first; every stream is then taken in its order.
     streams: dict[str, tuple[float, list[Any]]] = {"": (0.0, first[1:])}
     for console, offset, events in consoles:
         streams[console] = (offset, events)
-    emitted = {name: 1 if name == "" else 0 for name in streams}  # the first event is placed first
+    position = dict.fromkeys(streams, 0)  # index of each stream's next event
+    placed = {name: first[0].seq if name == "" else 0 for name in streams}  # seq of its last placed
     merged = [first[0]]
 
+    def waiting(name: str) -> bool:
+        """The stream has events not placed yet."""
+        return position[name] < len(streams[name][1])
+
     def ready(event: Any) -> bool:
-        for journal, seq in (event.seen or {}).items():
-            if journal in streams and emitted[journal] < min(seq, _last_seq(streams[journal][1], journal)):
-                return False
-        return True
+        return all(placed[journal] >= seq or not waiting(journal)
+                   for journal, seq in (event.seen or {}).items() if journal in streams)
 
     def key(name: str) -> tuple[datetime, str, int]:
         offset, events = streams[name]
-        event = events[_position(name, emitted, first)]
+        event = events[position[name]]
         return event.at - timedelta(seconds=offset), name, event.seq
 
-    remaining = sum(len(events) for _, events in streams.values())
-    while remaining:
-        heads = [name for name, (_, events) in streams.items() if _position(name, emitted, first) < len(events)]
-        candidates = [name for name in heads
-                      if ready(streams[name][1][_position(name, emitted, first)])] or heads  # never stuck
+    heads = [name for name in streams if waiting(name)]
+    while heads:
+        candidates = [name for name in heads if ready(streams[name][1][position[name]])] or heads  # never stuck
         name = min(candidates, key=key)
         offset, events = streams[name]
-        merged.append(_shifted(events[_position(name, emitted, first)], offset))
-        emitted[name] += 1
-        remaining -= 1
+        event = events[position[name]]
+        merged.append(on_folder_clock(event, offset))
+        placed[name] = event.seq
+        position[name] += 1
+        heads = [name for name in streams if waiting(name)]
     return merged
-
-
-def _position(name: str, emitted: dict[str, int], first: list[Any]) -> int:
-    """Index of the next event of journal NAME in its stream (the first journal's stream starts
-    after its first event, which is always placed first)."""
-    return emitted[name] - 1 if name == "" else emitted[name]
-
-
-def _last_seq(events: list[Any], name: str) -> int:
-    """The highest seq a journal's stream holds (its first event counted for the first journal)."""
-    return (events[-1].seq if events else (1 if name == "" else 0))
 
 
 def _console_info(path: Path, contents: JournalContents) -> ConsoleInfo:

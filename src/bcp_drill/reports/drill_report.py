@@ -47,7 +47,6 @@ from bcp_drill.review.followups import (
     FollowUp,
     followups_of_events,
     followups_of_record,
-    followups_of_records,
 )
 
 
@@ -292,7 +291,7 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
 def executive_summary(store: RecordStore, record_id: str, started: ev.DrillStarted, figures: DrillSummary,
                       hotwash: ev.HotwashRecorded | None, observations: list[ev.ObservationRecorded],
                       plan: list[FollowUp], trend: ScenarioTrend | None, now: datetime,
-                      t: Translator, read: list[tuple[str, list]] | None = None) -> ExecutiveSummary:
+                      t: Translator, read: list[tuple[str, list]]) -> ExecutiveSummary:
     """The summary page: only the earlier drills of the same scenario are read, never the whole folder."""
     lang = t.lang
 
@@ -315,11 +314,9 @@ def executive_summary(store: RecordStore, record_id: str, started: ev.DrillStart
         if record_id in ids:
             this_index = ids.index(record_id)
             earlier = trend.drills[:this_index]
-    earlier_ids = {record for record, _ in earlier}
-    if read is not None:  # the trend has read them already
-        earlier_items = followups_of_events(store, [(r, events) for r, events in read if r in earlier_ids], lang)
-    else:
-        earlier_items = followups_of_records(store, earlier_ids, lang) if earlier else []
+    earlier_ids = {record for record, _ in earlier}  # READ: as the trend read them (first event, problems)
+    earlier_items = (followups_of_events(store, [(r, events) for r, events in read if r in earlier_ids], lang)
+                     if earlier_ids else [])
     today = now.astimezone().date()
     compared = None
     previous_actions: list[ActionStatus] = []

@@ -12,7 +12,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bcp_drill.drill.view import RATINGS, DrillSummary, StepCounts, format_percent
+from bcp_drill.drill.view import (
+    RATINGS,
+    DrillSummary,
+    StepCounts,
+    format_elapsed,
+    format_percent,
+)
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
 from bcp_drill.review.followups import FollowUp
@@ -83,15 +89,10 @@ def comparison(previous_id: str, previous_at: datetime, before: DrillSummary, no
     for rating in RATINGS:
         old, new = before.overall.ratings[rating], now.overall.ratings[rating]
         rows.append((t("report.exec_rated", rating=rating), str(old), str(new), _signed(new - old)))
-    rows.append((t("report.duration"), "T+" + _hms(before.elapsed_seconds), "T+" + _hms(now.elapsed_seconds),
+    rows.append((t("report.duration"), "T+" + format_elapsed(before.elapsed_seconds),
+                 "T+" + format_elapsed(now.elapsed_seconds),
                  _signed_minutes(now.elapsed_seconds - before.elapsed_seconds, t)))
     return Comparison(previous_id, previous_at, rows)
-
-
-def _hms(seconds: int) -> str:
-    from bcp_drill.drill.view import format_elapsed
-
-    return format_elapsed(seconds)
 
 
 def _signed_minutes(seconds: int, t: Translator) -> str:

@@ -80,7 +80,6 @@ class DrillRunnerScreen(SessionScreen):
         super().__init__()
         self.session = session
         self.saved = ""
-        self._announced_conflicts: set[tuple[str, int]] = set()
 
     # -- layout ------------------------------------------------------------------
 
@@ -159,20 +158,16 @@ class DrillRunnerScreen(SessionScreen):
         """A team drill: what the other consoles wrote since the last tick, with who wrote it."""
         t = app_context(self).t
         log = self.query_one(InjectLog)
-        state = self.session.state
-        for event in self.session.incoming:
-            if isinstance(event, ev.InjectDelivered) and event.inject_id in state.delivered:
-                if self.session.sees_inject(state.delivered[event.inject_id].inject):
-                    self._announce_inject(event.inject_id)
-        for entry in timeline(state, [e for e in self.session.incoming if not isinstance(e, ev.InjectDelivered)], t):
+        incoming = self.session.incoming
+        for event in incoming:
+            if isinstance(event, ev.InjectDelivered):  # those this console sees, as its own are shown
+                self._announce_inject(event.inject_id)
+        for entry in timeline(self.session.state, [e for e in incoming if not isinstance(e, ev.InjectDelivered)], t):
             log.write(Text(f"[{entry.by}] {entry.text}"))
-        for conflict in state.conflicts:
-            key = (conflict.step_id, len(conflict.outcomes))
-            if conflict.settled is None and key not in self._announced_conflicts:
-                self._announced_conflicts.add(key)
-                step = self.session.scenario.step(conflict.step_id)
-                self.notify(t("tui.conflict_notice", step=step.title.get(t.lang) if step else conflict.step_id),
-                            severity="warning", timeout=15)
+        for conflict in self.session.new_conflicts:
+            step = self.session.scenario.step(conflict.step_id)
+            self.notify(t("tui.conflict_notice", step=step.title.get(t.lang) if step else conflict.step_id),
+                        severity="warning", timeout=15)
 
     def action_settle(self) -> None:
         """The lead picks which of two consoles' outcomes for the selected step stands."""
