@@ -95,9 +95,12 @@ class StepRecord:
     elapsed_seconds: int | None = None
     reason: str = ""
     checks: set[int] = field(default_factory=set)
-    decision: ev.DecisionMade | None = None  # for a decision step: the choice that stands
     outcome_event: Any = None  # the event whose outcome stands
 
+    @property
+    def decision(self) -> ev.DecisionMade | None:
+        """For a decision step: the choice that stands."""
+        return self.outcome_event if isinstance(self.outcome_event, ev.DecisionMade) else None
 
 
 @dataclass
@@ -342,10 +345,8 @@ class DrillState:
         if isinstance(event, ev.StepNotDone):
             record.outcome = "skipped" if event.skipped else "not_done"
             record.rating, record.reason = None, event.reason
-            record.decision = None
         else:
             record.outcome, record.rating, record.reason = "done", event.rating, ""
-            record.decision = event if isinstance(event, ev.DecisionMade) else None
         record.elapsed_seconds = event.elapsed_seconds
 
     def _completed(self, event: ev.StepCompleted | ev.DecisionMade) -> None:
@@ -363,7 +364,7 @@ class DrillState:
         if record:
             record.outcome = record.rating = record.elapsed_seconds = None
             record.reason = ""
-            record.decision = record.outcome_event = None
+            record.outcome_event = None
             conflict = self.conflict(event.step_id)
             if conflict is not None:  # reopened: none of the outcomes stands any more
                 conflict.settled = ev.ConflictSettled(seq=event.seq, at=event.at, by=event.by, host=event.host,
