@@ -143,18 +143,29 @@ def weasyprint_or_skip():
         pytest.skip(f"WeasyPrint cannot load the system's Pango: {error}")
 
 
+def laid_out_pages(html: bytes) -> list[str]:
+    """Each A4 page's text as WeasyPrint lays it out (the same layout `write_pdf` draws), read
+    from its boxes so that it holds on a machine without a Japanese font, where the glyphs and
+    so the PDF's text layer would be missing."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    document = HTML(string=html.decode("utf-8")).render()
+    return [" ".join(" ".join(box.text for box in page._page_box.descendants() if isinstance(box, TextBox)).split())
+            for page in document.pages]
+
+
 def test_the_summary_fits_on_the_first_a4_page_of_the_pdf(quake):
     weasyprint_or_skip()
     store, _, (first, second) = quake
     t = Translator("en")
-    pages = pdf_pages(render_drill_report(build_drill_report(store, second, t), "pdf", t))
-    flat = [" ".join(page.split()) for page in pages]
+    flat = laid_out_pages(render_drill_report(build_drill_report(store, second, t), "html", t))
     assert "Executive summary" in flat[0]
     # The summary's last line (the second action raised again) is still on page 1, and the
     # overview starts the second page: the whole summary is on the first page.
     assert f"{first}/P03" in flat[0] and "1 Overview" not in flat[0]
     assert flat[1].startswith("1 Overview")
-    assert len(pages) > 5
+    assert len(flat) > 5
 
 
 def japanese_font_installed() -> bool:
@@ -172,13 +183,31 @@ def test_a_japanese_pdf_keeps_its_text(quake, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     out = tmp_path / "aar.pdf"
     code = main(["report", second, "--format", "pdf", "-o", str(out), "--records", str(store.root), "--lang", "ja"])
+    if not japanese_font_installed():
+        # Boxes instead of Japanese: refused with the characters named and how to get a font.
+        assert code == 1 and not out.exists()
+        err = capsys.readouterr().err
+        assert "PDF を書けません" in err and "「訓練事後報告書" in err and "fonts-noto-cjk" in err
+        return
     assert code == 0, capsys.readouterr()
     data = out.read_bytes()
     assert data.startswith(b"%PDF")
     first_page = " ".join(pdf_pages(data)[0].split())
     assert first in first_page  # the previous record (ASCII) is named on the summary page
-    if japanese_font_installed():  # without a Japanese font the glyphs (and so the text) are missing
-        assert "要旨" in first_page and "安否確認システムの自動配信が夜間に届かない" in first_page.replace(" ", "")
+    assert "要旨" in first_page and "安否確認システムの自動配信が夜間に届かない" in first_page.replace(" ", "")
+
+
+def test_a_character_no_font_has_is_refused_not_printed_as_a_box():
+    weasyprint_or_skip()
+    from bcp_drill.render.pdf import PdfUnavailable, html_to_pdf
+
+    assert html_to_pdf(b"<p>Plain ASCII</p>").startswith(b"%PDF")
+    # A private-use character: no installed font draws it, here or on any machine.
+    with pytest.raises(PdfUnavailable) as refused:
+        html_to_pdf("<p>Hello \ue000\ue001\ue000</p>".encode())
+    assert refused.value.code == "missing_glyphs"
+    assert refused.value.params == {"count": 2, "chars": "\ue000\ue001"}
+    assert "fonts-noto-cjk" in refused.value.message(Translator("en"))
 
 
 def test_pdf_without_the_extra_names_what_to_install(tmp_path, monkeypatch, capsys):
