@@ -39,6 +39,7 @@ def test_summary_in_japanese(snap_compare, tmp_path):
         clock.advance(minutes=2)
         await pilot.press("p", "down")
         clock.advance(minutes=10)
+        pilot.app.screen.tick()  # the clock's once-a-second tick, not left to wall-time luck: i01 arrives
         await pilot.press("s", "down", "m")
         await pilot.press("e")
         await pilot.pause()
