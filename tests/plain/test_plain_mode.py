@@ -1,21 +1,33 @@
 """Plain mode driven through standard input end to end, as a screen reader user or a script would."""
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
+from unittest import mock
 
 from drill_support import DATA
 
 from bcp_drill.records.journal import read_journal
 
 
-def run_plain(tmp_path, args, lines, lang="en", content=DATA / "content"):
-    env = dict(os.environ, BCP_DRILL_RECORDER="音声 利用者", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
-    command = [sys.executable, "-m", "bcp_drill", *args, "--lang", lang, "--content", str(content),
-               "--records", str(tmp_path / "records")]
-    result = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True, text=True,
-                            env=env, cwd=tmp_path, timeout=60)
-    return result
+def run_plain(tmp_path, args, lines, lang="en", content=DATA / "content", process=False):
+    """`bcp-drill ARGS` with LINES on standard input: in this process through the console's
+    streams (as fast as a function call), or with `process=True` as a real `python -m bcp_drill`."""
+    env = {"BCP_DRILL_RECORDER": "音声 利用者", "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    args = [*args, "--lang", lang, "--content", str(content), "--records", str(tmp_path / "records")]
+    stdin = "\n".join(lines) + "\n"
+    if process:
+        return subprocess.run([sys.executable, "-m", "bcp_drill", *args], input=stdin, capture_output=True,
+                              text=True, env=dict(os.environ, **env), cwd=tmp_path, timeout=60)
+    from bcp_drill.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with (mock.patch.dict(os.environ, env), mock.patch.object(sys, "stdin", io.StringIO(stdin)),
+          contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), contextlib.chdir(tmp_path)):
+        code = main(args)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def journal(tmp_path, kind_prefix=""):
@@ -24,7 +36,7 @@ def journal(tmp_path, kind_prefix=""):
 
 
 def test_a_whole_drill_through_standard_input(tmp_path):
-    result = run_plain(tmp_path, ["run", "--plain", "mini"], [
+    result = run_plain(tmp_path, ["run", "--plain", "mini"], process=True, lines=[
         "",                       # drill type: the default
         "3F",                     # place
         "Yamada, lead", "",       # participants, then an empty line
