@@ -25,8 +25,13 @@ def make_app(tmp_path, lang="ja", start=None, clock=None, library=None, theme="d
     store = make_store(tmp_path, clock, recorder="記録係")
     settings = Settings(lang=lang, records=store.root, recorder="記録係", theme=theme)
     # The content is handed over as a loader, as `bcp-drill` does for its home screen: it is
-    # read the first time a screen asks for it.
+    # read the first time a screen asks for it. A drill or review asked for at the start gets
+    # it read already, so that the first key lands on its screen (test_loading.py covers
+    # `run SCENARIO`'s loading screen, drawn while the content is read).
+    asked = start is not None and bool(start.scenario_id or start.checklist_id)
     content = library if library is not None else mini_library
+    if asked and callable(content):
+        content = content()
     context = TuiContext(settings, content, store, config_path or tmp_path / "bcp-drill.toml")
     app = BcpDrillApp(context, start or StartRequest())
     return app, store, clock

@@ -9,20 +9,21 @@ from bcp_drill.commands import CommandContext
 from bcp_drill.records.store import RecordStore
 
 
-def _needs_terminal(ctx: CommandContext) -> int | None:
+def _needs_terminal(ctx: CommandContext, quiet: bool = False) -> int | None:
+    """None when the screen can be drawn here; else the failure (said unless QUIET)."""
     import os
 
     if os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):  # a browser through `bcp-drill serve`
         return None
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return ctx.fail(ctx.t("cli.needs_terminal"))
+        return 1 if quiet else ctx.fail(ctx.t("cli.needs_terminal"))
     return None
 
 
 def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | None = None,
            resume_latest: bool = False, checklist: str | None = None,
            join: tuple[str, str, str | None] | None = None) -> int:
-    from bcp_drill.tui.app import StartRequest
+    from bcp_drill.tui.app import StartRequest, resolve_start
 
     t = ctx.t
     store = RecordStore(ctx.settings.records, ctx.settings.recorder)
@@ -30,23 +31,20 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
         # The home screen needs no content: it is read the first time a screen asks for it.
         return _run(ctx, lambda: ctx.library(), store, StartRequest())
     extra = [Path(p) for p in (scenario, checklist) if p and Path(p).is_file()]
+    asked = StartRequest(scenario_id=scenario, checklist_id=checklist)
+    if (scenario or checklist) and _needs_terminal(ctx, quiet=True) is None:
+        # The app draws its first frame, then reads the content and finds SCENARIO or
+        # CHECKLIST in it (an unknown one ends it with the same message as below).
+        return _run(ctx, lambda: ctx.library(extra), store, asked)
     library = ctx.library(extra)
     if library.problems:
         print(t("cli.content_problems_warning", problems=len(library.problems)), file=ctx.err)
+    found = resolve_start(library, asked, t)
+    if isinstance(found, str):
+        return ctx.fail(found)
+    if scenario or checklist:
+        return _run(ctx, library, store, found)  # refused for want of a terminal, after the reference was checked
 
-    scenario_id = None
-    if scenario:
-        found = library.scenario(scenario)
-        if found is None:
-            return ctx.fail(t("cli.unknown_scenario", value=scenario, known=", ".join(sorted(library.scenarios))))
-        scenario_id = found.id
-    checklist_id = None
-    if checklist:
-        found_checklist = library.checklist(checklist)
-        if found_checklist is None:
-            return ctx.fail(t("cli.unknown_checklist", value=checklist,
-                              known=", ".join(sorted(library.checklists))))
-        checklist_id = found_checklist.id
     if resume_latest and record_id is None:
         unfinished = store.unfinished("drill" if join else None)
         if not unfinished:
@@ -55,8 +53,7 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
     if record_id is not None and not store.exists(record_id):
         return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
 
-    return _run(ctx, library, store, StartRequest(scenario_id=scenario_id, checklist_id=checklist_id,
-                                                  record_id=record_id, join=join))
+    return _run(ctx, library, store, StartRequest(record_id=record_id, join=join))
 
 
 def _run(ctx: CommandContext, library, store: RecordStore, start) -> int:
@@ -69,6 +66,8 @@ def _run(ctx: CommandContext, library, store: RecordStore, start) -> int:
         return refusal
     app = BcpDrillApp(TuiContext(ctx.settings, library, store, writable_config_path(ctx.cwd)), start)
     app.run()
+    if app.failure is not None:
+        return ctx.fail(app.failure)
     return app.return_code or 0
 
 

@@ -30,8 +30,9 @@ class _MissingGlyphs(logging.Handler):
         self.chars: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if isinstance(record.msg, str) and record.msg.startswith(_MISSING_GLYPH) and record.args:
-            char = str(record.args[0])
+        args = record.args
+        if isinstance(record.msg, str) and record.msg.startswith(_MISSING_GLYPH) and isinstance(args, tuple) and args:
+            char = str(args[0])
             if char not in self.chars:
                 self.chars.append(char)
 

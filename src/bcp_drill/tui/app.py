@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import App
 from textual.binding import Binding
@@ -16,6 +16,10 @@ from bcp_drill.tui.context import TuiContext
 from bcp_drill.tui.screens.home import HomeScreen
 from bcp_drill.tui.themes import HIGH_CONTRAST, THEME_NAMES, use_ascii_scrollbars
 
+if TYPE_CHECKING:
+    from bcp_drill.content.library import ContentLibrary
+    from bcp_drill.i18n import Translator
+
 
 @dataclass(frozen=True)
 class StartRequest:
@@ -25,6 +29,22 @@ class StartRequest:
     checklist_id: str | None = None
     record_id: str | None = None
     join: tuple[str, str, str | None] | None = None  # open RECORD_ID as a team console: role, team, name
+
+
+def resolve_start(library: ContentLibrary, start: StartRequest, t: Translator) -> StartRequest | str:
+    """START with its scenario or checklist reference (an id, a title or a file) made the id of
+    the content it names, or the message saying that there is no such content."""
+    if start.scenario_id:
+        scenario = library.scenario(start.scenario_id)
+        if scenario is None:
+            return t("cli.unknown_scenario", value=start.scenario_id, known=", ".join(sorted(library.scenarios)))
+        return StartRequest(scenario_id=scenario.id)
+    if start.checklist_id:
+        checklist = library.checklist(start.checklist_id)
+        if checklist is None:
+            return t("cli.unknown_checklist", value=start.checklist_id, known=", ".join(sorted(library.checklists)))
+        return StartRequest(checklist_id=checklist.id)
+    return start
 
 
 class BcpDrillApp(App):
@@ -42,11 +62,16 @@ class BcpDrillApp(App):
         super().__init__()
         self.ctx = ctx
         self.start = start or StartRequest()
+        self.failure: str | None = None  # why the app gave up opening what was asked (said after exit)
 
     def get_default_screen(self) -> Screen:
         # With nothing asked for on the command line, the home screen is the first one drawn
         # (not pushed over an empty screen after it: one frame sooner).
         start = self.start
+        if (start.scenario_id or start.checklist_id) and not self.ctx.library_loaded:
+            from bcp_drill.tui.screens.loading import LoadingScreen
+
+            return LoadingScreen(start.scenario_id or start.checklist_id or "")
         if start.scenario_id or start.checklist_id or start.record_id:
             return super().get_default_screen()
         return HomeScreen()
@@ -59,7 +84,31 @@ class BcpDrillApp(App):
         if self.ctx.settings.chrome == "ascii":  # the default frames need no second styling pass
             self.apply_chrome()
         # A drill or review asked for on the command line is the first screen drawn; the home
-        # screen comes under it only when it is left (see `leave_screen`).
+        # screen comes under it only when it is left (see `leave_screen`). When the content
+        # is not read yet, the loading screen is drawn first and the content read after it.
+        if (self.start.scenario_id or self.start.checklist_id) and not self.ctx.library_loaded:
+            self.call_after_refresh(self.open_requested_content)
+            return
+        self.open_start()
+
+    def open_requested_content(self) -> None:
+        """Read the content, then open the scenario or checklist asked for on the command line
+        over the loading screen; an unknown one ends the app with the CLI's message."""
+        library = self.ctx.library
+        found = resolve_start(library, self.start, self.ctx.t)
+        if isinstance(found, str):
+            return self.give_up(found)
+        self.start = found
+        if library.problems:
+            self.notify(self.ctx.t("cli.content_problems_warning", problems=len(library.problems)),
+                        severity="warning", timeout=15)
+        self.open_start()  # over the loading screen, which stays at the bottom as Textual's empty one would
+
+    def give_up(self, message: str) -> None:
+        self.failure = message
+        self.exit(return_code=1)
+
+    def open_start(self) -> None:
         opened = False
         if self.start.scenario_id:
             opened = self.open_setup(self.start.scenario_id)
@@ -74,8 +123,8 @@ class BcpDrillApp(App):
 
     def leave_screen(self) -> None:
         """Back to the screen underneath, or to the home screen when there is none."""
-        # At the bottom is the home screen, or Textual's own empty one under a drill opened
-        # from the command line.
+        # At the bottom is the home screen, or Textual's own empty one (or the loading screen)
+        # under a drill opened from the command line.
         if len(self.screen_stack) > 2 or isinstance(self.screen_stack[0], HomeScreen):
             self.pop_screen()
         else:

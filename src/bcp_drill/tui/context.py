@@ -31,6 +31,10 @@ class TuiContext:
         self.config_path = config_path  # where a changed setting (the theme) is saved
 
     @property
+    def library_loaded(self) -> bool:
+        return not callable(self._library)
+
+    @property
     def library(self) -> ContentLibrary:
         if callable(self._library):
             self._library = self._library()

@@ -1,0 +1,87 @@
+"""`run SCENARIO` / `review CHECKLIST`: the loading screen is drawn first, the content is read
+after it, and then the set-up is opened over it (or the app ends with the CLI's message)."""
+
+from drill_support import DATA, mini_library
+from textual.widgets import Label
+
+from bcp_drill.content.library import ContentLibrary
+from bcp_drill.tui.app import StartRequest
+from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
+from bcp_drill.tui.screens.home import HomeScreen
+from bcp_drill.tui.screens.loading import LoadingScreen
+from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
+
+from .support import SIZE, make_app
+
+
+def loader_watching(app_box):
+    """A content loader that notes what was on screen when it was asked for the content."""
+    seen = []
+
+    def load() -> ContentLibrary:
+        app = app_box[0]
+        seen.append((type(app.screen), str(app.screen.query_one("#loading-message", Label).render())))
+        return mini_library()
+
+    return load, seen
+
+
+async def past_loading(pilot) -> None:
+    """Pause until the content has been read after the first frame (the next refresh, not the
+    next idle moment, runs it), or the app has ended."""
+    for _ in range(200):
+        await pilot.pause()
+        if pilot.app._exit or not isinstance(pilot.app.screen, LoadingScreen):
+            await pilot.pause()
+            return
+    raise AssertionError("still on the loading screen")
+
+
+async def test_the_loading_screen_is_drawn_before_the_content_is_read(tmp_path):
+    box = []
+    load, seen = loader_watching(box)
+    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"), library=None)
+    app.ctx._library = load  # make_app reads the content for a start request; here it must not
+    box.append(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await past_loading(pilot)
+        assert seen == [(LoadingScreen, "Reading the content: mini …")]
+        assert isinstance(app.screen, DrillSetupScreen) and app.screen.scenario.id == "mini"
+        await pilot.press("escape")  # left as a drill opened from the command line is: to the home screen
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert app.failure is None
+
+
+async def test_a_checklist_is_found_after_the_first_frame_too(tmp_path):
+    box = []
+    load, seen = loader_watching(box)
+    app, _, _ = make_app(tmp_path, lang="ja", start=StartRequest(checklist_id="mini-review"))
+    app.ctx._library = load
+    box.append(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await past_loading(pilot)
+        assert seen == [(LoadingScreen, "内容を読み込んでいます: mini-review …")]
+        assert isinstance(app.screen, ReviewSetupScreen)
+
+
+async def test_an_unknown_scenario_ends_the_app_with_the_command_line_message(tmp_path):
+    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="no-such-drill"))
+    app.ctx._library = mini_library
+    async with app.run_test(size=SIZE) as pilot:
+        await past_loading(pilot)
+    assert app.return_code == 1
+    assert app.failure is not None and app.failure.startswith("no scenario 'no-such-drill'; scenarios: ")
+    assert "mini" in app.failure
+
+
+async def test_content_problems_are_said_on_screen(tmp_path):
+    broken = tmp_path / "content"
+    (broken / "scenarios").mkdir(parents=True)
+    (broken / "scenarios" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    app.ctx._library = lambda: ContentLibrary.load([DATA / "content", broken], cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await past_loading(pilot)
+        assert isinstance(app.screen, DrillSetupScreen)
+        assert any("1 problems in the content files" in n.message for n in app._notifications)
