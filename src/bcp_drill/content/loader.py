@@ -32,6 +32,7 @@ from bcp_drill.content.models import (
 from bcp_drill.content.problems import Problem
 from bcp_drill.content.scales import Scale
 from bcp_drill.content.yamltree import (
+    FAST_LOADER,
     MAX_DEPTH,
     MAX_FILE_BYTES,
     TreeReader,
@@ -152,8 +153,6 @@ _ERROR_CODES = {
 }
 
 
-# libyaml's loader when it is there (it keeps every line and column), the pure-Python one otherwise.
-FAST_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _OPENING = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
             yaml.FlowSequenceStartToken)
 _CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)

@@ -44,6 +44,54 @@ class TreeTooLarge(Exception):
         self.issue = issue
 
 
+class RememberingResolver(yaml.resolver.Resolver):
+    """YAML's implicit tag rules, remembered per scalar: a library repeats the same keys and
+    values (`id`, `ja`, `en`, `true`) thousands of times, and libyaml's composer asks Python
+    to resolve every one of them. No path resolvers are used, so a scalar's tag depends on
+    its text and quoting alone; the answers are shared by every file read in the process."""
+
+    _tags: dict[tuple[str, tuple[bool, bool]], str] = {}
+    _LIMIT = 50_000  # distinct scalars remembered before starting afresh (memory stays bounded)
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is not ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(self._tags) >= self._LIMIT:
+                self._tags.clear()
+            self._tags[key] = tag
+        return tag
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None  # only path resolvers use these, and there are none
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
+def _fast_loader() -> type:
+    """libyaml's parser and composer with the remembering resolver; the pure-Python loader
+    (same rules, slower) where PyYAML was built without libyaml."""
+    try:
+        from yaml._yaml import CParser  # libyaml, when PyYAML was built with it
+    except ImportError:
+        return yaml.SafeLoader
+
+    class FastSafeLoader(CParser, yaml.constructor.SafeConstructor, RememberingResolver):
+        def __init__(self, stream: Any) -> None:
+            CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            RememberingResolver.__init__(self)
+
+    return FastSafeLoader
+
+
+FAST_LOADER: type = _fast_loader()
+
+
 def mark_of(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -81,7 +129,7 @@ class TreeReader:
                 return None
             if node.tag == _STR:
                 return node.value
-            if node.style is None and SEXAGESIMAL.fullmatch(node.value):
+            if not node.style and SEXAGESIMAL.fullmatch(node.value):  # plain: None (Python), "" (libyaml)
                 return node.value  # YAML 1.1 reads 1:30 as 90; people mean a time (YAML 1.2 agrees)
             try:
                 return SCALAR_CONSTRUCTORS[node.tag](self._constructor, node)

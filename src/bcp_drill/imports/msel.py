@@ -19,6 +19,7 @@ import yaml
 from bcp_drill.content.fields import ID_PATTERN, LocalizedText
 from bcp_drill.content.loader import FileLoader, LoadedFile
 from bcp_drill.content.models import Scenario
+from bcp_drill.content.yamltree import FAST_LOADER
 from bcp_drill.i18n import Lang, Translator
 from bcp_drill.imports.spreadsheet import (
     Cell,
@@ -266,7 +267,7 @@ def _row_data(row: _Row, old: Any, lang: Lang) -> dict[str, Any]:
 
 def _injects_block(text: str) -> tuple[int, int] | None:
     """The lines [start, end) of the scenario's top-level `injects:` entry, if it has one."""
-    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    root = yaml.compose(text, Loader=FAST_LOADER)
     if not isinstance(root, yaml.MappingNode):
         return None
     for index, (key, _) in enumerate(root.value):
