@@ -50,19 +50,22 @@ class RememberingResolver(yaml.resolver.Resolver):
     to resolve every one of them. No path resolvers are used, so a scalar's tag depends on
     its text and quoting alone; the answers are shared by every file read in the process."""
 
-    _tags: dict[tuple[str, tuple[bool, bool]], str] = {}
-    _LIMIT = 50_000  # distinct scalars remembered before starting afresh (memory stays bounded)
+    # One table per (plain, quoted) pair that libyaml passes, so no key tuple is built per scalar.
+    _tags: dict[Any, dict[str, str]] = {}
+    _LIMIT = 50_000  # distinct scalars remembered per table before starting afresh (memory stays bounded)
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         if kind is not ScalarNode:
             return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = self._tags.get(key)
+        table = self._tags.get(implicit)
+        if table is None:
+            table = self._tags[implicit] = {}
+        tag = table.get(value)
         if tag is None:
             tag = super().resolve(kind, value, implicit)
-            if len(self._tags) >= self._LIMIT:
-                self._tags.clear()
-            self._tags[key] = tag
+            if len(table) >= self._LIMIT:
+                table.clear()
+            table[value] = tag
         return tag
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
