@@ -2,7 +2,7 @@
 
     python3 bench/run_all.py [--drills 1000 10000]
 
-Runs bench_startup, bench_runner (300 steps; 5,000 events), bench_validate (1,000 files),
+Runs bench_startup, bench_runner (300 steps; 5,000 events; 1,000 steps with 5,000 events), bench_validate (1,000 files),
 bench_records (the folder sizes given), bench_team (10,000 events, 4 writers) and crash_loop (120 kills). Each script can also be
 run alone; their docstrings say what they measure.
 """
@@ -22,6 +22,7 @@ def main() -> int:
     parser.add_argument("--drills", nargs="+", default=["1000", "10000"])
     args = parser.parse_args()
     runs = [["bench_startup.py", "--runs", "9"], ["bench_runner.py"], ["bench_runner.py", "--events", "5000"],
+            ["bench_runner.py", "--steps", "1000", "--events", "5000"],
             ["bench_validate.py", "--files", "1000"], ["bench_records.py", "--drills", *args.drills],
             ["bench_team.py"], ["crash_loop.py", "120"]]
     failed = 0
