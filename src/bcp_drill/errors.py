@@ -26,6 +26,11 @@ class UserError(Exception):
         self.params = params
         super().__init__(f"{self.location() or '-'}: {self.area}.{code} {params}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take other arguments than Exception keeps in `args`: rebuilt from the
+        # instance's fields instead (an error crosses from a worker process this way).
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
     @property
     def key(self) -> str:
         return f"{self.area}.{self.code}"
@@ -52,6 +57,13 @@ class UserError(Exception):
         """`file:line:column: message`, or the message alone when there is no file."""
         where = self.location()
         return f"{where}: {self.message(t)}" if where else self.message(t)
+
+
+def _rebuilt(cls: type[UserError], args: tuple[Any, ...], state: dict[str, Any]) -> UserError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class SessionRefused(UserError):

@@ -135,3 +135,37 @@ def test_a_console_writing_to_a_team_drill_is_noticed(tmp_path, monkeypatch):
     after = {f.record_id: f for f in drill_figures(store)}
     assert reads == [ids[0]]  # only the team drill is read again
     assert after[ids[0]].summary.overall.done == 2 and after[ids[1]] == before[ids[1]]
+
+
+def test_journals_read_in_worker_processes_give_the_same_figures_and_reasons(tmp_path, monkeypatch):
+    """`tally` reads the journals not in the cache on every core: the figures, their order and
+    the records left out (with their reasons, carried back from the worker) are the same."""
+    monkeypatch.setenv("BCP_DRILL_NO_CACHE", "1")
+    store, ids, _ = make_folder(tmp_path, count=6)
+    damaged = store.path_of(ids[3])
+    damaged.write_bytes(damaged.read_bytes()[:-30] + b"X" * 29 + b"\n")
+    monkeypatch.setattr(tally, "_PARALLEL_FROM", 2)  # six journals are enough to fork for
+    readers = tmp_path / "readers"  # each process that reads journals writes its pid here
+    real = tally._read_chunk
+
+    def read_chunk(store, to_read, lang):
+        with readers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(store, to_read, lang)
+
+    monkeypatch.setattr(tally, "_read_chunk", read_chunk)
+
+    def figures_with(workers):
+        readers.write_text("")
+        left_out = []
+        found = drill_figures(store, "en", left_out=left_out, workers=workers)
+        pids = {int(line) for line in readers.read_text().split()}
+        return found, [(record_id, error.key, error.location()) for record_id, error in left_out], pids
+
+    serial, serial_left_out, pids = figures_with(1)
+    assert pids == {os.getpid()}
+    parallel, parallel_left_out, pids = figures_with(2)
+    assert len(pids) == 2 and os.getpid() not in pids  # read in two other processes
+    assert parallel == serial and [f.record_id for f in parallel] == [i for i in ids if i != ids[3]]
+    assert parallel_left_out == serial_left_out and serial_left_out[0][0] == ids[3]
+    assert serial_left_out[0][1].startswith("journal.")

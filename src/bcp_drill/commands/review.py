@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Sequence
@@ -128,7 +129,9 @@ def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenari
                  year: int | None, fmt: str, output: Path | None) -> int:
     t = ctx.t
     left_out: list[tuple[str, UserError]] = []
-    figures = drill_figures(store, t.lang, scenario_id=scenario, year=year, left_out=left_out)
+    # A one-shot command: journals not in the cache are read on every core.
+    figures = drill_figures(store, t.lang, scenario_id=scenario, year=year, left_out=left_out,
+                            workers=os.cpu_count() or 1)
     if isinstance(first, ev.DrillStarted):
         figures = [f for f in figures if f.record_id == first.record_id]
         notes = []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterable
 
 from bcp_drill.drill.figures_cache import FiguresCache, cache_enabled, fingerprint
 from bcp_drill.drill.state import DrillState
@@ -33,51 +35,99 @@ class DrillFigures:
 
 
 def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None = None,
-                  year: int | None = None, left_out: list[tuple[str, UserError]] | None = None
-                  ) -> list[DrillFigures]:
+                  year: int | None = None, left_out: list[tuple[str, UserError]] | None = None,
+                  workers: int = 1) -> list[DrillFigures]:
     """Figures of every readable drill (optionally one scenario, one fiscal year), oldest first.
 
     Every record that could not be counted (a damaged journal, a pinned scenario that cannot
     be read) is added to LEFT_OUT with the reason. Unchanged journals are taken from the
-    derived cache (drill/figures_cache.py) instead of being read again.
+    derived cache (drill/figures_cache.py) instead of being read again. WORKERS > 1 reads the
+    journals not in the cache in that many forked processes (a one-shot command only: a
+    program with threads, such as the TUI, must not fork).
     """
-    found: list[DrillFigures] = []
     cache = FiguresCache(store.root) if cache_enabled() else None
     # Titles follow the language and the 年度 the local time zone: both are part of the key.
     variant = f"{lang}|{time.strftime('%z')}|{time.tzname[0]}"
     try:
-        for record_id, path in store.journal_paths():
+        entries = store.journal_paths()
+        outcomes: list[_Outcome | None] = [None] * len(entries)
+        to_read: list[tuple[int, str, Path]] = []
+        prints: dict[int, str] = {}
+        for index, (record_id, path) in enumerate(entries):
             print_ = fingerprint(path) if cache is not None else None
             cached = cache.get(record_id, variant, print_) if cache is not None and print_ else None
             if cached is not None:
                 figures = figures_from_data(cached["figures"]) if cached["kind"] == "drill" else None
+                outcomes[index] = (cached["kind"], figures, None)
             else:
-                summary, events = store.read_record(record_id, path)
-                if summary.error is not None:
-                    if left_out is not None:
-                        left_out.append((record_id, summary.error))
-                    continue
-                if summary.kind != "drill":
-                    figures = None
-                else:
-                    try:
-                        figures = _figures_of(record_id, events, lang)
-                    except JournalError as error:
-                        if left_out is not None:
-                            left_out.append((record_id, error))
-                        continue
-                if cache is not None and print_:
-                    cache.put(record_id, variant, print_, {"kind": summary.kind,
-                                                        "figures": figures_to_data(figures) if figures else None})
-            if figures is None or (scenario_id and figures.scenario_id != scenario_id):
-                continue
-            if year is not None and figures.fiscal_year != year:
-                continue
-            found.append(figures)
+                to_read.append((index, record_id, path))
+                if print_:
+                    prints[index] = print_
+        for index, outcome in _read_figures(store, to_read, lang, workers):
+            outcomes[index] = outcome
+            kind, figures, error = outcome
+            if cache is not None and index in prints and error is None:
+                cache.put(entries[index][0], variant, prints[index],
+                          {"kind": kind, "figures": figures_to_data(figures) if figures else None})
     finally:
         if cache is not None:
             cache.close()
+    found: list[DrillFigures] = []
+    for (record_id, _), read in zip(entries, outcomes):
+        assert read is not None  # every entry was found in the cache or read
+        kind, figures, error = read
+        if error is not None:
+            if left_out is not None:
+                left_out.append((record_id, error))
+            continue
+        if figures is None or (scenario_id and figures.scenario_id != scenario_id):
+            continue
+        if year is not None and figures.fiscal_year != year:
+            continue
+        found.append(figures)
     return found
+
+
+# What reading one journal gave: its kind, a drill's figures, or why it cannot be counted.
+_Outcome = tuple[str, "DrillFigures | None", "UserError | None"]
+
+# Below this many journals to read, starting processes costs more than it saves.
+_PARALLEL_FROM = 200
+
+
+def _read_figures(store: RecordStore, to_read: list[tuple[int, str, Path]], lang: Lang,
+                  workers: int) -> Iterable[tuple[int, _Outcome]]:
+    """(index, outcome) of every journal in TO_READ, in WORKERS forked processes when that pays."""
+    workers = min(workers, len(to_read) // (_PARALLEL_FROM // 2) or 1)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from _read_chunk(store, to_read, lang)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [to_read[n::workers] for n in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for done in pool.map(_read_chunk_listed, [store] * workers, chunks, [lang] * workers):
+            yield from done
+
+
+def _read_chunk_listed(store: RecordStore, to_read: list[tuple[int, str, Path]],
+                       lang: Lang) -> list[tuple[int, _Outcome]]:
+    return list(_read_chunk(store, to_read, lang))
+
+
+def _read_chunk(store: RecordStore, to_read: list[tuple[int, str, Path]],
+                lang: Lang) -> Iterable[tuple[int, _Outcome]]:
+    for index, record_id, path in to_read:
+        summary, events = store.read_record(record_id, path)
+        if summary.error is not None:
+            yield index, (summary.kind, None, summary.error)
+        elif summary.kind != "drill":
+            yield index, (summary.kind, None, None)
+        else:
+            try:
+                yield index, ("drill", _figures_of(record_id, events, lang), None)
+            except JournalError as error:
+                yield index, ("drill", None, error)
 
 
 def _figures_of(record_id: str, events: list, lang: Lang) -> DrillFigures:
