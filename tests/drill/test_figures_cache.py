@@ -169,3 +169,21 @@ def test_journals_read_in_worker_processes_give_the_same_figures_and_reasons(tmp
     assert parallel == serial and [f.record_id for f in parallel] == [i for i in ids if i != ids[3]]
     assert parallel_left_out == serial_left_out and serial_left_out[0][0] == ids[3]
     assert serial_left_out[0][1].startswith("journal.")
+
+
+def test_a_tally_from_the_cache_loads_no_content_or_event_models(tmp_path):
+    """The figures cache is there to answer quickly: with every journal in it, `tally --drills`
+    never imports pydantic (the content and event models cost more than the answer)."""
+    import subprocess
+    import sys
+
+    store, ids, _ = make_folder(tmp_path)
+    drill_figures(store, "en")  # fills the cache
+    probe = ("import sys\nfrom bcp_drill.cli import main\n"
+             f"code = main(['tally', '--drills', '--records', {str(store.root)!r}, '--lang', 'en'])\n"
+             "print('exit', code, 'pydantic' in sys.modules)\n")
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    env.pop("BCP_DRILL_NO_CACHE", None)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60).stdout
+    assert all(record_id in out for record_id in ids)
+    assert out.rstrip().endswith("exit 0 False")

@@ -11,7 +11,6 @@ from bcp_drill.commands import CommandContext
 from bcp_drill.drill.tally import by_phase, by_scenario, drill_figures, participation
 from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import parse_fiscal_year
-from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError, read_journal
 from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.render import tables
@@ -25,15 +24,16 @@ from bcp_drill.render.tallies import (
     review_tally_table,
     scenarios_table,
 )
-from bcp_drill.review.followups import (
-    collect_followups,
-    filter_followups,
-    main_issues,
-    update_followup,
-)
-from bcp_drill.review.session import pinned_checklist
-from bcp_drill.review.state import ReviewState
-from bcp_drill.review.tally import tally_review
+
+
+def _drill_started(first: object) -> bool:
+    """FIRST (a journal's first event, or None) starts a drill; the event models load only
+    when there is an event to look at, so a tally from the figures cache never loads them."""
+    if first is None:
+        return False
+    from bcp_drill.records import events as ev
+
+    return isinstance(first, ev.DrillStarted)
 
 
 def store_of(ctx: CommandContext) -> RecordStore:
@@ -108,7 +108,7 @@ def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_t
         if not events:
             return ctx.fail(JournalError(path, "journal_empty").render(t))
         first = events[0]
-    if drills or scenario or isinstance(first, ev.DrillStarted):
+    if drills or scenario or _drill_started(first):
         return _drill_tally(ctx, store, first, scenario, year, fmt, output)
     if first is None:
         for _, found in store.readable("review", subject_id=checklist):
@@ -116,6 +116,10 @@ def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_t
                 events, first = found, found[0]  # the newest matching review wins
         if first is None:
             return ctx.fail(t("cli.no_reviews", folder=str(store.root)))
+    from bcp_drill.review.session import pinned_checklist
+    from bcp_drill.review.state import ReviewState
+    from bcp_drill.review.tally import tally_review
+
     checklist_model, scale = pinned_checklist(first)
     state = ReviewState.from_events(checklist_model, scale, events)
     result = tally_review(state)
@@ -132,8 +136,8 @@ def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenari
     # A one-shot command: journals not in the cache are read on every core.
     figures = drill_figures(store, t.lang, scenario_id=scenario, year=year, left_out=left_out,
                             workers=os.cpu_count() or 1)
-    if isinstance(first, ev.DrillStarted):
-        figures = [f for f in figures if f.record_id == first.record_id]
+    if _drill_started(first):
+        figures = [f for f in figures if f.record_id == getattr(first, "record_id")]
         notes = []
     else:
         notes = left_out_notes(ctx, None, left_out)  # drill_figures saw every journal
@@ -142,7 +146,7 @@ def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenari
     table = drills_table(figures, t)
     table.notes += notes
     parts = [(table, None)]
-    if isinstance(first, ev.DrillStarted) or scenario:
+    if _drill_started(first) or scenario:
         parts.append((phases_table(by_phase(figures), figures[-1].scenario_title, t), None))
     else:
         parts.append((scenarios_table(by_scenario(figures), t), None))
@@ -152,6 +156,12 @@ def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenari
 
 def followups(ctx: CommandContext, status: str | None, owner: str | None, source: str | None,
               overdue: bool, fmt: str, output: Path | None, main_issues_only: bool = False) -> int:
+    from bcp_drill.review.followups import (
+        collect_followups,
+        filter_followups,
+        main_issues,
+    )
+
     store = store_of(ctx)
     today = store.clock().astimezone().date()
     damaged: list[RecordSummary] = []
@@ -168,6 +178,8 @@ def followups(ctx: CommandContext, status: str | None, owner: str | None, source
 
 
 def update(ctx: CommandContext, followup_id: str, changes: dict[str, object], no_evidence: bool = False) -> int:
+    from bcp_drill.review.followups import update_followup
+
     t = ctx.t
     changes = {k: v for k, v in changes.items() if v is not None}
     if not changes or set(changes) == {"comment"} and not changes["comment"]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any, Callable, Iterable
 
 from bcp_drill.content.models import (
@@ -14,58 +13,10 @@ from bcp_drill.content.models import (
     Step,
     applies_under,
 )
+from bcp_drill.drill.counts import STATUS_MARKS, StepStatus  # noqa: F401  (re-exported: the state's vocabulary)
 from bcp_drill.records import events as ev
 
 DUE_SOON_SECONDS = 5 * 60
-
-
-class StepStatus(StrEnum):
-    """Where a step stands at a given drill time. Each has a mark that is plain ASCII
-    (never colour alone, and never an East Asian ambiguous-width character)."""
-
-    UPCOMING = "upcoming"
-    DUE = "due"
-    OVERDUE = "overdue"
-    WAITING = "waiting"  # waits for other steps or an inject: never due or overdue meanwhile
-    DONE_ON_TIME = "done_on_time"
-    DONE_LATE = "done_late"
-    DONE_NO_TARGET = "done_no_target"  # done; it has no target, so neither on time nor late
-    UNABLE = "unable"  # completed with rating U: attempted, not performed
-    NOT_DONE = "not_done"
-    SKIPPED = "skipped"
-    NOT_APPLICABLE = "not_applicable"  # ruled out by the drill's conditions: never counted
-    NO_OUTCOME = "no_outcome"  # the drill ended with nothing recorded for it (neither due nor overdue any more)
-
-    @property
-    def mark(self) -> str:
-        return STATUS_MARKS[self]
-
-    @property
-    def finished(self) -> bool:
-        return self in (StepStatus.DONE_ON_TIME, StepStatus.DONE_LATE, StepStatus.DONE_NO_TARGET,
-                        StepStatus.UNABLE, StepStatus.NOT_DONE, StepStatus.SKIPPED,
-                        StepStatus.NOT_APPLICABLE)
-
-    @property
-    def done(self) -> bool:
-        """Performed (rated P, S or M); a step rated U was attempted but not performed."""
-        return self in (StepStatus.DONE_ON_TIME, StepStatus.DONE_LATE, StepStatus.DONE_NO_TARGET)
-
-
-STATUS_MARKS = {
-    StepStatus.UPCOMING: "[ ]",
-    StepStatus.DUE: "[*]",
-    StepStatus.OVERDUE: "[!]",
-    StepStatus.WAITING: "[w]",
-    StepStatus.DONE_ON_TIME: "[v]",
-    StepStatus.DONE_LATE: "[L]",
-    StepStatus.DONE_NO_TARGET: "[+]",
-    StepStatus.UNABLE: "[U]",
-    StepStatus.NOT_DONE: "[x]",
-    StepStatus.SKIPPED: "[-]",
-    StepStatus.NOT_APPLICABLE: "[/]",
-    StepStatus.NO_OUTCOME: "[?]",
-}
 
 
 @dataclass

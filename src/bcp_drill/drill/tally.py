@@ -9,13 +9,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
+from bcp_drill.drill.counts import DrillSummary, StepCounts
 from bcp_drill.drill.figures_cache import FiguresCache, cache_enabled, fingerprint
-from bcp_drill.drill.state import DrillState
-from bcp_drill.drill.view import DrillSummary, StepCounts, summarize
 from bcp_drill.errors import UserError
 from bcp_drill.fiscal import fiscal_year
 from bcp_drill.i18n import Lang
-from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError
 from bcp_drill.records.store import RecordStore
 
@@ -131,11 +129,14 @@ def _read_chunk(store: RecordStore, to_read: list[tuple[int, str, Path]],
 
 
 def _figures_of(record_id: str, events: list, lang: Lang) -> DrillFigures:
+    # The content and event models load only when a journal is read, not for cached figures.
+    from bcp_drill.drill.session import pinned_scenario
+    from bcp_drill.drill.state import DrillState
+    from bcp_drill.drill.view import summarize
+    from bcp_drill.records import events as ev
+
     started = events[0]
     assert isinstance(started, ev.DrillStarted)
-    from bcp_drill.drill.session import (
-        pinned_scenario,  # (the content loader: only when a journal is read)
-    )
 
     scenario = pinned_scenario(started)
     state = DrillState.from_events(scenario, events)

@@ -22,10 +22,10 @@ Rules (the README repeats them):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any
 
 from bcp_drill.content.models import (
     CheckItem,
@@ -36,33 +36,18 @@ from bcp_drill.content.models import (
     System,
     ValueSpec,
 )
+from bcp_drill.drill.counts import (  # noqa: F401  (re-exported: the read model's vocabulary)
+    RATING_ORDER,
+    RATINGS,
+    DrillSummary,
+    StepCounts,
+    format_elapsed,
+    format_minutes,
+    format_percent,
+)
 from bcp_drill.drill.state import DrillState, Note, StepRecord, StepStatus
 from bcp_drill.i18n import Lang, Translator
 from bcp_drill.records import events as ev
-
-RATINGS = ev.HSEEP_RATINGS  # best first
-RATING_ORDER = {rating: rank for rank, rating in enumerate(RATINGS)}
-
-
-# ---------------------------------------------------------------- formatting
-
-
-def format_elapsed(seconds: int) -> str:
-    """T+ clock text: HH:MM:SS, hours growing past 99 for 72-hour scenarios."""
-    hours, rest = divmod(max(0, int(seconds)), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
-
-
-def format_minutes(minutes: int) -> str:
-    """Target time as T+ text: 45 → 0:45, 1440 → 24:00."""
-    hours, mins = divmod(minutes, 60)
-    return f"{hours}:{mins:02d}"
-
-
-def format_percent(value: float | None) -> str:
-    """A share as a whole percentage; "-" when there is nothing to divide by."""
-    return "-" if value is None else f"{value * 100:.0f}%"
 
 
 def status_word(status: StepStatus, t: Translator) -> str:
@@ -76,81 +61,6 @@ def status_label(status: StepStatus, t: Translator) -> str:
 
 def rating_label(rating: str, t: Translator) -> str:
     return t(f"rating.{rating}") if rating in RATINGS else rating or "-"
-
-
-# ---------------------------------------------------------------- counts
-
-
-@dataclass
-class StepCounts:
-    """Counts for a set of steps (a phase, a drill, many drills)."""
-
-    total: int = 0  # steps that apply (those ruled out by the drill's conditions are not counted)
-    ratings: dict[str, int] = field(default_factory=lambda: {r: 0 for r in RATINGS})
-    on_time: int = 0
-    late: int = 0
-    done_no_target: int = 0  # done, with no target to be on time or late against
-    not_done: int = 0  # not done, and rated U
-    not_done_timed: int = 0  # of those, the ones that had a target (for the on-time rate)
-    skipped: int = 0
-    pending: int = 0  # no outcome yet (waiting ones included)
-    not_applicable: int = 0  # ruled out by the drill's conditions; outside `total`
-
-    @property
-    def done(self) -> int:
-        return self.on_time + self.late + self.done_no_target
-
-    @property
-    def attempted(self) -> int:
-        return self.done + self.not_done
-
-    @property
-    def on_time_rate(self) -> float | None:
-        """Steps done by their target / steps with a target attempted (see the module's rules)."""
-        timed = self.on_time + self.late + self.not_done_timed
-        return self.on_time / timed if timed else None
-
-    def add(self, status: StepStatus, rating: str | None, timed: bool = True) -> None:
-        if status == StepStatus.NOT_APPLICABLE:
-            self.not_applicable += 1
-            return
-        self.total += 1
-        if rating in self.ratings:
-            self.ratings[rating] += 1
-        if status == StepStatus.DONE_ON_TIME:
-            self.on_time += 1
-        elif status == StepStatus.DONE_LATE:
-            self.late += 1
-        elif status == StepStatus.DONE_NO_TARGET:
-            self.done_no_target += 1
-        elif status in (StepStatus.NOT_DONE, StepStatus.UNABLE):
-            self.not_done += 1
-            self.not_done_timed += timed
-        elif status == StepStatus.SKIPPED:
-            self.skipped += 1
-        else:
-            self.pending += 1
-
-    @classmethod
-    def merged(cls, parts: Iterable["StepCounts"]) -> "StepCounts":
-        total = cls()
-        for one in parts:
-            for name in ("total", "on_time", "late", "done_no_target", "not_done", "not_done_timed",
-                         "skipped", "pending", "not_applicable"):
-                setattr(total, name, getattr(total, name) + getattr(one, name))
-            for rating in RATINGS:
-                total.ratings[rating] += one.ratings[rating]
-        return total
-
-
-@dataclass
-class DrillSummary:
-    overall: StepCounts
-    phases: list[tuple[str, StepCounts]]  # (phase id, counts) in scenario order
-    elapsed_seconds: int
-    injects_delivered: int
-    injects_total: int
-    problems: int
 
 
 def summarize(state: DrillState, now: datetime) -> DrillSummary:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
 
-from bcp_drill.drill.view import format_elapsed, format_minutes, format_percent
+from bcp_drill.drill.counts import format_elapsed, format_minutes, format_percent
 from bcp_drill.render.text_table import cell_width, pad
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from bcp_drill.drill.counts import RATINGS, DrillSummary, StepCounts
 from bcp_drill.drill.tally import DrillFigures, ScenarioFigures
-from bcp_drill.drill.view import RATINGS, DrillSummary, StepCounts
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.render.tables import Column, Table
-from bcp_drill.review.followups import FollowUp, MainIssue
-from bcp_drill.review.state import ReviewState
-from bcp_drill.review.tally import StatusTally
+
+if TYPE_CHECKING:  # the review's models load only for the review's tables
+    from bcp_drill.review.followups import FollowUp, MainIssue
+    from bcp_drill.review.state import ReviewState
+    from bcp_drill.review.tally import StatusTally
 
 
 def review_tally_table(tally: StatusTally, state: ReviewState, t: Translator, blank_zero: bool = False) -> Table:
