@@ -1,5 +1,6 @@
 """Checklists, scales, and checks made across files."""
 
+import os
 import shutil
 
 from bcp_drill.content.library import ContentLibrary
@@ -164,3 +165,48 @@ def test_sections_are_found_at_any_depth(data_dir):
     assert checklist.section_of("b1").id == "group-2a"
     assert checklist.pillar_of("b1").id == "pillar-2"
     assert checklist.section("nope") is None and checklist.section_of("nope") is None
+
+
+def test_files_read_in_worker_processes_give_the_same_library_and_problems(tmp_path, monkeypatch):
+    """`validate` reads the files on every core: the documents, the problems (with their
+    places) and the checks across files are the same as when one process reads them."""
+    from conftest import REPO
+
+    from bcp_drill.content import library as library_module
+    from bcp_drill.i18n import Translator
+
+    folder = tmp_path / "content"
+    shutil.copytree(REPO / "scenarios", folder / "scenarios")
+    shutil.copytree(REPO / "checklists", folder / "checklists")
+    (folder / "scenarios" / "broken.yaml").write_text("kind: scenario\nid: [oops\n", encoding="utf-8")
+    quake = (folder / "scenarios" / "earthquake-offhours.yaml").read_text(encoding="utf-8")
+    (folder / "scenarios" / "twin.yaml").write_text(quake, encoding="utf-8")  # the same id twice
+    monkeypatch.setattr(library_module, "_PARALLEL_FROM", 2)
+    readers = tmp_path / "readers"  # each process that reads files writes its pid here
+    real = library_module.FileLoader.load
+
+    def load(self, path, display=None):
+        with readers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(self, path, display)
+
+    monkeypatch.setattr(library_module.FileLoader, "load", load)
+    t = Translator("en")
+
+    def loaded(workers):
+        library = ContentLibrary.load([folder], cwd=tmp_path, workers=workers)
+        return ([p.render(t) for p in library.problems], sorted(library.scenarios), sorted(library.checklists),
+                {sid: f.document for sid, f in library.scenarios.items()},
+                {sid: f.sha256 for sid, f in library.scenarios.items()})
+
+    serial = loaded(1)
+    readers.write_text("")
+    parallel = loaded(2)
+    pids = {int(line) for line in readers.read_text().split()}
+    assert os.getpid() in pids  # the built-in scales, in this process
+    assert len(pids - {os.getpid()}) == 2  # the content files, in two other processes
+    assert parallel == serial
+    problems = serial[0]
+    assert any(p.startswith("content/scenarios/broken.yaml:3:1: YAML syntax error") for p in problems)
+    assert any("twin.yaml" in p and "also used by" in p for p in problems)
+    assert serial[3]["earthquake-offhours"].systems  # the register was attached in both

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from bcp_drill.commands import CommandContext
@@ -16,7 +17,9 @@ TITLE_WIDTH = 40
 def validate(ctx: CommandContext, paths: list[Path]) -> int:
     """Check files (default: every content folder); print every problem; 1 if any."""
     targets = [p if p.is_absolute() else ctx.cwd / p for p in paths] or ctx.content_dirs()
-    library = ContentLibrary.load(targets, cwd=ctx.cwd, lasting=ctx.whole_process)
+    # A whole process (not a test calling in): the files are read on every core.
+    library = ContentLibrary.load(targets, cwd=ctx.cwd, lasting=ctx.whole_process,
+                                  workers=(os.cpu_count() or 1) if ctx.whole_process else 1)
     t = ctx.t
     for problem in library.problems:
         ctx.print(problem.render(t))

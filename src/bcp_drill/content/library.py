@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from bcp_drill.content.checks import closest
 from bcp_drill.content.loader import FileLoader, LoadedFile, locate_line
@@ -91,16 +92,20 @@ class ContentLibrary:
     problems: list[Problem] = field(default_factory=list)
 
     @classmethod
-    def load(cls, paths: Iterable[Path], cwd: Path | None = None, lasting: bool = False) -> "ContentLibrary":
+    def load(cls, paths: Iterable[Path], cwd: Path | None = None, lasting: bool = False,
+             workers: int = 1) -> "ContentLibrary":
         """Every content file below PATHS. LASTING: the library lives until the process ends
         (a one-shot command), so what exists once it is loaded is frozen out of the garbage
-        collector's walks; never in a long-lived program, where frozen cycles would leak."""
+        collector's walks; never in a long-lived program, where frozen cycles would leak.
+        WORKERS > 1 reads the files in that many forked processes (a one-shot command only: a
+        program with threads, such as the TUI, must not fork); the checks across files and
+        the result are the same."""
         # Loading makes many small objects and no cycles worth collecting: pausing the cyclic
         # garbage collector meanwhile saves it walking every file's objects again and again.
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return cls._load(paths, cwd)
+            return cls._load(paths, cwd, workers)
         finally:
             if lasting:
                 gc.freeze()
@@ -108,7 +113,7 @@ class ContentLibrary:
                 gc.enable()
 
     @classmethod
-    def _load(cls, paths: Iterable[Path], cwd: Path | None = None) -> "ContentLibrary":
+    def _load(cls, paths: Iterable[Path], cwd: Path | None = None, workers: int = 1) -> "ContentLibrary":
         cwd = cwd or Path.cwd()
         library = cls()
         loader = FileLoader()
@@ -119,12 +124,13 @@ class ContentLibrary:
             library.problems += loaded.problems
         builtin_ids = set(library.scales)
         owners: dict[tuple[str, str], LoadedFile] = {}
+        to_read: list[tuple[Path, str]] = []
         for path in content_files(paths):
             if not path.exists():
                 library.problems.append(Problem(display_path(path, cwd), None, None, "no_such_file"))
-                continue
-            loaded = loader.load(path, display_path(path, cwd))
-            loaded.forget_tree()
+            else:
+                to_read.append((path, display_path(path, cwd)))
+        for loaded in _read_files(to_read, workers):
             library.files.append(loaded)
             library.problems += loaded.problems
             document = loaded.document
@@ -225,3 +231,34 @@ class ContentLibrary:
                 if loaded.path.resolve() == wanted.resolve():
                     return loaded
         return None
+
+
+# Below this many files, starting processes costs more than it saves.
+_PARALLEL_FROM = 100
+
+
+def _read_files(to_read: list[tuple[Path, str]], workers: int) -> Iterator[LoadedFile]:
+    """Each (path, display name) read and checked on its own, in order; in WORKERS forked
+    processes when there are enough files for it to pay."""
+    workers = min(workers, len(to_read) // (_PARALLEL_FROM // 2) or 1)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from _read_chunk(to_read)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Small chunks in order: the first ones come back while the workers read the rest.
+    size = max(10, len(to_read) // (workers * 4))
+    chunks = [to_read[start:start + size] for start in range(0, len(to_read), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for chunk in pool.map(_read_chunk, chunks):
+            yield from chunk
+
+
+def _read_chunk(to_read: list[tuple[Path, str]]) -> list[LoadedFile]:
+    loader = FileLoader()
+    chunk = []
+    for path, display in to_read:
+        loaded = loader.load(path, display)
+        loaded.forget_tree()  # (no node tree crosses from a worker; the places checks need are kept)
+        chunk.append(loaded)
+    return chunk
