@@ -204,7 +204,7 @@ def test_files_read_in_worker_processes_give_the_same_library_and_problems(tmp_p
     parallel = loaded(2)
     pids = {int(line) for line in readers.read_text().split()}
     assert os.getpid() in pids  # the built-in scales, in this process
-    assert len(pids - {os.getpid()}) == 2  # the content files, in two other processes
+    assert pids - {os.getpid()}  # the content files, in worker processes (which takes which chunk is up to the pool)
     assert parallel == serial
     problems = serial[0]
     assert any(p.startswith("content/scenarios/broken.yaml:3:1: YAML syntax error") for p in problems)

@@ -165,7 +165,8 @@ def test_journals_read_in_worker_processes_give_the_same_figures_and_reasons(tmp
     serial, serial_left_out, pids = figures_with(1)
     assert pids == {os.getpid()}
     parallel, parallel_left_out, pids = figures_with(2)
-    assert len(pids) == 2 and os.getpid() not in pids  # read in two other processes
+    # Read in worker processes (which of the two takes which chunk is up to the pool).
+    assert pids and os.getpid() not in pids
     assert parallel == serial and [f.record_id for f in parallel] == [i for i in ids if i != ids[3]]
     assert parallel_left_out == serial_left_out and serial_left_out[0][0] == ids[3]
     assert serial_left_out[0][1].startswith("journal.")
