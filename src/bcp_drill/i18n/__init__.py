@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import cache
 from pathlib import Path
@@ -25,11 +26,41 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 @cache
 def catalog(lang: Lang) -> dict[str, str]:
     """The flat message table of one language."""
-    import tomllib  # read when the first message is looked up, not when the module is imported
-
     # The catalogs are plain files beside this module (in the source tree and in the wheel).
-    raw = (Path(__file__).parent / f"{lang}.toml").read_text(encoding="utf-8")
-    return _flatten(tomllib.loads(raw))
+    return _read_catalog(Path(__file__).parent / f"{lang}.toml")
+
+
+def _read_catalog(source: Path) -> dict[str, str]:
+    """The catalog at SOURCE, from its compiled copy in __pycache__ while that copy was made
+    from the same file (size and modification time), as Python does for modules.
+
+    Parsing the TOML costs more than the rest of `--help`; the copy is only derived: when it
+    is missing, stale, damaged or cannot be written, the TOML is read as before.
+    """
+    status = source.stat()
+    stamp = [status.st_size, status.st_mtime_ns]
+    compiled = source.parent / "__pycache__" / f"{source.stem}.catalog.json"
+    try:
+        kept = json.loads(compiled.read_bytes())
+        if kept.get("source") == stamp and isinstance(kept.get("messages"), dict):
+            return kept["messages"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    import tomllib
+
+    messages = _flatten(tomllib.loads(source.read_text(encoding="utf-8")))
+    try:
+        compiled.parent.mkdir(exist_ok=True)
+        partial = compiled.with_name(f"{compiled.name}.{os.getpid()}.tmp")
+        try:
+            partial.write_text(json.dumps({"source": stamp, "messages": messages}, ensure_ascii=False),
+                               encoding="utf-8")
+            os.replace(partial, compiled)  # whole or not at all, whoever else is writing it
+        finally:
+            partial.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only installation, a full disk: the TOML is read each time
+    return messages
 
 
 def translate(lang: Lang, key: str, /, **params: object) -> str:

@@ -13,7 +13,6 @@ from textual.widgets.option_list import Option
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.choice import ChoiceModal
-from bcp_drill.tui.modals.text_prompt import TextPromptModal
 
 
 class HomeScreen(Screen):
@@ -76,6 +75,8 @@ class HomeScreen(Screen):
 
         def role_chosen(record_id: str, role: str | None) -> None:
             if role:  # who records here: a browser served from one PC would otherwise be anonymous
+                from bcp_drill.tui.modals.text_prompt import TextPromptModal  # (TextArea: not before the first frame)
+
                 self.app.push_screen(TextPromptModal(t("tui.join_your_name"), t("tui.enter_saves"),
                                                      initial=ctx.settings.recorder, error_text=t("tui.required")),
                                      lambda name: named(record_id, role, name))
