@@ -85,3 +85,24 @@ async def test_content_problems_are_said_on_screen(tmp_path):
         await past_loading(pilot)
         assert isinstance(app.screen, DrillSetupScreen)
         assert any("1 problems in the content files" in n.message for n in app._notifications)
+
+
+async def test_the_home_screen_reads_neither_content_nor_records_until_asked(tmp_path):
+    from drill_support import FakeClock, make_store
+
+    app, _, _ = make_app(tmp_path, lang="en")
+    made = []
+
+    def store():
+        made.append("store")
+        return make_store(tmp_path, FakeClock(), recorder="記録係")
+
+    app.ctx._store = store
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert made == [] and not app.ctx.library_loaded
+        await pilot.press("c")  # resume: the records are looked at now
+        await pilot.pause()
+        assert made == ["store"]
+        assert "No unfinished drill or review to resume." in [n.message for n in app._notifications]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from bcp_drill.commands import CommandContext
-from bcp_drill.records.store import RecordStore
+
+if TYPE_CHECKING:
+    from bcp_drill.records.store import RecordStore
 
 
 def _needs_terminal(ctx: CommandContext, quiet: bool = False) -> int | None:
@@ -26,9 +29,15 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
     from bcp_drill.tui.app import StartRequest, resolve_start
 
     t = ctx.t
-    store = RecordStore(ctx.settings.records, ctx.settings.recorder)
+
+    def store() -> RecordStore:
+        from bcp_drill.records.store import RecordStore
+
+        return RecordStore(ctx.settings.records, ctx.settings.recorder)
+
     if not (scenario or checklist or record_id or resume_latest):
-        # The home screen needs no content: it is read the first time a screen asks for it.
+        # The home screen needs no content and no records: each is read the first time a
+        # screen asks for it.
         return _run(ctx, lambda: ctx.library(), store, StartRequest())
     extra = [Path(p) for p in (scenario, checklist) if p and Path(p).is_file()]
     asked = StartRequest(scenario_id=scenario, checklist_id=checklist)
@@ -45,18 +54,19 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
     if scenario or checklist:
         return _run(ctx, library, store, found)  # refused for want of a terminal, after the reference was checked
 
+    records = store()
     if resume_latest and record_id is None:
-        unfinished = store.unfinished("drill" if join else None)
+        unfinished = records.unfinished("drill" if join else None)
         if not unfinished:
-            return ctx.fail(t("cli.nothing_to_join" if join else "cli.nothing_to_resume", folder=str(store.root)))
+            return ctx.fail(t("cli.nothing_to_join" if join else "cli.nothing_to_resume", folder=str(records.root)))
         record_id = unfinished[0].record_id
-    if record_id is not None and not store.exists(record_id):
-        return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
+    if record_id is not None and not records.exists(record_id):
+        return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(records.root)))
 
-    return _run(ctx, library, store, StartRequest(record_id=record_id, join=join))
+    return _run(ctx, library, records, StartRequest(record_id=record_id, join=join))
 
 
-def _run(ctx: CommandContext, library, store: RecordStore, start) -> int:
+def _run(ctx: CommandContext, library, store: RecordStore | Callable[[], RecordStore], start) -> int:
     from bcp_drill.settings import writable_config_path
     from bcp_drill.tui.app import BcpDrillApp
     from bcp_drill.tui.context import TuiContext

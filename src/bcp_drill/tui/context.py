@@ -19,16 +19,23 @@ if TYPE_CHECKING:
 class TuiContext:
     """Settings, content, the record store and the translator, for every screen.
 
-    LIBRARY may be the content itself or a function that loads it: the home screen is drawn
-    before any content is read, and the content is loaded the first time a screen asks.
+    LIBRARY and STORE may be the thing itself or a function that makes it: the first screen
+    is drawn before any content is read or the records module is loaded; each is made the
+    first time a screen asks for it.
     """
 
     def __init__(self, settings: Settings, library: ContentLibrary | Callable[[], ContentLibrary],
-                 store: RecordStore, config_path: Path | None = None) -> None:
+                 store: RecordStore | Callable[[], RecordStore], config_path: Path | None = None) -> None:
         self.settings = settings
         self._library = library
-        self.store = store
+        self._store = store
         self.config_path = config_path  # where a changed setting (the theme) is saved
+
+    @property
+    def store(self) -> RecordStore:
+        if callable(self._store):
+            self._store = self._store()
+        return self._store
 
     @property
     def library_loaded(self) -> bool:

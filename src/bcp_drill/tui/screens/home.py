@@ -75,7 +75,9 @@ class HomeScreen(Screen):
 
         def role_chosen(record_id: str, role: str | None) -> None:
             if role:  # who records here: a browser served from one PC would otherwise be anonymous
-                from bcp_drill.tui.modals.text_prompt import TextPromptModal  # (TextArea: not before the first frame)
+                from bcp_drill.tui.modals.text_prompt import (
+                    TextPromptModal,  # (TextArea: not before the first frame)
+                )
 
                 self.app.push_screen(TextPromptModal(t("tui.join_your_name"), t("tui.enter_saves"),
                                                      initial=ctx.settings.recorder, error_text=t("tui.required")),
