@@ -9,7 +9,11 @@ process (start-up included), run in the same session as its floor:
 
 - floor: a process reading every line of every journal with json.loads;
 - `tally --drills` (the first run fills the derived figures cache, the second uses it),
-  `followups --format csv`, `report` of one drill in the folder;
+  `followups --format csv`, `report` of one drill in the folder (the first run fills the
+  derived subjects index, the second uses it: a report reads the earlier drills of its own
+  scenario, a sixth of this folder);
+- `report` again in the same folder with only 10 drills of that scenario left among the
+  unrelated ones (hard links): its time should not grow with the folder;
 
 with wall time, the ratio to the floor and the process's peak memory (max RSS).
 """
@@ -142,7 +146,7 @@ def run(sizes: list[int], keep: Path | None) -> None:
         templates = template_drills(work / "templates")
         events_each = sum(len(p.read_bytes().split(b"\n")) - 1 for p in templates) / len(templates)
         print(f"{len(templates)} template drills, {events_each:.0f} events each on average")
-        print(f"{'drills':>7} {'what':<26} {'seconds':>8} {'floor s':>8} {'ratio':>6} {'peak MiB':>9}")
+        print(f"{'drills':>7} {'what':<30} {'seconds':>8} {'floor s':>8} {'ratio':>6} {'peak MiB':>9}")
         for size in sizes:
             folder = (keep or work) / f"records-{size}"
             make_folder(folder, size, templates)
@@ -153,12 +157,31 @@ def run(sizes: list[int], keep: Path | None) -> None:
                                 ("tally --drills", ["tally", "--drills", "--format", "csv"]),
                                 ("tally --drills, again", ["tally", "--drills", "--format", "csv"]),
                                 ("followups", ["followups", "--format", "csv"]),
-                                ("report one drill", ["report", one, "--format", "md"])):
+                                ("report one drill", ["report", one, "--format", "md"]),
+                                ("report one drill, again", ["report", one, "--format", "md"])):
                 if args is None:
                     wall, memory = floor, floor_mem
                 else:
                     wall, memory, _ = measure(base + args)
-                print(f"{size:>7} {label:<26} {wall:>8.2f} {floor:>8.2f} {wall / floor:>6.1f} {memory:>9.0f}")
+                print(f"{size:>7} {label:<30} {wall:>8.2f} {floor:>8.2f} {wall / floor:>6.1f} {memory:>9.0f}")
+            # The same folder, but the reported drill's scenario has only 10 drills in it: a
+            # report reads its own scenario's drills, not the unrelated ones around them.
+            mixed = (keep or work) / f"records-{size}-unrelated"
+            target = one.split("-", 1)[1]
+            mixed.mkdir(parents=True, exist_ok=True)
+            ours = 0
+            for path in sorted(folder.glob("*.jsonl")):
+                if path.stem.split("-", 1)[1] == target:
+                    ours += 1
+                    if ours > 10:
+                        continue
+                    one_mixed = path.stem
+                if not (mixed / path.name).exists():
+                    os.link(path, mixed / path.name)
+            for label in ("report, 10 of its kind", "report, 10 of its kind, again"):
+                wall, memory, _ = measure([python, "-m", "bcp_drill", "--records", str(mixed),
+                                           "report", one_mixed, "--format", "md"])
+                print(f"{size:>7} {label:<30} {wall:>8.2f} {floor:>8.2f} {wall / floor:>6.1f} {memory:>9.0f}")
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)

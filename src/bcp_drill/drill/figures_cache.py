@@ -16,7 +16,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-CACHE_FOLDER = ".cache"
+from bcp_drill.records.store import CACHE_FOLDER
+
 CACHE_FILE = "drill-figures.sqlite3"
 SCHEMA = 2  # bump when the stored data changes shape: old rows are then simply not found
 

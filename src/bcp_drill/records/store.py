@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 SUFFIX = ".jsonl"
 RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")  # 200 characters at most: file names have limits
 FOLLOWUPS_JOURNAL = "followups"  # updates to follow-up items, shared by all records
+CACHE_FOLDER = ".cache"  # derived files (indexes, figures): never the source of truth, safe to delete
+SUBJECTS_INDEX = "subjects.json"
 
 
 @dataclass(frozen=True)
@@ -170,8 +172,9 @@ class RecordStore:
         A record of another subject is skipped after reading its first line only. Each record
         read that could not be used is added to DAMAGED (with its error), so a caller can name
         it without reading the folder again."""
+        subjects = self.subjects() if subject_id is not None else {}
         for record_id, path in self._journal_paths(newest_first=False):
-            if subject_id is not None and self.subject_of(path) != subject_id:
+            if subject_id is not None and subjects.get(record_id) != subject_id:
                 continue
             summary, events = self.read_record(record_id, path)
             if summary.error is not None:
@@ -184,6 +187,55 @@ class RecordStore:
         """The scenario or checklist of a journal, from its first line only (None if unreadable)."""
         first = _first_line(path)
         return first.get("scenario_id") or first.get("checklist_id")
+
+    def subjects(self) -> dict[str, str | None]:
+        """The scenario or checklist of every record, by record id (None if unreadable).
+
+        A journal's first line is written once, before the journal is linked into place, and
+        never changes while the file does not (appends keep its inode). So the subjects are
+        kept in a derived index in `.cache/`, keyed by each journal's inode: a look-up for
+        one scenario reads the first line of new or replaced journals only, not of every
+        unrelated record in the folder. The index is never the source of truth; it may be
+        deleted at any time, and any trouble with it only means reading first lines again.
+        """
+        import json
+
+        if not self.root.is_dir():
+            return {}
+        index = self.root / CACHE_FOLDER / SUBJECTS_INDEX
+        try:
+            kept = json.loads(index.read_bytes())
+            if not isinstance(kept, dict):
+                kept = {}
+        except (OSError, ValueError):
+            kept = {}
+        found: dict[str, str | None] = {}
+        fresh: dict[str, list] = {}
+        for entry in os.scandir(self.root):
+            name = entry.name
+            if not name.endswith(SUFFIX) or name.startswith(".") or name == FOLLOWUPS_JOURNAL + SUFFIX:
+                continue
+            record_id, inode = name[: -len(SUFFIX)], entry.inode()  # the inode comes with the listing: no stat
+            known = kept.get(record_id)
+            if isinstance(known, list) and len(known) == 2 and known[0] == inode:
+                subject = known[1]
+            else:
+                subject = self.subject_of(Path(entry.path))
+            found[record_id] = subject
+            if subject is not None:  # an unreadable first line is read again next time
+                fresh[record_id] = [inode, subject]
+        if fresh != kept:
+            try:
+                index.parent.mkdir(exist_ok=True)
+                partial = index.with_name(f"{index.name}.{os.getpid()}.tmp")
+                try:
+                    partial.write_text(json.dumps(fresh), encoding="utf-8")
+                    os.replace(partial, index)  # whole or not at all, whoever else is writing it
+                finally:
+                    partial.unlink(missing_ok=True)
+            except OSError:
+                pass  # a read-only folder: first lines are read each time
+        return found
 
     def first_lines(self) -> Iterator[tuple[str, dict]]:
         """(record id, first event as plain data) of every record: for look-ups that need no more."""
