@@ -50,9 +50,13 @@ class ScenarioTrend:
 
 def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_to: str | None = None,
                    seen: list[tuple[str, list]] | None = None) -> ScenarioTrend | None:
-    """The trend over every readable drill of SCENARIO_ID (up to and including record UP_TO)."""
-    drills: list[tuple[str, datetime, DrillState]] = []
+    """The trend over every readable drill of SCENARIO_ID (up to and including record UP_TO).
+
+    Each drill is reduced to its points (one per step) as it is read, so memory grows with
+    steps x drills, not with every drill's whole state."""
+    drills: list[tuple[str, datetime, dict[str, TrendPoint]]] = []
     figures: list[DrillSummary] = []
+    newest = None
     for summary, events in store.readable("drill", subject_id=scenario_id):
         first = events[0]
         if not isinstance(first, ev.DrillStarted) or first.scenario_id != scenario_id:
@@ -61,30 +65,38 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
             state = DrillState.from_events(pinned_scenario(first), events)
         except JournalError:
             continue
-        drills.append((summary.record_id, first.at, state))
+        drills.append((summary.record_id, first.at, _points(summary.record_id, first.at, state)))
+        newest = state.scenario
         if seen is not None:  # the report's follow-ups: its first event and problems, kept from this one read
             seen.append((summary.record_id, [first, *(e for e in events if isinstance(e, ev.ProblemRaised))]))
         figures.append(summarize(state, events[-1].at))
         if summary.record_id == up_to:
             break
-    if not drills:
+    if newest is None:
         return None
-    newest = drills[-1][2].scenario
     steps = []
     for step in newest.steps:  # the newest version decides which steps are shown, and their order
         trend = StepTrend(step.id, step.title.get(lang), step.target_minutes)
-        for record_id, started, state in drills:
-            record = state.steps.get(step.id)
-            if record is not None and not state.applies(record.step):
-                trend.points.append(TrendPoint(record_id, started, None, "not_applicable"))
-            elif record is None or record.outcome is None:
-                trend.points.append(TrendPoint(record_id, started, None, "pending"))
-            elif record.outcome == "done":
-                # A U rating is no completion: it has no actual time to chart (drill/view.py's rules).
-                seconds = record.elapsed_seconds if record.rating != "U" else None
-                trend.points.append(TrendPoint(record_id, started, seconds, record.rating or "",
-                                               late=state.late_by_seconds(record) > 0))
-            else:
-                trend.points.append(TrendPoint(record_id, started, None, record.outcome))
+        for record_id, started, points in drills:
+            # A step the drill's version did not have: no outcome recorded for it.
+            trend.points.append(points.get(step.id) or TrendPoint(record_id, started, None, "pending"))
         steps.append(trend)
     return ScenarioTrend(scenario_id, newest.title.get(lang), [(r, s) for r, s, _ in drills], steps, figures)
+
+
+def _points(record_id: str, started: datetime, state: DrillState) -> dict[str, TrendPoint]:
+    """Each step of one drill as a point of the trend."""
+    points = {}
+    for step_id, record in state.steps.items():
+        if not state.applies(record.step):
+            points[step_id] = TrendPoint(record_id, started, None, "not_applicable")
+        elif record.outcome is None:
+            points[step_id] = TrendPoint(record_id, started, None, "pending")
+        elif record.outcome == "done":
+            # A U rating is no completion: it has no actual time to chart (drill/view.py's rules).
+            seconds = record.elapsed_seconds if record.rating != "U" else None
+            points[step_id] = TrendPoint(record_id, started, seconds, record.rating or "",
+                                         late=state.late_by_seconds(record) > 0)
+        else:
+            points[step_id] = TrendPoint(record_id, started, None, record.outcome)
+    return points
