@@ -9,7 +9,7 @@ process (start-up included), run in the same session as its floor:
 
 - floor: a process reading every line of every journal with json.loads;
 - `tally --drills` (the first run fills the derived figures cache, the second uses it),
-  `followups --format csv`, `report` of one drill in the folder (the first run fills the
+  `followups --format csv`, `trend` of one scenario (a sixth of the folder), `report` of one drill in the folder (the first run fills the
   derived subjects index, the second uses it: a report reads the earlier drills of its own
   scenario, a sixth of this folder);
 - `report` again in the same folder with only 10 drills of that scenario left among the
@@ -157,6 +157,7 @@ def run(sizes: list[int], keep: Path | None) -> None:
                                 ("tally --drills", ["tally", "--drills", "--format", "csv"]),
                                 ("tally --drills, again", ["tally", "--drills", "--format", "csv"]),
                                 ("followups", ["followups", "--format", "csv"]),
+                                ("trend of one scenario", ["trend", one.split("-", 1)[1]]),
                                 ("report one drill", ["report", one, "--format", "md"]),
                                 ("report one drill, again", ["report", one, "--format", "md"])):
                 if args is None:
