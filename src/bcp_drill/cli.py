@@ -255,11 +255,23 @@ def main(argv: list[str] | None = None) -> int:
     early.add_argument("--lang", choices=LANGUAGES)
     early.add_argument("--config", type=Path)
     known, _ = early.parse_known_args(argv)
-    from bcp_drill.config_files import early_lang
+    from bcp_drill.config_files import early_lang, settings_candidates
 
+    asks_help = argv in (["--help"], ["-h"])
+    if asks_help:  # what the text is made from, stamped before it is read (help_text.py)
+        from bcp_drill import help_text
+
+        candidates = [str(path) for path in settings_candidates(Path.cwd(), dict(os.environ))]
+        taken = help_text.stamps(candidates)
     lang = early_lang(known.lang, known.config)
     _localise_argparse(lang)
-    args = build_parser(Translator(lang)).parse_args(argv)
+    parser = build_parser(Translator(lang))
+    if asks_help:
+        text = parser.format_help()
+        help_text.keep_help(text, candidates, taken)
+        sys.stdout.write(text)
+        return 0
+    args = parser.parse_args(argv)
 
     from bcp_drill.commands import CommandContext
     from bcp_drill.errors import UserError, describe

@@ -23,12 +23,21 @@ def user_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
 
 
-def config_files(cwd: Path, environ: dict[str, str], explicit: Path | None) -> list[Path]:
-    """The settings files that apply, lowest precedence first (an explicit one alone)."""
+def settings_candidates(cwd: Path, environ: dict[str, str], explicit: Path | None = None) -> list[Path]:
+    """Where settings files are looked for, lowest precedence first, whether they exist or not
+    (an explicit one, or the one BCP_DRILL_CONFIG names, alone)."""
     named = explicit or (Path(environ[ENV_PREFIX + "CONFIG"]) if environ.get(ENV_PREFIX + "CONFIG") else None)
     if named is not None:
         return [named]
-    return [p for p in (user_config_path(), cwd / CONFIG_NAME) if p.is_file()]
+    return [user_config_path(), cwd / CONFIG_NAME]
+
+
+def config_files(cwd: Path, environ: dict[str, str], explicit: Path | None) -> list[Path]:
+    """The settings files that apply, lowest precedence first (an explicit one alone)."""
+    candidates = settings_candidates(cwd, environ, explicit)
+    if explicit or environ.get(ENV_PREFIX + "CONFIG"):
+        return candidates  # named: used (or reported missing) as it is
+    return [p for p in candidates if p.is_file()]
 
 
 def early_lang(option: str | None, explicit: Path | None = None, cwd: Path | None = None,
