@@ -57,11 +57,15 @@ def _localise_argparse(lang: str) -> None:
     argparse._ = lambda text: table.get(text, gettext.gettext(text))  # type: ignore[attr-defined]  # looked up at call time
 
 
-def build_parser(t: Translator) -> argparse.ArgumentParser:
+def build_parser(t: Translator, with_commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without WITH_COMMANDS only the options before a command (enough
+    to parse no arguments at all, the home screen's start, without building every command)."""
     parser = argparse.ArgumentParser(prog="bcp-drill", description=t("cli.description"),
                                      parents=[_common_options(t, suppress=False)])
     parser.add_argument("--version", action="version", version=f"bcp-drill {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if not with_commands:
+        return parser
     common = [_common_options(t, suppress=True)]
 
     verify = commands.add_parser("verify", parents=common, help=t("cli.help_verify"),
@@ -265,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         taken = help_text.stamps(candidates)
     lang = early_lang(known.lang, known.config)
     _localise_argparse(lang)
-    parser = build_parser(Translator(lang))
+    parser = build_parser(Translator(lang), with_commands=bool(argv))
     if asks_help:
         text = parser.format_help()
         help_text.keep_help(text, candidates, taken)

@@ -70,3 +70,13 @@ def test_the_command_answers_from_the_kept_text_and_follows_a_change(tmp_path):
 def test_every_program_file_the_text_comes_from_is_there():
     # A renamed file would be stamped "absent" for ever, and a change to it never seen.
     assert help_text._PROGRAM and all(os.path.isfile(path) for path in help_text._PROGRAM)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_no_arguments_parse_the_same_without_building_every_command(lang):
+    from bcp_drill.cli import build_parser
+    from bcp_drill.i18n import Translator
+
+    t = Translator(lang)
+    whole, options_only = build_parser(t), build_parser(t, with_commands=False)
+    assert vars(options_only.parse_args([])) == vars(whole.parse_args([]))
