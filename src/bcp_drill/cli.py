@@ -253,6 +253,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv == ["--version"]:  # answered before any catalog or settings file is read
         print(f"bcp-drill {__version__}")
         return 0
+    try:
+        os.getcwd()  # settings files and relative paths are found from here
+    except FileNotFoundError:
+        t = Translator(language_from_locale())
+        print(f"bcp-drill: {t('cli.error_prefix')}: {t('cli.cwd_missing')}", file=sys.stderr)
+        return 1
     # The language must be known before --help is printed: read it cheaply (config_files),
     # so --help and --version import nothing heavy.
     early = argparse.ArgumentParser(add_help=False)

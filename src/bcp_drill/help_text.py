@@ -70,7 +70,10 @@ def _read() -> dict:
 
 def kept_help() -> str | None:
     """The help text kept for this very situation, when nothing it was made from has changed."""
-    entry = _read().get(situation())
+    try:
+        entry = _read().get(situation())
+    except OSError:  # the current folder is gone: the command line says so
+        return None
     if not isinstance(entry, dict) or not isinstance(entry.get("settings"), list):
         return None
     if entry.get("stamps") != stamps([str(path) for path in entry["settings"]]):

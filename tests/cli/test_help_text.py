@@ -80,3 +80,15 @@ def test_no_arguments_parse_the_same_without_building_every_command(lang):
     t = Translator(lang)
     whole, options_only = build_parser(t), build_parser(t, with_commands=False)
     assert vars(options_only.parse_args([])) == vars(whole.parse_args([]))
+
+
+def test_a_current_folder_that_is_gone_is_said_in_words(isolated, monkeypatch, capsys):
+    def gone():
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(os, "getcwd", gone)
+    assert help_text.kept_help() is None
+    for argv in (["--help"], ["list"]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert "the current folder no longer exists" in err and "Traceback" not in err
