@@ -133,9 +133,9 @@ def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenari
                  year: int | None, fmt: str, output: Path | None) -> int:
     t = ctx.t
     left_out: list[tuple[str, UserError]] = []
-    # A one-shot command: journals not in the cache are read on every core.
+    # A whole process (not a test calling in): journals not in the cache are read on every core.
     figures = drill_figures(store, t.lang, scenario_id=scenario, year=year, left_out=left_out,
-                            workers=os.cpu_count() or 1)
+                            workers=(os.cpu_count() or 1) if ctx.whole_process else 1)
     if _drill_started(first):
         figures = [f for f in figures if f.record_id == getattr(first, "record_id")]
         notes = []
