@@ -84,20 +84,12 @@ def kept_help() -> str | None:
 
 def keep_help(text: str, settings_files: list[str], taken: list[list[int] | bytes | None]) -> None:
     """Keep TEXT, made from SETTINGS_FILES as they were when TAKEN (stamped before reading)."""
+    from bcp_drill.derived import keep_copy
+
+    now = situation()
     kept = _read()
-    kept.pop(situation(), None)
+    kept.pop(now, None)
     while len(kept) >= _MOST:
         kept.pop(next(iter(kept)))
-    kept[situation()] = {"settings": settings_files, "stamps": taken, "text": text}
-    partial = f"{_KEPT}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(_KEPT), exist_ok=True)
-        try:
-            with open(partial, "wb") as handle:
-                handle.write(marshal.dumps(kept))
-            os.replace(partial, _KEPT)  # whole or not at all, whoever else is writing it
-        finally:
-            if os.path.exists(partial):
-                os.unlink(partial)
-    except OSError:
-        pass  # a read-only installation: the help is built each time
+    kept[now] = {"settings": settings_files, "stamps": taken, "text": text}
+    keep_copy(_KEPT, marshal.dumps(kept))

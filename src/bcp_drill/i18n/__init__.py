@@ -48,18 +48,10 @@ def _read_catalog(source: Path) -> dict[str, str]:
         pass
     import tomllib
 
+    from bcp_drill.derived import keep_copy
+
     messages = _flatten(tomllib.loads(source.read_text(encoding="utf-8")))
-    try:
-        compiled.parent.mkdir(exist_ok=True)
-        partial = compiled.with_name(f"{compiled.name}.{os.getpid()}.tmp")
-        try:
-            partial.write_text(json.dumps({"source": stamp, "messages": messages}, ensure_ascii=False),
-                               encoding="utf-8")
-            os.replace(partial, compiled)  # whole or not at all, whoever else is writing it
-        finally:
-            partial.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only installation, a full disk: the TOML is read each time
+    keep_copy(compiled, json.dumps({"source": stamp, "messages": messages}, ensure_ascii=False).encode("utf-8"))
     return messages
 
 

@@ -225,16 +225,9 @@ class RecordStore:
             if subject is not None:  # an unreadable first line is read again next time
                 fresh[record_id] = [inode, subject]
         if fresh != kept:
-            try:
-                index.parent.mkdir(exist_ok=True)
-                partial = index.with_name(f"{index.name}.{os.getpid()}.tmp")
-                try:
-                    partial.write_text(json.dumps(fresh), encoding="utf-8")
-                    os.replace(partial, index)  # whole or not at all, whoever else is writing it
-                finally:
-                    partial.unlink(missing_ok=True)
-            except OSError:
-                pass  # a read-only folder: first lines are read each time
+            from bcp_drill.derived import keep_copy
+
+            keep_copy(index, json.dumps(fresh).encode("utf-8"))
         return found
 
     def first_lines(self) -> Iterator[tuple[str, dict]]:
