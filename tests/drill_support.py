@@ -1,5 +1,6 @@
 """Shared helpers for drill tests: a controllable clock and a store on a temp folder."""
 
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -56,3 +57,29 @@ def city_sheet(path, rows_per_pillar=(12, 8, 10)):
             sheet.append([f"{pillar_index}-{number}", f"施策{pillar_index}-{number}", pillar, "情報政策課",
                           "実施中", "目標通り（継続中）" if number % 2 else "目標以上", "指標"])
     book.save(path)
+
+
+def watch_calls(monkeypatch, owner, name: str, note) -> None:
+    """Call NOTE with the arguments of every call of the method OWNER.NAME, then the method.
+    It is patched on the class, so forked worker processes see it too."""
+    real = getattr(owner, name)
+
+    def watched(*args, **kwargs):
+        note(*args, **kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, watched)
+
+
+def pid_writer(path: Path):
+    """A NOTE for watch_calls that writes the calling process's pid to PATH (workers too)."""
+
+    def note(*_args, **_kwargs) -> None:
+        with path.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+
+    return note
+
+
+def pids_in(path: Path) -> set[int]:
+    return {int(line) for line in path.read_text().split()}

@@ -171,6 +171,7 @@ def test_files_read_in_worker_processes_give_the_same_library_and_problems(tmp_p
     """`validate` reads the files on every core: the documents, the problems (with their
     places) and the checks across files are the same as when one process reads them."""
     from conftest import REPO
+    from drill_support import pid_writer, pids_in, watch_calls
 
     from bcp_drill.content import library as library_module
     from bcp_drill.i18n import Translator
@@ -183,14 +184,7 @@ def test_files_read_in_worker_processes_give_the_same_library_and_problems(tmp_p
     (folder / "scenarios" / "twin.yaml").write_text(quake, encoding="utf-8")  # the same id twice
     monkeypatch.setattr(library_module, "_PARALLEL_FROM", 2)
     readers = tmp_path / "readers"  # each process that reads files writes its pid here
-    real = library_module.FileLoader.load
-
-    def load(self, path, display=None):
-        with readers.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return real(self, path, display)
-
-    monkeypatch.setattr(library_module.FileLoader, "load", load)
+    watch_calls(monkeypatch, library_module.FileLoader, "load", pid_writer(readers))
     t = Translator("en")
 
     def loaded(workers):
@@ -202,7 +196,7 @@ def test_files_read_in_worker_processes_give_the_same_library_and_problems(tmp_p
     serial = loaded(1)
     readers.write_text("")
     parallel = loaded(2)
-    pids = {int(line) for line in readers.read_text().split()}
+    pids = pids_in(readers)
     assert os.getpid() in pids  # the built-in scales, in this process
     assert pids - {os.getpid()}  # the content files, in worker processes (which takes which chunk is up to the pool)
     assert parallel == serial

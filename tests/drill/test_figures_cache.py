@@ -2,6 +2,8 @@
 
 import os
 
+from drill_support import pid_writer, pids_in, watch_calls
+
 from bcp_drill.drill import tally
 from bcp_drill.drill.tally import drill_figures
 from bcp_drill.records import store as store_module
@@ -27,13 +29,8 @@ def make_folder(tmp_path, count=3):
 
 def counting_reads(monkeypatch):
     reads = []
-    real = store_module.RecordStore.read_record
-
-    def read_record(self, record_id, path):
-        reads.append(record_id)
-        return real(self, record_id, path)
-
-    monkeypatch.setattr(store_module.RecordStore, "read_record", read_record)
+    watch_calls(monkeypatch, store_module.RecordStore, "read_record",
+                lambda _store, record_id, _path: reads.append(record_id))
     return reads
 
 
@@ -146,21 +143,13 @@ def test_journals_read_in_worker_processes_give_the_same_figures_and_reasons(tmp
     damaged.write_bytes(damaged.read_bytes()[:-30] + b"X" * 29 + b"\n")
     monkeypatch.setattr(tally, "_PARALLEL_FROM", 2)  # six journals are enough to fork for
     readers = tmp_path / "readers"  # each process that reads journals writes its pid here
-    real = tally._read_chunk
-
-    def read_chunk(store, to_read, lang):
-        with readers.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return real(store, to_read, lang)
-
-    monkeypatch.setattr(tally, "_read_chunk", read_chunk)
+    watch_calls(monkeypatch, store_module.RecordStore, "read_record", pid_writer(readers))
 
     def figures_with(workers):
         readers.write_text("")
         left_out = []
         found = drill_figures(store, "en", left_out=left_out, workers=workers)
-        pids = {int(line) for line in readers.read_text().split()}
-        return found, [(record_id, error.key, error.location()) for record_id, error in left_out], pids
+        return found, [(record_id, error.key, error.location()) for record_id, error in left_out], pids_in(readers)
 
     serial, serial_left_out, pids = figures_with(1)
     assert pids == {os.getpid()}

@@ -4,7 +4,7 @@ damaged index) is read again."""
 
 import os
 
-from drill_support import FakeClock, make_store, mini_library
+from drill_support import FakeClock, make_store, mini_library, watch_calls
 
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.records import store as store_module
@@ -25,13 +25,7 @@ def drills(tmp_path, count):
 
 def counting_first_lines(monkeypatch):
     read = []
-    real = store_module.RecordStore.subject_of
-
-    def subject_of(self, path):
-        read.append(path.name)
-        return real(self, path)
-
-    monkeypatch.setattr(store_module.RecordStore, "subject_of", subject_of)
+    watch_calls(monkeypatch, store_module.RecordStore, "subject_of", lambda _store, path: read.append(path.name))
     return read
 
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from bcp_drill.content.checks import closest
 from bcp_drill.content.loader import FileLoader, LoadedFile, locate_line
 from bcp_drill.content.models import Checklist, Scenario, SystemsRegister, with_register
 from bcp_drill.content.problems import Problem
 from bcp_drill.content.scales import Scale
+from bcp_drill.workers import read_in_workers
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
 CONTENT_FOLDERS = ("scenarios", "checklists")
@@ -130,7 +130,7 @@ class ContentLibrary:
                 library.problems.append(Problem(display_path(path, cwd), None, None, "no_such_file"))
             else:
                 to_read.append((path, display_path(path, cwd)))
-        for loaded in _read_files(to_read, workers):
+        for loaded in read_in_workers(_read_chunk, to_read, workers, _PARALLEL_FROM):
             library.files.append(loaded)
             library.problems += loaded.problems
             document = loaded.document
@@ -237,24 +237,8 @@ class ContentLibrary:
 _PARALLEL_FROM = 100
 
 
-def _read_files(to_read: list[tuple[Path, str]], workers: int) -> Iterator[LoadedFile]:
-    """Each (path, display name) read and checked on its own, in order; in WORKERS forked
-    processes when there are enough files for it to pay."""
-    workers = min(workers, len(to_read) // (_PARALLEL_FROM // 2) or 1)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from _read_chunk(to_read)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    # Small chunks in order: the first ones come back while the workers read the rest.
-    size = max(10, len(to_read) // (workers * 4))
-    chunks = [to_read[start:start + size] for start in range(0, len(to_read), size)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for chunk in pool.map(_read_chunk, chunks):
-            yield from chunk
-
-
 def _read_chunk(to_read: list[tuple[Path, str]]) -> list[LoadedFile]:
+    """Each (path, display name) read and checked on its own (in a worker, or here)."""
     loader = FileLoader()
     chunk = []
     for path, display in to_read:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from bcp_drill.drill.counts import DrillSummary, StepCounts
 from bcp_drill.drill.figures_cache import FiguresCache, cache_enabled, fingerprint
@@ -16,6 +16,7 @@ from bcp_drill.fiscal import fiscal_year
 from bcp_drill.i18n import Lang
 from bcp_drill.records.journal import JournalError
 from bcp_drill.records.store import RecordStore
+from bcp_drill.workers import read_in_workers
 
 
 @dataclass
@@ -61,7 +62,7 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
                 to_read.append((index, record_id, path))
                 if print_:
                     prints[index] = print_
-        for index, outcome in _read_figures(store, to_read, lang, workers):
+        for index, outcome in read_in_workers(partial(_read_chunk, store, lang), to_read, workers, _PARALLEL_FROM):
             outcomes[index] = outcome
             kind, figures, error = outcome
             if cache is not None and index in prints and error is None:
@@ -93,39 +94,21 @@ _Outcome = tuple[str, "DrillFigures | None", "UserError | None"]
 _PARALLEL_FROM = 200
 
 
-def _read_figures(store: RecordStore, to_read: list[tuple[int, str, Path]], lang: Lang,
-                  workers: int) -> Iterable[tuple[int, _Outcome]]:
-    """(index, outcome) of every journal in TO_READ, in WORKERS forked processes when that pays."""
-    workers = min(workers, len(to_read) // (_PARALLEL_FROM // 2) or 1)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from _read_chunk(store, to_read, lang)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunks = [to_read[n::workers] for n in range(workers)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for done in pool.map(_read_chunk_listed, [store] * workers, chunks, [lang] * workers):
-            yield from done
-
-
-def _read_chunk_listed(store: RecordStore, to_read: list[tuple[int, str, Path]],
-                       lang: Lang) -> list[tuple[int, _Outcome]]:
-    return list(_read_chunk(store, to_read, lang))
-
-
-def _read_chunk(store: RecordStore, to_read: list[tuple[int, str, Path]],
-                lang: Lang) -> Iterable[tuple[int, _Outcome]]:
+def _read_chunk(store: RecordStore, lang: Lang, to_read: list[tuple[int, str, Path]]) -> list[tuple[int, _Outcome]]:
+    """(index, outcome) of each journal in TO_READ (in a worker, or here)."""
+    outcomes: list[tuple[int, _Outcome]] = []
     for index, record_id, path in to_read:
         summary, events = store.read_record(record_id, path)
         if summary.error is not None:
-            yield index, (summary.kind, None, summary.error)
+            outcomes.append((index, (summary.kind, None, summary.error)))
         elif summary.kind != "drill":
-            yield index, (summary.kind, None, None)
+            outcomes.append((index, (summary.kind, None, None)))
         else:
             try:
-                yield index, ("drill", _figures_of(record_id, events, lang), None)
+                outcomes.append((index, ("drill", _figures_of(record_id, events, lang), None)))
             except JournalError as error:
-                yield index, ("drill", None, error)
+                outcomes.append((index, ("drill", None, error)))
+    return outcomes
 
 
 def _figures_of(record_id: str, events: list, lang: Lang) -> DrillFigures:

@@ -1,0 +1,34 @@
+"""Reading many files on every core, for a one-shot command.
+
+Each file is read and checked on its own, so the work splits into chunks that forked worker
+processes read while the results come back in order. Only a whole process may ask for it: a
+program with threads (the TUI) must not fork. Without `fork` (Windows), or with too few
+items for new processes to pay, everything is read here, in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from typing import Callable, Iterator, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def read_in_workers(read_chunk: Callable[[list[Item]], list[Result]], items: list[Item], workers: int,
+                    worth_from: int) -> Iterator[Result]:
+    """READ_CHUNK's results over ITEMS, in their order; in up to WORKERS forked processes when
+    there are at least WORTH_FROM items. READ_CHUNK must be a module-level function (or a
+    functools.partial of one) so that it can be handed to a worker."""
+    workers = min(workers, len(items) // (worth_from // 2) or 1)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from read_chunk(items)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Small chunks in order: the first ones come back while the workers read the rest.
+    size = max(10, len(items) // (workers * 4))
+    chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for done in pool.map(read_chunk, chunks):
+            yield from done
