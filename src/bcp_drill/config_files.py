@@ -23,21 +23,25 @@ def user_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
 
 
+def _named(environ: dict[str, str], explicit: Path | None) -> Path | None:
+    """The one settings file asked for by --config or BCP_DRILL_CONFIG, if any."""
+    return explicit or (Path(environ[ENV_PREFIX + "CONFIG"]) if environ.get(ENV_PREFIX + "CONFIG") else None)
+
+
 def settings_candidates(cwd: Path, environ: dict[str, str], explicit: Path | None = None) -> list[Path]:
     """Where settings files are looked for, lowest precedence first, whether they exist or not
     (an explicit one, or the one BCP_DRILL_CONFIG names, alone)."""
-    named = explicit or (Path(environ[ENV_PREFIX + "CONFIG"]) if environ.get(ENV_PREFIX + "CONFIG") else None)
-    if named is not None:
-        return [named]
-    return [user_config_path(), cwd / CONFIG_NAME]
+    named = _named(environ, explicit)
+    return [named] if named is not None else [user_config_path(), cwd / CONFIG_NAME]
 
 
 def config_files(cwd: Path, environ: dict[str, str], explicit: Path | None) -> list[Path]:
-    """The settings files that apply, lowest precedence first (an explicit one alone)."""
-    candidates = settings_candidates(cwd, environ, explicit)
-    if explicit or environ.get(ENV_PREFIX + "CONFIG"):
-        return candidates  # named: used (or reported missing) as it is
-    return [p for p in candidates if p.is_file()]
+    """The settings files that apply, lowest precedence first (an explicit one alone, used or
+    reported missing as it is)."""
+    named = _named(environ, explicit)
+    if named is not None:
+        return [named]
+    return [p for p in settings_candidates(cwd, environ) if p.is_file()]
 
 
 def early_lang(option: str | None, explicit: Path | None = None, cwd: Path | None = None,

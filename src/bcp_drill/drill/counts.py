@@ -61,7 +61,6 @@ STATUS_MARKS = {
 }
 
 
-
 RATINGS = HSEEP_RATINGS  # best first
 RATING_ORDER = {rating: rank for rank, rating in enumerate(RATINGS)}
 
@@ -115,7 +114,7 @@ class StepCounts:
 
     @property
     def on_time_rate(self) -> float | None:
-        """Steps done by their target / steps with a target attempted (see the module's rules)."""
+        """Steps done by their target / steps with a target attempted (drill/view.py's rules)."""
         timed = self.on_time + self.late + self.not_done_timed
         return self.on_time / timed if timed else None
 
