@@ -71,6 +71,10 @@ def build_parser(t: Translator, with_commands: bool = True) -> argparse.Argument
     verify = commands.add_parser("verify", parents=common, help=t("cli.help_verify"),
                                  description=t("cli.help_verify"))
     verify.add_argument("record_ids", nargs="*", metavar="RECORD", help=t("cli.help_verify_records"))
+    seal_key = commands.add_parser("seal-key", parents=common, help=t("cli.help_seal_key"),
+                                   description=t("cli.help_seal_key"))
+    seal_key.add_argument("action", nargs="?", default="show", choices=("show", "new", "adopt"),
+                          help=t("cli.help_seal_key_action"))
     validate = commands.add_parser("validate", parents=common, help=t("cli.help_validate"),
                                    description=t("cli.help_validate"))
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=t("cli.help_validate_paths"))
@@ -346,6 +350,8 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
 
     if args.command == "verify":
         return reports.verify(ctx, args.record_ids)
+    if args.command == "seal-key":
+        return reports.seal_key(ctx, args.action)
     if args.command == "validate":
         return content.validate(ctx, args.paths)
     if args.command == "list":

@@ -45,6 +45,8 @@ FIELDS: dict[str, SettingField] = {
     "recorder": SettingField("Who is recording; stamped on every event."),
     "content": SettingField("Extra content folders, read after the defaults.", kind="paths"),
     "theme": SettingField("TUI colour theme.", ("default", "high-contrast")),
+    "seal_key": SettingField("File of the key that seals every record (bcp-drill seal-key); kept out of the "
+                             "records folder. Default: seal.key beside the user settings file.", kind="path"),
     "chrome": SettingField("Frame characters: 'ascii' for terminals that draw East Asian ambiguous-width "
                            "characters (box lines, blocks) double wide, as Tera Term and RLogin often do.",
                            ("unicode", "ascii")),
@@ -89,6 +91,7 @@ class Settings:
     content: list[Path] = field(default_factory=list)
     theme: Literal["default", "high-contrast"] = "default"
     chrome: Literal["unicode", "ascii"] = "unicode"
+    seal_key: Path = field(default_factory=lambda: user_config_path().parent / "seal.key")
 
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, _checked(name, value) if name in FIELDS else value)
@@ -123,7 +126,7 @@ def _read_config(path: Path) -> dict[str, Any]:
     if isinstance(data.get("content"), str):
         data["content"] = [data["content"]]
     # Relative folders in a settings file are relative to that file.
-    for key in ("records", "content"):
+    for key in ("records", "content", "seal_key"):
         if key in data:
             values = data[key] if isinstance(data[key], list) else [data[key]]
             resolved = [str((path.parent / Path(str(v)).expanduser())) for v in values]

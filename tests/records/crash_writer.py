@@ -14,10 +14,10 @@ def main(root: str) -> None:
     if path.exists():
         journal = Journal.open(path, store.recorder, store.clock)
     else:
-        journal = Journal.create(path, store.recorder, store.clock)
-        journal.append(ev.ReviewStarted, record_id="crash", checklist_id="c", checklist_version="1",
-                       checklist_sha256="0" * 64, checklist_file="c.yaml", checklist_yaml="kind: checklist",
-                       scale_json="{}", fiscal_year=2026, tool_version="test")
+        journal = Journal.create(path, store.recorder, store.clock, first=(ev.ReviewStarted, dict(
+            record_id="crash", checklist_id="c", checklist_version="1", checklist_sha256="0" * 64,
+            checklist_file="c.yaml", checklist_yaml="kind: checklist", scale_json="{}", fiscal_year=2026,
+            tool_version="test")))
     print(f"ready {len(journal.events)}", flush=True)
     number = 0
     while True:

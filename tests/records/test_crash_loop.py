@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bcp_drill.records.journal import read_journal
+from bcp_drill.records.proof import prove
 
 WRITER = Path(__file__).with_name("crash_writer.py")
 KILLS = int(os.environ.get("BCP_DRILL_CRASH_KILLS", "20"))  # bench/crash_loop.py runs many more
@@ -35,7 +36,12 @@ def test_saved_events_survive_repeated_sigkill(tmp_path):
     acknowledged: list[tuple[int, str]] = []
     for _ in range(KILLS):
         acknowledged += run_until_killed(tmp_path, rng)
-    events = read_journal(tmp_path / "crash.jsonl").events
+    contents = read_journal(tmp_path / "crash.jsonl")
+    # Every kill left a record that still proves: its chain and seal hold (at most a last event
+    # written before its seal, never acknowledged, is left out until the record is reopened).
+    proof = prove(tmp_path / "crash.jsonl", contents, None)
+    assert proof.failure is None and proof.seal == "sealed"
+    events = contents.events[:proof.usable_events]
     assert [e.seq for e in events] == list(range(1, len(events) + 1))  # no gap, no repeat
     by_seq = {e.seq: e.text[:40] for e in events if e.type == "assessment_recorded"}
     lost = [(seq, text) for seq, text in acknowledged if by_seq.get(seq) != text]

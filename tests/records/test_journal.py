@@ -18,8 +18,7 @@ def started_fields(**extra):
 
 
 def write_three(path, clock):
-    with Journal.create(path, "alice", clock, ) as journal:
-        journal.append(ev.DrillStarted, **started_fields())
+    with Journal.create(path, "alice", clock, first=(ev.DrillStarted, started_fields())) as journal:
         clock.advance(minutes=1)
         journal.append(ev.StepCompleted, step_id="s1", rating="P", elapsed_seconds=60)
         journal.append(ev.NoteAdded, text="サーバ室 異常なし", elapsed_seconds=60)
@@ -144,8 +143,7 @@ def test_a_lock_held_briefly_is_waited_for(tmp_path):
 def test_invalid_events_are_refused_before_writing(tmp_path):
     clock = FakeClock()
     path = tmp_path / "r1.jsonl"
-    with Journal.create(path, "alice", clock) as journal:
-        journal.append(ev.DrillStarted, **started_fields())
+    with Journal.create(path, "alice", clock, first=(ev.DrillStarted, started_fields())) as journal:
         with pytest.raises(Exception):
             journal.append(ev.StepCompleted, step_id="s1", rating="Z", elapsed_seconds=1)
     assert len(read_journal(path).events) == 1
@@ -172,8 +170,7 @@ def test_a_failed_write_is_cut_back_so_the_next_event_is_whole(tmp_path, monkeyp
 
     clock = FakeClock()
     path = tmp_path / "r1.jsonl"
-    journal = Journal.create(path, "alice", clock)
-    journal.append(ev.DrillStarted, **started_fields())
+    journal = Journal.create(path, "alice", clock, first=(ev.DrillStarted, started_fields()))
     good = path.read_bytes()
     real_write, real_fsync = os.write, os.fsync
 
@@ -231,8 +228,7 @@ def test_a_write_the_share_fails_for_a_moment_is_tried_again_and_saved_once(tmp_
     from bcp_drill.records import journal as journal_module
 
     monkeypatch.setattr(journal_module, "WRITE_RETRY_PAUSES", (0.0, 0.0, 0.0))
-    journal = Journal.create(tmp_path / "r1.jsonl", "alice", FakeClock())
-    journal.append(ev.DrillStarted, **started_fields())
+    journal = Journal.create(tmp_path / "r1.jsonl", "alice", FakeClock(), first=(ev.DrillStarted, started_fields()))
     real_write = os.write
     failures = {"left": 2}
 
@@ -275,8 +271,7 @@ def test_a_share_that_cannot_lock_is_still_written(tmp_path, monkeypatch):
         raise OSError(errno.ENOLCK, "No locks available")
 
     monkeypatch.setattr(journal_module.fcntl, "flock", no_locks)
-    journal = Journal.create(tmp_path / "r1.jsonl", "alice", FakeClock())
-    journal.append(ev.DrillStarted, **started_fields())
+    journal = Journal.create(tmp_path / "r1.jsonl", "alice", FakeClock(), first=(ev.DrillStarted, started_fields()))
     journal.close()
     reopened = Journal.open(tmp_path / "r1.jsonl", "alice", FakeClock())
     reopened.append(ev.NoteAdded, text="on a share without locks", elapsed_seconds=1)

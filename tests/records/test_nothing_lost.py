@@ -1,5 +1,6 @@
 """Outputs never overwrite records; a folder or file that cannot be used is a message, not a crash."""
 
+import json
 import os
 
 from cli.test_review_commands import records  # noqa: F401  (the fixture: a review and a drill)
@@ -95,14 +96,20 @@ def test_every_folder_wide_figure_names_the_record_it_could_not_read(capsys, rec
     assert code == 1 and f"{drill_id}.jsonl:2" in err and "damaged" in err and "no record" not in err
 
 
-def test_a_damaged_followups_journal_is_named_not_the_drill(capsys, records):  # noqa: F811
+def test_a_damaged_followups_line_is_named_and_the_updates_before_it_still_count(capsys, records):  # noqa: F811
     store, review_id, drill_id = records
     run(capsys, store, "followups", "update", f"{review_id}/P01", "--status", "in_progress")
-    damage(store.path_of("followups"), 1)
-    for args in (("followups",), ("report", drill_id)):
-        code, out, err = run(capsys, store, *args)
-        assert code == 1 and "followups.jsonl:1" in err and "Traceback" not in err, args
-        assert f"{drill_id}.jsonl" not in err
+    run(capsys, store, "followups", "update", f"{review_id}/P01", "--status", "dropped")
+    damage(store.path_of("followups"), 2)
+    code, out, err = run(capsys, store, "followups", "--format", "json")
+    named = "the follow-ups journal is damaged at line 2"
+    assert code == 0 and "Traceback" not in err and named in err and f"{drill_id}.jsonl" not in err
+    item = next(i for i in json.loads(out) if i["id"] == f"{review_id}/P01")
+    assert item["status"] == "in_progress"  # the update before the damage counts, the one after it not
+    code, out, err = run(capsys, store, "followups")
+    assert code == 0 and named in out and "the 1 updates before it are applied" in out
+    code, out, err = run(capsys, store, "report", review_id, "--format", "md")
+    assert code == 0 and named in err and named in out
 
 
 def test_an_empty_followups_journal_does_not_block_updates(capsys, records):  # noqa: F811

@@ -151,10 +151,17 @@ def resume_plain(ctx: CommandContext, record_id: str | None) -> int:
         return ctx.fail(damaged.error.render(t))
     summaries = {r: s for r, s in everything.items() if s.error is None}
     if record_id is None:
-        unfinished = store.unfinished()
+        from bcp_drill.render.tables import left_out_note
+
+        unfinished = [s for s in everything.values() if s.error is None and not s.finished]
+        newest = unfinished[0].record_id if unfinished else ""
+        for summary in everything.values():  # a newer record that does not verify is named, never skipped silently
+            if summary.error is not None and summary.record_id > newest:
+                print(f"bcp-drill: {t('cli.warning_prefix')}: {left_out_note(t, summary.record_id, summary.error)}",
+                      file=ctx.err)
         if not unfinished:
             return ctx.fail(t("cli.nothing_to_resume", folder=str(store.root)))
-        record_id = unfinished[0].record_id
+        record_id = newest
     if record_id not in summaries:
         return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
     console = _console(ctx)

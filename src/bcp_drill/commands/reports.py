@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bcp_drill.commands import CommandContext
 from bcp_drill.commands.review import store_of
 from bcp_drill.records.journal import JournalError
+
+if TYPE_CHECKING:
+    from bcp_drill.records.store import RecordStore
 
 
 def write_output(ctx: CommandContext, data: bytes, fmt: str, output: Path | None) -> int:
@@ -25,8 +28,8 @@ def write_output(ctx: CommandContext, data: bytes, fmt: str, output: Path | None
 def report(ctx: CommandContext, record: str | None, review: str | None, fmt: str, output: Path | None) -> int:
     from bcp_drill.render.pdf import PdfUnavailable
     from bcp_drill.render.reports import render_drill_report, render_review_report
-    from bcp_drill.reports.drill_report import build_drill_report
-    from bcp_drill.reports.review_report import build_review_report
+    from bcp_drill.reports.drill_report import DrillReport, build_drill_report
+    from bcp_drill.reports.review_report import ReviewReport, build_review_report
 
     t = ctx.t
     store = store_of(ctx)
@@ -38,12 +41,17 @@ def report(ctx: CommandContext, record: str | None, review: str | None, fmt: str
     if not store.exists(record_id):
         return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
     try:
+        built: DrillReport | ReviewReport
         if store.kind_of(record_id) == "review":
-            data = render_review_report(build_review_report(store, record_id, t, ctx.settings.organisation), fmt, t)
+            built = build_review_report(store, record_id, t, ctx.settings.organisation)
+            data = render_review_report(built, fmt, t)
         elif review is not None:
             return ctx.fail(t("journal.not_a_review", record_id=record_id))
         else:
-            data = render_drill_report(build_drill_report(store, record_id, t, ctx.settings.organisation), fmt, t)
+            built = build_drill_report(store, record_id, t, ctx.settings.organisation)
+            data = render_drill_report(built, fmt, t)
+        for notice in built.record_notices:  # in the report, and said here too
+            print(f"bcp-drill: {t('cli.warning_prefix')}: {notice}", file=ctx.err)
     except (JournalError, PdfUnavailable) as error:
         return ctx.fail(error.render(t))
     return write_output(ctx, data, fmt, output)
@@ -51,14 +59,20 @@ def report(ctx: CommandContext, record: str | None, review: str | None, fmt: str
 
 def trend(ctx: CommandContext, scenario: str) -> int:
     from bcp_drill.render.reports import trend_table
-    from bcp_drill.render.tables import render_text
+    from bcp_drill.render.tables import left_out_note, render_text
     from bcp_drill.reports.trend import scenario_trend
 
     t = ctx.t
     result = scenario_trend(store_of(ctx), scenario, t.lang)
     if result is None:
         return ctx.fail(t("cli.no_drills_of", scenario=scenario))
+    if not result.drills:
+        for record_id, reason in result.left_out:
+            ctx.print(left_out_note(t, record_id, reason))
+        return ctx.fail(t("cli.no_drills_of", scenario=scenario))
     ctx.print(render_text(trend_table(result, t)))
+    for record_id, reason in result.left_out:  # on stderr too, as tally warns
+        print(f"bcp-drill: {t('cli.warning_prefix')}: {left_out_note(t, record_id, reason)}", file=ctx.err)
     return 0
 
 
@@ -115,45 +129,102 @@ def import_file(ctx: CommandContext, path: Path | None, template: str | None, ou
     return 0
 
 
-def verify(ctx: CommandContext, record_ids: list[str]) -> int:
-    """Check the hash chain of records (default: every record and the follow-ups journal)."""
-    from bcp_drill.records.chain import check_chain
+def _journals_of(store: RecordStore, record_ids: list[str]) -> list[tuple[str, str, Path | None]]:
+    """(record id, name shown, journal) of each journal to check: every record's (a team drill's
+    consoles each their own) and the follow-ups journal; None for a record that is not there."""
     from bcp_drill.records.store import FOLLOWUPS_JOURNAL
     from bcp_drill.records.team import console_paths
 
-    t = ctx.t
-    store = store_of(ctx)
     if not record_ids:
-        record_ids = [s.record_id for s in reversed(store.summaries())]
+        record_ids = [record_id for record_id, _ in store.journal_paths()]
         if store.exists(FOLLOWUPS_JOURNAL):
             record_ids.append(FOLLOWUPS_JOURNAL)
-    failed = checked = 0
+    found: list[tuple[str, str, Path | None]] = []
     for record_id in record_ids:
         if not store.exists(record_id):
-            ctx.print(t("verify.missing", record=record_id))
-            failed += 1
-            checked += 1
+            found.append((record_id, record_id, None))
             continue
-        # A team drill: the drill's first journal, then each console's own (each its own chain).
-        journals = [(record_id, store.path_of(record_id))] + [
-            (f"{record_id}/{path.stem}", path) for path in console_paths(store.root, record_id)]
-        for name, path in journals:
-            checked += 1
-            try:
-                check = check_chain(path)
-            except JournalError as error:
-                ctx.print(t("verify.unreadable", record=name, reason=error.render(t)))
-                failed += 1
-                continue
-            if check.status == "broken":
-                failed += 1
-                ctx.print(t("verify.broken", place=f"{path}:{check.broken_at}", record=name,
-                            line=(check.broken_at or 1) - 1))
-            else:
-                ctx.print(t(f"verify.{check.status}", record=name, events=check.events,
-                            line=check.chained_from or "-", hash=check.final_hash))
+        found.append((record_id, record_id, store.path_of(record_id)))
+        found += [(record_id, f"{record_id}/{path.stem}", path) for path in console_paths(store.root, record_id)]
+    return found
+
+
+def verify(ctx: CommandContext, record_ids: list[str]) -> int:
+    """Prove records (records/proof.py): chain, place and seal of each journal; exit 1 when any fails."""
+    from bcp_drill.records.journal import read_journal
+    from bcp_drill.records.proof import prove
+
+    t = ctx.t
+    store = store_of(ctx)
+    failed = checked = 0
+    for _, name, path in _journals_of(store, record_ids):
+        checked += 1
+        if path is None:
+            ctx.print(t("verify.missing", record=name))
+            failed += 1
+            continue
+        try:
+            contents = read_journal(path, salvage=True)
+        except JournalError as error:
+            contents = None
+            reasons = [error]
+        except OSError as error:
+            contents = None
+            reasons = [JournalError(path, "unreadable", reason=error.strerror or str(error))]
+        if contents is not None:
+            reasons = [contents.damage] if contents.damage is not None else []
+            proof = prove(path, contents, store.seal_key, with_seal=contents.damage is None)
+            reasons += ([proof.failure] if proof.failure is not None else []) + proof.notices()
+        if reasons:
+            failed += 1
+            for reason in reasons:
+                ctx.print(t("verify.ng", record=name, reason=reason.render(t)))
+            continue
+        chain = t(f"verify.chain_{proof.chain}", line=proof.chained_from or "-")
+        seal = t(f"verify.seal_{proof.seal}", key=store.seal_key.key_id if store.seal_key else "")
+        strong = proof.chain in ("chained", "single") and proof.seal != "none"
+        ctx.print(t("verify.ok" if strong else "verify.weak", record=name, events=proof.events, chain=chain,
+                    seal=seal, hash=proof.final_hash))
     ctx.print(t("verify.summary", checked=checked, failed=failed))
     return 1 if failed else 0
+
+
+def seal_key(ctx: CommandContext, action: str) -> int:
+    """The seal key (records/seal.py): show it, make one, or sign the records that verify without it."""
+    from bcp_drill.records.journal import reseal
+    from bcp_drill.records.seal import SealKeyError, load_seal_key, make_seal_key
+
+    t = ctx.t
+    path = ctx.settings.seal_key
+    try:
+        key = load_seal_key(path, ctx.settings.records)
+        if action == "new":
+            if key is not None:
+                return ctx.fail(t("seal.key_exists", path=str(path), key_id=key.key_id))
+            key = make_seal_key(path, ctx.settings.records)
+            ctx.print(t("seal.key_made", path=str(path), key_id=key.key_id))
+            return 0
+    except SealKeyError as error:
+        return ctx.fail(error.render(t))
+    if action == "show":
+        ctx.print(t("seal.key_shown", path=str(path), key_id=key.key_id) if key else t("seal.no_key", path=str(path)))
+        return 0
+    if key is None:
+        return ctx.fail(t("seal.adopt_needs_key", path=str(path)))
+    store = store_of(ctx)
+    signed = skipped = 0
+    for record_id, name, journal in _journals_of(store, []):
+        assert journal is not None
+        try:
+            events = reseal(journal, key)
+        except JournalError as error:
+            skipped += 1
+            ctx.print(t("seal.adopt_skipped", record=name, reason=error.render(t)))
+            continue
+        signed += 1
+        ctx.print(t("seal.adopted", record=name, events=events))
+    ctx.print(t("seal.adopt_summary", signed=signed, skipped=skipped, key_id=key.key_id))
+    return 1 if skipped else 0
 
 
 def injects(ctx: CommandContext, action: str, scenario_ref: str | None, sheet: Path | None, fmt: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from bcp_drill.commands import CommandContext
 from bcp_drill.drill.tally import by_phase, by_scenario, drill_figures, participation
@@ -14,6 +14,8 @@ from bcp_drill.fiscal import parse_fiscal_year
 from bcp_drill.records.journal import JournalError, read_journal
 from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.render import tables
+if TYPE_CHECKING:
+    from bcp_drill.settings import Settings
 from bcp_drill.render.tallies import (
     drills_table,
     followups_data,
@@ -37,7 +39,15 @@ def _drill_started(first: object) -> bool:
 
 
 def store_of(ctx: CommandContext) -> RecordStore:
-    return RecordStore(ctx.settings.records, ctx.settings.recorder)
+    return record_store(ctx.settings)
+
+
+def record_store(settings: Settings) -> RecordStore:
+    """The records folder of SETTINGS, with the seal key when there is one (records/seal.py);
+    a key that cannot be used is a SealKeyError, said in words."""
+    from bcp_drill.records.seal import load_seal_key
+
+    return RecordStore(settings.records, settings.recorder, seal_key=load_seal_key(settings.seal_key, settings.records))
 
 
 def emit(ctx: CommandContext, parts: Sequence[tuple[tables.Table, object]], fmt: str, output: Path | None) -> int:
@@ -69,11 +79,13 @@ def left_out_notes(ctx: CommandContext, store: RecordStore | None,
     warned about on stderr, so neither a reader of the file nor of the screen misses it.
     STORE: look for unreadable records there too (None when MORE already holds them)."""
     t = ctx.t
+    from bcp_drill.render.tables import left_out_note
+
     unreadable = store.unreadable() if store is not None else []
-    reasons = [(s.record_id, s.error) for s in unreadable if s.error is not None] + list(more or [])
+    reasons = [(s.record_id, reason) for s in unreadable for reason in s.reasons] + list(more or [])
     notes = []
     for record_id, error in reasons:
-        note = t("cli.left_out", record=record_id, reason=error.render(t))
+        note = left_out_note(t, record_id, error)
         print(f"bcp-drill: {t('cli.warning_prefix')}: {note}", file=ctx.err)
         notes.append(note)
     return notes
@@ -100,21 +112,19 @@ def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_t
     if record is not None:
         if not store.exists(record):
             return ctx.fail(t("cli.record_not_found", record=record, folder=str(store.root)))
-        path = store.path_of(record)
-        try:
-            events = read_journal(path).events
-        except JournalError as error:
-            return ctx.fail(error.render(t))
-        if not events:
-            return ctx.fail(JournalError(path, "journal_empty").render(t))
+        summary, events = store.read_record(record, store.path_of(record))
+        if summary.error is not None:  # damaged, or does not prove: never tallied as if all were well
+            return ctx.fail(summary.error.render(t))
         first = events[0]
     if drills or scenario or _drill_started(first):
         return _drill_tally(ctx, store, first, scenario, year, fmt, output)
     if first is None:
-        for _, found in store.readable("review", subject_id=checklist):
+        damaged: list[RecordSummary] = []
+        for _, found in store.readable("review", subject_id=checklist, damaged=damaged):
             if year is None or found[0].fiscal_year == year:
                 events, first = found, found[0]  # the newest matching review wins
         if first is None:
+            left_out_notes(ctx, None, [(s.record_id, reason) for s in damaged for reason in s.reasons])
             return ctx.fail(t("cli.no_reviews", folder=str(store.root)))
     from bcp_drill.review.session import pinned_checklist
     from bcp_drill.review.state import ReviewState
@@ -173,7 +183,7 @@ def followups(ctx: CommandContext, status: str | None, owner: str | None, source
         return emit(ctx, [(main_issues_table(main_issues(items), ctx.t), None)], fmt, output)
     table = followups_table(items, ctx.t, today)
     # Newest first, as the records list shows them; collect_followups saw every journal.
-    table.notes += left_out_notes(ctx, None, [(s.record_id, s.error) for s in reversed(damaged) if s.error])
+    table.notes += left_out_notes(ctx, None, [(s.record_id, reason) for s in reversed(damaged) for reason in s.reasons])
     return emit(ctx, [(table, followups_data(items, today))], fmt, output)
 
 

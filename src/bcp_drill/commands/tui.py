@@ -31,9 +31,9 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
     t = ctx.t
 
     def store() -> RecordStore:
-        from bcp_drill.records.store import RecordStore
+        from bcp_drill.commands.review import record_store
 
-        return RecordStore(ctx.settings.records, ctx.settings.recorder)
+        return record_store(ctx.settings)
 
     if not (scenario or checklist or record_id or resume_latest):
         # The home screen needs no content and no records: each is read the first time a

@@ -14,6 +14,8 @@ import json
 import os
 import sqlite3
 from pathlib import Path
+
+from bcp_drill.records.seal import seal_path
 from typing import Any
 
 from bcp_drill.records.store import CACHE_FOLDER
@@ -46,7 +48,12 @@ def _file_print(path: Path) -> str | None:
             os.close(fd)
     except OSError:
         return None
-    return f"{status.st_size}:{status.st_mtime_ns}:{hashlib.sha256(tail).hexdigest()[:32]}"
+    # The seal too (2 KiB): a seal changed or removed since the figures were taken means proving again.
+    try:
+        seal = hashlib.sha256(seal_path(path).read_bytes()).hexdigest()[:32]
+    except OSError:
+        seal = "-"
+    return f"{status.st_size}:{status.st_mtime_ns}:{hashlib.sha256(tail).hexdigest()[:32]}:{seal}"
 
 
 class FiguresCache:

@@ -46,7 +46,8 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
     """
     cache = FiguresCache(store.root) if cache_enabled() else None
     # Titles follow the language and the 年度 the local time zone: both are part of the key.
-    variant = f"{lang}|{time.strftime('%z')}|{time.tzname[0]}"
+    # Figures proven with one seal key are not taken as proven with another (or none).
+    variant = f"{lang}|{time.strftime('%z')}|{time.tzname[0]}|{store.seal_key.key_id if store.seal_key else ''}"
     try:
         entries = store.journal_paths()
         outcomes: list[_Outcome | None] = [None] * len(entries)
@@ -57,15 +58,16 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
             cached = cache.get(record_id, variant, print_) if cache is not None and print_ else None
             if cached is not None:
                 figures = figures_from_data(cached["figures"]) if cached["kind"] == "drill" else None
-                outcomes[index] = (cached["kind"], figures, None)
+                outcomes[index] = (cached["kind"], figures, None, ())
             else:
                 to_read.append((index, record_id, path))
                 if print_:
                     prints[index] = print_
         for index, outcome in read_in_workers(partial(_read_chunk, store, lang), to_read, workers, _PARALLEL_FROM):
             outcomes[index] = outcome
-            kind, figures, error = outcome
-            if cache is not None and index in prints and error is None:
+            kind, figures, error, notices = outcome
+            # A record with a part left out is read (and named) again each time, never kept.
+            if cache is not None and index in prints and error is None and not notices:
                 cache.put(entries[index][0], variant, prints[index],
                           {"kind": kind, "figures": figures_to_data(figures) if figures else None})
     finally:
@@ -74,7 +76,9 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
     found: list[DrillFigures] = []
     for (record_id, _), read in zip(entries, outcomes):
         assert read is not None  # every entry was found in the cache or read
-        kind, figures, error = read
+        kind, figures, error, notices = read
+        if left_out is not None:
+            left_out.extend((record_id, notice) for notice in notices)
         if error is not None:
             if left_out is not None:
                 left_out.append((record_id, error))
@@ -88,7 +92,7 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
 
 
 # What reading one journal gave: its kind, a drill's figures, or why it cannot be counted.
-_Outcome = tuple[str, "DrillFigures | None", "UserError | None"]
+_Outcome = tuple[str, "DrillFigures | None", "UserError | None", "tuple[UserError, ...]"]
 
 # Below this many journals to read, starting processes costs more than it saves.
 _PARALLEL_FROM = 200
@@ -100,14 +104,14 @@ def _read_chunk(store: RecordStore, lang: Lang, to_read: list[tuple[int, str, Pa
     for index, record_id, path in to_read:
         summary, events = store.read_record(record_id, path)
         if summary.error is not None:
-            outcomes.append((index, (summary.kind, None, summary.error)))
+            outcomes.append((index, (summary.kind, None, summary.error, summary.notices)))
         elif summary.kind != "drill":
-            outcomes.append((index, (summary.kind, None, None)))
+            outcomes.append((index, (summary.kind, None, None, summary.notices)))
         else:
             try:
-                outcomes.append((index, ("drill", _figures_of(record_id, events, lang), None)))
+                outcomes.append((index, ("drill", _figures_of(record_id, events, lang), None, summary.notices)))
             except JournalError as error:
-                outcomes.append((index, ("drill", None, error)))
+                outcomes.append((index, ("drill", None, error, summary.notices)))
     return outcomes
 
 

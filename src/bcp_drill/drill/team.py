@@ -14,6 +14,7 @@ from bcp_drill.content.models import Scenario
 from bcp_drill.drill.session import DrillSession, pinned_scenario
 from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
+from bcp_drill.records.seal import seal_path
 from bcp_drill.records.journal import (
     Journal,
     JournalContents,
@@ -44,21 +45,23 @@ def may(role: str, right: str) -> bool:
 
 
 def merged_events(store: RecordStore, record_id: str) -> list:
-    return read_merged(store.root, record_id, store.path_of(record_id)).events
+    return read_merged(store.root, record_id, store.path_of(record_id), seal_key=store.seal_key).events
 
 
 def journal_prints(store: RecordStore, record_id: str, exclude: Path | None = None) -> tuple:
     """(name, size, modification time) of each journal of the drill but EXCLUDE (the asking
     console's own): changes when any of them grows."""
     prints = []
-    for path in [store.path_of(record_id), *console_paths(store.root, record_id)]:
-        if path == exclude:
+    for journal in [store.path_of(record_id), *console_paths(store.root, record_id)]:
+        if journal == exclude:
             continue
-        try:
-            status = os.stat(path)
-        except OSError:
-            continue
-        prints.append((path.name, status.st_size, status.st_mtime_ns))
+        # The seal too: an event read before its seal was written is left out until it is sealed.
+        for path in (journal, seal_path(journal)):
+            try:
+                status = os.stat(path)
+            except OSError:
+                continue
+            prints.append((path.name, status.st_size, status.st_mtime_ns))
     return tuple(prints)
 
 
@@ -73,6 +76,7 @@ def join_drill(store: RecordStore, record_id: str, role: str, team: str = "",
     if not first_path.is_file():
         raise JournalError(first_path, "record_not_found", record_id=record_id)
     first = read_journal(first_path)  # the drill's own journal: which scenario it pins
+    read_merged(store.root, record_id, first_path, first, store.seal_key)  # a drill that does not prove is not joined
     if not first.events or not isinstance(first.events[0], ev.DrillStarted):
         raise JournalError(first_path, "not_a_drill", record_id=record_id)
     scenario = pinned_scenario(first.events[0])
@@ -98,7 +102,7 @@ def _open_console(store: RecordStore, record_id: str, first: JournalContents, sc
         raise SessionRefused("bad_console_id", console=console)
     path = team_folder(store.root, record_id) / f"{console}.jsonl"
     if path.exists():
-        journal = Journal.open(path, store.recorder, store.clock, console=console)
+        journal = Journal.open(path, store.recorder, store.clock, console=console, seal_key=store.seal_key)
         joined = journal.events[0]
         if not isinstance(joined, ev.ConsoleJoined):
             journal.close()
@@ -109,7 +113,8 @@ def _open_console(store: RecordStore, record_id: str, first: JournalContents, sc
         offset = joined.clock_offset_seconds
     else:
         offset = measure_clock_offset(path.parent)
-        journal = Journal.create(path, store.recorder, store.clock, console=console)
-        journal.append(ev.ConsoleJoined, record_id=record_id, role=role, team=team, clock_offset_seconds=offset)
+        journal = Journal.create(path, store.recorder, store.clock, console=console, seal_key=store.seal_key,
+                                 first=(ev.ConsoleJoined, {"record_id": record_id, "role": role, "team": team,
+                                                           "clock_offset_seconds": offset}))
     return DrillSession(journal, scenario, store, role=role, clock_offset=offset,
-                        events=read_merged(store.root, record_id, store.path_of(record_id), first).events)
+                        events=read_merged(store.root, record_id, store.path_of(record_id), first, store.seal_key).events)

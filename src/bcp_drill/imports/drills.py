@@ -320,7 +320,7 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
             clock.moment = base + timedelta(seconds=elapsed)
             journal.append(event_type, **fields)
 
-    return RecordStore(store.root, recorder, clock).create_complete(scenario.id, ev.DrillStarted, first_fields, fill)
+    return store.as_recorder(recorder, clock).create_complete(scenario.id, ev.DrillStarted, first_fields, fill)
 
 
 def paper_end(result: DrillResultFile) -> int:

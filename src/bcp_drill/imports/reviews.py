@@ -107,7 +107,7 @@ def import_review(store: RecordStore, library: ContentLibrary, loaded: LoadedFil
         if result.finished:
             journal.append(ev.ReviewFinished)
 
-    store_as_reviewer = RecordStore(store.root, recorder, SettableClock(moment))
+    store_as_reviewer = store.as_recorder(recorder, SettableClock(moment))
     return ImportResult([], store_as_reviewer.create_complete(checklist.id, ev.ReviewStarted, first_fields, fill))
 
 

@@ -132,7 +132,7 @@ class PlainDrill(PlainRunner):
         if store is None:
             return
         merged = self.console.run_safely(read_merged, store.root, self.session.record_id,
-                                         store.path_of(self.session.record_id))
+                                         store.path_of(self.session.record_id), None, store.seal_key)
         for info in merged.consoles if merged else []:
             self.console.say(t("plain.console_line", console=info.console_id or self.session.record_id,
                                role=t(f"console_role.{info.role}"), who=f"{info.by}@{info.host}",

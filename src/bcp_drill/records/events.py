@@ -47,6 +47,9 @@ class EventBase(BaseModel):
     # Team drills: how far the writer had read each other journal ("" is the drill's first one)
     # when it wrote this: the merge never puts an event before what its writer had seen.
     seen: dict[str, int] | None = None
+    # On the first line only: the journal format it is written in (records/journal.py,
+    # JOURNAL_FORMAT); absent in journals written before the format was named.
+    journal_format: int | None = None
 
 
 class Participant(BaseModel):

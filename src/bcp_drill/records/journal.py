@@ -20,12 +20,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from bcp_drill.errors import UserError
+from bcp_drill.records.seal import SealKey, SealWriter, seal_path, sealed_name
 
 if TYPE_CHECKING:
     from bcp_drill.records.events import EventBase
 
 Clock = Callable[[], datetime]
 WRITE_RETRY_PAUSES: tuple[float, ...] = (0.2, 0.5, 1.0)  # seconds before each new try of a failed write
+# 2: the first event names this format; every later line chains to the one before, and each
+# journal has a seal beside it (records/seal.py). Journals without the field were written before.
+JOURNAL_FORMAT = 2
 NO_LOCKS_HERE = (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL)  # the filesystem has no locks
 
 
@@ -43,6 +47,10 @@ class JournalError(UserError):
         super().__init__(code, path=path, line=line, **params)
 
 
+class JournalNotice(JournalError):
+    """Part of a record a reader leaves out, or damage beside what it still shows: named, never silent."""
+
+
 @dataclass
 class JournalContents:
     """What reading a journal gave: its events, and a note if a cut tail was found."""
@@ -52,6 +60,8 @@ class JournalContents:
     good_length: int = 0  # bytes up to and including the last complete line
     missing_newline: bool = False  # the last event is whole but its newline was cut
     lines: list[bytes] = field(default_factory=list)  # each whole event's line as written
+    # With `salvage`: the damage that stopped the reading; `events` are those before it.
+    damage: JournalError | None = None
 
     @property
     def last_hash(self) -> str | None:
@@ -68,8 +78,26 @@ def _parse_line(adapter: Any, path: Path, number: int, raw: bytes) -> Any:
     try:
         return adapter.validate_json(raw)  # parses and checks in one pass (pydantic-core)
     except ValueError as error:  # pydantic's ValidationError is a ValueError too
-        detail = str(error).splitlines()[0]
-        raise JournalError(path, "journal_corrupt", number, detail=detail) from None
+        raise JournalError(path, "journal_corrupt", number, detail=damage_in_words(error, raw)) from None
+
+
+def damage_in_words(error: ValueError, raw: bytes) -> str:
+    """What is wrong with one line, in words a user can act on (never pydantic's own listing)."""
+    problems = getattr(error, "errors", None)
+    first = problems()[0] if callable(problems) and problems() else {}
+    kind, place = first.get("type", ""), ".".join(str(p) for p in first.get("loc", ()) if not isinstance(p, int))
+    if kind == "json_invalid" or not raw.lstrip().startswith(b"{"):
+        return "not a complete JSON object (the line was cut or changed)"
+    if kind == "union_tag_invalid":
+        return f"unknown event type {first.get('ctx', {}).get('tag', '')!r}"
+    if kind == "union_tag_not_found":
+        return "no event type"
+    field_name = place.split(".", 1)[1] if "." in place else place  # without the event type in front
+    if kind == "missing":
+        return f"the field {field_name!r} is missing"
+    if kind == "extra_forbidden":
+        return f"an unknown field {field_name!r}"
+    return f"the field {field_name!r} has a wrong value"
 
 
 def _all_at_once(adapter: Any, lines: list[bytes]) -> list[Any] | None:
@@ -83,8 +111,22 @@ def _all_at_once(adapter: Any, lines: list[bytes]) -> list[Any] | None:
     return events if len(events) == len(lines) else None  # e.g. two events run together on one line
 
 
-def read_journal(path: Path) -> JournalContents:
-    """All events of a journal; raises JournalError for damage other than a cut last line."""
+def read_journal(path: Path, salvage: bool = False) -> JournalContents:
+    """All events of a journal; raises JournalError for damage other than a cut last line.
+
+    SALVAGE: instead of raising, keep the events before the damage and the error in `damage`
+    (for a reader that names the damage and still shows what came before it)."""
+    try:
+        return _read_journal(path)
+    except JournalError as error:
+        if not salvage or error.line is None:
+            raise
+        good = _read_journal(path, stop_before=error.line)
+        good.damage = error
+        return good
+
+
+def _read_journal(path: Path, stop_before: int | None = None) -> JournalContents:
     from bcp_drill.records.events import (  # the models load with the first read
         EVENT_ADAPTER as adapter,
     )
@@ -96,6 +138,8 @@ def read_journal(path: Path) -> JournalContents:
     contents = JournalContents()
     lines = raw.split(b"\n")
     tail = lines.pop()  # after the last newline: b"" when the file ends cleanly
+    if stop_before is not None:
+        lines, tail = lines[: stop_before - 1], b""
     # The whole journal is validated in one call (most are whole); only when that fails is
     # it read line by line, to name the line that is damaged.
     events = _all_at_once(EVENT_LIST_ADAPTER, lines)
@@ -129,7 +173,7 @@ class Journal:
     """An open journal that events are appended to, durably, by one process at a time."""
 
     def __init__(self, path: Path, recorder: str, clock: Clock = utc_now, host: str | None = None,
-                 console: str | None = None) -> None:
+                 console: str | None = None, seal_key: SealKey | None = None, sealing: bool = True) -> None:
         self.path = path
         self.recorder = recorder
         self.console = console  # stamped on every event of a team drill console's own journal
@@ -140,46 +184,69 @@ class Journal:
         self._fd: int | None = None
         self._holding = False  # this process wrote the note of who holds the journal
         self.last_hash: str | None = None  # what the next event's `prev` is
+        self.seal_key = seal_key
+        self._sealing = sealing  # False while an import is written under a private name
+        self._seal: SealWriter | None = None
 
     # -- opening -------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, recorder: str, clock: Clock = utc_now, console: str | None = None) -> "Journal":
-        """A new journal at PATH, locked before anyone else can open it (FileExistsError if there).
+    def create(cls, path: Path, recorder: str, clock: Clock = utc_now, console: str | None = None, *,
+               first: tuple[type[EventBase], dict[str, Any]], seal_key: SealKey | None = None,
+               sealing: bool = True) -> "Journal":
+        """A new journal at PATH holding its FIRST event (FileExistsError if the name is taken).
 
-        The file is made under a private name, locked, then linked into place: another process
-        can never open it empty and unlocked (and take it for a file cut by a power loss).
+        The file is made under a private name, locked, given its first event and its seal,
+        then linked into place: another process never sees it empty or unsealed, and a disk
+        that fills as a record starts leaves nothing behind. SEALING False: no seal (an import
+        written under a private name is sealed as it is linked into place, by the store).
         """
         path.parent.mkdir(parents=True, exist_ok=True)
-        journal = cls(path, recorder, clock, console=console)
-        private = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
+        journal = cls(path, recorder, clock, console=console, seal_key=seal_key, sealing=sealing)
+        token = f"new-{os.getpid()}-{secrets.token_hex(4)}"
+        private = path.with_name(f".{path.name}.{token}")
+        private_seal = path.with_name(f".{seal_path(path).name}.{token}") if sealing else None
         journal._fd = os.open(private, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             journal._lock()
-            os.link(private, path)  # fails if the name is taken: never two journals in one file
+            journal._write(*first, seal=False)
+            if private_seal is not None:
+                journal._seal = journal._seal_writer(private_seal)
+                journal._write_seal()
+            place_journal(private, path, private_seal)
         except BaseException:
             journal.close()
             raise
         finally:
             private.unlink(missing_ok=True)
-        _fsync_path(path.parent)
+            if private_seal is not None:
+                private_seal.unlink(missing_ok=True)
         return journal
 
     @classmethod
     def open(cls, path: Path, recorder: str, clock: Clock = utc_now, wait_seconds: float = 0,
-             console: str | None = None) -> "Journal":
-        """Open for appending; a cut last line is moved to a side file first.
+             console: str | None = None, seal_key: SealKey | None = None) -> "Journal":
+        """Open for appending; a cut last line is moved to a side file first, and so is a last
+        event the seal does not cover (written as the power went, never shown as saved).
+        A journal that does not verify (records/proof.py) is refused and left as it is.
 
         WAIT_SECONDS: how long to wait for another process that has it open (the follow-ups
         journal is written by short commands; a drill record is held for a whole session).
         """
-        journal = cls(path, recorder, clock, console=console)
+        from bcp_drill.records.proof import prove
+
+        journal = cls(path, recorder, clock, console=console, seal_key=seal_key)
         journal._fd = os.open(path, os.O_RDWR | os.O_APPEND)
-        journal._lock(wait_seconds)
-        contents = read_journal(path)
+        try:
+            journal._lock(wait_seconds)
+            contents = read_journal(path)
+        except BaseException:
+            journal.close()
+            raise
         if not contents.events and not contents.cut_tail:
-            # Zero bytes: the power went between creating the file and its first event.
-            # Keep the empty file aside, as a cut line is, and say what probably happened.
+            # Zero bytes: the power went between creating the file and its first event (a
+            # journal of an earlier version; this one never links a journal without its first
+            # event). Keep the empty file aside, as a cut line is, and say what probably happened.
             side = journal._side_name("empty")
             journal.close()
             path.rename(side)
@@ -189,6 +256,30 @@ class Journal:
             # Nothing whole to recover to: this is not a journal cut short, so leave it alone.
             journal.close()
             raise JournalError(path, "journal_corrupt", 1, detail="no complete event")
+        proof = prove(path, contents, seal_key)
+        if proof.failure is not None:
+            journal.close()
+            raise proof.failure
+        if proof.unsealed_last:
+            # Written as the power went, before its seal: never shown as saved. Set aside with
+            # anything after it, as a cut line is, and the seal made whole for what stays.
+            last = contents.lines.pop()
+            contents.events.pop()
+            start = contents.good_length - len(last) - (0 if contents.missing_newline else 1)
+            with path.open("rb") as handle:
+                handle.seek(start)
+                journal.recovered_tail = journal._set_aside(handle.read(), "unsealed")
+            os.truncate(path, start)
+            os.fsync(journal._fd)
+            contents.good_length, contents.cut_tail, contents.missing_newline = start, b"", False
+            if not contents.events:
+                side = journal._side_name("empty")
+                journal.close()
+                path.rename(side)
+                _fsync_path(path.parent)
+                raise JournalError(path, "journal_empty_power_cut", side=str(side))
+            journal.events, journal.last_hash = contents.events, contents.last_hash
+            journal._write_seal(both=True)
         if contents.cut_tail:
             side = journal._set_aside(contents.cut_tail, "cut")
             os.truncate(path, contents.good_length)
@@ -241,10 +332,16 @@ class Journal:
         self._holding = _write_holder(self.path, self.recorder, self.host)
 
     def close(self) -> None:
+        if self._seal is not None:
+            self._seal.close()
+            self._seal = None
         if self._fd is not None:
             if self._holding:
-                _holder_path(self.path).unlink(missing_ok=True)
                 self._holding = False
+                try:
+                    _holder_path(self.path).unlink(missing_ok=True)
+                except OSError:  # a disk gone read-only: the note stays; it only names who had it open
+                    pass
             os.close(self._fd)
             self._fd = None
 
@@ -257,13 +354,17 @@ class Journal:
     # -- writing -------------------------------------------------------------
 
     def append(self, event_type: type[EventBase], **fields: Any) -> Any:
-        """Stamp, validate, write and fsync one event; return it once it is on disk."""
+        """Stamp, validate, write and fsync one event, then its seal; return it once both are on disk."""
+        return self._write(event_type, fields, seal=True)
+
+    def _write(self, event_type: type[EventBase], fields: dict[str, Any], seal: bool) -> Any:
         if self._fd is None:
             raise JournalError(self.path, "journal_closed")
-        event = event_type(seq=len(self.events) + 1, at=self.clock(), by=self.recorder,
-                           host=self.host, prev=self.last_hash, console=self.console, **fields)
+        seq = len(self.events) + 1
+        event = event_type(seq=seq, at=self.clock(), by=self.recorder, host=self.host, prev=self.last_hash,
+                           console=self.console, journal_format=JOURNAL_FORMAT if seq == 1 else None, **fields)
         # A single-console drill's lines stay as they always were: no "console" key.
-        quiet = {name for name in ("console", "seen") if getattr(event, name) is None}
+        quiet = {name for name in ("console", "seen", "journal_format") if getattr(event, name) is None}
         line = event.model_dump_json(exclude=quiet or None).encode("utf-8") + b"\n"
         good_length = os.lseek(self._fd, 0, os.SEEK_END)
         # A network share may fail a write now and take it a moment later: try again, each time
@@ -281,9 +382,33 @@ class Journal:
                     raise JournalError(self.path, "journal_write_failed", reason=error.strerror or str(error),
                                        attempts=attempt) from None
                 time.sleep(pause)
+        previous_hash = self.last_hash
         self.events.append(event)
         self.last_hash = line_hash(line[:-1])
+        if seal:
+            try:
+                self._write_seal()
+            except OSError as error:
+                # Not sealed, so not saved: take the line back, and the journal stays as sealed.
+                self.events.pop()
+                self.last_hash = previous_hash
+                self._cut_back(good_length)
+                raise JournalError(self.path, "journal_write_failed", reason=error.strerror or str(error),
+                                   attempts=1) from None
         return event
+
+    def _write_seal(self, both: bool = False) -> None:
+        """State this journal's event count and last hash in its seal (records/seal.py), fsynced;
+        BOTH: in both of its slots (a seal made whole again after a power cut)."""
+        if not self._sealing or self.last_hash is None:
+            return
+        if self._seal is None:
+            self._seal = self._seal_writer(seal_path(self.path))
+        self._seal.write(len(self.events), self.last_hash, both)
+
+    def _seal_writer(self, at: Path) -> SealWriter:
+        record_id = self.path.parent.name if self.console else self.path.stem
+        return SealWriter(at, sealed_name(self.path, self.console), record_id, self.seal_key)
 
     def _cut_back(self, good_length: int) -> None:
         """After a failed write, take the file back to its last whole event, so the next event
@@ -296,6 +421,62 @@ class Journal:
             self.close()
 
 
+def reseal(path: Path, key: SealKey) -> int:
+    """Sign the seal of the journal at PATH with KEY, when it proves without a key (its chain,
+    its place and its unsigned seal hold): whoever holds the key vouches for it as it is now.
+    Returns its event count; a journal that does not prove, or is open elsewhere, is refused."""
+    from bcp_drill.records.proof import prove
+
+    fd = os.open(path, os.O_RDWR)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise JournalError(path, "journal_locked") from None
+        except OSError as error:
+            if error.errno not in NO_LOCKS_HERE:
+                raise
+        contents = read_journal(path)
+        proof = prove(path, contents, None)
+        if proof.failure is None and proof.seal == "unchecked_key":
+            proof.failure = JournalError(path, "seal_other_key", seal=str(seal_path(path)), key_id="?", own=key.key_id)
+        for problem in [proof.failure, *proof.notices()]:
+            if problem is not None:
+                raise problem
+        console = getattr(contents.events[0], "console", None)
+        record_id = path.parent.name if console else path.stem
+        writer = SealWriter(seal_path(path), sealed_name(path, console), record_id, key)
+        try:
+            writer.write(len(contents.events), contents.last_hash or "", both=True)
+        finally:
+            writer.close()
+        return len(contents.events)
+    finally:
+        os.close(fd)
+
+
+def place_journal(private: Path, path: Path, private_seal: Path | None) -> None:
+    """Link a journal written under a private name into place at PATH, its seal first, so a
+    journal never appears without its seal (FileExistsError when PATH is taken)."""
+    placed_seal = None
+    if private_seal is not None:
+        final_seal = seal_path(path)
+        try:
+            os.link(private_seal, final_seal)
+        except FileExistsError:
+            if path.exists():
+                raise
+            os.replace(private_seal, final_seal)  # left by a creation cut before its journal appeared
+        placed_seal = final_seal
+    try:
+        os.link(private, path)  # fails if the name is taken: never two journals in one file
+    except BaseException:
+        if placed_seal is not None:
+            placed_seal.unlink(missing_ok=True)
+        raise
+    _fsync_path(path.parent)
+
+
 def _holder_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.holder")
 
@@ -306,6 +487,10 @@ def _write_holder(path: Path, recorder: str, host: str) -> bool:
     try:
         _holder_path(path).write_text(note, encoding="utf-8")
     except OSError:
+        try:  # a full disk makes the file and writes nothing: leave no empty note behind
+            _holder_path(path).unlink(missing_ok=True)
+        except OSError:
+            pass
         return False
     return True
 

@@ -31,7 +31,7 @@ def read_record(store: RecordStore, record_id: str, first_type: type[First], wro
     events (every console's, for a team drill), and its final hash (`last_hash`) for the
     reports that print it."""
     path = store.path_of(record_id)
-    merged = read_merged(store.root, record_id, path)
+    merged = read_merged(store.root, record_id, path, seal_key=store.seal_key)
     _first_event(path, merged.events, first_type, wrong_kind, record_id)
     return merged
 

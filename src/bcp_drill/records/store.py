@@ -13,10 +13,11 @@ from bcp_drill.records.journal import (
     Clock,
     Journal,
     JournalError,
-    _fsync_path,
+    place_journal,
     read_journal,
     utc_now,
 )
+from bcp_drill.records.seal import SealKey, SealWriter, seal_path
 
 if TYPE_CHECKING:
     from bcp_drill.records.events import EventBase
@@ -41,6 +42,12 @@ class RecordSummary:
     events: int = 0
     cut_tail: bool = False
     error: JournalError | None = None
+    notices: tuple[JournalError, ...] = ()  # what was left out of a record still used (named by readers)
+
+    @property
+    def reasons(self) -> list[JournalError]:
+        """Why a reader names this record: it was left out (the error), or parts of it were."""
+        return ([self.error] if self.error is not None else []) + list(self.notices)
 
 
 def _slug(text: str) -> str:
@@ -50,10 +57,15 @@ def _slug(text: str) -> str:
 class RecordStore:
     """A folder of journals."""
 
-    def __init__(self, root: Path, recorder: str, clock: Clock = utc_now) -> None:
+    def __init__(self, root: Path, recorder: str, clock: Clock = utc_now, seal_key: SealKey | None = None) -> None:
         self.root = root
         self.recorder = recorder
         self.clock = clock
+        self.seal_key = seal_key  # records/seal.py: with it, every seal written and checked carries its MAC
+
+    def as_recorder(self, recorder: str, clock: Clock | None = None) -> "RecordStore":
+        """The same folder and key, written by RECORDER (on CLOCK)."""
+        return RecordStore(self.root, recorder, clock or self.clock, self.seal_key)
 
     def path_of(self, record_id: str) -> Path:
         """The journal of RECORD_ID; an id that could point outside the records folder is refused."""
@@ -73,7 +85,8 @@ class RecordStore:
             yield f"{base}-{counter}"
 
     def new_record_id(self, subject_id: str) -> str:
-        return next(r for r in self._record_ids(subject_id) if not self.path_of(r).exists())
+        return next(r for r in self._record_ids(subject_id)
+                    if not self.path_of(r).exists() and not seal_path(self.path_of(r)).exists())
 
     def create(self, subject_id: str, first: type[EventBase], **fields: object) -> Journal:
         """A new journal whose first event is FIRST (with record_id filled in).
@@ -83,11 +96,10 @@ class RecordStore:
         """
         for record_id in self._record_ids(subject_id):
             try:
-                journal = Journal.create(self.path_of(record_id), self.recorder, self.clock)
+                return Journal.create(self.path_of(record_id), self.recorder, self.clock,
+                                      first=(first, {"record_id": record_id, **fields}), seal_key=self.seal_key)
             except FileExistsError:
                 continue
-            journal.append(first, record_id=record_id, **fields)
-            return journal
         raise JournalError(self.root, "record_ids_exhausted", subject=subject_id)
 
     def create_complete(self, subject_id: str, first: type[EventBase], first_fields: Mapping[str, Any],
@@ -100,23 +112,30 @@ class RecordStore:
         record_id = self.new_record_id(subject_id)
         final = self.path_of(record_id)
         partial = final.with_name(f".{final.name}.partial")
+        partial_seal = final.with_name(f".{seal_path(final).name}.partial")
         partial.unlink(missing_ok=True)
         try:
-            journal = Journal.create(partial, self.recorder, self.clock)
+            journal = Journal.create(partial, self.recorder, self.clock, first=(first, {"record_id": record_id,
+                                     **first_fields}), sealing=False)
             with journal:
-                journal.append(first, record_id=record_id, **first_fields)
                 fill(journal)
-            os.link(partial, final)  # fails rather than replace a record of the same id
-            _fsync_path(self.root)
+                assert journal.last_hash is not None
+                seal = SealWriter(partial_seal, final.name, record_id, self.seal_key)
+                try:
+                    seal.write(len(journal.events), journal.last_hash, both=True)
+                finally:
+                    seal.close()
+            place_journal(partial, final, partial_seal)  # fails rather than replace a record of the same id
         finally:
             partial.unlink(missing_ok=True)
+            partial_seal.unlink(missing_ok=True)
         return record_id
 
     def open(self, record_id: str) -> Journal:
         path = self.path_of(record_id)
         if not path.is_file():
             raise JournalError(path, "record_not_found", record_id=record_id)
-        return Journal.open(path, self.recorder, self.clock)
+        return Journal.open(path, self.recorder, self.clock, seal_key=self.seal_key)
 
     def kind_of(self, record_id: str) -> str | None:
         """'drill' or 'review' from the record's first line only (None if it cannot be read)."""
@@ -139,27 +158,28 @@ class RecordStore:
         return self._journal_paths(newest_first=False)
 
     def read_record(self, record_id: str, path: Path) -> tuple[RecordSummary, list]:
-        """Read one record once: its summary (with the error when it cannot be read) and events;
+        """Read one record once, proven (records/proof.py): its summary (with the error when it
+        cannot be read or does not prove, and the notices of what was left out) and events;
         a team drill's events are those of all its consoles' journals, merged (records/team.py)."""
+        from bcp_drill.records.team import read_merged
+
         try:
             contents = read_journal(path)
-            events = contents.events
-            if contents.events and os.path.isdir(self.root / record_id):
-                from bcp_drill.records.team import read_merged
-
-                events = read_merged(self.root, record_id, path, contents).events
+            merged = read_merged(self.root, record_id, path, contents, self.seal_key)
         except JournalError as error:
             return RecordSummary(record_id, path, error=error), []
         except OSError as error:
             return RecordSummary(record_id, path, error=JournalError(path, "unreadable",
                                                                      reason=error.strerror or str(error))), []
-        if not contents.events:
-            return RecordSummary(record_id, path, error=JournalError(path, "journal_empty")), []
-        first = contents.events[0]
+        events = merged.events
+        if not events:
+            return RecordSummary(record_id, path, error=JournalError(path, "journal_empty"),
+                                 notices=tuple(merged.notices)), []
+        first = events[0]
         kind, subject = _describe(first)
         return RecordSummary(record_id, path, kind=kind, subject_id=subject, started=first.at,
                              finished=_finished(events), events=len(events),
-                             cut_tail=bool(contents.cut_tail)), events
+                             cut_tail=bool(contents.cut_tail), notices=tuple(merged.notices)), events
 
     def summaries(self) -> list[RecordSummary]:
         """Every record, newest first; damaged ones are listed with their error, not hidden."""
@@ -170,22 +190,26 @@ class RecordStore:
         """Every undamaged record of KIND (and SUBJECT), oldest first, each read once and
         handed over one at a time, so a folder of any size is never held in memory at once.
         A record of another subject is skipped after reading its first line only. Each record
-        read that could not be used is added to DAMAGED (with its error), so a caller can name
-        it without reading the folder again."""
+        read that could not be used, or only in part, is added to DAMAGED (with its error or
+        notices), so a caller can name it without reading the folder again."""
         subjects = self.subjects() if subject_id is not None else {}
         for record_id, path in self._journal_paths(newest_first=False):
-            if subject_id is not None and subjects.get(record_id) != subject_id:
+            # A journal whose subject cannot be told (damaged, or misplaced) may be one of SUBJECT:
+            # it is read, so that it is named.
+            if subject_id is not None and subjects.get(record_id) not in (subject_id, None):
                 continue
             summary, events = self.read_record(record_id, path)
-            if summary.error is not None:
-                if damaged is not None:
-                    damaged.append(summary)
-            elif kind is None or summary.kind == kind:
+            if damaged is not None and summary.reasons:
+                damaged.append(summary)
+            if summary.error is None and (kind is None or summary.kind == kind):
                 yield summary, events
 
     def subject_of(self, path: Path) -> str | None:
-        """The scenario or checklist of a journal, from its first line only (None if unreadable)."""
+        """The scenario or checklist of a journal, from its first line only (None if unreadable,
+        or when the line names another record than the file: a journal put in another's place)."""
         first = _first_line(path)
+        if first.get("record_id") != path.name[: -len(SUFFIX)]:
+            return None
         return first.get("scenario_id") or first.get("checklist_id")
 
     def subjects(self) -> dict[str, str | None]:
@@ -236,8 +260,9 @@ class RecordStore:
             yield record_id, _first_line(path)
 
     def unreadable(self) -> list[RecordSummary]:
-        """Every record that cannot be read, with why: what a figure over the folder leaves out."""
-        return [s for s in self.summaries() if s.error is not None]
+        """Every record that cannot be read, or only in part, with why: what a figure over the
+        folder leaves out."""
+        return [s for s in self.summaries() if s.reasons]
 
     def unfinished(self, kind: str | None = None) -> list[RecordSummary]:
         return [s for s in self.summaries()

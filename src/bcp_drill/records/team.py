@@ -26,7 +26,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bcp_drill.records.journal import JournalContents, JournalError, read_journal
+from bcp_drill.records.journal import JournalContents, JournalError, JournalNotice, line_hash, read_journal
+from bcp_drill.records.proof import Proof, prove
+from bcp_drill.records.seal import SealKey
 
 SUFFIX = ".jsonl"
 CONSOLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -55,6 +57,9 @@ class MergedRecord:
     events: list[Any]
     consoles: list[ConsoleInfo] = field(default_factory=list)
     cut_tail: bool = False  # some journal ends in a line still being written (or cut)
+    # What a reader must name beside what it shows: a last event cut or not sealed (left out),
+    # a console's journal damaged (its events before the damage kept, or all left out).
+    notices: list[JournalError] = field(default_factory=list)
 
     @property
     def is_team(self) -> bool:
@@ -166,23 +171,60 @@ def _console_info(path: Path, contents: JournalContents) -> ConsoleInfo:
                        bool(contents.cut_tail))
 
 
-def read_merged(root: Path, record_id: str, first_path: Path, first: JournalContents | None = None) -> MergedRecord:
-    """The drill's events from all its journals (only the first one for a single-console drill);
-    raises JournalError when any of them is damaged: a figure never silently leaves a console out."""
+def read_merged(root: Path, record_id: str, first_path: Path, first: JournalContents | None = None,
+                seal_key: SealKey | None = None) -> MergedRecord:
+    """The drill's events from all its journals (only the first one for a single-console drill),
+    each proven (records/proof.py). The drill's own journal must hold: when it does not, the
+    JournalError says why. A console's journal that is damaged is named in `notices`, and only
+    its events before the damage are merged; one that does not prove is left out whole."""
     first = first if first is not None else read_journal(first_path)
-    lead = ConsoleInfo(None, first_path, events=len(first.events), last_hash=first.last_hash or "",
+    proof = prove(first_path, first, seal_key)
+    if proof.failure is not None:
+        raise proof.failure
+    notices: list[JournalError] = proof.notices()
+    first_events = first.events[:proof.usable_events]
+    lead = ConsoleInfo(None, first_path, events=len(first_events), last_hash=_hash_at(first, len(first_events)),
                        cut_tail=bool(first.cut_tail))
-    if first.events:
-        lead.by, lead.host = first.events[0].by, first.events[0].host
+    if first_events:
+        lead.by, lead.host = first_events[0].by, first_events[0].host
     infos, streams = [lead], []
     for path in console_paths(root, record_id):
-        contents = read_journal(path)
-        if not contents.events:  # created, not yet written (or cut before its first line)
+        contents = read_journal(path, salvage=True)
+        if contents.damage is not None:
+            notices.append(JournalNotice(path, "console_damaged", contents.damage.line, console=path.stem,
+                                         reason=contents.damage.message_params().get("detail", ""),
+                                         kept=len(contents.events)))
+            contents.cut_tail = b""
+        if not contents.events:  # created, not yet written (or damaged on its first line)
             continue
+        console_proof = prove(path, contents, seal_key, with_seal=contents.damage is None)
+        if console_proof.failure is not None:
+            usable = _before_break(console_proof)
+            notices.append(JournalNotice(path, "console_left_out", console_proof.failure.line, console=path.stem,
+                                         reason=console_proof.failure.code, kept=usable))
+            contents.events, contents.lines = contents.events[:usable], contents.lines[:usable]
+            if not contents.events:
+                continue
+        else:
+            notices += console_proof.notices()
+            del contents.events[console_proof.usable_events:]
+            del contents.lines[console_proof.usable_events:]
         info = _console_info(path, contents)
         if contents.events[0].record_id != record_id:
             raise JournalError(path, "journal_corrupt", 1, detail=f"joined record {contents.events[0].record_id!r}")
         infos.append(info)
         streams.append((info.console_id or "", info.offset_seconds, contents.events))
-    return MergedRecord(merge(first.events, streams), infos, any(i.cut_tail for i in infos))
+    return MergedRecord(merge(first_events, streams), infos, any(i.cut_tail for i in infos), notices)
 
+
+def _hash_at(contents: JournalContents, events: int) -> str:
+    return line_hash(contents.lines[events - 1]) if events else ""
+
+
+def _before_break(proof: Proof) -> int:
+    """Events of a console's journal still to be trusted when it does not prove: those before
+    a broken chain's changed line; none when the break cannot be placed (its seal differs)."""
+    failure = proof.failure
+    if failure is not None and failure.code == "chain_broken" and failure.line:
+        return max(failure.line - 2, 0)
+    return 0

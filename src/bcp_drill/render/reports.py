@@ -143,7 +143,8 @@ def trend_table(trend: ScenarioTrend, t: Translator, current: str = "") -> Table
                      "" if change is None else "±0" if round(change) == 0
                      else ("+" if change > 0 else "") + duration_words(change, t)])
     return Table(t("report.trend_heading", title=trend.title, count=len(trend.drills)), columns, rows,
-                 [t("report.trend_note", count=len(trend.drills)), t("report.trend_rule")])
+                 [t("report.trend_note", count=len(trend.drills)), t("report.trend_rule")]
+                 + [tables.left_out_note(t, record_id, reason) for record_id, reason in trend.left_out])
 
 
 def trend_target(step: StepTrend, t: Translator) -> str:
@@ -182,6 +183,7 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
         *([[t("tui.conditions"), report.conditions]] if report.conditions else []),
         [t("report.duration"), report.duration],
         [t("report.record"), report.record_id], [t("report.record_hash"), report.record_hash],
+        *([[t("report.record_notices"), notice] for notice in report.record_notices]),
         [t("report.imported"), t("report.imported_detail", file=report.imported_from, by=report.imported_by)
          if report.imported_from else ""],
         [t("report.participants"), "; ".join(f"{p.name} ({t('drill_role.' + p.role)})" for p in report.participants)],
@@ -364,7 +366,8 @@ def review_overview_table(report: ReviewReport, t: Translator) -> Table:
         [t("report.version"), report.checklist_version], [t("report.fiscal_year"), report.fiscal_year_label],
         [t("review.setup_reviewer"), report.reviewer], [t("report.date"), report.started_at],
         [t("report.progress"), f"{report.rated}/{report.total}"], [t("report.record"), report.record_id],
-        [t("report.record_hash"), report.record_hash]])
+        [t("report.record_hash"), report.record_hash],
+        *([[t("report.record_notices"), notice] for notice in report.record_notices])])
 
 
 # ---------------------------------------------------------------- csv and xlsx

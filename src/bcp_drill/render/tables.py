@@ -8,10 +8,14 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from bcp_drill.drill.counts import format_elapsed, format_minutes, format_percent
 from bcp_drill.render.text_table import cell_width, pad
+
+if TYPE_CHECKING:
+    from bcp_drill.errors import UserError
+    from bcp_drill.i18n import Translator
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -184,3 +188,11 @@ def render(table: Table, fmt: str, data: Any = None) -> str:
     if fmt == "json":
         return render_json(data if data is not None else table_data(table))
     return render_text(table)
+
+
+def left_out_note(t: Translator, record_id: str, reason: UserError) -> str:
+    """Why a figure over many records leaves RECORD_ID out, or uses only part of it."""
+    from bcp_drill.records.journal import JournalNotice
+
+    key = "cli.partly_used" if isinstance(reason, JournalNotice) else "cli.left_out"
+    return t(key, record=record_id, reason=reason.render(t))

@@ -178,6 +178,8 @@ class DrillReport:
     values: list[ValueLine] = field(default_factory=list)
     injects: list[InjectLine] = field(default_factory=list)
     record_hash: str = ""  # SHA-256 of the journal's last line: matches a printed report to its record
+    # What the report leaves out of the record, and why (a last event cut by a power loss...).
+    record_notices: list[str] = field(default_factory=list)
     executive: ExecutiveSummary | None = None
     observations: list[ObservationLine] = field(default_factory=list)
 
@@ -260,7 +262,8 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
             seen.kind, objective.title.get(lang) if objective else (seen.objective_id or t("report.no_objective")),
             t(f"capability.{seen.capability}") if seen.capability else "", seen.observation, seen.analysis,
             seen.recommendation, seen.by))
-    plan = followups_of_record(store, record_id, lang)
+    notices = list(contents.notices)
+    plan = followups_of_record(store, record_id, lang, notices)
     read: list[tuple[str, list]] = []
     trend = scenario_trend(store, scenario.id, lang, up_to=record_id, seen=read)
     generated_at = now or store.clock()
@@ -285,7 +288,8 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
         imported_from=started.imported_from, imported_by=started.imported_by,
         conditions=conditions_text(state, t) if scenario.conditions else "", decisions=decisions, systems=systems, values=values, injects=injects,
-        record_hash=contents.last_hash or "", executive=executive, observations=observations)
+        record_hash=contents.last_hash or "", executive=executive, observations=observations,
+        record_notices=[n.render(t) for n in notices])
 
 
 def executive_summary(store: RecordStore, record_id: str, started: ev.DrillStarted, figures: DrillSummary,
@@ -315,7 +319,8 @@ def executive_summary(store: RecordStore, record_id: str, started: ev.DrillStart
             this_index = ids.index(record_id)
             earlier = trend.drills[:this_index]
     earlier_ids = {record for record, _ in earlier}  # READ: as the trend read them (first event, problems)
-    earlier_items = (followups_of_events(store, [(r, events) for r, events in read if r in earlier_ids], lang)
+    # Damage in the follow-ups journal is named once, by the improvement plan that reads it too.
+    earlier_items = (followups_of_events(store, [(r, events) for r, events in read if r in earlier_ids], lang, [])
                      if earlier_ids else [])
     today = now.astimezone().date()
     compared = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bcp_drill.fiscal import fiscal_year_label
@@ -13,7 +13,7 @@ from bcp_drill.records.store import RecordStore
 from bcp_drill.review.followups import (
     FollowUp,
     MainIssue,
-    collect_followups,
+    followups_of_events,
     main_issues,
 )
 from bcp_drill.review.session import pinned_checklist
@@ -61,6 +61,8 @@ class ReviewReport:
     imported_from: str | None = None
     imported_by: str | None = None
     record_hash: str = ""  # SHA-256 of the journal's last line: matches a printed report to its record
+    # What the report leaves out of the record, and why (a last event cut by a power loss...).
+    record_notices: list[str] = field(default_factory=list)
 
 
 def build_review_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
@@ -68,6 +70,7 @@ def build_review_report(store: RecordStore, record_id: str, t: Translator, organ
     lang = t.lang
     contents = read_record(store, record_id, ev.ReviewStarted, "not_a_review")
     events = contents.events
+    notices = list(contents.notices)
     started = events[0]
     checklist, scale = pinned_checklist(started)
     state = ReviewState.from_events(checklist, scale, events)
@@ -97,6 +100,6 @@ def build_review_report(store: RecordStore, record_id: str, t: Translator, organ
         fiscal_year_label=fiscal_year_label(started.fiscal_year, lang), reviewer=started.reviewer,
         started_at=started.at, finished=state.finished, rated=state.rated_count, total=state.total,
         tally=tally, state=state, rows=rows,
-        followups=[f for f in collect_followups(store, lang) if f.record_id == record_id],
+        followups=[f for f in followups_of_events(store, [(record_id, events)], lang, notices)],
         generated_at=now or store.clock(), imported_from=started.imported_from, imported_by=started.imported_by,
-        record_hash=contents.last_hash or "")
+        record_hash=contents.last_hash or "", record_notices=[n.render(t) for n in notices])

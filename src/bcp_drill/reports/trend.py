@@ -11,7 +11,8 @@ from bcp_drill.drill.view import DrillSummary, summarize
 from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError
-from bcp_drill.records.store import RecordStore
+from bcp_drill.errors import UserError
+from bcp_drill.records.store import RecordStore, RecordSummary
 
 
 @dataclass
@@ -46,6 +47,8 @@ class ScenarioTrend:
     drills: list[tuple[str, datetime]]  # (record id, started), oldest first
     steps: list[StepTrend]
     figures: list[DrillSummary] = field(default_factory=list)  # each drill's figures, in the order of drills
+    # Drills of the scenario left out (or used only in part), each with why: named under the table.
+    left_out: list[tuple[str, UserError]] = field(default_factory=list)
 
 
 def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_to: str | None = None,
@@ -57,13 +60,16 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
     drills: list[tuple[str, datetime, dict[str, TrendPoint]]] = []
     figures: list[DrillSummary] = []
     newest = None
-    for summary, events in store.readable("drill", subject_id=scenario_id):
+    damaged: list[RecordSummary] = []
+    left_out: list[tuple[str, UserError]] = []
+    for summary, events in store.readable("drill", subject_id=scenario_id, damaged=damaged):
         first = events[0]
         if not isinstance(first, ev.DrillStarted) or first.scenario_id != scenario_id:
             continue
         try:
             state = DrillState.from_events(pinned_scenario(first), events)
-        except JournalError:
+        except JournalError as error:
+            left_out.append((summary.record_id, error))
             continue
         drills.append((summary.record_id, first.at, _points(summary.record_id, first.at, state)))
         newest = state.scenario
@@ -72,8 +78,9 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
         figures.append(summarize(state, events[-1].at))
         if summary.record_id == up_to:
             break
+    left_out = [(s.record_id, reason) for s in damaged for reason in s.reasons] + left_out
     if newest is None:
-        return None
+        return ScenarioTrend(scenario_id, scenario_id, [], [], [], left_out) if left_out else None
     steps = []
     for step in newest.steps:  # the newest version decides which steps are shown, and their order
         trend = StepTrend(step.id, step.title.get(lang), step.target_minutes)
@@ -81,7 +88,8 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
             # A step the drill's version did not have: no outcome recorded for it.
             trend.points.append(points.get(step.id) or TrendPoint(record_id, started, None, "pending"))
         steps.append(trend)
-    return ScenarioTrend(scenario_id, newest.title.get(lang), [(r, s) for r, s, _ in drills], steps, figures)
+    return ScenarioTrend(scenario_id, newest.title.get(lang), [(r, s) for r, s, _ in drills], steps, figures,
+                         left_out)
 
 
 def _points(record_id: str, started: datetime, state: DrillState) -> dict[str, TrendPoint]:

@@ -14,7 +14,7 @@ from typing import Iterable
 from bcp_drill.errors import SessionRefused
 from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import Journal, JournalError, read_journal
+from bcp_drill.records.journal import Journal, JournalError, JournalNotice, read_journal
 from bcp_drill.records.store import FOLLOWUPS_JOURNAL, RecordStore, RecordSummary
 
 UPDATABLE = ("status", "priority", "category", "owner_organisation", "owner_person", "start", "due",
@@ -130,44 +130,79 @@ def main_issues(items: list[FollowUp]) -> list[MainIssue]:
     return list(grouped.values())
 
 
-def _apply_updates(store: RecordStore, items: dict[str, FollowUp]) -> None:
+def followup_updates(store: RecordStore, notices: list[JournalError] | None = None) -> list[ev.FollowUpUpdated]:
+    """Every update in the follow-ups journal that can be used, proven (records/proof.py).
+
+    A damaged line is named in NOTICES (or raised, without a list) and the updates before it
+    still count; so are a last update cut by a power loss or not sealed, which are left out.
+    A journal that does not prove is raised: no list is shown from updates that may be forged."""
+    from bcp_drill.records.proof import prove
+
     path = store.path_of(FOLLOWUPS_JOURNAL)
-    if path.is_file():
-        for update in read_journal(path).events:
-            if isinstance(update, ev.FollowUpUpdated) and update.followup_id in items:
-                items[update.followup_id].apply(update)
+    if not path.is_file():
+        return []
+    contents = read_journal(path, salvage=notices is not None)
+    found: list[JournalError] = []
+    if contents.damage is not None:
+        found.append(JournalNotice(path, "followups_damaged", contents.damage.line, kept=len(contents.events),
+                                   reason=contents.damage.message_params().get("detail", "")))
+    if not contents.events and contents.damage is None and not contents.cut_tail:
+        return []  # an empty journal of an earlier version, cut before its first update
+    proof = prove(path, contents, store.seal_key, with_seal=contents.damage is None)
+    if proof.failure is not None and contents.events:
+        raise proof.failure
+    found += proof.notices()
+    if notices is not None:
+        notices += found
+    return [u for u in contents.events[:proof.usable_events] if isinstance(u, ev.FollowUpUpdated)]
+
+
+def _apply_updates(store: RecordStore, items: dict[str, FollowUp], notices: list[JournalError] | None = None) -> None:
+    for update in followup_updates(store, notices):
+        if update.followup_id in items:
+            items[update.followup_id].apply(update)
 
 
 def collect_followups(store: RecordStore, lang: Lang = "ja",
                       damaged: list[RecordSummary] | None = None) -> list[FollowUp]:
     """Every problem of every readable record, with all updates applied, oldest first; the
-    records that could not be read are added to DAMAGED."""
+    records that could not be read (or only in part) are added to DAMAGED, and so is the
+    follow-ups journal when a line of it is damaged or its last update was cut."""
     items: dict[str, FollowUp] = {}
     for summary, events in store.readable(damaged=damaged):
         for item in _record_followups(summary.record_id, events, lang):
             items[item.id] = item
-    _apply_updates(store, items)
+    notices: list[JournalError] = []
+    _apply_updates(store, items, notices if damaged is not None else None)
+    if notices and damaged is not None:
+        damaged.append(RecordSummary(FOLLOWUPS_JOURNAL, store.path_of(FOLLOWUPS_JOURNAL), notices=tuple(notices)))
     return sorted(items.values(), key=lambda f: (f.raised_at, f.id))
 
 
-def followups_of_record(store: RecordStore, record_id: str, lang: Lang = "ja") -> list[FollowUp]:
+def followups_of_record(store: RecordStore, record_id: str, lang: Lang = "ja",
+                        notices: list[JournalError] | None = None) -> list[FollowUp]:
     """The follow-up items of one record, with all updates applied (no other record is read)."""
-    return followups_of_records(store, [record_id], lang)
+    return followups_of_records(store, [record_id], lang, notices)
 
 
-def followups_of_records(store: RecordStore, record_ids: Iterable[str], lang: Lang = "ja") -> list[FollowUp]:
+def followups_of_records(store: RecordStore, record_ids: Iterable[str], lang: Lang = "ja",
+                         notices: list[JournalError] | None = None) -> list[FollowUp]:
     """The follow-up items of the records named (only those are read), with all updates applied."""
-    return followups_of_events(store, ((r, store.read_record(r, store.path_of(r))[1]) for r in record_ids), lang)
+    return followups_of_events(store, ((r, store.read_record(r, store.path_of(r))[1]) for r in record_ids), lang,
+                               notices)
 
 
-def followups_of_events(store: RecordStore, records: Iterable[tuple[str, list]], lang: Lang = "ja") -> list[FollowUp]:
+def followups_of_events(store: RecordStore, records: Iterable[tuple[str, list]], lang: Lang = "ja",
+                        notices: list[JournalError] | None = None) -> list[FollowUp]:
     """The follow-up items of records already read ((record id, events) each), updates applied:
-    for a caller that has the events in hand, so no journal is read twice."""
+    for a caller that has the events in hand, so no journal is read twice. NOTICES: where a
+    damaged line of the follow-ups journal is named (the updates before it still count);
+    without it, such damage is raised."""
     items: dict[str, FollowUp] = {}
     for record_id, events in records:
         if events:
             items.update((f.id, f) for f in _record_followups(record_id, events, lang))
-    _apply_updates(store, items)
+    _apply_updates(store, items, notices)
     return sorted(items.values(), key=lambda f: (f.raised_at, f.id))
 
 
@@ -191,19 +226,26 @@ def filter_followups(items: Iterable[FollowUp], status: str | None = None, owner
 LOCK_WAIT_SECONDS = 5.0  # follow-up updates are short: wait for another one rather than refuse
 
 
-def open_followups_journal(store: RecordStore) -> Journal:
+def _append_update(store: RecordStore, **fields: object) -> ev.FollowUpUpdated:
+    """One update appended to the follow-ups journal (made with it when there is none yet)."""
     path = store.path_of(FOLLOWUPS_JOURNAL)
-    if path.exists():
+    for _ in range(2):
+        if path.exists():
+            try:
+                with Journal.open(path, store.recorder, store.clock, wait_seconds=LOCK_WAIT_SECONDS,
+                                  seal_key=store.seal_key) as journal:
+                    return journal.append(ev.FollowUpUpdated, **fields)
+            except JournalError as error:
+                if error.code != "journal_empty_power_cut":
+                    raise
+                # Cut before its first update: nothing was in it (it is kept aside); start afresh.
         try:
-            return Journal.open(path, store.recorder, store.clock, wait_seconds=LOCK_WAIT_SECONDS)
-        except JournalError as error:
-            if error.code != "journal_empty_power_cut":
-                raise
-            # Cut before its first update: nothing was in it (it is kept aside); start afresh.
-    try:
-        return Journal.create(path, store.recorder, store.clock)
-    except FileExistsError:  # another process created it just now
-        return Journal.open(path, store.recorder, store.clock, wait_seconds=LOCK_WAIT_SECONDS)
+            with Journal.create(path, store.recorder, store.clock, first=(ev.FollowUpUpdated, fields),
+                                seal_key=store.seal_key) as journal:
+                return journal.events[0]
+        except FileExistsError:  # another process created it just now
+            continue
+    raise JournalError(path, "journal_locked")
 
 
 def needs_closure_evidence(item: FollowUp, changes: dict[str, object]) -> bool:
@@ -240,6 +282,4 @@ def update_followup(store: RecordStore, followup_id: str, *, closed_without_evid
     without_evidence = needs_closure_evidence(item, changes)
     if without_evidence and not closed_without_evidence:
         raise SessionRefused("evidence_required", followup_id=followup_id)
-    with open_followups_journal(store) as journal:
-        return journal.append(ev.FollowUpUpdated, followup_id=followup_id,
-                              closed_without_evidence=without_evidence, **changes)
+    return _append_update(store, followup_id=followup_id, closed_without_evidence=without_evidence, **changes)

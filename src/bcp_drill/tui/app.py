@@ -227,13 +227,12 @@ class BcpDrillApp(App):
         """Open a drill under way as a console of a team drill (its own journal, drill/team.py);
         RECORDER: who records at this console, when not the settings' recorder."""
         from bcp_drill.drill.team import join_drill
-        from bcp_drill.records.store import RecordStore
         from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
         from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 
         t = self.ctx.t
         try:
-            store = self.ctx.store if not recorder else RecordStore(self.ctx.store.root, recorder, self.ctx.store.clock)
+            store = self.ctx.store if not recorder else self.ctx.store.as_recorder(recorder)
             session = join_drill(store, record_id, role, team, console_id)
         except UserError as error:
             self.notify(error.render(t), severity="error", timeout=15)

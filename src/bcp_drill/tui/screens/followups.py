@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from bcp_drill.render.tables import left_out_note
 from bcp_drill.errors import UserError, describe
 from bcp_drill.records.events import FOLLOWUP_STATUSES
 from bcp_drill.records.store import RecordSummary
@@ -66,8 +67,7 @@ class FollowUpsScreen(Screen):
         except UserError as error:  # a damaged follow-ups journal: say which line, list nothing
             self.notify(error.render(t), severity="error", timeout=20)
             items, damaged = [], ctx.store.unreadable()[::-1]  # oldest first, as readable() meets them
-        left_out = [t("cli.left_out", record=s.record_id, reason=s.error.render(t))
-                    for s in reversed(damaged) if s.error is not None]
+        left_out = [left_out_note(t, s.record_id, reason) for s in reversed(damaged) for reason in s.reasons]
         self.query_one("#followups-left-out", Static).update(Text("\n".join(left_out)))
         if self.filter == "overdue":
             items = filter_followups(items, overdue_on=today)

@@ -11,6 +11,7 @@ from textual.containers import ScrollableContainer
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from bcp_drill.render.tables import left_out_note
 from bcp_drill.drill.tally import by_scenario, drill_figures, participation
 from bcp_drill.render.tables import Column, Table
 from bcp_drill.render.tallies import (
@@ -87,7 +88,7 @@ class DrillTallyScreen(Screen):
         parts = [drills_table(figures, t), scenarios_table(by_scenario(figures), t),
                  participation_table(participation(figures), t)] if figures else []
         # drill_figures saw every journal: SKIPPED holds each one it could not count, and why.
-        left_out = [t("cli.left_out", record=record_id, reason=error.render(t)) for record_id, error in skipped]
+        left_out = [left_out_note(t, record_id, error) for record_id, error in skipped]
         with ScrollableContainer(id="tally-scroll"):
             if parts:
                 yield Label(t("tui.tally_scroll_hint"), classes="form-hint", markup=False)

@@ -1,0 +1,171 @@
+"""What a journal proves: its hash chain, its place in the records folder and its seal.
+
+`verify` and every reader ask `prove` of each journal they read. A journal that fails is
+named with the reason and never used as if all were well; a last line cut by a power loss and
+a last event written before its seal (never shown as saved) are named and left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bcp_drill.records.journal import JOURNAL_FORMAT, JournalContents, JournalError, JournalNotice, line_hash
+from bcp_drill.records.seal import SealKey, read_seal, seal_path, sealed_name
+
+FOLLOWUPS_STEM = "followups"
+FIRST_TYPES = ("drill_started", "review_started")
+
+
+@dataclass
+class Proof:
+    """The outcome of checking one journal."""
+
+    path: Path
+    events: int  # whole events in the file
+    chain: str  # chained, partly (from a later line), not_chained, single
+    seal: str  # sealed, keyed (its MAC checked with the key here), unchecked_key, none (written before seals)
+    chained_from: int | None = None
+    failure: JournalError | None = None  # why it cannot be trusted; None: it holds
+    unsealed_last: bool = False  # the last event was written, but not sealed, when the power went
+    torn_tail: bool = False  # a last line cut by a power loss (never shown as saved)
+    final_hash: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def usable_events(self) -> int:
+        """How many of the events a reader may use (the unsealed last one is left out)."""
+        return self.events - (1 if self.unsealed_last else 0)
+
+    def notices(self) -> list[JournalError]:
+        """What a reader names beside figures it takes from this journal."""
+        found: list[JournalError] = []
+        if self.torn_tail:
+            found.append(JournalNotice(self.path, "last_event_cut", self.events + 1))
+        if self.unsealed_last:
+            found.append(JournalNotice(self.path, "last_event_unsealed", self.events))
+        return found
+
+
+def chain_of(contents: JournalContents) -> tuple[int | None, int | None]:
+    """(first line carrying a chain hash, first line whose chain breaks) of a journal's events.
+
+    A journal that names the chained format in its first event must chain every line after it:
+    a line without its hash there is a break, not an older journal."""
+    claims = getattr(contents.events[0], "journal_format", None) is not None if contents.events else False
+    chained_from: int | None = None
+    for number, event in enumerate(contents.events, 1):
+        if number == 1:
+            if event.prev is not None:  # nothing comes before the first line
+                return chained_from, 1
+            continue
+        if event.prev is None:
+            if chained_from is not None or claims:  # a line without its hash inside the chain: put there
+                return chained_from, number
+            continue
+        chained_from = chained_from or number
+        if event.prev != line_hash(contents.lines[number - 2]):
+            return chained_from, number
+    return chained_from, None
+
+
+def _misplaced(path: Path, first: Any) -> JournalError | None:
+    """The first event must belong where the file is: a journal put in another's place says so."""
+    kind = getattr(first, "type", "")
+    if kind == "console_joined":
+        expected_record, expected_console = path.parent.name, path.stem
+        if first.record_id == expected_record and first.console == expected_console:
+            return None
+        return JournalError(path, "journal_misplaced", 1, found=f"{first.record_id}/{first.console}",
+                            expected=f"{expected_record}/{expected_console}")
+    if path.stem == FOLLOWUPS_STEM or kind == "followup_updated":
+        if path.stem == FOLLOWUPS_STEM and kind == "followup_updated":
+            return None
+        return JournalError(path, "journal_misplaced", 1, found=kind, expected="followup_updated"
+                            if path.stem == FOLLOWUPS_STEM else " / ".join(FIRST_TYPES))
+    if kind in FIRST_TYPES:
+        if first.record_id == path.stem:
+            return None
+        return JournalError(path, "journal_misplaced", 1, found=first.record_id, expected=path.stem)
+    return JournalError(path, "journal_misplaced", 1, found=kind, expected=" / ".join(FIRST_TYPES))
+
+
+def prove(path: Path, contents: JournalContents, key: SealKey | None, with_seal: bool = True) -> Proof:
+    """Check the chain, the place and the seal of the journal at PATH, read as CONTENTS
+    (WITH_SEAL False: the events before a damaged line, which no seal can speak for)."""
+    events = contents.events
+    proof = Proof(path, len(events), "single", "none", torn_tail=bool(contents.cut_tail),
+                  final_hash=contents.last_hash or "")
+    if not events:
+        proof.failure = JournalError(path, "journal_empty" if not contents.cut_tail else "journal_no_event")
+        return proof
+    chained_from, broken_at = chain_of(contents)
+    proof.chained_from = chained_from
+    if len(events) > 1:
+        proof.chain = "not_chained" if chained_from is None else "chained" if chained_from == 2 else "partly"
+    if broken_at is not None:
+        proof.failure = JournalError(path, "chain_broken", broken_at, changed=max(broken_at - 1, 1))
+        return proof
+    proof.failure = _misplaced(path, events[0])
+    if proof.failure is not None:
+        return proof
+    if with_seal:
+        _check_seal(proof, path, contents, key)
+    return proof
+
+
+def _check_seal(proof: Proof, path: Path, contents: JournalContents, key: SealKey | None) -> None:
+    events, lines = contents.events, contents.lines
+    claims = getattr(events[0], "journal_format", None)
+    if claims is not None and claims > JOURNAL_FORMAT:
+        proof.failure = JournalError(path, "journal_newer_format", 1, format=claims)
+        return
+    seal = read_seal(seal_path(path))
+    if seal is None:
+        if claims is None:
+            return  # written before seals: the chain is all there is
+        if len(events) == 1:  # made, and the power went before its seal: never shown as saved
+            proof.unsealed_last = True
+            return
+        proof.failure = JournalError(path, "seal_missing", seal=str(seal_path(path)))
+        return
+    newest = seal.newest
+    if newest is None:
+        proof.failure = JournalError(path, "seal_damaged", seal=str(seal_path(path)))
+        return
+    console = getattr(events[0], "console", None) if getattr(events[0], "type", "") == "console_joined" else None
+    if newest.journal != sealed_name(path, console):
+        proof.failure = JournalError(path, "seal_other_journal", seal=str(seal_path(path)), other=newest.journal)
+        return
+    if key is not None:
+        if newest.key_id is None:
+            proof.failure = JournalError(path, "seal_without_key", seal=str(seal_path(path)))
+            return
+        if newest.key_id != key.key_id:
+            proof.failure = JournalError(path, "seal_other_key", seal=str(seal_path(path)), key_id=newest.key_id,
+                                         own=key.key_id)
+            return
+        if not all(slot.mac_holds(key) for slot in seal.slots):
+            proof.failure = JournalError(path, "seal_forged", seal=str(seal_path(path)))
+            return
+        proof.seal = "keyed"
+    else:
+        proof.seal = "unchecked_key" if newest.key_id else "sealed"
+    count = len(events)
+
+    def holds(sealed_events: int, sealed_hash: str) -> bool:
+        return 1 <= sealed_events <= count and line_hash(lines[sealed_events - 1]) == sealed_hash
+
+    if count < newest.events:
+        proof.failure = JournalError(path, "events_removed", count + 1, sealed=newest.events, found=count)
+    elif not all(holds(slot.events, slot.last_hash) for slot in seal.slots):
+        proof.failure = JournalError(path, "seal_mismatch", min(newest.events, count), sealed=newest.events)
+    elif count == newest.events + 1:
+        proof.unsealed_last = True  # its seal was being written as the power went
+    elif count != newest.events:
+        proof.failure = JournalError(path, "seal_mismatch", newest.events + 1, sealed=newest.events)
+    elif seal.damaged:
+        # A slot is spoiled only by a write cut by a power loss, and then the journal holds the
+        # event that write was sealing: with none beyond the seal, the damage came afterwards.
+        proof.failure = JournalError(path, "seal_damaged", seal=str(seal_path(path)))
