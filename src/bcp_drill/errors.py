@@ -51,7 +51,9 @@ class UserError(Exception):
                 "column": self.column or "-", **self.params}
 
     def message(self, t: Translate) -> str:
-        return t(self.key, **self.message_params())
+        # A parameter may itself be an error (why a part was left out): said in the same words.
+        return t(self.key, **{name: value.message(t) if isinstance(value, UserError) else value
+                              for name, value in self.message_params().items()})
 
     def render(self, t: Translate) -> str:
         """`file:line:column: message`, or the message alone when there is no file."""

@@ -123,8 +123,11 @@ def _check_seal(proof: Proof, path: Path, contents: JournalContents, key: SealKe
         return
     seal = read_seal(seal_path(path))
     if seal is None:
-        if claims is None:
+        if claims is None and key is None:
             return  # written before seals: the chain is all there is
+        if claims is None:  # with a key, every record needs its signed seal: an older one is adopted once
+            proof.failure = JournalError(path, "seal_without_key", seal=str(seal_path(path)))
+            return
         if len(events) == 1:  # made, and the power went before its seal: never shown as saved
             proof.unsealed_last = True
             return

@@ -201,7 +201,7 @@ def read_merged(root: Path, record_id: str, first_path: Path, first: JournalCont
         if console_proof.failure is not None:
             usable = _before_break(console_proof)
             notices.append(JournalNotice(path, "console_left_out", console_proof.failure.line, console=path.stem,
-                                         reason=console_proof.failure.code, kept=usable))
+                                         reason=console_proof.failure, kept=usable))
             contents.events, contents.lines = contents.events[:usable], contents.lines[:usable]
             if not contents.events:
                 continue
