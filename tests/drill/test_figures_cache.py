@@ -177,3 +177,31 @@ def test_a_tally_from_the_cache_loads_no_content_or_event_models(tmp_path):
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60).stdout
     assert all(record_id in out for record_id in ids)
     assert out.rstrip().endswith("exit 0 False")
+
+
+def test_a_seal_changed_or_removed_after_the_figures_were_kept_is_noticed(tmp_path):
+    """Cached figures stand for a journal proven once: a seal touched since means proving again."""
+    from bcp_drill.records.seal import seal_path
+
+    store, ids, _ = make_folder(tmp_path)
+    assert len(drill_figures(store, "ja")) == 3
+    seal_path(store.path_of(ids[0])).unlink()
+    spoiled = seal_path(store.path_of(ids[1]))
+    spoiled.write_bytes(spoiled.read_bytes()[:-5] + b"xxxx\n")
+    left_out: list = []
+    figures = drill_figures(store, "ja", left_out=left_out)
+    assert [f.record_id for f in figures] == [ids[2]]
+    assert [(record_id, error.code) for record_id, error in left_out] == [(ids[0], "seal_missing"),
+                                                                        (ids[1], "seal_damaged")]
+
+
+def test_figures_proven_without_a_key_are_not_taken_as_proven_with_one(tmp_path):
+    from bcp_drill.records.seal import SealKey
+
+    store, ids, _ = make_folder(tmp_path)
+    assert len(drill_figures(store, "ja")) == 3
+    keyed = store.as_recorder(store.recorder)
+    keyed.seal_key = SealKey(b"k" * 32)
+    left_out: list = []
+    assert drill_figures(keyed, "ja", left_out=left_out) == []
+    assert {error.code for _, error in left_out} == {"seal_without_key"}

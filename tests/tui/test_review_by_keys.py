@@ -224,3 +224,47 @@ async def test_screens_over_the_folder_name_a_record_they_could_not_read(tmp_pat
         await pilot.pause()
         assert isinstance(app.screen, DrillTallyScreen)
         assert f"record {damaged} could not be read" in str(app.screen.query_one("#tally-body").render())
+
+
+async def test_screens_name_a_record_that_does_not_prove_and_one_read_only_in_part(tmp_path):
+    """A rating changed and the chain made whole again (a valid journal, but not the sealed one)
+    is left out and named; a last line cut by a power loss is named beside the figures it is in."""
+    import json
+
+    from bcp_drill.drill.session import DrillSession
+    from bcp_drill.records.journal import line_hash
+    from bcp_drill.tui.screens.records import RecordsScreen
+    from bcp_drill.tui.screens.tally import DrillTallyScreen
+
+    library = mini_library()
+    app, store, _ = make_app(tmp_path, lang="en", library=library)
+    ids = []
+    for _ in range(2):
+        session = DrillSession.start(store, library.scenarios["mini"], "tabletop")
+        session.complete_step("s1", "S")
+        session.close()
+        ids.append(session.record_id)
+    forged, cut = ids
+    path = store.path_of(forged)
+    lines = path.read_bytes().split(b"\n")[:-1]
+    lines[1] = lines[1].replace(b'"rating":"S"', b'"rating":"P"')
+    for index in range(2, len(lines)):
+        data = json.loads(lines[index])
+        data["prev"] = line_hash(lines[index - 1])
+        lines[index] = json.dumps(data, separators=(",", ":")).encode()
+    path.write_bytes(b"".join(line + b"\n" for line in lines))
+    store.path_of(cut).write_bytes(store.path_of(cut).read_bytes() + b'{"seq":3,"type":"no')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillTallyScreen)
+        body = str(app.screen.query_one("#tally-body").render())
+        assert f"record {forged} could not be read" in body and "changed after it was sealed" in body
+        assert f"record {cut} is included, but not all of it" in body and "not completely written" in body
+        await pilot.press("escape", "b")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordsScreen)
+        options = app.screen.query_one("OptionList")
+        shown = "\n".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
+        assert f"[!!] {forged}" in shown and "changed after it was sealed" in shown
+        assert "[!] the last event was not completely written" in shown

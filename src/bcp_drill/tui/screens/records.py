@@ -39,7 +39,8 @@ class RecordsScreen(Screen):
         state = t("tui.record_finished") if summary.finished else t("tui.record_unfinished")
         mark = "[v]" if summary.finished else "[>]"
         started = summary.started.astimezone().strftime("%Y-%m-%d %H:%M") if summary.started else "-"
-        extra = f"  {t('tui.record_cut_tail')}" if summary.cut_tail else ""
+        # What a reader leaves out of the record (a cut or unsealed last event, a damaged console).
+        extra = "".join(f"  [!] {notice.message(t)}" for notice in summary.notices)
         return Text(f"{mark} {started}  {t('kind.' + summary.kind) if summary.kind in ('drill', 'review') else ''}"
                     f"  {self._title(summary)}  {state}  ({summary.record_id}){extra}")
 
