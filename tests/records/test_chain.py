@@ -6,7 +6,7 @@ from drill_support import started_mini_drill
 
 from bcp_drill.cli import main
 from bcp_drill.i18n import Translator
-from bcp_drill.records.chain import check_chain
+from bcp_drill.records.proof import prove
 from bcp_drill.records.journal import line_hash, read_journal
 from bcp_drill.render.reports import render_drill_report
 from bcp_drill.reports.drill_report import build_drill_report
@@ -34,8 +34,8 @@ def test_every_line_chains_to_the_one_before(tmp_path, capsys):
     events = read_journal(path).events
     assert events[0].prev is None
     assert all(events[i].prev == line_hash(lines[i - 1]) for i in range(1, len(events)))
-    check = check_chain(path)
-    assert (check.status, check.final_hash) == ("chained", line_hash(lines[-1]))
+    check = prove(path, read_journal(path), None)
+    assert (check.chain, check.seal, check.final_hash, check.failure) == ("chained", "sealed", line_hash(lines[-1]), None)
     code, out = verify(capsys, store)
     assert code == 0 and f"OK  {record_id}: 4 events, hash chain unbroken" in out
 
@@ -69,11 +69,11 @@ def test_the_printed_report_carries_the_final_hash_so_an_edited_last_line_shows(
     store, record_id = a_drill(tmp_path)
     t = Translator("en")
     printed = render_drill_report(build_drill_report(store, record_id, t), "md", t).decode()
-    final = check_chain(store.path_of(record_id)).final_hash
+    final = prove(store.path_of(record_id), read_journal(store.path_of(record_id)), None).final_hash
     assert final in printed
     path = store.path_of(record_id)
     path.write_bytes(path.read_bytes().replace(b'"elapsed_seconds":180}', b'"elapsed_seconds":100}'))
-    assert check_chain(path).final_hash != final  # the record no longer matches the printout
+    assert prove(path, read_journal(path), None).final_hash != final  # the record no longer matches the printout
 
 
 def test_a_journal_from_before_chains_still_reads_and_says_so(tmp_path, capsys):

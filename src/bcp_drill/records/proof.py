@@ -7,11 +7,12 @@ a last event written before its seal (never shown as saved) are named and left o
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bcp_drill.records.journal import JOURNAL_FORMAT, JournalContents, JournalError, JournalNotice, line_hash
+from bcp_drill.records.journal import JOURNAL_FORMAT, JournalContents, JournalError, JournalNotice
 from bcp_drill.records.seal import SealKey, read_seal, seal_path, sealed_name
 
 FOLLOWUPS_STEM = "followups"
@@ -48,24 +49,34 @@ class Proof:
         return found
 
 
-def chain_of(contents: JournalContents) -> tuple[int | None, int | None]:
+def line_hashes(contents: JournalContents) -> list[str]:
+    """The SHA-256 of each whole line, computed once for the chain and the seal alike."""
+    sha256 = hashlib.sha256
+    return [sha256(line).hexdigest() for line in contents.lines]
+
+
+def chain_of(contents: JournalContents, hashes: list[str] | None = None) -> tuple[int | None, int | None]:
     """(first line carrying a chain hash, first line whose chain breaks) of a journal's events.
 
     A journal that names the chained format in its first event must chain every line after it:
     a line without its hash there is a break, not an older journal."""
-    claims = getattr(contents.events[0], "journal_format", None) is not None if contents.events else False
+    events = contents.events
+    if not events:
+        return None, None
+    if events[0].prev is not None:  # nothing comes before the first line
+        return None, 1
+    hashes = hashes if hashes is not None else line_hashes(contents)
+    claims = getattr(events[0], "journal_format", None) is not None
     chained_from: int | None = None
-    for number, event in enumerate(contents.events, 1):
-        if number == 1:
-            if event.prev is not None:  # nothing comes before the first line
-                return chained_from, 1
-            continue
-        if event.prev is None:
+    for number in range(2, len(events) + 1):
+        prev = events[number - 1].prev
+        if prev is None:
             if chained_from is not None or claims:  # a line without its hash inside the chain: put there
                 return chained_from, number
             continue
-        chained_from = chained_from or number
-        if event.prev != line_hash(contents.lines[number - 2]):
+        if chained_from is None:
+            chained_from = number
+        if prev != hashes[number - 2]:
             return chained_from, number
     return chained_from, None
 
@@ -95,12 +106,13 @@ def prove(path: Path, contents: JournalContents, key: SealKey | None, with_seal:
     """Check the chain, the place and the seal of the journal at PATH, read as CONTENTS
     (WITH_SEAL False: the events before a damaged line, which no seal can speak for)."""
     events = contents.events
-    proof = Proof(path, len(events), "single", "none", torn_tail=bool(contents.cut_tail),
-                  final_hash=contents.last_hash or "")
+    proof = Proof(path, len(events), "single", "none", torn_tail=bool(contents.cut_tail))
     if not events:
         proof.failure = JournalError(path, "journal_empty" if not contents.cut_tail else "journal_no_event")
         return proof
-    chained_from, broken_at = chain_of(contents)
+    hashes = line_hashes(contents)
+    proof.final_hash = hashes[-1]
+    chained_from, broken_at = chain_of(contents, hashes)
     proof.chained_from = chained_from
     if len(events) > 1:
         proof.chain = "not_chained" if chained_from is None else "chained" if chained_from == 2 else "partly"
@@ -111,12 +123,13 @@ def prove(path: Path, contents: JournalContents, key: SealKey | None, with_seal:
     if proof.failure is not None:
         return proof
     if with_seal:
-        _check_seal(proof, path, contents, key)
+        _check_seal(proof, path, contents, key, hashes)
     return proof
 
 
-def _check_seal(proof: Proof, path: Path, contents: JournalContents, key: SealKey | None) -> None:
-    events, lines = contents.events, contents.lines
+def _check_seal(proof: Proof, path: Path, contents: JournalContents, key: SealKey | None,
+                hashes: list[str]) -> None:
+    events = contents.events
     claims = getattr(events[0], "journal_format", None)
     if claims is not None and claims > JOURNAL_FORMAT:
         proof.failure = JournalError(path, "journal_newer_format", 1, format=claims)
@@ -158,7 +171,7 @@ def _check_seal(proof: Proof, path: Path, contents: JournalContents, key: SealKe
     count = len(events)
 
     def holds(sealed_events: int, sealed_hash: str) -> bool:
-        return 1 <= sealed_events <= count and line_hash(lines[sealed_events - 1]) == sealed_hash
+        return 1 <= sealed_events <= count and hashes[sealed_events - 1] == sealed_hash
 
     if count < newest.events:
         proof.failure = JournalError(path, "events_removed", count + 1, sealed=newest.events, found=count)

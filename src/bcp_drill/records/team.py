@@ -214,7 +214,8 @@ def read_merged(root: Path, record_id: str, first_path: Path, first: JournalCont
             raise JournalError(path, "journal_corrupt", 1, detail=f"joined record {contents.events[0].record_id!r}")
         infos.append(info)
         streams.append((info.console_id or "", info.offset_seconds, contents.events))
-    return MergedRecord(merge(first_events, streams), infos, any(i.cut_tail for i in infos), notices)
+    events = merge(first_events, streams) if streams else first_events  # a single console's: as written
+    return MergedRecord(events, infos, any(i.cut_tail for i in infos), notices)
 
 
 def _hash_at(contents: JournalContents, events: int) -> str:
