@@ -18,6 +18,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "src")]
 from records.test_crash_loop import run_until_killed  # noqa: E402
 
 from bcp_drill.records.journal import read_journal  # noqa: E402
+from bcp_drill.records.proof import prove  # noqa: E402
 
 
 def main() -> None:
@@ -28,13 +29,17 @@ def main() -> None:
         acknowledged = []
         for _ in range(kills):
             acknowledged += run_until_killed(root, rng)
-        events = read_journal(root / "crash.jsonl").events
+        contents = read_journal(root / "crash.jsonl")
+        proof = prove(root / "crash.jsonl", contents, None)  # the record still proves after every kill
+        events = contents.events[:proof.usable_events]
         texts = {e.seq: e.text[:40] for e in events if e.type == "assessment_recorded"}
         lost = sum(1 for seq, text in acknowledged if texts.get(seq) != text)
         cut = len(list(root.glob("crash.jsonl.cut-*")))
+        unsealed = len(list(root.glob("crash.jsonl.unsealed-*"))) + int(proof.unsealed_last)
     gaps = [e.seq for e in events] != list(range(1, len(events) + 1))
     print(f"kills {kills}  acknowledged {len(acknowledged)}  lost {lost}  sequence gaps {int(gaps)}  "
-          f"journal events {len(events)}  cut tails recovered (side files) {cut}")
+          f"journal events {len(events)}  cut tails recovered (side files) {cut}  "
+          f"unsealed last events set aside {unsealed}  proves {'yes' if proof.failure is None else proof.failure.code}")
 
 
 if __name__ == "__main__":

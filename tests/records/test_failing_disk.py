@@ -60,7 +60,7 @@ def test_a_disk_gone_read_only_mid_drill_names_the_journal_and_loses_nothing(tmp
         session.complete_step("s2", "S")
     monkeypatch.undo()
     said = caught.value.render(Translator("en"))
-    assert said.startswith(f"{path}: could not record it (Read-only file system")
+    assert said.startswith(f"{path}: could not record it in {path} (Read-only file system")
     assert "this action was not saved, and nothing recorded before it is lost" in said
     assert ".holder" not in said
     assert path.read_bytes() == before

@@ -42,6 +42,8 @@ class Proof:
     def notices(self) -> list[JournalError]:
         """What a reader names beside figures it takes from this journal."""
         found: list[JournalError] = []
+        if not self.events:
+            return found  # nothing is used: the failure says it all
         if self.torn_tail:
             found.append(JournalNotice(self.path, "last_event_cut", self.events + 1))
         if self.unsealed_last:
