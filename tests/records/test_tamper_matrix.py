@@ -319,3 +319,14 @@ def test_the_seal_states_count_and_hash_of_the_journal(records):  # noqa: F811
     assert not seal.damaged and [s.events for s in seal.slots] == [len(lines), len(lines) - 1]
     assert seal.newest.last_hash == hashlib.sha256(lines[-1]).hexdigest()
     assert json.loads(lines[0])["journal_format"] == 2 and "journal_format" not in json.loads(lines[1])
+
+
+def test_a_cut_last_line_of_a_review_is_named_by_its_tally_and_report(capsys, records):  # noqa: F811
+    store, review_id, _ = records
+    path = store.path_of(review_id)
+    path.write_bytes(path.read_bytes() + b'{"seq":99,"type":"item_ra')
+    said = "the last event was not completely written"
+    code, out, err = run(capsys, store, "tally")
+    assert code == 0 and f"record {review_id} is included, but not all of it" in out and said in err
+    code, out, err = run(capsys, store, "report", "--review", review_id, "--format", "md")
+    assert code == 0 and said in out and said in err
