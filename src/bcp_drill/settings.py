@@ -33,7 +33,7 @@ def _default_recorder() -> str:
 class SettingField:
     description: str
     choices: tuple[str, ...] = ()  # the values allowed, when the field is one of a few words
-    kind: Literal["text", "path", "paths"] = "text"
+    kind: Literal["text", "path", "paths", "count"] = "text"
 
 
 # Every setting, in the order `bcp-drill settings` lists them. Plain dataclasses rather than
@@ -47,6 +47,13 @@ FIELDS: dict[str, SettingField] = {
     "theme": SettingField("TUI colour theme.", ("default", "high-contrast")),
     "seal_key": SettingField("File of the key that seals every record (bcp-drill seal-key); kept out of the "
                              "records folder. Default: seal.key beside the user settings file.", kind="path"),
+    "serve_max_consoles": SettingField("How many browsers `bcp-drill serve` runs at once (a team drill's "
+                                       "consoles); one more gets a page saying it is full.", kind="count"),
+    "import_max_bytes": SettingField("Largest spreadsheet or CSV file an import reads (bytes).", kind="count"),
+    "import_max_rows": SettingField("Most rows a sheet of an import may have.", kind="count"),
+    "import_max_columns": SettingField("Most columns a sheet of an import may have.", kind="count"),
+    "import_max_cell_chars": SettingField("Most characters one cell of an import may hold (Excel's own "
+                                          "limit is 32,767).", kind="count"),
     "chrome": SettingField("Frame characters: 'ascii' for terminals that draw East Asian ambiguous-width "
                            "characters (box lines, blocks) double wide, as Tera Term and RLogin often do.",
                            ("unicode", "ascii")),
@@ -68,6 +75,11 @@ def _checked(name: str, value: Any) -> Any:
         if not all(isinstance(v, (str, Path)) for v in values):
             raise InvalidSetting(name, "Input should be a list of folders")
         return [Path(v) for v in values]
+    if spec.kind == "count":
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit() \
+                or int(value) < 1:
+            raise InvalidSetting(name, "Input should be a whole number of 1 or more")
+        return int(value)
     if spec.kind == "path":
         if not isinstance(value, (str, Path)):
             raise InvalidSetting(name, "Input should be a folder")
@@ -92,6 +104,12 @@ class Settings:
     theme: Literal["default", "high-contrast"] = "default"
     chrome: Literal["unicode", "ascii"] = "unicode"
     seal_key: Path = field(default_factory=lambda: user_config_path().parent / "seal.key")
+    # Bounds that keep a hostile or broken file from exhausting the PC; far above any real sheet.
+    serve_max_consoles: int = 12
+    import_max_bytes: int = 16 * 1024 * 1024
+    import_max_rows: int = 20_000
+    import_max_columns: int = 100
+    import_max_cell_chars: int = 32_767
 
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, _checked(name, value) if name in FIELDS else value)
