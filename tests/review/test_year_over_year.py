@@ -69,7 +69,7 @@ def test_follow_ups_gather_into_the_main_issues_of_the_next_plan(tmp_path, capsy
     assert [line.split(" | ")[1] for line in lines] == [
         "ホームページの見やすさと鮮度の確保", "ソーシャルエンジニアリング等に対する職員の意識の向上",
         "職員の情報リテラシー、PC スキル向上"]
-    assert lines[0].startswith("| (1) |") and "P01 HP の更新が遅い [未着手]" in lines[0] and "P03 古いページが残る" in lines[0]
+    assert lines[0].startswith("| (1) |") and "P01 HP の更新が遅い \\[未着手\\]" in lines[0] and "P03 古いページが残る" in lines[0]
     t = Translator("ja")
     report = render_review_report(build_review_report(store, record_id, t), "md", t).decode("utf-8")
     section = report[report.index("## 4 今後の主な課題"):]

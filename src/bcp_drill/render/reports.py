@@ -18,6 +18,7 @@ from bcp_drill.drill.view import (
 )
 from bcp_drill.i18n import Translator
 from bcp_drill.render import tables
+from bcp_drill.render.markdown import md_cell, md_line, md_text
 from bcp_drill.render.tables import Column, DrillTime, Table, neutralise
 from bcp_drill.render.tallies import (
     drill_figures_table,
@@ -46,24 +47,6 @@ def _environment(html: bool):
     env.filters["md_line"] = md_line
     env.filters["cell"] = md_cell
     return env
-
-
-def md_line(value: Any) -> str:
-    """Text kept inside one list item: its line breaks become Markdown hard breaks, so a
-    second line can never start a heading, a list or a new item."""
-    return "  \n  ".join(md_text(part) for part in str(value).split("\n"))
-
-
-def md_text(value: Any) -> str:
-    """Markdown-safe text: characters that would start markup are escaped."""
-    text = "" if value is None else str(value)
-    for char in "\\`*_[]<>#|~":
-        text = text.replace(char, "\\" + char)
-    return text
-
-
-def md_cell(value: Any) -> str:
-    return md_text(value).replace("\n", "<br>")
 
 
 def outcome_label(code: str, t: Translator) -> str:

@@ -131,19 +131,17 @@ def render_text(table: Table, gap: str = "  ") -> str:
     return "\n".join(out) + "\n"
 
 
-def _md_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(table: Table) -> str:
+    from bcp_drill.render.markdown import md_cell, md_line
+
     labels = [flat_label(c) for c in table.columns]
-    out = [f"## {_md_escape(table.title)}", ""] if table.title else []
-    out.append("| " + " | ".join(_md_escape(label) for label in labels) + " |")
+    out = [f"## {md_cell(table.title)}", ""] if table.title else []
+    out.append("| " + " | ".join(md_cell(label) for label in labels) + " |")
     out.append("|" + "|".join("---:" if c.align == ">" else "---" for c in table.columns) + "|")
     for row in table.rows:
-        out.append("| " + " | ".join(_md_escape(_cell(v)) for v in row) + " |")
+        out.append("| " + " | ".join(md_cell(_cell(v)) for v in row) + " |")
     for note in table.notes:  # each note its own paragraph (consecutive lines would run together)
-        out += ["", _md_escape(note.strip())]
+        out += ["", md_line(note.strip())]
     return "\n".join(out) + "\n"
 
 
