@@ -179,3 +179,51 @@ def test_argument_errors_in_japanese(capsys):
     with pytest.raises(SystemExit):
         main(["--lang", "en", "tally", "--format", "xml"])
     assert "error: argument --format: invalid choice: 'xml'" in capsys.readouterr().err
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_a_scenario_checked_on_its_own_finds_the_register_beside_it(capsys, tmp_path):
+    code, out, _ = run(capsys, "validate", os.path.join(REPO, "scenarios", "earthquake-offhours.yaml"))
+    assert code == 0 and out.strip() == "Checked 1 files: no problems."
+    # A copy elsewhere naming a register of its own, kept beside it: found there, not reported.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    scenario = open(os.path.join(REPO, "scenarios", "earthquake-offhours.yaml"), encoding="utf-8").read()
+    register = open(os.path.join(REPO, "scenarios", "city-systems.yaml"), encoding="utf-8").read()
+    (elsewhere / "eq.yaml").write_text(scenario.replace("id: earthquake-offhours", "id: eq-copy", 1)
+                                       .replace("systems_register: city-systems", "systems_register: our-systems"),
+                                       encoding="utf-8")
+    (elsewhere / "ours.yaml").write_text(register.replace("id: city-systems", "id: our-systems", 1), encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(elsewhere / "eq.yaml"))
+    assert code == 0 and out.strip() == "Checked 1 files: no problems."
+    (elsewhere / "ours.yaml").unlink()
+    code, out, _ = run(capsys, "validate", str(elsewhere / "eq.yaml"))
+    assert code == 1 and "systems register 'our-systems' is not defined" in out
+
+
+def test_run_of_a_broken_file_says_what_is_wrong_with_it(capsys, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text('kind: scenario\nid: broken\nversion: "1"\ntitle: x\nphases: [\n', encoding="utf-8")
+    for args in (("run", "--plain", "broken.yaml"), ("run", "broken.yaml"), ("review", "--plain", "broken.yaml")):
+        code, out, err = run(capsys, *args, "--lang", "en")
+        assert code == 1 and "Traceback" not in err, args
+        assert "broken.yaml cannot be used: 1 problems (fix them, then run again):" in err, args
+        assert "broken.yaml:6:1: YAML syntax error" in err and "no scenario" not in err, args
+    code, _, err = run(capsys, "run", "--plain", "no-such-scenario", "--lang", "en")
+    assert code == 1 and "no scenario 'no-such-scenario'; scenarios: " in err  # an id: the known ids
+
+
+def test_symlink_loops_are_problems_not_internal_errors(capsys, tmp_path):
+    os.symlink("b.yaml", tmp_path / "a.yaml")
+    os.symlink("a.yaml", tmp_path / "b.yaml")
+    (tmp_path / "folder").mkdir()
+    os.symlink("../folder", tmp_path / "folder" / "self")
+    code, out, err = run(capsys, "validate", "a.yaml", "folder")
+    assert code == 1 and "internal error" not in err
+    assert "a.yaml: a symbolic link that leads to no file (or back to itself)" in out
+    code, _, err = run(capsys, "run", "--plain", "a.yaml", "--lang", "en")
+    assert code == 1 and "internal error" not in err and "a symbolic link that leads to no file" in err
+    code, out, err = run(capsys, "validate")  # the loops inside the working folder's content are skipped
+    assert "internal error" not in err

@@ -42,8 +42,15 @@ class CommandContext:
     def library(self, extra: list[Path] | None = None) -> ContentLibrary:
         from bcp_drill.content.library import ContentLibrary
 
-        return ContentLibrary.load(self.content_dirs() + list(extra or []), cwd=self.cwd,
-                                   lasting=self.whole_process)
+        extra = list(extra or [])
+        return ContentLibrary.load(self.content_dirs() + extra, cwd=self.cwd, lasting=self.whole_process,
+                                   registers_from=[path.parent for path in extra])
+
+    def library_for(self, *references: str | None) -> ContentLibrary:
+        """The content, with the files REFERENCES name read too (a scenario given as a file)."""
+        from bcp_drill.content.library import named_file
+
+        return self.library([path for ref in references if ref and (path := named_file(ref)) is not None])
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out)

@@ -17,9 +17,12 @@ TITLE_WIDTH = 40
 def validate(ctx: CommandContext, paths: list[Path]) -> int:
     """Check files (default: every content folder); print every problem; 1 if any."""
     targets = [p if p.is_absolute() else ctx.cwd / p for p in paths] or ctx.content_dirs()
+    # A scenario checked on its own may name a register kept beside it or in the content folders.
+    registers_from = [p.parent for p in targets if not p.is_dir()] + ctx.content_dirs() if paths else []
     # A whole process (not a test calling in): the files are read on every core.
     library = ContentLibrary.load(targets, cwd=ctx.cwd, lasting=ctx.whole_process,
-                                  workers=(os.cpu_count() or 1) if ctx.whole_process else 1)
+                                  workers=(os.cpu_count() or 1) if ctx.whole_process else 1,
+                                  registers_from=registers_from)
     t = ctx.t
     for problem in library.problems:
         ctx.print(problem.render(t))

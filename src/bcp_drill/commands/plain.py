@@ -30,10 +30,10 @@ def run_plain(ctx: CommandContext, scenario_ref: str, drill_type: str | None, pl
     from bcp_drill.plain.drill import PlainDrill
 
     t = ctx.t
-    library = ctx.library([Path(scenario_ref)] if Path(scenario_ref).is_file() else [])
+    library = ctx.library_for(scenario_ref)
     scenario = library.scenario(scenario_ref)
     if scenario is None:
-        return ctx.fail(t("cli.unknown_scenario", value=scenario_ref, known=", ".join(sorted(library.scenarios))))
+        return ctx.fail(library.not_found("scenario", scenario_ref, t))
     console = _console(ctx)
     store = store_of(ctx)
     console.say(t("tui.setup_title", title=scenario.title.get(t.lang)))
@@ -106,10 +106,10 @@ def review_plain(ctx: CommandContext, checklist_ref: str, year_text: str | None)
     from bcp_drill.review.session import ReviewSession, latest_review_before
 
     t = ctx.t
-    library = ctx.library([Path(checklist_ref)] if Path(checklist_ref).is_file() else [])
+    library = ctx.library_for(checklist_ref)
     checklist = library.checklist(checklist_ref)
     if checklist is None:
-        return ctx.fail(t("cli.unknown_checklist", value=checklist_ref, known=", ".join(sorted(library.checklists))))
+        return ctx.fail(library.not_found("checklist", checklist_ref, t))
     console = _console(ctx)
     store = store_of(ctx)
     console.say(t("review.setup_title", title=checklist.title.get(t.lang)))

@@ -39,13 +39,12 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
         # The home screen needs no content and no records: each is read the first time a
         # screen asks for it.
         return _run(ctx, lambda: ctx.library(), store, StartRequest())
-    extra = [Path(p) for p in (scenario, checklist) if p and Path(p).is_file()]
     asked = StartRequest(scenario_id=scenario, checklist_id=checklist)
     if (scenario or checklist) and _needs_terminal(ctx, quiet=True) is None:
         # The app draws its first frame, then reads the content and finds SCENARIO or
         # CHECKLIST in it (an unknown one ends it with the same message as below).
-        return _run(ctx, lambda: ctx.library(extra), store, asked)
-    library = ctx.library(extra)
+        return _run(ctx, lambda: ctx.library_for(scenario, checklist), store, asked)
+    library = ctx.library_for(scenario, checklist)
     if library.problems:
         print(t("cli.content_problems_warning", problems=len(library.problems)), file=ctx.err)
     found = resolve_start(library, asked, t)

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from bcp_drill.content.checks import closest
 from bcp_drill.content.loader import FileLoader, LoadedFile, locate_line
@@ -69,8 +69,27 @@ def content_files(paths: Iterable[Path]) -> list[Path]:
                 if real not in unique and os.path.isfile(real):
                     unique[real] = Path(real)
         else:
-            unique.setdefault(str(path.resolve()), path.resolve())
+            resolved = safe_resolve(path)
+            unique.setdefault(str(resolved), resolved)
     return list(unique.values())
+
+
+def safe_resolve(path: Path) -> Path:
+    """PATH made absolute with its links followed; a link that leads back to itself stays as
+    it is (absolute), to be reported as a file that cannot be read, never an internal error."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop: RuntimeError before Python 3.13, OSError after
+        return Path(os.path.abspath(path))
+
+
+def named_file(reference: str) -> Path | None:
+    """The file REFERENCE names when it names one (it exists, or is a link, or ends in .yaml /
+    .yml): `run FILE` then reads that file and says what is wrong with it; None for an id."""
+    path = Path(reference).expanduser()
+    if os.path.lexists(path) and not path.is_dir() or path.suffix in CONTENT_SUFFIXES:
+        return path
+    return None
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -90,22 +109,25 @@ class ContentLibrary:
     registers: dict[str, LoadedFile] = field(default_factory=dict)  # systems registers by id
     files: list[LoadedFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    cwd: Path = field(default_factory=Path)  # what the problems' paths are relative to
 
     @classmethod
     def load(cls, paths: Iterable[Path], cwd: Path | None = None, lasting: bool = False,
-             workers: int = 1) -> "ContentLibrary":
+             workers: int = 1, registers_from: Iterable[Path] = ()) -> "ContentLibrary":
         """Every content file below PATHS. LASTING: the library lives until the process ends
         (a one-shot command), so what exists once it is loaded is frozen out of the garbage
         collector's walks; never in a long-lived program, where frozen cycles would leak.
         WORKERS > 1 reads the files in that many forked processes (a one-shot command only: a
         program with threads, such as the TUI, must not fork); the checks across files and
-        the result are the same."""
+        the result are the same. REGISTERS_FROM: folders whose systems registers (kind:
+        systems) a scenario may name though they are not checked themselves (the folder of a
+        scenario given as a file, the content folders)."""
         # Loading makes many small objects and no cycles worth collecting: pausing the cyclic
         # garbage collector meanwhile saves it walking every file's objects again and again.
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return cls._load(paths, cwd, workers)
+            return cls._load(paths, cwd, workers, registers_from)
         finally:
             if lasting:
                 gc.freeze()
@@ -113,7 +135,8 @@ class ContentLibrary:
                 gc.enable()
 
     @classmethod
-    def _load(cls, paths: Iterable[Path], cwd: Path | None = None, workers: int = 1) -> "ContentLibrary":
+    def _load(cls, paths: Iterable[Path], cwd: Path | None = None, workers: int = 1,
+              registers_from: Iterable[Path] = ()) -> "ContentLibrary":
         cwd = cwd or Path.cwd()
         library = cls()
         loader = FileLoader()
@@ -125,8 +148,11 @@ class ContentLibrary:
         builtin_ids = set(library.scales)
         owners: dict[tuple[str, str], LoadedFile] = {}
         to_read: list[tuple[Path, str]] = []
+        library.cwd = cwd
         for path in content_files(paths):
-            if not path.exists():
+            if os.path.islink(path) and not path.exists():  # a link to nothing, or back to itself
+                library.problems.append(Problem(display_path(path, cwd), None, None, "broken_link"))
+            elif not path.exists():
                 library.problems.append(Problem(display_path(path, cwd), None, None, "no_such_file"))
             else:
                 to_read.append((path, display_path(path, cwd)))
@@ -155,9 +181,29 @@ class ContentLibrary:
             else:
                 library.scales[document.id] = document
         library._check_scale_references()
+        library._add_registers_from(registers_from, loader, cwd)
         library._attach_registers()
         library.problems.sort(key=Problem.sort_key)
         return library
+
+    def _add_registers_from(self, folders: Iterable[Path], loader: FileLoader, cwd: Path) -> None:
+        """The systems registers in FOLDERS that are not loaded already (their other files and
+        their problems are not this library's: they were not asked to be checked)."""
+        wanted = {document.systems_register for document in (s.document for s in self.scenarios.values())
+                  if isinstance(document, Scenario) and document.systems_register is not None} - set(self.registers)
+        if not wanted:
+            return
+        known = {str(f.path) for f in self.files}
+        for path in content_files([f for f in folders if f.is_dir()]):
+            if str(path) in known:
+                continue
+            loaded = loader.load(path, display_path(path, cwd))
+            document = loaded.document
+            if isinstance(document, SystemsRegister) and loaded.ok and document.id in wanted:
+                self.registers[document.id] = loaded
+                wanted.discard(document.id)
+                if not wanted:
+                    return
 
     def _attach_registers(self) -> None:
         """Each scenario that names a systems register gets its systems (and keeps the
@@ -221,6 +267,25 @@ class ContentLibrary:
     def source(self, document_id: str) -> LoadedFile | None:
         return self.scenarios.get(document_id) or self.checklists.get(document_id)
 
+    def not_found(self, kind: str, reference: str, t: Callable[..., str]) -> str:
+        """Why there is no KIND ("scenario" or "checklist") REFERENCE: the problems of the file it
+        names, each with its line, or the ids there are."""
+        problems = self.problems_in(reference)
+        if problems:
+            return "\n".join([t("cli.content_file_invalid", file=reference, count=len(problems)),
+                              *(p.render(t) for p in problems)])
+        table = self.scenarios if kind == "scenario" else self.checklists
+        return t(f"cli.unknown_{kind}", value=reference, known=", ".join(sorted(table)))
+
+    def problems_in(self, reference: str) -> list[Problem]:
+        """The problems found in the file REFERENCE names (none when it names no file): why a
+        scenario or checklist given as a file is not there."""
+        wanted = named_file(reference)
+        if wanted is None:
+            return []
+        target = os.path.abspath(safe_resolve(wanted))
+        return [p for p in self.problems if os.path.abspath(safe_resolve(self.cwd / str(p.path))) == target]
+
     @staticmethod
     def _find(table: dict[str, LoadedFile], id_or_path: str) -> LoadedFile | None:
         if id_or_path in table:
@@ -228,7 +293,7 @@ class ContentLibrary:
         wanted = Path(id_or_path).expanduser()
         if wanted.exists():
             for loaded in table.values():
-                if loaded.path.resolve() == wanted.resolve():
+                if safe_resolve(loaded.path) == safe_resolve(wanted):
                     return loaded
         return None
 

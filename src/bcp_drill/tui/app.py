@@ -37,12 +37,12 @@ def resolve_start(library: ContentLibrary, start: StartRequest, t: Translator) -
     if start.scenario_id:
         scenario = library.scenario(start.scenario_id)
         if scenario is None:
-            return t("cli.unknown_scenario", value=start.scenario_id, known=", ".join(sorted(library.scenarios)))
+            return library.not_found("scenario", start.scenario_id, t)
         return StartRequest(scenario_id=scenario.id)
     if start.checklist_id:
         checklist = library.checklist(start.checklist_id)
         if checklist is None:
-            return t("cli.unknown_checklist", value=start.checklist_id, known=", ".join(sorted(library.checklists)))
+            return library.not_found("checklist", start.checklist_id, t)
         return StartRequest(checklist_id=checklist.id)
     return start
 
