@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from bcp_drill.commands import CommandContext
 from bcp_drill.commands.review import store_of

@@ -11,7 +11,6 @@ from bcp_drill.commands import CommandContext
 from bcp_drill.drill.tally import by_phase, by_scenario, drill_figures, participation
 from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import parse_fiscal_year
-from bcp_drill.records.journal import JournalError, read_journal
 from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.render import tables
 if TYPE_CHECKING:
