@@ -409,7 +409,7 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
     if args.command == "review" and args.plain:
         return plain.review_plain(ctx, args.checklist, args.year)
     if args.command == "review":
-        return tui.launch(ctx, checklist=args.checklist)
+        return tui.launch(ctx, checklist=args.checklist, year_text=args.year)
     return tui.launch(ctx)
 
 

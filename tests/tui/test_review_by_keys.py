@@ -268,3 +268,31 @@ async def test_screens_name_a_record_that_does_not_prove_and_one_read_only_in_pa
         shown = "\n".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
         assert f"[!!] {forged}" in shown and "changed after it was sealed" in shown
         assert "[!] the last event was not completely written" in shown
+
+
+async def test_review_year_from_the_command_line_is_the_year_recorded(tmp_path):
+    """`bcp-drill review CHECKLIST --year R2`: the set-up shows 2020 and Ctrl+S records 2020,
+    whatever this year is."""
+    from bcp_drill.tui.app import StartRequest
+    from bcp_drill.tui.screens.review import ReviewScreen
+    from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
+
+    app, store, _ = make_app(tmp_path, lang="en", library=mini_library(),
+                             start=StartRequest(checklist_id="mini-review", fiscal_year=2020))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewSetupScreen)
+        assert app.screen.query_one("#review-year").value == "2020"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+    started = journal_events(store)[0]
+    assert started.type == "review_started" and started.fiscal_year == 2020
+
+
+def test_a_bad_review_year_is_refused_before_anything_is_drawn(tmp_path, capsys, monkeypatch):
+    from bcp_drill.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    code = main(["review", "plan-review-3rd", "--year", "R99x", "--records", str(tmp_path / "r"), "--lang", "en"])
+    assert code == 1 and "R99x" in capsys.readouterr().err

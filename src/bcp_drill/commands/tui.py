@@ -25,10 +25,17 @@ def _needs_terminal(ctx: CommandContext, quiet: bool = False) -> int | None:
 
 def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | None = None,
            resume_latest: bool = False, checklist: str | None = None,
-           join: tuple[str, str, str | None] | None = None) -> int:
+           join: tuple[str, str, str | None] | None = None, year_text: str | None = None) -> int:
     from bcp_drill.tui.app import StartRequest, resolve_start
 
     t = ctx.t
+    year = None
+    if year_text is not None:  # checked before anything is drawn, as plain mode does
+        from bcp_drill.fiscal import parse_fiscal_year
+
+        year = parse_fiscal_year(year_text)
+        if year is None:
+            return ctx.fail(t("cli.bad_year", value=year_text))
 
     def store() -> RecordStore:
         from bcp_drill.commands.review import record_store
@@ -39,7 +46,7 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
         # The home screen needs no content and no records: each is read the first time a
         # screen asks for it.
         return _run(ctx, lambda: ctx.library(), store, StartRequest())
-    asked = StartRequest(scenario_id=scenario, checklist_id=checklist)
+    asked = StartRequest(scenario_id=scenario, checklist_id=checklist, fiscal_year=year)
     if (scenario or checklist) and _needs_terminal(ctx, quiet=True) is None:
         # The app draws its first frame, then reads the content and finds SCENARIO or
         # CHECKLIST in it (an unknown one ends it with the same message as below).

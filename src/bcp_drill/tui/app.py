@@ -27,6 +27,7 @@ class StartRequest:
 
     scenario_id: str | None = None
     checklist_id: str | None = None
+    fiscal_year: int | None = None  # the 年度 a review is set up for (`review --year`); None: this one
     record_id: str | None = None
     join: tuple[str, str, str | None] | None = None  # open RECORD_ID as a team console: role, team, name
 
@@ -43,7 +44,7 @@ def resolve_start(library: ContentLibrary, start: StartRequest, t: Translator) -
         checklist = library.checklist(start.checklist_id)
         if checklist is None:
             return library.not_found("checklist", start.checklist_id, t)
-        return StartRequest(checklist_id=checklist.id)
+        return StartRequest(checklist_id=checklist.id, fiscal_year=start.fiscal_year)
     return start
 
 
@@ -113,7 +114,7 @@ class BcpDrillApp(App):
         if self.start.scenario_id:
             opened = self.open_setup(self.start.scenario_id)
         elif self.start.checklist_id:
-            opened = self.open_review_setup(self.start.checklist_id)
+            opened = self.open_review_setup(self.start.checklist_id, self.start.fiscal_year)
         elif self.start.record_id and self.start.join:
             opened = self.open_join(self.start.record_id, *self.start.join)
         elif self.start.record_id:
@@ -188,14 +189,14 @@ class BcpDrillApp(App):
         self.push_screen(DrillSetupScreen(source))
         return True
 
-    def open_review_setup(self, checklist_id: str) -> bool:
+    def open_review_setup(self, checklist_id: str, fiscal_year: int | None = None) -> bool:
         from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
 
         source = self.ctx.library.checklists.get(checklist_id)
         if source is None:
             self.notify(self.ctx.t("review.unknown_checklist", id=checklist_id), severity="error")
             return False
-        self.push_screen(ReviewSetupScreen(source))
+        self.push_screen(ReviewSetupScreen(source, fiscal_year))
         return True
 
     def open_record(self, record_id: str) -> bool:

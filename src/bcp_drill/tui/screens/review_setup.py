@@ -24,16 +24,17 @@ class ReviewSetupScreen(FormScreen):
         Binding("escape", "cancel", "keys.cancel"),
     ]
 
-    def __init__(self, source: LoadedFile) -> None:
+    def __init__(self, source: LoadedFile, fiscal_year: int | None = None) -> None:
         super().__init__()
         self.source = source
+        self.asked_year = fiscal_year  # `review --year`: the 年度 recorded unless changed here
         assert isinstance(source.document, Checklist)
         self.checklist: Checklist = source.document
 
     def compose(self) -> ComposeResult:
         ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
-        this_year = fiscal_year(ctx.store.clock().astimezone().date())
+        this_year = self.asked_year or fiscal_year(ctx.store.clock().astimezone().date())
         with VerticalScroll(id="setup-form"):
             yield Label(t("review.setup_title", title=self.checklist.title.get(lang)), classes="form-title", markup=False)
             if self.checklist.description:
