@@ -227,3 +227,24 @@ def test_symlink_loops_are_problems_not_internal_errors(capsys, tmp_path):
     assert code == 1 and "internal error" not in err and "a symbolic link that leads to no file" in err
     code, out, err = run(capsys, "validate")  # the loops inside the working folder's content are skipped
     assert "internal error" not in err
+
+
+def test_local_content_adds_to_the_shipped_content_and_a_same_id_file_overrides_it(capsys, tmp_path):
+    """The README's measures import writes ./checklists: the shipped checklists must stay."""
+    shipped = open(os.path.join(REPO, "checklists", "ict-bcp-readiness.yaml"), encoding="utf-8").read()
+    (tmp_path / "checklists").mkdir()
+    (tmp_path / "checklists" / "own.yaml").write_text(
+        shipped.replace("id: ict-bcp-readiness", "id: our-own-checklist", 1), encoding="utf-8")
+    code, out, _ = run(capsys, "list", "--lang", "en")
+    assert code == 0
+    listed = {line.split()[0] for line in out.splitlines() if line and not line.startswith(("-", "ID"))}
+    assert {"plan-review-3rd", "ict-bcp-readiness", "our-own-checklist", "earthquake-offhours"} <= listed
+    assert "is used instead of" not in out
+    # A local file with a shipped id is used instead of the shipped one, and list says so.
+    (tmp_path / "checklists" / "readiness.yaml").write_text(
+        shipped.replace("ICT-BCP (initial response) readiness checklist", "Our readiness list", 1), encoding="utf-8")
+    code, out, _ = run(capsys, "list", "--lang", "en")
+    assert code == 0 and "Our readiness list" in out
+    assert "ict-bcp-readiness: checklists/readiness.yaml is used instead of the shipped " in out
+    code, out, _ = run(capsys, "validate")
+    assert code == 0, out

@@ -68,11 +68,12 @@ def test_builtin_scales_ship_inside_the_package():
     assert names == ["hseep.yaml", "plan-measure.yaml", "readiness.yaml"]
 
 
-def test_content_dirs_default_to_the_working_folder_then_the_bundle(tmp_path):
+def test_content_dirs_are_the_bundle_then_the_working_folder(tmp_path):
     (tmp_path / "scenarios").mkdir()
-    own_scenarios = default_content_dirs(tmp_path)
-    assert own_scenarios[0] == tmp_path / "scenarios"
-    assert own_scenarios[1].name == "checklists" and own_scenarios[1].parent != tmp_path  # bundled
+    dirs = default_content_dirs(tmp_path)
+    # The shipped folders first, then the local one, which adds to them (and overrides by id).
+    assert [p.name for p in dirs] == ["scenarios", "checklists", "scenarios"]
+    assert all(p.parent != tmp_path for p in dirs[:2]) and dirs[2] == tmp_path / "scenarios"
     elsewhere = tmp_path / "empty"
     elsewhere.mkdir()
     bundled = default_content_dirs(elsewhere)

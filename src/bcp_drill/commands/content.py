@@ -62,6 +62,12 @@ def list_content(ctx: CommandContext) -> int:
     headers = [t("cli.col_id"), t("cli.col_title"), t("cli.col_version"), t("cli.col_scale"),
                t("cli.col_sections"), t("cli.col_items"), t("cli.col_file")]
     ctx.print(format_table(headers, rows, ["<", "<", "<", "<", ">", ">", "<"]) if rows else t("cli.list_none"))
+    if library.overridden:
+        ctx.print()
+        for (kind, document_id), shipped in sorted(library.overridden.items()):
+            table = library.scenarios if kind == "scenario" else library.checklists
+            used = table[document_id].display if document_id in table else "-"
+            ctx.print(t("cli.list_overrides", id=document_id, used=used, shipped=shipped))
     if library.problems:
         ctx.print()
         ctx.print(t("cli.list_problems", problems=len(library.problems)))

@@ -35,16 +35,22 @@ def bundled_content_root() -> Path | None:
     return None
 
 
-def default_content_dirs(cwd: Path) -> list[Path]:
-    """For each of scenarios/ and checklists/: the folder here when present, else the bundled copy
-    (a city with its own scenarios still gets the shipped checklists, and the other way round)."""
+def bundled_dirs() -> list[Path]:
+    """The shipped scenarios/ and checklists/ folders."""
     root = bundled_content_root()
-    dirs = []
+    return [root / name for name in CONTENT_FOLDERS if root and (root / name).is_dir()]
+
+
+def default_content_dirs(cwd: Path) -> list[Path]:
+    """The shipped scenarios/ and checklists/, then those of the working folder when present:
+    local content adds to the shipped content, and a local file with the id of a shipped one
+    is used instead of it (`list` says so). A city that imports its own measures into
+    ./checklists still has the shipped plan-review checklist."""
+    dirs = bundled_dirs()
     for name in CONTENT_FOLDERS:
-        if (cwd / name).is_dir():
-            dirs.append(cwd / name)
-        elif root and (root / name).is_dir():
-            dirs.append(root / name)
+        here = cwd / name
+        if here.is_dir() and not any(safe_resolve(here) == safe_resolve(d) for d in dirs):
+            dirs.append(here)
     return dirs
 
 
@@ -110,6 +116,8 @@ class ContentLibrary:
     files: list[LoadedFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     cwd: Path = field(default_factory=Path)  # what the problems' paths are relative to
+    # Shipped documents a local file of the same kind and id is used instead of: (kind, id) -> shipped file.
+    overridden: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, paths: Iterable[Path], cwd: Path | None = None, lasting: bool = False,
@@ -146,6 +154,7 @@ class ContentLibrary:
                 library.scales[loaded.document.id] = loaded.document
             library.problems += loaded.problems
         builtin_ids = set(library.scales)
+        shipped = [str(safe_resolve(d)) + os.sep for d in bundled_dirs()]
         owners: dict[tuple[str, str], LoadedFile] = {}
         to_read: list[tuple[Path, str]] = []
         library.cwd = cwd
@@ -163,8 +172,15 @@ class ContentLibrary:
             if document is None or not loaded.ok:
                 continue
             key = (document.kind, document.id)
+            first = owners.get(key)
+            if first is not None and any(str(first.path).startswith(d) for d in shipped) \
+                    and not any(str(loaded.path).startswith(d) for d in shipped):
+                # A local file with a shipped document's id is used instead of it.
+                library.overridden[key] = first.display
+                library._drop(first)
+                first = None
+                del owners[key]
             if key in owners or (document.kind == "scale" and document.id in builtin_ids):
-                first = owners.get(key)
                 line, column = locate_line(loaded, ("id",))
                 library.problems.append(Problem(
                     loaded.display, line, column, "duplicate_document",
@@ -185,6 +201,14 @@ class ContentLibrary:
         library._attach_registers()
         library.problems.sort(key=Problem.sort_key)
         return library
+
+    def _drop(self, loaded: LoadedFile) -> None:
+        """Forget a document that another is used instead of."""
+        for table in (self.scenarios, self.checklists, self.registers):
+            for key in [k for k, v in table.items() if v is loaded]:
+                del table[key]
+        if isinstance(loaded.document, Scale):
+            self.scales.pop(loaded.document.id, None)
 
     def _add_registers_from(self, folders: Iterable[Path], loader: FileLoader, cwd: Path) -> None:
         """The systems registers in FOLDERS that are not loaded already (their other files and
