@@ -69,3 +69,33 @@ def test_the_summary_prints_and_opens_in_excel(three_years, capsys, tmp_path):
     html = (tmp_path / "plan.html").read_text(encoding="utf-8")
     assert '<th colspan="7">施策の評価</th>' in html and '<th colspan="4">継続中</th>' in html
     assert "平成29年度" in html
+
+
+def test_a_measure_finished_in_an_earlier_year_stays_finished_and_counts(tmp_path, capsys):
+    """p2-m08 was finished (目標通り) in 平成30年度 and not rated again in 令和元年度: it stays
+    finished in the later year, its final status says so, and the plan's table counts it as the
+    seed does; a measure not rated in a reviewed year says 未評価, never a blank cell."""
+    library = ContentLibrary.load([DATA / "content"], cwd=DATA)
+    checklist = library.checklist("seed-measures")
+    store = make_store(tmp_path, FakeClock())
+    for year in (2018, 2019):
+        session = ReviewSession.start(store, library.checklists["seed-measures"], library.scale_of(checklist),
+                                      fiscal_year_value=year)
+        if year == 2018:
+            session.rate("p2-m08", "status", "finished-on-target")
+        else:
+            rate_like_the_seed(session, skip=("p2-m08",))
+            session.rate("p2-m08", "carryover", "abolish")
+        session.close()
+    code, out = run(store, capsys, "plan-summary", "seed-measures", "--years", "H30", "R1", "--format", "csv",
+                    "-o", str(tmp_path / "plan.csv"))
+    assert code == 0, out
+    rows = list(csv.reader(io.StringIO((tmp_path / "plan.csv").read_text(encoding="utf-8-sig"))))
+    by_id = {r[1]: r for r in rows if len(r) > 2}
+    assert by_id["p2-m08"][3:] == ["目標通り（完了）", "目標通り（完了）（平成30年度に完了）",
+                                   "目標通り（完了）（平成30年度に完了）", "廃止"]
+    assert by_id["p2-m07"][3] == "未評価"  # reviewed in 平成30年度, but not this measure
+    start = next(n for n, r in enumerate(rows) if r[:2] == ["基本施策（柱）", "施策数"])
+    table = next(r for r in rows[start:] if r and r[0] == "(2) 安全・安心に寄与する情報化")
+    assert table[:13] == ["(2) 安全・安心に寄与する情報化", "8", "", "5", "2", "", "", "1", "", "1", "6", "", "1"]
+    assert any("前の年度に完了した 1 件の施策は、完了したときの評価で数えています: p2-m08" in r[0] for r in rows if r)

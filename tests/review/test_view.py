@@ -27,12 +27,11 @@ def shipped_review(tmp_path):
 
 def test_marks_follow_how_many_dimensions_are_rated(tmp_path):
     session = shipped_review(tmp_path)
-    record = session.state.items["cc-a.a"]
-    assert item_mark(record, session.scale) == "[ ]"
+    assert item_mark(session.state, "cc-a.a") == "[ ]"
     session.rate("cc-a.a", "status", "continuing-on-target")
-    assert item_mark(record, session.scale) == "[~]"
+    assert item_mark(session.state, "cc-a.a") == "[~]"
     session.rate("cc-a.a", "carryover", "same-scale")
-    assert item_mark(record, session.scale) == "[v]"
+    assert item_mark(session.state, "cc-a.a") == "[v]"
     assert ReviewView(session.state, "ja").progress_text(Translator("ja")) == "評価済 1/22"
     session.close()
 

@@ -395,6 +395,28 @@ def _scale_form(value: Any) -> str:
     return "inline" if isinstance(value, dict) else "ref"
 
 
+def _fiscal_year(value: Any) -> Any:
+    """A 年度 written as 2017, "FY2017", "H29" or "平成29年度"."""
+    if isinstance(value, str):
+        from bcp_drill.fiscal import parse_fiscal_year
+
+        parsed = parse_fiscal_year(value)
+        if parsed is None:
+            raise ValueError(f"not a fiscal year: {value!r} (write 2017, H29 or 平成29年度)")
+        return parsed
+    return value
+
+
+FiscalYear = Annotated[int, BeforeValidator(_fiscal_year), Field(ge=1900, le=2999)]
+
+
+class PlanYears(ContentModel):
+    """The 年度 a plan runs over (the seed's 3rd plan: 平成29年度 to 令和元年度)."""
+
+    first: FiscalYear
+    last: FiscalYear
+
+
 class Checklist(ContentModel):
     """A checklist of review items, rated on one scale."""
 
@@ -411,6 +433,10 @@ class Checklist(ContentModel):
         Discriminator(_scale_form),
     ]
     sections: Annotated[list[ChecklistSection], Field(min_length=1)]
+    plan_years: PlanYears | None = Field(None, description="The 年度 the plan runs over: {first: H29, last: R1}.")
+    final_year_only: list[Id] = Field(default_factory=list, description=(
+        "Dimensions of the scale rated only in the plan's last 年度 (the carry-over to the next plan "
+        "is decided then): in earlier years they are not asked and never counted as unrated."))
 
     @property
     def scale_id(self) -> str:

@@ -19,6 +19,8 @@ class OptionGroup(ContentModel):
 
     id: Id
     label: LocalizedText
+    lasting: bool = Field(False, description="A rating in this group stands in the later years of the plan: "
+                                             "a finished measure (完了・廃止・中止) is not rated again.")
 
 
 class ScaleOption(ContentModel):
@@ -45,6 +47,11 @@ class ScaleDimension(ContentModel):
 
     def option(self, code: str) -> ScaleOption | None:
         return next((o for o in self.options if o.code == code), None)
+
+    def lasting(self, code: str) -> bool:
+        """A rating with CODE stands in later years (its group is `lasting`)."""
+        option = self.option(code)
+        return option is not None and any(g.id == option.group and g.lasting for g in self.groups)
 
 
 class Scale(ContentModel):

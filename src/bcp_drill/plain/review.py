@@ -145,7 +145,7 @@ class PlainReview(PlainRunner):
     def after_rating(self) -> None:
         """The item just rated stays current, as on the screen, so `assess` lands on it too;
         once it is fully rated, the next unrated item is named so `.` goes there."""
-        if not self.session.state.items[self.current].fully_rated(self.session.scale):
+        if self.session.state.missing(self.current):
             return
         unrated = self.session.state.unrated_items()
         later = [i for i in unrated if self.items.index(i) > self.index] or unrated

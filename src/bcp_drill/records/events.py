@@ -292,6 +292,9 @@ class PreviousItem(BaseModel):
     ratings: dict[str, str] = {}  # dimension → option code
     assessment: str = ""
     evidence: str = ""
+    # Ratings in `ratings` that stood from a still earlier 年度 (a finished measure is not rated
+    # again): dimension → the 年度 the rating was given.
+    carried: dict[str, int] = {}
 
 
 class ReviewStarted(EventBase):

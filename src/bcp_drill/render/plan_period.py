@@ -9,7 +9,7 @@ from bcp_drill.i18n import Translator
 from bcp_drill.render.reports import _csv_bytes, _environment, _helpers, _workbook_bytes
 from bcp_drill.render.tables import Column, Table, render_markdown
 from bcp_drill.render.tallies import review_tally_table
-from bcp_drill.reports.plan_period import PlanPeriod
+from bcp_drill.reports.plan_period import MeasureLine, PlanPeriod
 from bcp_drill.review.tally import tally_review
 
 
@@ -17,19 +17,39 @@ def plan_period_tables(period: PlanPeriod, t: Translator) -> list[Table]:
     lang = t.lang
     span = f"{fiscal_year_label(period.years[0], lang)}–{fiscal_year_label(period.years[-1], lang)}"
     year_columns = [Column(f"y{y}", fiscal_year_label(y, lang), "<", t("plan.by_year")) for y in period.years]
+
+    def in_year(measure: MeasureLine, year: int) -> str:
+        if year not in period.reviews:
+            return t("plan.no_review")
+        rated = measure.by_year.get(year)
+        if rated is None or not rated.label:
+            return t("plan.unrated")
+        if rated.finished_in is not None:
+            return t("plan.finished_in", status=rated.label, year=fiscal_year_label(rated.finished_in, lang))
+        return rated.label
+
+    def final_status(measure: MeasureLine) -> str:
+        if not measure.final_status:
+            return t("plan.unrated")
+        if measure.final_from is not None:
+            return t("plan.finished_in", status=measure.final_status, year=fiscal_year_label(measure.final_from, lang))
+        return measure.final_status
+
     measures = Table(t("plan.measures_title", title=period.title, span=span), [
         Column("pillar", t("tally.col_pillar")), Column("id", "ID"), Column("measure", t("plan.measure")),
         *year_columns, Column("final", t("plan.final_status")), Column("carryover", t("plan.carryover"))],
-        [[m.pillar, m.item_id, m.name, *[m.by_year.get(y, "") if y in period.reviews else t("plan.no_review")
-                                          for y in period.years], m.final_status, m.carryover]
-         for m in period.measures])
+        [[m.pillar, m.item_id, m.name, *[in_year(m, y) for y in period.years], final_status(m),
+          m.carryover or t("plan.unrated")] for m in period.measures])
     if period.missing_years:
         measures.notes.append(t("plan.missing_years", years=", ".join(
             fiscal_year_label(y, lang) for y in period.missing_years)))
     tables = [measures]
-    final = period.final
+    final = period.final_effective or period.final
     if final is not None:
         tally = review_tally_table(tally_review(final), final, t, blank_zero=True)
+        if period.carried_into_final:
+            tally.notes.append(t("plan.carried_into_final", count=len(period.carried_into_final),
+                                 items=", ".join(period.carried_into_final)))
         tables.append(tally)
     return tables
 

@@ -46,8 +46,8 @@ def review_tally_table(tally: StatusTally, state: ReviewState, t: Translator, bl
     for row in tally.rows + [tally.total]:
         cells: list[Any] = [titles.get(row.key, t("tally.total")), row.items]
         cells += [count(row.count(c.dimension, c.option)) for c in tally.columns]
-        cells += [count(row.unrated_count(d.id)) for d in scale.dimensions]
-        cells.append(t("tally.check_ok") if row.adds_up(scale) else t("tally.check_ng"))
+        cells += [count(row.unrated_count(d.id)) if d.id in tally.asked else "-" for d in scale.dimensions]
+        cells.append(t("tally.check_ok") if row.adds_up(scale, tally.asked) else t("tally.check_ng"))
         rows.append(cells)
     started = state.started
     title = t("tally.review_title", checklist=state.checklist.title.get(lang),
@@ -59,13 +59,19 @@ def review_tally_table(tally: StatusTally, state: ReviewState, t: Translator, bl
         for item_id in unrated:
             requirement = state.items[item_id].item.requirement.get(lang)
             missing = tally.missing_dimensions(item_id)
-            if len(missing) == len(scale.dimensions):
+            if len(missing) == len(tally.asked):
                 notes.append(f"  [ ] {item_id}  {requirement[:60]}")
             else:  # partly rated: say which rating is still missing
                 names = ", ".join(d.label.get(lang) for d in scale.dimensions if d.id in missing)
                 notes.append(f"  [~] {item_id}  {requirement[:60]}  ({t('tally.partly_rated', missing=names)})")
     else:
         notes.append(t("tally.all_rated"))
+    not_asked = [d.label.get(lang) for d in scale.dimensions if d.id not in tally.asked]
+    if not_asked and state.checklist.plan_years is not None:
+        notes.append(t("tally.not_asked", dimensions=", ".join(not_asked),
+                       year=fiscal_year_label(state.checklist.plan_years.last, lang)))
+    if tally.carried:
+        notes.append(t("tally.carried", count=len(tally.carried), items=", ".join(tally.carried)))
     return Table(title, columns, rows, notes)
 
 

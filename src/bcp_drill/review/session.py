@@ -45,11 +45,16 @@ class ReviewSession(JournalSession):
         assert isinstance(checklist, Checklist)
         carried: dict[str, Any] = {}
         if previous is not None and previous.started is not None:
+            # A rating that stood in the previous year from a still earlier one (a finished
+            # measure) is passed on with the 年度 it was given, so it stands here too.
+            items = {item_id: ev.PreviousItem(
+                ratings=previous.effective_ratings(item_id), assessment=r.assessment, evidence=r.evidence,
+                carried={d: year for d, (_, year) in previous.carried(item_id).items() if d not in r.ratings})
+                for item_id, r in previous.items.items()}
             carried = {"previous_record": previous.started.record_id, "previous_year": previous.started.fiscal_year,
-                       "previous": {item_id: ev.PreviousItem(ratings=dict(r.ratings), assessment=r.assessment,
-                                                             evidence=r.evidence)
-                                    for item_id, r in previous.items.items()
-                                    if checklist.item(item_id) is not None and (r.ratings or r.assessment or r.evidence)}}
+                       "previous": {item_id: item for item_id, item in items.items()
+                                    if checklist.item(item_id) is not None
+                                    and (item.ratings or item.assessment or item.evidence)}}
         journal = store.create(
             checklist.id, ev.ReviewStarted, checklist_id=checklist.id, checklist_version=checklist.version,
             checklist_sha256=source.sha256, checklist_file=source.display,

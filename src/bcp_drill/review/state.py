@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from bcp_drill.content.models import Checklist, ChecklistItem
-from bcp_drill.content.scales import Scale
+from bcp_drill.content.scales import Scale, ScaleDimension
 from bcp_drill.records import events as ev
 
 
@@ -19,9 +19,6 @@ class ItemRecord:
 
     def rated(self, dimension: str) -> bool:
         return dimension in self.ratings
-
-    def fully_rated(self, scale: Scale) -> bool:
-        return all(d.id in self.ratings for d in scale.dimensions)
 
 
 @dataclass
@@ -67,16 +64,50 @@ class ReviewState:
             case ev.ReviewReopened():
                 self.finished = False
 
+    # -- what this review must rate: the one home of the rule ---------------------------
+
+    def asked_dimensions(self) -> list[ScaleDimension]:
+        """The dimensions this review rates: a checklist with plan years rates its final-year-only
+        dimensions (the carry-over) only in the plan's last 年度."""
+        years = self.checklist.plan_years
+        if years is None or self.started is None or self.started.fiscal_year == years.last:
+            return list(self.scale.dimensions)
+        return [d for d in self.scale.dimensions if d.id not in self.checklist.final_year_only]
+
+    def carried(self, item_id: str) -> dict[str, tuple[str, int]]:
+        """Ratings that stand from an earlier 年度 (dimension → (option, 年度 it was given)): a
+        measure finished (a `lasting` group, 完了・廃止・中止) is not rated again."""
+        started = self.started
+        previous = started.previous.get(item_id) if started is not None else None
+        if previous is None or started is None or started.previous_year is None:
+            return {}
+        found = {}
+        for dimension_id, code in previous.ratings.items():
+            dimension = self.scale.dimension(dimension_id)
+            if dimension is not None and dimension.lasting(code):
+                found[dimension_id] = (code, previous.carried.get(dimension_id, started.previous_year))
+        return found
+
+    def effective_ratings(self, item_id: str) -> dict[str, str]:
+        """This year's ratings, with those that stand from an earlier 年度 where none is given."""
+        carried = {d: code for d, (code, _) in self.carried(item_id).items()}
+        return {**carried, **self.items[item_id].ratings}
+
+    def missing(self, item_id: str) -> list[str]:
+        """The asked dimensions ITEM_ID still has no rating in (none: it is fully rated)."""
+        ratings = self.effective_ratings(item_id)
+        return [d.id for d in self.asked_dimensions() if d.id not in ratings]
+
     @property
     def rated_count(self) -> int:
-        return sum(1 for r in self.items.values() if r.fully_rated(self.scale))
+        return sum(1 for item_id in self.items if not self.missing(item_id))
 
     @property
     def total(self) -> int:
         return len(self.items)
 
     def unrated_items(self) -> list[str]:
-        return [i for i, r in self.items.items() if not r.fully_rated(self.scale)]
+        return [item_id for item_id in self.items if self.missing(item_id)]
 
     def problems_for(self, item_id: str) -> list[ev.ProblemRaised]:
         return [p for p in self.problems if p.source_ref == item_id]

@@ -33,11 +33,12 @@ class TallyRow:
     def unrated_count(self, dimension: str) -> int:
         return len(self.unrated.get(dimension, []))
 
-    def adds_up(self, scale: Scale) -> bool:
-        """Each dimension's counts plus its unrated items equal the row's item count."""
+    def adds_up(self, scale: Scale, asked: tuple[str, ...] | None = None) -> bool:
+        """Each dimension's counts plus its unrated items equal the row's item count (for the
+        dimensions the review ASKED; one not asked this 年度 only counts what was rated)."""
         return all(
             sum(self.count(d.id, o.code) for o in d.options) + self.unrated_count(d.id) == self.items
-            for d in scale.dimensions)
+            for d in scale.dimensions if asked is None or d.id in asked)
 
 
 @dataclass
@@ -46,14 +47,16 @@ class StatusTally:
     columns: list[TallyColumn]
     rows: list[TallyRow]
     total: TallyRow
+    asked: tuple[str, ...] = ()  # the dimensions this review rates (the carry-over only in the plan's last year)
+    carried: list[str] = field(default_factory=list)  # items counted with a rating that stands from an earlier 年度
 
     @property
     def complete(self) -> bool:
-        return all(self.total.unrated_count(d.id) == 0 for d in self.scale.dimensions)
+        return all(self.total.unrated_count(d) == 0 for d in self.asked)
 
     @property
     def consistent(self) -> bool:
-        return all(row.adds_up(self.scale) for row in self.rows + [self.total])
+        return all(row.adds_up(self.scale, self.asked) for row in self.rows + [self.total])
 
     def unrated_items(self, order: list[str] | None = None) -> list[str]:
         """Items missing a rating in some dimension, in ORDER (the checklist's) when given."""
@@ -83,21 +86,28 @@ def columns_of(scale: Scale) -> list[TallyColumn]:
 
 
 def tally_review(state: ReviewState) -> StatusTally:
+    """Counted from each item's ratings, those that stand from an earlier 年度 included (a
+    measure finished then is counted as finished); a dimension this review does not ask is
+    never counted as unrated."""
     scale = state.scale
+    asked = tuple(d.id for d in state.asked_dimensions())
     rows = []
     total = TallyRow("")
+    carried = []
     for section in state.checklist.sections:
         row = TallyRow(section.id)
         for item in section.all_items():
-            record = state.items[item.id]
+            ratings = state.effective_ratings(item.id)
+            if ratings != state.items[item.id].ratings:
+                carried.append(item.id)
             for target in (row, total):
                 target.items += 1
                 for dimension in scale.dimensions:
-                    code = record.ratings.get(dimension.id)
-                    if code is None:
-                        target.unrated.setdefault(dimension.id, []).append(item.id)
-                    else:
+                    code = ratings.get(dimension.id)
+                    if code is not None:
                         key = (dimension.id, code)
                         target.counts[key] = target.counts.get(key, 0) + 1
+                    elif dimension.id in asked:
+                        target.unrated.setdefault(dimension.id, []).append(item.id)
         rows.append(row)
-    return StatusTally(scale, columns_of(scale), rows, total)
+    return StatusTally(scale, columns_of(scale), rows, total, asked, carried)

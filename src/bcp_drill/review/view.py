@@ -28,10 +28,11 @@ def option_by_key_or_code(dimension: ScaleDimension, value: str) -> ScaleOption 
     return next((o for o in dimension.options if value in (o.key, o.code)), None)
 
 
-def item_mark(record: ItemRecord, scale: Scale) -> str:
-    """[v] every dimension rated, [~] some, [ ] none."""
-    rated = sum(1 for d in scale.dimensions if d.id in record.ratings)
-    return RATED if rated == len(scale.dimensions) else PARTLY if rated else UNRATED
+def item_mark(state: ReviewState, item_id: str) -> str:
+    """[v] every dimension this review asks is rated (or stands from an earlier year), [~] some, [ ] none."""
+    asked = len(state.asked_dimensions())
+    missing = len(state.missing(item_id))
+    return RATED if missing == 0 else PARTLY if missing < asked else UNRATED
 
 
 def short_option_label(dimension: ScaleDimension, option: ScaleOption, lang: Lang) -> str:
@@ -112,8 +113,9 @@ class ReviewView:
 
     def item(self, item_id: str) -> ItemView:
         record = self.state.items[item_id]
-        ratings = [RatingView(d, d.option(record.ratings.get(d.id, ""))) for d in self.scale.dimensions]
-        return ItemView(item_id, record, item_mark(record, self.scale), ratings,
+        effective = self.state.effective_ratings(item_id)
+        ratings = [RatingView(d, d.option(effective.get(d.id, ""))) for d in self.scale.dimensions]
+        return ItemView(item_id, record, item_mark(self.state, item_id), ratings,
                         previous_assessment(self.state.checklist, item_id, self.lang, self.state))
 
     @property
