@@ -82,3 +82,16 @@ def test_a_measure_finished_earlier_is_not_rated_again_and_is_counted(tmp_path, 
     shown = ReviewView(final.state, "ja").item("p2-m08")
     assert shown.ratings[0].option is not None and shown.ratings[0].option.code == "finished-on-target"
     final.close()
+
+
+def test_a_final_year_dimension_the_scale_has_not_is_a_problem_with_its_line(tmp_path):
+    text = (DATA / "content" / "seed-measures.yaml").read_text(encoding="utf-8")
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "seed-measures.yaml").write_text(text.replace(
+        "scale: plan-measure\n", "scale: plan-measure\nfinal_year_only: [carry]\n", 1), encoding="utf-8")
+    library = ContentLibrary.load([folder], cwd=tmp_path)
+    assert "seed-measures" not in library.checklists
+    said = [p.render(Translator("en")) for p in library.problems]
+    assert said == ["content/seed-measures.yaml:7:18: rating dimension 'carry' is not defined "
+                    "(defined: status, carryover)"], said

@@ -265,6 +265,14 @@ class ContentLibrary:
             checklist = loaded.document
             assert isinstance(checklist, Checklist)
             if isinstance(checklist.scale, Scale) or checklist.scale in self.scales:
+                scale = self.scale_of(checklist)
+                unknown = [d for d in checklist.final_year_only if scale.dimension(d) is None]
+                if unknown:  # a dimension the scale does not have would silently never be asked
+                    line, column = locate_line(loaded, ("final_year_only",))
+                    self.problems.append(Problem(
+                        loaded.display, line, column, "unknown_reference", {"kind": "dimension", "value": unknown[0]},
+                        "known_ids", {"ids": ", ".join(d.id for d in scale.dimensions)}))
+                    del self.checklists[checklist_id]
                 continue
             line, column = locate_line(loaded, ("scale",))
             guess = closest(checklist.scale, self.scales)

@@ -63,7 +63,8 @@ class LoadedFile:
     def ok(self) -> bool:
         return self.document is not None and not self.problems
 
-    def forget_tree(self, keep: tuple[tuple[str | int, ...], ...] = (("id",), ("scale",), ("systems_register",))) -> None:
+    def forget_tree(self, keep: tuple[tuple[str | int, ...], ...] = (("id",), ("scale",), ("systems_register",),
+                                                                      ("final_year_only",))) -> None:
         """Let go of the YAML node tree once checked, keeping the places cross-file checks ask for.
 
         A library of many files would otherwise hold every node of every file, and Python's

@@ -68,9 +68,10 @@ class ReviewState:
 
     def asked_dimensions(self) -> list[ScaleDimension]:
         """The dimensions this review rates: a checklist with plan years rates its final-year-only
-        dimensions (the carry-over) only in the plan's last 年度."""
+        dimensions (the carry-over) only from the plan's last 年度 on (a review after the plan
+        ended closes it too)."""
         years = self.checklist.plan_years
-        if years is None or self.started is None or self.started.fiscal_year == years.last:
+        if years is None or self.started is None or self.started.fiscal_year >= years.last:
             return list(self.scale.dimensions)
         return [d for d in self.scale.dimensions if d.id not in self.checklist.final_year_only]
 
