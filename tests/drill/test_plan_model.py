@@ -352,3 +352,35 @@ def test_a_deputy_acting_for_an_unreachable_lead_is_recorded_with_the_reason(tmp
         "deputy 1 of ICT lead, Deputy head (Sato), acted: the head could not be reached"
     replayed = DrillState.from_events(session.scenario, read_journal(session.journal.path).events)
     assert replayed.deputies == session.state.deputies
+
+
+def test_a_decision_never_drops_a_recorded_outcome_without_a_word(tmp_path):
+    """`restart` can only be skipped by the decision (paper skips it): it may be recorded first,
+    and choosing paper is then refused, naming it, until its outcome is withdrawn. A step only a
+    decision enables (`move-alt`) takes no outcome before the decision is made."""
+    session, clock = start(tmp_path)
+    clock.advance(minutes=5)
+    session.complete_step("safety", "P")
+    session.complete_step("server-room", "P")
+    with pytest.raises(SessionRefused) as waiting:
+        session.complete_step("move-alt", "P")
+    assert (waiting.value.code, waiting.value.params["decision"]) == ("step_waits_for_decision", "where")
+    with pytest.raises(SessionRefused):
+        session.step_not_done("paper-forms", "誰もいない")
+    session.deliver_inject("power-back")
+    session.complete_step("restart", "S")
+    before = read_journal(session.journal.path).events
+    with pytest.raises(SessionRefused) as refused:
+        session.decide("where", "paper", "P")
+    assert refused.value.code == "decision_sets_aside" and refused.value.params["steps"] == "restart (S)"
+    said = refused.value.message(Translator("en"))
+    assert "would rule out steps that already have outcomes (restart (S))" in said and "withdraw them first" in said
+    assert read_journal(session.journal.path).events == before  # nothing was written
+    assert statuses(session)["restart"] == StepStatus.DONE_NO_TARGET  # still counted
+    session.decide("where", "stay", "P")  # an option that rules it out of nothing is fine
+    assert statuses(session)["restart"] == StepStatus.DONE_NO_TARGET
+    session.reopen_step("where")
+    session.reopen_step("restart")
+    session.decide("where", "paper", "P")  # once withdrawn, the choice stands, and says so in the record
+    assert statuses(session)["restart"] == StepStatus.NOT_APPLICABLE
+    session.close()

@@ -218,6 +218,16 @@ class DrillSession(JournalSession):
             raise SessionRefused("step_not_applicable", step_id=step_id)
         return record
 
+    def _outcome_step(self, step_id: str) -> StepRecord:
+        """A step an outcome may be recorded on: it applies, and it does not wait for an open
+        decision that enables it (the decision may rule it out, and its outcome would then leave
+        every count). A step a decision can only skip goes ahead; `decide` then refuses to skip it."""
+        record = self._applicable_step(step_id)
+        open_decisions = [d.id for d in self.scenario.enabling(step_id) if not self.state.chosen_option(d)[0]]
+        if open_decisions:
+            raise SessionRefused("step_waits_for_decision", step_id=step_id, decision=", ".join(open_decisions))
+        return record
+
     # -- the clock -------------------------------------------------------------
 
     def pause(self) -> None:
@@ -255,7 +265,7 @@ class DrillSession(JournalSession):
     def complete_step(self, step_id: str, rating: str) -> ev.StepCompleted:
         self._require("outcome")
         self.ensure_open()
-        if self._applicable_step(step_id).step.is_decision:
+        if self._outcome_step(step_id).step.is_decision:
             raise SessionRefused("decision_required", step_id=step_id)
         if rating not in RATINGS:
             raise SessionRefused("unknown_rating", rating=rating, ratings="/".join(RATINGS))
@@ -268,7 +278,7 @@ class DrillSession(JournalSession):
         """
         self._require("outcome")
         self.ensure_open()
-        record = self._applicable_step(step_id)
+        record = self._outcome_step(step_id)
         step = record.step
         if not step.is_decision:
             raise SessionRefused("not_a_decision", step_id=step_id)
@@ -280,6 +290,15 @@ class DrillSession(JournalSession):
             raise SessionRefused("unknown_rating", rating=rating, ratings="/".join(RATINGS))
         if record.outcome is not None:
             raise SessionRefused("decision_already_recorded", step_id=step_id)
+        # The steps this choice rules out (enabled only by other options, or skipped by it) must
+        # hold no outcome: a choice never sets aside what was recorded without a word.
+        ruled_out = {s for o in step.options if o is not option for s in o.enables} - set(option.enables)
+        ruled_out |= set(option.skips)
+        recorded = [self.state.steps[s] for s in sorted(ruled_out)
+                    if s in self.state.steps and self.state.steps[s].outcome is not None]
+        if recorded:
+            raise SessionRefused("decision_sets_aside", step_id=step_id, option_id=option_id, steps=", ".join(
+                f"{r.step.id} ({r.rating or r.outcome})" for r in recorded))
         made = self._record(ev.DecisionMade, step_id=step_id, option_id=option_id, rating=rating,
                             decided_by=decided_by.strip(), elapsed_seconds=self.elapsed())
         for inject_id in option.triggers:
@@ -303,7 +322,7 @@ class DrillSession(JournalSession):
     def step_not_done(self, step_id: str, reason: str, skipped: bool = False) -> ev.StepNotDone:
         self._require("outcome")
         self.ensure_open()
-        self._applicable_step(step_id)
+        self._outcome_step(step_id)
         if not reason.strip():
             raise SessionRefused("reason_required")
         return self._record(ev.StepNotDone, step_id=step_id, reason=reason.strip(), skipped=skipped,
@@ -317,8 +336,10 @@ class DrillSession(JournalSession):
         if record.outcome is None:
             raise SessionRefused("no_outcome_to_withdraw", step_id=step_id)
         if record.step.is_decision:
-            # What the decision enabled or skipped was recorded under it: withdraw that first.
-            gated = {s for o in record.step.options for s in [*o.enables, *o.skips]}
+            # What the chosen option enabled was recorded under it: withdraw that first. (Steps
+            # other options would rule out are guarded when the next choice is made: `decide`.)
+            chosen = record.step.option(record.decision.option_id) if record.decision else None
+            gated = set(chosen.enables) | set(chosen.skips) if chosen else set()
             recorded = [s for s in gated if self.state.steps[s].outcome is not None]
             if recorded:
                 raise SessionRefused("decision_has_consequences", step_id=step_id, steps=", ".join(sorted(recorded)))
