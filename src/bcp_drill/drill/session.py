@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +11,7 @@ from bcp_drill import __version__
 from bcp_drill.content.loader import LoadedFile, load_pinned
 from bcp_drill.content.models import Scenario, SystemsRegister, with_register
 from bcp_drill.drill.state import Conflict, DrillState, StepRecord
+from bcp_drill.drill.values import UnreadableValue, read_measured
 from bcp_drill.drill.view import RATINGS
 from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.records import events as ev
@@ -48,13 +47,6 @@ def pinned_register_fields(source: LoadedFile) -> dict[str, str]:
             "systems_yaml": register.raw.decode("utf-8-sig")}
 
 
-_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
-
-
-def read_number(typed: str) -> float | None:
-    """The number at the start of what was typed: "25", "２５分", "82.5%", "-3 ℃" (None if none)."""
-    found = _NUMBER.match(unicodedata.normalize("NFKC", typed).replace(",", "").strip())
-    return float(found.group()) if found else None
 
 
 def condition_values(scenario: Scenario, chosen: dict[str, str]) -> dict[str, str]:
@@ -370,11 +362,10 @@ class DrillSession(JournalSession):
             raise SessionRefused("text_required")
         number = None
         if spec.kind != "text":
-            number = read_number(typed)
-            if number is None:
-                raise SessionRefused("value_not_a_number", value=typed)
-            if spec.kind == "percent" and not 0 <= number <= 100:
-                raise SessionRefused("percent_out_of_range", value=typed)
+            try:
+                number = read_measured(typed, spec).number
+            except UnreadableValue as unreadable:
+                raise SessionRefused(unreadable.code, value=typed, unit=unreadable.unit) from None
         return self._record(ev.ValueRecorded, step_id=step_id, check_index=index, text=typed, number=number,
                             elapsed_seconds=self.elapsed())
 

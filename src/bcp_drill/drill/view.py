@@ -22,6 +22,8 @@ Rules (the README repeats them):
 
 from __future__ import annotations
 
+import unicodedata
+
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -368,11 +370,13 @@ class ValueView:
         if self.recorded is None:
             return "-"
         text = self.recorded.text
-        if self.spec.kind == "number" and self.spec.unit and self.recorded.number is not None \
-                and text == _number_text(self.recorded.number):
-            text += self.spec.unit.get(t.lang)  # "25" typed: shown with its unit
-        if self.spec.kind == "percent" and not text.endswith("%"):
-            text += "%"
+        number = self.recorded.number
+        unit = "%" if self.spec.kind == "percent" else self.spec.unit.get(t.lang) if self.spec.unit else ""
+        typed = unicodedata.normalize("NFKC", text).replace(" ", "")
+        if number is not None and typed == _number_text(number):
+            text += unit  # "25" typed: shown with its unit
+        elif number is not None and typed not in (_number_text(number) + unit.replace(" ", ""), _number_text(number) + "%"):
+            text += f" (= {_number_text(number)}{unit})"  # "1時間30分" or "9割": the number it was read as
         if self.flag:
             text += f" (!) {t('value.' + self.flag, threshold=threshold_text(self.spec, t))}"
         return text

@@ -18,8 +18,8 @@ from bcp_drill.content.problems import Problem
 from bcp_drill.drill.session import (
     condition_values,
     pinned_register_fields,
-    read_number,
 )
+from bcp_drill.drill.values import UnreadableValue, read_measured
 from bcp_drill.drill.setup import condition_value, parse_t0
 from bcp_drill.drill.view import (
     deputy_order_text,
@@ -87,7 +87,7 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
             if spec is None:
                 findings.append(Finding(here + ("values", number), "import_no_value_check",
                                         {"step": entry.id, "number": number}))
-            elif spec.kind != "text" and text_value and read_number(text_value) is None:
+            elif spec.kind != "text" and text_value and _measured(text_value, spec) is None:
                 findings.append(Finding(here + ("values", number), "import_bad_value",
                                         {"step": entry.id, "number": number, "value": text_value}))
         for check_index, number in enumerate(entry.checks):
@@ -376,7 +376,7 @@ def _timed_events(result: DrillResultFile, end: int, scenario: Scenario,
             if text_value:
                 spec = step.checks[number - 1].value if step is not None else None
                 add(elapsed, ev.ValueRecorded, step_id=entry.id, check_index=number - 1, text=text_value,
-                    number=read_number(text_value) if spec is not None and spec.kind != "text" else None,
+                    number=_measured(text_value, spec) if spec is not None and spec.kind != "text" else None,
                     elapsed_seconds=elapsed)
         if entry.notes.strip():
             add(elapsed, ev.NoteAdded, step_id=entry.id, text=entry.notes.strip(), elapsed_seconds=elapsed)
@@ -493,3 +493,11 @@ def drill_template(scenario: Scenario, t) -> str:
         f'end: ""                 # {t("template.end")}',
     ]
     return "\n".join(lines) + "\n"
+
+
+def _measured(typed: str, spec: Any) -> float | None:
+    """The number a value written on paper stands for in its check's unit (None: unreadable)."""
+    try:
+        return read_measured(typed, spec).number
+    except UnreadableValue:
+        return None
