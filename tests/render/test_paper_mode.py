@@ -455,3 +455,26 @@ def test_annexes_print_on_the_sheet_and_open_in_plain_mode(plan_cli, tmp_path):
     code, _, _ = plan_cli("sheet", "plan-quake", "--format", "html", "-o", str(tmp_path / "sheet.html"))
     html = (tmp_path / "sheet.html").read_text(encoding="utf-8")
     assert "<caption>Annex: Minimum resources (form 18)</caption>" in html and "https://example.jp/ict-bcp" in html
+
+
+def test_a_step_not_done_on_paper_with_no_time_is_not_waited_for_until_the_end(plan_cli, tmp_path):
+    """server-room not done, no time written; `where` waits for it: its time to decide counts from
+    what happened (T+0), not from the end of the drill (which gave a target after the drill and
+    "time to decide 00:00:00")."""
+    plan_cli("import", "--template", "plan-quake", "-o", str(tmp_path / "t.yaml"))
+    template = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    filled = template.replace('  hours: ""', '  hours: off_hours').replace(
+        '{id: safety, result: , actual: ""', '{id: safety, result: P, actual: "0:20"').replace(
+        '{id: server-room, result: , actual: "", reason: ""', '{id: server-room, result: not_done, actual: "", '
+        'reason: "立入禁止"').replace(
+        '{id: where, result: , decision: "", decided_by: "", actual: ""',
+        '{id: where, result: S, decision: "2", decided_by: "部長", actual: "0:42"')
+    (tmp_path / "filled.yaml").write_text(filled, encoding="utf-8")
+    code, out, err = plan_cli("import", str(tmp_path / "filled.yaml"))
+    assert code == 0, out + err
+    [path] = (tmp_path / "records").glob("*.jsonl")
+    [not_done] = [e for e in read_journal(path).events if e.type == "step_not_done"]
+    assert not_done.elapsed_seconds is None  # no time on the sheet: none recorded
+    code, report, _ = plan_cli("report", path.stem, "--format", "md")
+    assert "| Decide where to continue | Move to the alternate site | 部長 | T+00:42:00 | 00:42:00 |" in report
+    assert "within 0:15 after server-room (T+0:15)" in report

@@ -155,8 +155,10 @@ class DrillState:
             other = self.steps.get(other_id)
             if other is None or not self.applies(other.step):
                 continue
-            if other.outcome is None or other.elapsed_seconds is None:
+            if other.outcome is None:
                 return None
+            if other.elapsed_seconds is None:  # given up with no time recorded: not waited for
+                continue
             since = max(since, other.elapsed_seconds)
         for inject_id in step.after_injects:
             inject = self.scenario.inject(inject_id)

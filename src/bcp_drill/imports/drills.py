@@ -366,8 +366,10 @@ def _timed_events(result: DrillResultFile, end: int, scenario: Scenario,
         elif entry.result in ev.HSEEP_RATINGS:
             add(elapsed, ev.StepCompleted, step_id=entry.id, rating=entry.result, elapsed_seconds=elapsed)
         elif entry.result in ("not_done", "skipped"):
+            # Not done with no time on the sheet: no time is recorded (what waits on it does not
+            # wait for the drill's end), though the event is placed at the end of the record.
             add(elapsed, ev.StepNotDone, step_id=entry.id, reason=entry.reason,
-                skipped=entry.result == "skipped", elapsed_seconds=elapsed)
+                skipped=entry.result == "skipped", elapsed_seconds=entry.actual)
         if entry.deputy is not None and step is not None:
             add(elapsed, ev.DeputyActed, step_id=entry.id, role_id=entry.deputy_role or step.role,
                 deputy=entry.deputy, reason=entry.deputy_reason.strip(), elapsed_seconds=elapsed)

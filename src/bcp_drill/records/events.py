@@ -152,7 +152,8 @@ class StepNotDone(EventBase):
     step_id: str
     reason: str
     skipped: bool = False  # skipped on purpose (out of scope) vs attempted and not achieved
-    elapsed_seconds: int = Field(ge=0)
+    # When it was given up; None when no time was recorded (a paper sheet leaves it blank).
+    elapsed_seconds: int | None = Field(ge=0)
 
 
 class DeputyActed(EventBase):
