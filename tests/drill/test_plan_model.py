@@ -5,6 +5,7 @@ table: office hours or not, a fixed seismic intensity, a check sheet of twelve c
 """
 
 import random
+import re
 
 import pytest
 from drill_support import DATA, FakeClock, make_store
@@ -384,3 +385,42 @@ def test_a_decision_never_drops_a_recorded_outcome_without_a_word(tmp_path):
     session.decide("where", "paper", "P")  # once withdrawn, the choice stands, and says so in the record
     assert statuses(session)["restart"] == StepStatus.NOT_APPLICABLE
     session.close()
+
+
+def test_comparisons_are_like_with_like_and_say_the_conditions(tmp_path, capsys):
+    """An office-hours drill is never compared with an out-of-hours one: trend, the report's
+    comparison and tally --drills keep them apart and say the conditions; two drills on one day
+    are told apart by their start time."""
+    from bcp_drill.cli import main
+
+    clock = FakeClock()
+    store = make_store(tmp_path, clock)
+    ids = {}
+    for name, hours in (("office", "office"), ("night1", "off_hours"), ("night2", "off_hours")):
+        clock.advance(hours=2)
+        session = DrillSession.start(store, plan_source(), "tabletop", conditions={"hours": hours})
+        clock.advance(minutes=10 if name != "night2" else 50)
+        session.complete_step("safety", "P")
+        session.end()
+        session.close()
+        ids[name] = session.record_id
+
+    def run(*args):
+        code = main([*args, "--records", str(store.root), "--content", str(DATA / "plan"), "--lang", "en"])
+        return code, capsys.readouterr()
+
+    code, out = run("trend", "plan-quake")
+    assert code == 0
+    assert "trend over 2 drills" in out.out
+    assert f"Drill {ids['office']} played other conditions (Time of occurrence: Office hours" in out.out
+    assert "Every drill compared here played the same conditions: Time of occurrence: Out of hours" in out.out
+    header = next(line for line in out.out.splitlines() if line.startswith("Step"))
+    assert re.search(r"2026-11-25 \d\d:\d\d .*2026-11-25 \d\d:\d\d", header), header  # one day: told apart by time
+    code, out = run("report", ids["night2"], "--format", "md")
+    assert code == 0 and ids["night1"] in out.out and f"Drill {ids['office']} played other conditions" in out.out
+    code, out = run("tally", "--drills", "--format", "csv")
+    rows = [line.split(",") for line in out.out.splitlines()]
+    header = next(r for r in rows if r and r[0].lstrip("\ufeff") == "Scenario")
+    assert "Conditions" in header
+    scenario_rows = [r for r in rows[rows.index(header) + 1:] if r and r[0].startswith("Earthquake")]
+    assert len(scenario_rows) == 2 and sorted(r[header.index("Drills")] for r in scenario_rows) == ["1", "2"]

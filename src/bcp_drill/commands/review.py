@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from bcp_drill.commands import CommandContext
-from bcp_drill.drill.tally import by_phase, by_scenario, drill_figures, participation
+from bcp_drill.drill.tally import by_conditions, by_phase, by_scenario, drill_figures, participation
 from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import parse_fiscal_year
 from bcp_drill.records.store import RecordStore, RecordSummary
@@ -156,7 +156,9 @@ def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenari
     table.notes += notes
     parts = [(table, None)]
     if _drill_started(first) or scenario:
-        parts.append((phases_table(by_phase(figures), figures[-1].scenario_title, t), None))
+        for group in by_conditions(figures):  # per phase, never across conditions
+            title = group[-1].scenario_title + (f" ({group[-1].conditions})" if group[-1].conditions else "")
+            parts.append((phases_table(by_phase(group), title, t), None))
     else:
         parts.append((scenarios_table(by_scenario(figures), t), None))
     parts.append((participation_table(participation(figures), t), None))

@@ -21,7 +21,7 @@ from typing import Any
 from bcp_drill.records.store import CACHE_FOLDER
 
 CACHE_FILE = "drill-figures.sqlite3"
-SCHEMA = 2  # bump when the stored data changes shape: old rows are then simply not found
+SCHEMA = 3  # bump when the stored data changes shape: old rows are then simply not found
 
 
 def fingerprint(path: Path) -> str | None:

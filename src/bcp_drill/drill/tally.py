@@ -31,6 +31,9 @@ class DrillFigures:
     finished: bool
     summary: DrillSummary
     phase_titles: dict[str, str]
+    # The scenario's condition values this drill played ("発生時間帯: 就業時間内; 震度: 6強"; "" when
+    # it has none): drills are compared only with drills of the same conditions.
+    conditions: str = ""
 
 
 def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None = None,
@@ -125,6 +128,9 @@ def _figures_of(record_id: str, events: list, lang: Lang) -> DrillFigures:
     started = events[0]
     assert isinstance(started, ev.DrillStarted)
 
+    from bcp_drill.drill.view import conditions_text
+    from bcp_drill.i18n import Translator
+
     scenario = pinned_scenario(started)
     state = DrillState.from_events(scenario, events)
     return DrillFigures(
@@ -132,7 +138,8 @@ def _figures_of(record_id: str, events: list, lang: Lang) -> DrillFigures:
         drill_type=started.drill_type, started_at=started.at,
         fiscal_year=fiscal_year(started.t0.astimezone().date()),
         participants=[p.name for p in started.participants], finished=state.ended is not None,
-        summary=summarize(state, events[-1].at), phase_titles={p.id: p.title.get(lang) for p in scenario.phases})
+        summary=summarize(state, events[-1].at), phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
+        conditions=conditions_text(state, Translator(lang)) if scenario.conditions else "")
 
 
 def _counts_data(counts: StepCounts) -> dict[str, Any]:
@@ -153,7 +160,7 @@ def figures_to_data(figures: DrillFigures) -> dict[str, Any]:
                     "phases": [[pid, _counts_data(counts)] for pid, counts in summary.phases],
                     "elapsed_seconds": summary.elapsed_seconds, "injects_delivered": summary.injects_delivered,
                     "injects_total": summary.injects_total, "problems": summary.problems},
-        "phase_titles": dict(figures.phase_titles),
+        "phase_titles": dict(figures.phase_titles), "conditions": figures.conditions,
     }
 
 
@@ -174,15 +181,26 @@ class ScenarioFigures:
     title: str
     drills: int = 0
     counts: StepCounts = field(default_factory=StepCounts)
+    conditions: str = ""  # drills of one scenario under other conditions are another row
 
 
 def by_scenario(figures: list[DrillFigures]) -> list[ScenarioFigures]:
+    """One row per scenario and conditions: an office-hours drill is never added to an
+    out-of-hours one."""
+    grouped: dict[tuple[str, str], list[DrillFigures]] = {}
+    for one in figures:
+        grouped.setdefault((one.scenario_id, one.conditions), []).append(one)
+    return [ScenarioFigures(sid, items[-1].scenario_title, len(items),
+                            StepCounts.merged([f.summary.overall for f in items]), conditions)
+            for (sid, conditions), items in sorted(grouped.items())]
+
+
+def by_conditions(figures: list[DrillFigures]) -> list[list[DrillFigures]]:
+    """The drills of one scenario in groups of the same conditions, each oldest first."""
     grouped: dict[str, list[DrillFigures]] = {}
     for one in figures:
-        grouped.setdefault(one.scenario_id, []).append(one)
-    return [ScenarioFigures(sid, items[-1].scenario_title, len(items),
-                            StepCounts.merged([f.summary.overall for f in items]))
-            for sid, items in sorted(grouped.items())]
+        grouped.setdefault(one.conditions, []).append(one)
+    return list(grouped.values())
 
 
 def by_phase(figures: list[DrillFigures]) -> list[tuple[str, StepCounts]]:

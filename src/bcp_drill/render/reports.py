@@ -115,8 +115,11 @@ def trend_table(trend: ScenarioTrend, t: Translator, current: str = "") -> Table
     """Step × drill, oldest drill first, with the change from the first drill to the last; the
     drill the report is about (CURRENT) is marked."""
     columns = [Column("step", t("report.step")), Column("target", t("report.target"))]
+    days = [_local(started, "%Y-%m-%d") for _, started in trend.drills]
     for index, (record_id, started) in enumerate(trend.drills):
-        label = _local(started, "%Y-%m-%d") + (t("report.this_drill_mark") if record_id == current else "")
+        # Two drills on one day are told apart by the time they started.
+        label = _local(started, "%Y-%m-%d %H:%M") if days.count(days[index]) > 1 else days[index]
+        label += t("report.this_drill_mark") if record_id == current else ""
         columns.append(Column(f"drill{index}", label))
     columns.append(Column("change", t("report.exec_col_change"), ">"))
     rows = []
@@ -125,9 +128,13 @@ def trend_table(trend: ScenarioTrend, t: Translator, current: str = "") -> Table
         rows.append([step.title, trend_target(step, t), *[trend_cell(p, t) for p in step.points],
                      "" if change is None else "±0" if round(change) == 0
                      else ("+" if change > 0 else "") + duration_words(change, t)])
-    return Table(t("report.trend_heading", title=trend.title, count=len(trend.drills)), columns, rows,
-                 [t("report.trend_note", count=len(trend.drills)), t("report.trend_rule")]
-                 + [tables.left_out_note(t, record_id, reason) for record_id, reason in trend.left_out])
+    notes = [t("report.trend_note", count=len(trend.drills)), t("report.trend_rule")]
+    if trend.conditions:
+        notes.append(t("report.trend_conditions", conditions=trend.conditions))
+    notes += [t("report.trend_other_conditions", record=record_id, conditions=conditions or "-")
+              for record_id, conditions in trend.other_conditions]
+    notes += [tables.left_out_note(t, record_id, reason) for record_id, reason in trend.left_out]
+    return Table(t("report.trend_heading", title=trend.title, count=len(trend.drills)), columns, rows, notes)
 
 
 def trend_target(step: StepTrend, t: Translator) -> str:

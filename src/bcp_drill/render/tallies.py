@@ -140,10 +140,14 @@ def count_columns(t: Translator, extra: tuple[str, ...] = ()) -> list[Column]:
 
 def drills_table(figures: list[DrillFigures], t: Translator) -> Table:
     extra = optional_counts([f.summary.overall for f in figures])
+    with_conditions = any(f.conditions for f in figures)
     columns = [Column("record", t("tally.col_record")), Column("year", t("tally.col_year")),
-               Column("scenario", t("tally.col_scenario")), Column("type", t("tally.col_type")),
+               Column("scenario", t("tally.col_scenario")),
+               *([Column("conditions", t("tui.conditions"))] if with_conditions else []),
+               Column("type", t("tally.col_type")),
                *count_columns(t, extra), Column("participants", t("tally.col_participants"), ">")]
     rows = [[f.record_id, fiscal_year_label(f.fiscal_year, t.lang), f.scenario_title,
+             *([f.conditions or "-"] if with_conditions else []),
              t(f"drill_type.{f.drill_type}"), *count_cells(f.summary.overall, extra), len(f.participants)]
             for f in figures]
     return Table(t("tally.drills_title"), columns, rows)
@@ -151,9 +155,12 @@ def drills_table(figures: list[DrillFigures], t: Translator) -> Table:
 
 def scenarios_table(scenarios: list[ScenarioFigures], t: Translator) -> Table:
     extra = optional_counts([s.counts for s in scenarios])
-    columns = [Column("scenario", t("tally.col_scenario")), Column("drills", t("tally.col_drills"), ">"),
-               *count_columns(t, extra)]
-    rows = [[s.title, s.drills, *count_cells(s.counts, extra)] for s in scenarios]
+    with_conditions = any(s.conditions for s in scenarios)
+    columns = [Column("scenario", t("tally.col_scenario")),
+               *([Column("conditions", t("tui.conditions"))] if with_conditions else []),
+               Column("drills", t("tally.col_drills"), ">"), *count_columns(t, extra)]
+    rows = [[s.title, *([s.conditions or "-"] if with_conditions else []), s.drills, *count_cells(s.counts, extra)]
+            for s in scenarios]
     return Table(t("tally.scenarios_title"), columns, rows)
 
 

@@ -49,6 +49,10 @@ class ScenarioTrend:
     figures: list[DrillSummary] = field(default_factory=list)  # each drill's figures, in the order of drills
     # Drills of the scenario left out (or used only in part), each with why: named under the table.
     left_out: list[tuple[str, UserError]] = field(default_factory=list)
+    conditions: str = ""  # the condition values every drill compared here played ("" when none)
+    # Drills of the scenario under other conditions: not compared (an office-hours drill beside an
+    # out-of-hours one says nothing), named under the table with their conditions.
+    other_conditions: list[tuple[str, str]] = field(default_factory=list)
 
 
 def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_to: str | None = None,
@@ -57,8 +61,12 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
 
     Each drill is reduced to its points (one per step) as it is read, so memory grows with
     steps x drills, not with every drill's whole state."""
+    from bcp_drill.drill.view import conditions_text
+    from bcp_drill.i18n import Translator
+
     drills: list[tuple[str, datetime, dict[str, TrendPoint]]] = []
     figures: list[DrillSummary] = []
+    played: list[tuple[dict[str, str], str]] = []  # each drill's conditions, and in words
     newest = None
     damaged: list[RecordSummary] = []
     left_out: list[tuple[str, UserError]] = []
@@ -72,6 +80,7 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
             left_out.append((summary.record_id, error))
             continue
         drills.append((summary.record_id, first.at, _points(summary.record_id, first.at, state)))
+        played.append((dict(state.conditions), conditions_text(state, Translator(lang)) if state.scenario.conditions else ""))
         newest = state.scenario
         if seen is not None:  # the report's follow-ups: its first event and problems, kept from this one read
             seen.append((summary.record_id, [first, *(e for e in events if isinstance(e, ev.ProblemRaised))]))
@@ -81,6 +90,11 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
     left_out = [(s.record_id, reason) for s in damaged for reason in s.reasons] + left_out
     if newest is None:
         return ScenarioTrend(scenario_id, scenario_id, [], [], [], left_out) if left_out else None
+    # Like with like: the drills under the conditions of the drill reported on (or the newest).
+    wanted, wanted_text = played[-1]
+    other = [(drills[i][0], played[i][1]) for i in range(len(drills)) if played[i][0] != wanted]
+    keep = [i for i in range(len(drills)) if played[i][0] == wanted]
+    drills, figures = [drills[i] for i in keep], [figures[i] for i in keep]
     steps = []
     for step in newest.steps:  # the newest version decides which steps are shown, and their order
         trend = StepTrend(step.id, step.title.get(lang), step.target_minutes)
@@ -89,7 +103,7 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
             trend.points.append(points.get(step.id) or TrendPoint(record_id, started, None, "pending"))
         steps.append(trend)
     return ScenarioTrend(scenario_id, newest.title.get(lang), [(r, s) for r, s, _ in drills], steps, figures,
-                         left_out)
+                         left_out, wanted_text, other)
 
 
 def _points(record_id: str, started: datetime, state: DrillState) -> dict[str, TrendPoint]:
