@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from rich.text import Text
+from textual.events import Resize
 from textual.widgets import RichLog
 
 from bcp_drill.drill.state import DeliveredInject
@@ -32,5 +35,32 @@ def inject_line(delivered: DeliveredInject, recipient: str, t: Translator, plann
 
 
 class InjectLog(RichLog):
+    """The injects given so far, each wrapped at the log's own width, and wrapped again when the
+    width changes: RichLog otherwise renders at least 78 columns and keeps lines as first
+    wrapped, so a narrower log cut every line at its edge (a wide character there was lost)."""
+
     def __init__(self, **kwargs) -> None:
-        super().__init__(wrap=True, markup=False, highlight=False, **kwargs)
+        super().__init__(wrap=True, markup=False, highlight=False, min_width=1, **kwargs)
+        self._written: list[Text] = []
+        self._wrapped_at = 0
+
+    def write(self, content: object, width: int | None = None, expand: bool = False, shrink: bool = True,
+              scroll_end: bool | None = None, animate: bool = False) -> Self:
+        if isinstance(content, Text) and self._size_known:  # (a deferred write comes back through here)
+            self._written.append(content)
+        return super().write(content, width, expand, shrink, scroll_end, animate)
+
+    def clear(self) -> Self:
+        self._written = []
+        return super().clear()
+
+    def on_resize(self, event: Resize) -> None:
+        super().on_resize(event)
+        width = self.scrollable_content_region.width
+        if width and width != self._wrapped_at:
+            self._wrapped_at = width
+            if self._written:
+                written = self._written
+                self.clear()
+                for line in written:
+                    self.write(line)
