@@ -122,8 +122,10 @@ def test_drill_xlsx_read_back_cell_by_cell(records):
     header = [c.value for c in plan[1]]
     row = dict(zip(header, [c.value for c in plan[2]]))
     assert row["課題"] == "<script>alert('x')</script> & =SUM(A1)"  # text starting with < is safe
-    assert row["内容"] == "'+cmd|' /C calc'!A0"
-    assert row["是正措置"] == "'@連絡網を更新"
+    # As typed, stored as text: a typed workbook never runs a string, so no apostrophe is added.
+    assert row["内容"] == "+cmd|' /C calc'!A0" and plan.cell(row=2, column=header.index("内容") + 1).data_type == "s"
+    assert row["是正措置"] == "@連絡網を更新"
+    assert all(cell.data_type != "f" for sheet in book.worksheets for line in sheet.iter_rows() for cell in line)
     assert row["期限"] == datetime(2027, 3, 31) and plan.cell(row=2, column=header.index("期限") + 1).is_date
     assert row["状況"] == "対応中"
     overview = {r[0].value: r[1].value for r in book["概要"].iter_rows(min_row=2)}
@@ -221,3 +223,16 @@ def test_the_markdown_reports_parse_as_markdown_with_each_item_apart(records):
             if token.type == "inline" and before.type == "paragraph_open":
                 assert "\n#" not in token.content and not token.content.startswith("#"), token.content[:60]
                 assert not re.search(r"(^|\n)[-*] ", token.content), token.content[:60]  # a list run into text
+
+
+def test_xlsx_keeps_typed_text_as_text_never_a_formula(records, tmp_path):
+    """"=HYPERLINK(…)" typed in a review stays those characters in a text cell (openpyxl takes a
+    string starting with "=" for a formula unless told): no formula, and no apostrophe added."""
+    store, _, review_id = records
+    t = Translator("ja")
+    book = load_workbook(io.BytesIO(render_review_report(build_review_report(store, review_id, t), "xlsx", t)))
+    cells = [cell for sheet in book.worksheets for line in sheet.iter_rows() for cell in line]
+    typed = [cell for cell in cells if cell.value == '=HYPERLINK("http://evil")']
+    assert typed and all(cell.data_type == "s" for cell in typed)
+    assert not any(cell.data_type == "f" for cell in cells)
+    assert not any(isinstance(cell.value, str) and cell.value.startswith("'") for cell in cells)

@@ -19,7 +19,7 @@ from bcp_drill.drill.view import (
 from bcp_drill.i18n import Translator
 from bcp_drill.render import tables
 from bcp_drill.render.markdown import md_cell, md_line, md_text
-from bcp_drill.render.tables import Column, DrillTime, Table, neutralise
+from bcp_drill.render.tables import Column, DrillTime, Table
 from bcp_drill.render.tallies import (
     drill_figures_table,
     main_issues_table,
@@ -375,7 +375,7 @@ def _csv_bytes(parts: list[Table]) -> bytes:
 def _xlsx_value(value: Any) -> tuple[Any, str | None]:
     """A cell's value as Excel stores it, and its number format (None: the default)."""
     if isinstance(value, str):
-        return neutralise(value), None
+        return value, None  # stored as text (see _put): a typed workbook never runs a string
     if isinstance(value, DrillTime):
         return timedelta(seconds=value.seconds), value.excel_format
     if isinstance(value, timedelta):
@@ -392,14 +392,25 @@ def _xlsx_value(value: Any) -> tuple[Any, str | None]:
 WIDE_TABLE_COLUMNS = 6  # more columns than this print in landscape
 
 
+def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
+    """Write one cell; a string is stored as text (openpyxl would take "=…" for a formula), so
+    what a user typed is shown as typed, with no apostrophe in front (that guard is CSV's)."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def _write_sheet(workbook, title: str, table: Table) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(title=title[:31])
     headers = tables.header_rows(table)
-    for row in headers:
-        sheet.append([neutralise(v) for v in row])
+    for header_index, row in enumerate(headers, 1):
+        for column_index, text in enumerate(row, 1):
+            _put(sheet, header_index, column_index, text)
     for level_index, level in enumerate(("supergroup", "group")[-(len(headers) - 1):] if len(headers) > 1 else ()):
         for heading, first, last in tables._spans(table.columns, level):
             if heading and last > first:  # one heading over its columns, as on paper
@@ -413,7 +424,7 @@ def _write_sheet(workbook, title: str, table: Table) -> None:
     for row_index, row in enumerate(table.rows, len(headers) + 1):
         for column_index, value in enumerate(row, 1):
             stored, number_format = _xlsx_value(value)
-            cell = sheet.cell(row=row_index, column=column_index, value=stored)
+            cell = _put(sheet, row_index, column_index, stored)
             if number_format:
                 cell.number_format = number_format
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -424,7 +435,7 @@ def _write_sheet(workbook, title: str, table: Table) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = min(60, max(6, widest + 2))
     sheet.freeze_panes = f"B{len(headers) + 1}"  # the headers and the first column stay in sight
     for note_index, note in enumerate(table.notes):
-        sheet.cell(row=len(table.rows) + len(headers) + 2 + note_index, column=1, value=neutralise(note))
+        _put(sheet, len(table.rows) + len(headers) + 2 + note_index, 1, note)
     # Printed as managers print: A4, landscape when wide, the width fitted to the page, the
     # header rows repeated on every page.
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
