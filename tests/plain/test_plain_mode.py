@@ -299,6 +299,7 @@ def test_join_a_drill_under_way_in_plain_mode(tmp_path):
     lead.complete_step("s1", "S")
     result = run_plain(tmp_path, ["join", "--plain", "--role", "evaluator", "--console", "eval1"], [
         "pause",                                   # not an evaluator's to do
+        "inject",                                  # nor listing the injects to come
         "observation call tree slow", "improvement", "1", "", "", "",
         "consoles",
         "quit",
@@ -307,6 +308,7 @@ def test_join_a_drill_under_way_in_plain_mode(tmp_path):
     out = result.stdout
     assert "Joined as console eval1 (evaluator)" in out
     assert "cannot move the clock" in out
+    assert "cannot deliver injects" in out and "震度6強" not in out  # the inject's text never shown
     assert "Consoles of this drill:" in out and "eval1  evaluator  音声 利用者@" in out
     assert lead.refresh()
     [seen] = lead.state.observations

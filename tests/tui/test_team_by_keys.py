@@ -99,3 +99,33 @@ async def test_join_from_the_home_screen_with_a_role_and_a_name(tmp_path):
     assert [(e.type, e.by) for e in events] == [("console_joined", "Takahashi"), ("step_completed", "Takahashi")]
     assert events[0].role == "evaluator"
     lead.close()
+
+
+async def test_a_console_is_refused_before_it_sees_or_types_what_its_role_may_not(tmp_path):
+    """A player's `i` lists nothing (the injects to come, contingencies included, stay hidden); a
+    controller's `e` is refused before the hotwash can be typed, so nothing typed is lost."""
+    from bcp_drill.tui.modals.choice import ChoiceModal
+
+    use_utc()
+    clock = FakeClock()
+    store = make_store(tmp_path, clock, recorder="lead")
+    DrillSession.start(store, mini_library().scenarios["mini"], "tabletop").close()
+    [record] = [s.record_id for s in store.summaries()]
+    player = console_app(tmp_path, store, "desk", StartRequest(record_id=record, join=("player", "", "desk")))
+    async with player.run_test(size=SIZE) as keys:
+        assert isinstance(player.screen, DrillRunnerScreen)
+        await keys.press("i")
+        await keys.pause()
+        assert isinstance(player.screen, DrillRunnerScreen) and not isinstance(player.screen, ChoiceModal)
+        said = " ".join(str(n.message) for n in player._notifications)
+        assert "cannot deliver injects" in said
+        assert "震度6強" not in screen_text(player)  # the inject's text never reached this console
+        player.screen.session.close()
+    controller = console_app(tmp_path, store, "ctl", StartRequest(record_id=record, join=("controller", "", "ctl")))
+    async with controller.run_test(size=SIZE) as keys:
+        await keys.press("e")
+        await keys.pause()
+        assert isinstance(controller.screen, DrillRunnerScreen)  # no confirmation, no hotwash form opened
+        said = " ".join(str(n.message) for n in controller._notifications)
+        assert "only the lead's console holds the hotwash and ends the drill" in said
+        controller.screen.session.close()

@@ -118,6 +118,14 @@ class DrillSession(JournalSession):
         if not may(self.role, right):
             raise SessionRefused(f"role_{right}", role=self.role)
 
+    def check(self, right: str, open_only: bool = True) -> None:
+        """Refuse (SessionRefused) what this console may not do now: its role has not RIGHT, or
+        (OPEN_ONLY) the drill has ended. A screen asks before it lists anything or opens a form,
+        so no one types into a form that cannot be saved, or sees what the role may not."""
+        self._require(right)
+        if open_only:
+            self.ensure_open()
+
     def refresh(self) -> bool:
         """Take in what other consoles of a team drill have written since the last look;
         True when the state changed. Cheap when nothing did: one listing and a stat per journal."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from bcp_drill.errors import UserError
 from bcp_drill.content.fields import text
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.state import StepStatus
@@ -539,6 +540,11 @@ class PlainDrill(PlainRunner):
 
     def inject(self, rest: str) -> None:
         t, lang = self.t, self.t.lang
+        try:
+            self.session.check("inject")  # before anything is listed: a player never sees what is to come
+        except UserError as refused:
+            self.console.say(t("plain.error", message=refused.message(t)))
+            return
         pending = self.session.state.pending_injects()
         target = rest.strip()
         if not target:

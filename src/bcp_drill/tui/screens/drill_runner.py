@@ -177,7 +177,7 @@ class DrillRunnerScreen(SessionScreen):
         if conflict is None:
             self.notify(t("tui.no_conflict"))
             return
-        if not self._permitted(lambda: self.session._require("settle")):
+        if not self._allowed("settle"):
             return
         choices = [(str(n), text) for n, text in enumerate(conflict_choices(conflict, t))]
 
@@ -204,16 +204,17 @@ class DrillRunnerScreen(SessionScreen):
 
     # -- recording ---------------------------------------------------------------
 
-    def _with_step(self) -> str | None:
-        """The selected step, when the session would take a write now (it says why not)."""
+    def _with_step(self, right: str = "outcome") -> str | None:
+        """The selected step, when the session would take a write of RIGHT now (it says why not)."""
         step_id = self.selected_step
         if step_id is None:
             self.notify(app_context(self).t("tui.select_a_step"), severity="warning")
             return None
-        return step_id if self._allowed() else None
+        return step_id if self._allowed(right) else None
 
-    def _allowed(self) -> bool:
-        return self._permitted(self.session.ensure_open)
+    def _allowed(self, right: str, open_only: bool = True) -> bool:
+        """Whether this console may do RIGHT now: asked before a list or a form is shown."""
+        return self._permitted(lambda: self.session.check(right, open_only))
 
     def action_rate(self, rating: str) -> None:
         step_id = self._with_step()
@@ -373,7 +374,7 @@ class DrillRunnerScreen(SessionScreen):
         if not self.session.scenario.systems:
             self.notify(t("tui.no_systems"))
             return
-        if not self._allowed():
+        if not self._allowed("systems"):
             return
         view = self.view()
 
@@ -436,7 +437,7 @@ class DrillRunnerScreen(SessionScreen):
                                              error_text=t("tui.required")), save)
 
     def action_note(self) -> None:
-        step_id = self._with_step()
+        step_id = self._with_step("note")
         if step_id:
             self._ask_note(step_id)
 
@@ -445,7 +446,7 @@ class DrillRunnerScreen(SessionScreen):
 
         A correction event; the note stays in the journal, marked withdrawn.
         """
-        if not self._allowed():
+        if not self._allowed("note"):
             return
         t = app_context(self).t
         step_id = self.selected_step
@@ -470,11 +471,12 @@ class DrillRunnerScreen(SessionScreen):
         self.app.push_screen(ChoiceModal(t("tui.withdraw_note_pick"), choices, t("tui.choice_keys")), chosen)
 
     def action_drill_note(self) -> None:
-        self._ask_note(None)
+        if self._allowed("note"):
+            self._ask_note(None)
 
     def action_problem(self) -> None:
         step_id = self.selected_step
-        if not self._allowed():
+        if not self._allowed("problem"):
             return
         t = app_context(self).t
         step = self.session.scenario.step(step_id) if step_id else None
@@ -491,6 +493,8 @@ class DrillRunnerScreen(SessionScreen):
 
     def action_observation(self) -> None:
         """A strength or an area for improvement; allowed after the end too (evaluators finish later)."""
+        if not self._allowed("evaluate", open_only=False):
+            return
         step_id = self.selected_step
         step = self.session.scenario.step(step_id) if step_id else None
         self.app.push_screen(ObservationFormModal(app_context(self).t, self.session.scenario,
@@ -503,11 +507,11 @@ class DrillRunnerScreen(SessionScreen):
 
     def action_inject(self) -> None:
         t = app_context(self).t
+        if not self._allowed("inject"):  # before anything is listed: a player never sees what is to come
+            return
         pending = self.session.state.pending_injects()
         if not pending:
             self.notify(t("tui.no_pending_injects"))
-            return
-        if not self._allowed():
             return
         choices = [(i.id, f"{inject_time_text(i, self.session.scenario, t)}  {i.id}  "
                           f"{i.sender.get(t.lang)}: {i.content.get(t.lang)}") for i in pending]
@@ -533,6 +537,8 @@ class DrillRunnerScreen(SessionScreen):
         state = self.session.state
         if state.ended is not None:
             self._show_summary()
+            return
+        if not self._allowed("end"):  # before the hotwash is typed: only the lead ends the drill
             return
 
         def after_hotwash(answer: tuple[str, str] | None) -> None:
