@@ -193,3 +193,28 @@ def test_the_example_measures_checklist_uses_the_seeds_pillars_and_measures():
     for named in ("Wi-Fi", "広報たじみ", "声の広報", "おとどけセミナー", "公共施設予約システム", "00000JAPAN",
                   "ICT-BCP《初動版》", "監査", "基幹系システムの統合", "PC スキル", "マイナンバー"):
         assert named in text, named
+
+
+def test_the_readme_states_the_shipped_scenarios_counts_as_they_are():
+    """Figures the README gives of a shipped scenario ("7 checkpoints …, 17 steps, 7 injects")
+    are those of the file: a count changed in the YAML fails here until the README says it too."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    library = shipped()
+    checked = 0
+    for block in re.split(r"\n- ", readme):
+        named = re.match(r"`scenarios/([a-z0-9-]+)\.yaml`", block)
+        if not named:
+            continue
+        scenario = library.scenario(named.group(1))
+        text = " ".join(block.split())
+        for pattern, actual in ((r"(\d+) checkpoints", len(scenario.phases) if scenario else None),
+                                (r"(\d+) steps", len(scenario.steps) if scenario else None),
+                                (r"(\d+) injects", len(scenario.injects) if scenario else None)):
+            found = re.search(pattern, text)
+            if found:
+                assert int(found.group(1)) == actual, (named.group(1), pattern)
+                checked += 1
+    assert checked >= 3  # the README does state counts: this test is not vacuous
