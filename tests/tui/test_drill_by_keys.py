@@ -342,3 +342,22 @@ async def test_observations_by_keys_during_the_drill_in_the_hotwash_and_after(tm
     assert observations == [("improvement", "o1", "call-in list out of date", "no yearly update", "update it each April"),
                             ("strength", None, "fast first report", "", "")]
     assert [e.type for e in events][-3:] == ["observation_recorded", "hotwash_recorded", "drill_ended"]
+
+
+async def test_setup_asks_who_records_and_every_event_says_so(tmp_path):
+    app, store, clock = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d", "enter")
+        assert isinstance(app.screen, DrillSetupScreen)
+        field = app.screen.query_one("#drill-recorder")
+        assert field.value == "記録係"  # from the settings, to be changed by whoever records here
+        field.focus()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "佐藤 花子")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillRunnerScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.session.close()
+    assert {e.by for e in journal_events(store)} == {"佐藤 花子"}

@@ -66,6 +66,10 @@ class DrillSetupScreen(FormScreen):
             yield Label(t("tui.setup_t0"), markup=False)
             yield Input(id="drill-t0", placeholder=t("tui.setup_t0_placeholder"))
             yield field_error_label("drill-t0")
+            # Who records at this console: stamped on every event and named in the report
+            # (the login name, e.g. "root", said nothing about who recorded).
+            yield Label(t("tui.setup_recorder"), markup=False)
+            yield Input(ctx.store.recorder, id="drill-recorder")
             yield Label("", id="setup-error", classes="dialog-error", markup=False)
             yield Button(t("tui.setup_start"), id="start", variant="primary")
             yield Label(t("tui.setup_keys"), classes="form-hint", markup=False)
@@ -99,9 +103,11 @@ class DrillSetupScreen(FormScreen):
         if t0 is None:
             self.show_field_error("drill-t0", t("tui.bad_t0", value=t0_text))
             return
+        recorder = self.query_one("#drill-recorder", Input).value.strip() or ctx.store.recorder
+        store = ctx.store if recorder == ctx.store.recorder else ctx.store.as_recorder(recorder)
         try:
             session = DrillSession.start(
-                ctx.store, self.source, str(self.query_one("#drill-type", Select).value),
+                store, self.source, str(self.query_one("#drill-type", Select).value),
                 place=self.query_one("#drill-place", Input).value.strip(),
                 participants=participants, t0=t0, conditions=conditions)
         except (UserError, OSError) as failure:
