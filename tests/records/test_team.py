@@ -260,3 +260,28 @@ def test_a_second_window_of_the_same_person_gets_a_console_of_its_own(tmp_path):
     assert lead.refresh() and [n.console for n in lead.state.notes] == [first.console, second.console]
     for session in (first, second, lead):
         session.close()
+
+
+def test_consoles_and_teams_are_joined_by_the_names_people_use(tmp_path):
+    """`--console 受付` is a console (its journal 受付.jsonl); `--team 情報システム班` (a team's
+    title), `--team ict` (its id) or `--team ICT部門責任者` (a role's title) are understood; a
+    console joined for a team sees the injects given to any role of that team."""
+    from drill.test_plan_model import plan_source
+
+    clock = FakeClock()
+    store = make_store(tmp_path, clock, recorder="統括")
+    lead = DrillSession.start(store, plan_source(), "tabletop", conditions={"hours": "office"})
+    desk = join_drill(store.as_recorder("受付係"), lead.record_id, "player", team="情報システム班", console_id="受付")
+    assert desk.journal.path.name == "受付.jsonl" and desk.console == "受付"
+    by_id = join_drill(store.as_recorder("b"), lead.record_id, "player", team="ict", console_id="b")
+    by_role = join_drill(store.as_recorder("c"), lead.record_id, "player", team="ICT部門責任者", console_id="c")
+    facilities = join_drill(store.as_recorder("d"), lead.record_id, "player", team="管財課職員", console_id="d")
+    to_staff = next(i for i in lead.scenario.injects if i.recipient == "staff")
+    assert [s.sees_inject(to_staff) for s in (desk, by_id, by_role, facilities)] == [True, True, False, False]
+    with pytest.raises(SessionRefused) as refused:
+        join_drill(store, lead.record_id, "player", team="総務班", console_id="x")
+    assert "情報システム班" in refused.value.message(Translator("ja"))
+    with pytest.raises(SessionRefused):
+        join_drill(store, lead.record_id, "player", console_id="../escape")
+    for session in (desk, by_id, by_role, facilities, lead):
+        session.close()

@@ -110,7 +110,10 @@ class DrillSession(JournalSession):
         """Whether this console is shown INJECT: a player console that joined for a team sees
         only the injects given to that team; every other console sees them all."""
         joined = self.state.consoles.get(self.console or "")
-        return self.role != "player" or joined is None or not joined.team or inject.recipient == joined.team
+        if self.role != "player" or joined is None or not joined.team or inject.recipient == joined.team:
+            return True
+        recipient = self.scenario.role(inject.recipient)  # a console joined for a team (班) sees its roles' injects
+        return recipient is not None and recipient.team == joined.team
 
     def _require(self, right: str) -> None:
         from bcp_drill.drill.team import may

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import socket
+import unicodedata
 from pathlib import Path
 
+from bcp_drill.content.fields import LocalizedText
 from bcp_drill.content.models import Scenario
 from bcp_drill.drill.session import DrillSession, pinned_scenario
 from bcp_drill.errors import SessionRefused
@@ -38,6 +40,22 @@ ROLE_RIGHTS: dict[str, frozenset[str]] = {
     "player": frozenset({"outcome", "systems", "note", "problem"}),
     "evaluator": frozenset({"outcome", "evaluate", "note", "problem"}),
 }
+
+
+def team_of(scenario: Scenario, name: str) -> str:
+    """The team a player's console joins for, as people name it: a role's id or title (ICT部門責任者),
+    or a team's id or title (情報システム班, ict); "" for every team. Refused when none matches."""
+    wanted = "".join(unicodedata.normalize("NFKC", name).split()).lower()
+    if not wanted:
+        return ""
+    named: list[tuple[str, LocalizedText]] = [(r.id, r.title) for r in scenario.roles]
+    named += [(t.id, t.title) for t in scenario.teams]
+    for item_id, title in named:
+        names = {item_id, title.get("ja"), title.get("en")}
+        if wanted in {"".join(unicodedata.normalize("NFKC", n).split()).lower() for n in names}:
+            return item_id
+    raise SessionRefused("unknown_team", team=name, roles=", ".join(
+        [f"{r.id} ({r.title.get('ja')})" for r in scenario.roles] + [f"{t.id} ({t.title.get('ja')})" for t in scenario.teams]))
 
 
 def may(role: str, right: str) -> bool:
@@ -80,8 +98,7 @@ def join_drill(store: RecordStore, record_id: str, role: str, team: str = "",
     if not first.events or not isinstance(first.events[0], ev.DrillStarted):
         raise JournalError(first_path, "not_a_drill", record_id=record_id)
     scenario = pinned_scenario(first.events[0])
-    if team and scenario.role(team) is None:
-        raise SessionRefused("unknown_team", team=team, roles=", ".join(r.id for r in scenario.roles))
+    team = team_of(scenario, team)
     if console_id is not None:
         return _open_console(store, record_id, first, scenario, role, team, console_id)
     # The default name comes from the role, the person and the machine; a second window of the

@@ -31,7 +31,9 @@ from bcp_drill.records.proof import Proof, prove
 from bcp_drill.records.seal import SealKey
 
 SUFFIX = ".jsonl"
-CONSOLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# A console's name is its journal's file name: letters of any script (受付, desk-2), digits, "_",
+# "." and "-", never a path separator or a name starting with a dot.
+CONSOLE_ID = re.compile(r"^\w[\w.-]{0,63}$")
 
 
 @dataclass
