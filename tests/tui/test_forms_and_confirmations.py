@@ -71,6 +71,13 @@ async def test_escape_on_a_form_with_typed_text_asks_first(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, ProblemFormModal)
         assert app.screen.query_one("#problem-title").value == "half a thought"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Enter: keep typing" in str(app.screen.query(".dialog-hint").first().render())
+        await pilot.press("enter")  # the safe answer: a hurried Enter never throws typed text away
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemFormModal)
+        assert app.screen.query_one("#problem-title").value == "half a thought"
         await pilot.press("escape", "y")
         await pilot.pause()
         assert isinstance(app.screen, DrillRunnerScreen)

@@ -1,4 +1,5 @@
-"""A yes/no question: Y or Enter confirms, N or Escape declines."""
+"""A yes/no question: Y confirms, N or Escape declines, Enter gives the safe answer (yes for
+most questions; no where "yes" throws something away, such as typed text)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,16 @@ from bcp_drill.tui.context import app_context
 
 class ConfirmModal(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "keys.yes"),
+        Binding("y", "answer(True)", "keys.yes"),
         Binding("n,escape", "answer(False)", "keys.no"),
+        Binding("enter", "enter", "keys.default_answer", show=False),
     ]
 
-    def __init__(self, question: str, keys_hint: str) -> None:
+    def __init__(self, question: str, keys_hint: str, enter_means: bool = True) -> None:
         super().__init__()
         self.question = question
         self.keys_hint = keys_hint
+        self.enter_means = enter_means  # False: a "yes" that loses something is never given by Enter
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -33,3 +36,6 @@ class ConfirmModal(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+    def action_enter(self) -> None:
+        self.dismiss(self.enter_means)

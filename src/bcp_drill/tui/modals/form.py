@@ -71,7 +71,8 @@ class FormMixin:
         from bcp_drill.tui.modals.confirm import ConfirmModal
 
         t = app_context(cast(Widget, self)).t
-        self.app.push_screen(ConfirmModal(t("tui.discard_confirm"), t("tui.yes_no_keys")),  # type: ignore[attr-defined]
+        self.app.push_screen(ConfirmModal(t("tui.discard_confirm"), t("tui.discard_keys"),  # type: ignore[attr-defined]
+                                          enter_means=False),
                              lambda yes: discard() if yes else None)
 
 
