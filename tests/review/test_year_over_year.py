@@ -80,3 +80,20 @@ def test_follow_ups_gather_into_the_main_issues_of_the_next_plan(tmp_path, capsy
     kinds = [token.type for token in MarkdownIt("commonmark").parse(section)]
     # an ordered list of the main issues, each holding a bullet list of its follow-ups
     assert kinds.count("ordered_list_open") == 1 and kinds.count("bullet_list_open") == 3
+
+
+def test_main_issues_written_with_other_widths_or_spaces_are_one():
+    """"PCスキル", "PC スキル" and "ＰＣスキル" name one main issue, not three."""
+    from datetime import datetime, timezone
+
+    from bcp_drill.review.followups import FollowUp, main_issues
+
+    def item(number: int, issue: str) -> FollowUp:
+        return FollowUp(id=f"r/P0{number}", record_id="r", problem_id=f"P0{number}", source_kind="review",
+                        source_subject="c", source_ref=None, source_title="", fiscal_year=2019, title=f"t{number}",
+                        description="", category="training", priority="medium", owner_organisation="",
+                        owner_person="", start=None, due=None, raised_by="x",
+                        raised_at=datetime(2020, 1, number, tzinfo=timezone.utc), main_issue=issue)
+
+    issues = main_issues([item(1, "職員のPCスキル向上"), item(2, "職員の PC スキル向上"), item(3, "職員のＰＣスキル向上")])
+    assert [(i.title, len(i.followups)) for i in issues] == [("職員のPCスキル向上", 3)]

@@ -7,6 +7,7 @@ is always rebuilt from both, so every change keeps who made it and when.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable
@@ -126,8 +127,14 @@ def main_issues(items: list[FollowUp]) -> list[MainIssue]:
         if item.status == "dropped":
             continue  # dropped on purpose: not carried into the next plan
         title = item.main_issue or item.title
-        grouped.setdefault(title, MainIssue(title, [])).followups.append(item)
+        # "PCスキル", "PC スキル" and "ＰＣスキル" are one issue: compared without width or spaces.
+        grouped.setdefault(issue_key(title), MainIssue(title, [])).followups.append(item)
     return list(grouped.values())
+
+
+def issue_key(title: str) -> str:
+    """A main issue's title as compared: NFKC (full- and half-width alike), without spaces."""
+    return "".join(unicodedata.normalize("NFKC", title).split())
 
 
 def followup_updates(store: RecordStore, notices: list[JournalError] | None = None) -> list[ev.FollowUpUpdated]:
