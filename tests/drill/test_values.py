@@ -62,3 +62,22 @@ def test_the_runner_flags_and_shows_the_number_it_read(tmp_path):
         session.record_value(step.id, index, "25kg")
     assert refused.value.code == "value_unit_unknown" and unit in refused.value.message(t)
     session.close()
+
+
+def test_a_percentage_typed_full_width_is_shown_once_with_its_sign(tmp_path):
+    """"７５％" was shown "７５％%" on screen and in every report."""
+    from drill.test_plan_model import start
+
+    from bcp_drill.drill.view import value_views
+    from bcp_drill.i18n import Translator
+
+    session, _ = start(tmp_path)
+    step = next(s for s in session.scenario.steps if any(c.value is not None and c.value.kind == "percent"
+                                                         for c in s.checks))
+    index = next(i for i, c in enumerate(step.checks) if c.value is not None and c.value.kind == "percent")
+    t = Translator("ja")
+    for typed, shown in (("７５％", "７５％"), ("75", "75%"), ("9割", "9割 (= 90%)")):
+        session.record_value(step.id, index, typed)
+        view = next(v for v in value_views(session.state, step) if v.index == index)
+        assert view.value_text(t).split(" (!)")[0] == shown, typed
+    session.close()
