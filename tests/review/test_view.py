@@ -65,3 +65,25 @@ def test_the_previous_assessment_falls_back_to_the_items_group(tmp_path):
     assert text.startswith("毎年度、進捗状況を確認しながら事業を実施。")  # written once for group ア
     assert ReviewView(session.state, "en").item("cc-a.a").previous.startswith("Projects were run")
     session.close()
+
+
+def test_the_review_report_prints_the_seeds_previous_assessment_as_the_screen_shows_it(tmp_path):
+    from bcp_drill.i18n import Translator
+    from bcp_drill.render.reports import render_review_report
+    from bcp_drill.reports.review_report import build_review_report
+    from bcp_drill.review.view import ReviewView
+
+    session = shipped_review(tmp_path)
+    session.close()
+    shown = ReviewView(session.state, "ja").item("cc-a.a").previous
+    assert "毎年度、進捗状況を確認しながら事業を実施" in shown  # the seed's ⇒ for 3(1)ア
+    t = Translator("ja")
+    report = build_review_report(_store_of(session), session.record_id, t)
+    markdown = render_review_report(report, "md", t).decode("utf-8")
+    assert "毎年度、進捗状況を確認しながら事業を実施" in markdown
+
+
+def _store_of(session):
+    from bcp_drill.records.store import RecordStore
+
+    return RecordStore(session.journal.path.parent, "reader")

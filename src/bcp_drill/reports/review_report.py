@@ -86,8 +86,9 @@ def build_review_report(store: RecordStore, record_id: str, t: Translator, organ
                 for dimension in scale.dimensions:
                     option = dimension.option(record.ratings.get(dimension.id, ""))
                     ratings.append((dimension.label.get(lang), option.label.get(lang) if option else ""))
-                previous = previous_assessment(checklist, item.id, lang, state) \
-                    if started.previous_year is not None else ""
+                # What was said before, as the screen shows it: the earlier year's review, else
+                # the checklist's own previous assessment (the seed's "⇒" of each group).
+                previous = previous_assessment(checklist, item.id, lang, state)
                 rows.append(ItemResult(depth + 1, "", item.id, item.requirement.get(lang), ratings,
                                        record.assessment, record.evidence, previous))
             walk(section.sections, depth + 1)
