@@ -54,7 +54,17 @@ def write_output_file(path: Path, data: bytes, records_root: Path, force: bool =
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        # mkstemp makes the file readable by its owner only: a report on a shared folder is for
+        # colleagues too, so it gets the mode any new file gets here (the umask decides).
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise OutputRefused("write_failed", path=path, reason=error.strerror or str(error)) from None
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, then putting it back)."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current

@@ -160,3 +160,21 @@ def read_journal_events(path):
     from bcp_drill.records.journal import read_journal
 
     return read_journal(path).events
+
+
+def test_a_report_is_written_with_the_mode_new_files_get(tmp_path):
+    """Reports went out as mode 600 (mkstemp's) even under umask 022: colleagues on a shared
+    folder could not open them. They follow the umask; records stay as they are."""
+    import stat
+
+    from bcp_drill.outputs import write_output_file
+
+    old = os.umask(0o022)
+    try:
+        write_output_file(tmp_path / "aar.html", b"<html></html>", tmp_path / "records")
+        assert stat.S_IMODE((tmp_path / "aar.html").stat().st_mode) == 0o644
+        os.umask(0o077)
+        write_output_file(tmp_path / "private.html", b"<html></html>", tmp_path / "records")
+        assert stat.S_IMODE((tmp_path / "private.html").stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
