@@ -456,25 +456,19 @@ def reseal(path: Path, key: SealKey) -> int:
 
 
 def place_journal(private: Path, path: Path, private_seal: Path | None) -> None:
-    """Link a journal written under a private name into place at PATH, its seal first, so a
-    journal never appears without its seal (FileExistsError when PATH is taken)."""
-    placed_seal = None
-    if private_seal is not None:
-        final_seal = seal_path(path)
-        try:
-            os.link(private_seal, final_seal)
-        except FileExistsError:
-            if path.exists():
-                raise
-            os.replace(private_seal, final_seal)  # left by a creation cut before its journal appeared
-        placed_seal = final_seal
+    """Link a journal written under a private name into place at PATH (FileExistsError when PATH
+    is taken), then its seal. The journal is linked first: once the name is ours, the seal's name
+    is ours too, and a seal left there by a creation cut short is replaced. (A crash between the
+    two leaves one event without its seal: never shown as saved, it is set aside when the record
+    is next opened; a reader meanwhile leaves it out.)"""
+    os.link(private, path)  # fails if the name is taken: never two journals in one file
     try:
-        os.link(private, path)  # fails if the name is taken: never two journals in one file
+        if private_seal is not None:
+            os.replace(private_seal, seal_path(path))
+        _fsync_path(path.parent)
     except BaseException:
-        if placed_seal is not None:
-            placed_seal.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
         raise
-    _fsync_path(path.parent)
 
 
 def _holder_path(path: Path) -> Path:
