@@ -11,6 +11,7 @@ from bcp_drill.commands.review import store_of
 from bcp_drill.records.journal import JournalError
 
 if TYPE_CHECKING:
+    from bcp_drill.imports.spreadsheet import SheetLimits
     from bcp_drill.records.store import RecordStore
 
 
@@ -253,7 +254,8 @@ def injects(ctx: CommandContext, action: str, scenario_ref: str | None, sheet: P
     from bcp_drill.outputs import OutputRefused, write_output_file
 
     assert sheet is not None
-    result = _read_sheet(ctx, sheet, lambda full, display: import_msel(full, display, source, t.lang),
+    result = _read_sheet(ctx, sheet, lambda full, display: import_msel(full, display, source, t.lang,
+                                                                        _sheet_limits(ctx)),
                          "msel.not_imported")
     if isinstance(result, int):
         return result
@@ -298,8 +300,8 @@ def measures(ctx: CommandContext, action: str, sheet: Path | None, checklist_id:
     scale = ctx.library().scales["plan-measure"]
     chosen_id = checklist_id or re.sub(r"[^A-Za-z0-9_.-]", "-", sheet.stem).strip("-") or "measures"
     result = _read_sheet(ctx, sheet, lambda full, display: import_measures(
-        full, display, scale, chosen_id, title or t("measures.default_title", file=full.name), t.lang),
-        "measures.not_imported")
+        full, display, scale, chosen_id, title or t("measures.default_title", file=full.name), t.lang,
+        _sheet_limits(ctx)), "measures.not_imported")
     if isinstance(result, int):
         return result
     checked = FileLoader().load_bytes(result.text.encode("utf-8"), f"{chosen_id}.yaml")
@@ -335,6 +337,13 @@ def plan_summary(ctx: CommandContext, checklist_id: str, year_texts: list[str], 
     if period is None:
         return ctx.fail(t("plan.no_reviews", checklist=checklist_id))
     return write_output(ctx, render_plan_period(period, fmt, t, store.clock()), fmt, output)
+
+
+def _sheet_limits(ctx: CommandContext) -> SheetLimits:
+    """How much of a sheet an import reads (the settings import_max_*)."""
+    from bcp_drill.imports.spreadsheet import SheetLimits
+
+    return SheetLimits.from_settings(ctx.settings)
 
 
 def _read_sheet(ctx: CommandContext, sheet: Path, read: Any, not_imported: str) -> Any:

@@ -20,7 +20,7 @@ from bcp_drill.content.fields import ID_PATTERN
 from bcp_drill.content.scales import Scale
 from bcp_drill.fiscal import fiscal_year_label, parse_fiscal_year
 from bcp_drill.i18n import Lang
-from bcp_drill.imports.spreadsheet import Cell, SheetProblem, normalise, read_sheet
+from bcp_drill.imports.spreadsheet import Cell, SheetLimits, SheetProblem, normalise, read_sheet
 
 # Column key → (Japanese header, English header, other header texts accepted).
 MEASURE_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -66,11 +66,11 @@ def _option_lookup(scale: Scale, dimension_id: str) -> dict[str, str]:
 
 
 def import_measures(path: Path, display: str, scale: Scale, checklist_id: str, title: str,
-                    lang: Lang) -> MeasuresImport:
+                    lang: Lang, limits: SheetLimits = SheetLimits()) -> MeasuresImport:
     headers = {key: (ja, en, *others) for key, (ja, en, others) in MEASURE_COLUMNS.items()}
-    sheet = read_sheet(path, display, headers, SHEET_TITLES, classify=year_column)
+    sheet = read_sheet(path, display, headers, SHEET_TITLES, classify=year_column, limits=limits)
     result = MeasuresImport([SheetProblem(c.place, "unknown_header", {"header": c.value})
-                             for c in sheet.unknown_headers])
+                             for c in sheet.unknown_headers] + sheet.problems)
     for key in ("pillar", "name"):
         if key not in sheet.columns:
             result.problems.append(SheetProblem(sheet.header_place, "missing_column",

@@ -23,6 +23,7 @@ from bcp_drill.content.yamltree import FAST_LOADER
 from bcp_drill.i18n import Lang, Translator
 from bcp_drill.imports.spreadsheet import (
     Cell,
+    SheetLimits,
     SheetProblem,
     SheetRows,
     normalise,
@@ -298,12 +299,15 @@ def replace_injects(text: str, injects: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def import_msel(path: Path, display: str, source: LoadedFile, lang: Lang) -> MselImport:
-    """A sheet's injects merged into SOURCE's scenario; the new file text when all is valid."""
+def import_msel(path: Path, display: str, source: LoadedFile, lang: Lang,
+                limits: SheetLimits = SheetLimits()) -> MselImport:
+    """A sheet's injects merged into SOURCE's scenario; the new file text when all is valid.
+    A sheet beyond LIMITS raises SheetError."""
     scenario = source.document
     assert isinstance(scenario, Scenario)
-    sheet: SheetRows = read_sheet(path, display, header_texts(), SHEET_TITLES)
+    sheet: SheetRows = read_sheet(path, display, header_texts(), SHEET_TITLES, limits=limits)
     problems = [SheetProblem(cell.place, "unknown_header", {"header": cell.value}) for cell in sheet.unknown_headers]
+    problems += sheet.problems  # (formulas with no value, different values under a merged header)
     if "id" not in sheet.columns:  # without it no row can be matched to an inject
         problems.append(SheetProblem(sheet.header_place, "missing_column", {"column": header("id", lang)}))
     if problems:
