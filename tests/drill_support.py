@@ -55,7 +55,7 @@ def city_sheet(path, rows_per_pillar=(12, 8, 10)):
         for number in range(1, count + 1):
             pillar = PILLARS[pillar_index - 1] if number == 1 else None  # merged cells read as empty
             sheet.append([f"{pillar_index}-{number}", f"施策{pillar_index}-{number}", pillar, "情報政策課",
-                          "実施中", "目標通り（継続中）" if number % 2 else "目標以上", "指標"])
+                          "実施中", "目標通り（継続中）" if number % 2 else "目標以上（継続中）", "指標"])
     book.save(path)
 
 

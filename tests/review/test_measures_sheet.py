@@ -69,6 +69,30 @@ def test_problems_are_named_by_cell_and_nothing_is_written(run, tmp_path):
     assert not (tmp_path / "out.yaml").exists()
 
 
+def test_a_rating_word_the_seed_uses_both_while_continuing_and_when_finished_is_never_guessed(run, tmp_path):
+    """目標通り and 目標以上 head columns under both 継続中 and 完了 in the seed: a cell holding only
+    the word is refused with its cell (it became 目標通り（完了） with no warning); the full words
+    or the option's key are read."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["基本施策（柱）", "施策", "令和元年度"])
+    sheet.append(["(1) にぎわい", "Wi-Fi 整備", "目標通り"])
+    sheet.append(["", "SNS 発信", "目標以上"])
+    book.save(tmp_path / "words.xlsx")
+    code, out, _ = run("measures", "import", "words.xlsx", "-o", "out.yaml")
+    assert code == 1 and not (tmp_path / "out.yaml").exists()
+    assert "Sheet!C2: 「目標通り」は 目標通り（継続中） / 目標通り（完了） のどちらとも読めます" in out
+    assert "Sheet!C3: 「目標以上」は 目標以上（継続中） / 目標以上（完了） のどちらとも読めます" in out
+    book = load_workbook(tmp_path / "words.xlsx")
+    book.active["C2"], book.active["C3"] = "目標通り（完了）", "1"
+    book.save(tmp_path / "words.xlsx")
+    code, out, _ = run("measures", "import", "words.xlsx", "-o", "out.yaml")
+    assert code == 0, out
+    data = yaml.safe_load((tmp_path / "out.yaml").read_text(encoding="utf-8"))
+    assessments = [i["previous_assessment"]["ja"] for i in data["sections"][0]["items"]]
+    assert assessments == ["令和元年度: 目標通り（完了）", "令和元年度: 目標以上（継続中）"]
+
+
 def test_an_empty_template_has_the_columns_and_a_column_per_year(run, tmp_path):
     code, _, _ = run("measures", "template", "--years", "H29", "H30", "R1", "-o", "template.xlsx")
     assert code == 0

@@ -50,18 +50,19 @@ class MeasuresImport:
     years: list[int] = field(default_factory=list)
 
 
-def _option_lookup(scale: Scale, dimension_id: str) -> dict[str, str]:
-    """Every way a sheet may write a rating (code, key, label, short, either language) → its code."""
+def _option_lookup(scale: Scale, dimension_id: str) -> dict[str, list[str]]:
+    """Every way a sheet may write a rating (code, key, label, short, either language) → the codes
+    it can mean: one, or several for a word the seed uses under both 継続中 and 完了 (目標通り)."""
     dimension = next(d for d in scale.dimensions if d.id == dimension_id)
-    lookup: dict[str, str] = {}
+    lookup: dict[str, list[str]] = {}
     for option in dimension.options:
         names: list[str | None] = [option.code, option.key]
         for text in (option.label, option.short):
             if text is not None:
                 names += [text.ja, text.en]
         for name in names:
-            if name:
-                lookup[normalise(name)] = option.code
+            if name and option.code not in lookup.setdefault(normalise(name), []):
+                lookup[normalise(name)].append(option.code)
     return lookup
 
 
@@ -118,10 +119,15 @@ def import_measures(path: Path, display: str, scale: Scale, checklist_id: str, t
             cell = cells[f"{YEAR_PREFIX}{year}"]
             if not cell.value:
                 continue
-            code = ratings.get(normalise(cell.value))
-            if code is None:
+            codes = ratings.get(normalise(cell.value), [])
+            if not codes:
                 result.problems.append(SheetProblem(cell.place, "unknown_rating", {"value": cell.value}))
                 continue
+            if len(codes) > 1:  # never guessed: 目標通り while continuing and when finished are two facts
+                result.problems.append(SheetProblem(cell.place, "ambiguous_rating", {
+                    "value": cell.value, "options": " / ".join(labels[c] for c in codes)}))
+                continue
+            code = codes[0]
             history.append(f"{fiscal_year_label(year, lang)}: {labels[code]}")
         if history:
             item["previous_assessment"] = {lang: " / ".join(history)}
