@@ -162,3 +162,31 @@ def test_a_sheet_without_some_columns_leaves_those_fields_alone(city, tmp_path):
     assert after.content.ja == "データセンターは正常。回線断。"
     assert (after.sender, after.channel, after.recipient, after.at_minutes, after.steps) == (
         before.sender, before.channel, before.recipient, before.at_minutes, before.steps)
+
+
+def test_a_time_of_day_is_never_read_as_time_after_t0_and_excel_times_are_read(city, tmp_path):
+    """13:30 typed for a one-hour drill became T+13:30 without a word; it is refused with its
+    cell. A time Excel stores for 0:20 (read back as 00:20:00) is T+0:20; T+13:30 written out is
+    taken as written."""
+    from datetime import time
+
+    import yaml
+
+    city("injects", "export", "safety-callin-drill", "-o", "msel.xlsx")
+    book = load_workbook(tmp_path / "msel.xlsx")
+    sheet = book["状況付与表"]
+    sheet["B2"] = "13:30"
+    sheet["B3"] = time(0, 20)  # what Excel stores when someone types 0:20
+    sheet["B3"].number_format = "h:mm"
+    book.save(tmp_path / "msel.xlsx")
+    path = tmp_path / "scenarios" / "safety-callin-drill.yaml"
+    before = path.read_text(encoding="utf-8")
+    code, out, err = city("injects", "import", "msel.xlsx", "--scenario", "safety-callin-drill", lang="en")
+    assert code == 1 and path.read_text(encoding="utf-8") == before
+    assert "状況付与表!B2: \"13:30\" is later than anything in the scenario" in out + err
+    sheet["B2"] = "T+13:30"
+    book.save(tmp_path / "msel.xlsx")
+    code, out, err = city("injects", "import", "msel.xlsx", "--scenario", "safety-callin-drill", lang="en")
+    assert code == 0, out + err
+    injects = yaml.safe_load(path.read_text(encoding="utf-8"))["injects"]
+    assert [i.get("at_minutes") for i in injects][:2] == [13 * 60 + 30, 20]

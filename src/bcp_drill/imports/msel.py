@@ -51,7 +51,8 @@ SHEET_TITLES = ("状況付与表", "Injects", "MSEL")
 YES = {"○", "◯", "〇", "yes", "y", "true", "1", "x", "✓", "予備", "はい"}
 NO = {"", "no", "n", "false", "0", "-", "いいえ"}
 _SPLIT = re.compile(r"\s*[,、，;；/／\n]\s*")
-_TIME = re.compile(r"^(?:t\+)?(\d{1,3}):([0-5]\d)$|^(?:t\+)?(\d{1,5})$", re.IGNORECASE)
+# "T+1:30", "1:30", "90", and what Excel gives for a time typed as 0:20 ("00:20:00").
+_TIME = re.compile(r"^(t\+)?(\d{1,3}):([0-5]\d)(?::00)?$|^(t\+)?(\d{1,5})$", re.IGNORECASE)
 
 
 def header(key: str, lang: Lang) -> str:
@@ -106,6 +107,12 @@ class MselImport:
     kept: list[str] = field(default_factory=list)  # injects of the scenario that are not on the sheet
 
 
+def scenario_horizon(scenario: Scenario) -> int:
+    """The latest moment the scenario itself names (a phase, a target, an inject), in minutes."""
+    moments = [p.at_minutes for p in scenario.phases] + [s.target_minutes or 0 for s in scenario.steps]
+    return max(moments + [i.at_minutes or 0 for i in scenario.injects])
+
+
 class _Row:
     """One sheet row being turned into an inject; problems are collected, not raised."""
 
@@ -139,9 +146,15 @@ class _Row:
         if not found:
             self.problem("time", "bad_time", value=self.text("time"))
             return None
-        if found.group(3) is not None:
-            return int(found.group(3))
-        return int(found.group(1)) * 60 + int(found.group(2))
+        if found.group(5) is not None:
+            return int(found.group(5))
+        minutes = int(found.group(2)) * 60 + int(found.group(3))
+        horizon = scenario_horizon(self.scenario)
+        if found.group(1) is None and minutes > horizon:
+            # "13:30" past anything the scenario has is a time of day, not T+13:30: never guessed.
+            self.problem("time", "time_of_day", value=self.text("time"), horizon=f"T+{horizon // 60}:{horizon % 60:02d}")
+            return None
+        return minutes
 
     def role(self, key: str, required: bool) -> str | None:
         value = self.required(key) if required else self.text(key)
