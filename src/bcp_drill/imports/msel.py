@@ -50,7 +50,7 @@ MSEL_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 SHEET_TITLES = ("状況付与表", "Injects", "MSEL")
 YES = {"○", "◯", "〇", "yes", "y", "true", "1", "x", "✓", "予備", "はい"}
 NO = {"", "no", "n", "false", "0", "-", "いいえ"}
-_SPLIT = re.compile(r"\s*[,、，;；/／\n]\s*")
+_SPLIT_KEEP = re.compile(r"(\s*[,、，;；/／\n]\s*)")  # list separators, each kept
 # "T+1:30", "1:30", "90", and what Excel gives for a time typed as 0:20 ("00:20:00").
 _TIME = re.compile(r"^(t\+)?(\d{1,3}):([0-5]\d)(?::00)?$|^(t\+)?(\d{1,5})$", re.IGNORECASE)
 
@@ -167,16 +167,30 @@ class _Row:
         return None
 
     def ids(self, key: str, known: dict[str, set[str]]) -> list[str]:
-        """Ids from a list cell, each written as its id or its title."""
-        found = []
-        for part in _SPLIT.split(self.text(key)):
-            if not part:
+        """Ids from a list cell, each written as its id or its title. A title that holds a
+        separator itself (安否確認、参集) is matched whole: the longest run of parts that names
+        something is taken first, so the tool's own export always reads back."""
+        tokens = _SPLIT_KEEP.split(self.text(key))  # part, separator, part, ...
+        parts = tokens[0::2]
+
+        def named(first: int, last: int) -> str | None:
+            text = normalise("".join(tokens[2 * first:2 * last + 1]))
+            return next((known_id for known_id, names in known.items() if text in names), None)
+
+        found, index = [], 0
+        while index < len(parts):
+            if not parts[index]:
+                index += 1
                 continue
-            match = next((known_id for known_id, names in known.items() if normalise(part) in names), None)
-            if match is None:
-                self.problem(key, "unknown_reference", value=part, column=header(key, self.lang))
-            else:
-                found.append(match)
+            last = next((end for end in range(len(parts) - 1, index - 1, -1) if named(index, end)), None)
+            if last is None:
+                self.problem(key, "unknown_reference", value=parts[index], column=header(key, self.lang))
+                index += 1
+                continue
+            match = named(index, last)
+            assert match is not None
+            found.append(match)
+            index = last + 1
         return found
 
     def flag(self, key: str) -> bool:
