@@ -210,3 +210,12 @@ def test_every_scenarios_own_export_imports_back_unchanged(city, tmp_path):
         assert code == 0, (scenario_id, out + err)
         after = ContentLibrary.load([tmp_path / "scenarios"], cwd=tmp_path).scenario(scenario_id)
         assert [i.model_dump() for i in after.injects] == [i.model_dump() for i in before.injects], scenario_id
+
+
+def test_an_import_that_changes_nothing_rewrites_nothing(city, tmp_path):
+    path = tmp_path / "scenarios" / "earthquake-offhours.yaml"
+    before = path.read_bytes()
+    city("injects", "export", "earthquake-offhours", "-o", "msel.xlsx")
+    code, out, _ = city("injects", "import", "msel.xlsx", "--scenario", "earthquake-offhours")
+    assert code == 0 and "はそのままです" in out and "変更なし 7 件" in out
+    assert path.read_bytes() == before  # comments, order and layout kept byte for byte

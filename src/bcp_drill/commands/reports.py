@@ -260,6 +260,10 @@ def injects(ctx: CommandContext, action: str, scenario_ref: str | None, sheet: P
     if isinstance(result, int):
         return result
     target = output or source.path
+    if target == source.path and not result.added and not result.updated:
+        # Nothing changed: the file is left byte for byte as it is (comments, order, layout).
+        ctx.print(t("msel.nothing_changed", file=str(target), unchanged=len(result.unchanged)))
+        return 0
     try:
         # The scenario file is content the user asked to update: replaced whole, never half-written.
         write_output_file(target, result.text.encode("utf-8"), ctx.settings.records, force=True)
