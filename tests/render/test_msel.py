@@ -219,3 +219,17 @@ def test_an_import_that_changes_nothing_rewrites_nothing(city, tmp_path):
     code, out, _ = city("injects", "import", "msel.xlsx", "--scenario", "earthquake-offhours")
     assert code == 0 and "はそのままです" in out and "変更なし 7 件" in out
     assert path.read_bytes() == before  # comments, order and layout kept byte for byte
+
+
+def test_full_width_inject_ids_are_the_same_ids(city, tmp_path):
+    city("injects", "export", "earthquake-offhours", "-o", "msel.xlsx")
+    book = load_workbook(tmp_path / "msel.xlsx")
+    sheet = book["状況付与表"]
+    assert sheet["A3"].value == "i02"
+    sheet["A3"] = "ｉ０２"  # as Japanese input often types it
+    sheet["F3"] = "回答率50%。"
+    book.save(tmp_path / "msel.xlsx")
+    code, out, err = city("injects", "import", "msel.xlsx", "--scenario", "earthquake-offhours")
+    assert code == 0, out + err
+    assert "追加 0・更新 1" in out
+    assert reload(tmp_path).inject("i02").content.ja == "回答率50%。"

@@ -10,6 +10,7 @@ cell (`sheet!C4`) or line (`file.csv:4`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,10 @@ class _Row:
 
     def text(self, key: str) -> str:
         cell = self.cells.get(key)
-        return cell.value if cell else ""
+        if cell is None:
+            return ""
+        # An id typed in full-width characters (ｉ０１, as Japanese input often gives) is i01.
+        return unicodedata.normalize("NFKC", cell.value).strip() if key == "id" else cell.value
 
     def place(self, key: str) -> str:
         cell = self.cells.get(key) or next(iter(self.cells.values()))
@@ -345,7 +349,8 @@ def import_msel(path: Path, display: str, source: LoadedFile, lang: Lang,
     injects: list[dict[str, Any]] = []
     for cells in sheet.rows:
         id_cell = cells.get("id")
-        row = _Row(cells, scenario, lang, result.problems, existing=bool(id_cell and id_cell.value in old))
+        typed_id = unicodedata.normalize("NFKC", id_cell.value).strip() if id_cell else ""
+        row = _Row(cells, scenario, lang, result.problems, existing=typed_id in old)
         inject_id = row.required("id")
         if inject_id and not ID_PATTERN.match(inject_id):
             row.problem("id", "bad_id", value=inject_id)
