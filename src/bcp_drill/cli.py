@@ -116,6 +116,7 @@ def build_parser(t: Translator, with_commands: bool = True) -> argparse.Argument
     serve.add_argument("--token", help=t("cli.help_serve_token"))
     serve.add_argument("--no-token", action="store_true", help=t("cli.help_serve_no_token"))
     serve.add_argument("--public-url", metavar="URL", help=t("cli.help_serve_public_url"))
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME", help=t("cli.help_serve_allow_host"))
 
     review = commands.add_parser("review", parents=common, help=t("cli.help_review"),
                                  description=t("cli.help_review"))
@@ -396,7 +397,7 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
     if args.command == "run":
         return tui.launch(ctx, scenario=args.scenario)
     if args.command == "serve":
-        return tui.serve(ctx, args.host, args.port, args.token, args.no_token, args.public_url)
+        return tui.serve(ctx, args.host, args.port, args.token, args.no_token, args.public_url, args.allow_host)
     if args.command == "join" and args.plain:
         return plain.join_plain(ctx, args.record, args.role, args.team, args.console)
     if args.command == "join":

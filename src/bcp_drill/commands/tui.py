@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from bcp_drill.commands import CommandContext
@@ -88,11 +87,11 @@ def _run(ctx: CommandContext, library, store: RecordStore | Callable[[], RecordS
 
 
 def serve(ctx: CommandContext, host: str, port: int, token: str | None, no_token: bool,
-          public_url: str | None) -> int:
+          public_url: str | None, allow_hosts: list[str] | None = None) -> int:
     """The TUI in web browsers (bcp_drill/serve.py): each browser is a console of its own."""
     import socket
 
-    from bcp_drill.serve import app_command, is_local, make_server, new_token
+    from bcp_drill.serve import app_command, is_local, make_gate, make_server, new_token
 
     t = ctx.t
     local = is_local(host)
@@ -100,7 +99,7 @@ def serve(ctx: CommandContext, host: str, port: int, token: str | None, no_token
         return ctx.fail(t("cli.serve_needs_token", host=host))
     if no_token:
         token = None
-    elif token is None and not local:
+    elif token is None:  # on localhost too: any page the browser opens can reach localhost
         token = new_token()
     try:
         import textual_serve  # noqa: F401
@@ -109,7 +108,11 @@ def serve(ctx: CommandContext, host: str, port: int, token: str | None, no_token
     shown_host = socket.gethostname() if host in ("0.0.0.0", "::", "") else host
     url = (public_url or f"http://{shown_host}:{port}").rstrip("/")
     command = app_command(ctx.settings.records, ctx.settings.lang, list(ctx.settings.content))
-    server = make_server(command, host, port, token, "bcp-drill", public_url=url)
+    gate = make_gate(host, port, shown_host, public_url, list(allow_hosts or []), token,
+                     ctx.settings.serve_max_consoles)
+    gate.full_text = t("cli.serve_full", consoles=gate.max_consoles)
+    gate.refused_text = t("cli.serve_foreign")
+    server = make_server(command, host, port, gate, "bcp-drill", public_url=url)
     ctx.print(t("cli.serve_url", url=f"{url}/?token={token}" if token else f"{url}/"))
     if token:
         ctx.print(t("cli.serve_token_once"))
