@@ -170,3 +170,26 @@ async def test_line_frames_do_use_ambiguous_characters(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "─" in ambiguous_on_screen(app)
+
+
+async def test_at_80_columns_the_clock_line_shows_the_last_save(tmp_path):
+    """The save confirmation came last on the clock line and was cut off below 140 columns."""
+    from rich.cells import cell_len
+
+    from bcp_drill.tui.widgets.clock_bar import ClockBar
+
+    app, store, _ = make_app(tmp_path, lang="ja", start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        bar = app.screen.query_one(ClockBar)
+        line = str(bar.render())
+        visible = ""
+        for char in line:  # what fits in the bar's width, wide characters counted twice
+            if cell_len(visible + char) > bar.size.width:
+                break
+            visible += char
+        assert "保存済 #2" in visible, visible
+        app.screen.session.close()

@@ -11,27 +11,29 @@ from bcp_drill.i18n import Translator
 
 
 def clock_text(view: DrillView, t: Translator, saved: str) -> Text:
+    """The clock line, what matters most first, so an 80-column screen still shows the clock,
+    whether it runs, the last save and what is overdue; then the scenario time and progress."""
     state = view.state
     out = Text()
     out.append(f"T+{format_elapsed(view.elapsed)}", style="bold")
-    scenario_time = state.scenario_time(view.now)
-    if scenario_time is not None:
-        out.append(f"  {t('tui.scenario_time')} {scenario_time.astimezone().strftime('%m-%d %H:%M')}")
     if state.ended is not None:
         out.append(f"  [{t('tui.clock_ended')}]", style="bold")
     elif state.paused:
         out.append(f"  [{t('tui.clock_paused')}]", style="bold reverse")
     else:
         out.append(f"  [{t('tui.clock_running')}]")
-    out.append(f"  {view.progress_text(t)}")
+    if saved:
+        out.append(f"  {saved}")
     overdue = view.count(StepStatus.OVERDUE)
     if overdue:
         out.append(f"  {StepStatus.OVERDUE.mark} {t('tui.overdue_count', count=overdue)}", style="bold")
+    scenario_time = state.scenario_time(view.now)
+    if scenario_time is not None:
+        out.append(f"  {t('tui.scenario_time')} {scenario_time.astimezone().strftime('%m-%d %H:%M')}")
+    out.append(f"  {view.progress_text(t)}")
     systems = view.systems_summary(t)
     if systems:
         out.append(f"  {systems}")
-    if saved:
-        out.append(f"  {saved}")
     return out
 
 
