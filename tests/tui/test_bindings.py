@@ -58,6 +58,13 @@ async def test_the_palette_lists_app_actions_in_the_ui_language(tmp_path):
         await pilot.pause()
         provider = ScreenActionsProvider(app.screen)
         labels = [text for text, _ in provider._commands()]
-        assert any(label.endswith("[f2]") and "コントラスト" in label for label in labels), labels  # the app's high-contrast switch is there too
+        assert any(label.endswith("(f2)") and "コントラスト" in label for label in labels), labels  # the app's high-contrast switch is there too
         # Textual's own words (Focus Previous, Copy selected text, palette) are translated too.
-        assert all(not label.split("  [")[0].isascii() for label in labels), labels
+        assert all(not label.split("  (")[0].isascii() for label in labels), labels
+        # What the palette shows has each command's key (a "[p]" was read as markup and vanished).
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.5)
+        listed = app.screen.query_one("CommandList")
+        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert shown and all(line.rstrip().endswith(")") for line in shown), shown
+        assert any("(p)" in line for line in shown), shown

@@ -23,7 +23,8 @@ class ScreenActionsProvider(Provider):
                 seen.add(binding.action)
                 keys = binding.key_display or self.app.get_key_display(binding)
                 label = binding.tooltip or binding.description
-                yield f"{label}  [{keys}]", partial(node.run_action, binding.action)
+                # In parentheses: the palette reads its text as markup, where "[p]" was a tag and vanished.
+                yield f"{label}  ({keys})", partial(node.run_action, binding.action)
 
     async def discover(self) -> Hits:
         for text, run in self._commands():
