@@ -478,3 +478,30 @@ def test_a_step_not_done_on_paper_with_no_time_is_not_waited_for_until_the_end(p
     code, report, _ = plan_cli("report", path.stem, "--format", "md")
     assert "| Decide where to continue | Move to the alternate site | 部長 | T+00:42:00 | 00:42:00 |" in report
     assert "within 0:15 after server-room (T+0:15)" in report
+
+
+@pytest.mark.parametrize("scenario_id, most_pages", [
+    ("earthquake-offhours", 12), ("earthquake-office-tsunami", 11), ("flood-shelter-connectivity", 7),
+    ("power-outage-cityhall", 7), ("safety-callin-drill", 5), ("targeted-email-malware", 8)])
+def test_a_drill_sheet_is_a_compact_table_on_few_pages(scenario_id, most_pages, tmp_path):
+    """Laid out on A4 by WeasyPrint: the earthquake sheet took 24 pages, phases each on a page of
+    their own, the role column about four characters wide. Now the phases follow one another and
+    every column of the steps table has its width (the role column at least 25 mm)."""
+    from weasyprint import HTML
+
+    from bcp_drill.cli import main
+
+    target = tmp_path / "sheet.html"
+    assert main(["sheet", scenario_id, "-o", str(target), "--lang", "ja"]) == 0
+    pages = HTML(filename=str(target)).render().pages
+
+    def boxes(box):
+        yield box
+        for child in getattr(box, "children", None) or []:
+            yield from boxes(child)
+
+    role_headers = [b for page in pages for b in boxes(page._page_box)
+                    if type(b).__name__ == "TableCellBox" and b.element.get("class") == "role-head"]
+    assert role_headers, "no steps table laid out"
+    assert min(b.width for b in role_headers) >= 25 * 96 / 25.4  # 25 mm in CSS pixels
+    assert len(pages) <= most_pages, len(pages)
