@@ -117,6 +117,7 @@ def build_parser(t: Translator, with_commands: bool = True) -> argparse.Argument
     serve.add_argument("--no-token", action="store_true", help=t("cli.help_serve_no_token"))
     serve.add_argument("--public-url", metavar="URL", help=t("cli.help_serve_public_url"))
     serve.add_argument("--allow-host", action="append", default=[], metavar="NAME", help=t("cli.help_serve_allow_host"))
+    serve.add_argument("--max-consoles", type=int, metavar="N", help=t("cli.help_serve_max_consoles"))
 
     review = commands.add_parser("review", parents=common, help=t("cli.help_review"),
                                  description=t("cli.help_review"))
@@ -397,7 +398,8 @@ def dispatch(ctx: CommandContext, args: argparse.Namespace) -> int:
     if args.command == "run":
         return tui.launch(ctx, scenario=args.scenario)
     if args.command == "serve":
-        return tui.serve(ctx, args.host, args.port, args.token, args.no_token, args.public_url, args.allow_host)
+        return tui.serve(ctx, args.host, args.port, args.token, args.no_token, args.public_url, args.allow_host,
+                         args.max_consoles)
     if args.command == "join" and args.plain:
         return plain.join_plain(ctx, args.record, args.role, args.team, args.console)
     if args.command == "join":

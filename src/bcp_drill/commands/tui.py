@@ -87,7 +87,7 @@ def _run(ctx: CommandContext, library, store: RecordStore | Callable[[], RecordS
 
 
 def serve(ctx: CommandContext, host: str, port: int, token: str | None, no_token: bool,
-          public_url: str | None, allow_hosts: list[str] | None = None) -> int:
+          public_url: str | None, allow_hosts: list[str] | None = None, max_consoles: int | None = None) -> int:
     """The TUI in web browsers (bcp_drill/serve.py): each browser is a console of its own."""
     import socket
 
@@ -97,6 +97,8 @@ def serve(ctx: CommandContext, host: str, port: int, token: str | None, no_token
     local = is_local(host)
     if no_token and not local:
         return ctx.fail(t("cli.serve_needs_token", host=host))
+    if max_consoles is not None and max_consoles < 1:
+        return ctx.fail(t("cli.serve_bad_max_consoles", value=max_consoles))
     if no_token:
         token = None
     elif token is None:  # on localhost too: any page the browser opens can reach localhost
@@ -109,10 +111,11 @@ def serve(ctx: CommandContext, host: str, port: int, token: str | None, no_token
     url = (public_url or f"http://{shown_host}:{port}").rstrip("/")
     command = app_command(ctx.settings.records, ctx.settings.lang, list(ctx.settings.content))
     gate = make_gate(host, port, shown_host, public_url, list(allow_hosts or []), token,
-                     ctx.settings.serve_max_consoles)
+                     max_consoles or ctx.settings.serve_max_consoles)
     gate.full_text = t("cli.serve_full", consoles=gate.max_consoles)
     gate.refused_text = t("cli.serve_foreign")
-    server = make_server(command, host, port, gate, "bcp-drill", public_url=url)
+    gate.token_text = t("cli.serve_token_required")
+    server = make_server(command, host, port, gate, "bcp-drill", shown_url=url, public_url=public_url)
     ctx.print(t("cli.serve_url", url=f"{url}/?token={token}" if token else f"{url}/"))
     if token:
         ctx.print(t("cli.serve_token_once"))
