@@ -2,6 +2,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import windows_switch
+
+if windows_switch.active():
+    windows_switch.install()
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent

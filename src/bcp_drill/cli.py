@@ -238,13 +238,6 @@ def build_parser(t: Translator, with_commands: bool = True) -> argparse.Argument
     return parser
 
 
-def _prefer_utf8_output() -> None:
-    # A misconfigured terminal should show '?' for a character, not crash the tool.
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
-
-
 def _settings_failed(error: SettingsError, lang: str | None) -> int:
     """Settings that cannot be used: say which and why, in the language asked for or the locale's."""
     t = Translator(lang if lang in LANGUAGES else language_from_locale())
@@ -255,7 +248,9 @@ def _settings_failed(error: SettingsError, lang: str | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     whole_process = argv is None  # started from the shell (the console script or -m)
     argv = list(sys.argv[1:] if argv is None else argv)
-    _prefer_utf8_output()
+    from bcp_drill.console_streams import prepare_streams
+
+    prepare_streams(sys.stdin, sys.stdout, sys.stderr)
     if argv == ["--version"]:  # answered before any catalog or settings file is read
         print(f"bcp-drill {__version__}")
         return 0

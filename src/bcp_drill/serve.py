@@ -31,6 +31,7 @@ import os
 import re
 import secrets
 import shlex
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,14 +60,17 @@ def cookie_name(port: int) -> str:
     return f"{COOKIE}_{port}"
 
 
-def app_command(records: Path, lang: str, content: list[Path]) -> str:
-    """The command each browser's console runs: this Python, this tool, the same folders."""
+def app_command(records: Path, lang: str, content: list[Path], system: str = os.name) -> str:
+    """The command each browser's console runs: this Python, this tool, the same folders, as a
+    line for the SYSTEM's shell (textual-serve runs it through the shell)."""
     parts = [sys.executable, "-m", "bcp_drill", "--records", str(records), "--lang", lang]
     for folder in content:
         parts += ["--content", str(folder)]
-    # textual-serve runs it through the shell; exec makes the app the process it watches and
-    # kills, not a shell that would leave the app running.
-    return ("exec " if os.name == "posix" else "") + shlex.join(parts)
+    if system == "nt":  # cmd.exe: double quotes, as Windows programs read their command line
+        return subprocess.list2cmdline(parts)
+    # exec makes the app the process textual-serve watches and kills, not a shell that would
+    # leave the app running.
+    return "exec " + shlex.join(parts)
 
 
 @dataclass

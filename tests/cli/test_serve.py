@@ -443,3 +443,20 @@ async def test_a_console_that_does_not_quit_is_killed_and_one_that_ends_closes_i
     assert closed  # the app ended by itself: its browser's websocket is closed
     await ended.stop()
     assert ended._process.returncode == 0
+
+
+def test_each_console_command_is_a_line_its_systems_shell_reads_back(tmp_path):
+    import shlex
+    import subprocess
+
+    from bcp_drill.serve import app_command
+
+    records = Path("C:/Users/山田 太郎/訓練 記録")  # a space and Japanese, as on a city PC
+    content = [Path("D:/共有/シナリオ")]
+    posix = app_command(records, "ja", content, system="posix")
+    assert posix.startswith("exec ") and shlex.split(posix)[1:] == [
+        sys.executable, "-m", "bcp_drill", "--records", str(records), "--lang", "ja", "--content", str(content[0])]
+    windows = app_command(records, "ja", content, system="nt")
+    assert not windows.startswith("exec") and "'" not in windows  # cmd.exe knows no single quotes
+    assert f'"{records}"' in windows and windows == subprocess.list2cmdline(
+        [sys.executable, "-m", "bcp_drill", "--records", str(records), "--lang", "ja", "--content", str(content[0])])

@@ -172,6 +172,7 @@ def test_files_read_in_worker_processes_give_the_same_library_and_problems(tmp_p
     places) and the checks across files are the same as when one process reads them."""
     from conftest import REPO
     from drill_support import pid_writer, pids_in, watch_calls
+    from windows_switch import fork_as_on_linux
 
     from bcp_drill.content import library as library_module
     from bcp_drill.i18n import Translator
@@ -183,6 +184,7 @@ def test_files_read_in_worker_processes_give_the_same_library_and_problems(tmp_p
     quake = (folder / "scenarios" / "earthquake-offhours.yaml").read_text(encoding="utf-8")
     (folder / "scenarios" / "twin.yaml").write_text(quake, encoding="utf-8")  # the same id twice
     monkeypatch.setattr(library_module, "_PARALLEL_FROM", 2)
+    fork_as_on_linux(monkeypatch)  # even under the Windows switch; the next test is the Windows case
     readers = tmp_path / "readers"  # each process that reads files writes its pid here
     watch_calls(monkeypatch, library_module.FileLoader, "load", pid_writer(readers))
     t = Translator("en")
@@ -204,3 +206,26 @@ def test_files_read_in_worker_processes_give_the_same_library_and_problems(tmp_p
     assert any(p.startswith("content/scenarios/broken.yaml:3:1: YAML syntax error") for p in problems)
     assert any("twin.yaml" in p and "also used by" in p for p in problems)
     assert serial[3]["earthquake-offhours"].systems  # the register was attached in both
+
+
+def test_without_fork_validate_reads_every_file_here_with_the_same_result(tmp_path, monkeypatch):
+    """Windows has no `fork`: asked for two workers, the library is read in this process alone."""
+    import multiprocessing
+
+    from conftest import REPO
+    from drill_support import pid_writer, pids_in, watch_calls
+
+    from bcp_drill.content import library as library_module
+
+    folder = tmp_path / "content"
+    shutil.copytree(REPO / "scenarios", folder / "scenarios")
+    monkeypatch.setattr(library_module, "_PARALLEL_FROM", 2)
+    readers = tmp_path / "readers"
+    watch_calls(monkeypatch, library_module.FileLoader, "load", pid_writer(readers))
+    serial = ContentLibrary.load([folder], cwd=tmp_path, workers=1)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    readers.write_text("")
+    alone = ContentLibrary.load([folder], cwd=tmp_path, workers=2)
+    assert pids_in(readers) == {os.getpid()}
+    assert sorted(alone.scenarios) == sorted(serial.scenarios) and len(alone.scenarios) >= 3
+    assert {k: f.sha256 for k, f in alone.scenarios.items()} == {k: f.sha256 for k, f in serial.scenarios.items()}

@@ -1,8 +1,10 @@
 """The figures cache is never the source of truth: any change to a journal is noticed."""
 
+import multiprocessing
 import os
 
 from drill_support import pid_writer, pids_in, watch_calls
+from windows_switch import fork_as_on_linux
 
 from bcp_drill.drill import tally
 from bcp_drill.drill.tally import drill_figures
@@ -142,6 +144,7 @@ def test_journals_read_in_worker_processes_give_the_same_figures_and_reasons(tmp
     damaged = store.path_of(ids[3])
     damaged.write_bytes(damaged.read_bytes()[:-30] + b"X" * 29 + b"\n")
     monkeypatch.setattr(tally, "_PARALLEL_FROM", 2)  # six journals are enough to fork for
+    fork_as_on_linux(monkeypatch)  # even under the Windows switch; the next test is the Windows case
     readers = tmp_path / "readers"  # each process that reads journals writes its pid here
     watch_calls(monkeypatch, store_module.RecordStore, "read_record", pid_writer(readers))
 
@@ -159,6 +162,20 @@ def test_journals_read_in_worker_processes_give_the_same_figures_and_reasons(tmp
     assert parallel == serial and [f.record_id for f in parallel] == [i for i in ids if i != ids[3]]
     assert parallel_left_out == serial_left_out and serial_left_out[0][0] == ids[3]
     assert serial_left_out[0][1].startswith("journal.")
+
+
+def test_without_fork_the_journals_are_read_here_with_the_same_figures(tmp_path, monkeypatch):
+    """Windows has no `fork`: asked for two workers, tally reads every journal in its own process."""
+    monkeypatch.setenv("BCP_DRILL_NO_CACHE", "1")
+    store, ids, _ = make_folder(tmp_path, count=6)
+    monkeypatch.setattr(tally, "_PARALLEL_FROM", 2)
+    readers = tmp_path / "readers"
+    watch_calls(monkeypatch, store_module.RecordStore, "read_record", pid_writer(readers))
+    serial = drill_figures(store, "en", workers=1)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    readers.write_text("")
+    assert drill_figures(store, "en", workers=2) == serial and len(serial) == 6
+    assert pids_in(readers) == {os.getpid()}
 
 
 def test_a_tally_from_the_cache_loads_no_content_or_event_models(tmp_path):

@@ -1,10 +1,10 @@
 """Several processes on one records folder: nothing lost, no line of one written into another's."""
 
-import multiprocessing
 import os
 from datetime import date
 
 from drill_support import DATA, FakeClock, make_store
+from windows_switch import other_processes
 
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.drill.session import DrillSession
@@ -26,7 +26,7 @@ def _start_drill(root: str, worker: int, barrier) -> None:
     clock = FakeClock()  # every worker starts "in the same second"
     store = RecordStore(root_path(root), f"worker{worker}", clock)
     library = ContentLibrary.load([DATA / "content"], cwd=DATA)
-    barrier.wait()
+    barrier.wait(timeout=60)
     DrillSession.start(store, library.scenarios["mini"], "tabletop").close()
 
 
@@ -52,7 +52,7 @@ def test_follow_up_updates_from_several_processes_all_land(tmp_path):
     session.raise_problem("UPS alarm", "s1", due=date(2030, 1, 1))
     session.close()
     followup_id = f"{session.record_id}/P01"
-    context = multiprocessing.get_context("fork")
+    context = other_processes()
     run_all([context.Process(target=_update_many, args=(str(store.root), followup_id, w)) for w in range(WORKERS)])
     events = read_journal(store.path_of("followups")).events  # every line parses: none interleaved
     assert len(events) == WORKERS * UPDATES_EACH
@@ -64,7 +64,7 @@ def test_follow_up_updates_from_several_processes_all_land(tmp_path):
 
 def test_drills_started_in_the_same_second_get_their_own_records(tmp_path):
     store = make_store(tmp_path, FakeClock())
-    context = multiprocessing.get_context("fork")
+    context = other_processes()
     barrier = context.Barrier(WORKERS)
     run_all([context.Process(target=_start_drill, args=(str(store.root), w, barrier)) for w in range(WORKERS)])
     journals = sorted(store.root.glob("*.jsonl"))

@@ -8,9 +8,9 @@ import sys
 import termios
 import threading
 import time
-from fcntl import ioctl
 
 from drill_support import DATA
+from windows_switch import REAL_FCNTL
 
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.records.journal import read_journal
@@ -48,7 +48,7 @@ def test_sigkill_then_resume_restores_every_event(tmp_path):
     if pid == 0:  # the child: the real TUI in a pseudo-terminal
         os.chdir(tmp_path)
         os.execvpe(command[0], command, env)
-    ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    REAL_FCNTL.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     screen = bytearray()
 
     def drain():  # keep reading, or the child blocks on a full pty buffer

@@ -263,17 +263,41 @@ def test_a_write_the_share_fails_for_a_moment_is_tried_again_and_saved_once(tmp_
 
 def test_a_share_that_cannot_lock_is_still_written(tmp_path, monkeypatch):
     """Some network shares refuse every lock (ENOLCK): a console's own journal is written anyway."""
-    import errno
-
     from bcp_drill.records import journal as journal_module
+    from bcp_drill.records.filesystem import NoLocksHere
 
-    def no_locks(fd, operation):
-        raise OSError(errno.ENOLCK, "No locks available")
+    def no_locks(fd):
+        raise NoLocksHere()
 
-    monkeypatch.setattr(journal_module.fcntl, "flock", no_locks)
+    monkeypatch.setattr(journal_module, "lock", no_locks)
     journal = Journal.create(tmp_path / "r1.jsonl", "alice", FakeClock(), first=(ev.DrillStarted, started_fields()))
     journal.close()
     reopened = Journal.open(tmp_path / "r1.jsonl", "alice", FakeClock())
     reopened.append(ev.NoteAdded, text="on a share without locks", elapsed_seconds=1)
     reopened.close()
     assert [e.seq for e in read_journal(tmp_path / "r1.jsonl").events] == [1, 2]
+
+
+def test_a_new_journal_opened_by_another_process_as_it_appears_is_taken_up_as_it_is(tmp_path, monkeypatch):
+    """A new journal is closed while it is linked into place (Windows renames no open file), then
+    taken again; another writer (the shared follow-ups journal) may get there first and add an
+    event: the creator then holds the journal as it is, never a stale copy that breaks the chain."""
+    from bcp_drill.records import journal as journal_module
+    from bcp_drill.records.proof import prove
+
+    real_place = journal_module.place_journal
+
+    def place_then_another_writes(private, path, private_seal):
+        real_place(private, path, private_seal)
+        with Journal.open(path, "bob", FakeClock()) as other:
+            other.append(ev.NoteAdded, text="bob was first", elapsed_seconds=1)
+
+    monkeypatch.setattr(journal_module, "place_journal", place_then_another_writes)
+    path = tmp_path / "r1.jsonl"
+    with Journal.create(path, "alice", FakeClock(), first=(ev.DrillStarted, started_fields())) as journal:
+        assert [e.by for e in journal.events] == ["alice", "bob"]
+        journal.append(ev.NoteAdded, text="alice after", elapsed_seconds=2)
+    contents = read_journal(path)
+    assert [e.seq for e in contents.events] == [1, 2, 3]
+    proof = prove(path, contents, None)
+    assert proof.failure is None and proof.notices() == []

@@ -6,13 +6,13 @@ and settled, and each role may only do its part.
 """
 
 import hashlib
-import multiprocessing
 import random
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from drill_support import DATA, FakeClock, make_store, mini_library
+from windows_switch import other_processes
 
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.team import join_drill
@@ -49,7 +49,7 @@ def state_digest(session) -> str:
 def _write_notes(root: str, record_id: str, worker: int, barrier) -> None:
     store = RecordStore(Path(root), f"player{worker}")
     session = join_drill(store, record_id, "player", console_id=f"p{worker}")
-    barrier.wait()
+    barrier.wait(timeout=60)
     for number in range(NOTES_EACH):
         session.add_note(f"w{worker}-{number}", "s1")
         if number % 50 == 0:
@@ -60,7 +60,7 @@ def _write_notes(root: str, record_id: str, worker: int, barrier) -> None:
 def test_consoles_writing_at_once_lose_nothing_and_agree(tmp_path):
     lead, store, _ = started(tmp_path)
     lead.add_note("lead before", None)
-    context = multiprocessing.get_context("fork")
+    context = other_processes()
     barrier = context.Barrier(WRITERS)
     workers = [context.Process(target=_write_notes, args=(str(store.root), lead.record_id, n, barrier))
                for n in range(WRITERS)]

@@ -233,6 +233,42 @@ def test_pdf_without_the_extra_names_what_to_install(tmp_path, monkeypatch, caps
     assert "Traceback" not in err and not (tmp_path / "r.pdf").exists()
 
 
+def test_on_windows_without_gtk_pdf_says_what_to_install_and_every_other_format_works(tmp_path, monkeypatch,
+                                                                                      capsys):
+    """WeasyPrint installed but its GTK libraries missing, as on a Windows PC without the GTK3
+    runtime: importing it raises OSError ("cannot load library 'gobject-2.0-0'")."""
+    import importlib.abc
+    import sys
+
+    from drill_support import FakeClock, mini_library
+
+    from bcp_drill.cli import main
+    from bcp_drill.drill.session import DrillSession
+
+    class NoGtk(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "weasyprint":
+                raise OSError("cannot load library 'gobject-2.0-0': error 0x7e.  Additionally, ctypes.util.find_library"
+                              "() did not manage to locate a library called 'gobject-2.0-0'")
+            return None
+
+    store = make_store(tmp_path, FakeClock())
+    drill = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+    drill.close()
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [NoGtk(), *sys.meta_path])
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    args = ["report", drill.record_id, "--records", str(store.root), "--lang", "ja", "--content",
+            str(REPO / "tests" / "data" / "content")]
+    code = main([*args, "--format", "pdf", "-o", str(tmp_path / "r.pdf")])
+    err = capsys.readouterr().err
+    assert code == 1 and "GTK3 ランタイム" in err and "WEASYPRINT_DLL_DIRECTORIES" in err and "gobject-2.0-0" in err
+    assert "Traceback" not in err and not (tmp_path / "r.pdf").exists()
+    for fmt in ("html", "md", "csv", "xlsx"):
+        assert main([*args, "--format", fmt, "-o", str(tmp_path / f"r.{fmt}")]) == 0, capsys.readouterr().err
+        assert (tmp_path / f"r.{fmt}").stat().st_size > 0
+
+
 def test_every_sheet_of_the_workbook_has_a_heading_over_each_column(quake):
     from openpyxl import load_workbook
 

@@ -15,6 +15,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from bcp_drill.records.filesystem import open_file
 from bcp_drill.records.seal import seal_path
 from typing import Any
 
@@ -39,7 +40,7 @@ def fingerprint(path: Path) -> str | None:
 
 def _file_print(path: Path) -> str | None:
     try:
-        fd = os.open(path, os.O_RDONLY)  # one open, one fstat, one read: it runs once per journal
+        fd = open_file(path, os.O_RDONLY)  # one open, one fstat, one read: it runs once per journal
         try:
             status = os.fstat(fd)
             os.lseek(fd, max(0, status.st_size - 4096), os.SEEK_SET)

@@ -24,6 +24,7 @@ from bcp_drill.records.journal import (
     read_journal,
 )
 from bcp_drill.records.store import RecordStore
+from bcp_drill.records.filesystem import windows_name_problem
 from bcp_drill.records.team import (
     CONSOLE_ID,
     console_id_for,
@@ -115,7 +116,7 @@ def join_drill(store: RecordStore, record_id: str, role: str, team: str = "",
 
 def _open_console(store: RecordStore, record_id: str, first: JournalContents, scenario: Scenario, role: str,
                   team: str, console: str) -> DrillSession:
-    if not CONSOLE_ID.match(console):
+    if not CONSOLE_ID.match(console) or windows_name_problem(console):
         raise SessionRefused("bad_console_id", console=console)
     path = team_folder(store.root, record_id) / f"{console}.jsonl"
     if path.exists():

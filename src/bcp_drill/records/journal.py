@@ -7,7 +7,6 @@ are moved aside, never thrown away. Damage anywhere else is reported, never skip
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from bcp_drill.errors import UserError
+from bcp_drill.records.filesystem import LockHeld, NoLocksHere, fsync_folder, lock, open_file, unlock
 from bcp_drill.records.seal import SealKey, SealWriter, seal_path, sealed_name
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ WRITE_RETRY_PAUSES: tuple[float, ...] = (0.2, 0.5, 1.0)  # seconds before each n
 # 2: the first event names this format; every later line chains to the one before, and each
 # journal has a seal beside it (records/seal.py). Journals without the field were written before.
 JOURNAL_FORMAT = 2
-NO_LOCKS_HERE = (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL)  # the filesystem has no locks
+CREATE_WAIT_SECONDS = 10.0  # a new journal another process opened first (it writes one event, then lets go)
 
 
 def utc_now() -> datetime:
@@ -206,22 +206,33 @@ class Journal:
         token = f"new-{os.getpid()}-{secrets.token_hex(4)}"
         private = path.with_name(f".{path.name}.{token}")
         private_seal = path.with_name(f".{seal_path(path).name}.{token}") if sealing else None
-        journal._fd = os.open(private, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o644)
+        journal._fd = open_file(private, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL)
         try:
-            journal._lock()
             journal._write(*first, seal=False)
             if private_seal is not None:
                 journal._seal = journal._seal_writer(private_seal)
                 journal._write_seal()
-            place_journal(private, path, private_seal)
-        except BaseException:
+            written = os.fstat(journal._fd).st_size
+            # Closed before it is linked and renamed: Windows renames and deletes no open file.
             journal.close()
-            raise
+            place_journal(private, path, private_seal)
         finally:
             private.unlink(missing_ok=True)
             if private_seal is not None:
                 private_seal.unlink(missing_ok=True)
-        return journal
+        # Taken again under its own name. Another process may have opened it in between (the
+        # shared follow-ups journal) and added to it: then it is opened as any journal is.
+        journal._fd = open_file(path, os.O_RDWR | os.O_APPEND)
+        try:
+            journal._lock(wait_seconds=CREATE_WAIT_SECONDS)
+            unchanged = os.fstat(journal._fd).st_size == written
+        except BaseException:
+            journal.close()
+            raise
+        if unchanged:
+            return journal
+        journal.close()
+        return cls.open(path, recorder, clock, CREATE_WAIT_SECONDS, console, seal_key)
 
     @classmethod
     def open(cls, path: Path, recorder: str, clock: Clock = utc_now, wait_seconds: float = 0,
@@ -236,7 +247,7 @@ class Journal:
         from bcp_drill.records.proof import prove
 
         journal = cls(path, recorder, clock, console=console, seal_key=seal_key)
-        journal._fd = os.open(path, os.O_RDWR | os.O_APPEND)
+        journal._fd = open_file(path, os.O_RDWR | os.O_APPEND)
         try:
             journal._lock(wait_seconds)
             contents = read_journal(path)
@@ -250,7 +261,7 @@ class Journal:
             side = journal._side_name("empty")
             journal.close()
             path.rename(side)
-            _fsync_path(path.parent)
+            fsync_folder(path.parent)
             raise JournalError(path, "journal_empty_power_cut", side=str(side))
         if not contents.events:
             # Nothing whole to recover to: this is not a journal cut short, so leave it alone.
@@ -276,7 +287,7 @@ class Journal:
                 side = journal._side_name("empty")
                 journal.close()
                 path.rename(side)
-                _fsync_path(path.parent)
+                fsync_folder(path.parent)
                 raise JournalError(path, "journal_empty_power_cut", side=str(side))
             journal.events, journal.last_hash = contents.events, contents.last_hash
             journal._write_seal(both=True)
@@ -303,8 +314,13 @@ class Journal:
     def _set_aside(self, data: bytes, what: str) -> Path:
         """A side file beside the journal (`<name>.cut-<time>`) holding DATA, fsynced."""
         side = self._side_name(what)
-        side.write_bytes(data)
-        _fsync_path(side)
+        fd = open_file(side, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        fsync_folder(side.parent)
         return side
 
     def _lock(self, wait_seconds: float = 0) -> None:
@@ -313,15 +329,13 @@ class Journal:
         deadline = time.monotonic() + wait_seconds
         while True:
             try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                lock(self._fd)
                 break
-            except OSError as error:
-                if not isinstance(error, BlockingIOError) and error.errno in NO_LOCKS_HERE:
-                    # A network share that cannot lock at all: go on without it. In a team drill
-                    # each console writes only its own journal, so nothing else writes this file.
-                    break
-                if not isinstance(error, BlockingIOError):
-                    raise
+            except NoLocksHere:
+                # A network share that cannot lock at all: go on without it. In a team drill
+                # each console writes only its own journal, so nothing else writes this file.
+                break
+            except LockHeld:
                 if time.monotonic() >= deadline:
                     os.close(self._fd)
                     self._fd = None
@@ -342,6 +356,7 @@ class Journal:
                     _holder_path(self.path).unlink(missing_ok=True)
                 except OSError:  # a disk gone read-only: the note stays; it only names who had it open
                     pass
+            unlock(self._fd)
             os.close(self._fd)
             self._fd = None
 
@@ -427,15 +442,14 @@ def reseal(path: Path, key: SealKey) -> int:
     Returns its event count; a journal that does not prove, or is open elsewhere, is refused."""
     from bcp_drill.records.proof import prove
 
-    fd = os.open(path, os.O_RDWR)
+    fd = open_file(path, os.O_RDWR)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            lock(fd)
+        except LockHeld:
             raise JournalError(path, "journal_locked") from None
-        except OSError as error:
-            if error.errno not in NO_LOCKS_HERE:
-                raise
+        except NoLocksHere:
+            pass
         contents = read_journal(path)
         proof = prove(path, contents, None)
         if proof.failure is None and proof.seal == "unchecked_key":
@@ -452,6 +466,7 @@ def reseal(path: Path, key: SealKey) -> int:
             writer.close()
         return len(contents.events)
     finally:
+        unlock(fd)
         os.close(fd)
 
 
@@ -465,7 +480,7 @@ def place_journal(private: Path, path: Path, private_seal: Path | None) -> None:
     try:
         if private_seal is not None:
             os.replace(private_seal, seal_path(path))
-        _fsync_path(path.parent)
+        fsync_folder(path.parent)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -495,13 +510,3 @@ def _read_holder(path: Path) -> str:
         return f"{data['by']}@{data['host']} (pid {data['pid']})"
     except (OSError, ValueError, KeyError, TypeError):
         return ""
-
-
-def _fsync_path(path: Path) -> None:
-    # Works for folders too: a new file's directory entry must reach the disk as well,
-    # or a power cut can lose the whole file.
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

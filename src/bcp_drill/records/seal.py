@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bcp_drill.errors import UserError
+from bcp_drill.records.filesystem import open_file
 
 SEAL_SUFFIX = ".seal"
 SLOT_SIZE = 1024  # bytes per slot: far above what a slot holds (ids are at most 200 + 64 characters)
@@ -83,7 +84,7 @@ def make_seal_key(path: Path, records: Path | None = None) -> SealKey:
         raise SealKeyError("key_in_records", path=path, records=str(records))
     path.parent.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_bytes(KEY_BYTES)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = open_file(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, secret.hex().encode("ascii") + b"\n")
         os.fsync(fd)
@@ -193,7 +194,7 @@ class SealWriter:
         self.journal = journal
         self.record_id = record_id
         self.key = key
-        self._fd: int | None = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        self._fd: int | None = open_file(path, os.O_RDWR | os.O_CREAT)
 
     def write(self, events: int, last_hash: str, both: bool = False) -> None:
         """State EVENTS and LAST_HASH in the slot of that count (BOTH: in both slots), fsynced."""
