@@ -287,3 +287,34 @@ def test_every_sheet_of_the_workbook_has_a_heading_over_each_column(quake):
         widest = max((len(row) for row in sheet.iter_rows(min_row=heading_rows + 1, max_row=heading_rows
                                                            + len(table.rows), values_only=True)), default=0)
         assert widest <= len(labels), title
+
+
+def test_the_workbook_keeps_numbers_as_numbers_and_times_as_durations(quake):
+    """A change of -27 points is the number -27 shown with its words, not the text '-27 ポイント'
+    (which Excel cannot sum or sort); drill times are durations, as the step times are."""
+    import re
+    from datetime import timedelta
+
+    from openpyxl import load_workbook
+
+    store, _, (first, second) = quake
+    t = Translator("ja")
+    book = load_workbook(io.BytesIO(render_drill_report(build_drill_report(store, second, t), "xlsx", t)))
+    before, now = figures_of(store, first), figures_of(store, second)
+    compared = {row[0].value: row[1:] for row in book[t("report.sheet_comparison")].iter_rows(min_row=2)}
+    rate = compared[t("tui.col_on_time_rate")]
+    assert rate[0].value == pytest.approx(before.overall.on_time_rate) and rate[0].number_format == "0%"
+    assert rate[1].value == pytest.approx(now.overall.on_time_rate)
+    assert rate[2].value == round((now.overall.on_time_rate - before.overall.on_time_rate) * 100)
+    assert rate[2].number_format == '+0" ポイント";-0" ポイント";"±0"" ポイント"'
+    for rating in "PSMU":
+        cells = compared[t("report.exec_rated", rating=rating)]
+        old, new = before.overall.ratings[rating], now.overall.ratings[rating]
+        assert [c.value for c in cells] == [old, new, new - old] and cells[2].number_format == '+0;-0;"±0"'
+    duration = compared[t("report.duration")]
+    assert duration[0].value == timedelta(seconds=before.elapsed_seconds) and duration[0].number_format == '"T+"[h]:mm:ss'
+    assert duration[2].value == round((now.elapsed_seconds - before.elapsed_seconds) / 60)
+    looks_like_a_number = re.compile(r"^(T\+)?[+\-±]?\d+(:\d\d){0,2}( ?(ポイント|分|points|min))?$")
+    text_numbers = [(sheet.title, cell.coordinate, cell.value) for sheet in book.worksheets for row in sheet.iter_rows()
+                    for cell in row if isinstance(cell.value, str) and looks_like_a_number.match(cell.value)]
+    assert text_numbers == []

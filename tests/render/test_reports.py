@@ -103,11 +103,8 @@ def test_drill_xlsx_read_back_cell_by_cell(records):
     assert steps["F2"].data_type == "n"  # numbers are numbers
     timeline = book["経過"]
     assert isinstance(timeline["B2"].value, timedelta) and isinstance(timeline["C2"].value, datetime)
-    for sheet in book.worksheets:  # every sheet prints on A4, fitted to the width, headers repeated
-        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.sheet_properties.pageSetUpPr.fitToPage
-        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
-        assert sheet.print_title_rows and sheet.print_title_rows.startswith("$1:")
-        assert sheet.page_setup.orientation == ("landscape" if sheet.max_column > 6 else "portrait"), sheet.title
+    assert _print_problems(book) == []  # every sheet prints readably on A4, headers repeated
+    assert all(sheet.print_title_rows.startswith("$1:") for sheet in book.worksheets)
     assert steps.column_dimensions["B"].width >= 10
     figures = book["集計"]
     # Two header rows (the groups 評価 / 時間 merged over their columns, then the labels), two
@@ -236,3 +233,62 @@ def test_xlsx_keeps_typed_text_as_text_never_a_formula(records, tmp_path):
     assert typed and all(cell.data_type == "s" for cell in typed)
     assert not any(cell.data_type == "f" for cell in cells)
     assert not any(isinstance(cell.value, str) and cell.value.startswith("'") for cell in cells)
+
+
+# A4 across, in column-width units at 100% (half-inch side margins), worked out here on its own
+# from the paper: 210 or 297 mm less 25.4 mm, at 96 px per inch, about 7 px per unit plus padding.
+def _units_across(orientation, columns):
+    millimetres = (210 if orientation == "portrait" else 297) - 25.4
+    return (millimetres / 25.4 * 96 - 5 * columns) / 7
+
+
+def _print_problems(book):
+    """Every sheet read back as it would print: the scale its page set-up gives, or full size."""
+    from openpyxl.utils import get_column_letter
+
+    problems = []
+    for sheet in book.worksheets:
+        widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, sheet.max_column + 1)]
+        setup = sheet.page_setup
+        if int(setup.paperSize) != int(sheet.PAPERSIZE_A4):
+            problems.append((sheet.title, "not A4"))
+        if sheet.sheet_properties.pageSetUpPr.fitToPage:
+            scale = min(1.0, _units_across(setup.orientation, len(widths)) / sum(widths))
+            if scale < 0.78 or str(setup.fitToWidth) != "1" or str(setup.fitToHeight) != "0":
+                problems.append((sheet.title, f"fitted at {scale:.0%}"))
+        elif str(setup.scale) != "100" or sheet.print_title_cols is None:
+            problems.append((sheet.title, "neither fitted nor at 100% with its first column repeated"))
+        if not sheet.print_title_rows:
+            problems.append((sheet.title, "headings not on every page"))
+        unwrapped = [c.coordinate for row in sheet.iter_rows(min_row=2) for c in row
+                     if isinstance(c.value, str) and len(c.value) > 20 and not c.alignment.wrap_text]
+        if unwrapped:
+            problems.append((sheet.title, f"long text not wrapped: {unwrapped[:3]}"))
+    return problems
+
+
+def test_every_workbook_sheet_prints_readably_on_a4(records):
+    """A 266-character-wide sheet was shrunk onto portrait A4 until unreadable: each sheet is
+    fitted at 80% or more (landscape when wide, long text wrapping in narrower columns), or, wider
+    still, printed across pages at full size with its first column repeated."""
+    store, drill_id, review_id = records
+    for lang in ("ja", "en"):
+        t = Translator(lang)
+        drill = load_workbook(io.BytesIO(render_drill_report(build_drill_report(store, drill_id, t), "xlsx", t)))
+        review = load_workbook(io.BytesIO(render_review_report(build_review_report(store, review_id, t), "xlsx", t)))
+        assert _print_problems(drill) == [] and _print_problems(review) == []
+        assert len(drill.worksheets) >= 8 and {s.page_setup.orientation for s in drill.worksheets} == {
+            "portrait", "landscape"}
+
+
+def test_a_sheet_too_wide_for_any_page_prints_across_pages_at_full_size():
+    from bcp_drill.render.reports import SMALLEST_SCALE, print_layout, units_across
+
+    assert print_layout([20, 30, 10]).orientation == "portrait"
+    narrowed = print_layout([60, 60, 60, 10, 10])  # long texts: narrowed, still fitted
+    assert narrowed.fit_to_width and narrowed.orientation == "landscape"
+    assert sum(narrowed.widths) <= units_across("landscape", 5) / SMALLEST_SCALE + 0.5
+    assert units_across("landscape", 5) == pytest.approx(_units_across("landscape", 5))
+    assert narrowed.widths[3:] == [10, 10] and min(narrowed.widths[:3]) >= 16  # numbers keep their width
+    too_wide = print_layout([12] * 20)  # twenty number columns: no narrowing can help
+    assert not too_wide.fit_to_width and too_wide.widths == [12] * 20

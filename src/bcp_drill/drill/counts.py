@@ -6,8 +6,9 @@ read them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
-from typing import Iterable
+from typing import Iterable, Union
 
 from bcp_drill.records.values import HSEEP_RATINGS
 
@@ -84,6 +85,57 @@ def format_minutes(minutes: int) -> str:
 def format_percent(value: float | None) -> str:
     """A share as a whole percentage; "-" when there is nothing to divide by."""
     return "-" if value is None else f"{value * 100:.0f}%"
+
+
+class NumberText(str):
+    """Words for a number ("+25 ポイント", "T+01:02:00") that are the words everywhere, and the
+    number itself in a spreadsheet, with a number format that shows the same words there
+    (so a change of -27 points is the number -27, not the text '-27 ポイント')."""
+
+    number: Union[int, float, timedelta]
+    excel_format: str
+
+    def __new__(cls, words: str, number: Union[int, float, timedelta], excel_format: str) -> "NumberText":
+        made = super().__new__(cls, words)
+        made.number, made.excel_format = number, excel_format
+        return made
+
+
+def _literal(text: str) -> str:
+    return f'"{text.replace(chr(34), "")}"' if text else ""
+
+
+def count_text(value: int) -> NumberText:
+    return NumberText(str(value), value, "0")
+
+
+def percent_text(value: float) -> NumberText:
+    return NumberText(format_percent(value), value, "0%")
+
+
+def elapsed_text(seconds: int, after: str = "") -> NumberText:
+    """T+HH:MM:SS (and AFTER, e.g. " (manual)"), a duration in a spreadsheet."""
+    return NumberText(f"T+{format_elapsed(seconds)}{after}", timedelta(seconds=max(0, seconds)),
+                      f'"T+"[h]:mm:ss{_literal(after)}')
+
+
+def target_text(minutes: int) -> NumberText:
+    """T+h:mm, as targets are written, a duration in a spreadsheet."""
+    return NumberText(f"T+{format_minutes(minutes)}", timedelta(minutes=minutes), '"T+"[h]:mm')
+
+
+def duration_text(minutes: int) -> NumberText:
+    """h:mm (an RTO: 24:00), a duration in a spreadsheet."""
+    return NumberText(format_minutes(minutes), timedelta(minutes=minutes), "[h]:mm")
+
+
+def change_text(value: int, words: str = "\x00") -> NumberText:
+    """A signed change (+5, -1, ±0) inside WORDS, where "\\x00" stands for the number
+    (from the catalog, e.g. "\\x00 ポイント")."""
+    before, _, after = words.partition("\x00")
+    signed = f"{value:+d}" if value else "±0"
+    excel = ";".join(f"{_literal(before)}{number}{_literal(after)}" for number in ("+0", "-0", '"±0"'))
+    return NumberText(f"{before}{signed}{after}", value, excel)
 
 
 # ---------------------------------------------------------------- counts

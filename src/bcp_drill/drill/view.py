@@ -46,6 +46,7 @@ from bcp_drill.drill.counts import (  # noqa: F401  (re-exported: the read model
     format_elapsed,
     format_minutes,
     format_percent,
+    target_text,
 )
 from bcp_drill.drill.state import DrillState, Note, StepRecord, StepStatus
 from bcp_drill.i18n import Lang, Translator
@@ -151,7 +152,7 @@ def inject_time_text(inject: Inject, scenario: Scenario, t: Translator) -> str:
         planned = f"T+{format_minutes(inject.at_minutes)} " if inject.at_minutes is not None else ""
         return planned + t("inject_time.contingency")
     if inject.at_minutes is not None:
-        return f"T+{format_minutes(inject.at_minutes)}"
+        return target_text(inject.at_minutes)
     return t("inject_time.on_decision") if scenario.triggered(inject.id) else t("inject_time.by_hand")
 
 

@@ -280,7 +280,7 @@ class Journal:
             with path.open("rb") as handle:
                 handle.seek(start)
                 journal.recovered_tail = journal._set_aside(handle.read(), "unsealed")
-            os.truncate(path, start)
+            os.ftruncate(journal._fd, start)
             os.fsync(journal._fd)
             contents.good_length, contents.cut_tail, contents.missing_newline = start, b"", False
             if not contents.events:
@@ -293,7 +293,7 @@ class Journal:
             journal._write_seal(both=True)
         if contents.cut_tail:
             side = journal._set_aside(contents.cut_tail, "cut")
-            os.truncate(path, contents.good_length)
+            os.ftruncate(journal._fd, contents.good_length)
             os.fsync(journal._fd)
             journal.recovered_tail = side
         elif contents.missing_newline:

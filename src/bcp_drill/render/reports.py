@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import math
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Sequence
 
 from bcp_drill import __version__
+from bcp_drill.drill.counts import NumberText, change_text, target_text
 from bcp_drill.drill.view import (
     RATINGS,
     TimelineEntry,
@@ -126,8 +129,7 @@ def trend_table(trend: ScenarioTrend, t: Translator, current: str = "") -> Table
     for step in trend.steps:
         change = step.change_minutes()
         rows.append([step.title, trend_target(step, t), *[trend_cell(p, t) for p in step.points],
-                     "" if change is None else "±0" if round(change) == 0
-                     else ("+" if change > 0 else "") + duration_words(change, t)])
+                     "" if change is None else trend_change(change, t)])
     notes = [t("report.trend_note", count=len(trend.drills)), t("report.trend_rule")]
     if trend.conditions:
         notes.append(t("report.trend_conditions", conditions=trend.conditions))
@@ -138,7 +140,14 @@ def trend_table(trend: ScenarioTrend, t: Translator, current: str = "") -> Table
 
 
 def trend_target(step: StepTrend, t: Translator) -> str:
-    return f"T+{format_minutes(step.target_minutes)}" if step.target_minutes is not None else t("report.target_varies")
+    return target_text(step.target_minutes) if step.target_minutes is not None else t("report.target_varies")
+
+
+def trend_change(change_minutes: float, t: Translator) -> NumberText:
+    """"-1時間5分" in words; in a spreadsheet the number of minutes (-65), in minutes."""
+    minutes = round(change_minutes)
+    words = "±0" if minutes == 0 else ("+" if minutes > 0 else "") + duration_words(change_minutes, t)
+    return NumberText(words, minutes, change_text(minutes, t("report.exec_minutes", minutes="\x00")).excel_format)
 
 
 def render_drill_report(report: DrillReport, fmt: str, t: Translator) -> bytes:
@@ -374,6 +383,8 @@ def _csv_bytes(parts: list[Table]) -> bytes:
 
 def _xlsx_value(value: Any) -> tuple[Any, str | None]:
     """A cell's value as Excel stores it, and its number format (None: the default)."""
+    if isinstance(value, NumberText):
+        return value.number, value.excel_format  # the number, shown in the same words
     if isinstance(value, str):
         return value, None  # stored as text (see _put): a typed workbook never runs a string
     if isinstance(value, DrillTime):
@@ -389,7 +400,42 @@ def _xlsx_value(value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
-WIDE_TABLE_COLUMNS = 6  # more columns than this print in landscape
+PAPER_MM = {"portrait": 210.0, "landscape": 297.0}  # A4 across
+SIDE_MARGINS_MM = 25.4  # half an inch each side
+SMALLEST_SCALE = 0.8  # the smallest print still read with ease
+
+
+def units_across(orientation: str, columns: int) -> float:
+    """What fits across A4 at 100%, in Excel's column-width units: a unit is a digit of the
+    default 11-point font, 7 pixels at 96 per inch, and each column adds 5 pixels of padding."""
+    pixels = (PAPER_MM[orientation] - SIDE_MARGINS_MM) / 25.4 * 96
+    return (pixels - 5 * columns) / 7
+TEXT_COLUMN_FLOOR = 16  # a wrapped text column is narrowed no further than this
+
+
+@dataclass(frozen=True)
+class PrintLayout:
+    orientation: str
+    widths: list[float]
+    fit_to_width: bool  # False: wider than a page at SMALLEST_SCALE, printed across pages at 100%
+
+
+def print_layout(natural: Sequence[float]) -> PrintLayout:
+    """Column widths and page set-up so that every printed page is readable: portrait when the
+    natural widths fit at SMALLEST_SCALE or more; else landscape, the text columns narrowed
+    (their text wraps) until the sheet fits so; else across pages at full size."""
+    if sum(natural) <= units_across("portrait", len(natural)) / SMALLEST_SCALE:
+        return PrintLayout("portrait", list(natural), True)
+    budget = units_across("landscape", len(natural)) / SMALLEST_SCALE
+    widths = list(natural)
+    wide = [i for i, w in enumerate(widths) if w > TEXT_COLUMN_FLOOR]
+    excess = sum(widths) - budget
+    if excess > 0 and wide:
+        room = sum(widths[i] - TEXT_COLUMN_FLOOR for i in wide)
+        share = min(1.0, excess / room)
+        for i in wide:  # each gives up the same share of what it has above the floor
+            widths[i] = round(widths[i] - (widths[i] - TEXT_COLUMN_FLOOR) * share, 1)
+    return PrintLayout("landscape", widths, sum(widths) <= budget + 0.5)
 
 
 def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
@@ -428,21 +474,38 @@ def _write_sheet(workbook, title: str, table: Table) -> None:
             if number_format:
                 cell.number_format = number_format
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    natural = []
     for index, column in enumerate(table.columns, 1):
         values = [header[index - 1]] + [tables._cell(r[index - 1]) for r in table.rows]
-        widest = max(cell_width(v.split("\n")[0]) for v in values)
-        # Long text (assessments, evidence, notes) wraps in a wide column instead of one endless line.
-        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(6, widest + 2))
+        widest = max(max(cell_width(line) for line in v.split("\n")) for v in values)
+        natural.append(min(60, max(6, widest + 2)))
+    layout = print_layout(natural)
+    for index, width in enumerate(layout.widths, 1):
+        # Long text (assessments, evidence, notes) wraps in its column instead of one endless line.
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"B{len(headers) + 1}"  # the headers and the first column stay in sight
+    across = sum(layout.widths)
     for note_index, note in enumerate(table.notes):
-        _put(sheet, len(table.rows) + len(headers) + 2 + note_index, 1, note)
-    # Printed as managers print: A4, landscape when wide, the width fitted to the page, the
-    # header rows repeated on every page.
+        # A note spans the table's width and wraps there: Excel grows no merged row, so its
+        # height is set for the lines it takes.
+        row_index = len(table.rows) + len(headers) + 2 + note_index
+        cell = _put(sheet, row_index, 1, note)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if len(layout.widths) > 1:
+            sheet.merge_cells(start_row=row_index, start_column=1, end_row=row_index, end_column=len(layout.widths))
+        lines = sum(max(1, math.ceil(cell_width(line) / max(1.0, across - 1))) for line in note.split("\n"))
+        sheet.row_dimensions[row_index].height = 15 * lines
+    # Printed as managers print: A4, readable (at 80% or more), the header rows on every page.
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if len(table.columns) > WIDE_TABLE_COLUMNS else "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.orientation = layout.orientation
+    sheet.page_margins.left = sheet.page_margins.right = 0.5  # inches
+    if layout.fit_to_width:
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    else:  # too wide even so: pages side by side at full size, the first column on each
+        sheet.page_setup.scale = 100
+        sheet.print_title_cols = "A:A"
     sheet.print_title_rows = f"1:{len(headers)}"
     sheet.print_options.horizontalCentered = True
     sheet.oddFooter.center.text = "&P / &N"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bcp_drill.content.fields import text
+from bcp_drill.drill.counts import duration_text, elapsed_text
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState, StepStatus
 from bcp_drill.drill.view import (
@@ -234,14 +235,14 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         for d in decision_results(view, lang)]
 
     systems = [SystemLine(
-        s.system.name.get(lang), s.system.priority, format_minutes(s.system.rto_minutes),
+        s.system.name.get(lang), s.system.priority, duration_text(s.system.rto_minutes),
         " / ".join(x for x in (text(s.system.owner, lang), text(s.system.vendor, lang)) if x),
         system_history_text(s, t),
         f"T+{format_minutes(s.recovered_at // 60)}" if s.recovered_at is not None else "",
         t(f"rto_status.{s.rto_status}")) for s in view.systems]
 
     values = [ValueLine(step.title.get(lang), v.check.get(lang), v.value_text(t), threshold_text(v.spec, t),
-                        bool(v.flag), f"T+{format_elapsed(v.recorded.elapsed_seconds)}" if v.recorded else "")
+                        bool(v.flag), elapsed_text(v.recorded.elapsed_seconds) if v.recorded else "")
               for step in scenario.steps if state.applies(step) for v in value_views(state, step)]
 
     def recipient(role_id: str) -> str:
@@ -250,7 +251,7 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
 
     injects = [InjectLine(
         i.inject.id, inject_time_text(i.inject, scenario, t),
-        (f"T+{format_elapsed(i.given_at)}" + (f" ({t('tui.manual')})" if i.manual else ""))
+        elapsed_text(i.given_at, f" ({t('tui.manual')})" if i.manual else "")
         if i.given_at is not None else t("report.not_given"),
         f"{i.inject.sender.get(lang)} -> {recipient(i.inject.recipient)}", i.inject.content.get(lang),
         text(i.inject.expected_action, lang), response_text(i, t)) for i in inject_responses(view)]
@@ -277,7 +278,7 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         place=started.place, t0=started.t0, started_at=started.at,
         ended_at=state.ended.at if state.ended else None,
         fiscal_year_label=fiscal_year_label(fiscal_year(started.t0.astimezone().date()), lang),
-        duration=f"T+{format_elapsed(figures.elapsed_seconds)}", participants=list(started.participants),
+        duration=elapsed_text(figures.elapsed_seconds), participants=list(started.participants),
         recorders=sorted({e.by for e in events}), objectives=objectives, steps=steps,
         timeline=timeline(state, events, t),
         summary=figures, strengths=state.hotwash.strengths if state.hotwash else "",

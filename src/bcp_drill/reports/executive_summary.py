@@ -12,11 +12,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bcp_drill.drill.counts import change_text, count_text, elapsed_text, percent_text
 from bcp_drill.drill.view import (
     RATINGS,
     DrillSummary,
     StepCounts,
-    format_elapsed,
     format_percent,
 )
 from bcp_drill.i18n import Translator
@@ -71,33 +71,25 @@ def result_text(counts: StepCounts, problems: int, t: Translator) -> str:
              skipped=counts.skipped, pending=counts.pending, problems=problems)
 
 
-def _signed(value: float, unit: str = "") -> str:
-    return f"{value:+.0f}{unit}" if value else f"±0{unit}"
-
-
 def comparison(previous_id: str, previous_at: datetime, before: DrillSummary, now: DrillSummary,
                t: Translator) -> Comparison:
-    """Figures that can be set side by side; a rate missing on either side has no change."""
+    """Figures that can be set side by side; a rate missing on either side has no change.
+    Each figure is words that a spreadsheet keeps as the number (drill/counts.NumberText)."""
     rows: list[tuple[str, str, str, str]] = []
     old_rate, new_rate = before.overall.on_time_rate, now.overall.on_time_rate
-    rows.append((t("tui.col_on_time_rate"), format_percent(old_rate) if old_rate is not None else "-",
-                 format_percent(new_rate) if new_rate is not None else "-",
-                 t("report.exec_points", points=_signed(round((new_rate - old_rate) * 100)))
+    rows.append((t("tui.col_on_time_rate"), percent_text(old_rate) if old_rate is not None else "-",
+                 percent_text(new_rate) if new_rate is not None else "-",
+                 change_text(round((new_rate - old_rate) * 100), t("report.exec_points", points="\x00"))
                  if old_rate is not None and new_rate is not None else "-"))
     rows.append((t("report.exec_done"), f"{before.overall.done}/{before.overall.total}",
-                 f"{now.overall.done}/{now.overall.total}", _signed(now.overall.done - before.overall.done)))
+                 f"{now.overall.done}/{now.overall.total}", change_text(now.overall.done - before.overall.done)))
     for rating in RATINGS:
         old, new = before.overall.ratings[rating], now.overall.ratings[rating]
-        rows.append((t("report.exec_rated", rating=rating), str(old), str(new), _signed(new - old)))
-    rows.append((t("report.duration"), "T+" + format_elapsed(before.elapsed_seconds),
-                 "T+" + format_elapsed(now.elapsed_seconds),
-                 _signed_minutes(now.elapsed_seconds - before.elapsed_seconds, t)))
+        rows.append((t("report.exec_rated", rating=rating), count_text(old), count_text(new), change_text(new - old)))
+    minutes = round((now.elapsed_seconds - before.elapsed_seconds) / 60)
+    rows.append((t("report.duration"), elapsed_text(before.elapsed_seconds), elapsed_text(now.elapsed_seconds),
+                 change_text(minutes, t("report.exec_minutes", minutes="\x00"))))
     return Comparison(previous_id, previous_at, rows)
-
-
-def _signed_minutes(seconds: int, t: Translator) -> str:
-    minutes = round(seconds / 60)
-    return t("report.exec_minutes", minutes=_signed(minutes))
 
 
 def _same_problem(a: FollowUp, b: FollowUp) -> bool:
