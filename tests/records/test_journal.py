@@ -301,3 +301,23 @@ def test_a_new_journal_opened_by_another_process_as_it_appears_is_taken_up_as_it
     assert [e.seq for e in contents.events] == [1, 2, 3]
     proof = prove(path, contents, None)
     assert proof.failure is None and proof.notices() == []
+
+
+def test_a_reader_that_reads_as_another_process_appends_sees_no_tampering(tmp_path):
+    """A reader reads the journal, then its seal; a writer that appends an event in between puts
+    the seal ahead of what was read. That is a journal growing, not events removed."""
+    from bcp_drill.records.proof import prove
+
+    path = tmp_path / "r1.jsonl"
+    with Journal.create(path, "alice", FakeClock(), first=(ev.DrillStarted, started_fields())) as journal:
+        journal.append(ev.NoteAdded, text="one", elapsed_seconds=1)
+        read_before = read_journal(path)
+        journal.append(ev.NoteAdded, text="two", elapsed_seconds=2)  # its seal now says 3
+        proof = prove(path, read_before, None)
+        assert proof.failure is None and proof.notices() == []
+        journal.append(ev.NoteAdded, text="three", elapsed_seconds=3)
+        assert prove(path, read_before, None).failure is None  # two events ahead: still a journal growing
+    # The same seal over a journal whose last line is really gone is still named.
+    path.write_bytes(b"".join(line + b"\n" for line in read_before.lines))
+    failure = prove(path, read_before, None).failure
+    assert failure is not None and failure.code == "events_removed"

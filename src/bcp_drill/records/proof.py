@@ -8,11 +8,12 @@ a last event written before its seal (never shown as saved) are named and left o
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bcp_drill.records.journal import JOURNAL_FORMAT, JournalContents, JournalError, JournalNotice
+from bcp_drill.records.journal import JOURNAL_FORMAT, JournalContents, JournalError, JournalNotice, line_hash
 from bcp_drill.records.seal import SealKey, read_seal, seal_path, sealed_name
 
 FOLLOWUPS_STEM = "followups"
@@ -129,6 +130,28 @@ def prove(path: Path, contents: JournalContents, key: SealKey | None, with_seal:
     return proof
 
 
+def _written_since(path: Path, contents: JournalContents, last_hash: str) -> list[str]:
+    """The hashes of whole lines appended to PATH since CONTENTS was read that chain on from
+    LAST_HASH: a reader that reads the journal, then its seal, while another process appends an
+    event in between sees a seal ahead of what it read, not events removed."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(contents.good_length)
+            grown = handle.read()
+    except OSError:
+        return []
+    found: list[str] = []
+    for line in grown.split(b"\n")[:-1]:  # whole lines only
+        try:
+            previous = json.loads(line).get("prev")
+        except (ValueError, AttributeError):
+            break
+        if previous != (found[-1] if found else last_hash):
+            break
+        found.append(line_hash(line))
+    return found
+
+
 def _check_seal(proof: Proof, path: Path, contents: JournalContents, key: SealKey | None,
                 hashes: list[str]) -> None:
     events = contents.events
@@ -171,18 +194,23 @@ def _check_seal(proof: Proof, path: Path, contents: JournalContents, key: SealKe
     else:
         proof.seal = "unchecked_key" if newest.key_id else "sealed"
     count = len(events)
+    if count < max(slot.events for slot in seal.slots):
+        hashes = hashes + _written_since(path, contents, hashes[-1])  # a writer at work as it was read
+    known = len(hashes)
 
     def holds(sealed_events: int, sealed_hash: str) -> bool:
-        return 1 <= sealed_events <= count and hashes[sealed_events - 1] == sealed_hash
+        return 1 <= sealed_events <= known and hashes[sealed_events - 1] == sealed_hash
 
-    if count < newest.events:
+    if known < newest.events:
         proof.failure = JournalError(path, "events_removed", count + 1, sealed=newest.events, found=count)
     elif not all(holds(slot.events, slot.last_hash) for slot in seal.slots):
         proof.failure = JournalError(path, "seal_mismatch", min(newest.events, count), sealed=newest.events)
     elif count == newest.events + 1:
         proof.unsealed_last = True  # its seal was being written as the power went
-    elif count != newest.events:
+    elif count > newest.events:
         proof.failure = JournalError(path, "seal_mismatch", newest.events + 1, sealed=newest.events)
+    elif count < newest.events:
+        pass  # grown since it was read (above): what was read is what the seal covers, and more
     elif seal.damaged:
         # A slot is spoiled only by a write cut by a power loss, and then the journal holds the
         # event that write was sealing: with none beyond the seal, the damage came afterwards.
