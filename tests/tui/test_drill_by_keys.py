@@ -361,3 +361,48 @@ async def test_setup_asks_who_records_and_every_event_says_so(tmp_path):
         await pilot.pause()
         app.screen.session.close()
     assert {e.by for e in journal_events(store)} == {"佐藤 花子"}
+
+
+async def test_a_hotwash_that_cannot_be_saved_comes_back_with_its_text(tmp_path, monkeypatch):
+    """The disk refuses the hotwash: the message says so, the form comes back with what was typed,
+    and the console stays on a drill still running (it never shows the summary of an unended drill);
+    once the disk is back, Ctrl+S saves it and the drill ends."""
+    from textual.widgets import TextArea
+
+    from bcp_drill.records.journal import JournalError
+    from bcp_drill.tui.modals.hotwash import HotwashModal
+
+    app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        runner = app.screen
+        session = runner.session
+        real_record = session.record_hotwash
+
+        def disk_full(*args, **kwargs):
+            raise JournalError(session.journal.path, "journal_write_failed", reason="No space left on device",
+                               attempts=4)
+
+        monkeypatch.setattr(session, "record_hotwash", disk_full)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await type_text(pilot, "quick call-in")
+        await pilot.press("tab")
+        await type_text(pilot, "contacts out of date")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, HotwashModal)
+        assert form.query_one("#hotwash-strengths", TextArea).text == "quick call-in"
+        assert form.query_one("#hotwash-improvements", TextArea).text == "contacts out of date"
+        assert not session.state.ended
+        monkeypatch.setattr(session, "record_hotwash", real_record)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillSummaryScreen)
+    events = journal_events(store)
+    assert [e.type for e in events][-2:] == ["hotwash_recorded", "drill_ended"]
+    assert (events[-2].strengths, events[-2].improvements) == ("quick call-in", "contacts out of date")

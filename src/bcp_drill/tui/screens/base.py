@@ -35,6 +35,12 @@ class SessionScreen(Screen):
             self.saved = t("tui.saved", seq=last.seq, time=last.at.astimezone().strftime("%H:%M:%S"))
         return result
 
+    def _saved(self, action: Callable, *args, **kwargs) -> bool:
+        """`_safely`, saying whether the call was taken (its result may be None either way)."""
+        taken: list[bool] = []
+        self._safely(lambda: (action(*args, **kwargs), taken.append(True)))
+        return bool(taken)
+
     def _permitted(self, check: Callable[[], object]) -> bool:
         """Ask the session whether a write would be taken now (before opening a form for it)."""
         try:

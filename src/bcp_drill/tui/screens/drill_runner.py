@@ -541,21 +541,25 @@ class DrillRunnerScreen(SessionScreen):
         if not self._allowed("end"):  # before the hotwash is typed: only the lead ends the drill
             return
 
+        def ask(strengths: str, improvements: str) -> None:
+            self.app.push_screen(HotwashModal(t, strengths, improvements, self.session.scenario,
+                                              self._save_observation,
+                                              lambda: len(self.session.state.observations)),
+                                 after_hotwash)
+
         def after_hotwash(answer: tuple[str, str] | None) -> None:
             if answer is None:
                 return
-            self._safely(self.session.record_hotwash, *answer)
-            self._safely(self.session.end)
-            self._show_summary()
+            if not self._saved(self.session.record_hotwash, *answer):
+                ask(*answer)  # not saved (the message says why): the text comes back, never lost
+                return
+            if self._saved(self.session.end):  # else the drill goes on; its hotwash is recorded
+                self._show_summary()
 
         def confirmed(yes: bool | None) -> None:
             if yes:
                 previous = state.hotwash
-                self.app.push_screen(HotwashModal(t, previous.strengths if previous else "",
-                                                  previous.improvements if previous else "",
-                                                  self.session.scenario, self._save_observation,
-                                                  lambda: len(self.session.state.observations)),
-                                     after_hotwash)
+                ask(previous.strengths if previous else "", previous.improvements if previous else "")
 
         open_steps = len(self.view().open_steps)
         self.app.push_screen(ConfirmModal(t("tui.end_confirm", open=open_steps), t("tui.yes_no_keys")),
