@@ -38,7 +38,12 @@ class SessionScreen(Screen):
     def _saved(self, action: Callable, *args, **kwargs) -> bool:
         """`_safely`, saying whether the call was taken (its result may be None either way)."""
         taken: list[bool] = []
-        self._safely(lambda: (action(*args, **kwargs), taken.append(True)))
+
+        def call() -> None:
+            action(*args, **kwargs)
+            taken.append(True)
+
+        self._safely(call)
         return bool(taken)
 
     def _permitted(self, check: Callable[[], object]) -> bool:
