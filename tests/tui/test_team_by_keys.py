@@ -129,3 +129,45 @@ async def test_a_console_is_refused_before_it_sees_or_types_what_its_role_may_no
         said = " ".join(str(n.message) for n in controller._notifications)
         assert "only the lead's console holds the hotwash and ends the drill" in said
         controller.screen.session.close()
+
+
+async def test_joining_again_from_the_home_screen_finds_the_same_console(tmp_path):
+    """Leave a console and join again as the same person: its own journal is reopened (one
+    console, its events in one file), never a second console for the same person."""
+    from bcp_drill.records.journal import read_journal
+    from bcp_drill.records.team import console_paths
+
+    from .support import type_text
+
+    use_utc()
+    clock = FakeClock()
+    store = make_store(tmp_path, clock, recorder="lead")
+    lead = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+    browser = console_app(tmp_path, store, "served", StartRequest())
+    titles = []
+    async with browser.run_test(size=SIZE) as keys:
+        for rating in ("s", "p"):
+            await keys.press("j", "enter")
+            await keys.pause()
+            await keys.press("down", "enter")  # the evaluator
+            await keys.pause()
+            await keys.press("ctrl+a", "ctrl+k")
+            await type_text(keys, "高橋")
+            await keys.press("enter")
+            await keys.pause()
+            assert isinstance(browser.screen, DrillRunnerScreen)
+            titles.append(str(browser.screen.query_one("#drill-title").render()).split("]")[0])
+            clock.advance(minutes=1)
+            await keys.press(rating)
+            await keys.pause()
+            await keys.press("escape")  # leave…
+            await keys.pause()
+            await keys.press("y")  # …yes
+            await keys.pause()
+            assert not isinstance(browser.screen, DrillRunnerScreen)
+    assert titles[0] == titles[1] and titles[0].startswith("[evaluator evaluator-")
+    [journal] = console_paths(store.root, lead.record_id)
+    events = read_journal(journal).events
+    assert [e.type for e in events] == ["console_joined", "step_completed", "step_completed"]
+    assert {e.by for e in events} == {"高橋"}
+    lead.close()
