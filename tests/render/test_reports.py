@@ -292,3 +292,18 @@ def test_a_sheet_too_wide_for_any_page_prints_across_pages_at_full_size():
     assert narrowed.widths[3:] == [10, 10] and min(narrowed.widths[:3]) >= 16  # numbers keep their width
     too_wide = print_layout([12] * 20)  # twenty number columns: no narrowing can help
     assert not too_wide.fit_to_width and too_wide.widths == [12] * 20
+
+
+def test_a_text_table_wider_than_asked_wraps_its_labels_never_its_rows():
+    from bcp_drill.render.tables import Column, Table, render_text
+
+    table = Table("", [Column("phase", "Phase"), Column("done", "Not done", ">"), Column("rate", "On-time rate", ">")],
+                  [["Immediately after", 3, 0.5], ["Total", 12, 0.75]])
+    wide = render_text(table, gap=" ").splitlines()
+    assert wide[0] == "Phase             Not done On-time rate"
+    narrow = render_text(table, gap=" ", width=30).splitlines()
+    assert narrow[:2] == ["                   Not On-time", "Phase             done    rate"]
+    assert narrow[3:] == ["Immediately after    3     50%", "Total               12     75%"]
+    assert max(len(line) for line in narrow) <= 30
+    ja = Table("", [Column("phase", "フェーズ"), Column("rate", "時間内率", ">")], [["発災直後", 1.0]])
+    assert render_text(ja, gap=" ", width=10) == render_text(ja, gap=" ")  # no spaces: nothing to wrap at

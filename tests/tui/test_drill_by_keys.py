@@ -406,3 +406,45 @@ async def test_a_hotwash_that_cannot_be_saved_comes_back_with_its_text(tmp_path,
     events = journal_events(store)
     assert [e.type for e in events][-2:] == ["hotwash_recorded", "drill_ended"]
     assert (events[-2].strengths, events[-2].improvements) == ("quick call-in", "contacts out of date")
+
+
+async def test_the_summary_figures_fit_an_80_column_screen(tmp_path):
+    """At 80x24 the English figures table of earthquake-offhours wrapped every row (its last
+    column on a line of its own): its labels now wrap at their spaces instead, and every line of
+    the table fits the screen; a wide screen keeps one header line."""
+    from conftest import REPO
+    from textual.widgets import Static
+
+    from bcp_drill.content.library import ContentLibrary
+
+    library = ContentLibrary.load([REPO / "scenarios"], cwd=REPO)
+    app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="earthquake-offhours"),
+                                 library=library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        clock.advance(minutes=3)
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillSummaryScreen)
+
+        def table_lines():
+            lines = str(app.screen.query_one("#summary-body", Static).render()).splitlines()
+            top = next(i for i, line in enumerate(lines) if line.strip().startswith("Rating"))
+            bottom = next(i for i, line in enumerate(lines) if line.startswith("Total"))
+            return lines[top:bottom + 1]
+
+        narrow = table_lines()
+        assert max(len(line) for line in narrow) <= 76
+        assert narrow[-1].split()[-1] == "100%" and narrow[-1].split()[0] == "Total"  # the rate on its row
+        assert any(line.rstrip().endswith("rate") for line in narrow) and "On-time rate" not in "\n".join(narrow)
+        await pilot.resize_terminal(140, 30)
+        await pilot.pause()
+        await pilot.pause()
+        assert any(line.rstrip().endswith("On-time rate") for line in table_lines())  # one header line

@@ -98,18 +98,31 @@ def flat_label(column: Column) -> str:
     return " ".join(x for x in (column.supergroup, column.group, column.label) if x)
 
 
-def render_text(table: Table, gap: str = "  ") -> str:
+def render_text(table: Table, gap: str = "  ", width: int | None = None) -> str:
+    """The table as aligned text; when it would be wider than WIDTH, the column labels wrap at
+    their spaces ("On-time rate" over two lines) to the width their values need."""
     cells = [[_cell(v) for v in row] for row in table.rows]
-    widths = [cell_width(c.label) for c in table.columns]
-    for row in cells:
-        for index, value in enumerate(row):
-            widths[index] = max(widths[index], cell_width(value))
-    # A heading wider than its columns widens the last of them.
-    for level in ("group", "supergroup"):
-        for group, first, last in _spans(table.columns, level):
-            span = sum(widths[first:last + 1]) + len(gap) * (last - first)
-            if group and cell_width(group) > span:
-                widths[last] += cell_width(group) - span
+    labels = [[c.label] for c in table.columns]
+
+    def widths_for(labels: list[list[str]]) -> list[int]:
+        widths = [max(cell_width(line) for line in label) for label in labels]
+        for row in cells:
+            for index, value in enumerate(row):
+                widths[index] = max(widths[index], cell_width(value))
+        # A heading wider than its columns widens the last of them.
+        for level in ("group", "supergroup"):
+            for group, first, last in _spans(table.columns, level):
+                span = sum(widths[first:last + 1]) + len(gap) * (last - first)
+                if group and cell_width(group) > span:
+                    widths[last] += cell_width(group) - span
+        return widths
+
+    widths = widths_for(labels)
+    if width is not None and sum(widths) + len(gap) * (len(widths) - 1) > width:
+        for index, column in enumerate(table.columns):
+            values = max((cell_width(row[index]) for row in cells), default=0)
+            labels[index] = _wrap_words(column.label, values)
+        widths = widths_for(labels)
 
     def line(values: Sequence[str]) -> str:
         return gap.join(pad(v, widths[i], table.columns[i].align) for i, v in enumerate(values)).rstrip()
@@ -122,13 +135,29 @@ def render_text(table: Table, gap: str = "  ") -> str:
                 span = sum(widths[first:last + 1]) + len(gap) * (last - first)
                 parts.append(pad(group, span, "^"))
             out.append(gap.join(parts).rstrip())
-    out.append(line([c.label for c in table.columns]))
+    depth = max(len(label) for label in labels)
+    for row_index in range(depth):  # labels of fewer lines sit on the bottom line
+        out.append(line([label[row_index - depth + len(label)] if row_index >= depth - len(label) else ""
+                         for label in labels]))
     out.append(gap.join("-" * w for w in widths))
     out += [line(row) for row in cells]
     if table.notes:
         out.append("")
         out += table.notes
     return "\n".join(out) + "\n"
+
+
+def _wrap_words(label: str, least: int) -> list[str]:
+    """LABEL in lines broken at its spaces, each as wide as LEAST or its longest word, if wider."""
+    words = label.split(" ")
+    limit = max([least] + [cell_width(word) for word in words])
+    lines = [words[0]]
+    for word in words[1:]:
+        if cell_width(lines[-1]) + 1 + cell_width(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def render_markdown(table: Table) -> str:

@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.events import Resize
+from textual.message import Message
 from textual.widgets import Footer, Label, Static
 
 from bcp_drill.drill.session import DrillSession
@@ -26,7 +28,8 @@ from bcp_drill.tui.modals.text_prompt import TextPromptModal
 from bcp_drill.tui.screens.base import SessionScreen
 
 
-def summary_text(session: DrillSession, t: Translator) -> Text:
+def summary_text(session: DrillSession, t: Translator, width: int | None = None) -> Text:
+    """The summary; its figures table fits WIDTH columns (its labels wrap) when given."""
     state, lang = session.state, t.lang
     view = DrillView(state, session.now())
     figures = view.figures
@@ -42,7 +45,7 @@ def summary_text(session: DrillSession, t: Translator) -> Text:
         out.append(f"{t('tui.summary_participants')}: {people}\n")
     out.append(f"{view.progress_text(t)}\n\n")
     phase_titles = {p.id: p.title.get(lang) for p in session.scenario.phases}
-    out.append(render_text(drill_figures_table(figures, phase_titles, t), gap=" ") + "\n")  # fits 80 columns
+    out.append(render_text(drill_figures_table(figures, phase_titles, t), gap=" ", width=width) + "\n")
     if view.objectives:
         out.append(f"{t('tui.objectives')}\n", style="bold")
         for result in view.objectives:
@@ -88,6 +91,21 @@ def summary_text(session: DrillSession, t: Translator) -> Text:
     return out
 
 
+class SummaryBody(Static):
+    """The summary's text; tells its screen when its width changes, so the table is laid out
+    again for the new width (its labels wrap on a narrow screen)."""
+
+    class Resized(Message):
+        pass
+
+    _width = 0
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size.width != self._width:
+            self._width = event.size.width
+            self.post_message(self.Resized())
+
+
 class DrillSummaryScreen(SessionScreen):
     BINDINGS = [
         Binding("x", "export", "keys.export"),
@@ -103,15 +121,25 @@ class DrillSummaryScreen(SessionScreen):
     def compose(self) -> ComposeResult:
         yield Label(app_context(self).t("tui.summary_title", record=self.session.record_id), id="summary-title", markup=False)
         with VerticalScroll(id="summary-scroll"):
-            yield Static(summary_text(self.session, app_context(self).t), id="summary-body")
+            yield SummaryBody(summary_text(self.session, app_context(self).t, self._text_width()), id="summary-body")
         yield Footer()
 
     def on_mount(self) -> None:
         translate_bindings(self, app_context(self).t)
         self.query_one("#summary-scroll").focus()
 
+    def _text_width(self) -> int:
+        return self.app.size.width - 4  # the padding and the scroll bar
+
+    def on_screen_resume(self) -> None:
+        self.refresh_summary()
+
+    def on_summary_body_resized(self, message: "SummaryBody.Resized") -> None:
+        self.refresh_summary()
+
     def refresh_summary(self) -> None:
-        self.query_one("#summary-body", Static).update(summary_text(self.session, app_context(self).t))
+        self.query_one("#summary-body", Static).update(summary_text(self.session, app_context(self).t,
+                                                                    self._text_width()))
 
     def action_observation(self) -> None:
         from bcp_drill.tui.modals.observation_form import ObservationFormModal
