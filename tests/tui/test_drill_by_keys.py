@@ -448,3 +448,35 @@ async def test_the_summary_figures_fit_an_80_column_screen(tmp_path):
         await pilot.pause()
         await pilot.pause()
         assert any(line.rstrip().endswith("On-time rate") for line in table_lines())  # one header line
+
+
+async def test_injects_that_arrive_together_share_one_popup_and_all_reach_the_log(tmp_path, monkeypatch):
+    """Jumping the clock hours ahead delivers several injects at once: one pop-up, not a pile of
+    them over the screen; it names the first few and the log holds every one."""
+    from conftest import REPO
+
+    from bcp_drill.content.library import ContentLibrary
+    from bcp_drill.tui.widgets.inject_log import InjectLog
+
+    library = ContentLibrary.load([REPO / "scenarios"], cwd=REPO)
+    app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="earthquake-offhours"),
+                                 library=library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        runner = app.screen
+        shown = []
+        monkeypatch.setattr(runner, "notify", lambda message, **kw: shown.append((kw.get("title"), message)))
+        before = set(runner.session.state.delivered)
+        clock.advance(hours=3)
+        runner.tick()
+        await pilot.pause()
+        arrived = [i for i in runner.session.state.delivered if i not in before]
+        assert len(arrived) > 3
+        assert len(shown) == 1
+        title, message = shown[0]
+        assert title == f"{len(arrived)} injects"
+        assert [line.split(":")[0] for line in message.splitlines()[:3]] == arrived[:3]
+        assert message.splitlines()[3] == f"… and {len(arrived) - 3} more in the inject log"
+        log = "\n".join(str(line) for line in runner.query_one(InjectLog)._written)
+        assert all(inject_id in log for inject_id in arrived)

@@ -45,6 +45,7 @@ from bcp_drill.tui.widgets.step_detail import StepDetail, step_detail_text
 from bcp_drill.tui.widgets.step_list import StepList
 
 TICK_SECONDS = 1.0
+INJECTS_IN_ONE_POPUP = 3  # injects that arrive together share one pop-up; the log holds them all
 
 
 class DrillRunnerScreen(SessionScreen):
@@ -150,8 +151,7 @@ class DrillRunnerScreen(SessionScreen):
         if self.session.store is not None and self.session.refresh():
             self._take_in_others()
         delivered = self._safely(self.session.deliver_due_injects) or []
-        for event in delivered:
-            self._announce_inject(event.inject_id)
+        self._announce_injects([event.inject_id for event in delivered])
         self.redraw()
 
     def _take_in_others(self) -> None:
@@ -159,9 +159,8 @@ class DrillRunnerScreen(SessionScreen):
         t = app_context(self).t
         log = self.query_one(InjectLog)
         incoming = self.session.incoming
-        for event in incoming:
-            if isinstance(event, ev.InjectDelivered):  # those this console sees, as its own are shown
-                self._announce_inject(event.inject_id)
+        # Those this console sees, as its own are shown.
+        self._announce_injects([e.inject_id for e in incoming if isinstance(e, ev.InjectDelivered)])
         for entry in timeline(self.session.state, [e for e in incoming if not isinstance(e, ev.InjectDelivered)], t):
             log.write(Text(f"[{entry.by}] {entry.text}"))
         for conflict in self.session.new_conflicts:
@@ -191,12 +190,28 @@ class DrillRunnerScreen(SessionScreen):
         self.app.push_screen(ChoiceModal(t("tui.settle_pick"), choices, t("tui.choice_keys")), chosen)
 
     def _announce_inject(self, inject_id: str) -> None:
+        self._announce_injects([inject_id])
+
+    def _announce_injects(self, inject_ids: list[str]) -> None:
+        """Each inject into the log, and one pop-up for all that arrive together: a pop-up each
+        stacked up over the screen and cut each other's first characters."""
+        if not inject_ids:
+            return
         t = app_context(self).t
-        record = self.session.state.delivered[inject_id]
-        line = self._inject_line(record)
-        self.query_one(InjectLog).write(line)
-        self.notify(record.inject.content.get(t.lang), title=t("tui.inject_arrived", id=inject_id),
-                    severity="warning", timeout=10)
+        records = [self.session.state.delivered[inject_id] for inject_id in inject_ids]
+        log = self.query_one(InjectLog)
+        for record in records:
+            log.write(self._inject_line(record))
+        if len(records) == 1:
+            self.notify(records[0].inject.content.get(t.lang), title=t("tui.inject_arrived", id=inject_ids[0]),
+                        severity="warning", timeout=10)
+            return
+        shown = records[:INJECTS_IN_ONE_POPUP]
+        lines = [f"{r.inject.id}: {r.inject.content.get(t.lang).splitlines()[0]}" for r in shown]
+        if len(records) > len(shown):
+            lines.append(t("tui.injects_more", count=len(records) - len(shown)))
+        self.notify("\n".join(lines), title=t("tui.injects_arrived", count=len(records)), severity="warning",
+                    timeout=15)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if self.selected_step is not None:
@@ -241,8 +256,8 @@ class DrillRunnerScreen(SessionScreen):
                     return
                 delivered_before = set(self.session.state.delivered)
                 if self._safely(self.session.decide, step_id, option_id, rating, name):
-                    for inject_id in self.session.state.delivered.keys() - delivered_before:
-                        self._announce_inject(inject_id)  # what the option triggers arrives now
+                    # What the option triggers arrives now.
+                    self._announce_injects([i for i in self.session.state.delivered if i not in delivered_before])
                 self.redraw(step_id)
 
             self.app.push_screen(TextPromptModal(t("tui.decided_by_title"), t("tui.enter_saves"), required=False),
