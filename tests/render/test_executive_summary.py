@@ -319,3 +319,26 @@ def test_the_workbook_keeps_numbers_as_numbers_and_times_as_durations(quake):
     text_numbers = [(sheet.title, cell.coordinate, cell.value) for sheet in book.worksheets for row in sheet.iter_rows()
                     for cell in row if isinstance(cell.value, str) and looks_like_a_number.match(cell.value)]
     assert text_numbers == []
+
+
+def test_no_page_ends_with_a_heading_or_the_column_headings_of_a_table(quake):
+    """A heading, a table's caption or its column headings left at the foot of a page, their rows
+    on the next (seen printing from Chromium): on the laid-out pages of the after-action report,
+    in both languages, the last block of every page is content."""
+    weasyprint_or_skip()
+    from weasyprint import HTML
+
+    store, _, (_, second) = quake
+    kinds = ("h1", "h2", "h3", "caption", "thead")
+    for lang in ("ja", "en"):
+        t = Translator(lang)
+        html = render_drill_report(build_drill_report(store, second, t), "html", t)
+        pages = HTML(string=html.decode("utf-8")).render().pages
+        stranded = []
+        for number, page in enumerate(pages[:-1], 1):
+            blocks = [box.element.tag for box in page._page_box.descendants()
+                      if getattr(box, "element", None) is not None
+                      and box.element.tag in (*kinds, "p", "li", "tr", "dl", "div", "td")]
+            if blocks and blocks[-1] in kinds:
+                stranded.append((lang, number, blocks[-3:]))
+        assert len(pages) > 5 and stranded == []
