@@ -315,3 +315,56 @@ def test_join_a_drill_under_way_in_plain_mode(tmp_path):
     assert (seen.console, seen.observation, seen.objective_id, seen.by) == ("eval1", "call tree slow", "o1", "音声 利用者")
     assert lead.state.steps["s1"].rating == "S"
     lead.close()
+
+
+def test_a_player_deciding_in_plain_mode_never_sees_the_controllers_notes(tmp_path, content_copy):
+    """A player's decision triggers an inject: the player is told the inject, never what the
+    controller expects of the players or the controller's notes (the lead's console shows both)."""
+    from drill_support import FakeClock, make_store
+
+    from bcp_drill.content.library import ContentLibrary
+    from bcp_drill.drill.session import DrillSession
+
+    (content_copy / "decide.yaml").write_text("""kind: scenario
+id: decide
+version: 1.0
+title: {ja: 判断, en: Decision}
+summary: テスト用
+hazard: 地震
+drill_types: [tabletop]
+objectives:
+  - {id: o1, title: 目標1}
+roles:
+  - {id: lead, title: 責任者}
+phases:
+  - {id: p0, title: 直後, at_minutes: 0}
+steps:
+  - id: d1
+    phase: p0
+    title: 移転の判断
+    role: lead
+    target_minutes: 10
+    objectives: [o1]
+    options:
+      - {id: stay, title: 残る}
+      - {id: move, title: 移る, triggers: [i9]}
+injects:
+  - id: i9
+    recipient: lead
+    sender: 消防本部
+    channel: 無線
+    content: 代替拠点を確保した
+    steps: [d1]
+    expected_action: 移動を始める
+    controller_note: 秘密の進行メモ
+""", encoding="utf-8")
+    store = make_store(tmp_path, FakeClock(), recorder="lead")  # the records folder run_plain uses
+    library = ContentLibrary.load([content_copy], cwd=tmp_path)
+    lead = DrillSession.start(store, library.scenarios["decide"], "tabletop")
+    result = run_plain(tmp_path, ["join", "--plain", "--role", "player", "--console", "desk"], [
+        "s", "2", "佐藤", "quit"], lang="ja", content=content_copy)  # rate the decision: option 2, by 佐藤
+    assert result.returncode == 0, result.stderr
+    assert "代替拠点を確保した" in result.stdout  # the inject reaches the player
+    assert "移動を始める" not in result.stdout and "秘密の進行メモ" not in result.stdout
+    assert lead.refresh() and "i9" in lead.state.delivered
+    lead.close()

@@ -115,10 +115,15 @@ class DrillSession(JournalSession):
         recipient = self.scenario.role(inject.recipient)  # a console joined for a team (班) sees its roles' injects
         return recipient is not None and recipient.team == joined.team
 
-    def _require(self, right: str) -> None:
-        from bcp_drill.drill.team import may
+    def may(self, right: str) -> bool:
+        """Whether this console's role has RIGHT (drill/team.py ROLE_RIGHTS): the one check every
+        front end and every write asks."""
+        from bcp_drill.drill.team import ROLE_RIGHTS
 
-        if not may(self.role, right):
+        return right in ROLE_RIGHTS.get(self.role, frozenset())
+
+    def _require(self, right: str) -> None:
+        if not self.may(right):
             raise SessionRefused(f"role_{right}", role=self.role)
 
     def check(self, right: str, open_only: bool = True) -> None:
@@ -493,9 +498,7 @@ class DrillSession(JournalSession):
     def deliver_due_injects(self) -> list[ev.InjectDelivered]:
         """Deliver every inject whose time has come; returns what was delivered now (none once
         ended). Only a console that may deliver injects does it: a player's clock never does."""
-        from bcp_drill.drill.team import may
-
-        if self.state.ended is not None or not may(self.role, "inject"):
+        if self.state.ended is not None or not self.may("inject"):
             return []
         return [e for i in self.state.injects_due(self.now()) if (e := self.deliver_inject(i.id))]
 

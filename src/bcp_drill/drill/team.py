@@ -59,10 +59,6 @@ def team_of(scenario: Scenario, name: str) -> str:
         [f"{r.id} ({r.title.get('ja')})" for r in scenario.roles] + [f"{t.id} ({t.title.get('ja')})" for t in scenario.teams]))
 
 
-def may(role: str, right: str) -> bool:
-    return right in ROLE_RIGHTS.get(role, frozenset())
-
-
 def merged_events(store: RecordStore, record_id: str) -> list:
     return read_merged(store.root, record_id, store.path_of(record_id), seal_key=store.seal_key).events
 

@@ -178,6 +178,8 @@ class PlainDrill(PlainRunner):
         self.console.say(t("plain.inject", id=inject.id, elapsed=format_elapsed(delivered.elapsed_seconds),
                            sender=inject.sender.get(lang), recipient=role.title.get(lang) if role else inject.recipient,
                            channel=inject.channel.get(lang), content=inject.content.get(lang)))
+        if not self.session.may("inject"):
+            return  # what the players are expected to do, and the controller's notes, are not for them
         if inject.expected_action:
             self.console.say(f"    {t('tui.expected_action')}: {inject.expected_action.get(lang)}")
         if inject.controller_note:

@@ -129,7 +129,7 @@ class DrillRunnerScreen(SessionScreen):
         t = app_context(self).t
         return inject_line(delivered, self._recipient(delivered.inject.recipient), t,
                            inject_time_text(delivered.inject, self.session.scenario, t),
-                           for_controller=self.session.role in ("lead", "controller"))
+                           for_controller=self.session.may("inject"))
 
     @property
     def selected_step(self) -> str | None:
