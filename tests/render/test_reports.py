@@ -266,6 +266,16 @@ def _print_problems(book):
                      if isinstance(c.value, str) and len(c.value) > 20 and not c.alignment.wrap_text]
         if unwrapped:
             problems.append((sheet.title, f"long text not wrapped: {unwrapped[:3]}"))
+        # A cell wider than its column needs a row tall enough for its lines (LibreOffice keeps
+        # the default height of a row given none, and shows only the first line).
+        from bcp_drill.render.text_table import cell_width
+
+        cut = [c.coordinate for row in sheet.iter_rows() for c in row
+               if isinstance(c.value, str) and c.coordinate not in sheet.merged_cells
+               and cell_width(c.value.split("\n")[0]) > (sheet.column_dimensions[c.column_letter].width or 8) + 1
+               and not (sheet.row_dimensions[c.row].height or 0) > 15]
+        if cut:
+            problems.append((sheet.title, f"rows too short for their wrapped text: {cut[:3]}"))
     return problems
 
 

@@ -418,6 +418,15 @@ def units_across(orientation: str, columns: int) -> float:
 TEXT_COLUMN_FLOOR = 16  # a wrapped text column is narrowed no further than this
 
 
+LINE_HEIGHT_POINTS = 15  # one line of the default 11-point font
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """How many lines TEXT takes wrapped in a column WIDTH units wide (a wide character is two)."""
+    usable = max(1.0, width - 1)
+    return sum(max(1, math.ceil(cell_width(line) / usable)) for line in str(text).split("\n"))
+
+
 @dataclass(frozen=True)
 class PrintLayout:
     orientation: str
@@ -488,6 +497,12 @@ def _write_sheet(workbook, title: str, table: Table) -> None:
     for index, width in enumerate(layout.widths, 1):
         # Long text (assessments, evidence, notes) wraps in its column instead of one endless line.
         sheet.column_dimensions[get_column_letter(index)].width = width
+    # Each row as tall as its most wrapped cell: LibreOffice keeps the default height of a row
+    # it is given none, and cut every long step title and role to its first line.
+    for row_index, row in enumerate([*headers, *[[tables._cell(v) for v in r] for r in table.rows]], 1):
+        lines = max((_wrapped_lines(text, layout.widths[i]) for i, text in enumerate(row)), default=1)
+        if lines > 1:
+            sheet.row_dimensions[row_index].height = LINE_HEIGHT_POINTS * lines
     sheet.freeze_panes = f"B{len(headers) + 1}"  # the headers and the first column stay in sight
     across = sum(layout.widths)
     for note_index, note in enumerate(table.notes):
@@ -498,8 +513,7 @@ def _write_sheet(workbook, title: str, table: Table) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if len(layout.widths) > 1:
             sheet.merge_cells(start_row=row_index, start_column=1, end_row=row_index, end_column=len(layout.widths))
-        lines = sum(max(1, math.ceil(cell_width(line) / max(1.0, across - 1))) for line in note.split("\n"))
-        sheet.row_dimensions[row_index].height = 15 * lines
+        sheet.row_dimensions[row_index].height = LINE_HEIGHT_POINTS * _wrapped_lines(note, across)
     # Printed as managers print: A4, readable (at 80% or more), the header rows on every page.
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = layout.orientation
