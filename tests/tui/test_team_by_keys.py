@@ -171,3 +171,32 @@ async def test_joining_again_from_the_home_screen_finds_the_same_console(tmp_pat
     assert [e.type for e in events] == ["console_joined", "step_completed", "step_completed"]
     assert {e.by for e in events} == {"高橋"}
     lead.close()
+
+
+async def test_a_player_console_cannot_open_the_after_action_report(tmp_path):
+    """The report names what players are expected to do and the injects held back (the scenario
+    is played again): a player's `x` on the summary is refused with the reason, before any file
+    is asked for; an evaluator's opens the export."""
+    from bcp_drill.tui.modals.choice import ChoiceModal
+    from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
+
+    use_utc()
+    clock = FakeClock()
+    store = make_store(tmp_path, clock, recorder="lead")
+    lead = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+    lead.record_hotwash("", "")
+    lead.end()
+    lead.close()
+    for role, refused in (("player", True), ("evaluator", False)):
+        console = console_app(tmp_path, store, role, StartRequest(record_id=lead.record_id, join=(role, "", role)))
+        async with console.run_test(size=SIZE) as keys:
+            summary = console.screen
+            assert isinstance(summary, DrillSummaryScreen)
+            await keys.press("x")
+            await keys.pause()
+            said = " ".join(str(n.message) for n in console._notifications)
+            if refused:
+                assert console.screen is summary and "does not open the after-action report" in said
+            else:  # the export asks for a format first (tui/export.py)
+                assert isinstance(console.screen, ChoiceModal) and "after-action" not in said
+            summary.session.close()

@@ -190,6 +190,8 @@ class DrillSummaryScreen(SessionScreen):
     def action_export(self) -> None:
         from bcp_drill.tui.export import ask_and_export
 
+        if not self._permitted(lambda: self.session.check("report", open_only=False)):
+            return  # a player's console: said why, before any file is asked for
         ask_and_export(self, self.session.record_id, "drill")
 
     def action_leave(self) -> None:
