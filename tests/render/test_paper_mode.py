@@ -505,3 +505,41 @@ def test_a_drill_sheet_is_a_compact_table_on_few_pages(scenario_id, most_pages, 
     assert role_headers, "no steps table laid out"
     assert min(b.width for b in role_headers) >= 25 * 96 / 25.4  # 25 mm in CSS pixels
     assert len(pages) <= most_pages, len(pages)
+
+
+def _chromium():
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no Chromium here; WeasyPrint's pages are tested above everywhere")
+def test_printed_from_chromium_the_sheets_and_cards_take_the_pages_weasyprint_gives(tmp_path):
+    """Where a browser prints them (as staff do from the HTML), each shipped scenario's check sheet
+    takes as many A4 pages as WeasyPrint lays out, within one, and its inject cards four to a page."""
+    import math
+    import subprocess
+
+    from conftest import REPO
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    from bcp_drill.cli import main
+    from bcp_drill.content.library import ContentLibrary
+
+    library = ContentLibrary.load([REPO / "scenarios"], cwd=REPO)
+    for scenario_id in ("earthquake-offhours", "earthquake-office-tsunami"):
+        for kind, args in (("sheet", ["sheet", scenario_id]), ("cards", ["injects", "cards", scenario_id])):
+            html = tmp_path / f"{scenario_id}-{kind}.html"
+            assert main([*args, "-o", str(html), "--lang", "ja"]) == 0
+            pdf = html.with_suffix(".pdf")
+            subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                            f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+                            f"--print-to-pdf={pdf}", html.as_uri()], capture_output=True, timeout=120, check=True)
+            printed = len(PdfReader(pdf).pages)
+            if kind == "sheet":
+                assert abs(printed - len(HTML(filename=str(html)).render().pages)) <= 1, (scenario_id, printed)
+            else:
+                injects = len(library.scenarios[scenario_id].document.injects)
+                assert printed == math.ceil(injects / 4), (scenario_id, printed, injects)
