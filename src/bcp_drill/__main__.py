@@ -1,3 +1,3 @@
-from bcp_drill import main
+from bcp_drill.entry import main
 
 raise SystemExit(main())

@@ -1,49 +1,44 @@
-"""The layers import one way: content and records below, then drill and review, then report
-data, then formats, and the TUI and plain mode on top. Checked on every import statement,
-including those inside functions."""
+"""The layers import one way (entry point, command line, front ends, formats, report data and
+imports, review, drill, then content and records), and the core imports no screen library: the
+contracts in `.importlinter`, checked by import-linter on every import statement, those inside
+functions included."""
 
-import ast
+import contextlib
+import io
 from pathlib import Path
 
-import pytest
+from importlinter.cli import lint_imports
 
-SOURCE = Path(__file__).resolve().parents[2] / "src" / "bcp_drill"
-CORE = ("content", "records", "drill", "review", "reports", "render", "imports")
-FRONT_ENDS = ("bcp_drill.tui", "bcp_drill.plain", "textual")
+REPO = Path(__file__).resolve().parents[2]
 
 
-def imports_of(package: str) -> list[tuple[str, int, str]]:
-    found = []
-    for path in (SOURCE / package).rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                found += [(path.name, node.lineno, alias.name) for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                found.append((path.name, node.lineno, node.module))
-    return found
+def lint(config: Path) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.chdir(REPO):
+        code = lint_imports(config_filename=str(config), no_cache=True, no_logo=True)
+    return code, out.getvalue()
 
 
-def breaking(package: str, forbidden: tuple[str, ...]) -> list[str]:
-    return [f"{package}/{name}:{line} imports {module}" for name, line, module in imports_of(package)
-            if any(module == f or module.startswith(f + ".") for f in forbidden)]
+def test_the_architecture_contracts_are_kept():
+    code, report = lint(REPO / ".importlinter")
+    assert code == 0, report
+    assert "2 kept, 0 broken" in report
 
 
-@pytest.mark.parametrize("package", CORE)
-def test_core_layers_never_import_a_front_end(package):
-    assert breaking(package, FRONT_ENDS) == []
+def test_a_contract_that_is_broken_is_reported(tmp_path):
+    # The check would pass for the wrong reason if it saw no imports: turned upside down, the
+    # layers must break (the drill imports its records, the front ends the drill).
+    upside_down = tmp_path / "upside-down.ini"
+    upside_down.write_text("""[importlinter]
+root_package = bcp_drill
 
-
-def test_report_data_does_not_import_output_formats():
-    assert breaking("reports", ("bcp_drill.render",)) == []
-
-
-@pytest.mark.parametrize("package", ("content", "records"))
-def test_content_and_records_stand_alone(package):
-    above = tuple(f"bcp_drill.{p}" for p in ("drill", "review", "reports", "render", "imports", "commands"))
-    assert breaking(package, above) == []
-
-
-def test_the_scan_sees_imports():
-    # A contract that found nothing to check would pass for the wrong reason.
-    assert any(module == "bcp_drill.records.events" for _, _, module in imports_of("drill"))
-    assert breaking("tui", ("textual",)) != []
+[importlinter:contract:upside-down]
+name = upside down
+type = layers
+layers =
+    bcp_drill.records
+    bcp_drill.drill
+    bcp_drill.tui
+""", encoding="utf-8")
+    code, report = lint(upside_down)
+    assert code != 0 and "bcp_drill.drill is not allowed to import bcp_drill.records" in report

@@ -383,6 +383,16 @@ class ValueView:
         return text
 
 
+
+def value_blank(check: CheckItem, t: Translator) -> str:
+    """Where a value is written on paper: " = ______分 [下限 30分]" ("" for a plain check)."""
+    spec = check.value
+    if spec is None:
+        return ""
+    unit = "%" if spec.kind == "percent" else (spec.unit.get(t.lang) if spec.unit else "")
+    threshold = threshold_text(spec, t)
+    return f" = ______{unit}" + (f" [{threshold}]" if threshold else "")
+
 def check_text(state: DrillState, step: Step, index: int, t: Translator) -> str:
     """A check item's text, and for one that takes a value: "= 25分 (!) 下限 30分 を下回る"."""
     check = step.checks[index]

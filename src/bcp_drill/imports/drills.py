@@ -25,12 +25,12 @@ from bcp_drill.drill.view import (
     deputy_order_text,
     inject_time_text,
     target_words,
+    value_blank,
     when_text,
 )
 from bcp_drill.imports.models import IMPORT_KINDS, DrillResultFile
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
-from bcp_drill.render.sheets import value_blank
 
 
 @dataclass

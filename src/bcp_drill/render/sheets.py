@@ -7,7 +7,6 @@ from datetime import datetime
 
 from bcp_drill.content.fields import text
 from bcp_drill.content.models import (
-    CheckItem,
     Checklist,
     ChecklistSection,
     Scenario,
@@ -22,7 +21,7 @@ from bcp_drill.drill.view import (
     role_name,
     roles_text,
     target_words,
-    threshold_text,
+    value_blank,
     when_text,
 )
 from bcp_drill.i18n import Translator
@@ -52,16 +51,6 @@ def _rows(sections: list[ChecklistSection], lang, depth: int = 0) -> list[SheetR
                                  text(item.evidence_prompt, lang)))
         rows += _rows(section.sections, lang, depth + 1)
     return rows
-
-
-def value_blank(check: CheckItem, t: Translator) -> str:
-    """Where a value is written on paper: " = ______分 [下限 30分]" ("" for a plain check)."""
-    spec = check.value
-    if spec is None:
-        return ""
-    unit = "%" if spec.kind == "percent" else (spec.unit.get(t.lang) if spec.unit else "")
-    threshold = threshold_text(spec, t)
-    return f" = ______{unit}" + (f" [{threshold}]" if threshold else "")
 
 
 def render_scenario_sheet(scenario: Scenario, fmt: str, t: Translator, now: datetime) -> bytes:
