@@ -9,9 +9,9 @@ process (start-up included), run in the same session as its floor:
 
 - floor: a process reading every line of every journal with json.loads;
 - `tally --drills` (the first run fills the derived figures cache, the second uses it),
-  `followups --format csv`, `trend` of one scenario (a sixth of the folder), `report` of one drill in the folder (the first run fills the
-  derived subjects index, the second uses it: a report reads the earlier drills of its own
-  scenario, a sixth of this folder);
+  `followups --format csv`, `trend` of one scenario (a sixth of the folder), `report` of one
+  drill in the folder (the first run fills the derived subjects index, the second uses it: a
+  report reads the earlier drills of its own scenario, a sixth of this folder);
 - `report` again in the same folder with only 10 drills of that scenario left among the
   unrelated ones (hard links): its time should not grow with the folder;
 - `verify` of every record (each journal's chain, place and seal);

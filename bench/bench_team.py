@@ -81,7 +81,8 @@ def main() -> None:
     print(f"writers                      {args.writers}")
     print(f"events written               {written} ({written / writing:.0f}/s, fsync each, in {writing:.1f} s)")
     print(f"events found after merging   {len(set(notes))}   lost {lost}   duplicated {duplicates}")
-    print(f"read + merge whole drill     {merge_seconds:.2f} s ({len(merged.events)} events, {len(merged.consoles)} journals)")
+    print(f"read + merge whole drill     {merge_seconds:.2f} s "
+          f"({len(merged.events)} events, {len(merged.consoles)} journals)")
     print(f"refresh, nothing changed     {idle * 1000:.1f} ms (changed={unchanged})")
     print(f"refresh, one event added     {busy:.2f} s (changed={changed})")
 

@@ -30,7 +30,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=1000)
     count = parser.parse_args().files
-    shared = [p for p in sorted((ROOT / "scenarios").glob("*.yaml")) if "\nkind: systems" in p.read_text(encoding="utf-8")]
+    shared = [p for p in sorted((ROOT / "scenarios").glob("*.yaml"))
+              if "\nkind: systems" in p.read_text(encoding="utf-8")]
     sources = [p for p in sorted((ROOT / "scenarios").glob("*.yaml")) if p not in shared]
     folder = Path(tempfile.mkdtemp(prefix="bcp-validate-"))
     try:

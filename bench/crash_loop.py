@@ -15,10 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "src")]
 
-from records.test_crash_loop import run_until_killed  # noqa: E402
-
 from bcp_drill.records.journal import read_journal  # noqa: E402
 from bcp_drill.records.proof import prove  # noqa: E402
+from records.test_crash_loop import run_until_killed  # noqa: E402
 
 
 def main() -> None:

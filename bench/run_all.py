@@ -2,8 +2,9 @@
 
     python3 bench/run_all.py [--drills 1000 10000]
 
-Runs bench_startup, bench_runner (300 steps; 5,000 events; 1,000 steps with 5,000 events), bench_validate (1,000 files),
-bench_records (the folder sizes given), bench_team (10,000 events, 4 writers), bench_imports (hostile sheets) and crash_loop (120 kills). Each script can also be
+Runs bench_startup, bench_runner (300 steps; 5,000 events; 1,000 steps with 5,000 events),
+bench_validate (1,000 files), bench_records (the folder sizes given), bench_team (10,000 events,
+4 writers), bench_imports (hostile sheets) and crash_loop (120 kills). Each script can also be
 run alone; their docstrings say what they measure.
 """
 

@@ -2,6 +2,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 import windows_switch
 
 if windows_switch.active():

@@ -2,13 +2,12 @@
 
 from datetime import date, timedelta
 
-from drill_support import DATA, FakeClock, make_store
-
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.records import events as ev
 from bcp_drill.review.followups import update_followup
 from bcp_drill.review.session import ReviewSession
+from drill_support import DATA, FakeClock, make_store
 
 HOSTILE = "<script>alert('x')</script> & =SUM(A1)"
 
@@ -22,8 +21,9 @@ def fixed_records(tmp_path):
     for minutes_s1, minutes_s2 in ((6, 25), (4, 18)):
         started = clock.now
         drill = DrillSession.start(store, library.scenarios["mini"], "tabletop", place="本庁舎 3F",
-                                   participants=[ev.Participant(name="山田 太郎", role="lead", organisation="情報政策課"),
-                                                 ev.Participant(name=HOSTILE, role="player")])
+                                   participants=[
+                                       ev.Participant(name="山田 太郎", role="lead", organisation="情報政策課"),
+                                       ev.Participant(name=HOSTILE, role="player")])
         clock.now = started + timedelta(minutes=3)
         drill.deliver_due_injects()
         clock.now = started + timedelta(minutes=minutes_s1)

@@ -52,7 +52,8 @@ def test_unknown_setting_is_an_error_with_a_suggestion(tmp_path, user_config):
     (tmp_path / "bcp-drill.toml").write_text('langage = "ja"\n', encoding="utf-8")
     with pytest.raises(SettingsError) as caught:
         load_settings(cwd=tmp_path, environ={})
-    assert caught.value.render(Translator("en")).endswith("bcp-drill.toml: unknown setting 'langage' (did you mean 'lang'?)")
+    assert caught.value.render(Translator("en")).endswith(
+        "bcp-drill.toml: unknown setting 'langage' (did you mean 'lang'?)")
     assert "「langage」" in caught.value.render(Translator("ja"))
 
 

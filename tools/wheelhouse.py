@@ -227,7 +227,8 @@ def download(dest: Path, requirements: list[str], target: Target, why: str = "")
 # python_version >= "3.13" would be left out silently. So each target's dependencies are walked
 # again here, from the wheels' own metadata, with that target's markers.
 
-WHEEL_NAME = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+)(-\d[^-]*)?-(?P<py>[^-]+)-(?P<abi>[^-]+)-(?P<plat>[^-]+)\.whl$")
+WHEEL_NAME = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+)(-\d[^-]*)?"
+                        r"-(?P<py>[^-]+)-(?P<abi>[^-]+)-(?P<plat>[^-]+)\.whl$")
 REQUIREMENT = re.compile(r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[(?P<extras>[^\]]*)\])?"
                          r"\s*(?P<spec>[^;]*?)\s*(?:;\s*(?P<marker>.*))?$")
 VERSION_MARKERS = {"python_version", "python_full_version", "implementation_version"}

@@ -44,5 +44,5 @@ def _windows_console_to_utf8() -> bool:
         return False
     import ctypes
 
-    kernel32 = getattr(ctypes, "windll").kernel32  # only on Windows
+    kernel32 = ctypes.windll.kernel32  # only on Windows
     return bool(kernel32.SetConsoleOutputCP(UTF8_CODE_PAGE)) and bool(kernel32.SetConsoleCP(UTF8_CODE_PAGE))

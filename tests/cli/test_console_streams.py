@@ -7,8 +7,6 @@ import os
 import sys
 from unittest import mock
 
-from drill_support import DATA
-
 from bcp_drill.cli import main
 from bcp_drill.console_streams import prepare_streams
 from bcp_drill.records.journal import read_journal

@@ -6,8 +6,6 @@ import json
 from datetime import date
 
 import pytest
-from drill_support import DATA, FakeClock, make_store
-from review.test_tally import SEED_RATINGS
 
 from bcp_drill.cli import main
 from bcp_drill.content.library import ContentLibrary
@@ -15,6 +13,8 @@ from bcp_drill.drill.session import DrillSession
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import read_journal
 from bcp_drill.review.session import ReviewSession
+from drill_support import DATA, FakeClock, make_store
+from review.test_tally import SEED_RATINGS
 
 
 @pytest.fixture
@@ -69,8 +69,8 @@ def test_tally_text_has_the_seed_layout_and_flags_unrated(capsys, records):
     assert column(lines[3], "継続中") < column(lines[2], "施策の評価") < column(lines[3], "完了・廃止・中止") \
         < column(lines[2], "次期計画への引継ぎ")
     header = lines[4].split()
-    assert header[:9] == ["基本施策（柱）", "施策数", "目標以上", "目標通り", "実施中", "変わらず", "目標以上", "目標通り",
-                          "廃止・中止"]
+    assert header[:9] == ["基本施策（柱）", "施策数", "目標以上", "目標通り", "実施中", "変わらず",
+                          "目標以上", "目標通り", "廃止・中止"]
     total = next(line for line in lines if line.startswith("合計")).split()
     assert total == ["合計", "30", "2", "17", "4", "1", "0", "6", "0", "2", "22", "0", "5", "0", "1", "OK"]
     assert "[~] p3-m10  施策3-10  (一部評価済み。未評価: 次期計画への引継ぎ)" in out  # rated, but not carried over
@@ -102,7 +102,8 @@ def test_tally_json_and_year_filter(capsys, records):
     # Labels travel with the codes, so another program can print the same table.
     column = next(c for c in data["columns"] if c["key"] == "status.continuing-on-target")
     assert (column["label"], column["group"], column["supergroup"]) == ("On target", "Continuing", "Status")
-    assert data["section_titles"]["p1"] == "(1) にぎわいと活力を創出する情報化" and data["section_titles"][""] == "Total"
+    assert (data["section_titles"]["p1"] == "(1) にぎわいと活力を創出する情報化"
+            and data["section_titles"][""] == "Total")
     code, _, err = run(capsys, store, "tally", "--year", "R5")
     assert code == 1 and "no review records" in err
     code, _, err = run(capsys, store, "tally", "--year", "someday")

@@ -72,7 +72,8 @@ def get(url: str, cookie: str | None = None, headers: dict | None = None) -> tup
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=5) as response:
-            return response.status, response.read().decode(), response.headers.get("Set-Cookie", ""), dict(response.headers)
+            return (response.status, response.read().decode(), response.headers.get("Set-Cookie", ""),
+                    dict(response.headers))
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode(), error.headers.get("Set-Cookie", ""), dict(error.headers)
 

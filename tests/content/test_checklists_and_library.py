@@ -156,7 +156,8 @@ dimensions:
 """)
     [problem] = loaded.problems
     assert (problem.code, problem.line, problem.column, problem.hint) == ("expected_text", 8, 16, "quote_yes_no")
-    assert problem.render(EN).endswith("(yes, no, on, off, true and false are read as true/false: put the word in double quotes)")
+    assert problem.render(EN).endswith("(yes, no, on, off, true and false are read as true/false: "
+                                       "put the word in double quotes)")
 
 
 def test_sections_are_found_at_any_depth(data_dir):
@@ -170,12 +171,11 @@ def test_sections_are_found_at_any_depth(data_dir):
 def test_files_read_in_worker_processes_give_the_same_library_and_problems(tmp_path, monkeypatch):
     """`validate` reads the files on every core: the documents, the problems (with their
     places) and the checks across files are the same as when one process reads them."""
+    from bcp_drill.content import library as library_module
+    from bcp_drill.i18n import Translator
     from conftest import REPO
     from drill_support import pid_writer, pids_in, watch_calls
     from windows_switch import fork_as_on_linux
-
-    from bcp_drill.content import library as library_module
-    from bcp_drill.i18n import Translator
 
     folder = tmp_path / "content"
     shutil.copytree(REPO / "scenarios", folder / "scenarios")
@@ -212,10 +212,9 @@ def test_without_fork_validate_reads_every_file_here_with_the_same_result(tmp_pa
     """Windows has no `fork`: asked for two workers, the library is read in this process alone."""
     import multiprocessing
 
+    from bcp_drill.content import library as library_module
     from conftest import REPO
     from drill_support import pid_writer, pids_in, watch_calls
-
-    from bcp_drill.content import library as library_module
 
     folder = tmp_path / "content"
     shutil.copytree(REPO / "scenarios", folder / "scenarios")

@@ -1,12 +1,11 @@
 """The scenarios and checklists shipped with the tool are valid and complete."""
 
-from conftest import REPO
-
 from bcp_drill.content.library import (
     ContentLibrary,
     builtin_scales_dir,
     default_content_dirs,
 )
+from conftest import REPO
 
 
 def shipped() -> ContentLibrary:
@@ -153,7 +152,8 @@ def test_shipped_content_is_true_to_the_guidance_and_the_seed():
     readiness = library.checklist("ict-bcp-readiness")
     ids = {i.id for i in readiness.all_items()}
     assert {"sys.rto", "pwr.resources", "org.plan-copies"} <= ids
-    assert "様式17" in readiness.item("sys.rto").reference.ja and "様式18" in readiness.item("pwr.resources").reference.ja
+    assert ("様式17" in readiness.item("sys.rto").reference.ja
+            and "様式18" in readiness.item("pwr.resources").reference.ja)
     assert "様式9" in readiness.item("org.contacts").reference.ja
     for loaded in [*library.scenarios.values(), *library.checklists.values()]:
         text = loaded.raw.decode("utf-8")

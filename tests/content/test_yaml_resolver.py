@@ -4,10 +4,10 @@ the same lines and columns, however often the same text comes back quoted or pla
 from pathlib import Path
 
 import yaml
-from conftest import REPO
 from yaml.nodes import ScalarNode
 
 from bcp_drill.content.yamltree import FAST_LOADER, TreeReader
+from conftest import REPO
 
 TRICKY = """\
 plain: [yes, no, on, off, true, "true", 'true', ~, null, "null", 1:30, "1:30", 0x1F, 017, 1_000, .5, .inf, -.inf]

@@ -3,13 +3,13 @@
 from datetime import date
 
 import pytest
-from drill_support import FakeClock, make_store, mini_library, started_mini_drill
 
 from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import read_journal
 from bcp_drill.review.followups import find_followup, update_followup
 from bcp_drill.review.session import ReviewSession
+from drill_support import FakeClock, make_store, mini_library, started_mini_drill
 
 
 @pytest.fixture

@@ -1,12 +1,11 @@
 """The drill state is a pure function of the events; the session writes them durably."""
 
-from drill_support import FakeClock, make_store, mini_library
-
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.state import DrillState, StepStatus
 from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import read_journal
+from drill_support import FakeClock, make_store, mini_library
 
 
 def start(tmp_path, clock=None):

@@ -38,11 +38,10 @@ def test_a_value_in_another_unit_is_refused(spec, typed, code):
 
 def test_the_runner_flags_and_shows_the_number_it_read(tmp_path):
     """1時間30分 of UPS time is not "below 30 min": it is 90 minutes, and shown so."""
-    from drill.test_plan_model import start
-
     from bcp_drill.drill.view import value_views
     from bcp_drill.errors import SessionRefused
     from bcp_drill.i18n import Translator
+    from drill.test_plan_model import start
 
     session, clock = start(tmp_path)
     step = next(s for s in session.scenario.steps if any(c.value is not None and c.value.kind == "number"
@@ -66,10 +65,9 @@ def test_the_runner_flags_and_shows_the_number_it_read(tmp_path):
 
 def test_a_percentage_typed_full_width_is_shown_once_with_its_sign(tmp_path):
     """"７５％" was shown "７５％%" on screen and in every report."""
-    from drill.test_plan_model import start
-
     from bcp_drill.drill.view import value_views
     from bcp_drill.i18n import Translator
+    from drill.test_plan_model import start
 
     session, _ = start(tmp_path)
     step = next(s for s in session.scenario.steps if any(c.value is not None and c.value.kind == "percent"

@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from drill_support import started_mini_drill
 
 from bcp_drill.drill.state import StepStatus
 from bcp_drill.drill.view import DrillView, format_percent, timeline
 from bcp_drill.i18n import Translator
 from bcp_drill.records.journal import read_journal
+from drill_support import started_mini_drill
 
 
 @pytest.fixture

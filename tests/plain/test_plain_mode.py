@@ -7,9 +7,8 @@ import subprocess
 import sys
 from unittest import mock
 
-from drill_support import DATA
-
 from bcp_drill.records.journal import read_journal
+from drill_support import DATA
 
 
 def run_plain(tmp_path, args, lines, lang="en", content=DATA / "content", process=False):
@@ -290,9 +289,8 @@ def test_plain_observations_during_the_drill_and_at_the_end(tmp_path):
 def test_join_a_drill_under_way_in_plain_mode(tmp_path):
     """An evaluator joins from a second terminal: sees what the lead recorded, may not move the
     clock, and its observation reaches the lead's view of the drill."""
-    from drill_support import FakeClock, make_store, mini_library
-
     from bcp_drill.drill.session import DrillSession
+    from drill_support import FakeClock, make_store, mini_library
 
     store = make_store(tmp_path, FakeClock(), recorder="lead")  # the records folder run_plain uses
     lead = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
@@ -312,7 +310,8 @@ def test_join_a_drill_under_way_in_plain_mode(tmp_path):
     assert "Consoles of this drill:" in out and "eval1  evaluator  音声 利用者@" in out
     assert lead.refresh()
     [seen] = lead.state.observations
-    assert (seen.console, seen.observation, seen.objective_id, seen.by) == ("eval1", "call tree slow", "o1", "音声 利用者")
+    assert (seen.console, seen.observation, seen.objective_id, seen.by) == (
+        "eval1", "call tree slow", "o1", "音声 利用者")
     assert lead.state.steps["s1"].rating == "S"
     lead.close()
 
@@ -320,10 +319,9 @@ def test_join_a_drill_under_way_in_plain_mode(tmp_path):
 def test_a_player_deciding_in_plain_mode_never_sees_the_controllers_notes(tmp_path, content_copy):
     """A player's decision triggers an inject: the player is told the inject, never what the
     controller expects of the players or the controller's notes (the lead's console shows both)."""
-    from drill_support import FakeClock, make_store
-
     from bcp_drill.content.library import ContentLibrary
     from bcp_drill.drill.session import DrillSession
+    from drill_support import FakeClock, make_store
 
     (content_copy / "decide.yaml").write_text("""kind: scenario
 id: decide

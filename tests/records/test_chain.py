@@ -2,14 +2,13 @@
 
 import json
 
-from drill_support import started_mini_drill
-
 from bcp_drill.cli import main
 from bcp_drill.i18n import Translator
-from bcp_drill.records.proof import prove
 from bcp_drill.records.journal import line_hash, read_journal
+from bcp_drill.records.proof import prove
 from bcp_drill.render.reports import render_drill_report
 from bcp_drill.reports.drill_report import build_drill_report
+from drill_support import started_mini_drill
 
 
 def a_drill(tmp_path):
@@ -35,7 +34,8 @@ def test_every_line_chains_to_the_one_before(tmp_path, capsys):
     assert events[0].prev is None
     assert all(events[i].prev == line_hash(lines[i - 1]) for i in range(1, len(events)))
     check = prove(path, read_journal(path), None)
-    assert (check.chain, check.seal, check.final_hash, check.failure) == ("chained", "sealed", line_hash(lines[-1]), None)
+    assert (check.chain, check.seal, check.final_hash, check.failure) == (
+        "chained", "sealed", line_hash(lines[-1]), None)
     code, out = verify(capsys, store)
     assert code == 0 and f"OK  {record_id}: 4 events, hash chain unbroken" in out
 

@@ -9,13 +9,12 @@ import termios
 import threading
 import time
 
-from drill_support import DATA
-from windows_switch import REAL_FCNTL
-
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.records.journal import read_journal
 from bcp_drill.records.proof import prove
 from bcp_drill.records.store import RecordStore
+from drill_support import DATA
+from windows_switch import REAL_FCNTL
 
 DOWN = b"\x1b[B"
 
@@ -72,7 +71,7 @@ def test_sigkill_then_resume_restores_every_event(tmp_path):
             os.write(fd, key)
             if key != DOWN:  # every other key writes exactly one event
                 expected += 1
-                assert wait_for(lambda: event_count(records) == expected)
+                assert wait_for(lambda expected=expected: event_count(records) == expected)
         before = read_journal(next(records.glob("*.jsonl"))).events[:expected]
         assert [e.type for e in before] == ["drill_started", "step_completed", "step_completed", "clock_paused"]
     finally:

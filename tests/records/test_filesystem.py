@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
-from windows_switch import REAL_FCNTL, msvcrt_standin
 
 from bcp_drill.records import filesystem
 from bcp_drill.records.filesystem import LOCK_OFFSET, LockHeld, NoLocksHere, lock, unlock, windows_name_problem
+from windows_switch import REAL_FCNTL, msvcrt_standin
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "bcp_drill"
 

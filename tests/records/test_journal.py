@@ -3,10 +3,11 @@
 import json
 
 import pytest
-from drill_support import START, FakeClock
+from pydantic import ValidationError
 
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError, read_journal
+from drill_support import START, FakeClock
 
 
 def started_fields(**extra):
@@ -144,7 +145,7 @@ def test_invalid_events_are_refused_before_writing(tmp_path):
     clock = FakeClock()
     path = tmp_path / "r1.jsonl"
     with Journal.create(path, "alice", clock, first=(ev.DrillStarted, started_fields())) as journal:
-        with pytest.raises(Exception):
+        with pytest.raises(ValidationError):  # the event model refuses it: nothing is written
             journal.append(ev.StepCompleted, step_id="s1", rating="Z", elapsed_seconds=1)
     assert len(read_journal(path).events) == 1
 

@@ -3,9 +3,8 @@
 import json
 import os
 
-from cli.test_review_commands import records  # noqa: F401  (the fixture: a review and a drill)
-
 from bcp_drill.cli import main
+from cli.test_review_commands import records  # noqa: F401  (the fixture: a review and a drill)
 
 
 def run(capsys, store, *args):

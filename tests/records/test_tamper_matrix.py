@@ -7,11 +7,11 @@ import json
 import shutil
 
 import pytest
-from cli.test_review_commands import records  # noqa: F401  (the fixture: a review and a drill)
 
 from bcp_drill.cli import main
 from bcp_drill.records.journal import line_hash
 from bcp_drill.records.seal import seal_path
+from cli.test_review_commands import records  # noqa: F401  (the fixture: a review and a drill)
 
 
 def run(capsys, store, *args):

@@ -11,8 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from drill_support import DATA, FakeClock, make_store, mini_library
-from windows_switch import other_processes
 
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.team import join_drill
@@ -23,6 +21,8 @@ from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import read_merged
 from bcp_drill.reports.drill_report import build_drill_report
 from bcp_drill.review.followups import collect_followups
+from drill_support import DATA, FakeClock, make_store, mini_library
+from windows_switch import other_processes
 
 WRITERS = 4
 NOTES_EACH = 150
@@ -137,7 +137,8 @@ def test_two_consoles_rating_one_step_are_kept_as_a_conflict_and_the_lead_settle
     assert lead.refresh() and player.refresh()
     for session in (lead, player):
         conflict = session.state.conflict("s1")
-        assert conflict is not None and [(o.console, o.rating) for o in conflict.outcomes] == [(None, "P"), ("desk", "M")]
+        assert (conflict is not None
+                and [(o.console, o.rating) for o in conflict.outcomes] == [(None, "P"), ("desk", "M")])
         assert session.state.steps["s1"].rating == "P"  # the first stands until settled
     with pytest.raises(SessionRefused) as refused:
         player.settle_conflict("s1", "desk", 2, "the desk saw it")

@@ -5,8 +5,6 @@ only its events before the change are kept; a journal put in a console's place i
 import json
 import shutil
 
-from drill_support import FakeClock, make_store, mini_library
-
 from bcp_drill.cli import main
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.team import join_drill
@@ -14,6 +12,7 @@ from bcp_drill.i18n import Translator
 from bcp_drill.records.seal import seal_path
 from bcp_drill.records.team import read_merged
 from bcp_drill.reports.drill_report import build_drill_report
+from drill_support import FakeClock, make_store, mini_library
 
 
 def team_drill(tmp_path):

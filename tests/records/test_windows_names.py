@@ -2,7 +2,6 @@
 system refuses what Windows cannot name, and Japanese and long folder names work."""
 
 import pytest
-from drill_support import FakeClock, mini_library
 
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.team import join_drill
@@ -10,9 +9,10 @@ from bcp_drill.errors import SessionRefused
 from bcp_drill.i18n import Translator
 from bcp_drill.outputs import OutputRefused, write_output_file
 from bcp_drill.records.filesystem import windows_name_problem
-from bcp_drill.records.proof import prove
 from bcp_drill.records.journal import read_journal
+from bcp_drill.records.proof import prove
 from bcp_drill.records.store import RecordStore
+from drill_support import FakeClock, mini_library
 
 
 @pytest.mark.parametrize("console", ["CON", "nul", "com1", "Lpt3.desk", "AUX"])
@@ -52,7 +52,8 @@ def test_record_ids_and_every_file_of_a_record_are_legal_windows_names(tmp_path)
 
 def test_a_records_folder_with_japanese_names_deeper_than_windows_old_limit(tmp_path):
     # 260 characters was Windows' old limit (MAX_PATH); the README says how to lift it there.
-    root = tmp_path / "情報政策課" / ("令和8年度_ICT-BCP訓練記録_" * 4) / ("第1回_初動対応_机上訓練_" * 4) / ("訓練記録_" * 10) / ("報告_" * 20) / ("記録_" * 20) / "records"
+    root = (tmp_path / "情報政策課" / ("令和8年度_ICT-BCP訓練記録_" * 4) / ("第1回_初動対応_机上訓練_" * 4)
+            / ("訓練記録_" * 10) / ("報告_" * 20) / ("記録_" * 20) / "records")
     assert len(str(root.relative_to(tmp_path))) > 260
     store = RecordStore(root, "山田", FakeClock())
     lead = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")

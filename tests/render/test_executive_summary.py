@@ -7,10 +7,6 @@ import subprocess
 from html.parser import HTMLParser
 
 import pytest
-from conftest import REPO
-from drill_support import make_store
-from report_fixture import earthquake_drilled_twice
-from tui.support import use_utc
 
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState
@@ -19,6 +15,10 @@ from bcp_drill.i18n import Translator
 from bcp_drill.records.journal import read_journal
 from bcp_drill.render.reports import drill_report_sheets, render_drill_report
 from bcp_drill.reports.drill_report import build_drill_report
+from conftest import REPO
+from drill_support import make_store
+from report_fixture import earthquake_drilled_twice
+from tui.support import use_utc
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,8 @@ def test_the_summary_states_what_the_records_support(quake):
     # Raised again while still open: the same step (P01), the same title (P03); P02 was closed.
     assert [a.item.id for a in summary.recurring] == [f"{first}/P01", f"{first}/P03"]
     # Written observations come first, then the hotwash notes; three of each.
-    assert summary.strengths == ["衛星電話で本部と連絡を保てた", "参集前に自宅から安否確認を始められた", "本部への第一報が定時に出た"]
+    assert summary.strengths == ["衛星電話で本部と連絡を保てた", "参集前に自宅から安否確認を始められた",
+                                 "本部への第一報が定時に出た"]
     assert summary.improvements[0] == "燃料業者に夜間の連絡がつかなかった" and len(summary.improvements) == 3
 
 
@@ -81,8 +82,8 @@ def test_the_summary_travels_to_csv_and_xlsx(quake):
         ("再び挙がった課題", f"{first}/P03", "")]
     observations = sheets["所見"]
     assert [row[:2] + row[4:6] for row in observations.rows] == [
-        ["改善点", "サーバ室・電源・通信の被害を発災3時間以内に把握する（職員の到着後すみやかに）", "協定に夜間の窓口がない",
-         "協定に夜間の窓口と代替業者を加える"],
+        ["改善点", "サーバ室・電源・通信の被害を発災3時間以内に把握する（職員の到着後すみやかに）",
+         "協定に夜間の窓口がない", "協定に夜間の窓口と代替業者を加える"],
         ["良かった点", "災害対策本部へ定時に報告する", "", ""]]
     plan = sheets["改善計画"]
     overdue = [column.key for column in plan.columns].index("overdue")
@@ -214,10 +215,9 @@ def test_a_character_no_font_has_is_refused_not_printed_as_a_box():
 def test_pdf_without_the_extra_names_what_to_install(tmp_path, monkeypatch, capsys):
     import sys
 
-    from drill_support import FakeClock, mini_library
-
     from bcp_drill.cli import main
     from bcp_drill.drill.session import DrillSession
+    from drill_support import FakeClock, mini_library
 
     store = make_store(tmp_path, FakeClock())
     drill = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
@@ -241,10 +241,9 @@ def test_on_windows_without_gtk_pdf_says_what_to_install_and_every_other_format_
     import importlib.abc
     import sys
 
-    from drill_support import FakeClock, mini_library
-
     from bcp_drill.cli import main
     from bcp_drill.drill.session import DrillSession
+    from drill_support import FakeClock, mini_library
 
     class NoGtk(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path=None, target=None):
@@ -281,7 +280,7 @@ def test_every_sheet_of_the_workbook_has_a_heading_over_each_column(quake):
     sheets = drill_report_sheets(report, t)
     book = load_workbook(io.BytesIO(render_drill_report(report, "xlsx", t)))
     assert book.sheetnames == [title[:31] for title, _ in sheets]
-    for (title, table), sheet in zip(sheets, book.worksheets):
+    for (title, table), sheet in zip(sheets, book.worksheets, strict=True):
         heading_rows = len(tables.header_rows(table))
         labels = [c.value for c in sheet[heading_rows]]
         assert len(labels) == len(table.columns) and None not in labels, title
@@ -313,7 +312,8 @@ def test_the_workbook_keeps_numbers_as_numbers_and_times_as_durations(quake):
         old, new = before.overall.ratings[rating], now.overall.ratings[rating]
         assert [c.value for c in cells] == [old, new, new - old] and cells[2].number_format == '+0;-0;"±0"'
     duration = compared[t("report.duration")]
-    assert duration[0].value == timedelta(seconds=before.elapsed_seconds) and duration[0].number_format == '"T+"[h]:mm:ss'
+    assert (duration[0].value == timedelta(seconds=before.elapsed_seconds)
+            and duration[0].number_format == '"T+"[h]:mm:ss')
     assert duration[2].value == round((now.elapsed_seconds - before.elapsed_seconds) / 60)
     looks_like_a_number = re.compile(r"^(T\+)?[+\-±]?\d+(:\d\d){0,2}( ?(ポイント|分|points|min))?$")
     text_numbers = [(sheet.title, cell.coordinate, cell.value) for sheet in book.worksheets for row in sheet.iter_rows()

@@ -2,13 +2,13 @@
 a problem titled `<script>…`, an owner `<img onerror>` or a main issue `[x](javascript:…)` is
 shown as text in tally, followups and the main issues, never run as HTML or made a link."""
 
-from cli.test_review_commands import records  # noqa: F401  (the fixture: a review and a drill)
-from drill_support import DATA
 from markdown_it import MarkdownIt
 
 from bcp_drill.cli import main
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.drill.session import DrillSession
+from cli.test_review_commands import records  # noqa: F401  (the fixture: a review and a drill)
+from drill_support import DATA
 
 HOSTILE_TITLE = "<script>alert(1)</script> | *bold* `code`"
 HOSTILE_OWNER = '<img src=x onerror="alert(2)">'

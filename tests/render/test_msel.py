@@ -3,13 +3,13 @@
 import shutil
 
 import pytest
-from conftest import REPO
-from drill_support import FakeClock, make_store
 from openpyxl import Workbook, load_workbook
 
 from bcp_drill.cli import main
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.drill.session import DrillSession
+from conftest import REPO
+from drill_support import FakeClock, make_store
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_a_sheet_with_its_own_column_order_comes_back_into_the_scenario(city, tm
     for row in rows[1:]:
         if row[0] == "i07":
             continue  # not on the city's sheet: kept in the scenario
-        values = dict(zip(headers, row))
+        values = dict(zip(headers, row, strict=True))
         if values["付与番号"] == "i03":
             values["付与内容"] = "サーバ室の空調が停止。室温は38度。"
         sheet.append([values[h] for h in order])

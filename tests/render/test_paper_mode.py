@@ -2,11 +2,11 @@
 
 import pytest
 import yaml
-from drill_support import DATA
-from tui.support import use_utc
 
 from bcp_drill.cli import main
 from bcp_drill.records.journal import read_journal
+from drill_support import DATA
+from tui.support import use_utc
 
 
 @pytest.fixture
@@ -35,8 +35,10 @@ def fill(template: str) -> str:
     data = data.replace("date: 2026-01-17", "date: 2026-02-10").replace('t0: ""', 't0: "05:30"')
     data = data.replace("problems: []", 'problems:\n  - {title: "発電機の燃料", step: s1, priority: high,'
                         ' corrective_action: 給油契約を結ぶ}')
-    data = data.replace("observations: []", 'observations:\n  - {kind: improvement, objective: o1, capability: equipment,'
-                        ' observation: 燃料の残量が不明, analysis: 点検表に欄がない, recommendation: 点検表に燃料欄を追加}')
+    data = data.replace("observations: []",
+                        'observations:\n  - {kind: improvement, objective: o1, capability: equipment,'
+                        ' observation: 燃料の残量が不明, analysis: 点検表に欄がない,'
+                        ' recommendation: 点検表に燃料欄を追加}')
     return data.replace('end: ""', 'end: "0:30"')
 
 
@@ -87,8 +89,9 @@ def test_sheet_template_import_report_round_trip(cli, tmp_path):
 def test_import_errors_name_the_line(cli, tmp_path):
     code, out, _ = cli("import", "--template", "mini", "-o", str(tmp_path / "t.yaml"))
     text = fill((tmp_path / "t.yaml").read_text(encoding="utf-8"))
-    text = text.replace("{id: s1, result: S", "{id: s9, result: S").replace("result: skipped, actual: \"\", reason: \"対象外\"",
-                                                                           "result: skipped, actual: \"\", reason: \"\"")
+    text = text.replace("{id: s1, result: S", "{id: s9, result: S")
+    text = text.replace("result: skipped, actual: \"\", reason: \"対象外\"",
+                        "result: skipped, actual: \"\", reason: \"\"")
     text = text.replace("objective: o1,", "objective: o2,")
     (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")
     code, out, _ = cli("import", str(tmp_path / "bad.yaml"))
@@ -98,7 +101,8 @@ def test_import_errors_name_the_line(cli, tmp_path):
     s2_line = next(i for i, line in enumerate(lines, 1) if "id: s2" in line)
     assert f"bad.yaml:{s9_line}:10: step 's9' is not defined" in out
     assert f"bad.yaml:{s2_line}:" in out and "not_done and skipped need a reason" in out
-    observation_line = next(i for i, line in enumerate(lines, 1) if line.startswith("  - {kind: improvement, objective: o2"))
+    observation_line = next(i for i, line in enumerate(lines, 1)
+                            if line.startswith("  - {kind: improvement, objective: o2"))
     assert f"bad.yaml:{observation_line}:" in out and "objective 'o2' is not defined" in out
     assert "no record was made" in out
     assert not cli.records.exists() or not list(cli.records.glob("*.jsonl"))
@@ -410,7 +414,8 @@ def test_measured_values_on_paper(plan_cli, tmp_path):
         '{id: safety, result: , actual: ""', '{id: safety, values: {1: "most", 3: "x"}, result: S, actual: "0:20"')
     (tmp_path / "bad.yaml").write_text(bad, encoding="utf-8")
     code, out, err = plan_cli("import", str(tmp_path / "bad.yaml"))
-    assert code == 1 and '"most" does not read as a number' in out + err and "check 3 of step 'safety' takes no value" in out + err
+    assert (code == 1 and '"most" does not read as a number' in out + err
+            and "check 3 of step 'safety' takes no value" in out + err)
     good = bad.replace('values: {1: "most", 3: "x"}', 'values: {1: "72", 2: "2名参集できず"}')
     (tmp_path / "good.yaml").write_text(good, encoding="utf-8")
     code, out, err = plan_cli("import", str(tmp_path / "good.yaml"))
@@ -420,7 +425,8 @@ def test_measured_values_on_paper(plan_cli, tmp_path):
               if e.type == "value_recorded"]
     assert values == [(0, "72", 72.0, 1200), (1, "2名参集できず", None, 1200)]
     code, report, _ = plan_cli("report", path.stem, "--format", "md")
-    assert "| Staff safety check | Response rate | **72% (!) under its threshold (at least 80%)** | at least 80% | T+00:20:00 |" in report
+    assert ("| Staff safety check | Response rate | **72% (!) under its threshold (at least 80%)** "
+            "| at least 80% | T+00:20:00 |") in report
 
 
 def test_a_deputy_on_paper(plan_cli, tmp_path):
@@ -520,12 +526,12 @@ def test_printed_from_chromium_the_sheets_and_cards_take_the_pages_weasyprint_gi
     import math
     import subprocess
 
-    from conftest import REPO
     from pypdf import PdfReader
     from weasyprint import HTML
 
     from bcp_drill.cli import main
     from bcp_drill.content.library import ContentLibrary
+    from conftest import REPO
 
     library = ContentLibrary.load([REPO / "scenarios"], cwd=REPO)
     for scenario_id in ("earthquake-offhours", "earthquake-office-tsunami"):

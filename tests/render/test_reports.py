@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from report_fixture import fixed_records
-from tui.support import use_utc
 
 from bcp_drill import __version__
 from bcp_drill.i18n import Translator
 from bcp_drill.render.reports import render_drill_report, render_review_report
 from bcp_drill.reports.drill_report import build_drill_report
 from bcp_drill.reports.review_report import build_review_report
+from report_fixture import fixed_records
+from tui.support import use_utc
 
 GOLDEN = Path(__file__).parent.parent / "data" / "golden"
 UPDATE = os.environ.get("BCP_DRILL_UPDATE_GOLDEN") == "1"
@@ -99,7 +99,8 @@ def test_drill_xlsx_read_back_cell_by_cell(records):
     steps = book["ステップ"]
     assert [c.value for c in steps[1]][:6] == ["フェーズ", "ステップ", "役割", "目標", "実績", "超過（分）"]
     # Times on the drill clock are durations shown as T+, counts are numbers.
-    assert [c.value for c in steps[2]][:6] == ["直後", "安否確認", "責任者", timedelta(minutes=5), timedelta(minutes=4), 0]
+    assert [c.value for c in steps[2]][:6] == [
+        "直後", "安否確認", "責任者", timedelta(minutes=5), timedelta(minutes=4), 0]
     assert steps["D2"].number_format == '"T+"[h]:mm' and steps["E2"].number_format == '"T+"[h]:mm:ss'
     assert steps["F2"].data_type == "n"  # numbers are numbers
     timeline = book["経過"]
@@ -118,7 +119,7 @@ def test_drill_xlsx_read_back_cell_by_cell(records):
     assert figures.cell(row=figures.max_row, column=1).value.startswith("時間内率 =")
     plan = book["改善計画"]
     header = [c.value for c in plan[1]]
-    row = dict(zip(header, [c.value for c in plan[2]]))
+    row = dict(zip(header, [c.value for c in plan[2]], strict=True))
     assert row["課題"] == "<script>alert('x')</script> & =SUM(A1)"  # text starting with < is safe
     # As typed, stored as text: a typed workbook never runs a string, so no apostrophe is added.
     assert row["内容"] == "+cmd|' /C calc'!A0" and plan.cell(row=2, column=header.index("内容") + 1).data_type == "s"
@@ -210,14 +211,14 @@ def test_the_markdown_reports_parse_as_markdown_with_each_item_apart(records):
         types = [token.type for token in tokens]
         assert "table_open" in types and "heading_open" in types
         # No paragraph swallows a heading or a list: every "#" line is its own heading.
-        top_paragraphs = [token.content for before, token in zip(tokens, tokens[1:])
+        top_paragraphs = [token.content for before, token in zip(tokens, tokens[1:], strict=False)
                           if token.type == "inline" and before.type == "paragraph_open" and before.level == 0]
         if b"**a1**" in data:  # the review: each item starts its own paragraph, not a list's tail
             for item_id in ("a1", "a2", "b1"):
                 assert any(text.startswith(f"**{item_id}**") for text in top_paragraphs), item_id
             # The unrated list is not run into its heading line (its "[ ]" escaped: shown, never markup).
             assert "\\[ \\] b1  要件3" in top_paragraphs
-        for before, token in zip(tokens, tokens[1:]):
+        for before, token in zip(tokens, tokens[1:], strict=False):
             if token.type == "inline" and before.type == "paragraph_open":
                 assert "\n#" not in token.content and not token.content.startswith("#"), token.content[:60]
                 assert not re.search(r"(^|\n)[-*] ", token.content), token.content[:60]  # a list run into text
@@ -346,7 +347,7 @@ def test_the_workbook_printed_by_libreoffice_is_readable_on_every_page(records, 
         for number, page in enumerate(pages, 1):
             sizes = []
 
-            def seen(text, cm, tm, font, size):
+            def seen(text, cm, tm, font, size, *, sizes=sizes):  # this page's list, bound now
                 if text.strip():
                     sizes.append(size * (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5)
 

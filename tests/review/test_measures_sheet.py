@@ -2,13 +2,13 @@
 
 import pytest
 import yaml
-from drill_support import PILLARS, FakeClock, city_sheet, make_store
 from openpyxl import Workbook, load_workbook
 
 from bcp_drill.cli import main
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.review.tally import tally_review
+from drill_support import PILLARS, FakeClock, city_sheet, make_store
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ import csv
 import io
 
 import pytest
-from drill_support import DATA, FakeClock, make_store
 from openpyxl import load_workbook
 
 from bcp_drill.cli import main
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.review.session import ReviewSession, latest_review_before
+from drill_support import DATA, FakeClock, make_store
 from review.test_tally import rate_like_the_seed
 
 
@@ -20,7 +20,8 @@ def three_years(tmp_path):
     store = make_store(tmp_path, FakeClock())
     for year in (2017, 2018, 2019):
         session = ReviewSession.start(store, library.checklists["seed-measures"], library.scale_of(checklist),
-                                      fiscal_year_value=year, previous=latest_review_before(store, "seed-measures", year))
+                                      fiscal_year_value=year,
+                                      previous=latest_review_before(store, "seed-measures", year))
         if year == 2019:
             rate_like_the_seed(session)  # the final year, as the seed reports it
         else:
@@ -43,7 +44,8 @@ def test_each_measure_per_year_then_the_final_status_and_carry_over(three_years,
     assert header[3:] == ["平成29年度", "平成30年度", "令和元年度", "最終の評価", "次期計画への引継ぎ"]
     first = rows[rows.index(header) + 1]
     # (目標通り is both a continuing and a finished status: the short label says which.)
-    assert first[1:] == ["p1-m01", "施策1-1", "実施中", "目標通り（継続中）", "目標以上（継続中）", "目標以上（継続中）", "拡大"]
+    assert first[1:] == ["p1-m01", "施策1-1", "実施中", "目標通り（継続中）", "目標以上（継続中）",
+                         "目標以上（継続中）", "拡大"]
     # ...and the final year's section-2 table, as the seed prints it (empty cells for zero).
     start = next(n for n, r in enumerate(rows) if r[:2] == ["基本施策（柱）", "施策数"])
     table = next(r for r in rows[start:] if r and r[0] == "(2) 安全・安心に寄与する情報化")

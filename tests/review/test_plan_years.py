@@ -2,7 +2,6 @@
 and a measure finished in an earlier year is not rated again (it stands, and is counted)."""
 
 import pytest
-from drill_support import DATA, FakeClock, make_store
 
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.i18n import Translator
@@ -10,6 +9,7 @@ from bcp_drill.render.tallies import review_tally_table
 from bcp_drill.review.session import ReviewSession, latest_review_before
 from bcp_drill.review.tally import tally_review
 from bcp_drill.review.view import ReviewView, item_mark
+from drill_support import DATA, FakeClock, make_store
 from review.test_tally import SEED_RATINGS
 
 

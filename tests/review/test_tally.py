@@ -1,11 +1,11 @@
 """The status tally reproduces the seed's section-2 table cell by cell."""
 
 import pytest
-from drill_support import DATA, FakeClock, make_store
 
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.review.tally import tally_review
+from drill_support import DATA, FakeClock, make_store
 
 # How each measure of the seed's three pillars was rated (status, carry-over), item by item.
 SEED_RATINGS = {
@@ -115,11 +115,10 @@ def test_unknown_option_is_refused(review):
 
 
 def test_tally_columns_follow_any_scale(tmp_path):
-    from conftest import REPO
-
     from bcp_drill.i18n import Translator
     from bcp_drill.render.tables import render_text
     from bcp_drill.render.tallies import review_tally_table
+    from conftest import REPO
 
     library = ContentLibrary.load([REPO / "checklists"], cwd=REPO)
     checklist = library.checklist("ict-bcp-readiness")
@@ -147,11 +146,10 @@ def test_the_printed_table_matches_the_seeds_text_with_blank_zeros(review):
     import csv
     import io
 
-    from conftest import REPO
-
     from bcp_drill.i18n import Translator
     from bcp_drill.render.tables import render_csv
     from bcp_drill.render.tallies import review_tally_table
+    from conftest import REPO
 
     rate_like_the_seed(review)
     table = review_tally_table(tally_review(review.state), review.state, Translator("ja"), blank_zero=True)
@@ -162,7 +160,7 @@ def test_the_printed_table_matches_the_seeds_text_with_blank_zeros(review):
     seed = (REPO.parent / "shared" / "seed" / "000_cde75fbaf059ac94.txt").read_text(encoding="utf-8")
     printed = [line.split("\t") for line in seed.splitlines() if line.startswith("(") and "\t" in line]
     assert len(printed) == 3
-    for ours, theirs in zip(rows[3:6], printed):
+    for ours, theirs in zip(rows[3:6], printed, strict=True):
         assert ours[:13] == theirs[:13]
 
 

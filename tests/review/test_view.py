@@ -1,8 +1,5 @@
 """The review read model: marks, labels, keys and previous assessments for every front end."""
 
-from conftest import REPO
-from drill_support import FakeClock, make_store
-
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.i18n import Translator
 from bcp_drill.review.view import (
@@ -13,6 +10,8 @@ from bcp_drill.review.view import (
     previous_assessment,
     short_option_label,
 )
+from conftest import REPO
+from drill_support import FakeClock, make_store
 
 
 def shipped_review(tmp_path):

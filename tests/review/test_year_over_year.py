@@ -1,13 +1,12 @@
 """Next year's review starts from this one: its ratings empty, last year's shown as previous."""
 
-from drill_support import DATA, FakeClock, make_store
-
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.i18n import Translator
 from bcp_drill.render.reports import render_review_report
 from bcp_drill.reports.review_report import build_review_report
 from bcp_drill.review.session import ReviewSession, latest_review_before
 from bcp_drill.review.view import ReviewView
+from drill_support import DATA, FakeClock, make_store
 
 
 def test_next_years_review_shows_last_years_ratings_assessment_and_evidence_as_previous(tmp_path):
@@ -52,7 +51,8 @@ def test_follow_ups_gather_into_the_main_issues_of_the_next_plan(tmp_path, capsy
     session = ReviewSession.start(store, library.checklists["seed-measures"], library.scale_of(checklist),
                                   fiscal_year_value=2019)
     session.raise_problem("HP の更新が遅い", "p1-m01", main_issue="ホームページの見やすさと鮮度の確保")
-    session.raise_problem("標的型メールの開封", "p3-m01", main_issue="ソーシャルエンジニアリング等に対する職員の意識の向上")
+    session.raise_problem("標的型メールの開封", "p3-m01",
+                          main_issue="ソーシャルエンジニアリング等に対する職員の意識の向上")
     session.raise_problem("古いページが残る", "p1-m02", main_issue="ホームページの見やすさと鮮度の確保")
     session.raise_problem("PC 研修の受講者が少ない", "p3-m02")
     record_id = session.record_id
@@ -69,11 +69,13 @@ def test_follow_ups_gather_into_the_main_issues_of_the_next_plan(tmp_path, capsy
     assert [line.split(" | ")[1] for line in lines] == [
         "ホームページの見やすさと鮮度の確保", "ソーシャルエンジニアリング等に対する職員の意識の向上",
         "職員の情報リテラシー、PC スキル向上"]
-    assert lines[0].startswith("| (1) |") and "P01 HP の更新が遅い \\[未着手\\]" in lines[0] and "P03 古いページが残る" in lines[0]
+    assert (lines[0].startswith("| (1) |") and "P01 HP の更新が遅い \\[未着手\\]" in lines[0]
+            and "P03 古いページが残る" in lines[0])
     t = Translator("ja")
     report = render_review_report(build_review_report(store, record_id, t), "md", t).decode("utf-8")
     section = report[report.index("## 4 今後の主な課題"):]
-    assert "1. ホームページの見やすさと鮮度の確保\n    - P01 HP の更新が遅い [未着手]\n    - P03 古いページが残る [未着手]" in section
+    assert ("1. ホームページの見やすさと鮮度の確保\n    - P01 HP の更新が遅い [未着手]\n"
+            "    - P03 古いページが残る [未着手]") in section
     assert "2. ソーシャルエンジニアリング等に対する職員の意識の向上" in section
     from markdown_it import MarkdownIt
 
@@ -95,5 +97,6 @@ def test_main_issues_written_with_other_widths_or_spaces_are_one():
                         owner_person="", start=None, due=None, raised_by="x",
                         raised_at=datetime(2020, 1, number, tzinfo=timezone.utc), main_issue=issue)
 
-    issues = main_issues([item(1, "職員のPCスキル向上"), item(2, "職員の PC スキル向上"), item(3, "職員のＰＣスキル向上")])
+    issues = main_issues([item(1, "職員のPCスキル向上"), item(2, "職員の PC スキル向上"),
+                          item(3, "職員のＰＣスキル向上")])
     assert [(i.title, len(i.followups)) for i in issues] == [("職員のPCスキル向上", 3)]

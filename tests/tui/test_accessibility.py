@@ -1,6 +1,5 @@
 """Barrier-free use: every screen by keyboard alone, a remembered high-contrast theme, 80x24."""
 
-from conftest import REPO
 from textual.widgets import DataTable, OptionList
 
 from bcp_drill.settings import save_setting
@@ -13,6 +12,7 @@ from bcp_drill.tui.screens.records import RecordsScreen
 from bcp_drill.tui.screens.review import ReviewScreen
 from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
 from bcp_drill.tui.screens.tally import DrillTallyScreen, TallyScreen
+from conftest import REPO
 
 from .support import make_app
 from .test_snapshots import shipped_library

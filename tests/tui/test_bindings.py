@@ -58,7 +58,8 @@ async def test_the_palette_lists_app_actions_in_the_ui_language(tmp_path):
         await pilot.pause()
         provider = ScreenActionsProvider(app.screen)
         labels = [text for text, _ in provider._commands()]
-        assert any(label.endswith("(f2)") and "コントラスト" in label for label in labels), labels  # the app's high-contrast switch is there too
+        # the app's high-contrast switch is there too
+        assert any(label.endswith("(f2)") and "コントラスト" in label for label in labels), labels
         # Textual's own words (Focus Previous, Copy selected text, palette) are translated too.
         assert all(not label.split("  (")[0].isascii() for label in labels), labels
         # What the palette shows has each command's key (a "[p]" was read as markup and vanished).

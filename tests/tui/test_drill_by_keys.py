@@ -1,7 +1,5 @@
 """A whole drill driven by keys alone, asserting what lands in the journal."""
 
-from drill_support import mini_library
-
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.tui.app import StartRequest
 from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
@@ -9,6 +7,7 @@ from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
 from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 from bcp_drill.tui.screens.home import HomeScreen
 from bcp_drill.tui.widgets.step_list import StepList
+from drill_support import mini_library
 
 from .support import SIZE, journal_events, make_app, type_text
 
@@ -339,8 +338,9 @@ async def test_observations_by_keys_during_the_drill_in_the_hotwash_and_after(tm
     events = journal_events(store)
     observations = [(e.kind, e.objective_id, e.observation, e.analysis, e.recommendation)
                     for e in events if e.type == "observation_recorded"]
-    assert observations == [("improvement", "o1", "call-in list out of date", "no yearly update", "update it each April"),
-                            ("strength", None, "fast first report", "", "")]
+    assert observations == [
+        ("improvement", "o1", "call-in list out of date", "no yearly update", "update it each April"),
+        ("strength", None, "fast first report", "", "")]
     assert [e.type for e in events][-3:] == ["observation_recorded", "hotwash_recorded", "drill_ended"]
 
 
@@ -412,10 +412,10 @@ async def test_the_summary_figures_fit_an_80_column_screen(tmp_path):
     """At 80x24 the English figures table of earthquake-offhours wrapped every row (its last
     column on a line of its own): its labels now wrap at their spaces instead, and every line of
     the table fits the screen; a wide screen keeps one header line."""
-    from conftest import REPO
     from textual.widgets import Static
 
     from bcp_drill.content.library import ContentLibrary
+    from conftest import REPO
 
     library = ContentLibrary.load([REPO / "scenarios"], cwd=REPO)
     app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="earthquake-offhours"),
@@ -453,10 +453,9 @@ async def test_the_summary_figures_fit_an_80_column_screen(tmp_path):
 async def test_injects_that_arrive_together_share_one_popup_and_all_reach_the_log(tmp_path, monkeypatch):
     """Jumping the clock hours ahead delivers several injects at once: one pop-up, not a pile of
     them over the screen; it names the first few and the log holds every one."""
-    from conftest import REPO
-
     from bcp_drill.content.library import ContentLibrary
     from bcp_drill.tui.widgets.inject_log import InjectLog
+    from conftest import REPO
 
     library = ContentLibrary.load([REPO / "scenarios"], cwd=REPO)
     app, store, clock = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="earthquake-offhours"),

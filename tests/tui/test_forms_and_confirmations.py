@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from drill_support import mini_library
 from textual.widgets import DataTable
 
 from bcp_drill.drill.session import DrillSession
@@ -17,6 +16,7 @@ from bcp_drill.tui.modals.problem_form import ProblemFormModal
 from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
 from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 from bcp_drill.tui.screens.followups import FollowUpsScreen
+from drill_support import mini_library
 
 from .support import journal_events, make_app, type_text
 
@@ -169,7 +169,8 @@ async def test_setting_a_follow_up_to_done_asks_for_evidence(tmp_path):
         await pilot.pause()
         form = app.screen
         assert isinstance(form, FollowUpFormModal)
-        assert app.focused is form.query_one("#followup-evidence") and form.query_one("#followup-evidence-error").display
+        assert (app.focused is form.query_one("#followup-evidence")
+                and form.query_one("#followup-evidence-error").display)
         await pilot.press("ctrl+s", "y")  # close without evidence, on purpose
         await pilot.pause()
         assert isinstance(app.screen, FollowUpsScreen)

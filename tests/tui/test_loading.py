@@ -1,7 +1,6 @@
 """`run SCENARIO` / `review CHECKLIST`: the loading screen is drawn first, the content is read
 after it, and then the set-up is opened over it (or the app ends with the CLI's message)."""
 
-from drill_support import DATA, mini_library
 from textual.widgets import Label
 
 from bcp_drill.content.library import ContentLibrary
@@ -10,6 +9,7 @@ from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
 from bcp_drill.tui.screens.home import HomeScreen
 from bcp_drill.tui.screens.loading import LoadingScreen
 from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
+from drill_support import DATA, mini_library
 
 from .support import SIZE, make_app
 

@@ -1,7 +1,6 @@
 """A city's measures sheet (XLSX) imported, then reviewed by keys: rate, raise a problem under a
 main issue, and read the seed's section-2 table on the tally screen."""
 
-from drill_support import PILLARS, city_sheet
 from textual.widgets import DataTable, Input
 
 from bcp_drill.cli import main
@@ -11,6 +10,7 @@ from bcp_drill.tui.app import StartRequest
 from bcp_drill.tui.modals.problem_form import ProblemFormModal
 from bcp_drill.tui.screens.review import ReviewScreen
 from bcp_drill.tui.screens.tally import TallyScreen
+from drill_support import PILLARS, city_sheet
 
 from .support import SIZE, journal_events, make_app, screen_text, type_text
 

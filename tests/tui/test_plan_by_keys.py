@@ -1,13 +1,12 @@
 """The plan structures by keys alone: conditions at set-up, waiting and not-applicable marks,
 every check of a long check sheet."""
 
-from drill_support import DATA
-
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.tui.app import StartRequest
 from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
 from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
 from bcp_drill.tui.widgets.step_list import StepList
+from drill_support import DATA
 
 from .support import SIZE, journal_events, make_app, screen_text, type_text
 

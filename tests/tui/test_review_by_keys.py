@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from drill_support import mini_library
 from textual.widgets import DataTable
 
 from bcp_drill.records.journal import read_journal
@@ -13,6 +12,7 @@ from bcp_drill.tui.screens.home import HomeScreen
 from bcp_drill.tui.screens.review import ReviewScreen
 from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
 from bcp_drill.tui.screens.tally import TallyScreen
+from drill_support import mini_library
 
 from .support import SIZE, journal_events, make_app, type_text
 

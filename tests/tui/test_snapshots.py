@@ -1,9 +1,8 @@
 """Screens whose layout matters, compared with reviewed SVG snapshots (Japanese text)."""
 
-from conftest import REPO
-
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.tui.app import StartRequest
+from conftest import REPO
 
 from .support import make_app
 
@@ -68,10 +67,9 @@ def test_review_in_japanese(snap_compare, tmp_path):
 
 def seed_tally_app(tmp_path):
     """The seed's 30 measures rated as the seed reports them, the review open on its tally."""
+    from bcp_drill.review.session import ReviewSession
     from drill_support import mini_library
     from review.test_tally import rate_like_the_seed
-
-    from bcp_drill.review.session import ReviewSession
 
     library = mini_library()
     app, store, _ = make_app(tmp_path, lang="ja", library=lambda: library)
@@ -125,9 +123,8 @@ async def test_the_tally_scrolls_sideways_with_the_pillar_column_fixed(tmp_path)
 
 def drills_app(tmp_path):
     """Three drills of the mini scenario (one with a step not done), the app on its home screen."""
-    from drill_support import mini_library
-
     from bcp_drill.drill.session import DrillSession
+    from drill_support import mini_library
 
     library = mini_library()
     app, store, clock = make_app(tmp_path, lang="ja", library=lambda: library)

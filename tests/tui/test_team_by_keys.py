@@ -1,13 +1,12 @@
 """Two consoles of one team drill, each an app on the same records folder, driven by keys."""
 
-from drill_support import FakeClock, make_store, mini_library
-
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.settings import Settings
 from bcp_drill.tui.app import BcpDrillApp, StartRequest
 from bcp_drill.tui.context import TuiContext
 from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
 from bcp_drill.tui.widgets.step_list import StepList
+from drill_support import FakeClock, make_store, mini_library
 
 from .support import SIZE, screen_text, use_utc
 

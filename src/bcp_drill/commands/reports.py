@@ -214,7 +214,7 @@ def seal_key(ctx: CommandContext, action: str) -> int:
         return ctx.fail(t("seal.adopt_needs_key", path=str(path)))
     store = store_of(ctx)
     signed = skipped = 0
-    for record_id, name, journal in _journals_of(store, []):
+    for _record_id, name, journal in _journals_of(store, []):
         assert journal is not None
         try:
             events = reseal(journal, key)
@@ -332,7 +332,7 @@ def plan_summary(ctx: CommandContext, checklist_id: str, year_texts: list[str], 
 
     t = ctx.t
     years = [parse_fiscal_year(text) for text in year_texts]
-    for text, year in zip(year_texts, years):
+    for text, year in zip(year_texts, years, strict=True):
         if year is None:
             return ctx.fail(t("cli.bad_year", value=text))
     first, last = sorted(y for y in years if y is not None)

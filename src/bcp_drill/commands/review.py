@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Sequence, TypeGuard
 
 from bcp_drill.commands import CommandContext
 from bcp_drill.drill.tally import by_conditions, by_phase, by_scenario, drill_figures, participation
@@ -13,8 +13,6 @@ from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import parse_fiscal_year
 from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.render import tables
-if TYPE_CHECKING:
-    from bcp_drill.settings import Settings
 from bcp_drill.render.tallies import (
     drills_table,
     followups_data,
@@ -26,8 +24,12 @@ from bcp_drill.render.tallies import (
     scenarios_table,
 )
 
+if TYPE_CHECKING:
+    from bcp_drill.records.events import DrillStarted
+    from bcp_drill.settings import Settings
 
-def _drill_started(first: object) -> bool:
+
+def _drill_started(first: object) -> TypeGuard[DrillStarted]:
     """FIRST (a journal's first event, or None) starts a drill; the event models load only
     when there is an event to look at, so a tally from the figures cache never loads them."""
     if first is None:
@@ -146,7 +148,7 @@ def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenari
     figures = drill_figures(store, t.lang, scenario_id=scenario, year=year, left_out=left_out,
                             workers=(os.cpu_count() or 1) if ctx.whole_process else 1)
     if _drill_started(first):
-        figures = [f for f in figures if f.record_id == getattr(first, "record_id")]
+        figures = [f for f in figures if f.record_id == first.record_id]
         notes = []
     else:
         notes = left_out_notes(ctx, None, left_out)  # drill_figures saw every journal

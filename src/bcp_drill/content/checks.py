@@ -72,7 +72,7 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
     objectives = [o.id for o in scenario.objectives]
     steps = [s.id for s in scenario.steps]
 
-    for index, (before, after) in enumerate(zip(scenario.phases, scenario.phases[1:]), 1):
+    for index, (before, after) in enumerate(zip(scenario.phases, scenario.phases[1:], strict=False), 1):
         if after.at_minutes < before.at_minutes:
             findings.append(Finding(("phases", index, "at_minutes"), "phase_order",
                                     {"phase": after.id, "minutes": after.at_minutes,

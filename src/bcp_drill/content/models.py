@@ -233,7 +233,8 @@ class Step(ContentModel):
     references: list[Reference] = Field(default_factory=list)
     # A decision step: exactly one of these is chosen, by whom and when is recorded.
     options: list[DecisionOption] = Field(
-        default_factory=list, description="A decision step: exactly one option is chosen (by whom and when is recorded).")
+        default_factory=list,
+        description="A decision step: exactly one option is chosen (by whom and when is recorded).")
 
     @property
     def waits(self) -> bool:
@@ -267,7 +268,8 @@ class Inject(ContentModel):
     controller: Id | None = None  # the role that gives it
     controller_note: LocalizedText | None = Field(None, description="For the controller only.")
     expected_action: LocalizedText | None = Field(None, description="What the players should do.")
-    expected_problems: LocalizedText | None = Field(None, description="Problems the controller expects (想定される課題).")
+    expected_problems: LocalizedText | None = Field(
+        None, description="Problems the controller expects (想定される課題).")
     objectives: list[Id] = Field(default_factory=list)  # the objectives it tests
     contingency: bool = Field(False, description="Given only if needed, by hand; never by the clock.")
 

@@ -14,11 +14,10 @@ import json
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from bcp_drill.records.filesystem import open_file
 from bcp_drill.records.seal import seal_path
-from typing import Any
-
 from bcp_drill.records.store import CACHE_FOLDER
 
 CACHE_FILE = "drill-figures.sqlite3"

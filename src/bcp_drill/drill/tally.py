@@ -77,7 +77,7 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
         if cache is not None:
             cache.close()
     found: list[DrillFigures] = []
-    for (record_id, _), read in zip(entries, outcomes):
+    for (record_id, _), read in zip(entries, outcomes, strict=True):
         assert read is not None  # every entry was found in the cache or read
         kind, figures, error, notices = read
         if left_out is not None:

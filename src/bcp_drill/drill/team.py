@@ -16,15 +16,15 @@ from bcp_drill.content.models import Scenario
 from bcp_drill.drill.session import DrillSession, pinned_scenario
 from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
-from bcp_drill.records.seal import seal_path
+from bcp_drill.records.filesystem import windows_name_problem
 from bcp_drill.records.journal import (
     Journal,
     JournalContents,
     JournalError,
     read_journal,
 )
+from bcp_drill.records.seal import seal_path
 from bcp_drill.records.store import RecordStore
-from bcp_drill.records.filesystem import windows_name_problem
 from bcp_drill.records.team import (
     CONSOLE_ID,
     console_id_for,
@@ -59,7 +59,8 @@ def team_of(scenario: Scenario, name: str) -> str:
         if wanted in {"".join(unicodedata.normalize("NFKC", n).split()).lower() for n in names}:
             return item_id
     raise SessionRefused("unknown_team", team=name, roles=", ".join(
-        [f"{r.id} ({r.title.get('ja')})" for r in scenario.roles] + [f"{t.id} ({t.title.get('ja')})" for t in scenario.teams]))
+        [f"{r.id} ({r.title.get('ja')})" for r in scenario.roles]
+        + [f"{t.id} ({t.title.get('ja')})" for t in scenario.teams]))
 
 
 def merged_events(store: RecordStore, record_id: str) -> list:
@@ -133,5 +134,5 @@ def _open_console(store: RecordStore, record_id: str, first: JournalContents, sc
         journal = Journal.create(path, store.recorder, store.clock, console=console, seal_key=store.seal_key,
                                  first=(ev.ConsoleJoined, {"record_id": record_id, "role": role, "team": team,
                                                            "clock_offset_seconds": offset}))
-    return DrillSession(journal, scenario, store, role=role, clock_offset=offset,
-                        events=read_merged(store.root, record_id, store.path_of(record_id), first, store.seal_key).events)
+    merged = read_merged(store.root, record_id, store.path_of(record_id), first, store.seal_key)
+    return DrillSession(journal, scenario, store, role=role, clock_offset=offset, events=merged.events)

@@ -23,7 +23,6 @@ Rules (the README repeats them):
 from __future__ import annotations
 
 import unicodedata
-
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -376,7 +375,8 @@ class ValueView:
         typed = unicodedata.normalize("NFKC", text).replace(" ", "")
         if number is not None and typed == _number_text(number):
             text += unit  # "25" typed: shown with its unit
-        elif number is not None and typed not in (_number_text(number) + unit.replace(" ", ""), _number_text(number) + "%"):
+        elif number is not None and typed not in (_number_text(number) + unit.replace(" ", ""),
+                                                  _number_text(number) + "%"):
             text += f" (= {_number_text(number)}{unit})"  # "1時間30分" or "9割": the number it was read as
         if self.flag:
             text += f" (!) {t('value.' + self.flag, threshold=threshold_text(self.spec, t))}"
@@ -419,7 +419,8 @@ class InjectResponse:
     inject: Inject
     given_at: int | None  # drill seconds; None: not given
     manual: bool
-    responses: tuple[tuple[StepView, int | None], ...]  # each step it sets off, and seconds from the inject to its outcome
+    # each step it sets off, and seconds from the inject to its outcome
+    responses: tuple[tuple[StepView, int | None], ...]
 
 
 def inject_responses(view: "DrillView") -> list[InjectResponse]:
@@ -520,7 +521,8 @@ def system_line(view: SystemView, t: Translator) -> str:
     rto = f"RTO {format_minutes(view.system.rto_minutes)} {t('rto_status.' + view.rto_status)}"
     if view.remaining_seconds is not None:
         rto += t("tui.rto_remaining", time=format_minutes(view.remaining_seconds // 60))
-    return f"{view.mark} {view.system.priority} {view.system.name.get(t.lang)}: {t('system_state.' + view.state)} / {rto}"
+    return (f"{view.mark} {view.system.priority} {view.system.name.get(t.lang)}: "
+            f"{t('system_state.' + view.state)} / {rto}")
 
 
 def system_history_text(view: SystemView, t: Translator) -> str:
@@ -658,7 +660,9 @@ class DrillView:
 class TimelineEntry:
     elapsed_seconds: int
     at: datetime
-    kind: str  # inject, step, decision, system, value, not_done, reopen, note, note_withdrawn, problem, objective, pause, resume, advance, end
+    # inject, step, decision, system, value, not_done, reopen, note, note_withdrawn, problem, objective,
+    # pause, resume, advance, end
+    kind: str
     text: str
     by: str
     seq: int
@@ -704,7 +708,8 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
     for event in events:
         if isinstance(event, (ev.StepCompleted, ev.DecisionMade, ev.StepNotDone, ev.StepReopened)):
             standing = current.setdefault(event.step_id, [])
-            replaced = standing if isinstance(event, ev.StepReopened) else [k for k in standing if k[0] == event.console]
+            replaced = (standing if isinstance(event, ev.StepReopened)
+                        else [k for k in standing if k[0] == event.console])
             for replaced_key in replaced:
                 later_outcome[replaced_key] = event
             current[event.step_id] = [k for k in standing if k not in replaced]

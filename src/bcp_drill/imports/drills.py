@@ -19,8 +19,8 @@ from bcp_drill.drill.session import (
     condition_values,
     pinned_register_fields,
 )
-from bcp_drill.drill.values import UnreadableValue, read_measured
 from bcp_drill.drill.setup import condition_value, parse_t0
+from bcp_drill.drill.values import UnreadableValue, read_measured
 from bcp_drill.drill.view import (
     deputy_order_text,
     inject_time_text,
@@ -326,7 +326,8 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
 def paper_end(result: DrillResultFile) -> int:
     """T+ of the end: as written, else the latest time on the sheet."""
     recorded = [e.actual for e in result.steps if e.actual is not None] + [i.delivered for i in result.injects]
-    recorded += [seen for s in result.systems for state in SYSTEM_STATE_COLUMNS if (seen := getattr(s, state)) is not None]
+    recorded += [seen for s in result.systems for state in SYSTEM_STATE_COLUMNS
+                 if (seen := getattr(s, state)) is not None]
     return result.end if result.end is not None else max(recorded, default=0)
 
 
@@ -468,7 +469,8 @@ def drill_template(scenario: Scenario, t) -> str:
         planned = inject_time_text(inject, scenario, t)
         lines.append(f"  # {inject.content.get(lang)} ({t('template.planned')} {planned})")
         line = f'  - {{id: {inject.id}, delivered: "{hm(inject.at_minutes) if inject.at_minutes is not None else ""}"}}'
-        if inject.when or inject.at_minutes is None or inject.contingency:  # given only under some conditions: the recorder uncomments it if it was
+        # given only under some conditions: the recorder uncomments it if it was
+        if inject.when or inject.at_minutes is None or inject.contingency:
             when = when_text(inject, scenario, t) if inject.when else planned
             lines.append(f"  #   {t('template.inject_when', when=when)}")
             line = "#" + line[1:]

@@ -20,7 +20,7 @@ from bcp_drill.content.fields import ID_PATTERN
 from bcp_drill.content.scales import Scale
 from bcp_drill.fiscal import fiscal_year_label, parse_fiscal_year
 from bcp_drill.i18n import Lang
-from bcp_drill.imports.spreadsheet import Cell, SheetLimits, SheetProblem, normalise, read_sheet
+from bcp_drill.imports.spreadsheet import DEFAULT_LIMITS, Cell, SheetLimits, SheetProblem, normalise, read_sheet
 
 # Column key → (Japanese header, English header, other header texts accepted).
 MEASURE_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -67,7 +67,7 @@ def _option_lookup(scale: Scale, dimension_id: str) -> dict[str, list[str]]:
 
 
 def import_measures(path: Path, display: str, scale: Scale, checklist_id: str, title: str,
-                    lang: Lang, limits: SheetLimits = SheetLimits()) -> MeasuresImport:
+                    lang: Lang, limits: SheetLimits = DEFAULT_LIMITS) -> MeasuresImport:
     headers = {key: (ja, en, *others) for key, (ja, en, others) in MEASURE_COLUMNS.items()}
     sheet = read_sheet(path, display, headers, SHEET_TITLES, classify=year_column, limits=limits)
     result = MeasuresImport([SheetProblem(c.place, "unknown_header", {"header": c.value})

@@ -23,6 +23,7 @@ from bcp_drill.content.models import Scenario
 from bcp_drill.content.yamltree import FAST_LOADER
 from bcp_drill.i18n import Lang, Translator
 from bcp_drill.imports.spreadsheet import (
+    DEFAULT_LIMITS,
     Cell,
     SheetLimits,
     SheetProblem,
@@ -156,7 +157,8 @@ class _Row:
         horizon = scenario_horizon(self.scenario)
         if found.group(1) is None and minutes > horizon:
             # "13:30" past anything the scenario has is a time of day, not T+13:30: never guessed.
-            self.problem("time", "time_of_day", value=self.text("time"), horizon=f"T+{horizon // 60}:{horizon % 60:02d}")
+            self.problem("time", "time_of_day", value=self.text("time"),
+                         horizon=f"T+{horizon // 60}:{horizon % 60:02d}")
             return None
         return minutes
 
@@ -167,7 +169,8 @@ class _Row:
         for role in self.scenario.roles:
             if normalise(value) in {normalise(role.id), *(normalise(x) for x in (role.title.ja, role.title.en) if x)}:
                 return role.id
-        self.problem(key, "unknown_role", value=value, known=", ".join(r.title.get(self.lang) for r in self.scenario.roles))
+        self.problem(key, "unknown_role", value=value,
+                     known=", ".join(r.title.get(self.lang) for r in self.scenario.roles))
         return None
 
     def ids(self, key: str, known: dict[str, set[str]]) -> list[str]:
@@ -331,7 +334,7 @@ def replace_injects(text: str, injects: list[dict[str, Any]]) -> str:
 
 
 def import_msel(path: Path, display: str, source: LoadedFile, lang: Lang,
-                limits: SheetLimits = SheetLimits()) -> MselImport:
+                limits: SheetLimits = DEFAULT_LIMITS) -> MselImport:
     """A sheet's injects merged into SOURCE's scenario; the new file text when all is valid.
     A sheet beyond LIMITS raises SheetError."""
     scenario = source.document

@@ -119,7 +119,7 @@ def review_template(checklist: Checklist, scale: Scale, t) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     lines = [f"# {checklist.title.get(lang)}", f"# {t('template.how')}", f"# {t('template.review_ratings')}"]
-    for dimension, legend in zip(scale.dimensions, keys_legend(scale, lang)):
+    for dimension, legend in zip(scale.dimensions, keys_legend(scale, lang), strict=True):
         lines.append(f"#   {dimension.id} ({legend})")
     lines += ["kind: review-result", f"checklist: {checklist.id}", f"checklist_version: {q(checklist.version)}",
               f"fiscal_year: 2025          # {t('template.review_year')}",

@@ -51,6 +51,9 @@ class SheetLimits:
         return self.max_rows  # far more than the pillar and title ranges a real sheet merges
 
 
+DEFAULT_LIMITS = SheetLimits()  # the limits of an import given none (frozen: shared safely)
+
+
 @dataclass(frozen=True)
 class Formula:
     """A cell holding a formula and no value (the file was saved without calculating it)."""
@@ -208,7 +211,7 @@ def _range_text(sheet: RawSheet, merged: tuple[int, int, int, int]) -> str:
 
 def read_sheet(path: Path, display: str, headers: Mapping[str, Sequence[str]],
                sheet_names: Sequence[str] = (), classify: Callable[[str], str | None] | None = None,
-               limits: SheetLimits = SheetLimits()) -> SheetRows:
+               limits: SheetLimits = DEFAULT_LIMITS) -> SheetRows:
     """The rows of PATH (XLSX, or CSV in UTF-8 or Shift_JIS) under the first row that names
     at least two of HEADERS (key → the header texts that mean it), keyed by column key.
     CLASSIFY names columns HEADERS cannot list (e.g. one per fiscal year). Blank rows are left out.
@@ -269,7 +272,7 @@ def read_sheet(path: Path, display: str, headers: Mapping[str, Sequence[str]],
     def header_place(index: int) -> str:
         return _range_text(sheet, spans[index]) if index in spans else place(header_index, index)
 
-    unknown = [Cell(text, header_place(index)) for index, (text, key) in enumerate(zip(texts, keys))
+    unknown = [Cell(text, header_place(index)) for index, (text, key) in enumerate(zip(texts, keys, strict=True))
                if text and not key and not (index in spans and spans[index][1] - 1 != index)]
     problems = [SheetProblem(place(header_index, index), "formula_no_value", {"formula": value.text})
                 for index, value in enumerate(sheet.rows[header_index])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from bcp_drill.errors import UserError
 from bcp_drill.content.fields import text
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.state import StepStatus
@@ -27,6 +26,7 @@ from bcp_drill.drill.view import (
     system_line,
     timeline,
 )
+from bcp_drill.errors import UserError
 from bcp_drill.plain.console import (
     STOP,
     PlainConsole,
@@ -42,7 +42,8 @@ def state_from_word(word: str) -> str | None:
     from bcp_drill.i18n import Translator
 
     for state in SYSTEM_STATES:
-        if word.lower() in (state, Translator("ja")(f"system_state.{state}"), Translator("en")(f"system_state.{state}").lower()):
+        if word.lower() in (state, Translator("ja")(f"system_state.{state}"),
+                            Translator("en")(f"system_state.{state}").lower()):
             return state
     return None
 
@@ -226,7 +227,7 @@ class PlainDrill(PlainRunner):
                 say(f"  {t('plain.option_line', number=number)} {mark} {option.title.get(lang)} ({option.id})")
         if step.instructions:
             say(f"  {t('tui.instructions')}: {text(step.instructions, lang)}")
-        for number, check in enumerate(step.checks, 1):
+        for number, _check in enumerate(step.checks, 1):
             box = "[x]" if number - 1 in record.checks else "[ ]"
             say(f"  {t('plain.check_line', number=number)} {box} {check_text(self.session.state, step, number - 1, t)}")
         if step.expected_outcome:
@@ -409,7 +410,8 @@ class PlainDrill(PlainRunner):
                 self.console.say(f"{number:>3}. {rating_label(result.rating, t)}  {title}")
                 if result.decided_by is not None:
                     state = self.session.state
-                    self.console.say(f"     {t('objective.decided_by')}: {contribution_text(result.decided_by, state, t)}")
+                    self.console.say(f"     {t('objective.decided_by')}: "
+                                     f"{contribution_text(result.decided_by, state, t)}")
                 if result.override is not None:
                     self.console.say(f"     {t('objective.overridden', reason=result.override.reason)}"
                                      f" ({t('objective.derived')}: {result.derived})")
@@ -445,7 +447,8 @@ class PlainDrill(PlainRunner):
         if parts and not parts[0].isdigit():
             role_id, parts = parts[0], parts[1:]
         if len(parts) < 1 or not parts[0].isdigit():
-            self.console.say(self.t("plain.deputy_usage", order=deputy_order_text(self.session.scenario, role_id, self.t) or "-"))
+            self.console.say(self.t("plain.deputy_usage",
+                                    order=deputy_order_text(self.session.scenario, role_id, self.t) or "-"))
             return
         reason = " ".join(parts[1:]) or (self.console.ask(self.t("tui.deputy_reason") + ": ") or "")
         if self._record(self.session.record_deputy, step.id, role_id, int(parts[0]), reason):
@@ -500,8 +503,9 @@ class PlainDrill(PlainRunner):
                 self.console.say(t("plain.bad_choice"))
                 return
             objective_id = objectives[int(objective_text) - 1].id
-        answers = [rest.strip() or ask("tui.observation_text"), ask("plain.ask_category", "",
-                   choices=choices_text(CAPABILITIES, "capability", t)), ask("tui.observation_analysis"), ask("tui.observation_recommendation")]
+        answers = [rest.strip() or ask("tui.observation_text"),
+                   ask("plain.ask_category", "", choices=choices_text(CAPABILITIES, "capability", t)),
+                   ask("tui.observation_analysis"), ask("tui.observation_recommendation")]
         if None in answers or not answers[0]:
             self.console.say(t("plain.cancelled"))
             return

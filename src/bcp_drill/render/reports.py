@@ -71,7 +71,8 @@ def _helpers(t: Translator, generated_at: datetime) -> dict[str, Any]:
     return {
         "t": t, "lang": t.lang, "version": __version__, "generated_at": _local(generated_at),
         "local": _local, "elapsed": format_elapsed, "minutes": format_minutes,
-        "rating_label": lambda code: rating_label(code, t), "outcome_label": lambda code: outcome_label(code, t), "cell": cell,
+        "rating_label": lambda code: rating_label(code, t), "outcome_label": lambda code: outcome_label(code, t),
+        "cell": cell,
         "trend_target": lambda step: trend_target(step, t), "spans": spans_of,
     }
 
@@ -167,7 +168,8 @@ def render_drill_report(report: DrillReport, fmt: str, t: Translator) -> bytes:
     if fmt == "html":
         return _environment(True).get_template("drill_report.html.j2").render(context).encode("utf-8")
     context["figures_md"] = tables.render_markdown(figures).replace("## ", "### ", 1)
-    context["trend_md"] = tables.render_markdown(context["trend_table"]).replace("## ", "### ", 1) if report.trend else ""
+    context["trend_md"] = (tables.render_markdown(context["trend_table"]).replace("## ", "### ", 1)
+                           if report.trend else "")
     return _environment(False).get_template("drill_report.md.j2").render(context).encode("utf-8")
 
 
@@ -194,7 +196,8 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
         Column("target", t("report.target")), Column("actual", t("report.actual")),
         Column("late", t("report.late_minutes"), ">"), Column("status", t("report.result")),
         Column("rating", t("report.rating")), Column("reason", t("tui.reason")),
-        Column("checks_done", t("report.checks_done_col"), ">"), Column("checks_total", t("report.checks_total_col"), ">"),
+        Column("checks_done", t("report.checks_done_col"), ">"),
+        Column("checks_total", t("report.checks_total_col"), ">"),
         Column("notes", t("report.notes")), Column("deputies", t("tui.deputy_acted"))],
         [[s.phase, s.title, s.role,
           DrillTime(s.target_seconds, short=True) if s.target_seconds is not None else s.target,
@@ -206,8 +209,8 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
                                             Column("scenario_time", t("report.scenario_time")),
                                             Column("time", t("report.time")), Column("event", t("report.event")),
                                             Column("by", t("report.by")), Column("correction", t("report.correction"))],
-                     [[e.ref if e.console else e.seq, DrillTime(e.elapsed_seconds), scenario_moment(report, e), e.at, e.text, e.by,
-                       e.correction] for e in report.timeline], [t("report.timeline_times")])
+                     [[e.ref if e.console else e.seq, DrillTime(e.elapsed_seconds), scenario_moment(report, e), e.at,
+                       e.text, e.by, e.correction] for e in report.timeline], [t("report.timeline_times")])
     objectives = Table(t("report.objectives"), [
         Column("objective", t("report.objective")), Column("rating", t("report.rating")),
         Column("decided_by", t("report.objective_decided_by")), Column("derived", t("report.objective_derived")),
@@ -489,7 +492,7 @@ def _write_sheet(workbook, title: str, table: Table) -> None:
                 cell.number_format = number_format
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     natural = []
-    for index, column in enumerate(table.columns, 1):
+    for index, _column in enumerate(table.columns, 1):
         values = [header[index - 1]] + [tables._cell(r[index - 1]) for r in table.rows]
         widest = max(max(cell_width(line) for line in v.split("\n")) for v in values)
         natural.append(min(60, max(6, widest + 2)))

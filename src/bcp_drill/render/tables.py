@@ -202,7 +202,7 @@ def render_json(data: Any) -> str:
 def table_data(table: Table) -> dict:
     """A table as plain data, for JSON output of tables with no richer structure."""
     return {"title": table.title, "columns": [c.key for c in table.columns],
-            "rows": [dict(zip((c.key for c in table.columns), row)) for row in table.rows],
+            "rows": [dict(zip((c.key for c in table.columns), row, strict=True)) for row in table.rows],
             "notes": table.notes}
 
 

@@ -85,7 +85,7 @@ def review_tally_data(tally: StatusTally, state: ReviewState, table: Table | Non
         labels = {"title": table.title,
                   "columns": [{"key": c.key, "label": c.label, "group": c.group, "supergroup": c.supergroup}
                               for c in table.columns],
-                  "section_titles": {key: cells[0] for key, cells in zip(keys, table.rows)}}
+                  "section_titles": {key: cells[0] for key, cells in zip(keys, table.rows, strict=True)}}
     return {
         **labels,
         "checklist": state.checklist.id, "scale": tally.scale.id,
@@ -130,7 +130,8 @@ def count_columns(t: Translator, extra: tuple[str, ...] = ()) -> list[Column]:
     return [Column("steps", t("tui.col_steps"), ">"), *[Column(r, r, ">", t("tally.ratings")) for r in RATINGS],
             Column("on_time", t("tui.col_on_time"), ">", timing),
             Column("late", t("tui.col_late"), ">", timing),
-            *([Column("done_no_target", t("tui.col_done_no_target"), ">", timing)] if "done_no_target" in extra else []),
+            *([Column("done_no_target", t("tui.col_done_no_target"), ">", timing)]
+              if "done_no_target" in extra else []),
             Column("not_done", t("tui.col_not_done"), ">", timing),
             Column("skipped", t("tui.col_skipped"), ">", timing),
             Column("pending", t("tui.col_pending"), ">", timing),

@@ -288,7 +288,8 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         withdrawn_notes=sum(1 for n in state.notes if n.withdrawn is not None),
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
         imported_from=started.imported_from, imported_by=started.imported_by,
-        conditions=conditions_text(state, t) if scenario.conditions else "", decisions=decisions, systems=systems, values=values, injects=injects,
+        conditions=conditions_text(state, t) if scenario.conditions else "",
+        decisions=decisions, systems=systems, values=values, injects=injects,
         record_hash=contents.last_hash or "", executive=executive, observations=observations,
         record_notices=[n.render(t) for n in notices])
 
@@ -309,8 +310,10 @@ def executive_summary(store: RecordStore, record_id: str, started: ev.DrillStart
     shown_names = "、".join(names[:6]) if lang == "ja" else ", ".join(names[:6])
     if len(names) > 6:
         shown_names += t("report.exec_and_more", count=len(names) - 6)
-    paragraph = t("report.exec_paragraph", scenario=scenario.title.get(lang), type=t(f"drill_type.{started.drill_type}"),
-                  date=started.at.astimezone().strftime("%Y-%m-%d %H:%M"), duration=format_elapsed(figures.elapsed_seconds),
+    paragraph = t("report.exec_paragraph", scenario=scenario.title.get(lang),
+                  type=t(f"drill_type.{started.drill_type}"),
+                  date=started.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                  duration=format_elapsed(figures.elapsed_seconds),
                   place=started.place or "-", count=len(names), names=shown_names or "-")
     earlier: list[tuple[str, datetime]] = []
     this_index = None
@@ -334,6 +337,7 @@ def executive_summary(store: RecordStore, record_id: str, started: ev.DrillStart
         paragraph=paragraph, result=result_text(figures.overall, figures.problems, t), comparison=compared,
         strengths=top_points(observed("strength") + (hotwash.strengths if hotwash else "")),
         improvements=top_points(observed("improvement") + (hotwash.improvements if hotwash else "")),
-        high_priority=[ActionStatus(f, f.overdue(today)) for f in plan if f.priority == "high" and f.status != "dropped"],
+        high_priority=[ActionStatus(f, f.overdue(today)) for f in plan
+                       if f.priority == "high" and f.status != "dropped"],
         previous_actions=previous_actions, previous_counts=action_counts(previous_actions),
         recurring=recurring_actions(plan, earlier_items, today))

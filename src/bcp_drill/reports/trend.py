@@ -8,10 +8,10 @@ from datetime import datetime
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.view import DrillSummary, summarize
+from bcp_drill.errors import UserError
 from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError
-from bcp_drill.errors import UserError
 from bcp_drill.records.store import RecordStore, RecordSummary
 
 
@@ -80,7 +80,8 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
             left_out.append((summary.record_id, error))
             continue
         drills.append((summary.record_id, first.at, _points(summary.record_id, first.at, state)))
-        played.append((dict(state.conditions), conditions_text(state, Translator(lang)) if state.scenario.conditions else ""))
+        played.append((dict(state.conditions),
+                       conditions_text(state, Translator(lang)) if state.scenario.conditions else ""))
         newest = state.scenario
         if seen is not None:  # the report's follow-ups: its first event and problems, kept from this one read
             seen.append((summary.record_id, [first, *(e for e in events if isinstance(e, ev.ProblemRaised))]))

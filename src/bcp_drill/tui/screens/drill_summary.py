@@ -56,8 +56,9 @@ def summary_text(session: DrillSession, t: Translator, width: int | None = None)
                 out.append(f"      {t('objective.decided_by')}: {contribution_text(result.decided_by, state, t)}\n")
             if result.override is not None:
                 o = result.override
-                out.append(f"      {t('objective.override_text', rating=o.rating or '-', reason=o.reason, by=o.by, at=o.at.astimezone().strftime('%Y-%m-%d %H:%M'))}"
-                           f" ({t('objective.derived')}: {result.derived})\n")
+                override = t("objective.override_text", rating=o.rating or "-", reason=o.reason, by=o.by,
+                             at=o.at.astimezone().strftime("%Y-%m-%d %H:%M"))
+                out.append(f"      {override} ({t('objective.derived')}: {result.derived})\n")
             if result.provisional:
                 out.append(f"      {t('objective.provisional')}\n")
         out.append("\n")
@@ -119,7 +120,8 @@ class DrillSummaryScreen(SessionScreen):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Label(app_context(self).t("tui.summary_title", record=self.session.record_id), id="summary-title", markup=False)
+        yield Label(app_context(self).t("tui.summary_title", record=self.session.record_id), id="summary-title",
+                    markup=False)
         with VerticalScroll(id="summary-scroll"):
             yield SummaryBody(summary_text(self.session, app_context(self).t, self._text_width()), id="summary-body")
         yield Footer()

@@ -67,7 +67,8 @@ class HomeScreen(Screen):
             return
         drills = [(s.record_id, f"{s.record_id}  ({s.events})") for s in under_way]
         roles: list[tuple[str, str]] = [(role, t(f"console_role.{role}"))
-                                        for role in ("player", "evaluator", "controller", "lead") if role in ROLE_RIGHTS]
+                                        for role in ("player", "evaluator", "controller", "lead")
+                                        if role in ROLE_RIGHTS]
 
         def named(record_id: str, role: str, name: str | None) -> None:
             if name:
@@ -94,7 +95,7 @@ class HomeScreen(Screen):
         ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
         choices = []
-        for scenario_id, loaded in sorted(ctx.library.scenarios.items()):
+        for scenario_id, _loaded in sorted(ctx.library.scenarios.items()):
             scenario = ctx.library.scenario(scenario_id)
             assert scenario is not None
             choices.append((scenario_id, f"{scenario.title.get(lang)}  "

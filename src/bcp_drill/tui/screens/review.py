@@ -148,8 +148,8 @@ class ReviewScreen(SessionScreen):
         t, state = ctx.t, self.session.state
         if item_id is not None and item_id in self._visible_items():
             table = self.query_one(DataTable)
-            for key, value in zip(["mark", "id", "requirement"] + [f"dim:{d.id}" for d in self.session.scale.dimensions],
-                                  self._row(item_id)):
+            keys = ["mark", "id", "requirement"] + [f"dim:{d.id}" for d in self.session.scale.dimensions]
+            for key, value in zip(keys, self._row(item_id), strict=True):
                 table.update_cell(item_id, key, value)
         started = state.started
         progress = Text()

@@ -36,13 +36,15 @@ class ReviewSetupScreen(FormScreen):
         t, lang = ctx.t, ctx.lang
         this_year = self.asked_year or fiscal_year(ctx.store.clock().astimezone().date())
         with VerticalScroll(id="setup-form"):
-            yield Label(t("review.setup_title", title=self.checklist.title.get(lang)), classes="form-title", markup=False)
+            yield Label(t("review.setup_title", title=self.checklist.title.get(lang)), classes="form-title",
+                        markup=False)
             if self.checklist.description:
                 yield Label(self.checklist.description.get(lang), classes="form-summary", markup=False)
             yield Label(t("review.setup_year"), markup=False)
             yield Input(str(this_year), id="review-year")
             yield field_error_label("review-year")
-            yield Label(t("review.setup_year_hint", label=fiscal_year_label(this_year, lang)), classes="form-hint", markup=False)
+            yield Label(t("review.setup_year_hint", label=fiscal_year_label(this_year, lang)), classes="form-hint",
+                        markup=False)
             yield Label(t("review.setup_reviewer"), markup=False)
             yield Input(ctx.settings.recorder, id="review-reviewer")
             yield Label(t("review.setup_organisation"), markup=False)

@@ -11,9 +11,8 @@ from textual.containers import ScrollableContainer
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from bcp_drill.render.tables import left_out_note
 from bcp_drill.drill.tally import by_scenario, drill_figures, participation
-from bcp_drill.render.tables import Column, Table
+from bcp_drill.render.tables import Column, Table, left_out_note
 from bcp_drill.render.tallies import (
     drills_table,
     participation_table,
@@ -70,7 +69,8 @@ def tally_data_table(table: Table, widget_id: str = "tally-table") -> DataTable:
         lines.append(column.label)
         widget.add_column(Text("\n".join(lines), justify=_justify(column)), key=column.key)
     for row in table.rows:
-        widget.add_row(*[Text("" if v is None else str(v), justify=_justify(c)) for v, c in zip(row, table.columns)])
+        widget.add_row(*[Text("" if v is None else str(v), justify=_justify(c))
+                         for v, c in zip(row, table.columns, strict=True)])
     return widget
 
 

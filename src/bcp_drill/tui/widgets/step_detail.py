@@ -67,7 +67,7 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
         out.append(text(step.instructions, lang) + "\n")
     if step.checks:
         out.append(f"\n{t('tui.checks')}\n", style="bold")
-        for index, check in enumerate(step.checks):
+        for index, _check in enumerate(step.checks):
             box = "[x]" if index in shown.record.checks else "[ ]"
             key = str(index + 1) if index < 9 else "c"  # past nine: the check list (c)
             out.append(f"{key} {box} {check_text(state, step, index, t)}\n")
