@@ -10,8 +10,9 @@ import re
 import pytest
 
 from bcp_drill.content.library import ContentLibrary
+from bcp_drill.drill.counts import StepStatus
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.state import DrillState, StepStatus
+from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.view import DrillView, objective_results
 from bcp_drill.errors import SessionRefused
 from bcp_drill.i18n import Translator

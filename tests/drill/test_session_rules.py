@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from bcp_drill.errors import RecordClosed, SessionRefused
-from bcp_drill.records import events as ev
 from bcp_drill.records.journal import read_journal
+from bcp_drill.records.values import FOLLOWUP_STATUSES, HSEEP_RATINGS, FollowUpStatus, HseepRating
 from bcp_drill.review.followups import find_followup, update_followup
 from bcp_drill.review.session import ReviewSession
 from drill_support import FakeClock, make_store, mini_library, started_mini_drill
@@ -152,11 +152,11 @@ def test_a_follow_up_is_done_only_with_evidence_or_an_explicit_no(drill):
 def test_the_value_lists_are_derived_from_the_event_types():
     from typing import get_args
 
-    assert ev.HSEEP_RATINGS == get_args(ev.HseepRating) == ("P", "S", "M", "U")
-    assert ev.FOLLOWUP_STATUSES == get_args(ev.FollowUpStatus)
-    from bcp_drill.drill.view import RATINGS
+    assert HSEEP_RATINGS == get_args(HseepRating) == ("P", "S", "M", "U")
+    assert FOLLOWUP_STATUSES == get_args(FollowUpStatus)
+    from bcp_drill.drill.counts import RATINGS
 
-    assert RATINGS is ev.HSEEP_RATINGS
+    assert RATINGS is HSEEP_RATINGS
 
 
 def test_an_observation_names_a_known_objective_and_may_follow_the_end(drill):

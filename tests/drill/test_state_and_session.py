@@ -1,7 +1,8 @@
 """The drill state is a pure function of the events; the session writes them durably."""
 
+from bcp_drill.drill.counts import StepStatus
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.state import DrillState, StepStatus
+from bcp_drill.drill.state import DrillState
 from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import read_journal

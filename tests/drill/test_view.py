@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from bcp_drill.drill.state import StepStatus
-from bcp_drill.drill.view import DrillView, format_percent, timeline
+from bcp_drill.drill.counts import StepStatus, format_percent
+from bcp_drill.drill.view import DrillView, timeline
 from bcp_drill.i18n import Translator
 from bcp_drill.records.journal import read_journal
 from drill_support import started_mini_drill

@@ -8,9 +8,10 @@ from html.parser import HTMLParser
 
 import pytest
 
+from bcp_drill.drill.counts import format_percent
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState
-from bcp_drill.drill.view import DrillView, format_percent
+from bcp_drill.drill.view import DrillView
 from bcp_drill.i18n import Translator
 from bcp_drill.records.journal import read_journal
 from bcp_drill.render.reports import drill_report_sheets, render_drill_report

@@ -10,15 +10,16 @@ from typing import Any
 from bcp_drill import __version__
 from bcp_drill.content.loader import LoadedFile, load_pinned
 from bcp_drill.content.models import Scenario, SystemsRegister, with_register
+from bcp_drill.drill.counts import RATINGS
 from bcp_drill.drill.state import Conflict, DrillState, StepRecord
 from bcp_drill.drill.values import UnreadableValue, read_measured
-from bcp_drill.drill.view import RATINGS
 from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError
 from bcp_drill.records.session import JournalSession, open_journal
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import on_folder_clock, team_folder
+from bcp_drill.records.values import CAPABILITIES, SYSTEM_STATES
 
 
 def pinned_scenario(started: ev.DrillStarted) -> Scenario:
@@ -322,8 +323,8 @@ class DrillSession(JournalSession):
         if self.scenario.system(system_id) is None:
             raise SessionRefused("unknown_system", system_id=system_id,
                                  systems=", ".join(s.id for s in self.scenario.systems) or "-")
-        if state not in ev.SYSTEM_STATES:
-            raise SessionRefused("unknown_system_state", state=state, states=", ".join(ev.SYSTEM_STATES))
+        if state not in SYSTEM_STATES:
+            raise SessionRefused("unknown_system_state", state=state, states=", ".join(SYSTEM_STATES))
         return self._record(ev.SystemStateRecorded, system_id=system_id, state=state, note=note.strip(),
                             elapsed_seconds=self.elapsed())
 
@@ -459,7 +460,7 @@ class DrillSession(JournalSession):
             raise SessionRefused("observation_required")
         if objective_id and self.scenario.objective(objective_id) is None:
             raise SessionRefused("unknown_objective", objective_id=objective_id)
-        if capability and capability not in ev.CAPABILITIES:
+        if capability and capability not in CAPABILITIES:
             raise SessionRefused("unknown_choice", value=capability)
         return self._record(ev.ObservationRecorded, kind=kind, observation=observation.strip(),
                             objective_id=objective_id or None, capability=capability or None,

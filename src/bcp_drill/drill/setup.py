@@ -8,7 +8,8 @@ from datetime import datetime, time
 from typing import cast
 
 from bcp_drill.content.models import Condition, Scenario
-from bcp_drill.records.events import DrillRole, Participant
+from bcp_drill.records.events import Participant
+from bcp_drill.records.values import DrillRole
 
 # Words a user may type for each drill role, in Japanese or English.
 ROLE_WORDS: dict[str, tuple[str, ...]] = {

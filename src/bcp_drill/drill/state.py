@@ -13,7 +13,7 @@ from bcp_drill.content.models import (
     Step,
     applies_under,
 )
-from bcp_drill.drill.counts import STATUS_MARKS, StepStatus  # noqa: F401  (re-exported: the state's vocabulary)
+from bcp_drill.drill.counts import StepStatus
 from bcp_drill.records import events as ev
 
 DUE_SOON_SECONDS = 5 * 60

@@ -37,19 +37,20 @@ from bcp_drill.content.models import (
     System,
     ValueSpec,
 )
-from bcp_drill.drill.counts import (  # noqa: F401  (re-exported: the read model's vocabulary)
+from bcp_drill.drill.counts import (
     RATING_ORDER,
     RATINGS,
     DrillSummary,
     StepCounts,
+    StepStatus,
     format_elapsed,
     format_minutes,
-    format_percent,
     target_text,
 )
-from bcp_drill.drill.state import DrillState, Note, StepRecord, StepStatus
+from bcp_drill.drill.state import DrillState, Note, StepRecord
 from bcp_drill.i18n import Lang, Translator
 from bcp_drill.records import events as ev
+from bcp_drill.records.values import RECOVERED_STATES
 
 
 def status_word(status: StepStatus, t: Translator) -> str:
@@ -490,7 +491,7 @@ def system_view(state: DrillState, system: System, elapsed: int) -> SystemView:
     current = history[-1].state if history else "unknown"
     recovered_at = None
     for event in reversed(history):
-        if event.state not in ev.RECOVERED_STATES:
+        if event.state not in RECOVERED_STATES:
             break
         recovered_at = event.elapsed_seconds
     rto = system.rto_minutes * 60

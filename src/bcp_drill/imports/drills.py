@@ -31,6 +31,7 @@ from bcp_drill.drill.view import (
 from bcp_drill.imports.models import IMPORT_KINDS, DrillResultFile
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
+from bcp_drill.records.values import HSEEP_RATINGS
 
 
 @dataclass
@@ -54,19 +55,19 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
         if step is None:
             findings.append(reference_finding(here + ("id",), "step", entry.id, list(steps)))
             continue
-        if entry.result in ev.HSEEP_RATINGS and entry.actual is None:
+        if entry.result in HSEEP_RATINGS and entry.actual is None:
             findings.append(Finding(here + ("result",), "import_needs_actual", {"step": entry.id}))
         if entry.result is None and entry.actual is not None:
             findings.append(Finding(here + ("actual",), "import_needs_result", {"step": entry.id}))
         if entry.result in ("not_done", "skipped") and not entry.reason.strip():
             findings.append(Finding(here + ("result",), "import_needs_reason", {"step": entry.id}))
         has_decision = entry.decision is not None and str(entry.decision).strip() != ""
-        if step.is_decision and entry.result in ev.HSEEP_RATINGS and not has_decision:
+        if step.is_decision and entry.result in HSEEP_RATINGS and not has_decision:
             findings.append(Finding(here + ("result",), "import_needs_decision", {
                 "step": entry.id, "options": ", ".join(o.id for o in step.options)}))
         elif has_decision and not step.is_decision:
             findings.append(Finding(here + ("decision",), "import_not_a_decision", {"step": entry.id}))
-        elif has_decision and entry.result not in ev.HSEEP_RATINGS:
+        elif has_decision and entry.result not in HSEEP_RATINGS:
             findings.append(Finding(here + ("decision",), "import_decision_needs_rating", {"step": entry.id}))
         elif has_decision and paper_option(step, entry.decision) is None:
             findings.append(reference_finding(here + ("decision",), "option", str(entry.decision),
@@ -181,7 +182,7 @@ def paper_decisions(result: DrillResultFile, scenario: Scenario) -> dict[str, st
     chosen: dict[str, str] = {}
     for entry in result.steps:
         step = scenario.step(entry.id)
-        if step is not None and step.is_decision and entry.result in ev.HSEEP_RATINGS:
+        if step is not None and step.is_decision and entry.result in HSEEP_RATINGS:
             option = paper_option(step, entry.decision)
             if option is not None:
                 chosen[step.id] = option.id
@@ -357,14 +358,14 @@ def _timed_events(result: DrillResultFile, end: int, scenario: Scenario,
             add(elapsed, ev.CheckToggled, step_id=entry.id, check_index=number - 1, checked=True)
         step = scenario.step(entry.id)
         option = paper_option(step, entry.decision) if step is not None and step.is_decision else None
-        if entry.result in ev.HSEEP_RATINGS and option is not None:
+        if entry.result in HSEEP_RATINGS and option is not None:
             add(elapsed, ev.DecisionMade, step_id=entry.id, option_id=option.id, rating=entry.result,
                 decided_by=entry.decided_by.strip(), elapsed_seconds=elapsed)
             for inject_id in option.triggers:  # given with the decision, unless the sheet says when
                 planned = scenario.inject(inject_id)
                 if inject_id not in on_sheet and planned is not None and applies_under(planned.when, conditions):
                     add(elapsed, ev.InjectDelivered, inject_id=inject_id, elapsed_seconds=elapsed)
-        elif entry.result in ev.HSEEP_RATINGS:
+        elif entry.result in HSEEP_RATINGS:
             add(elapsed, ev.StepCompleted, step_id=entry.id, rating=entry.result, elapsed_seconds=elapsed)
         elif entry.result in ("not_done", "skipped"):
             # Not done with no time on the sheet: no time is recorded (what waits on it does not

@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from bcp_drill.content.fields import ContentModel, Id, Version
 from bcp_drill.content.models import DrillType
 from bcp_drill.drill.setup import ROLE_WORDS
-from bcp_drill.records.events import Capability, DrillRole, Priority
+from bcp_drill.records.values import Capability, DrillRole, Priority
 
 ELAPSED = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")

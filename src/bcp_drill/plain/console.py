@@ -9,6 +9,7 @@ from typing import Any, Callable, TextIO
 from bcp_drill.errors import UserError, describe
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
+from bcp_drill.records.values import CAPABILITIES, PRIORITIES
 
 
 class PlainConsole:
@@ -148,8 +149,8 @@ class PlainRunner:
         title = title.strip() or (ask("tui.problem_title") or "")
         answers = [ask("tui.problem_description"),
                    ask("plain.ask_category", t("capability.planning"),
-                       choices=choices_text(ev.CAPABILITIES, "capability", t)),
-                   ask("plain.ask_priority", t("priority.medium"), choices=choices_text(ev.PRIORITIES, "priority", t)),
+                       choices=choices_text(CAPABILITIES, "capability", t)),
+                   ask("plain.ask_priority", t("priority.medium"), choices=choices_text(PRIORITIES, "priority", t)),
                    ask("tui.problem_corrective_action"),
                    ask("tui.problem_owner_organisation"), ask("tui.problem_owner_person"),
                    ask("tui.problem_due"), ask("tui.problem_main_issue")] if title else [None]
@@ -158,8 +159,8 @@ class PlainRunner:
             return None
         (description, category_text, priority_text, corrective_action, organisation, person, due_text,
          main_issue) = answers
-        category = choose(category_text or "", ev.CAPABILITIES, "capability", t)
-        priority = choose(priority_text or "", ev.PRIORITIES, "priority", t)
+        category = choose(category_text or "", CAPABILITIES, "capability", t)
+        priority = choose(priority_text or "", PRIORITIES, "priority", t)
         if category is None or priority is None:
             self.console.say(t("plain.bad_choice"))
             return None

@@ -5,19 +5,15 @@ from __future__ import annotations
 from typing import Callable
 
 from bcp_drill.content.fields import text
+from bcp_drill.drill.counts import RATINGS, StepStatus, format_elapsed, format_minutes, format_percent
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.state import StepStatus
 from bcp_drill.drill.view import (
-    RATINGS,
     DrillView,
     check_text,
     conditions_text,
     conflict_choices,
     contribution_text,
     deputy_order_text,
-    format_elapsed,
-    format_minutes,
-    format_percent,
     inject_time_text,
     rating_label,
     status_word,

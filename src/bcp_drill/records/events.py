@@ -11,16 +11,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from bcp_drill.records.values import (  # noqa: F401  (re-exported: the one definition lives there)
-    CAPABILITIES,
-    CONSOLE_ROLES,
-    DRILL_ROLES,
-    FOLLOWUP_STATUSES,
-    HSEEP_RATINGS,
-    OPEN_FOLLOWUP_STATUSES,
-    PRIORITIES,
-    RECOVERED_STATES,
-    SYSTEM_STATES,
+from bcp_drill.records.values import (
     Capability,
     ConsoleRole,
     DrillRole,

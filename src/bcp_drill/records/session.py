@@ -13,6 +13,7 @@ from bcp_drill.records.journal import (
 )
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import MergedRecord, read_merged
+from bcp_drill.records.values import CAPABILITIES, PRIORITIES
 
 First = TypeVar("First", bound=ev.EventBase)
 
@@ -85,7 +86,7 @@ class JournalSession:
         extras = self._before_problem(source_ref)
         if not title.strip():
             raise SessionRefused("title_required")
-        if category not in ev.CAPABILITIES or priority not in ev.PRIORITIES:
+        if category not in CAPABILITIES or priority not in PRIORITIES:
             raise SessionRefused("unknown_choice", value=f"{category}/{priority}")
         problem_id = self._next_problem_id()
         return self._record(ev.ProblemRaised, problem_id=problem_id, source_ref=source_ref, title=title,

@@ -10,15 +10,16 @@ from functools import cache
 from typing import Any, Sequence
 
 from bcp_drill import __version__
-from bcp_drill.drill.counts import NumberText, change_text, target_text
-from bcp_drill.drill.view import (
+from bcp_drill.drill.counts import (
     RATINGS,
-    TimelineEntry,
+    NumberText,
+    change_text,
     format_elapsed,
     format_minutes,
     format_percent,
-    rating_label,
+    target_text,
 )
+from bcp_drill.drill.view import TimelineEntry, rating_label
 from bcp_drill.i18n import Translator
 from bcp_drill.render import tables
 from bcp_drill.render.markdown import md_cell, md_line, md_text

@@ -6,19 +6,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bcp_drill.content.fields import text
-from bcp_drill.drill.counts import duration_text, elapsed_text
+from bcp_drill.drill.counts import DrillSummary, StepStatus, duration_text, elapsed_text, format_elapsed, format_minutes
 from bcp_drill.drill.session import pinned_scenario
-from bcp_drill.drill.state import DrillState, StepStatus
+from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.view import (
-    DrillSummary,
     DrillView,
     TimelineEntry,
     conditions_text,
     contribution_text,
     decision_results,
     deputy_text,
-    format_elapsed,
-    format_minutes,
     inject_responses,
     inject_time_text,
     response_text,

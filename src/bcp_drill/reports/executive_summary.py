@@ -12,15 +12,18 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bcp_drill.drill.counts import change_text, count_text, elapsed_text, percent_text
-from bcp_drill.drill.view import (
+from bcp_drill.drill.counts import (
     RATINGS,
     DrillSummary,
     StepCounts,
+    change_text,
+    count_text,
+    elapsed_text,
     format_percent,
+    percent_text,
 )
 from bcp_drill.i18n import Translator
-from bcp_drill.records import events as ev
+from bcp_drill.records.values import OPEN_FOLLOWUP_STATUSES
 from bcp_drill.review.followups import FollowUp
 
 TOP_POINTS = 3  # strengths and areas for improvement shown on the summary page
@@ -106,11 +109,11 @@ def _same_problem(a: FollowUp, b: FollowUp) -> bool:
 def recurring_actions(current: list[FollowUp], earlier: list[FollowUp], today: date) -> list[ActionStatus]:
     """The still-open actions of earlier drills whose problem was raised again in this one."""
     return [ActionStatus(item, item.overdue(today)) for item in earlier
-            if item.status in ev.OPEN_FOLLOWUP_STATUSES and any(_same_problem(item, new) for new in current)]
+            if item.status in OPEN_FOLLOWUP_STATUSES and any(_same_problem(item, new) for new in current)]
 
 
 def action_counts(actions: list[ActionStatus]) -> dict[str, int]:
     return {"done": sum(1 for a in actions if a.item.status == "done"),
-            "open": sum(1 for a in actions if a.item.status in ev.OPEN_FOLLOWUP_STATUSES),
+            "open": sum(1 for a in actions if a.item.status in OPEN_FOLLOWUP_STATUSES),
             "overdue": sum(1 for a in actions if a.overdue),
             "dropped": sum(1 for a in actions if a.item.status == "dropped")}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bcp_drill.drill.counts import DrillSummary
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState
-from bcp_drill.drill.view import DrillSummary, summarize
+from bcp_drill.drill.view import summarize
 from bcp_drill.errors import UserError
 from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev

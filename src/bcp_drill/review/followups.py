@@ -17,6 +17,7 @@ from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError, JournalNotice, read_journal
 from bcp_drill.records.store import FOLLOWUPS_JOURNAL, RecordStore, RecordSummary
+from bcp_drill.records.values import CAPABILITIES, FOLLOWUP_STATUSES, OPEN_FOLLOWUP_STATUSES, PRIORITIES
 
 UPDATABLE = ("status", "priority", "category", "owner_organisation", "owner_person", "start", "due",
              "corrective_action", "closure_evidence", "main_issue")
@@ -54,7 +55,7 @@ class FollowUp:
         return f"{self.record_id}#{self.source_ref}" if self.source_ref else self.record_id
 
     def overdue(self, today: date) -> bool:
-        return self.status in ev.OPEN_FOLLOWUP_STATUSES and self.due is not None and self.due < today
+        return self.status in OPEN_FOLLOWUP_STATUSES and self.due is not None and self.due < today
 
     def apply(self, update: ev.FollowUpUpdated) -> None:
         for name in UPDATABLE:
@@ -279,8 +280,8 @@ def update_followup(store: RecordStore, followup_id: str, *, closed_without_evid
     now or before), or `closed_without_evidence=True` saying on purpose that there is none.
     """
     item = find_followup(store, followup_id)
-    for name, allowed in (("status", ev.FOLLOWUP_STATUSES), ("priority", ev.PRIORITIES),
-                          ("category", ev.CAPABILITIES)):
+    for name, allowed in (("status", FOLLOWUP_STATUSES), ("priority", PRIORITIES),
+                          ("category", CAPABILITIES)):
         if changes.get(name) is not None and changes[name] not in allowed:
             raise SessionRefused("unknown_value", field=name, value=changes[name], allowed=", ".join(allowed))
     unknown = set(changes) - set(UPDATABLE) - {"comment"}

@@ -10,7 +10,7 @@ from textual.widgets import Label, Select, TextArea
 
 from bcp_drill.content.models import Scenario
 from bcp_drill.i18n import Translator
-from bcp_drill.records.events import CAPABILITIES
+from bcp_drill.records.values import CAPABILITIES
 from bcp_drill.tui.modals.form import FormModal, field_error_label
 
 KINDS = ("improvement", "strength")

@@ -10,14 +10,9 @@ from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Footer, Label, Static
 
+from bcp_drill.drill.counts import RATINGS, format_elapsed
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.view import (
-    RATINGS,
-    DrillView,
-    contribution_text,
-    format_elapsed,
-    rating_label,
-)
+from bcp_drill.drill.view import DrillView, contribution_text, rating_label
 from bcp_drill.i18n import Translator
 from bcp_drill.render.tables import render_text
 from bcp_drill.render.tallies import drill_figures_table

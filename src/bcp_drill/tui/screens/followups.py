@@ -10,8 +10,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from bcp_drill.errors import UserError, describe
-from bcp_drill.records.events import FOLLOWUP_STATUSES
 from bcp_drill.records.store import RecordSummary
+from bcp_drill.records.values import FOLLOWUP_STATUSES
 from bcp_drill.render.tables import left_out_note
 from bcp_drill.render.text_table import truncate
 from bcp_drill.review.followups import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from bcp_drill.drill.state import StepStatus
-from bcp_drill.drill.view import DrillView, format_elapsed
+from bcp_drill.drill.counts import StepStatus, format_elapsed
+from bcp_drill.drill.view import DrillView
 from bcp_drill.i18n import Translator
 
 

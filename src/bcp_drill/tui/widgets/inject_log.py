@@ -8,8 +8,8 @@ from rich.text import Text
 from textual.events import Resize
 from textual.widgets import RichLog
 
+from bcp_drill.drill.counts import format_elapsed
 from bcp_drill.drill.state import DeliveredInject
-from bcp_drill.drill.view import format_elapsed
 from bcp_drill.i18n import Translator
 
 

@@ -8,14 +8,8 @@ from textual.widgets import Static
 
 from bcp_drill.content.fields import text
 from bcp_drill.content.models import Step
-from bcp_drill.drill.view import (
-    DrillView,
-    check_text,
-    format_elapsed,
-    rating_label,
-    status_label,
-    step_plan_lines,
-)
+from bcp_drill.drill.counts import format_elapsed
+from bcp_drill.drill.view import DrillView, check_text, rating_label, status_label, step_plan_lines
 from bcp_drill.i18n import Translator
 
 

@@ -7,8 +7,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from bcp_drill.content.models import Scenario
-from bcp_drill.drill.state import StepStatus
-from bcp_drill.drill.view import DrillView, StepView, format_minutes
+from bcp_drill.drill.counts import StepStatus, format_minutes
+from bcp_drill.drill.view import DrillView, StepView
 from bcp_drill.i18n import Lang
 
 STEP_PREFIX = "step:"
