@@ -6,7 +6,7 @@ read them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Iterable, Union
 
@@ -80,6 +80,14 @@ def format_minutes(minutes: int) -> str:
     """Target time as T+ text: 45 → 0:45, 1440 → 24:00."""
     hours, mins = divmod(minutes, 60)
     return f"{hours}:{mins:02d}"
+
+
+MINUTE_FORMAT = "%Y-%m-%d %H:%M"  # a moment as staff read it: local date and time to the minute
+
+
+def format_local_minute(moment: datetime) -> str:
+    """MOMENT in this machine's time zone, to the minute: "2026-12-05 17:30"."""
+    return moment.astimezone().strftime(MINUTE_FORMAT)
 
 
 def format_percent(value: float | None) -> str:

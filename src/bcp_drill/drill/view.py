@@ -44,6 +44,7 @@ from bcp_drill.drill.counts import (
     StepCounts,
     StepStatus,
     format_elapsed,
+    format_local_minute,
     format_minutes,
     target_text,
 )
@@ -694,7 +695,7 @@ def conflict_choices(conflict: Any, t: Translator) -> list[str]:
 def _correction_text(later: ev.EventBase, t: Translator, reason: str = "") -> str:
     key = "report.tl_withdrawn" if isinstance(later, ev.NoteRetracted) else "report.tl_corrected"
     seq = f"{later.console}:{later.seq}" if later.console else later.seq
-    text = t(key, seq=seq, by=later.by, at=later.at.astimezone().strftime("%Y-%m-%d %H:%M"))
+    text = t(key, seq=seq, by=later.by, at=format_local_minute(later.at))
     return f"{text}: {reason}" if reason else text
 
 

@@ -11,6 +11,7 @@ from typing import Any, Sequence
 
 from bcp_drill import __version__
 from bcp_drill.drill.counts import (
+    MINUTE_FORMAT,
     RATINGS,
     NumberText,
     change_text,
@@ -61,7 +62,7 @@ def outcome_label(code: str, t: Translator) -> str:
               "not_applicable": "status.not_applicable"}.get(code, "tui.col_pending"))
 
 
-def _local(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+def _local(moment: datetime | None, pattern: str = MINUTE_FORMAT) -> str:
     return moment.astimezone().strftime(pattern) if moment else "-"
 
 
@@ -123,7 +124,7 @@ def trend_table(trend: ScenarioTrend, t: Translator, current: str = "") -> Table
     days = [_local(started, "%Y-%m-%d") for _, started in trend.drills]
     for index, (record_id, started) in enumerate(trend.drills):
         # Two drills on one day are told apart by the time they started.
-        label = _local(started, "%Y-%m-%d %H:%M") if days.count(days[index]) > 1 else days[index]
+        label = _local(started) if days.count(days[index]) > 1 else days[index]
         label += t("report.this_drill_mark") if record_id == current else ""
         columns.append(Column(f"drill{index}", label))
     columns.append(Column("change", t("report.exec_col_change"), ">"))

@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bcp_drill.content.fields import text
-from bcp_drill.drill.counts import DrillSummary, StepStatus, duration_text, elapsed_text, format_elapsed, format_minutes
+from bcp_drill.drill.counts import (
+    DrillSummary,
+    StepStatus,
+    duration_text,
+    elapsed_text,
+    format_elapsed,
+    format_local_minute,
+    format_minutes,
+)
 from bcp_drill.drill.session import pinned_scenario
 from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.view import (
@@ -217,7 +225,7 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         if result.override is not None:
             o = result.override
             override = t("objective.override_text", rating=o.rating or "-", reason=o.reason, by=o.by,
-                         at=o.at.astimezone().strftime("%Y-%m-%d %H:%M"))
+                         at=format_local_minute(o.at))
         objectives.append(ObjectiveLine(
             result.objective_id, objective.title.get(lang) if objective else result.objective_id,
             result.rating, result.derived,
@@ -309,7 +317,7 @@ def executive_summary(store: RecordStore, record_id: str, started: ev.DrillStart
         shown_names += t("report.exec_and_more", count=len(names) - 6)
     paragraph = t("report.exec_paragraph", scenario=scenario.title.get(lang),
                   type=t(f"drill_type.{started.drill_type}"),
-                  date=started.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                  date=format_local_minute(started.at),
                   duration=format_elapsed(figures.elapsed_seconds),
                   place=started.place or "-", count=len(names), names=shown_names or "-")
     earlier: list[tuple[str, datetime]] = []

@@ -10,7 +10,7 @@ from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Footer, Label, Static
 
-from bcp_drill.drill.counts import RATINGS, format_elapsed
+from bcp_drill.drill.counts import RATINGS, format_elapsed, format_local_minute
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.view import DrillView, contribution_text, rating_label
 from bcp_drill.i18n import Translator
@@ -52,7 +52,7 @@ def summary_text(session: DrillSession, t: Translator, width: int | None = None)
             if result.override is not None:
                 o = result.override
                 override = t("objective.override_text", rating=o.rating or "-", reason=o.reason, by=o.by,
-                             at=o.at.astimezone().strftime("%Y-%m-%d %H:%M"))
+                             at=format_local_minute(o.at))
                 out.append(f"      {override} ({t('objective.derived')}: {result.derived})\n")
             if result.provisional:
                 out.append(f"      {t('objective.provisional')}\n")

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
+from bcp_drill.drill.counts import format_local_minute
 from bcp_drill.records.store import RecordSummary
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context, the_app
@@ -38,7 +39,7 @@ class RecordsScreen(Screen):
                         f" (line {summary.error.line or '-'})")
         state = t("tui.record_finished") if summary.finished else t("tui.record_unfinished")
         mark = "[v]" if summary.finished else "[>]"
-        started = summary.started.astimezone().strftime("%Y-%m-%d %H:%M") if summary.started else "-"
+        started = format_local_minute(summary.started) if summary.started else "-"
         # What a reader leaves out of the record (a cut or unsealed last event, a damaged console).
         extra = "".join(f"  [!] {notice.message(t)}" for notice in summary.notices)
         return Text(f"{mark} {started}  {t('kind.' + summary.kind) if summary.kind in ('drill', 'review') else ''}"
