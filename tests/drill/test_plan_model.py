@@ -205,8 +205,10 @@ def test_steps_a_decision_enables_wait_for_it_and_the_other_options_steps_do_not
         session.complete_step("where", "P")  # a decision is recorded with its option
     assert refused.value.code == "decision_required"
     clock.advance(minutes=12)
-    made = session.decide("where", "alternate", "S", decided_by="総務部長")
+    decided = session.decide("where", "alternate", "S", decided_by="総務部長")
+    made = decided.event
     assert (made.option_id, made.decided_by, made.elapsed_seconds) == ("alternate", "総務部長", 42 * 60)
+    assert decided.triggered == ("alt-ready",)  # what the front ends announce
     shown = statuses(session)
     assert shown["where"] == StepStatus.DONE_ON_TIME
     assert shown["move-alt"] == StepStatus.UPCOMING and shown["paper-forms"] == StepStatus.NOT_APPLICABLE

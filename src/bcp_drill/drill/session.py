@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -71,6 +72,14 @@ def condition_values(scenario: Scenario, chosen: dict[str, str]) -> dict[str, st
         values[condition.id] = value
     return values
 
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A decision as recorded, and the injects its option gave with it (in order)."""
+
+    event: ev.DecisionMade
+    triggered: tuple[str, ...]
 
 class DrillSession(JournalSession):
     """One open drill: every method writes one event (fsynced) and then updates the state.
@@ -280,8 +289,9 @@ class DrillSession(JournalSession):
             raise SessionRefused("unknown_rating", rating=rating, ratings="/".join(RATINGS))
         return self._record(ev.StepCompleted, step_id=step_id, rating=rating, elapsed_seconds=self.elapsed())
 
-    def decide(self, step_id: str, option_id: str, rating: str, decided_by: str = "") -> ev.DecisionMade:
-        """Record a decision step's choice (and its rating); then give the injects it triggers.
+    def decide(self, step_id: str, option_id: str, rating: str, decided_by: str = "") -> "Decided":
+        """Record a decision step's choice (and its rating); then give the injects it triggers,
+        and say which (every front end announces them).
 
         A decision stands until the step is reopened; choosing again without that is refused.
         """
@@ -310,11 +320,13 @@ class DrillSession(JournalSession):
                 f"{r.step.id} ({r.rating or r.outcome})" for r in recorded))
         made = self._record(ev.DecisionMade, step_id=step_id, option_id=option_id, rating=rating,
                             decided_by=decided_by.strip(), elapsed_seconds=self.elapsed())
+        triggered = []
         for inject_id in option.triggers:
             inject = self.scenario.inject(inject_id)
             if inject is not None and self.state.applies(inject) and inject_id not in self.state.delivered:
                 self._record(ev.InjectDelivered, inject_id=inject_id, elapsed_seconds=made.elapsed_seconds)
-        return made
+                triggered.append(inject_id)
+        return Decided(made, tuple(triggered))
 
     def record_system_state(self, system_id: str, state: str, note: str = "") -> ev.SystemStateRecorded:
         """The state of a system from now on (down, running on the alternate, restored...)."""

@@ -325,9 +325,9 @@ class PlainDrill(PlainRunner):
         if who is None:
             self.console.say(t("plain.cancelled"))
             return
-        delivered_before = set(self.session.state.delivered)
-        if self._record(self.session.decide, step.id, option.id, rating, who):
-            for inject_id in self.session.state.delivered.keys() - delivered_before:
+        decided = self._record(self.session.decide, step.id, option.id, rating, who)
+        if decided:
+            for inject_id in decided.triggered:
                 self.announce_inject(inject_id)
             self.after_outcome()
 

@@ -254,10 +254,9 @@ class DrillRunnerScreen(SessionScreen):
             def decided_by(name: str | None) -> None:
                 if name is None:
                     return
-                delivered_before = set(self.session.state.delivered)
-                if self._safely(self.session.decide, step_id, option_id, rating, name):
-                    # What the option triggers arrives now.
-                    self._announce_injects([i for i in self.session.state.delivered if i not in delivered_before])
+                decided = self._safely(self.session.decide, step_id, option_id, rating, name)
+                if decided is not None:
+                    self._announce_injects(list(decided.triggered))  # what the option triggers arrives now
                 self.redraw(step_id)
 
             self.app.push_screen(TextPromptModal(t("tui.decided_by_title"), t("tui.enter_saves"), required=False),
