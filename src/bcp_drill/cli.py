@@ -16,6 +16,13 @@ from bcp_drill.records.values import (
     FOLLOWUP_STATUSES,
     PRIORITIES,
 )
+from bcp_drill.render.formats import (
+    INJECT_TABLE_FORMATS,
+    PLAN_SUMMARY_FORMATS,
+    REPORT_FORMATS,
+    SHEET_FORMATS,
+    TABLE_FORMATS,
+)
 
 if TYPE_CHECKING:  # the heavy modules (pydantic models, content) load only for a real command
     from bcp_drill.commands import CommandContext
@@ -125,7 +132,7 @@ def build_parser(t: Translator, with_commands: bool = True) -> argparse.Argument
     review.add_argument("--plain", action="store_true", help=t("cli.help_plain"))
     review.add_argument("--year", metavar="FY", help=t("cli.help_year"))
 
-    formats = ["text", "md", "csv", "json"]
+    formats = list(TABLE_FORMATS)
     tally = commands.add_parser("tally", parents=common, help=t("cli.help_tally"), description=t("cli.help_tally"))
     tally.add_argument("record", nargs="?", metavar="RECORD", help=t("cli.help_tally_record"))
     tally.add_argument("--checklist", metavar="ID", help=t("cli.help_tally_checklist"))
@@ -170,14 +177,14 @@ def build_parser(t: Translator, with_commands: bool = True) -> argparse.Argument
                                  description=t("cli.help_report"))
     report.add_argument("record", nargs="?", metavar="DRILL", help=t("cli.help_report_record"))
     report.add_argument("--review", metavar="REVIEW", help=t("cli.help_report_review"))
-    report.add_argument("--format", choices=["md", "html", "csv", "xlsx", "pdf"], default="md",
+    report.add_argument("--format", choices=REPORT_FORMATS, default="md",
                         help=t("cli.help_report_format"))
     report.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
     report.add_argument("--force", action="store_true", help=t("cli.help_force"))
 
     sheet = commands.add_parser("sheet", parents=common, help=t("cli.help_sheet"), description=t("cli.help_sheet"))
     sheet.add_argument("target", metavar="SCENARIO|CHECKLIST", help=t("cli.help_sheet_target"))
-    sheet.add_argument("--format", choices=["html", "md"], default="html", help=t("cli.help_format"))
+    sheet.add_argument("--format", choices=SHEET_FORMATS, default="html", help=t("cli.help_format"))
     sheet.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
     sheet.add_argument("--force", action="store_true", help=t("cli.help_force"))
 
@@ -194,7 +201,7 @@ def build_parser(t: Translator, with_commands: bool = True) -> argparse.Argument
     export = injects_commands.add_parser("export", parents=common, help=t("cli.help_injects_export"),
                                          description=t("cli.help_injects_export"))
     export.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_run_scenario"))
-    export.add_argument("--format", choices=["xlsx", "csv"], default="xlsx", help=t("cli.help_format"))
+    export.add_argument("--format", choices=INJECT_TABLE_FORMATS, default="xlsx", help=t("cli.help_format"))
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
     export.add_argument("--force", action="store_true", help=t("cli.help_force"))
     take = injects_commands.add_parser("import", parents=common, help=t("cli.help_injects_import"),
@@ -229,7 +236,7 @@ def build_parser(t: Translator, with_commands: bool = True) -> argparse.Argument
                                description=t("cli.help_plan_summary"))
     plan.add_argument("checklist", metavar="CHECKLIST", help=t("cli.help_review_checklist"))
     plan.add_argument("--years", nargs=2, required=True, metavar=("FIRST", "LAST"), help=t("cli.help_plan_years"))
-    plan.add_argument("--format", choices=["md", "html", "csv", "xlsx"], default="md", help=t("cli.help_format"))
+    plan.add_argument("--format", choices=PLAN_SUMMARY_FORMATS, default="md", help=t("cli.help_format"))
     plan.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.help_output"))
     plan.add_argument("--force", action="store_true", help=t("cli.help_force"))
 

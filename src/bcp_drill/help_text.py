@@ -20,8 +20,11 @@ _ENVIRONMENT = ("BCP_DRILL_LANG", "BCP_DRILL_CONFIG", "LC_ALL", "LC_MESSAGES", "
                 "HOME", "XDG_CONFIG_HOME", "COLUMNS")
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # The program's own files the text comes from: the parser, the language rules, the words.
+# (records/values and render/formats give the choices --help lists.)
 _PROGRAM = ([os.path.join(_HERE, f"{module}.py") for module in ("__init__", "cli", "config_files",
-                                                                 os.path.join("i18n", "__init__"))]
+                                                                 os.path.join("i18n", "__init__"),
+                                                                 os.path.join("records", "values"),
+                                                                 os.path.join("render", "formats"))]
             + [os.path.join(_HERE, "i18n", f"{lang}.toml") for lang in ("ja", "en")])
 _KEPT = os.path.join(_HERE, "__pycache__", "help.marshal")
 _MOST = 8  # situations kept (terminal widths, folders); the oldest is dropped

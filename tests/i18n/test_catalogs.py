@@ -48,8 +48,8 @@ def test_every_key_built_from_a_value_exists():
     from bcp_drill.content.models import DrillType
     from bcp_drill.drill.counts import StepStatus
     from bcp_drill.records.values import Capability, DrillRole, FollowUpStatus, HseepRating, Priority
+    from bcp_drill.render.formats import REPORT_FORMATS as FORMATS
     from bcp_drill.settings import Source
-    from bcp_drill.tui.export import FORMATS
     from bcp_drill.tui.screens.followups import FILTERS
 
     families = {

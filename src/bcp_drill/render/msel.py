@@ -11,8 +11,6 @@ from bcp_drill.imports.msel import MSEL_COLUMNS, header, msel_rows
 from bcp_drill.render.reports import _environment, _helpers, _workbook_bytes
 from bcp_drill.render.tables import Column, Table, render_csv
 
-MSEL_FORMATS = ("xlsx", "csv")
-
 
 def msel_table(scenario: Scenario, t: Translator) -> Table:
     # No note under the rows: a line there would be read back as one more inject.

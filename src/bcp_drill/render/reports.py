@@ -35,8 +35,6 @@ from bcp_drill.reports.drill_report import DrillReport
 from bcp_drill.reports.review_report import ReviewReport
 from bcp_drill.reports.trend import ScenarioTrend, StepTrend, TrendPoint
 
-FORMATS = ("md", "html", "csv", "xlsx", "pdf")
-
 
 @cache
 def _environment(html: bool):

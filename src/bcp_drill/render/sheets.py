@@ -29,8 +29,6 @@ from bcp_drill.render.annexes import annex_tables
 from bcp_drill.render.reports import _environment, _helpers
 from bcp_drill.render.tables import render_markdown
 
-SHEET_FORMATS = ("html", "md")
-
 
 @dataclass
 class SheetRow:

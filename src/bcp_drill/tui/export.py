@@ -6,10 +6,9 @@ from pathlib import Path
 
 from bcp_drill.errors import UserError, describe
 from bcp_drill.outputs import write_output_file
+from bcp_drill.render.formats import REPORT_FORMATS
 from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.choice import ChoiceModal
-
-FORMATS = ("html", "md", "csv", "xlsx", "pdf")  # pdf needs the optional extra: a clear message otherwise
 
 
 def export_record(ctx, record_id: str, kind: str, fmt: str) -> Path:
@@ -33,7 +32,8 @@ def ask_and_export(screen, record_id: str, kind: str) -> None:
     """Let the user pick a format, write the report, and say where it went."""
     ctx = app_context(screen)
     t = ctx.t
-    choices = [(fmt, t(f"export.format_{fmt}")) for fmt in FORMATS]
+    # pdf needs the optional extra: a clear message otherwise
+    choices = [(fmt, t(f"export.format_{fmt}")) for fmt in REPORT_FORMATS]
 
     def chosen(fmt: str | None) -> None:
         if not fmt:
