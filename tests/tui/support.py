@@ -59,3 +59,9 @@ def screen_text(app) -> str:
         elif isinstance(widget, Static):
             parts.append(str(widget.render()))
     return "\n".join(parts)
+
+
+async def settle(pilot) -> None:
+    """Wait until the screen's workers (the records read in a thread) are done and shown."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

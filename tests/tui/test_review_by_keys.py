@@ -296,3 +296,43 @@ def test_a_bad_review_year_is_refused_before_anything_is_drawn(tmp_path, capsys,
     monkeypatch.chdir(tmp_path)
     code = main(["review", "plan-review-3rd", "--year", "R99x", "--records", str(tmp_path / "r"), "--lang", "en"])
     assert code == 1 and "R99x" in capsys.readouterr().err
+
+
+async def test_the_follow_ups_screen_reads_the_records_in_a_thread(tmp_path, monkeypatch):
+    """A folder of years of drills took seconds to read on the screen's own loop, every key
+    waiting: now the screen shows at once ("Reading the records…"), and its list when read."""
+    import threading
+
+    from bcp_drill.tui.screens import followups as followups_screen
+
+    from .support import settle
+
+    library = mini_library()
+    app, store, _ = make_app(tmp_path, lang="en", library=library)
+    session = ReviewSession.start(store, library.checklists["mini-review"],
+                                  library.scale_of(library.checklist("mini-review")))
+    session.raise_problem("HP is stale", "a1")
+    session.close()
+    release = threading.Event()
+    real_collect = followups_screen.collect_followups
+
+    def slow_collect(*args, **kwargs):
+        release.wait(10)  # a big folder, still being read
+        return real_collect(*args, **kwargs)
+
+    monkeypatch.setattr(followups_screen, "collect_followups", slow_collect)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FollowUpsScreen)
+        assert str(screen.query_one("#followups-title").render()) == "Reading the records…"
+        await pilot.press("f")  # keys are taken meanwhile: the filter moves on
+        await pilot.pause()
+        assert screen.filter != "all"
+        release.set()
+        await settle(pilot)
+        screen.filter = "all"
+        screen.show_items()
+        await pilot.pause()
+        assert [item.title for item in screen.items] == ["HP is stale"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -38,7 +39,8 @@ class FollowUpsScreen(Screen):
         super().__init__()
         self.filter = "all"
         self.search = ""  # matched against owner and source, as the CLI's --owner and --source
-        self.items: list[FollowUp] = []
+        self.loaded: list[FollowUp] = []  # every item, as last read from the records
+        self.items: list[FollowUp] = []  # those the filter and the search show
 
     def compose(self) -> ComposeResult:
         yield Label("", id="followups-title", markup=False)
@@ -54,21 +56,41 @@ class FollowUpsScreen(Screen):
         table = self.query_one(DataTable)
         for key in ("id", "title", "source", "priority", "owner", "due", "status"):
             table.add_column(t(f"followups.col_{key}"), key=key)
+        self.query_one("#followups-title", Label).update(t("tui.reading_records"))
         self.reload()
         table.focus()
 
     def reload(self) -> None:
+        """Read every record again, in a thread: a folder of years of drills is not read on the
+        screen's own loop, which would stop every key meanwhile."""
+        self._read_records()
+
+    @work(thread=True, exclusive=True, group="followups")
+    def _read_records(self) -> None:
+        ctx = app_context(self)
+        damaged: list[RecordSummary] = []
+        error: UserError | None = None
+        try:
+            items = collect_followups(ctx.store, ctx.lang, damaged)
+        except UserError as failed:  # a damaged follow-ups journal: say which line, list nothing
+            items, damaged, error = [], ctx.store.unreadable()[::-1], failed  # oldest first, as readable() meets them
+        self.app.call_from_thread(self._records_read, items, damaged, error)
+
+    def _records_read(self, items: list[FollowUp], damaged: list[RecordSummary], error: UserError | None) -> None:
+        t = app_context(self).t
+        if error is not None:
+            self.notify(error.render(t), severity="error", timeout=20)
+        left_out = [left_out_note(t, s.record_id, reason) for s in reversed(damaged) for reason in s.reasons]
+        self.query_one("#followups-left-out", Static).update(Text("\n".join(left_out)))
+        self.loaded = items
+        self.show_items()
+
+    def show_items(self) -> None:
+        """The items read, through the filter and the search."""
         ctx = app_context(self)
         t = ctx.t
         today = ctx.store.clock().astimezone().date()
-        damaged: list[RecordSummary] = []
-        try:
-            items = collect_followups(ctx.store, ctx.lang, damaged)
-        except UserError as error:  # a damaged follow-ups journal: say which line, list nothing
-            self.notify(error.render(t), severity="error", timeout=20)
-            items, damaged = [], ctx.store.unreadable()[::-1]  # oldest first, as readable() meets them
-        left_out = [left_out_note(t, s.record_id, reason) for s in reversed(damaged) for reason in s.reasons]
-        self.query_one("#followups-left-out", Static).update(Text("\n".join(left_out)))
+        items = self.loaded
         if self.filter == "overdue":
             items = filter_followups(items, overdue_on=today)
         elif self.filter != "all":
@@ -140,11 +162,11 @@ class FollowUpsScreen(Screen):
         def apply(text: str | None) -> None:
             if text is not None:
                 self.search = text
-                self.reload()
+                self.show_items()
 
         self.app.push_screen(TextPromptModal(t("followups.search_title"), t("tui.enter_saves"),
                                              initial=self.search, required=False), apply)
 
     def action_next_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
-        self.reload()
+        self.show_items()

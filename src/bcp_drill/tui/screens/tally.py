@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Label, Static
 
 from bcp_drill.drill.tally import by_scenario, drill_figures, participation
@@ -80,29 +82,44 @@ class DrillTallyScreen(Screen):
     BINDINGS = [Binding("escape,q", "app.pop_screen", "keys.back")]
 
     def compose(self) -> ComposeResult:
+        yield Label(app_context(self).t("tui.reading_records"), id="tally-title", markup=False)
+        yield ScrollableContainer(id="tally-scroll")
+        yield Footer()
+
+    @work(thread=True, exclusive=True, group="tally")
+    def _read_records(self) -> None:
+        """Every journal read in a thread: a folder of years of drills is not read on the screen's
+        own loop, which would stop every key meanwhile."""
         ctx = app_context(self)
         t = ctx.t
         skipped: list = []
         figures = drill_figures(ctx.store, t.lang, left_out=skipped)
-        yield Label(t("tally.drill_screen_title", count=len(figures)), id="tally-title", markup=False)
         parts = [drills_table(figures, t), scenarios_table(by_scenario(figures), t),
                  participation_table(participation(figures), t)] if figures else []
         # drill_figures saw every journal: SKIPPED holds each one it could not count, and why.
         left_out = [left_out_note(t, record_id, error) for record_id, error in skipped]
-        with ScrollableContainer(id="tally-scroll"):
-            if parts:
-                yield Label(t("tui.tally_scroll_hint"), classes="form-hint", markup=False)
-            for number, part in enumerate(parts):
-                yield Label(part.title, classes="form-title", markup=False)
-                yield tally_data_table(part, f"figures-{number}")
-                if part.notes:
-                    yield Static(Text("\n".join(part.notes)), classes="form-hint")
-            lines = [] if parts else [t("cli.no_drills", folder=str(ctx.store.root))]
-            lines += left_out  # never a figure that silently leaves a record out
-            yield Static(Text("\n".join(lines), no_wrap=True), id="tally-body", expand=False)
-        yield Footer()
+        self.app.call_from_thread(self._records_read, len(figures), parts, left_out)
+
+    def _records_read(self, count: int, parts: list[Table], left_out: list[str]) -> None:
+        ctx = app_context(self)
+        t = ctx.t
+        self.query_one("#tally-title", Label).update(t("tally.drill_screen_title", count=count))
+        shown: list[Widget] = []
+        if parts:
+            shown.append(Label(t("tui.tally_scroll_hint"), classes="form-hint", markup=False))
+        for number, part in enumerate(parts):
+            shown.append(Label(part.title, classes="form-title", markup=False))
+            shown.append(tally_data_table(part, f"figures-{number}"))
+            if part.notes:
+                shown.append(Static(Text("\n".join(part.notes)), classes="form-hint"))
+        lines = [] if parts else [t("cli.no_drills", folder=str(ctx.store.root))]
+        lines += left_out  # never a figure that silently leaves a record out
+        shown.append(Static(Text("\n".join(lines), no_wrap=True), id="tally-body", expand=False))
+        self.query_one("#tally-scroll", ScrollableContainer).mount_all(shown)
+        tables = self.query(".figures-table")
+        (tables.first() if tables else self.query_one("#tally-scroll")).focus()
 
     def on_mount(self) -> None:
         translate_bindings(self, app_context(self).t)
-        tables = self.query(".figures-table")
-        (tables.first() if tables else self.query_one("#tally-scroll")).focus()
+        self.query_one("#tally-scroll").focus()
+        self._read_records()
