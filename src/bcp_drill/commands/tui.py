@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from bcp_drill.commands import CommandContext
 
 if TYPE_CHECKING:
     from bcp_drill.records.store import RecordStore
+    from bcp_drill.tui.app import StartRequest
 
 
 def _needs_terminal(ctx: CommandContext, quiet: bool = False) -> int | None:
@@ -71,7 +72,7 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
     return _run(ctx, library, records, StartRequest(record_id=record_id, join=join))
 
 
-def _run(ctx: CommandContext, library, store: RecordStore | Callable[[], RecordStore], start) -> int:
+def _run(ctx: CommandContext, library: Any, store: RecordStore | Callable[[], RecordStore], start: StartRequest) -> int:
     from bcp_drill.settings import writable_config_path
     from bcp_drill.tui.app import BcpDrillApp
     from bcp_drill.tui.context import TuiContext

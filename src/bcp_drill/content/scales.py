@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from bcp_drill.content.fields import ContentModel, Id, LocalizedText, Version
+from bcp_drill.i18n import Lang
 
 # One printable key per option, so a reviewer can rate by a single key press.
 RatingKey = Annotated[str, Field(pattern=r"^[0-9a-z]$")]
@@ -33,7 +34,7 @@ class ScaleOption(ContentModel):
     group: Id | None = None
     description: LocalizedText | None = None
 
-    def short_label(self, lang) -> str:
+    def short_label(self, lang: Lang) -> str:
         return (self.short or self.label).get(lang)
 
 

@@ -730,7 +730,7 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
     replay = DrillState.from_events(scenario, [])  # replayed alongside, for the clock at each event
     entries: list[TimelineEntry] = []
 
-    def add(event, kind: str, text: str, elapsed: int | None = None) -> TimelineEntry:
+    def add(event: Any, kind: str, text: str, elapsed: int | None = None) -> TimelineEntry:
         entry = TimelineEntry(replay.elapsed_seconds(event.at) if elapsed is None else elapsed, event.at, kind,
                               text, event.by, event.seq, console=event.console)
         entries.append(entry)

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bcp_drill import __version__
 from bcp_drill.content.checks import Finding, duplicate_ids, reference_finding
@@ -32,6 +32,11 @@ from bcp_drill.imports.models import IMPORT_KINDS, DrillResultFile
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.values import HSEEP_RATINGS
+
+if TYPE_CHECKING:
+    from bcp_drill.content.models import DecisionOption, Step
+    from bcp_drill.i18n import Translator
+    from bcp_drill.records.journal import Journal
 
 
 @dataclass
@@ -171,7 +176,7 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
 SYSTEM_STATE_COLUMNS = ("down", "degraded", "alternate", "restored")  # the states a sheet has a column for
 
 
-def paper_option(step, answer: str | int | None):
+def paper_option(step: Step, answer: str | int | None) -> DecisionOption | None:
     """The option of a decision step that a sheet names (by id, number or title), if any."""
     text = str(answer).strip() if answer is not None else ""
     return next((o for n, o in enumerate(step.options, 1) if text in (str(n), o.id, o.title.ja, o.title.en)), None)
@@ -189,7 +194,7 @@ def paper_decisions(result: DrillResultFile, scenario: Scenario) -> dict[str, st
     return chosen
 
 
-def _decided_in(step, scenario: Scenario, chosen: dict[str, str], on_paper: dict) -> bool:
+def _decided_in(step: Step, scenario: Scenario, chosen: dict[str, str], on_paper: dict[str, Any]) -> bool:
     """Whether STEP applies given the decisions on the sheet (a decision left open leaves it applying)."""
     for decision in scenario.deciding(step.id):
         option_id = chosen.get(decision.id)
@@ -316,7 +321,7 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
         imported_by=store.recorder)
     timed = _timed_events(result, paper_end(result), scenario, first_fields["conditions"])
 
-    def fill(journal) -> None:
+    def fill(journal: Journal) -> None:
         for elapsed, _, event_type, fields in sorted(timed, key=lambda e: (e[0], e[1])):
             clock.moment = base + timedelta(seconds=elapsed)
             journal.append(event_type, **fields)
@@ -401,7 +406,7 @@ def _timed_events(result: DrillResultFile, end: int, scenario: Scenario,
     return timed
 
 
-def _condition_lines(scenario: Scenario, t) -> list[str]:
+def _condition_lines(scenario: Scenario, t: Translator) -> list[str]:
     if not scenario.conditions:
         return []
     lines = [f"# {t('template.conditions')}", "conditions:"]
@@ -413,7 +418,7 @@ def _condition_lines(scenario: Scenario, t) -> list[str]:
     return lines
 
 
-def drill_template(scenario: Scenario, t) -> str:
+def drill_template(scenario: Scenario, t: Translator) -> str:
     """A ready-to-fill drill-result file for SCENARIO, every step and inject listed with comments."""
     lang = t.lang
 

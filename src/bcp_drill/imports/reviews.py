@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from bcp_drill import __version__
 from bcp_drill.content.checks import Finding, duplicate_ids, reference_finding
@@ -22,6 +23,9 @@ from bcp_drill.imports.models import ReviewResultFile
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
 from bcp_drill.review.view import keys_legend, option_by_key_or_code
+
+if TYPE_CHECKING:
+    from bcp_drill.i18n import Translator
 
 
 def _option_code(scale: Scale, dimension_id: str, value: str) -> str | None:
@@ -111,7 +115,7 @@ def import_review(store: RecordStore, library: ContentLibrary, loaded: LoadedFil
     return ImportResult([], store_as_reviewer.create_complete(checklist.id, ev.ReviewStarted, first_fields, fill))
 
 
-def review_template(checklist: Checklist, scale: Scale, t) -> str:
+def review_template(checklist: Checklist, scale: Scale, t: Translator) -> str:
     """A ready-to-fill review-result file: every item with an empty rating per dimension."""
     lang = t.lang
 

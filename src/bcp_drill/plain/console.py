@@ -48,7 +48,7 @@ class PlainConsole:
     def saved(self, event: ev.EventBase) -> None:
         self.say(self.t("plain.saved", seq=event.seq, time=event.at.astimezone().strftime("%H:%M:%S")))
 
-    def run_safely(self, action: Callable, *args, **kwargs):
+    def run_safely(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run one session call; a failed write is reported and nothing is half-saved."""
         try:
             return action(*args, **kwargs)
@@ -134,7 +134,7 @@ class PlainRunner:
             return False
         return True
 
-    def _record(self, action: Callable, *args, **kwargs):
+    def _record(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a session call; say "saved" once its event is on disk. Falsy when nothing was saved."""
         before = self.session.state.last_seq
         result = self.console.run_safely(action, *args, **kwargs)

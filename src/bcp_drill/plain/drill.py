@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from bcp_drill.content.fields import text
 from bcp_drill.drill.counts import RATINGS, StepStatus, format_elapsed, format_minutes, format_percent
@@ -31,6 +31,9 @@ from bcp_drill.plain.console import (
     choose,
 )
 from bcp_drill.records.values import CAPABILITIES, SYSTEM_STATES
+
+if TYPE_CHECKING:
+    from bcp_drill.content.models import Step
 
 
 def state_from_word(word: str) -> str | None:
@@ -160,7 +163,7 @@ class PlainDrill(PlainRunner):
         return f"[T+{elapsed}{paused} {step.id}] > "
 
     @property
-    def current(self):
+    def current(self) -> Step:
         return self.session.scenario.steps[self.index]
 
     def deliver_injects(self) -> None:
@@ -313,8 +316,8 @@ class PlainDrill(PlainRunner):
     def decide(self, rating: str) -> None:
         """A decision step: ask which option was chosen (number, id or title), then who chose it."""
         t, lang, step = self.t, self.t.lang, self.current
-        for number, option in enumerate(step.options, 1):
-            self.console.say(f"  {t('plain.option_line', number=number)} {option.title.get(lang)} ({option.id})")
+        for number, listed in enumerate(step.options, 1):
+            self.console.say(f"  {t('plain.option_line', number=number)} {listed.title.get(lang)} ({listed.id})")
         answer = (self.console.ask(t("plain.ask_option") + ": ") or "").strip()
         option = next((o for n, o in enumerate(step.options, 1)
                        if answer in (str(n), o.id, o.title.ja, o.title.en)), None) if answer else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from bcp_drill.errors import SessionRefused
@@ -18,7 +19,7 @@ from bcp_drill.records.values import CAPABILITIES, PRIORITIES
 First = TypeVar("First", bound=ev.EventBase)
 
 
-def _first_event(path, events: list, first_type: type[First], wrong_kind: str, record_id: str) -> First:
+def _first_event(path: Path, events: list[Any], first_type: type[First], wrong_kind: str, record_id: str) -> First:
     """The record's first event, when it is of FIRST_TYPE (a drill, a review)."""
     if not events:
         raise JournalError(path, "journal_empty")

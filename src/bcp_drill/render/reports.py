@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from bcp_drill import __version__
 from bcp_drill.drill.counts import (
@@ -35,9 +35,14 @@ from bcp_drill.reports.drill_report import DrillReport
 from bcp_drill.reports.review_report import ReviewReport
 from bcp_drill.reports.trend import ScenarioTrend, StepTrend, TrendPoint
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from bcp_drill.review.followups import FollowUp
+
 
 @cache
-def _environment(html: bool):
+def _environment(html: bool) -> Environment:
     import jinja2
 
     env = jinja2.Environment(
@@ -300,7 +305,7 @@ def executive_tables(report: DrillReport, t: Translator) -> list[tuple[str, Tabl
     return parts
 
 
-def improvement_plan_table(items, t: Translator, today: date) -> Table:
+def improvement_plan_table(items: Sequence[FollowUp], t: Translator, today: date) -> Table:
     return Table(t("report.improvement_plan"), [
         Column("id", "ID"), Column("issue", t("report.issue")), Column("description", t("tui.problem_description")),
         Column("source", t("followups.col_source")), Column("action", t("followups.corrective_action")),
@@ -465,7 +470,7 @@ def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
     return cell
 
 
-def _write_sheet(workbook, title: str, table: Table) -> None:
+def _write_sheet(workbook: Any, title: str, table: Table) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 

@@ -24,7 +24,7 @@ from bcp_drill.drill.view import (
     value_blank,
     when_text,
 )
-from bcp_drill.i18n import Translator
+from bcp_drill.i18n import Lang, Translator
 from bcp_drill.render.annexes import annex_tables
 from bcp_drill.render.reports import _environment, _helpers
 from bcp_drill.render.tables import render_markdown
@@ -40,7 +40,7 @@ class SheetRow:
     evidence_prompt: str = ""
 
 
-def _rows(sections: list[ChecklistSection], lang, depth: int = 0) -> list[SheetRow]:
+def _rows(sections: list[ChecklistSection], lang: Lang, depth: int = 0) -> list[SheetRow]:
     rows = []
     for section in sections:
         rows.append(SheetRow(depth, section.title.get(lang)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Translator
@@ -20,6 +21,9 @@ from bcp_drill.review.session import pinned_checklist
 from bcp_drill.review.state import ReviewState
 from bcp_drill.review.tally import StatusTally, tally_review
 from bcp_drill.review.view import previous_assessment
+
+if TYPE_CHECKING:
+    from bcp_drill.content.models import ChecklistSection
 
 
 @dataclass
@@ -77,7 +81,7 @@ def build_review_report(store: RecordStore, record_id: str, t: Translator, organ
     tally = tally_review(state)
     rows: list[ItemResult] = []
 
-    def walk(sections, depth):
+    def walk(sections: list[ChecklistSection], depth: int) -> None:
         for section in sections:
             rows.append(ItemResult(depth, section.title.get(lang), "", "", [], "", ""))
             for item in section.items:

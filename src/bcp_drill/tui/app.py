@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual.app import App
 from textual.binding import Binding
@@ -18,7 +18,9 @@ from bcp_drill.tui.themes import HIGH_CONTRAST, THEME_NAMES, use_ascii_scrollbar
 
 if TYPE_CHECKING:
     from bcp_drill.content.library import ContentLibrary
+    from bcp_drill.drill.session import DrillSession
     from bcp_drill.i18n import Translator
+    from bcp_drill.review.session import ReviewSession
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ class BcpDrillApp(App):
         """Ctrl+C does not quit (it copies in a text field): say, in the UI language, what does."""
         self.notify(self.ctx.t("tui.quit_hint", key="Ctrl+Q"), title=self.ctx.t("tui.quit_hint_title"))
 
-    def notify(self, message: str, *, markup: bool = True, **kwargs) -> None:
+    def notify(self, message: str, *, markup: bool = True, **kwargs: Any) -> None:
         # Messages carry content and user text (an inject, a title with "[...]"): never markup.
         super().notify(message, markup=False, **kwargs)
 
@@ -218,7 +220,7 @@ class BcpDrillApp(App):
         self.push_screen(ReviewScreen(session))
         return True
 
-    def _report_recovery(self, session) -> None:
+    def _report_recovery(self, session: DrillSession | ReviewSession) -> None:
         if session.journal.recovered_tail is not None:
             self.notify(self.ctx.t("journal.recovered", path=str(session.journal.recovered_tail)),
                         severity="warning", timeout=20)

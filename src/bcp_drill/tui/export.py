@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bcp_drill.errors import UserError, describe
 from bcp_drill.outputs import write_output_file
@@ -10,8 +11,13 @@ from bcp_drill.render.formats import REPORT_FORMATS
 from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.choice import ChoiceModal
 
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
-def export_record(ctx, record_id: str, kind: str, fmt: str) -> Path:
+    from bcp_drill.tui.context import TuiContext
+
+
+def export_record(ctx: TuiContext, record_id: str, kind: str, fmt: str) -> Path:
     """Write the report of RECORD_ID as FMT into <records>/exports/ and return the file."""
     from bcp_drill.render.reports import render_drill_report, render_review_report
     from bcp_drill.reports.drill_report import build_drill_report
@@ -28,7 +34,7 @@ def export_record(ctx, record_id: str, kind: str, fmt: str) -> Path:
     return target
 
 
-def ask_and_export(screen, record_id: str, kind: str) -> None:
+def ask_and_export(screen: Screen[Any], record_id: str, kind: str) -> None:
     """Let the user pick a format, write the report, and say where it went."""
     ctx = app_context(screen)
     t = ctx.t

@@ -22,7 +22,7 @@ class SessionScreen(Screen):
     session: Any
     saved: str = ""
 
-    def _safely(self, action: Callable, *args, **kwargs):
+    def _safely(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a session call; a refusal or write failure is shown, never a crash, nothing is half-saved."""
         t = app_context(self).t
         try:
@@ -35,7 +35,7 @@ class SessionScreen(Screen):
             self.saved = t("tui.saved", seq=last.seq, time=last.at.astimezone().strftime("%H:%M:%S"))
         return result
 
-    def _saved(self, action: Callable, *args, **kwargs) -> bool:
+    def _saved(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
         """`_safely`, saying whether the call was taken (its result may be None either way)."""
         taken: list[bool] = []
 

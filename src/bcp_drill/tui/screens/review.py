@@ -6,7 +6,7 @@ status, e/s/r/x for the carry-over), so each item is rated by single key presses
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -91,7 +91,7 @@ class ReviewScreen(SessionScreen):
         self.refill()
         table.focus()
 
-    def _add_sections(self, node, sections: list[ChecklistSection]) -> None:
+    def _add_sections(self, node: Any, sections: list[ChecklistSection]) -> None:
         lang = app_context(self).lang
         for section in sections:
             child = node.add(Text(section.title.get(lang)), data=section.id, expand=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
 from rich.text import Text
 from textual.events import Resize
@@ -39,7 +39,7 @@ class InjectLog(RichLog):
     width changes: RichLog otherwise renders at least 78 columns and keeps lines as first
     wrapped, so a narrower log cut every line at its edge (a wide character there was lost)."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(wrap=True, markup=False, highlight=False, min_width=1, **kwargs)
         self._written: list[Text] = []
         self._wrapped_at = 0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, Iterable
+
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -13,7 +16,7 @@ from bcp_drill.drill.view import DrillView, check_text, rating_label, status_lab
 from bcp_drill.i18n import Translator
 
 
-def _note_lines(out: Text, notes, heading: str) -> None:
+def _note_lines(out: Text, notes: Iterable[Any], heading: str) -> None:
     if notes:
         out.append(f"\n{heading}\n", style="bold")
         for note in notes:
@@ -88,7 +91,7 @@ class StepDetail(VerticalScroll):
 
     can_focus = True
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static(id="step-detail-body")
 
     def show(self, content: Text) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -49,7 +51,7 @@ def phase_line(scenario: Scenario, phase_id: str, lang: Lang) -> Text:
 class StepList(OptionList):
     """Phases (headers, not selectable) and their steps; redraws only lines that changed."""
 
-    def __init__(self, scenario: Scenario, lang: Lang, **kwargs) -> None:
+    def __init__(self, scenario: Scenario, lang: Lang, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.scenario = scenario
         self.lang = lang
