@@ -457,7 +457,7 @@ def test_annexes_print_on_the_sheet_and_open_in_plain_mode(plan_cli, tmp_path):
     assert "## Annex: Emergency contacts (form 9)" in sheet
     assert "| ICT lead | 山田 太郎 | 情報政策課 | 0572-00-0000 | 衛星電話 080-0000-0000 |" in sheet
     assert "| 非常用発電機 | 1台 | 本庁舎 | 燃料で72時間 |" in sheet
-    assert "Location: Alternate site (fire HQ)<br>References: ICT-BCP 初動版 (様式14 代替拠点)" in sheet
+    assert "Location: Alternate site (fire HQ)<br>References: ICT-BCP 初動版 (代替拠点の確保)" in sheet
     code, _, _ = plan_cli("sheet", "plan-quake", "--format", "html", "-o", str(tmp_path / "sheet.html"))
     html = (tmp_path / "sheet.html").read_text(encoding="utf-8")
     assert "<caption>Annex: Minimum resources (form 18)</caption>" in html and "https://example.jp/ict-bcp" in html

@@ -37,13 +37,14 @@ def annex_tables(scenario: Scenario, t: Translator) -> list[Table]:
             [[r.name.get(lang), r.quantity, place(r.location), text(r.notes, lang)] for r in annexes.resources]))
     if annexes.locations:
         tables.append(Table(t("annex.locations"), [
-            Column("id", "ID"), Column("name", t("annex.name")), Column("address", t("annex.address")),
+            Column("id", "ID"), Column("name", t("annex.place_name")), Column("address", t("annex.address")),
             Column("notes", t("annex.notes"))],
             [[loc.id, loc.name.get(lang), text(loc.address, lang), text(loc.notes, lang)]
              for loc in annexes.locations]))
     if annexes.references:
         tables.append(Table(t("annex.references"), [
-            Column("title", t("annex.name")), Column("clause", t("annex.clause")), Column("link", t("annex.link"))],
+            Column("title", t("annex.document_title")), Column("clause", t("annex.clause")),
+            Column("link", t("annex.link"))],
             [[r.title.get(lang), text(r.clause, lang), r.link] for r in annexes.references]))
     return tables
 
