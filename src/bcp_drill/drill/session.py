@@ -20,7 +20,7 @@ from bcp_drill.records.journal import Journal, JournalError
 from bcp_drill.records.session import JournalSession, open_journal
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import on_folder_clock, team_folder
-from bcp_drill.records.values import CAPABILITIES, SYSTEM_STATES
+from bcp_drill.records.values import CAPABILITIES, OBSERVATION_KINDS, SYSTEM_STATES
 
 
 def pinned_scenario(started: ev.DrillStarted) -> Scenario:
@@ -466,7 +466,7 @@ class DrillSession(JournalSession):
         """A strength or an area for improvement (HSEEP). Allowed after the drill has ended too:
         evaluators finish their observations after the hotwash."""
         self._require("evaluate")
-        if kind not in ("strength", "improvement"):
+        if kind not in OBSERVATION_KINDS:
             raise SessionRefused("unknown_choice", value=kind)
         if not observation.strip():
             raise SessionRefused("observation_required")

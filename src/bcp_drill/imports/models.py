@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from bcp_drill.content.fields import ContentModel, Id, Version
 from bcp_drill.content.models import DrillType
 from bcp_drill.drill.setup import ROLE_WORDS
-from bcp_drill.records.values import Capability, DrillRole, Priority
+from bcp_drill.records.values import Capability, DrillRole, ObservationKind, Priority
 
 ELAPSED = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -124,7 +124,7 @@ class HotwashEntry(ContentModel):
 class ObservationEntry(ContentModel):
     """An HSEEP observation written on paper: a strength or an area for improvement."""
 
-    kind: Literal["strength", "improvement"]
+    kind: ObservationKind
     objective: Id | None = None
     capability: Capability | None = None
     observation: Annotated[str, Field(min_length=1)]

@@ -30,7 +30,7 @@ from bcp_drill.plain.console import (
     choices_text,
     choose,
 )
-from bcp_drill.records.values import CAPABILITIES, SYSTEM_STATES
+from bcp_drill.records.values import CAPABILITIES, OBSERVATION_KINDS, SYSTEM_STATES
 
 if TYPE_CHECKING:
     from bcp_drill.content.models import Step
@@ -481,7 +481,7 @@ class PlainDrill(PlainRunner):
     def observation(self, rest: str) -> None:
         """An HSEEP observation, asked one field per line; allowed after the end too."""
         t, ask = self.t, self.console.ask_optional
-        kinds = ("improvement", "strength")
+        kinds = OBSERVATION_KINDS
         kind_text = ask("plain.ask_observation_kind", t("observation_kind.improvement"),
                         choices=choices_text(kinds, "observation_kind", t))
         kind = choose(kind_text or "", kinds, "observation_kind", t) if kind_text is not None else None

@@ -17,6 +17,7 @@ from bcp_drill.records.values import (
     DrillRole,
     FollowUpStatus,
     HseepRating,
+    ObservationKind,
     Priority,
     SystemState,
 )
@@ -262,7 +263,7 @@ class ObservationRecorded(EventBase):
     analysis of its root cause and the recommendation."""
 
     type: Literal["observation_recorded"] = "observation_recorded"
-    kind: Literal["strength", "improvement"]
+    kind: ObservationKind
     objective_id: str | None = None
     capability: Capability | None = None
     observation: str = Field(min_length=1)

@@ -16,6 +16,8 @@ DrillRole = Literal["lead", "controller", "evaluator", "recorder", "player", "ob
 ConsoleRole = Literal["lead", "controller", "player", "evaluator"]
 # The state of an information system during a drill; "alternate" runs on a stand-in (代替稼働).
 SystemState = Literal["unknown", "down", "degraded", "alternate", "restored"]
+# An evaluator's observation, as HSEEP writes them; an area for improvement is the usual one.
+ObservationKind = Literal["improvement", "strength"]
 
 HSEEP_RATINGS: tuple[str, ...] = get_args(HseepRating)  # best first
 PRIORITIES: tuple[str, ...] = get_args(Priority)
@@ -25,4 +27,5 @@ CAPABILITIES: tuple[str, ...] = get_args(Capability)
 DRILL_ROLES: tuple[str, ...] = get_args(DrillRole)
 CONSOLE_ROLES: tuple[str, ...] = get_args(ConsoleRole)
 SYSTEM_STATES: tuple[str, ...] = get_args(SystemState)
+OBSERVATION_KINDS: tuple[str, ...] = get_args(ObservationKind)  # the first is what a form offers first
 RECOVERED_STATES: tuple[str, ...] = ("alternate", "restored")  # the service is back (for the RTO)

@@ -39,6 +39,7 @@ from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
 from bcp_drill.records.session import read_record
 from bcp_drill.records.store import RecordStore
+from bcp_drill.records.values import ObservationKind
 from bcp_drill.reports.executive_summary import (
     ActionStatus,
     ExecutiveSummary,
@@ -136,7 +137,7 @@ class InjectLine:
 class ObservationLine:
     """A strength or an area for improvement, HSEEP style."""
 
-    kind: str  # "strength" or "improvement"
+    kind: ObservationKind
     objective: str  # the objective's title, or "(no objective)" in words
     capability: str  # the capability element in words, or ""
     observation: str

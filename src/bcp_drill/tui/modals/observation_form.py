@@ -10,10 +10,8 @@ from textual.widgets import Label, Select, TextArea
 
 from bcp_drill.content.models import Scenario
 from bcp_drill.i18n import Translator
-from bcp_drill.records.values import CAPABILITIES
+from bcp_drill.records.values import CAPABILITIES, OBSERVATION_KINDS
 from bcp_drill.tui.modals.form import FormModal, field_error_label
-
-KINDS = ("improvement", "strength")
 
 
 class ObservationFormModal(FormModal):
@@ -31,8 +29,8 @@ class ObservationFormModal(FormModal):
         with VerticalScroll(classes="dialog wide"):
             yield Label(t("tui.observation_title"), classes="dialog-title", markup=False)
             yield Label(t("tui.observation_kind"), markup=False)
-            yield Select([(t(f"observation_kind.{k}"), k) for k in KINDS], value="improvement", allow_blank=False,
-                         id="observation-kind")
+            yield Select([(t(f"observation_kind.{k}"), k) for k in OBSERVATION_KINDS], value=OBSERVATION_KINDS[0],
+                         allow_blank=False, id="observation-kind")
             yield Label(t("tui.observation_objective"), markup=False)
             yield Select(objectives, value=self.objective_id if self.objective_id else Select.NULL,
                          prompt=t("tui.observation_none"), id="observation-objective")
@@ -59,7 +57,7 @@ class ObservationFormModal(FormModal):
             return value if isinstance(value, str) else None
 
         self.dismiss({
-            "kind": chosen("#observation-kind") or "improvement",
+            "kind": chosen("#observation-kind") or OBSERVATION_KINDS[0],
             "objective_id": chosen("#observation-objective"),
             "capability": chosen("#observation-capability"),
             "observation": text,
