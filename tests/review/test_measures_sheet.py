@@ -58,7 +58,8 @@ def test_problems_are_named_by_cell_and_nothing_is_written(run, tmp_path):
     sheet.append(["SNS 発信", "(1) にぎわい", "だいたい順調", ""])
     book.save(tmp_path / "bad.xlsx")
     code, out, _ = run("measures", "import", "bad.xlsx", "-o", "out.yaml")
-    assert code == 1 and "Sheet!D1: 見出し「メモ」はどの列にも当たりません" in out
+    assert code == 1 and "Sheet!D1: 見出し「メモ」は施策一覧のどの列（基本施策（柱）・" in out
+    assert "付与番号" not in out  # the injects table's columns were listed for a measures sheet
     book = load_workbook(tmp_path / "bad.xlsx")
     book.active.delete_cols(4)
     book.save(tmp_path / "bad.xlsx")

@@ -70,7 +70,9 @@ def import_measures(path: Path, display: str, scale: Scale, checklist_id: str, t
                     lang: Lang, limits: SheetLimits = DEFAULT_LIMITS) -> MeasuresImport:
     headers = {key: (ja, en, *others) for key, (ja, en, others) in MEASURE_COLUMNS.items()}
     sheet = read_sheet(path, display, headers, SHEET_TITLES, classify=year_column, limits=limits)
-    result = MeasuresImport([SheetProblem(c.place, "unknown_header", {"header": c.value})
+    columns = "・".join(ja for ja, _, _ in MEASURE_COLUMNS.values()) if lang == "ja" else \
+        ", ".join(en for _, en, _ in MEASURE_COLUMNS.values())
+    result = MeasuresImport([SheetProblem(c.place, "unknown_measure_header", {"header": c.value, "columns": columns})
                              for c in sheet.unknown_headers] + sheet.problems)
     for key in ("pillar", "name"):
         if key not in sheet.columns:
