@@ -354,3 +354,26 @@ def test_the_workbook_printed_by_libreoffice_is_readable_on_every_page(records, 
             page.extract_text(visitor_text=seen)
             assert sorted((round(float(page.mediabox.width)), round(float(page.mediabox.height)))) == [595, 842]
             assert sizes and min(sizes) >= 0.8 * 11 - 0.1, (name, number, min(sizes))
+
+
+def test_the_review_reports_status_table_prints_whole_on_landscape_a4(records):
+    """The section-2 table laid out by WeasyPrint: its page is landscape, no cell runs past the
+    page, and no heading without a space is broken (目標以/上, 拡/大, 確/認 were)."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    store, _, review_id = records
+    for lang in ("ja", "en"):
+        t = Translator(lang)
+        html = render_review_report(build_review_report(store, review_id, t), "html", t).decode("utf-8")
+        pages = HTML(string=html).render().pages
+        wide = [page for page in pages if page.width > page.height]
+        assert wide, lang
+        for page in pages:
+            cells = [box for box in page._page_box.descendants() if type(box).__name__ == "TableCellBox"]
+            assert all(box.position_x + box.width <= page.width for box in cells), lang
+            for cell in cells:
+                if cell.element.tag == "th":
+                    text = "".join(b.text for b in cell.descendants() if isinstance(b, TextBox)).strip()
+                    lines = [b for b in cell.descendants() if type(b).__name__ == "LineBox"]
+                    assert " " in text or len(lines) <= 1, (lang, text)

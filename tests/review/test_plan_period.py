@@ -71,6 +71,25 @@ def test_the_summary_prints_and_opens_in_excel(three_years, capsys, tmp_path):
     html = (tmp_path / "plan.html").read_text(encoding="utf-8")
     assert '<th colspan="7">施策の評価</th>' in html and '<th colspan="4">継続中</th>' in html
     assert "平成29年度" in html
+    # Printed: every page holding a wide table is landscape, and its last headings are on the page.
+    from weasyprint import HTML
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    pages = HTML(string=html).render().pages
+    texts = ["".join(box.text for box in page._page_box.descendants() if isinstance(box, TextBox)).replace(" ", "")
+             for page in pages]
+    tally_pages = [page for page, text in zip(pages, texts, strict=True) if "次期計画への引継ぎ" in text]
+    assert tally_pages and all(page.width > page.height for page in tally_pages)
+    assert any("確認" in text for text in texts)
+    for page in pages:  # no cell runs past the page's edge
+        cells = [box for box in page._page_box.descendants() if type(box).__name__ == "TableCellBox"]
+        assert all(box.position_x + box.width <= page.width for box in cells)
+        for cell in cells:  # a heading with no space in it is never broken (目標以/上, 拡/大, 確/認)
+            if cell.element.tag != "th":
+                continue
+            text = "".join(box.text for box in cell.descendants() if isinstance(box, TextBox)).strip()
+            lines = [box for box in cell.descendants() if type(box).__name__ == "LineBox"]
+            assert " " in text or len(lines) <= 1, (text, len(lines))
 
 
 def test_a_measure_finished_in_an_earlier_year_stays_finished_and_counts(tmp_path, capsys):
