@@ -42,6 +42,7 @@ async def test_an_invalid_field_gets_the_focus_and_its_message_is_on_screen_at_8
             await pilot.press("tab")
         await type_text(pilot, "2027-02-30")
         await pilot.press("ctrl+s")
+        await pilot.wait_for_scheduled_animations()  # the form scrolls the field into view
         await pilot.pause()
         # The title is empty: the first invalid field takes the focus and shows why.
         error = form.query_one("#problem-title-error")
@@ -49,6 +50,7 @@ async def test_an_invalid_field_gets_the_focus_and_its_message_is_on_screen_at_8
         assert "title" in str(error.render()).lower() and visible(error)
         await type_text(pilot, "UPS alarm")
         await pilot.press("ctrl+s")
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
         error = form.query_one("#problem-due-error")
         assert app.focused is form.query_one("#problem-due") and visible(error)
