@@ -263,6 +263,11 @@ def _print_problems(book):
             problems.append((sheet.title, "neither fitted nor at 100% with its first column repeated"))
         if not sheet.print_title_rows:
             problems.append((sheet.title, "headings not on every page"))
+        heading_rows = int(sheet.print_title_rows.split(":")[-1].lstrip("$")) if sheet.print_title_rows else 1
+        unruled = [c.coordinate for row in sheet.iter_rows(max_row=heading_rows + 1) for c in row
+                   if c.value is not None and not (c.border.left.style and c.border.bottom.style)]
+        if unruled:
+            problems.append((sheet.title, f"cells printed without lines: {unruled[:3]}"))
         unwrapped = [c.coordinate for row in sheet.iter_rows(min_row=2) for c in row
                      if isinstance(c.value, str) and len(c.value) > 20 and not c.alignment.wrap_text]
         if unwrapped:

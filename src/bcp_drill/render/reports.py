@@ -471,7 +471,11 @@ def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
 
 
 def _write_sheet(workbook: Any, title: str, table: Table) -> None:
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    # Ruled like the seed's tables, so a printed sheet reads as a table (it printed without lines).
+    thin = Side(style="thin", color="808080")
+    ruled = Border(left=thin, right=thin, top=thin, bottom=thin)
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(title=title[:31])
@@ -488,6 +492,7 @@ def _write_sheet(workbook: Any, title: str, table: Table) -> None:
         for cell in header_row:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center")
+            cell.border = ruled
     header = headers[-1]
     for row_index, row in enumerate(table.rows, len(headers) + 1):
         for column_index, value in enumerate(row, 1):
@@ -496,6 +501,7 @@ def _write_sheet(workbook: Any, title: str, table: Table) -> None:
             if number_format:
                 cell.number_format = number_format
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = ruled
     natural = []
     for index, _column in enumerate(table.columns, 1):
         values = [header[index - 1]] + [tables._cell(r[index - 1]) for r in table.rows]
