@@ -145,7 +145,9 @@ def test_review_xlsx_has_the_tally_in_numbers(records):
     assert total[0] == "合計" and total[1] == 3 and total[3] == 1
     assert isinstance(total[1], int)
     items = book["項目"]
-    assert items["A2"].value == "a1" and items["C2"].value == "目標通り（継続中）"
+    # Each item with its pillar, so a sorted or filtered sheet still says where it belongs.
+    assert items["A1"].value == "区分（柱）" and items["A2"].value and items["A2"].value != "a1"
+    assert items["B2"].value == "a1" and items["D2"].value == "目標通り（継続中）"
     overview = {r[0].value: r[1].value for r in book["概要"].iter_rows(min_row=2)}
     assert overview["年度"] == "令和8年度"
     assert isinstance(overview["実施日時"], datetime) and overview["実施日時"].date() == date(2027, 1, 24)

@@ -353,13 +353,22 @@ def review_report_tables(report: ReviewReport, t: Translator) -> list[Table]:
     # The rating columns come from an item row: heading rows carry no ratings.
     first_item = next((row for row in report.rows if not row.heading), None)
     dimensions = first_item.ratings if first_item else []
-    items = Table(t("report.items"), [Column("id", "ID"), Column("requirement", t("review.col_requirement")),
+    # Each item with the headings it stands under (柱 / group), so a sheet sorted or filtered in
+    # Excel still says which pillar an item belongs to.
+    under: list[str] = []
+    item_rows = []
+    for row in report.rows:
+        if row.heading:
+            under = [*under[:row.depth], row.heading]
+            continue
+        item_rows.append([" / ".join(under[:row.depth]), row.item_id, row.requirement, *[v for _, v in row.ratings],
+                          row.assessment, row.evidence, row.previous])
+    items = Table(t("report.items"), [Column("group", t("tally.col_section")), Column("id", "ID"),
+                                      Column("requirement", t("review.col_requirement")),
                                       *[Column(f"d{i}", label) for i, (label, _) in enumerate(dimensions)],
                                       Column("assessment", t("review.assessment")),
                                       Column("evidence", t("review.evidence")),
-                                      Column("previous", t("review.previous_assessment"))],
-                  [[row.item_id, row.requirement, *[v for _, v in row.ratings], row.assessment, row.evidence,
-                    row.previous] for row in report.rows if not row.heading])
+                                      Column("previous", t("review.previous_assessment"))], item_rows)
     table = review_tally(report, t)
     tally = Table(t("report.tally"), table.columns, table.rows, table.notes)
     return [review_overview_table(report, t), tally, items, main_issues_table(report.main_issues, t),
