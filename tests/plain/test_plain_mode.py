@@ -366,3 +366,17 @@ injects:
     assert "移動を始める" not in result.stdout and "秘密の進行メモ" not in result.stdout
     assert lead.refresh() and "i9" in lead.state.delivered
     lead.close()
+
+
+def test_a_review_item_in_plain_mode_says_every_level_it_stands_under(tmp_path):
+    """Plain mode named only the pillar: the seed's ア / (ア) levels were not heard. Each level is
+    said, indented as in the plan, then the requirement under it."""
+    from conftest import REPO
+
+    result = run_plain(tmp_path, ["review", "--plain", "plan-review-3rd", "--year", "R2"], ["show", "quit"],
+                       lang="ja", content=REPO / "checklists")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    pillar = next(i for i, line in enumerate(lines) if line == "  (1) 施策展開における横断的考慮事項")
+    assert lines[pillar + 1] == "    ア 計画的な事業の遂行"
+    assert lines[pillar + 2].startswith("      施策を評価するための基準を持ち")

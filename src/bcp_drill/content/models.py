@@ -459,6 +459,19 @@ class Checklist(ContentModel):
         """The innermost section that lists ITEM_ID."""
         return next((s for s in _walk(self.sections) if any(i.id == item_id for i in s.items)), None)
 
+    def sections_above(self, item_id: str) -> list[ChecklistSection]:
+        """The sections an item sits under, outermost first (柱, then ア, then (ア)…)."""
+        def path(sections: list[ChecklistSection]) -> list[ChecklistSection]:
+            for section in sections:
+                if any(i.id == item_id for i in section.items):
+                    return [section]
+                deeper = path(section.sections)
+                if deeper:
+                    return [section, *deeper]
+            return []
+
+        return path(self.sections)
+
     def pillar_of(self, item_id: str) -> ChecklistSection | None:
         """The top-level section an item sits under."""
         for section in self.sections:

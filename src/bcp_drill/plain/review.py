@@ -98,11 +98,13 @@ class PlainReview(PlainRunner):
         say, t, lang = self.console.say, self.t, self.t.lang
         shown = self.view().item(self.current)
         record, item = shown.record, shown.record.item
-        pillar = self.session.checklist.pillar_of(self.current)
         say(self.item_line(self.current))
-        if pillar:
-            say(f"  {pillar.title.get(lang)}")
-        say(f"  {item.requirement.get(lang)}")
+        # Every level it stands under (柱, ア, (ア)…), indented as in the plan: a screen reader
+        # user hears where the item is, as a sighted one sees it.
+        above = self.session.checklist.sections_above(self.current)
+        for depth, section in enumerate(above):
+            say(f"  {'  ' * depth}{section.title.get(lang)}")
+        say(f"  {'  ' * len(above)}{item.requirement.get(lang)}")
         for label, value in ((t("review.guidance"), text(item.guidance, lang)),
                              (t("review.evidence_prompt"), text(item.evidence_prompt, lang)),
                              (t("review.assessment"), record.assessment), (t("review.evidence"), record.evidence),
