@@ -3,21 +3,9 @@
 The TUI, plain mode and the report builders call this module; none of them counts steps,
 rates objectives, formats a percentage or decides what a correction hides on its own.
 
-Rules (the README repeats them):
-- a step that does not apply under the drill's conditions (its `when`) is "not applicable":
-  never due, never overdue, and counted nowhere but in its own column;
-- a step that waits (`after`, `after_injects`) is "waiting" until what it waits for has an
-  outcome or was given; a relative target counts from that moment;
-- a step is *done* when it was completed with P, S or M; on time when by its target; a
-  step with no target is "done (no target)", neither on time nor late;
-- a step rated U ("unable to be performed") was attempted and not performed: it counts
-  with the steps not done, never as done or on time;
-- on-time rate = steps done by their target / steps with a target attempted (done, late,
-  not done, U); skipped steps (out of scope, with a reason), steps with no outcome yet and
-  steps with no target are left out;
-- an objective takes the lowest rating among its steps, where a step not done, or never
-  performed by the end of the drill, counts as U; skipped steps do not count; an
-  evaluator's override (with a reason) replaces the derived rating and both are shown.
+The counting rules it applies are stated once, for people, in the README ("How a drill is
+counted"); the on-time rule printed under every figures table is the catalog's
+`figures.on_time_rule`. The tests in tests/drill hold this module to them.
 """
 
 from __future__ import annotations
