@@ -247,3 +247,21 @@ def test_full_width_inject_ids_are_the_same_ids(city, tmp_path):
     assert code == 0, out + err
     assert "追加 0・更新 1" in out
     assert reload(tmp_path).inject("i02").content.ja == "回答率50%。"
+
+
+def test_a_note_row_and_blank_rows_in_the_citys_table_are_skipped_and_named(city, tmp_path):
+    """Cities write notes under their table (※…) and leave blank rows: a row holding one piece of
+    text that is no inject id is skipped with a notice naming its cell, never read as an inject."""
+    csv_text = ("付与番号,付与先,付与内容,発信元,伝達手段,付与時刻\r\n"
+                "i02,ICT部門責任者（情報政策課長）,回答率60%。,安否確認システム,システム画面,0:20\r\n"
+                ",,,,,\r\n"
+                "※時刻は発災からの経過時間（T+）で記入する,,,,,\r\n")
+    (tmp_path / "injects.csv").write_bytes(csv_text.encode("cp932"))
+    code, out, err = city("injects", "import", "injects.csv", "--scenario", "earthquake-offhours", "-o",
+                          "scenarios/earthquake-offhours.yaml")
+    assert code == 0, out + err
+    assert ("injects.csv:4: 注記の行として読み飛ばしました"
+            "（この行には「※時刻は発災からの経過時間（T+）で記入する」だけがあります）") in out
+    quake = reload(tmp_path)
+    assert quake.inject("i02").at_minutes == 20
+    assert all(not i.id.startswith("※") for i in quake.injects)

@@ -259,6 +259,8 @@ def injects(ctx: CommandContext, action: str, scenario_ref: str | None, sheet: P
                          "msel.not_imported")
     if isinstance(result, int):
         return result
+    for notice in result.notices:
+        ctx.print(notice.render(t))
     target = output or source.path
     if target == source.path and not result.added and not result.updated:
         # Nothing changed: the file is left byte for byte as it is (comments, order, layout).

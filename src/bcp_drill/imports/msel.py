@@ -107,6 +107,7 @@ class MselImport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # injects of the scenario that are not on the sheet
+    notices: list[SheetProblem] = field(default_factory=list)  # rows read as notes and skipped, named
 
 
 def scenario_horizon(scenario: Scenario) -> int:
@@ -351,6 +352,11 @@ def import_msel(path: Path, display: str, source: LoadedFile, lang: Lang,
     result = MselImport([])
     injects: list[dict[str, Any]] = []
     for cells in sheet.rows:
+        note = _note_row(cells)
+        if note is not None:  # a city's note under (or between) the rows: never read as an inject
+            text = note.value if len(note.value) <= 40 else note.value[:39] + "…"
+            result.notices.append(SheetProblem(note.place, "note_row_skipped", {"text": text}))
+            continue
         id_cell = cells.get("id")
         typed_id = unicodedata.normalize("NFKC", id_cell.value).strip() if id_cell else ""
         row = _Row(cells, scenario, lang, result.problems, existing=typed_id in old)
@@ -384,6 +390,15 @@ def import_msel(path: Path, display: str, source: LoadedFile, lang: Lang,
         return result
     result.text = new_text
     return result
+
+
+def _note_row(cells: dict[str, Cell]) -> Cell | None:
+    """The one filled cell of a row that holds a single piece of text which is no inject id
+    ("※時刻は T+ で記入"): a note the city wrote into its table, not an inject."""
+    filled = [cell for cell in cells.values() if cell.value]
+    if len(filled) != 1 or ID_PATTERN.match(unicodedata.normalize("NFKC", filled[0].value).strip()):
+        return None
+    return filled[0]
 
 
 def _normal(data: dict[str, Any]) -> dict[str, Any]:
