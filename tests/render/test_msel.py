@@ -265,3 +265,31 @@ def test_a_note_row_and_blank_rows_in_the_citys_table_are_skipped_and_named(city
     quake = reload(tmp_path)
     assert quake.inject("i02").at_minutes == 20
     assert all(not i.id.startswith("※") for i in quake.injects)
+
+
+def test_the_citys_own_columns_are_read_kept_and_exported_again(city, tmp_path):
+    """付与者 and 対象, as a city heads them, are the controller and the recipient; 備考 is kept
+    with the inject and comes back in the exported sheet, unchanged."""
+    csv_text = ("付与番号,対象,付与内容,発信元,伝達手段,付与時刻,付与者,備考\r\n"
+                "i02,ICT部門責任者（情報政策課長）,回答率60%。,安否確認システム,システム画面,0:20,"
+                "ICT部門責任者（情報政策課長）,前回は回答率の読み上げが遅れた\r\n")
+    (tmp_path / "injects.csv").write_bytes(csv_text.encode("cp932"))
+    code, out, err = city("injects", "import", "injects.csv", "--scenario", "earthquake-offhours", "-o",
+                          "scenarios/earthquake-offhours.yaml")
+    assert code == 0, out + err
+    quake = reload(tmp_path)
+    i02 = quake.inject("i02")
+    assert i02.remarks is not None and i02.remarks.ja == "前回は回答率の読み上げが遅れた"
+    assert i02.controller == i02.recipient and quake.role(i02.recipient).title.ja.startswith("ICT部門責任者")
+    import csv
+    import io
+
+    code, _, _ = city("injects", "export", "earthquake-offhours", "--format", "csv", "-o", "out.csv")
+    assert code == 0
+    exported = list(csv.reader(io.StringIO((tmp_path / "out.csv").read_bytes().decode("utf-8-sig"))))
+    column = exported[0].index("備考")
+    [row] = [r for r in exported if r[0] == "i02"]
+    assert row[column] == "前回は回答率の読み上げが遅れた"
+    # ...and imports back as it was: nothing changes.
+    code, out, _ = city("injects", "import", "out.csv", "--scenario", "earthquake-offhours")
+    assert code == 0 and "はそのままです" in out and "変更なし 7 件" in out, out

@@ -272,6 +272,8 @@ class Inject(ContentModel):
         None, description="Problems the controller expects (想定される課題).")
     objectives: list[Id] = Field(default_factory=list)  # the objectives it tests
     contingency: bool = Field(False, description="Given only if needed, by hand; never by the clock.")
+    remarks: LocalizedText | None = Field(
+        None, description="The city's own remarks on the inject (備考), kept and exported as written.")
 
 
 class Scenario(ContentModel):

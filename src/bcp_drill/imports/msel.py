@@ -37,17 +37,18 @@ MSEL_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "id": ("付与番号", "ID", ("番号", "No", "No.", "inject")),
     "time": ("付与時刻", "Time (T+)", ("時刻", "T+", "Time", "at_minutes")),
     "sender": ("発信元", "Sender", ("from",)),
-    "recipient": ("付与先", "Recipient", ("to",)),
+    "recipient": ("付与先", "Recipient", ("to", "対象", "付与対象")),
     "channel": ("伝達手段", "Channel", ("手段",)),
     "content": ("付与内容", "Content (players)", ("Content", "内容")),
     "controller_note": ("内容（管理用）", "Controller note", ("管理用", "統制メモ", "controller's note")),
     "objectives": ("狙い", "Objectives", ("目的", "訓練目標", "Objective")),
     "expected_action": ("期待される対応行動", "Expected action", ("想定される対応", "期待される行動")),
     "expected_problems": ("想定される課題", "Expected problems", ("想定課題",)),
-    "controller": ("担当コントローラー", "Controller", ("担当統制", "コントローラー")),
+    "controller": ("担当コントローラー", "Controller", ("担当統制", "コントローラー", "付与者")),
     "contingency": ("予備", "Contingency", ("予備付与",)),
     "steps": ("対象ステップ", "Steps", ("関連ステップ", "Steps it sets off")),
     "when": ("適用条件", "Applies when", ("条件",)),
+    "remarks": ("備考", "Remarks", ("注記", "Notes")),
 }
 SHEET_TITLES = ("状況付与表", "Injects", "MSEL")
 YES = {"○", "◯", "〇", "yes", "y", "true", "1", "x", "✓", "予備", "はい"}
@@ -92,7 +93,8 @@ def msel_rows(scenario: Scenario, lang: Lang) -> list[list[str]]:
                 objective(o) for o in inject.objectives),
             inject.expected_action.get(lang) if inject.expected_action else "",
             inject.expected_problems.get(lang) if inject.expected_problems else "",
-            role(inject.controller), "○" if inject.contingency else "", ", ".join(inject.steps), when])
+            role(inject.controller), "○" if inject.contingency else "", ", ".join(inject.steps), when,
+            inject.remarks.get(lang) if inject.remarks else ""])
     return rows
 
 
@@ -254,7 +256,8 @@ FIELDS_OF = {"time": ("at_minutes",), "steps": ("steps",), "when": ("when",), "c
              "controller_note": ("controller_note",), "expected_action": ("expected_action",),
              "expected_problems": ("expected_problems",),
              "objectives": ("objectives",), "contingency": ("contingency",), "sender": ("sender",),
-             "channel": ("channel",), "recipient": ("recipient",), "content": ("content",)}
+             "channel": ("channel",), "recipient": ("recipient",), "content": ("content",),
+             "remarks": ("remarks",)}
 
 
 def inject_data(row: _Row, old: Any, lang: Lang, present: set[str]) -> dict[str, Any]:
@@ -289,7 +292,7 @@ def _row_data(row: _Row, old: Any, lang: Lang) -> dict[str, Any]:
     controller = row.role("controller", required=False)
     if controller:
         data["controller"] = controller
-    for key in ("controller_note", "expected_action", "expected_problems"):
+    for key in ("controller_note", "expected_action", "expected_problems", "remarks"):
         text = _localized(row.text(key), getattr(old, key, None), lang)
         if text:
             data[key] = text
