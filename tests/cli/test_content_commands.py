@@ -46,6 +46,28 @@ def test_validate_reports_file_line_column_and_exits_1(capsys, content_copy):
     assert "Traceback" not in out + err
 
 
+def test_validate_warns_of_an_inject_long_after_the_last_checkpoint_and_still_passes(capsys, content_copy):
+    """13:30 typed into a ten-minute scenario's injects: most likely a time of day where T+ was
+    meant. It is said, with its line and what to do, but the file is valid and is used."""
+    from bcp_drill.content.library import ContentLibrary
+
+    scenario = content_copy / "mini-scenario.yaml"
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace("at_minutes: 3, recipient",
+                                                                     "at_minutes: 810, recipient"), encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(content_copy), "--lang", "en")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("warning: ") and "mini-scenario.yaml:20:" in lines[0]
+    assert 'inject "i1" is given at T+13:30, long after the last checkpoint (T+0:10)' in lines[0]
+    assert "write the time after T0 (T+h:mm)" in lines[0]
+    assert lines[-1] == "Checked 3 files: no problems."
+    library = ContentLibrary.load([content_copy], cwd=content_copy)
+    assert "mini" in library.scenarios and library.problems == [] and len(library.warnings) == 1
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace("810", "12"), encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(content_copy), "--lang", "en")
+    assert code == 0 and "warning" not in out  # within the scenario's span: nothing to say
+
+
 def test_validate_in_japanese(capsys, content_copy):
     (content_copy / "empty.yaml").write_text("", encoding="utf-8")
     code, out, _ = run(capsys, "validate", "--lang", "ja", str(content_copy))

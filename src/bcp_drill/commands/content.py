@@ -26,6 +26,8 @@ def validate(ctx: CommandContext, paths: list[Path]) -> int:
     t = ctx.t
     for problem in library.problems:
         ctx.print(problem.render(t))
+    for warning in library.warnings:  # said, but the files are valid: the exit code stays 0
+        ctx.print(f"{t('cli.warning_prefix')}: {warning.render(t)}")
     checked = len(library.files)
     if library.problems:
         ctx.print(t("cli.validate_failed", files=checked, problems=len(library.problems)))

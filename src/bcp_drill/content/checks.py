@@ -30,6 +30,7 @@ class Finding:
     # Another place the message refers to (the first of two duplicates); the loader
     # reports its line as the `first_line` parameter.
     related: Loc | None = None
+    warning: bool = False  # worth a look, but the file is valid: reported, never refused
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
@@ -133,6 +134,7 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
                 findings.append(reference_finding(here + ("objectives", ref_index), "objective", objective, objectives))
         findings += _check_when(scenario, here, inject.when)
     findings += _after_cycles(scenario)
+    findings += _injects_far_past(scenario)
     return findings
 
 
@@ -324,3 +326,20 @@ def check_checklist(checklist: Checklist) -> list[Finding]:
     if isinstance(checklist.scale, Scale):
         findings += check_scale(checklist.scale, ("scale",))
     return findings
+
+
+def _injects_far_past(scenario: Scenario) -> list[Finding]:
+    """Injects timed far beyond the scenario's last checkpoint: most often a time of day typed
+    where T+ was meant (13:30 in a one-hour drill), so validate says so, as a warning."""
+    if not scenario.phases:
+        return []
+    last = max(phase.at_minutes for phase in scenario.phases)
+    limit = last + max(60, last // 2)
+    found = []
+    for index, inject in enumerate(scenario.injects):
+        if inject.at_minutes is not None and inject.at_minutes > limit:
+            time = f"T+{inject.at_minutes // 60}:{inject.at_minutes % 60:02d}"
+            found.append(Finding(("injects", index, "at_minutes"), "inject_far_past",
+                                 {"inject": inject.id, "time": time, "last": f"T+{last // 60}:{last % 60:02d}"},
+                                 hint="inject_far_past", hint_params={"time": time}, warning=True))
+    return found

@@ -115,6 +115,7 @@ class ContentLibrary:
     registers: dict[str, LoadedFile] = field(default_factory=dict)  # systems registers by id
     files: list[LoadedFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # worth a look; those files are still used
     cwd: Path = field(default_factory=Path)  # what the problems' paths are relative to
     # Shipped documents a local file of the same kind and id is used instead of: (kind, id) -> shipped file.
     overridden: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -168,6 +169,7 @@ class ContentLibrary:
         for loaded in read_in_workers(_read_chunk, to_read, workers, _PARALLEL_FROM):
             library.files.append(loaded)
             library.problems += loaded.problems
+            library.warnings += loaded.warnings
             document = loaded.document
             if document is None or not loaded.ok:
                 continue

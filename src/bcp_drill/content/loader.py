@@ -54,6 +54,7 @@ class LoadedFile:
     sha256: str = ""
     raw: bytes = b""
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # worth a look; the file is still valid
     # A scenario's shared systems register (kind: systems), set by the library; a drill pins it.
     systems_source: "LoadedFile | None" = None
     # Where a few top-level keys are, kept when the node tree is let go (see `forget_tree`).
@@ -383,8 +384,9 @@ class FileLoader:
         params = dict(finding.params)
         if finding.related is not None:
             params["first_line"] = mark_of(locate(root, finding.related))[0]
-        self._problem(result, line, column, finding.code, hint=finding.hint,
-                      hint_params=finding.hint_params, **params)
+        problem = Problem(result.display, line, column, finding.code, params, finding.hint,
+                          finding.hint_params)
+        (result.warnings if finding.warning else result.problems).append(problem)
 
 
 def locate_line(loaded: LoadedFile, loc: tuple[str | int, ...]) -> tuple[int | None, int | None]:
