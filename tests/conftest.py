@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-import windows_switch
+from support import windows as windows_switch
 
 if windows_switch.active():
     windows_switch.install()

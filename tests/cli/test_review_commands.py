@@ -13,8 +13,8 @@ from bcp_drill.drill.session import DrillSession
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import read_journal
 from bcp_drill.review.session import ReviewSession
-from drill_support import DATA, FakeClock, make_store
 from review.test_tally import SEED_RATINGS
+from support.drills import DATA, FakeClock, make_store
 
 
 @pytest.fixture

@@ -174,8 +174,8 @@ def test_files_read_in_worker_processes_give_the_same_library_and_problems(tmp_p
     from bcp_drill.content import library as library_module
     from bcp_drill.i18n import Translator
     from conftest import REPO
-    from drill_support import pid_writer, pids_in, watch_calls
-    from windows_switch import fork_as_on_linux
+    from support.drills import pid_writer, pids_in, watch_calls
+    from support.windows import fork_as_on_linux
 
     folder = tmp_path / "content"
     shutil.copytree(REPO / "scenarios", folder / "scenarios")
@@ -214,7 +214,7 @@ def test_without_fork_validate_reads_every_file_here_with_the_same_result(tmp_pa
 
     from bcp_drill.content import library as library_module
     from conftest import REPO
-    from drill_support import pid_writer, pids_in, watch_calls
+    from support.drills import pid_writer, pids_in, watch_calls
 
     folder = tmp_path / "content"
     shutil.copytree(REPO / "scenarios", folder / "scenarios")

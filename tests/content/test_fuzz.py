@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from bcp_drill.content.loader import FileLoader
 from bcp_drill.content.problems import Problem
 from bcp_drill.imports.models import IMPORT_KINDS
-from drill_support import DATA
+from support.drills import DATA
 
 FUZZ = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 SCENARIO = (DATA / "content" / "mini-scenario.yaml").read_text(encoding="utf-8")
@@ -53,7 +53,7 @@ def test_import_files_never_escape_the_loader(pieces):
 def _filled_result() -> str:
     from bcp_drill.i18n import Translator
     from bcp_drill.imports.drills import drill_template
-    from drill_support import mini_library
+    from support.drills import mini_library
 
     scenario = mini_library().scenario("mini")
     text = drill_template(scenario, Translator("ja"))
@@ -74,7 +74,7 @@ def test_a_spliced_paper_result_imports_whole_or_says_why(start, length, insert)
     from bcp_drill.imports.drills import import_file
     from bcp_drill.records.journal import read_journal
     from bcp_drill.records.store import RecordStore
-    from drill_support import FakeClock, mini_library
+    from support.drills import FakeClock, mini_library
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "result.yaml"

@@ -6,13 +6,13 @@ import os
 from bcp_drill.drill import tally
 from bcp_drill.drill.tally import drill_figures
 from bcp_drill.records import store as store_module
-from drill_support import pid_writer, pids_in, watch_calls
-from windows_switch import fork_as_on_linux
+from support.drills import pid_writer, pids_in, watch_calls
+from support.windows import fork_as_on_linux
 
 
 def make_folder(tmp_path, count=3):
     from bcp_drill.drill.session import DrillSession
-    from drill_support import FakeClock, make_store, mini_library
+    from support.drills import FakeClock, make_store, mini_library
 
     clock = FakeClock()
     store = make_store(tmp_path, clock)
@@ -47,7 +47,7 @@ def test_an_unchanged_folder_is_answered_from_the_cache(tmp_path, monkeypatch):
 
 def test_a_changed_added_damaged_or_deleted_journal_is_noticed(tmp_path, monkeypatch):
     from bcp_drill.drill.session import DrillSession
-    from drill_support import mini_library
+    from support.drills import mini_library
 
     store, ids, clock = make_folder(tmp_path)
     drill_figures(store, "ja")

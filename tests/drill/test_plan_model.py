@@ -17,7 +17,7 @@ from bcp_drill.drill.view import DrillView, objective_results
 from bcp_drill.errors import SessionRefused
 from bcp_drill.i18n import Translator
 from bcp_drill.records.journal import read_journal
-from drill_support import DATA, FakeClock, make_store
+from support.drills import DATA, FakeClock, make_store
 
 
 def plan_source():

@@ -6,7 +6,7 @@ from bcp_drill.drill.state import DrillState
 from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import read_journal
-from drill_support import FakeClock, make_store, mini_library
+from support.drills import FakeClock, make_store, mini_library
 
 
 def start(tmp_path, clock=None):

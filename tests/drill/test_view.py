@@ -8,7 +8,7 @@ from bcp_drill.drill.counts import StepStatus, format_percent
 from bcp_drill.drill.view import DrillView, timeline
 from bcp_drill.i18n import Translator
 from bcp_drill.records.journal import read_journal
-from drill_support import started_mini_drill
+from support.drills import started_mini_drill
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import sys
 from unittest import mock
 
 from bcp_drill.records.journal import read_journal
-from drill_support import DATA
+from support.drills import DATA
 
 
 def run_plain(tmp_path, args, lines, lang="en", content=DATA / "content", process=False):
@@ -290,7 +290,7 @@ def test_join_a_drill_under_way_in_plain_mode(tmp_path):
     """An evaluator joins from a second terminal: sees what the lead recorded, may not move the
     clock, and its observation reaches the lead's view of the drill."""
     from bcp_drill.drill.session import DrillSession
-    from drill_support import FakeClock, make_store, mini_library
+    from support.drills import FakeClock, make_store, mini_library
 
     store = make_store(tmp_path, FakeClock(), recorder="lead")  # the records folder run_plain uses
     lead = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
@@ -321,7 +321,7 @@ def test_a_player_deciding_in_plain_mode_never_sees_the_controllers_notes(tmp_pa
     controller expects of the players or the controller's notes (the lead's console shows both)."""
     from bcp_drill.content.library import ContentLibrary
     from bcp_drill.drill.session import DrillSession
-    from drill_support import FakeClock, make_store
+    from support.drills import FakeClock, make_store
 
     (content_copy / "decide.yaml").write_text("""kind: scenario
 id: decide

@@ -8,7 +8,7 @@ from bcp_drill.records.journal import line_hash, read_journal
 from bcp_drill.records.proof import prove
 from bcp_drill.render.reports import render_drill_report
 from bcp_drill.reports.drill_report import build_drill_report
-from drill_support import started_mini_drill
+from support.drills import started_mini_drill
 
 
 def a_drill(tmp_path):

@@ -8,8 +8,8 @@ from bcp_drill.drill.session import DrillSession
 from bcp_drill.records.journal import read_journal
 from bcp_drill.records.store import RecordStore
 from bcp_drill.review.followups import collect_followups, update_followup
-from drill_support import DATA, FakeClock, make_store
-from windows_switch import other_processes
+from support.drills import DATA, FakeClock, make_store
+from support.windows import other_processes
 
 WORKERS = 4
 UPDATES_EACH = 15

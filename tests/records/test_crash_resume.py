@@ -13,8 +13,8 @@ from bcp_drill.drill.session import DrillSession
 from bcp_drill.records.journal import read_journal
 from bcp_drill.records.proof import prove
 from bcp_drill.records.store import RecordStore
-from drill_support import DATA
-from windows_switch import REAL_FCNTL
+from support.drills import DATA
+from support.windows import REAL_FCNTL
 
 DOWN = b"\x1b[B"
 

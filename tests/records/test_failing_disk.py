@@ -12,7 +12,7 @@ from bcp_drill.i18n import Translator
 from bcp_drill.records import journal as journal_module
 from bcp_drill.records.journal import JournalError, read_journal
 from bcp_drill.records.proof import prove
-from drill_support import FakeClock, make_store, mini_library, started_mini_drill
+from support.drills import FakeClock, make_store, mini_library, started_mini_drill
 
 
 def test_a_disk_that_fills_as_a_drill_starts_leaves_no_journal_and_no_holder_note(tmp_path, monkeypatch):

@@ -1,5 +1,5 @@
 """The records' use of the operating system, on both branches whatever this machine is: POSIX
-`flock`, and the Windows branch through a stand-in `msvcrt` (tests/windows_switch.py)."""
+`flock`, and the Windows branch through a stand-in `msvcrt` (tests/support/windows.py)."""
 
 import ast
 import errno
@@ -10,7 +10,7 @@ import pytest
 
 from bcp_drill.records import filesystem
 from bcp_drill.records.filesystem import LOCK_OFFSET, LockHeld, NoLocksHere, lock, unlock, windows_name_problem
-from windows_switch import REAL_FCNTL, msvcrt_standin
+from support.windows import REAL_FCNTL, msvcrt_standin
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "bcp_drill"
 

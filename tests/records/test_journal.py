@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError, read_journal
-from drill_support import START, FakeClock
+from support.drills import START, FakeClock
 
 
 def started_fields(**extra):

@@ -3,7 +3,7 @@
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.records.journal import JournalError
-from drill_support import FakeClock, make_store
+from support.drills import FakeClock, make_store
 
 
 def test_summaries_list_finished_unfinished_and_damaged(tmp_path, content_copy):

@@ -7,7 +7,7 @@ import os
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.records import store as store_module
 from bcp_drill.records.store import CACHE_FOLDER, SUBJECTS_INDEX
-from drill_support import FakeClock, make_store, mini_library, watch_calls
+from support.drills import FakeClock, make_store, mini_library, watch_calls
 
 
 def drills(tmp_path, count):

@@ -21,8 +21,8 @@ from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import read_merged
 from bcp_drill.reports.drill_report import build_drill_report
 from bcp_drill.review.followups import collect_followups
-from drill_support import DATA, FakeClock, make_store, mini_library
-from windows_switch import other_processes
+from support.drills import DATA, FakeClock, make_store, mini_library
+from support.windows import other_processes
 
 WRITERS = 4
 NOTES_EACH = 150

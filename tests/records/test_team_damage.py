@@ -12,7 +12,7 @@ from bcp_drill.i18n import Translator
 from bcp_drill.records.seal import seal_path
 from bcp_drill.records.team import read_merged
 from bcp_drill.reports.drill_report import build_drill_report
-from drill_support import FakeClock, make_store, mini_library
+from support.drills import FakeClock, make_store, mini_library
 
 
 def team_drill(tmp_path):

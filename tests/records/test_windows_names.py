@@ -12,7 +12,7 @@ from bcp_drill.records.filesystem import windows_name_problem
 from bcp_drill.records.journal import read_journal
 from bcp_drill.records.proof import prove
 from bcp_drill.records.store import RecordStore
-from drill_support import FakeClock, mini_library
+from support.drills import FakeClock, mini_library
 
 
 @pytest.mark.parametrize("console", ["CON", "nul", "com1", "Lpt3.desk", "AUX"])

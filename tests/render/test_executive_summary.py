@@ -17,8 +17,8 @@ from bcp_drill.records.journal import read_journal
 from bcp_drill.render.reports import drill_report_sheets, render_drill_report
 from bcp_drill.reports.drill_report import build_drill_report
 from conftest import REPO
-from drill_support import make_store
-from report_fixture import earthquake_drilled_twice
+from support.drills import make_store
+from support.reports import earthquake_drilled_twice
 from tui.support import use_utc
 
 
@@ -218,7 +218,7 @@ def test_pdf_without_the_extra_names_what_to_install(tmp_path, monkeypatch, caps
 
     from bcp_drill.cli import main
     from bcp_drill.drill.session import DrillSession
-    from drill_support import FakeClock, mini_library
+    from support.drills import FakeClock, mini_library
 
     store = make_store(tmp_path, FakeClock())
     drill = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
@@ -244,7 +244,7 @@ def test_on_windows_without_gtk_pdf_says_what_to_install_and_every_other_format_
 
     from bcp_drill.cli import main
     from bcp_drill.drill.session import DrillSession
-    from drill_support import FakeClock, mini_library
+    from support.drills import FakeClock, mini_library
 
     class NoGtk(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path=None, target=None):

@@ -8,7 +8,7 @@ from bcp_drill.cli import main
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.drill.session import DrillSession
 from cli.test_review_commands import records  # noqa: F401  (the fixture: a review and a drill)
-from drill_support import DATA
+from support.drills import DATA
 
 HOSTILE_TITLE = "<script>alert(1)</script> | *bold* `code`"
 HOSTILE_OWNER = '<img src=x onerror="alert(2)">'

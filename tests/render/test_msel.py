@@ -9,7 +9,7 @@ from bcp_drill.cli import main
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.drill.session import DrillSession
 from conftest import REPO
-from drill_support import FakeClock, make_store
+from support.drills import FakeClock, make_store
 
 
 @pytest.fixture

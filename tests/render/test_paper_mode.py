@@ -5,7 +5,7 @@ import yaml
 
 from bcp_drill.cli import main
 from bcp_drill.records.journal import read_journal
-from drill_support import DATA
+from support.drills import DATA
 from tui.support import use_utc
 
 
@@ -134,7 +134,7 @@ def test_unknown_scenario_and_missing_file(cli, tmp_path):
 
 
 def test_trend_command(tmp_path, capsys):
-    from report_fixture import fixed_records
+    from support.reports import fixed_records
 
     use_utc()
     store, _, _ = fixed_records(tmp_path)

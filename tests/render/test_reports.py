@@ -15,7 +15,7 @@ from bcp_drill.i18n import Translator
 from bcp_drill.render.reports import render_drill_report, render_review_report
 from bcp_drill.reports.drill_report import build_drill_report
 from bcp_drill.reports.review_report import build_review_report
-from report_fixture import fixed_records
+from support.reports import fixed_records
 from tui.support import use_utc
 
 GOLDEN = Path(__file__).parent.parent / "data" / "golden"

@@ -4,7 +4,7 @@ from bcp_drill.drill.session import DrillSession
 from bcp_drill.i18n import Translator
 from bcp_drill.render.reports import render_drill_report
 from bcp_drill.reports.drill_report import build_drill_report
-from drill_support import FakeClock, make_store, mini_library
+from support.drills import FakeClock, make_store, mini_library
 
 
 def drill_with_corrections(tmp_path):

@@ -8,7 +8,7 @@ from bcp_drill.cli import main
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.review.tally import tally_review
-from drill_support import PILLARS, FakeClock, city_sheet, make_store
+from support.drills import PILLARS, FakeClock, city_sheet, make_store
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from bcp_drill.cli import main
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.review.session import ReviewSession, latest_review_before
-from drill_support import DATA, FakeClock, make_store
 from review.test_tally import rate_like_the_seed
+from support.drills import DATA, FakeClock, make_store
 
 
 @pytest.fixture

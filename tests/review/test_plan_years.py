@@ -9,8 +9,8 @@ from bcp_drill.render.tallies import review_tally_table
 from bcp_drill.review.session import ReviewSession, latest_review_before
 from bcp_drill.review.tally import tally_review
 from bcp_drill.review.view import ReviewView, item_mark
-from drill_support import DATA, FakeClock, make_store
 from review.test_tally import SEED_RATINGS
+from support.drills import DATA, FakeClock, make_store
 
 
 @pytest.fixture

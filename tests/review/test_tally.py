@@ -5,7 +5,7 @@ import pytest
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.review.tally import tally_review
-from drill_support import DATA, FakeClock, make_store
+from support.drills import DATA, FakeClock, make_store
 
 # How each measure of the seed's three pillars was rated (status, carry-over), item by item.
 SEED_RATINGS = {

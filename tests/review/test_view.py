@@ -11,7 +11,7 @@ from bcp_drill.review.view import (
     short_option_label,
 )
 from conftest import REPO
-from drill_support import FakeClock, make_store
+from support.drills import FakeClock, make_store
 
 
 def shipped_review(tmp_path):

@@ -6,7 +6,7 @@ from bcp_drill.render.reports import render_review_report
 from bcp_drill.reports.review_report import build_review_report
 from bcp_drill.review.session import ReviewSession, latest_review_before
 from bcp_drill.review.view import ReviewView
-from drill_support import DATA, FakeClock, make_store
+from support.drills import DATA, FakeClock, make_store
 
 
 def test_next_years_review_shows_last_years_ratings_assessment_and_evidence_as_previous(tmp_path):

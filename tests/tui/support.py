@@ -7,7 +7,7 @@ from bcp_drill.records.journal import read_journal
 from bcp_drill.settings import Settings
 from bcp_drill.tui.app import BcpDrillApp, StartRequest
 from bcp_drill.tui.context import TuiContext
-from drill_support import FakeClock, make_store, mini_library
+from support.drills import FakeClock, make_store, mini_library
 
 SIZE = (110, 36)
 

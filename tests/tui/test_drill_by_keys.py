@@ -7,7 +7,7 @@ from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
 from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 from bcp_drill.tui.screens.home import HomeScreen
 from bcp_drill.tui.widgets.step_list import StepList
-from drill_support import mini_library
+from support.drills import mini_library
 
 from .support import SIZE, journal_events, make_app, type_text
 

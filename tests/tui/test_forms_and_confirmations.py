@@ -16,7 +16,7 @@ from bcp_drill.tui.modals.problem_form import ProblemFormModal
 from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
 from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 from bcp_drill.tui.screens.followups import FollowUpsScreen
-from drill_support import mini_library
+from support.drills import mini_library
 
 from .support import journal_events, make_app, type_text
 

@@ -9,7 +9,7 @@ from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
 from bcp_drill.tui.screens.home import HomeScreen
 from bcp_drill.tui.screens.loading import LoadingScreen
 from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
-from drill_support import DATA, mini_library
+from support.drills import DATA, mini_library
 
 from .support import SIZE, make_app
 
@@ -88,7 +88,7 @@ async def test_content_problems_are_said_on_screen(tmp_path):
 
 
 async def test_the_home_screen_reads_neither_content_nor_records_until_asked(tmp_path):
-    from drill_support import FakeClock, make_store
+    from support.drills import FakeClock, make_store
 
     app, _, _ = make_app(tmp_path, lang="en")
     made = []

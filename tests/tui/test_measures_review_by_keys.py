@@ -10,7 +10,7 @@ from bcp_drill.tui.app import StartRequest
 from bcp_drill.tui.modals.problem_form import ProblemFormModal
 from bcp_drill.tui.screens.review import ReviewScreen
 from bcp_drill.tui.screens.tally import TallyScreen
-from drill_support import PILLARS, city_sheet
+from support.drills import PILLARS, city_sheet
 
 from .support import SIZE, journal_events, make_app, screen_text, type_text
 

@@ -6,7 +6,7 @@ from bcp_drill.tui.app import StartRequest
 from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
 from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
 from bcp_drill.tui.widgets.step_list import StepList
-from drill_support import DATA
+from support.drills import DATA
 
 from .support import SIZE, journal_events, make_app, screen_text, type_text
 

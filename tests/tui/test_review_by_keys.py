@@ -12,7 +12,7 @@ from bcp_drill.tui.screens.home import HomeScreen
 from bcp_drill.tui.screens.review import ReviewScreen
 from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
 from bcp_drill.tui.screens.tally import TallyScreen
-from drill_support import mini_library
+from support.drills import mini_library
 
 from .support import SIZE, journal_events, make_app, type_text
 

@@ -68,8 +68,8 @@ def test_review_in_japanese(snap_compare, tmp_path):
 def seed_tally_app(tmp_path):
     """The seed's 30 measures rated as the seed reports them, the review open on its tally."""
     from bcp_drill.review.session import ReviewSession
-    from drill_support import mini_library
     from review.test_tally import rate_like_the_seed
+    from support.drills import mini_library
 
     library = mini_library()
     app, store, _ = make_app(tmp_path, lang="ja", library=lambda: library)
@@ -124,7 +124,7 @@ async def test_the_tally_scrolls_sideways_with_the_pillar_column_fixed(tmp_path)
 def drills_app(tmp_path):
     """Three drills of the mini scenario (one with a step not done), the app on its home screen."""
     from bcp_drill.drill.session import DrillSession
-    from drill_support import mini_library
+    from support.drills import mini_library
 
     library = mini_library()
     app, store, clock = make_app(tmp_path, lang="ja", library=lambda: library)

@@ -6,7 +6,7 @@ from bcp_drill.tui.app import BcpDrillApp, StartRequest
 from bcp_drill.tui.context import TuiContext
 from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
 from bcp_drill.tui.widgets.step_list import StepList
-from drill_support import FakeClock, make_store, mini_library
+from support.drills import FakeClock, make_store, mini_library
 
 from .support import SIZE, screen_text, use_utc
 

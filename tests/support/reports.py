@@ -7,7 +7,7 @@ from bcp_drill.drill.session import DrillSession
 from bcp_drill.records import events as ev
 from bcp_drill.review.followups import update_followup
 from bcp_drill.review.session import ReviewSession
-from drill_support import DATA, FakeClock, make_store
+from support.drills import DATA, FakeClock, make_store
 
 HOSTILE = "<script>alert('x')</script> & =SUM(A1)"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.records.store import RecordStore
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 START = datetime(2026, 11, 25, 1, 0, 0, tzinfo=timezone.utc)
 PILLARS = ["(1) にぎわいと活力を創出する情報化", "(2) 安全・安心に寄与する情報化", "(3) 情報化による行政運営の効率化"]
 
