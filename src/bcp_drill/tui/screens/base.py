@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
 from textual.screen import Screen
 from textual.widgets import Button, Input
@@ -11,15 +11,20 @@ from bcp_drill.errors import UserError, describe
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.form import FormMixin
 
+if TYPE_CHECKING:
+    from bcp_drill.records.session import JournalSession
 
-class SessionScreen(Screen):
+SessionT = TypeVar("SessionT", bound="JournalSession")
+
+
+class SessionScreen(Screen[None], Generic[SessionT]):
     """A screen that records through `self.session`; every write reports success or failure.
 
     The session decides what may be written; a refusal comes back as a UserError and is only
     put into words here.
     """
 
-    session: Any
+    session: SessionT
     saved: str = ""
 
     def _safely(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

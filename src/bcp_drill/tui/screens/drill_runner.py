@@ -48,7 +48,7 @@ TICK_SECONDS = 1.0
 INJECTS_IN_ONE_POPUP = 3  # injects that arrive together share one pop-up; the log holds them all
 
 
-class DrillRunnerScreen(SessionScreen):
+class DrillRunnerScreen(SessionScreen[DrillSession]):
     BINDINGS = [
         Binding("p", "rate('P')", "keys.rate_p", tooltip="keys.rate_p_long"),
         Binding("s", "rate('S')", "keys.rate_s", tooltip="keys.rate_s_long"),

@@ -102,7 +102,7 @@ class SummaryBody(Static):
             self.post_message(self.Resized())
 
 
-class DrillSummaryScreen(SessionScreen):
+class DrillSummaryScreen(SessionScreen[DrillSession]):
     BINDINGS = [
         Binding("x", "export", "keys.export"),
         Binding("o", "rate_objective", "keys.rate_objective"),

@@ -32,7 +32,7 @@ from bcp_drill.tui.widgets.section_tree import SectionTree
 ALL = "__all__"
 
 
-class ReviewScreen(SessionScreen):
+class ReviewScreen(SessionScreen[ReviewSession]):
     BINDINGS = [
         Binding("enter", "assess", "keys.assess", show=False),
         Binding("ctrl+e", "evidence", "keys.evidence"),
@@ -250,7 +250,7 @@ class ReviewScreen(SessionScreen):
             self._safely(self.session.clear, item_id)
             self.redraw(item_id)
 
-    def _edit_text(self, title_key: str, current: str, save: Callable[[str, str], None]) -> None:
+    def _edit_text(self, title_key: str, current: str, save: Callable[[str, str], object]) -> None:
         item_id = self._editable_item()
         if not item_id:
             return
