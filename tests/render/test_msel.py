@@ -1,5 +1,7 @@
 """The injects table (状況付与表) out to a spreadsheet, edited as a city would, and back in."""
 
+import csv
+import io
 import shutil
 
 import pytest
@@ -131,9 +133,7 @@ def test_a_shift_jis_csv_from_excel_imports_and_names_lines(city, tmp_path):
     (tmp_path / "injects.csv").write_bytes(csv_text.encode("cp932"))
     code, out, _ = city("injects", "import", "injects.csv", "--scenario", "earthquake-offhours")
     assert code == 1 and "injects.csv:3: 付与時刻「25:00x」は読めません" in out
-    (tmp_path / "injects.csv").write_bytes(csv_text.replace("25:00x", "25:00").encode("cp932"))
-    code, out, err = city("injects", "import", "injects.csv", "--scenario", "earthquake-offhours", "-o",
-                          "scenarios/earthquake-offhours.yaml")
+    code, out, err = import_city_csv(city, tmp_path, csv_text.replace("25:00x", "25:00"))
     assert code == 0, out + err
     quake = reload(tmp_path)
     assert (quake.inject("i02").at_minutes, quake.inject("i02").content.ja) == (20, "回答率60%。")
@@ -249,6 +249,13 @@ def test_full_width_inject_ids_are_the_same_ids(city, tmp_path):
     assert reload(tmp_path).inject("i02").content.ja == "回答率50%。"
 
 
+def import_city_csv(city, tmp_path, csv_text):
+    """CSV_TEXT saved as Japanese Excel saves it (Shift_JIS) and imported into earthquake-offhours."""
+    (tmp_path / "injects.csv").write_bytes(csv_text.encode("cp932"))
+    return city("injects", "import", "injects.csv", "--scenario", "earthquake-offhours", "-o",
+                "scenarios/earthquake-offhours.yaml")
+
+
 def test_a_note_row_and_blank_rows_in_the_citys_table_are_skipped_and_named(city, tmp_path):
     """Cities write notes under their table (※…) and leave blank rows: a row holding one piece of
     text that is no inject id is skipped with a notice naming its cell, never read as an inject."""
@@ -256,9 +263,7 @@ def test_a_note_row_and_blank_rows_in_the_citys_table_are_skipped_and_named(city
                 "i02,ICT部門責任者（情報政策課長）,回答率60%。,安否確認システム,システム画面,0:20\r\n"
                 ",,,,,\r\n"
                 "※時刻は発災からの経過時間（T+）で記入する,,,,,\r\n")
-    (tmp_path / "injects.csv").write_bytes(csv_text.encode("cp932"))
-    code, out, err = city("injects", "import", "injects.csv", "--scenario", "earthquake-offhours", "-o",
-                          "scenarios/earthquake-offhours.yaml")
+    code, out, err = import_city_csv(city, tmp_path, csv_text)
     assert code == 0, out + err
     assert ("injects.csv:4: 注記の行として読み飛ばしました"
             "（この行には「※時刻は発災からの経過時間（T+）で記入する」だけがあります）") in out
@@ -273,17 +278,12 @@ def test_the_citys_own_columns_are_read_kept_and_exported_again(city, tmp_path):
     csv_text = ("付与番号,対象,付与内容,発信元,伝達手段,付与時刻,付与者,備考\r\n"
                 "i02,ICT部門責任者（情報政策課長）,回答率60%。,安否確認システム,システム画面,0:20,"
                 "ICT部門責任者（情報政策課長）,前回は回答率の読み上げが遅れた\r\n")
-    (tmp_path / "injects.csv").write_bytes(csv_text.encode("cp932"))
-    code, out, err = city("injects", "import", "injects.csv", "--scenario", "earthquake-offhours", "-o",
-                          "scenarios/earthquake-offhours.yaml")
+    code, out, err = import_city_csv(city, tmp_path, csv_text)
     assert code == 0, out + err
     quake = reload(tmp_path)
     i02 = quake.inject("i02")
     assert i02.remarks is not None and i02.remarks.ja == "前回は回答率の読み上げが遅れた"
     assert i02.controller == i02.recipient and quake.role(i02.recipient).title.ja.startswith("ICT部門責任者")
-    import csv
-    import io
-
     code, _, _ = city("injects", "export", "earthquake-offhours", "--format", "csv", "-o", "out.csv")
     assert code == 0
     exported = list(csv.reader(io.StringIO((tmp_path / "out.csv").read_bytes().decode("utf-8-sig"))))

@@ -46,6 +46,19 @@ async def type_text(pilot, text: str) -> None:
         await pilot.press(char)
 
 
+async def end_drill(pilot, strengths: str = "", improvements: str = "") -> None:
+    """On the runner: `e`, confirm with `y`, type the hotwash, save it with Ctrl+S."""
+    await pilot.press("e")
+    await pilot.pause()
+    await pilot.press("y")
+    await pilot.pause()
+    await type_text(pilot, strengths)
+    await pilot.press("tab")
+    await type_text(pilot, improvements)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
 def screen_text(app) -> str:
     """The text of every label, list and log line on the current screen, one per line."""
     from textual.widgets import OptionList, RichLog, Static

@@ -9,7 +9,7 @@ from bcp_drill.tui.screens.home import HomeScreen
 from bcp_drill.tui.widgets.step_list import StepList
 from support.drills import mini_library
 
-from .support import SIZE, journal_events, make_app, type_text
+from .support import SIZE, end_drill, journal_events, make_app, type_text
 
 
 async def test_home_to_runner_by_keys(tmp_path):
@@ -79,15 +79,7 @@ async def test_a_drill_from_start_to_summary(tmp_path):
         await pilot.press("i")  # nothing left to deliver: a notice, no dialog
         await pilot.pause()
         assert isinstance(app.screen, DrillRunnerScreen)
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        await type_text(pilot, "fast")
-        await pilot.press("tab")
-        await type_text(pilot, "contacts")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await end_drill(pilot, "fast", "contacts")
         assert isinstance(app.screen, DrillSummaryScreen)
         body = str(app.screen.query_one("#summary-body").render())
         assert "UPS alarm" in body and "fast" in body and "contacts" in body
@@ -385,15 +377,7 @@ async def test_a_hotwash_that_cannot_be_saved_comes_back_with_its_text(tmp_path,
                                attempts=4)
 
         monkeypatch.setattr(session, "record_hotwash", disk_full)
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        await type_text(pilot, "quick call-in")
-        await pilot.press("tab")
-        await type_text(pilot, "contacts out of date")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await end_drill(pilot, "quick call-in", "contacts out of date")
         form = app.screen
         assert isinstance(form, HotwashModal)
         assert form.query_one("#hotwash-strengths", TextArea).text == "quick call-in"
@@ -426,12 +410,7 @@ async def test_the_summary_figures_fit_an_80_column_screen(tmp_path):
         clock.advance(minutes=3)
         await pilot.press("p")
         await pilot.pause()
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await end_drill(pilot)
         assert isinstance(app.screen, DrillSummaryScreen)
 
         def table_lines():
