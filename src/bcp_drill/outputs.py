@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from bcp_drill.errors import UserError
-from bcp_drill.records.filesystem import windows_name_problem
+from bcp_drill.records.filesystem import inside, windows_name_problem
 
 PROTECTED_SUFFIXES = (".jsonl",)
 
@@ -21,20 +21,12 @@ class OutputRefused(UserError):
     area = "output"
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except ValueError:
-        return False
-    return True
-
-
 def check_output(path: Path, records_root: Path, force: bool) -> None:
     """Refuse (OutputRefused) an output that would overwrite a record, or any file unasked."""
     name = path.name
     if windows_name_problem(name) == "device":
         raise OutputRefused("device_name", path=path, name=name)
-    if _inside(path, records_root) and (path.suffix in PROTECTED_SUFFIXES or ".jsonl." in name
+    if inside(path, records_root) and (path.suffix in PROTECTED_SUFFIXES or ".jsonl." in name
                                         or name.startswith(".")):
         raise OutputRefused("is_a_record", path=path, folder=str(records_root))
     if path.exists() and not path.is_file():

@@ -54,6 +54,16 @@ def windows_name_problem(name: str) -> str | None:
     return None
 
 
+def inside(path: Path, folder: Path) -> bool:
+    """Whether PATH is FOLDER or lies within it, links resolved (a key or a report kept out of
+    the records folder must not be let in through a link)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
 class LockHeld(Exception):
     """Another process (or another open file in this one) holds the journal."""
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bcp_drill.errors import UserError
-from bcp_drill.records.filesystem import open_file
+from bcp_drill.records.filesystem import inside, open_file
 
 SEAL_SUFFIX = ".seal"
 SLOT_SIZE = 1024  # bytes per slot: far above what a slot holds (ids are at most 200 + 64 characters)
@@ -61,7 +61,7 @@ def default_key_path() -> Path:
 def load_seal_key(path: Path, records: Path | None = None) -> SealKey | None:
     """The key in PATH (None when there is none); a key kept inside the records folder is refused,
     since whoever can write the records could then read it."""
-    if records is not None and _inside(path, records):
+    if records is not None and inside(path, records):
         raise SealKeyError("key_in_records", path=path, records=str(records))
     try:
         text = path.read_text(encoding="ascii").strip()
@@ -80,7 +80,7 @@ def load_seal_key(path: Path, records: Path | None = None) -> SealKey | None:
 
 def make_seal_key(path: Path, records: Path | None = None) -> SealKey:
     """A new random key written to PATH (readable by its owner only); an existing key is kept."""
-    if records is not None and _inside(path, records):
+    if records is not None and inside(path, records):
         raise SealKeyError("key_in_records", path=path, records=str(records))
     path.parent.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_bytes(KEY_BYTES)
@@ -91,14 +91,6 @@ def make_seal_key(path: Path, records: Path | None = None) -> SealKey:
     finally:
         os.close(fd)
     return SealKey(secret)
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 def seal_path(journal: Path) -> Path:
