@@ -13,7 +13,7 @@ def main() -> int:
         print(f"bcp-drill {__version__}")
         return 0
     if sys.argv[1:] in (["--help"], ["-h"]):
-        from bcp_drill.help_text import kept_help
+        from bcp_drill.startup.help_text import kept_help
 
         text = kept_help()
         if text is not None:

@@ -8,7 +8,7 @@ import sys
 from unittest import mock
 
 from bcp_drill.cli import main
-from bcp_drill.console_streams import prepare_streams
+from bcp_drill.startup.console_streams import prepare_streams
 from bcp_drill.records.journal import read_journal
 
 

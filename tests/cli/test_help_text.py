@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from bcp_drill import help_text
+from bcp_drill.startup import help_text
 from bcp_drill.cli import main
 
 
@@ -74,7 +74,7 @@ def test_every_program_file_the_text_comes_from_is_there():
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_no_arguments_parse_the_same_without_building_every_command(lang):
-    from bcp_drill.cli import build_parser
+    from bcp_drill.cli.parser import build_parser
     from bcp_drill.i18n import Translator
 
     t = Translator(lang)

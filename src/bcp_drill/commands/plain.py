@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from bcp_drill.commands import CommandContext
-from bcp_drill.commands.review import store_of
+from bcp_drill.commands.records import store_of
 from bcp_drill.drill.setup import (
     condition_value,
     parse_condition_options,

@@ -38,7 +38,7 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
             return ctx.fail(t("cli.bad_year", value=year_text))
 
     def store() -> RecordStore:
-        from bcp_drill.commands.review import record_store
+        from bcp_drill.commands.records import record_store
 
         return record_store(ctx.settings)
 

@@ -48,7 +48,7 @@ def _read_catalog(source: Path) -> dict[str, str]:
         pass
     import tomllib
 
-    from bcp_drill.derived import keep_copy
+    from bcp_drill.startup.derived import keep_copy
 
     messages = _flatten(tomllib.loads(source.read_text(encoding="utf-8")))
     keep_copy(compiled, json.dumps({"source": stamp, "messages": messages}, ensure_ascii=False).encode("utf-8"))

@@ -53,7 +53,7 @@ class SealKey:
 
 
 def default_key_path() -> Path:
-    from bcp_drill.config_files import user_config_path
+    from bcp_drill.startup.config_files import user_config_path
 
     return user_config_path().parent / KEY_FILE
 

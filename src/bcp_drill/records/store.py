@@ -249,7 +249,7 @@ class RecordStore:
             if subject is not None:  # an unreadable first line is read again next time
                 fresh[record_id] = [inode, subject]
         if fresh != kept:
-            from bcp_drill.derived import keep_copy
+            from bcp_drill.startup.derived import keep_copy
 
             keep_copy(index, json.dumps(fresh).encode("utf-8"))
         return found

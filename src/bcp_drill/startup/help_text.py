@@ -18,15 +18,17 @@ import sys
 # settings files are (HOME, XDG_CONFIG_HOME), and the width argparse wraps at (COLUMNS).
 _ENVIRONMENT = ("BCP_DRILL_LANG", "BCP_DRILL_CONFIG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE",
                 "HOME", "XDG_CONFIG_HOME", "COLUMNS")
-_HERE = os.path.dirname(os.path.abspath(__file__))
-# The program's own files the text comes from: the parser, the language rules, the words.
-# (records/values and render/formats give the choices --help lists.)
-_PROGRAM = ([os.path.join(_HERE, f"{module}.py") for module in ("__init__", "cli", "config_files",
-                                                                 os.path.join("i18n", "__init__"),
-                                                                 os.path.join("records", "values"),
-                                                                 os.path.join("render", "formats"))]
-            + [os.path.join(_HERE, "i18n", f"{lang}.toml") for lang in ("ja", "en")])
-_KEPT = os.path.join(_HERE, "__pycache__", "help.marshal")
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_CLI = os.path.join(_PACKAGE, "cli")
+# The program's own files the text comes from: every command family's parser, the language
+# rules, the words (records/values and render/formats give the choices --help lists).
+_PROGRAM = ([os.path.join(_PACKAGE, f"{module}.py") for module in ("__init__",
+                                                                    os.path.join("startup", "config_files"),
+                                                                    os.path.join("i18n", "__init__"),
+                                                                    os.path.join("records", "values"),
+                                                                    os.path.join("render", "formats"))]
+            + [os.path.join(_PACKAGE, "i18n", f"{lang}.toml") for lang in ("ja", "en")])
+_KEPT = os.path.join(_PACKAGE, "__pycache__", "help.marshal")
 _MOST = 8  # situations kept (terminal widths, folders); the oldest is dropped
 
 
@@ -46,7 +48,11 @@ def stamps(settings_files: list[str]) -> list[list[int] | bytes | None]:
     """Size and modification time of the program's files, and the very bytes of each settings
     file (a few lines; an edit within the file system's clock tick is still seen). None: absent."""
     found: list[list[int] | bytes | None] = []
-    for path in _PROGRAM:
+    try:
+        parsers = sorted(os.path.join(_CLI, name) for name in os.listdir(_CLI) if name.endswith(".py"))
+    except OSError:
+        parsers = []
+    for path in _PROGRAM + parsers:
         try:
             status = os.stat(path)
         except OSError:
@@ -87,7 +93,7 @@ def kept_help() -> str | None:
 
 def keep_help(text: str, settings_files: list[str], taken: list[list[int] | bytes | None]) -> None:
     """Keep TEXT, made from SETTINGS_FILES as they were when TAKEN (stamped before reading)."""
-    from bcp_drill.derived import keep_copy
+    from bcp_drill.startup.derived import keep_copy
 
     now = situation()
     kept = _read()

@@ -1,0 +1,150 @@
+"""tally, trend and plan-summary: the figures of reviews and drills, in text, md, csv, json or a report."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeGuard
+
+from bcp_drill.commands import CommandContext
+from bcp_drill.commands.output import emit, left_out_notes, write_output
+from bcp_drill.commands.records import store_of
+from bcp_drill.drill.tally import by_conditions, by_phase, by_scenario, drill_figures, participation
+from bcp_drill.errors import UserError
+from bcp_drill.fiscal import parse_fiscal_year
+from bcp_drill.records.store import RecordStore, RecordSummary
+from bcp_drill.render.tallies import (
+    drills_table,
+    participation_table,
+    phases_table,
+    review_tally_data,
+    review_tally_table,
+    scenarios_table,
+)
+
+if TYPE_CHECKING:
+    from bcp_drill.records.events import DrillStarted
+
+
+def _drill_started(first: object) -> TypeGuard[DrillStarted]:
+    """FIRST (a journal's first event, or None) starts a drill; the event models load only
+    when there is an event to look at, so a tally from the figures cache never loads them."""
+    if first is None:
+        return False
+    from bcp_drill.records import events as ev
+
+    return isinstance(first, ev.DrillStarted)
+
+
+def _year(ctx: CommandContext, text: str | None) -> tuple[int | None, int | None]:
+    if text is None:
+        return None, None
+    year = parse_fiscal_year(text)
+    if year is None:
+        return None, ctx.fail(ctx.t("cli.bad_year", value=text))
+    return year, None
+
+
+def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_text: str | None,
+          drills: bool, scenario: str | None, fmt: str, output: Path | None, blank_zero: bool = False) -> int:
+    t = ctx.t
+    year, failed = _year(ctx, year_text)
+    if failed is not None:
+        return failed
+    store = store_of(ctx)
+    first = None
+    events: list = []
+    if record is not None:
+        if not store.exists(record):
+            return ctx.fail(t("cli.record_not_found", record=record, folder=str(store.root)))
+        summary, events = store.read_record(record, store.path_of(record))
+        if summary.error is not None:  # damaged, or does not prove: never tallied as if all were well
+            return ctx.fail(summary.error.render(t))
+        first = events[0]
+    if drills or scenario or _drill_started(first):
+        return _drill_tally(ctx, store, first, scenario, year, fmt, output)
+    if first is None:
+        damaged: list[RecordSummary] = []
+        for _, found in store.readable("review", subject_id=checklist, damaged=damaged):
+            if year is None or found[0].fiscal_year == year:
+                events, first = found, found[0]  # the newest matching review wins
+        if first is None:
+            left_out_notes(ctx, None, [(s.record_id, reason) for s in damaged for reason in s.reasons])
+            return ctx.fail(t("cli.no_reviews", folder=str(store.root)))
+    from bcp_drill.review.session import pinned_checklist
+    from bcp_drill.review.state import ReviewState
+    from bcp_drill.review.tally import tally_review
+
+    checklist_model, scale = pinned_checklist(first)
+    state = ReviewState.from_events(checklist_model, scale, events)
+    result = tally_review(state)
+    table = review_tally_table(result, state, t, blank_zero)
+    if record is None:  # the newest review was picked from the folder: say what could not be read
+        table.notes += left_out_notes(ctx, store)
+    return emit(ctx, [(table, review_tally_data(result, state, table))], fmt, output)
+
+
+def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenario: str | None,
+                 year: int | None, fmt: str, output: Path | None) -> int:
+    t = ctx.t
+    left_out: list[tuple[str, UserError]] = []
+    # A whole process (not a test calling in): journals not in the cache are read on every core.
+    figures = drill_figures(store, t.lang, scenario_id=scenario, year=year, left_out=left_out,
+                            workers=(os.cpu_count() or 1) if ctx.whole_process else 1)
+    if _drill_started(first):
+        figures = [f for f in figures if f.record_id == first.record_id]
+        notes = []
+    else:
+        notes = left_out_notes(ctx, None, left_out)  # drill_figures saw every journal
+    if not figures:
+        return ctx.fail(t("cli.no_drills", folder=str(store.root)))
+    table = drills_table(figures, t)
+    table.notes += notes
+    parts = [(table, None)]
+    if _drill_started(first) or scenario:
+        for group in by_conditions(figures):  # per phase, never across conditions
+            title = group[-1].scenario_title + (f" ({group[-1].conditions})" if group[-1].conditions else "")
+            parts.append((phases_table(by_phase(group), title, t), None))
+    else:
+        parts.append((scenarios_table(by_scenario(figures), t), None))
+    parts.append((participation_table(participation(figures), t), None))
+    return emit(ctx, parts, fmt, output)
+
+
+def trend(ctx: CommandContext, scenario: str) -> int:
+    from bcp_drill.render.reports import trend_table
+    from bcp_drill.render.tables import left_out_note, render_text
+    from bcp_drill.reports.trend import scenario_trend
+
+    t = ctx.t
+    result = scenario_trend(store_of(ctx), scenario, t.lang)
+    if result is None:
+        return ctx.fail(t("cli.no_drills_of", scenario=scenario))
+    if not result.drills:
+        for record_id, reason in result.left_out:
+            ctx.print(left_out_note(t, record_id, reason))
+        return ctx.fail(t("cli.no_drills_of", scenario=scenario))
+    ctx.print(render_text(trend_table(result, t)))
+    for record_id, reason in result.left_out:  # on stderr too, as tally warns
+        print(f"bcp-drill: {t('cli.warning_prefix')}: {left_out_note(t, record_id, reason)}", file=ctx.err)
+    return 0
+
+
+def plan_summary(ctx: CommandContext, checklist_id: str, year_texts: list[str], fmt: str,
+                 output: Path | None) -> int:
+    """A checklist's reviews over the plan's fiscal years, with the final year's table."""
+    from bcp_drill.fiscal import parse_fiscal_year
+    from bcp_drill.render.plan_period import render_plan_period
+    from bcp_drill.reports.plan_period import plan_period
+
+    t = ctx.t
+    years = [parse_fiscal_year(text) for text in year_texts]
+    for text, year in zip(year_texts, years, strict=True):
+        if year is None:
+            return ctx.fail(t("cli.bad_year", value=text))
+    first, last = sorted(y for y in years if y is not None)
+    store = store_of(ctx)
+    period = plan_period(store, checklist_id, first, last, t.lang)
+    if period is None:
+        return ctx.fail(t("plan.no_reviews", checklist=checklist_id))
+    return write_output(ctx, render_plan_period(period, fmt, t, store.clock()), fmt, output)
