@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bcp_drill.startup.config_files import APP_NAME, CONFIG_NAME, ENV_PREFIX, user_config_path  # noqa: F401
 from bcp_drill.errors import UserError
 from bcp_drill.i18n import LANGUAGES, Lang, language_from_locale
+from bcp_drill.startup.config_files import APP_NAME, CONFIG_NAME, ENV_PREFIX, user_config_path  # noqa: F401
 
 Source = Literal["default", "user_config", "local_config", "environment", "option"]
 

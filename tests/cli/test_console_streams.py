@@ -8,8 +8,8 @@ import sys
 from unittest import mock
 
 from bcp_drill.cli import main
-from bcp_drill.startup.console_streams import prepare_streams
 from bcp_drill.records.journal import read_journal
+from bcp_drill.startup.console_streams import prepare_streams
 
 
 class Console(io.TextIOWrapper):

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from bcp_drill.startup import help_text
 from bcp_drill.cli import main
+from bcp_drill.startup import help_text
 
 
 @pytest.fixture

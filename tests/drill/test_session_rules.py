@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from bcp_drill.errors import RecordClosed, SessionRefused
+from bcp_drill.followups.update import find_followup, update_followup
 from bcp_drill.records.journal import read_journal
 from bcp_drill.records.values import FOLLOWUP_STATUSES, HSEEP_RATINGS, FollowUpStatus, HseepRating
-from bcp_drill.review.followups import find_followup, update_followup
 from bcp_drill.review.session import ReviewSession
 from support.drills import FakeClock, make_store, mini_library, started_mini_drill
 

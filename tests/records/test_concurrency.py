@@ -5,9 +5,10 @@ from datetime import date
 
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.drill.session import DrillSession
+from bcp_drill.followups.collect import collect_followups
+from bcp_drill.followups.update import update_followup
 from bcp_drill.records.journal import read_journal
 from bcp_drill.records.store import RecordStore
-from bcp_drill.review.followups import collect_followups, update_followup
 from support.drills import DATA, FakeClock, make_store
 from support.windows import other_processes
 

@@ -15,12 +15,12 @@ import pytest
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.team import join_drill
 from bcp_drill.errors import SessionRefused
+from bcp_drill.followups.collect import collect_followups
 from bcp_drill.i18n import Translator
 from bcp_drill.records import team as team_records
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import read_merged
 from bcp_drill.reports.drill_report import build_drill_report
-from bcp_drill.review.followups import collect_followups
 from support.drills import DATA, FakeClock, make_store, mini_library
 from support.windows import other_processes
 

@@ -88,7 +88,7 @@ def test_main_issues_written_with_other_widths_or_spaces_are_one():
     """"PCスキル", "PC スキル" and "ＰＣスキル" name one main issue, not three."""
     from datetime import datetime, timezone
 
-    from bcp_drill.review.followups import FollowUp, main_issues
+    from bcp_drill.followups.items import FollowUp, main_issues
 
     def item(number: int, issue: str) -> FollowUp:
         return FollowUp(id=f"r/P0{number}", record_id="r", problem_id=f"P0{number}", source_kind="review",

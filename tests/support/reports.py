@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.drill.session import DrillSession
+from bcp_drill.followups.update import update_followup
 from bcp_drill.records import events as ev
-from bcp_drill.review.followups import update_followup
 from bcp_drill.review.session import ReviewSession
 from support.drills import DATA, FakeClock, make_store
 

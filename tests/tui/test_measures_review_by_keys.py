@@ -5,7 +5,8 @@ from textual.widgets import DataTable, Input
 
 from bcp_drill.cli import main
 from bcp_drill.content.library import ContentLibrary
-from bcp_drill.review.followups import collect_followups, main_issues
+from bcp_drill.followups.collect import collect_followups
+from bcp_drill.followups.items import main_issues
 from bcp_drill.tui.app import StartRequest
 from bcp_drill.tui.modals.problem_form import ProblemFormModal
 from bcp_drill.tui.screens.review import ReviewScreen

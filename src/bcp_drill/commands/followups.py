@@ -15,11 +15,8 @@ from bcp_drill.render.tallies import followups_data, followups_table
 
 def followups(ctx: CommandContext, status: str | None, owner: str | None, source: str | None,
               overdue: bool, fmt: str, output: Path | None, main_issues_only: bool = False) -> int:
-    from bcp_drill.review.followups import (
-        collect_followups,
-        filter_followups,
-        main_issues,
-    )
+    from bcp_drill.followups.collect import collect_followups
+    from bcp_drill.followups.items import filter_followups, main_issues
 
     store = store_of(ctx)
     today = store.clock().astimezone().date()
@@ -37,7 +34,7 @@ def followups(ctx: CommandContext, status: str | None, owner: str | None, source
 
 
 def update(ctx: CommandContext, followup_id: str, changes: dict[str, object], no_evidence: bool = False) -> int:
-    from bcp_drill.review.followups import update_followup
+    from bcp_drill.followups.update import update_followup
 
     t = ctx.t
     changes = {k: v for k, v in changes.items() if v is not None}

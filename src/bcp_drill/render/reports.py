@@ -38,7 +38,7 @@ from bcp_drill.reports.trend import ScenarioTrend, StepTrend, TrendPoint
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from bcp_drill.review.followups import FollowUp
+    from bcp_drill.followups.items import FollowUp
 
 
 @cache

@@ -12,7 +12,7 @@ from bcp_drill.i18n import Translator
 from bcp_drill.render.tables import Column, Table
 
 if TYPE_CHECKING:  # the review's models load only for the review's tables
-    from bcp_drill.review.followups import FollowUp, MainIssue
+    from bcp_drill.followups.items import FollowUp, MainIssue
     from bcp_drill.review.state import ReviewState
     from bcp_drill.review.tally import StatusTally
 

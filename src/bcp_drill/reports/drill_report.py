@@ -35,6 +35,8 @@ from bcp_drill.drill.view import (
     value_views,
 )
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label
+from bcp_drill.followups.collect import followups_of_events, followups_of_record
+from bcp_drill.followups.items import FollowUp
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
 from bcp_drill.records.session import read_record
@@ -50,11 +52,6 @@ from bcp_drill.reports.executive_summary import (
     top_points,
 )
 from bcp_drill.reports.trend import ScenarioTrend, scenario_trend
-from bcp_drill.review.followups import (
-    FollowUp,
-    followups_of_events,
-    followups_of_record,
-)
 
 
 @dataclass

@@ -22,9 +22,9 @@ from bcp_drill.drill.counts import (
     format_percent,
     percent_text,
 )
+from bcp_drill.followups.items import FollowUp
 from bcp_drill.i18n import Translator
 from bcp_drill.records.values import OPEN_FOLLOWUP_STATUSES
-from bcp_drill.review.followups import FollowUp
 
 TOP_POINTS = 3  # strengths and areas for improvement shown on the summary page
 

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Select, TextArea
 
+from bcp_drill.followups.items import FollowUp, needs_closure_evidence
 from bcp_drill.i18n import Translator
 from bcp_drill.records.values import FOLLOWUP_STATUSES
-from bcp_drill.review.followups import FollowUp, needs_closure_evidence
 from bcp_drill.tui.modals.confirm import ConfirmModal
 from bcp_drill.tui.modals.form import FormModal, field_error_label
 

@@ -11,16 +11,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from bcp_drill.errors import UserError, describe
+from bcp_drill.followups.collect import collect_followups
+from bcp_drill.followups.items import FollowUp, filter_followups
+from bcp_drill.followups.update import update_followup
 from bcp_drill.records.store import RecordSummary
 from bcp_drill.records.values import FOLLOWUP_STATUSES
 from bcp_drill.render.tables import left_out_note
 from bcp_drill.render.text_table import truncate
-from bcp_drill.review.followups import (
-    FollowUp,
-    collect_followups,
-    filter_followups,
-    update_followup,
-)
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.followup_form import FollowUpFormModal
