@@ -249,7 +249,7 @@ def test_the_systems_register_is_pinned_with_the_drill(tmp_path):
     session, _ = start(tmp_path)
     first = session.journal.events[0]
     assert first.systems_file.endswith("systems.yaml") and "基幹系システム" in first.systems_yaml
-    from bcp_drill.drill.session import pinned_scenario
+    from bcp_drill.drill.pinned import pinned_scenario
 
     assert [s.id for s in pinned_scenario(first).systems] == ["core", "web", "mail", "lgwan"]
 

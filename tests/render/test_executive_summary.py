@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from bcp_drill.drill.counts import format_percent
-from bcp_drill.drill.session import pinned_scenario
+from bcp_drill.drill.pinned import pinned_scenario
 from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.view import DrillView
 from bcp_drill.i18n import Translator

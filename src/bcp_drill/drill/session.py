@@ -4,51 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from bcp_drill import __version__
-from bcp_drill.content.loader import LoadedFile, load_pinned
-from bcp_drill.content.models import Scenario, SystemsRegister, with_register
+from bcp_drill.content.loader import LoadedFile
+from bcp_drill.content.models import Scenario
 from bcp_drill.drill.counts import RATINGS
+from bcp_drill.drill.pinned import pinned_register_fields, pinned_scenario
+from bcp_drill.drill.rights import ROLE_RIGHTS
 from bcp_drill.drill.state import Conflict, DrillState, StepRecord
 from bcp_drill.drill.values import UnreadableValue, read_measured
 from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import Journal, JournalError
-from bcp_drill.records.session import JournalSession, open_journal
+from bcp_drill.records.journal import Journal
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import on_folder_clock, team_folder
 from bcp_drill.records.values import CAPABILITIES, OBSERVATION_KINDS, SYSTEM_STATES
-
-
-def pinned_scenario(started: ev.DrillStarted) -> Scenario:
-    """The scenario exactly as it was when the drill started (with its systems register)."""
-    return _pinned(started.scenario_yaml, started.scenario_file, started.systems_yaml, started.systems_file)
-
-
-@lru_cache(maxsize=64)  # a folder of many drills holds a handful of distinct scenario texts
-def _pinned(scenario_yaml: str, scenario_file: str, systems_yaml: str, systems_file: str) -> Scenario:
-    document, problems = load_pinned(scenario_yaml, scenario_file)
-    if not isinstance(document, Scenario):
-        raise JournalError(Path(scenario_file), "pinned_scenario_invalid", problems="; ".join(problems))
-    if not systems_yaml:
-        return document
-    register, problems = load_pinned(systems_yaml, systems_file)
-    if not isinstance(register, SystemsRegister):
-        raise JournalError(Path(systems_file), "pinned_scenario_invalid", problems="; ".join(problems))
-    return with_register(document, register)
-
-
-def pinned_register_fields(source: LoadedFile) -> dict[str, str]:
-    register = source.systems_source
-    if register is None:
-        return {}
-    return {"systems_file": register.display, "systems_sha256": register.sha256,
-            "systems_yaml": register.raw.decode("utf-8-sig")}
-
-
+from bcp_drill.sessions import JournalSession, open_journal
 
 
 def condition_values(scenario: Scenario, chosen: dict[str, str]) -> dict[str, str]:
@@ -126,10 +98,8 @@ class DrillSession(JournalSession):
         return recipient is not None and recipient.team == joined.team
 
     def may(self, right: str) -> bool:
-        """Whether this console's role has RIGHT (drill/team.py ROLE_RIGHTS): the one check every
+        """Whether this console's role has RIGHT (drill/rights.py): the one check every
         front end and every write asks."""
-        from bcp_drill.drill.team import ROLE_RIGHTS
-
         return right in ROLE_RIGHTS.get(self.role, frozenset())
 
     def _require(self, right: str) -> None:

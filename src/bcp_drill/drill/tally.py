@@ -120,7 +120,7 @@ def _read_chunk(store: RecordStore, lang: Lang, to_read: list[tuple[int, str, Pa
 
 def _figures_of(record_id: str, events: list, lang: Lang) -> DrillFigures:
     # The content and event models load only when a journal is read, not for cached figures.
-    from bcp_drill.drill.session import pinned_scenario
+    from bcp_drill.drill.pinned import pinned_scenario
     from bcp_drill.drill.state import DrillState
     from bcp_drill.drill.view import summarize
     from bcp_drill.records import events as ev

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from bcp_drill.content.fields import LocalizedText
 from bcp_drill.content.models import Scenario
-from bcp_drill.drill.session import DrillSession, pinned_scenario
+from bcp_drill.drill.pinned import pinned_scenario
+from bcp_drill.drill.rights import ROLE_RIGHTS
+from bcp_drill.drill.session import DrillSession
 from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.filesystem import windows_name_problem
@@ -33,17 +35,6 @@ from bcp_drill.records.team import (
     read_merged,
     team_folder,
 )
-
-# What each role may do. Anyone may note or raise a problem; the lead may do everything. "report":
-# open the after-action report, which names what the players are expected to do and the injects
-# held back (so never a player's, even after the drill: the scenario is played again next year).
-ROLE_RIGHTS: dict[str, frozenset[str]] = {
-    "lead": frozenset({"clock", "inject", "outcome", "systems", "evaluate", "note", "problem", "end", "settle",
-                       "report"}),
-    "controller": frozenset({"clock", "inject", "systems", "note", "problem", "report"}),
-    "player": frozenset({"outcome", "systems", "note", "problem"}),
-    "evaluator": frozenset({"outcome", "evaluate", "note", "problem", "report"}),
-}
 
 
 def team_of(scenario: Scenario, name: str) -> str:

@@ -17,7 +17,7 @@ def _source_title(first: object, ref: str | None, lang: Lang) -> str:
         return ""
     try:
         if isinstance(first, ev.DrillStarted):
-            from bcp_drill.drill.session import pinned_scenario
+            from bcp_drill.drill.pinned import pinned_scenario
 
             step = pinned_scenario(first).step(ref)
             return step.title.get(lang) if step else ref

@@ -15,10 +15,8 @@ from bcp_drill.content.library import ContentLibrary
 from bcp_drill.content.loader import FileLoader, LoadedFile, locate_line
 from bcp_drill.content.models import Scenario, applies_under
 from bcp_drill.content.problems import Problem
-from bcp_drill.drill.session import (
-    condition_values,
-    pinned_register_fields,
-)
+from bcp_drill.drill.pinned import pinned_register_fields
+from bcp_drill.drill.session import condition_values
 from bcp_drill.drill.setup import condition_value, parse_t0
 from bcp_drill.drill.values import UnreadableValue, read_measured
 from bcp_drill.drill.view import (

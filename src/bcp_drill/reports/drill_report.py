@@ -15,7 +15,7 @@ from bcp_drill.drill.counts import (
     format_local_minute,
     format_minutes,
 )
-from bcp_drill.drill.session import pinned_scenario
+from bcp_drill.drill.pinned import pinned_scenario
 from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.view import (
     DrillView,
@@ -39,7 +39,7 @@ from bcp_drill.followups.collect import followups_of_events, followups_of_record
 from bcp_drill.followups.items import FollowUp
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
-from bcp_drill.records.session import read_record
+from bcp_drill.records.reading import read_record
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.values import ObservationKind
 from bcp_drill.reports.executive_summary import (

@@ -11,7 +11,7 @@ from bcp_drill.followups.collect import followups_of_events
 from bcp_drill.followups.items import FollowUp, MainIssue, main_issues
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
-from bcp_drill.records.session import read_record
+from bcp_drill.records.reading import read_record
 from bcp_drill.records.store import RecordStore
 from bcp_drill.review.session import pinned_checklist
 from bcp_drill.review.state import ReviewState

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bcp_drill.drill.counts import DrillSummary
-from bcp_drill.drill.session import pinned_scenario
+from bcp_drill.drill.pinned import pinned_scenario
 from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.view import summarize
 from bcp_drill.errors import UserError

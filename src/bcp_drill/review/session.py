@@ -14,9 +14,9 @@ from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.fiscal import fiscal_year
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import Journal, JournalError
-from bcp_drill.records.session import JournalSession, open_journal
 from bcp_drill.records.store import RecordStore
 from bcp_drill.review.state import ItemRecord, ReviewState
+from bcp_drill.sessions import JournalSession, open_journal
 
 
 def pinned_checklist(started: ev.ReviewStarted) -> tuple[Checklist, Scale]:

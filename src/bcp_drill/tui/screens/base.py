@@ -12,7 +12,7 @@ from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.form import FormMixin
 
 if TYPE_CHECKING:
-    from bcp_drill.records.session import JournalSession
+    from bcp_drill.sessions import JournalSession
 
 SessionT = TypeVar("SessionT", bound="JournalSession")
 

@@ -57,7 +57,7 @@ class HomeScreen(Screen):
 
     def action_join(self) -> None:
         """Join a drill under way as another console: pick the drill, then this console's role."""
-        from bcp_drill.drill.team import ROLE_RIGHTS
+        from bcp_drill.drill.rights import ROLE_RIGHTS
 
         ctx = app_context(self)
         t = ctx.t

@@ -1,41 +1,18 @@
-"""What drill and review sessions share: a journal, a state that follows it, one event per call."""
+"""What drill and review sessions share: a journal, a state that follows it, one event per call.
+
+A session decides what may be written (records/ only keeps and proves what was written)."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable
 
 from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import (
-    Journal,
-    JournalError,
-)
+from bcp_drill.records.journal import Journal, JournalError
+from bcp_drill.records.reading import First, first_event
 from bcp_drill.records.store import RecordStore
-from bcp_drill.records.team import MergedRecord, read_merged
 from bcp_drill.records.values import CAPABILITIES, PRIORITIES
-
-First = TypeVar("First", bound=ev.EventBase)
-
-
-def _first_event(path: Path, events: list[Any], first_type: type[First], wrong_kind: str, record_id: str) -> First:
-    """The record's first event, when it is of FIRST_TYPE (a drill, a review)."""
-    if not events:
-        raise JournalError(path, "journal_empty")
-    if not isinstance(events[0], first_type):
-        raise JournalError(path, wrong_kind, record_id=record_id)
-    return events[0]
-
-
-def read_record(store: RecordStore, record_id: str, first_type: type[First], wrong_kind: str) -> MergedRecord:
-    """A record whose first event is FIRST_TYPE, read without opening it for writing: its
-    events (every console's, for a team drill), and its final hash (`last_hash`) for the
-    reports that print it."""
-    path = store.path_of(record_id)
-    merged = read_merged(store.root, record_id, path, seal_key=store.seal_key)
-    _first_event(path, merged.events, first_type, wrong_kind, record_id)
-    return merged
 
 
 def open_journal(store: RecordStore, record_id: str, first_type: type[First], wrong_kind: str,
@@ -43,7 +20,7 @@ def open_journal(store: RecordStore, record_id: str, first_type: type[First], wr
     """Open a record whose first event is FIRST_TYPE and BUILD a session; close it on failure."""
     journal = store.open(record_id)
     try:
-        return build(journal, _first_event(journal.path, journal.events, first_type, wrong_kind, record_id))
+        return build(journal, first_event(journal.path, journal.events, first_type, wrong_kind, record_id))
     except JournalError:
         journal.close()
         raise
