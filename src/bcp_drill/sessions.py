@@ -9,7 +9,8 @@ from typing import Any, Callable
 
 from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import Journal, JournalError
+from bcp_drill.records.journal import JournalError
+from bcp_drill.records.journal_writer import Journal
 from bcp_drill.records.reading import First, first_event
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.values import CAPABILITIES, PRIORITIES

@@ -14,6 +14,7 @@ from bcp_drill.drill.counts import StepStatus
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.view import DrillView, objective_results
+from bcp_drill.drill.wording import target_label
 from bcp_drill.errors import SessionRefused
 from bcp_drill.i18n import Translator
 from bcp_drill.records.journal import read_journal
@@ -92,7 +93,7 @@ def test_a_waiting_step_is_waiting_not_overdue_and_its_target_counts_from_its_pr
     view = DrillView(session.state, session.now())
     assert view.step("server-room").deadline_seconds == 150 * 60
     assert view.step("server-room").status == StepStatus.UPCOMING
-    assert "T+2:30" in view.step("server-room").target_label(Translator("en"))
+    assert "T+2:30" in target_label(view.step("server-room"), Translator("en"))
     clock.advance(minutes=31)
     assert statuses(session)["server-room"] == StepStatus.OVERDUE
     session.complete_step("server-room", "M")
@@ -122,7 +123,7 @@ def test_a_step_without_a_target_is_done_but_neither_on_time_nor_late(tmp_path):
     session.complete_step("safety", "S")  # T+0:40, target T+0:30: late
     view = DrillView(session.state, session.now())
     assert view.step("callin").status == StepStatus.DONE_NO_TARGET
-    assert view.step("callin").target_label(Translator("ja")) == "目標なし"
+    assert target_label(view.step("callin"), Translator("ja")) == "目標なし"
     counts = view.figures.overall
     assert (counts.done, counts.on_time, counts.late, counts.done_no_target) == (2, 0, 1, 1)
     assert counts.on_time_rate == 0.0  # only the step with a target is in the rate
@@ -289,7 +290,8 @@ def test_system_states_and_the_recovery_time_objective(tmp_path):
 
 
 def test_measured_values_are_read_flagged_against_their_threshold_and_replayed(tmp_path):
-    from bcp_drill.drill.view import check_text, value_views
+    from bcp_drill.drill.view import value_views
+    from bcp_drill.drill.wording import check_text, value_text
 
     session, _ = start(tmp_path)
     t = Translator("ja")
@@ -307,10 +309,10 @@ def test_measured_values_are_read_flagged_against_their_threshold_and_replayed(t
     assert refused.value.code == "check_takes_no_value"
     ups = {v.index: v for v in value_views(session.state, session.scenario.step("server-room"))}[4]
     assert (ups.recorded.number, ups.flag) == (25.0, "below")
-    assert ups.value_text(t) == "２５分 (!) 下限 30分 を下回る"
+    assert value_text(ups, t) == "２５分 (!) 下限 30分 を下回る"
     rate, note = value_views(session.state, session.scenario.step("safety"))
-    assert (rate.flag, rate.value_text(t)) == ("below", "72.5% (!) 下限 80% を下回る")
-    assert (note.flag, note.value_text(t)) == ("", "2名が道路寸断で参集できず")
+    assert (rate.flag, value_text(rate, t)) == ("below", "72.5% (!) 下限 80% を下回る")
+    assert (note.flag, value_text(note, t)) == ("", "2名が道路寸断で参集できず")
     session.record_value("safety", 0, "85")  # a later value replaces it
     assert check_text(session.state, session.scenario.step("safety"), 0, t) == "安否回答率 = 85% [下限 80%]"
     replayed = DrillState.from_events(session.scenario, read_journal(session.journal.path).events)
@@ -318,7 +320,8 @@ def test_measured_values_are_read_flagged_against_their_threshold_and_replayed(t
 
 
 def test_injects_as_an_msel_contingencies_are_never_given_by_the_clock_and_responses_are_compared(tmp_path):
-    from bcp_drill.drill.view import inject_responses, response_text
+    from bcp_drill.drill.view import inject_responses
+    from bcp_drill.drill.wording import response_text
 
     session, clock = start(tmp_path)
     clock.advance(minutes=95)
@@ -337,7 +340,7 @@ def test_injects_as_an_msel_contingencies_are_never_given_by_the_clock_and_respo
 
 
 def test_a_deputy_acting_for_an_unreachable_lead_is_recorded_with_the_reason(tmp_path):
-    from bcp_drill.drill.view import deputy_text, roles_text
+    from bcp_drill.drill.wording import deputy_text, roles_text
 
     session, _ = start(tmp_path)
     t = Translator("en")

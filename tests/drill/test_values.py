@@ -39,6 +39,7 @@ def test_a_value_in_another_unit_is_refused(spec, typed, code):
 def test_the_runner_flags_and_shows_the_number_it_read(tmp_path):
     """1時間30分 of UPS time is not "below 30 min": it is 90 minutes, and shown so."""
     from bcp_drill.drill.view import value_views
+    from bcp_drill.drill.wording import value_text
     from bcp_drill.errors import SessionRefused
     from bcp_drill.i18n import Translator
     from drill.test_plan_model import start
@@ -53,10 +54,10 @@ def test_the_runner_flags_and_shows_the_number_it_read(tmp_path):
     assert (unit, spec.min) == ("分", 30)  # the plan's UPS minutes left, at least 30
     session.record_value(step.id, index, "1時間30分")
     view = next(v for v in value_views(session.state, step) if v.index == index)
-    assert view.recorded.number == 90 and view.value_text(t) == "1時間30分 (= 90分)"  # no (!): 90 is not below 30
+    assert view.recorded.number == 90 and value_text(view, t) == "1時間30分 (= 90分)"  # no (!): 90 is not below 30
     session.record_value(step.id, index, "２５分")
     view = next(v for v in value_views(session.state, step) if v.index == index)
-    assert view.value_text(t).startswith("２５分 (!)")
+    assert value_text(view, t).startswith("２５分 (!)")
     with pytest.raises(SessionRefused) as refused:
         session.record_value(step.id, index, "25kg")
     assert refused.value.code == "value_unit_unknown" and unit in refused.value.message(t)
@@ -66,6 +67,7 @@ def test_the_runner_flags_and_shows_the_number_it_read(tmp_path):
 def test_a_percentage_typed_full_width_is_shown_once_with_its_sign(tmp_path):
     """"７５％" was shown "７５％%" on screen and in every report."""
     from bcp_drill.drill.view import value_views
+    from bcp_drill.drill.wording import value_text
     from bcp_drill.i18n import Translator
     from drill.test_plan_model import start
 
@@ -77,5 +79,5 @@ def test_a_percentage_typed_full_width_is_shown_once_with_its_sign(tmp_path):
     for typed, shown in (("７５％", "７５％"), ("75", "75%"), ("9割", "9割 (= 90%)")):
         session.record_value(step.id, index, typed)
         view = next(v for v in value_views(session.state, step) if v.index == index)
-        assert view.value_text(t).split(" (!)")[0] == shown, typed
+        assert value_text(view, t).split(" (!)")[0] == shown, typed
     session.close()

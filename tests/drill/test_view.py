@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 
 from bcp_drill.drill.counts import StepStatus, format_percent
-from bcp_drill.drill.view import DrillView, timeline
+from bcp_drill.drill.view import DrillView
+from bcp_drill.drill.wording import progress_text, timeline_lines
 from bcp_drill.i18n import Translator
 from bcp_drill.records.journal import read_journal
 from support.drills import started_mini_drill
@@ -33,7 +34,7 @@ def test_a_step_rated_u_is_not_done_and_not_on_time(drill):
     assert (counts.done, counts.on_time, counts.not_done, counts.pending) == (0, 0, 1, 1)
     assert counts.ratings["U"] == 1
     assert counts.on_time_rate == 0.0  # attempted once, never done on time
-    assert view.progress_text(Translator("en")) == "done 0/2, not done 1, skipped 0"
+    assert progress_text(view, Translator("en")) == "done 0/2, not done 1, skipped 0"
 
 
 def test_done_counts_only_steps_done_and_skipped_steps_stay_out_of_the_rate(drill):
@@ -103,7 +104,7 @@ def test_the_timeline_strikes_withdrawn_notes_and_corrected_outcomes(drill):
     session.reopen_step("s1")
     session.complete_step("s1", "S")
     events = read_journal(session.journal.path).events
-    entries = {e.seq: e for e in timeline(session.state, events, t)}
+    entries = {e.seq: e for e in timeline_lines(session.state, events, t)}
     assert entries[note.seq].struck and "withdrawn by #" in entries[note.seq].correction
     assert "it was rack 4" in entries[note.seq].correction
     first_outcome = next(e for e in events if e.type == "step_completed")
@@ -122,6 +123,6 @@ def test_the_timeline_of_a_replayed_record_matches_the_live_one(drill):
     clock.advance(minutes=5)
     session.resume_clock()
     session.complete_step("s1", "S")
-    live = [(e.seq, e.elapsed_seconds, e.kind) for e in timeline(session.state, session.journal.events, t)]
+    live = [(e.seq, e.elapsed_seconds, e.kind) for e in timeline_lines(session.state, session.journal.events, t)]
     assert live[-1] == (5, 30, "step")  # paused time does not count
     assert clock() - session.journal.events[0].at == timedelta(minutes=5, seconds=30)

@@ -15,7 +15,8 @@ from openpyxl import Workbook
 
 from bcp_drill.cli import main
 from bcp_drill.content.library import ContentLibrary
-from bcp_drill.imports.spreadsheet import SheetError, SheetLimits, read_sheet
+from bcp_drill.imports.raw_sheet import SheetError, SheetLimits
+from bcp_drill.imports.spreadsheet import read_sheet
 from render.test_msel import city  # noqa: F401  (the fixture: a working folder with the shipped scenarios)
 
 from .sheets import F, row, worksheet, write_workbook

@@ -8,7 +8,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from bcp_drill.imports.spreadsheet import Formula, SheetLimits, cell_text, read_sheet
+from bcp_drill.imports.raw_sheet import Formula, SheetLimits, cell_text
+from bcp_drill.imports.spreadsheet import read_sheet
 from bcp_drill.imports.xlsx_stream import read_xlsx
 
 from .sheets import MAIN, worksheet, write_workbook

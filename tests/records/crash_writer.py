@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import Journal
+from bcp_drill.records.journal_writer import Journal
 from bcp_drill.records.store import RecordStore
 
 

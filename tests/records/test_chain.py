@@ -8,6 +8,7 @@ from bcp_drill.records.journal import line_hash, read_journal
 from bcp_drill.records.proof import prove
 from bcp_drill.render.reports import render_drill_report
 from bcp_drill.reports.drill_report import build_drill_report
+from bcp_drill.reports.drill_report_sources import read_drill_report_sources
 from support.drills import started_mini_drill
 
 
@@ -68,7 +69,8 @@ def test_a_rewritten_or_removed_line_is_found(tmp_path, capsys):
 def test_the_printed_report_carries_the_final_hash_so_an_edited_last_line_shows(tmp_path, capsys):
     store, record_id = a_drill(tmp_path)
     t = Translator("en")
-    printed = render_drill_report(build_drill_report(store, record_id, t), "md", t).decode()
+    sources = read_drill_report_sources(store, record_id, t.lang)
+    printed = render_drill_report(build_drill_report(sources, t), "md", t).decode()
     final = prove(store.path_of(record_id), read_journal(store.path_of(record_id)), None).final_hash
     assert final in printed
     path = store.path_of(record_id)

@@ -9,7 +9,7 @@ import pytest
 
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.i18n import Translator
-from bcp_drill.records import journal as journal_module
+from bcp_drill.records import journal_writer as journal_module
 from bcp_drill.records.journal import JournalError, read_journal
 from bcp_drill.records.proof import prove
 from support.drills import FakeClock, make_store, mini_library, started_mini_drill

@@ -6,7 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import Journal, JournalError, read_journal
+from bcp_drill.records.journal import JournalError, read_journal
+from bcp_drill.records.journal_writer import Journal
 from support.drills import START, FakeClock
 
 
@@ -167,7 +168,7 @@ def test_a_failed_write_is_cut_back_so_the_next_event_is_whole(tmp_path, monkeyp
     import errno
     import os
 
-    from bcp_drill.records import journal as journal_module
+    from bcp_drill.records import journal_writer as journal_module
 
     clock = FakeClock()
     path = tmp_path / "r1.jsonl"
@@ -226,7 +227,7 @@ def test_a_write_the_share_fails_for_a_moment_is_tried_again_and_saved_once(tmp_
     import errno
     import os
 
-    from bcp_drill.records import journal as journal_module
+    from bcp_drill.records import journal_writer as journal_module
 
     monkeypatch.setattr(journal_module, "WRITE_RETRY_PAUSES", (0.0, 0.0, 0.0))
     journal = Journal.create(tmp_path / "r1.jsonl", "alice", FakeClock(), first=(ev.DrillStarted, started_fields()))
@@ -264,7 +265,7 @@ def test_a_write_the_share_fails_for_a_moment_is_tried_again_and_saved_once(tmp_
 
 def test_a_share_that_cannot_lock_is_still_written(tmp_path, monkeypatch):
     """Some network shares refuse every lock (ENOLCK): a console's own journal is written anyway."""
-    from bcp_drill.records import journal as journal_module
+    from bcp_drill.records import journal_writer as journal_module
     from bcp_drill.records.filesystem import NoLocksHere
 
     def no_locks(fd):
@@ -283,7 +284,7 @@ def test_a_new_journal_opened_by_another_process_as_it_appears_is_taken_up_as_it
     """A new journal is closed while it is linked into place (Windows renames no open file), then
     taken again; another writer (the shared follow-ups journal) may get there first and add an
     event: the creator then holds the journal as it is, never a stale copy that breaks the chain."""
-    from bcp_drill.records import journal as journal_module
+    from bcp_drill.records import journal_writer as journal_module
     from bcp_drill.records.proof import prove
 
     real_place = journal_module.place_journal

@@ -50,7 +50,7 @@ def test_a_read_only_records_folder_is_a_message(capsys, records, tmp_path, monk
     import errno
     import tempfile
 
-    from bcp_drill.records import journal as journal_module
+    from bcp_drill.records import journal_writer as journal_module
 
     store, review_id, drill_id = records
     real_open = os.open
@@ -125,7 +125,7 @@ def test_a_full_disk_at_each_write_site_is_a_message_and_leaves_files_whole(  # 
     import errno
 
     from bcp_drill import outputs
-    from bcp_drill.records import journal as journal_module
+    from bcp_drill.records import journal_writer as journal_module
 
     store, review_id, drill_id = records
     real_write, real_fsync = journal_module.os.write, outputs.os.fsync

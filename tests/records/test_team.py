@@ -21,6 +21,7 @@ from bcp_drill.records import team as team_records
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import read_merged
 from bcp_drill.reports.drill_report import build_drill_report
+from bcp_drill.reports.drill_report_sources import read_drill_report_sources
 from support.drills import DATA, FakeClock, make_store, mini_library
 from support.windows import other_processes
 
@@ -155,7 +156,8 @@ def test_two_consoles_rating_one_step_are_kept_as_a_conflict_and_the_lead_settle
     from bcp_drill.render.reports import render_drill_report
 
     t = Translator("en")
-    text = render_drill_report(build_drill_report(store, lead.record_id, t), "md", t).decode()
+    sources = read_drill_report_sources(store, lead.record_id, t.lang)
+    text = render_drill_report(build_drill_report(sources, t), "md", t).decode()
     assert "| 2 | 00:03:00 |" in text and "~~Done 安否確認 (P, target T+0:05)~~ (corrected by \\#3 (統括 山田" in text
     assert "| desk:2 | 00:03:00 |" in text and "settled: \\#desk:2 stands (the desk saw the delay)" in text
     assert "Console desk joined as player (佐藤@" in text  # the role in words
@@ -188,7 +190,7 @@ def test_each_role_does_its_part(tmp_path):
     # One record to everything that reads records: follow-ups, the report, who recorded what.
     assert {f.id for f in collect_followups(store)} == {f"{lead.record_id}/p-P01", f"{lead.record_id}/P01"}
     lead.end()
-    report = build_drill_report(store, lead.record_id, Translator("en"))
+    report = build_drill_report(read_drill_report_sources(store, lead.record_id, "en"), Translator("en"))
     assert {e.by for e in report.timeline} >= {"統括 山田", "p", "c", "e"}
     assert set(report.recorders) >= {"統括 山田", "p", "c", "e"}
     for session in (player, controller, evaluator, lead):

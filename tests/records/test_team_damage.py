@@ -12,6 +12,7 @@ from bcp_drill.i18n import Translator
 from bcp_drill.records.seal import seal_path
 from bcp_drill.records.team import read_merged
 from bcp_drill.reports.drill_report import build_drill_report
+from bcp_drill.reports.drill_report_sources import read_drill_report_sources
 from support.drills import FakeClock, make_store, mini_library
 
 
@@ -53,7 +54,7 @@ def test_a_bad_line_in_one_console_names_it_and_keeps_everything_before_it(tmp_p
     captured = capsys.readouterr()
     assert code == 0 and f"record {record_id} is included, but not all of it" in captured.err
     assert "console a's journal is damaged at line 4" in captured.err
-    report = build_drill_report(store, record_id, t)
+    report = build_drill_report(read_drill_report_sources(store, record_id, t.lang), t)
     assert report.record_notices == said
     code = main(["verify", record_id, "--records", str(store.root), "--lang", "en"])
     out = capsys.readouterr().out

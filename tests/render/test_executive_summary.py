@@ -16,6 +16,7 @@ from bcp_drill.i18n import Translator
 from bcp_drill.records.journal import read_journal
 from bcp_drill.render.reports import drill_report_sheets, render_drill_report
 from bcp_drill.reports.drill_report import build_drill_report
+from bcp_drill.reports.drill_report_sources import read_drill_report_sources
 from conftest import REPO
 from support.drills import make_store
 from support.reports import earthquake_drilled_twice
@@ -38,7 +39,7 @@ def figures_of(store, record_id):
 def test_the_summary_states_what_the_records_support(quake):
     store, _, (first, second) = quake
     t = Translator("en")
-    summary = build_drill_report(store, second, t).executive
+    summary = build_drill_report(read_drill_report_sources(store, second, t.lang), t).executive
     before, now = figures_of(store, first), figures_of(store, second)
     assert summary.comparison.previous_record_id == first
     rows = {row[0]: row[1:] for row in summary.comparison.rows}
@@ -64,7 +65,7 @@ def test_the_summary_states_what_the_records_support(quake):
 def test_the_first_drill_has_nothing_to_compare_with(quake):
     store, _, (first, _) = quake
     t = Translator("en")
-    report = build_drill_report(store, first, t)
+    report = build_drill_report(read_drill_report_sources(store, first, t.lang), t)
     assert report.executive.comparison is None and report.executive.recurring == []
     text = render_drill_report(report, "md", t).decode("utf-8")
     summary_part = text.split("## 1 Overview")[0]
@@ -74,7 +75,7 @@ def test_the_first_drill_has_nothing_to_compare_with(quake):
 def test_the_summary_travels_to_csv_and_xlsx(quake):
     store, _, (first, second) = quake
     t = Translator("ja")
-    sheets = dict(drill_report_sheets(build_drill_report(store, second, t), t))
+    sheets = dict(drill_report_sheets(build_drill_report(read_drill_report_sources(store, second, t.lang), t), t))
     assert list(sheets)[:3] == ["要旨", "前回との比較", "以前の是正措置"]
     earlier = sheets["以前の是正措置"]
     assert [(row[0], row[1], row[5]) for row in earlier.rows] == [
@@ -123,7 +124,8 @@ def test_every_html_table_has_a_header_over_each_column(quake, lang):
     store, _, (_, second) = quake
     t = Translator(lang)
     shapes = TableShapes()
-    shapes.feed(render_drill_report(build_drill_report(store, second, t), "html", t).decode("utf-8"))
+    sources = read_drill_report_sources(store, second, t.lang)
+    shapes.feed(render_drill_report(build_drill_report(sources, t), "html", t).decode("utf-8"))
     assert len(shapes.tables) >= 8
     for index, table in enumerate(shapes.tables):
         assert table["head"], f"table {index} has no header row"
@@ -161,7 +163,8 @@ def test_the_summary_fits_on_the_first_a4_page_of_the_pdf(quake):
     weasyprint_or_skip()
     store, _, (first, second) = quake
     t = Translator("en")
-    flat = laid_out_pages(render_drill_report(build_drill_report(store, second, t), "html", t))
+    sources = read_drill_report_sources(store, second, t.lang)
+    flat = laid_out_pages(render_drill_report(build_drill_report(sources, t), "html", t))
     assert "Executive summary" in flat[0]
     # The summary's last line (the second action raised again) is still on page 1, and the
     # overview starts the second page: the whole summary is on the first page.
@@ -277,7 +280,7 @@ def test_every_sheet_of_the_workbook_has_a_heading_over_each_column(quake):
 
     store, _, (_, second) = quake
     t = Translator("ja")
-    report = build_drill_report(store, second, t)
+    report = build_drill_report(read_drill_report_sources(store, second, t.lang), t)
     sheets = drill_report_sheets(report, t)
     book = load_workbook(io.BytesIO(render_drill_report(report, "xlsx", t)))
     assert book.sheetnames == [title[:31] for title, _ in sheets]
@@ -300,7 +303,8 @@ def test_the_workbook_keeps_numbers_as_numbers_and_times_as_durations(quake):
 
     store, _, (first, second) = quake
     t = Translator("ja")
-    book = load_workbook(io.BytesIO(render_drill_report(build_drill_report(store, second, t), "xlsx", t)))
+    sources = read_drill_report_sources(store, second, t.lang)
+    book = load_workbook(io.BytesIO(render_drill_report(build_drill_report(sources, t), "xlsx", t)))
     before, now = figures_of(store, first), figures_of(store, second)
     compared = {row[0].value: row[1:] for row in book[t("report.sheet_comparison")].iter_rows(min_row=2)}
     rate = compared[t("tui.col_on_time_rate")]
@@ -333,7 +337,7 @@ def test_no_page_ends_with_a_heading_or_the_column_headings_of_a_table(quake):
     kinds = ("h1", "h2", "h3", "caption", "thead")
     for lang in ("ja", "en"):
         t = Translator(lang)
-        html = render_drill_report(build_drill_report(store, second, t), "html", t)
+        html = render_drill_report(build_drill_report(read_drill_report_sources(store, second, t.lang), t), "html", t)
         pages = HTML(string=html.decode("utf-8")).render().pages
         stranded = []
         for number, page in enumerate(pages[:-1], 1):

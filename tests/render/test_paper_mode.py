@@ -232,7 +232,7 @@ def test_times_after_the_written_end_are_refused_before_anything_is_written(cli,
 
 
 def test_an_import_that_fails_half_way_leaves_no_record_and_can_be_retried(cli, tmp_path, monkeypatch):
-    from bcp_drill.records.journal import Journal
+    from bcp_drill.records.journal_writer import Journal
 
     (tmp_path / "filled.yaml").write_text(filled_template(cli, tmp_path), encoding="utf-8")
     real_append = Journal.append

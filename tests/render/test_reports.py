@@ -14,6 +14,7 @@ from bcp_drill import __version__
 from bcp_drill.i18n import Translator
 from bcp_drill.render.reports import render_drill_report, render_review_report
 from bcp_drill.reports.drill_report import build_drill_report
+from bcp_drill.reports.drill_report_sources import read_drill_report_sources
 from bcp_drill.reports.review_report import build_review_report
 from support.reports import fixed_records
 from tui.support import use_utc
@@ -45,7 +46,7 @@ def golden(name: str, data: bytes) -> None:
 def test_drill_report_golden(records, fmt, lang):
     store, drill_id, _ = records
     t = Translator(lang)
-    report = build_drill_report(store, drill_id, t, organisation="多治見市")
+    report = build_drill_report(read_drill_report_sources(store, drill_id, t.lang), t, organisation="多治見市")
     golden(f"drill_report.{lang}.{fmt}", render_drill_report(report, fmt, t))
 
 
@@ -59,7 +60,8 @@ def test_review_report_golden(records, fmt):
 def test_html_escapes_everything_a_user_typed(records):
     store, drill_id, review_id = records
     t = Translator("ja")
-    html = render_drill_report(build_drill_report(store, drill_id, t), "html", t).decode("utf-8")
+    sources = read_drill_report_sources(store, drill_id, t.lang)
+    html = render_drill_report(build_drill_report(sources, t), "html", t).decode("utf-8")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     review = render_review_report(build_review_report(store, review_id, t), "html", t).decode("utf-8")
@@ -70,7 +72,8 @@ def test_html_escapes_everything_a_user_typed(records):
 def test_markdown_escapes_table_breakers(records):
     store, drill_id, _ = records
     t = Translator("ja")
-    md = render_drill_report(build_drill_report(store, drill_id, t), "md", t).decode("utf-8")
+    sources = read_drill_report_sources(store, drill_id, t.lang)
+    md = render_drill_report(build_drill_report(sources, t), "md", t).decode("utf-8")
     assert "連絡網 \\| 2名不通" in md
     assert "\\<script\\>" in md
 
@@ -78,7 +81,7 @@ def test_markdown_escapes_table_breakers(records):
 def test_csv_is_excel_ready_and_neutralises_formulas(records):
     store, drill_id, review_id = records
     t = Translator("ja")
-    data = render_drill_report(build_drill_report(store, drill_id, t), "csv", t)
+    data = render_drill_report(build_drill_report(read_drill_report_sources(store, drill_id, t.lang), t), "csv", t)
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
     cells = [c for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for c in row]
     assert "'+cmd|' /C calc'!A0" in cells and "+cmd|' /C calc'!A0" not in cells
@@ -93,7 +96,8 @@ def test_csv_is_excel_ready_and_neutralises_formulas(records):
 def test_drill_xlsx_read_back_cell_by_cell(records):
     store, drill_id, _ = records
     t = Translator("ja")
-    book = load_workbook(io.BytesIO(render_drill_report(build_drill_report(store, drill_id, t), "xlsx", t)))
+    sources = read_drill_report_sources(store, drill_id, t.lang)
+    book = load_workbook(io.BytesIO(render_drill_report(build_drill_report(sources, t), "xlsx", t)))
     assert book.sheetnames == ["要旨", "前回との比較", "以前の是正措置", "概要", "目標", "ステップ", "集計", "状況付与",
                                "経過", "改善計画", "推移"]
     steps = book["ステップ"]
@@ -156,7 +160,7 @@ def test_review_xlsx_has_the_tally_in_numbers(records):
 def test_trend_section_compares_the_two_drills(records):
     store, drill_id, _ = records
     t = Translator("en")
-    report = build_drill_report(store, drill_id, t)
+    report = build_drill_report(read_drill_report_sources(store, drill_id, t.lang), t)
     assert report.trend is not None and len(report.trend.drills) == 2
     s1 = report.trend.steps[0]
     assert s1.minutes() == [6.0, 4.0] and s1.change_minutes() == -2.0
@@ -179,7 +183,8 @@ def test_every_table_has_a_header_for_each_of_its_columns_in_every_format(record
 
     store, drill_id, review_id = records
     t = Translator("ja")
-    drill = [table for _, table in drill_report_sheets(build_drill_report(store, drill_id, t), t)]
+    sources = read_drill_report_sources(store, drill_id, t.lang)
+    drill = [table for _, table in drill_report_sheets(build_drill_report(sources, t), t)]
     review = review_report_tables(build_review_report(store, review_id, t), t)
     assert {tb.title for tb in review} >= {t("report.overview"), t("report.items")}  # the overview travels too
     for table in drill + review:
@@ -207,8 +212,9 @@ def test_the_markdown_reports_parse_as_markdown_with_each_item_apart(records):
 
     store, drill_id, review_id = records
     t = Translator("ja")
+    sources = read_drill_report_sources(store, drill_id, t.lang)
     for data in (render_review_report(build_review_report(store, review_id, t), "md", t),
-                 render_drill_report(build_drill_report(store, drill_id, t), "md", t)):
+                 render_drill_report(build_drill_report(sources, t), "md", t)):
         tokens = MarkdownIt("commonmark").enable("table").parse(data.decode("utf-8"))
         types = [token.type for token in tokens]
         assert "table_open" in types and "heading_open" in types
@@ -294,7 +300,8 @@ def test_every_workbook_sheet_prints_readably_on_a4(records):
     store, drill_id, review_id = records
     for lang in ("ja", "en"):
         t = Translator(lang)
-        drill = load_workbook(io.BytesIO(render_drill_report(build_drill_report(store, drill_id, t), "xlsx", t)))
+        sources = read_drill_report_sources(store, drill_id, t.lang)
+        drill = load_workbook(io.BytesIO(render_drill_report(build_drill_report(sources, t), "xlsx", t)))
         review = load_workbook(io.BytesIO(render_review_report(build_review_report(store, review_id, t), "xlsx", t)))
         assert _print_problems(drill) == [] and _print_problems(review) == []
         assert len(drill.worksheets) >= 8 and {s.page_setup.orientation for s in drill.worksheets} == {
@@ -341,7 +348,8 @@ def test_the_workbook_printed_by_libreoffice_is_readable_on_every_page(records, 
 
     store, drill_id, review_id = records
     t = Translator("ja")
-    books = {"drill.xlsx": render_drill_report(build_drill_report(store, drill_id, t), "xlsx", t),
+    sources = read_drill_report_sources(store, drill_id, t.lang)
+    books = {"drill.xlsx": render_drill_report(build_drill_report(sources, t), "xlsx", t),
              "review.xlsx": render_review_report(build_review_report(store, review_id, t), "xlsx", t)}
     for name, data in books.items():
         (tmp_path / name).write_bytes(data)

@@ -4,6 +4,7 @@ from bcp_drill.drill.session import DrillSession
 from bcp_drill.i18n import Translator
 from bcp_drill.render.reports import render_drill_report
 from bcp_drill.reports.drill_report import build_drill_report
+from bcp_drill.reports.drill_report_sources import read_drill_report_sources
 from support.drills import FakeClock, make_store, mini_library
 
 
@@ -29,7 +30,7 @@ def drill_with_corrections(tmp_path):
 def test_withdrawn_notes_and_corrected_outcomes_never_read_as_valid(tmp_path):
     store, record_id = drill_with_corrections(tmp_path)
     t = Translator("ja")
-    report = build_drill_report(store, record_id, t)
+    report = build_drill_report(read_drill_report_sources(store, record_id, t.lang), t)
     [s1, s2] = report.steps
     assert s1.notes == ["ラック4が発火"] and s1.rating == "M"
     assert report.notes == [] and report.withdrawn_notes == 2
@@ -46,7 +47,7 @@ def test_withdrawn_notes_and_corrected_outcomes_never_read_as_valid(tmp_path):
 
 def test_the_report_names_the_step_that_decided_each_objective(tmp_path):
     store, record_id = drill_with_corrections(tmp_path)
-    report = build_drill_report(store, record_id, Translator("ja"))
+    report = build_drill_report(read_drill_report_sources(store, record_id, "ja"), Translator("ja"))
     [objective] = report.objectives
     assert (objective.rating, objective.derived) == ("U", "U")
     assert objective.decided_by == "サーバ室点検: U (未実施のため U)"

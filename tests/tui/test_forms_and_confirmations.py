@@ -5,7 +5,7 @@ from datetime import date
 from textual.widgets import DataTable
 
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.view import rating_label
+from bcp_drill.drill.wording import rating_label
 from bcp_drill.i18n import Translator
 from bcp_drill.records.journal import read_journal
 from bcp_drill.review.session import ReviewSession

@@ -6,12 +6,8 @@ import sys
 
 from bcp_drill.commands import CommandContext
 from bcp_drill.commands.records import store_of
-from bcp_drill.drill.setup import (
-    condition_value,
-    parse_condition_options,
-    parse_participants,
-    parse_t0,
-)
+from bcp_drill.drill.opening import Notice
+from bcp_drill.drill.setup import SetupError
 from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.plain.console import PlainConsole, PlainRunner
@@ -24,80 +20,34 @@ def _console(ctx: CommandContext) -> PlainConsole:
 def run_plain(ctx: CommandContext, scenario_ref: str, drill_type: str | None, place: str | None,
               participants: list[str] | None, t0_text: str | None,
               condition_options: list[str] | None = None) -> int:
-    from bcp_drill.drill.session import DrillSession
-    from bcp_drill.drill.view import reference_text
-    from bcp_drill.plain.drill import PlainDrill
+    from bcp_drill.drill.opening import start_drill
+    from bcp_drill.drill.setup import DRILL_TYPE, PARTICIPANTS, PLACE, RECORDER, T0, read_setup, setup_questions
+    from bcp_drill.plain.drill import PlainDrill, ask_setup, introduce_scenario
 
-    t = ctx.t
     library = ctx.library_for(scenario_ref)
     scenario = library.scenario(scenario_ref)
     if scenario is None:
-        return ctx.fail(library.not_found("scenario", scenario_ref, t))
+        return ctx.fail(library.not_found("scenario", scenario_ref, ctx.t))
     console = _console(ctx)
     store = store_of(ctx)
-    console.say(t("tui.setup_title", title=scenario.title.get(t.lang)))
-    if scenario.notes:
-        console.say(f"{t('tui.scenario_notes')}: {scenario.notes.get(t.lang)}")
-    for reference in scenario.sources:
-        console.say(f"{t('tui.scenario_source')}: {reference_text(reference, t)}")
-    types = [d.value for d in scenario.drill_types]
-    if drill_type is None:
-        answer = console.ask_optional("plain.ask_type", types[0], choices=", ".join(types))
-        if answer is None:
-            return 1
-        drill_type = answer
-    if drill_type not in types:
-        return ctx.fail(t("plain.bad_type", value=drill_type, choices=", ".join(types)))
-    if place is None:
-        place = console.ask_optional("tui.setup_place")
-        if place is None:
-            return 1
-    lines = participants
-    if lines is None:
-        console.say(t("plain.ask_participants"))
-        lines = []
-        while (line := console.ask("  > ")) not in (None, ""):
-            lines.append(line)
-    people, problems = parse_participants("\n".join(lines))
-    if problems:
-        first = problems[0]
-        return ctx.fail(t(f"tui.{first.code}", line=first.line, value=first.value))
-    if t0_text is None:
-        t0_text = console.ask_optional("plain.ask_t0") or ""
-    t0 = parse_t0(t0_text, store.clock())
-    if t0 is None:
-        return ctx.fail(t("tui.bad_t0", value=t0_text))
-    conditions, bad = parse_condition_options(condition_options or [], scenario)
-    if bad:
-        return ctx.fail(t(f"plain.{bad[0].code}", value=bad[0].value,
-                          known=", ".join(c.id for c in scenario.conditions) or "-"))
-    for condition in scenario.conditions:
-        if condition.fixed is not None:
-            value = condition.value(condition.fixed)
-            console.say(t("plain.condition_fixed", condition=condition.title.get(t.lang),
-                          value=value.title.get(t.lang) if value else condition.fixed))
-            continue
-        while condition.id not in conditions:
-            choices = "  ".join(f"{n}. {v.title.get(t.lang)} ({v.id})" for n, v in enumerate(condition.values, 1))
-            answer = console.ask_optional("plain.ask_condition", condition=condition.title.get(t.lang),
-                                          choices=choices)
-            if answer is None:
-                return 1
-            value_id = condition_value(condition, answer)
-            if value_id is None:
-                console.say(t("plain.bad_condition", value=answer))
-            else:
-                conditions[condition.id] = value_id
-    source = library.scenarios[scenario.id]
-    try:
-        session = DrillSession.start(store, source, drill_type, place=place, participants=people, t0=t0,
-                                     conditions=conditions)
-    except (UserError, OSError) as error:
-        return ctx.fail(t("tui.cannot_create_record", reason=describe(error, t)))
-    try:
-        return PlainDrill(session, console).run()
-    finally:
-        session.close()
+    introduce_scenario(console, scenario)
+    questions = setup_questions(scenario, store.recorder)
+    given = {DRILL_TYPE: drill_type, PLACE: place, T0: t0_text, RECORDER: store.recorder,  # the settings' recorder
+             PARTICIPANTS: None if participants is None else "\n".join(participants)}
+    answers = ask_setup(console, scenario, questions,
+                        {key: answer for key, answer in given.items() if answer is not None},
+                        condition_options or [], store.clock())
+    if answers is None:  # the input ended
+        return 1
+    if isinstance(answers, SetupError):
+        return ctx.fail(answers.message(ctx.t))
+    setup = read_setup(questions, answers, store.clock())
+    if isinstance(setup, SetupError):
+        return ctx.fail(setup.message(ctx.t))
+    session = start_drill(store, library.scenarios[scenario.id], setup)
+    if isinstance(session, Notice):
+        return ctx.fail(session.text(ctx.t))
+    return PlainDrill(session, console).run_and_close()
 
 
 def review_plain(ctx: CommandContext, checklist_ref: str, year_text: str | None) -> int:
@@ -130,81 +80,51 @@ def review_plain(ctx: CommandContext, checklist_ref: str, year_text: str | None)
                                       organisation=ctx.settings.organisation, previous=previous)
     except (UserError, OSError) as error:
         return ctx.fail(t("tui.cannot_create_record", reason=describe(error, t)))
-    try:
-        return PlainReview(session, console).run()
-    finally:
-        session.close()
+    return PlainReview(session, console).run_and_close()
 
 
 def resume_plain(ctx: CommandContext, record_id: str | None) -> int:
-    from bcp_drill.drill.session import DrillSession
+    from bcp_drill.drill.opening import record_to_resume, resume_drill, resume_session
     from bcp_drill.plain.drill import PlainDrill
     from bcp_drill.plain.review import PlainReview
+    from bcp_drill.render.tables import left_out_note
     from bcp_drill.review.session import ReviewSession
 
     t = ctx.t
     store = store_of(ctx)
-    everything = {s.record_id: s for s in store.summaries()}
-    damaged = everything.get(record_id or "")
-    if damaged is not None and damaged.error is not None:  # say it is damaged and where, not "no record"
-        return ctx.fail(damaged.error.render(t))
-    summaries = {r: s for r, s in everything.items() if s.error is None}
-    if record_id is None:
-        from bcp_drill.render.tables import left_out_note
-
-        unfinished = [s for s in everything.values() if s.error is None and not s.finished]
-        newest = unfinished[0].record_id if unfinished else ""
-        for summary in everything.values():  # a newer record that does not verify is named, never skipped silently
-            if summary.error is not None and summary.record_id > newest:
-                print(f"bcp-drill: {t('cli.warning_prefix')}: {left_out_note(t, summary.record_id, summary.error)}",
-                      file=ctx.err)
-        if not unfinished:
-            return ctx.fail(t("cli.nothing_to_resume", folder=str(store.root)))
-        record_id = newest
-    if record_id not in summaries:
-        return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
+    choice = record_to_resume(store, record_id)
+    for skipped, why in choice.unreadable:  # newer records that do not verify: named, never skipped silently
+        print(f"bcp-drill: {t('cli.warning_prefix')}: {left_out_note(t, skipped, why)}", file=ctx.err)
+    if isinstance(choice.chosen, Notice):
+        return ctx.fail(choice.chosen.text(t))
+    chosen = choice.chosen.record_id
     console = _console(ctx)
-    session: DrillSession | ReviewSession
     runner: PlainRunner
-    try:
-        if summaries[record_id].kind == "review":
-            review = ReviewSession.resume(store, record_id)
-            session, runner = review, PlainReview(review, console)
-        else:
-            drill = DrillSession.resume(store, record_id)
-            session, runner = drill, PlainDrill(drill, console)
-    except UserError as error:
-        return ctx.fail(error.render(t))
-    if session.journal.recovered_tail is not None:
-        console.say(t("journal.recovered", path=str(session.journal.recovered_tail)))
-    try:
-        return runner.run()
-    finally:
-        session.close()
+    if choice.chosen.kind == "review":
+        review = resume_session(ReviewSession.resume, store, chosen)
+        if isinstance(review, Notice):
+            return ctx.fail(review.text(t))
+        opened, runner = review.notices, PlainReview(review.session, console)
+    else:
+        drill = resume_drill(store, chosen)
+        if isinstance(drill, Notice):
+            return ctx.fail(drill.text(t))
+        opened, runner = drill.notices, PlainDrill(drill.session, console)
+    for notice in opened:
+        console.say(notice.text(t))
+    return runner.run_and_close()
 
 
 def join_plain(ctx: CommandContext, record_id: str | None, role: str, team: str, console_id: str | None) -> int:
     """Join a drill under way as one console of a team drill (its own journal, see drill/team.py)."""
-    from bcp_drill.drill.team import join_drill
+    from bcp_drill.drill.opening import join_as_console
     from bcp_drill.plain.drill import PlainDrill
 
     t = ctx.t
-    store = store_of(ctx)
-    if record_id is None:
-        under_way = store.unfinished("drill")
-        if not under_way:
-            return ctx.fail(t("cli.nothing_to_join", folder=str(store.root)))
-        record_id = under_way[0].record_id
-    if not store.exists(record_id):
-        return ctx.fail(t("cli.record_not_found", record=record_id, folder=str(store.root)))
-    try:
-        session = join_drill(store, record_id, role, team, console_id)
-    except UserError as error:
-        return ctx.fail(error.render(t))
+    session = join_as_console(store_of(ctx), record_id, role, team, console_id)
+    if isinstance(session, Notice):
+        return ctx.fail(session.text(t))
     console = _console(ctx)
     console.say(t("plain.joined", console=session.console, role=t(f"console_role.{role}"),
                   offset=f"{session.clock_offset:+.0f}"))
-    try:
-        return PlainDrill(session, console).run()
-    finally:
-        session.close()
+    return PlainDrill(session, console).run_and_close()

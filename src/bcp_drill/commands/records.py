@@ -84,7 +84,7 @@ def verify(ctx: CommandContext, record_ids: list[str]) -> int:
 
 def seal_key(ctx: CommandContext, action: str) -> int:
     """The seal key (records/seal.py): show it, make one, or sign the records that verify without it."""
-    from bcp_drill.records.journal import reseal
+    from bcp_drill.records.journal_writer import reseal
     from bcp_drill.records.seal import SealKeyError, load_seal_key, make_seal_key
 
     t = ctx.t

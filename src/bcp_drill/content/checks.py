@@ -9,6 +9,8 @@ from typing import Iterable, Sequence
 from bcp_drill.content.models import (
     Checklist,
     ChecklistSection,
+    Inject,
+    Phase,
     Scenario,
     Step,
     SystemsRegister,
@@ -67,74 +69,115 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
     for name in ("objectives", "teams", "roles", "phases", "steps", "injects"):
         entries = getattr(scenario, name)
         findings += duplicate_ids((name,), [e.id for e in entries], name)
+    findings += _check_phase_order(scenario)
+    findings += _check_conditions(scenario)
+    findings += _check_annexes(scenario)
+    findings += _check_role_teams(scenario)
+    findings += duplicate_ids(("systems",), [s.id for s in scenario.systems], "systems")
+    known = _KnownIds.of(scenario)
+    for index, step in enumerate(scenario.steps):
+        findings += _check_step(scenario, known, ("steps", index), step)
+    for index, inject in enumerate(scenario.injects):
+        findings += _check_inject(scenario, known, ("injects", index), inject)
+    findings += _after_cycles(scenario)
+    findings += _injects_far_past(scenario)
+    return findings
 
-    phases = {p.id: p for p in scenario.phases}
-    roles = [r.id for r in scenario.roles]
-    objectives = [o.id for o in scenario.objectives]
-    steps = [s.id for s in scenario.steps]
 
+@dataclass(frozen=True)
+class _KnownIds:
+    """The ids a step or an inject may refer to, in the order written (for the hints)."""
+
+    phases: dict[str, Phase]
+    roles: list[str]
+    objectives: list[str]
+    steps: list[str]
+    injects: list[str]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> _KnownIds:
+        return cls({p.id: p for p in scenario.phases}, [r.id for r in scenario.roles],
+                   [o.id for o in scenario.objectives], [s.id for s in scenario.steps],
+                   [i.id for i in scenario.injects])
+
+
+def _check_phase_order(scenario: Scenario) -> list[Finding]:
+    """A phase that starts before the one written above it."""
+    findings: list[Finding] = []
     for index, (before, after) in enumerate(zip(scenario.phases, scenario.phases[1:], strict=False), 1):
         if after.at_minutes < before.at_minutes:
             findings.append(Finding(("phases", index, "at_minutes"), "phase_order",
                                     {"phase": after.id, "minutes": after.at_minutes,
                                      "previous": before.id, "previous_minutes": before.at_minutes}))
+    return findings
 
-    findings += _check_conditions(scenario)
-    findings += _check_annexes(scenario)
+
+def _check_role_teams(scenario: Scenario) -> list[Finding]:
     teams = [t.id for t in scenario.teams]
-    for index, role in enumerate(scenario.roles):
-        if role.team is not None and role.team not in teams:
-            findings.append(reference_finding(("roles", index, "team"), "team", role.team, teams))
-    findings += duplicate_ids(("systems",), [s.id for s in scenario.systems], "systems")
-    injects = [i.id for i in scenario.injects]
-    for index, step in enumerate(scenario.steps):
-        here: Loc = ("steps", index)
-        phase = phases.get(step.phase)
-        if phase is None:
-            findings.append(reference_finding(here + ("phase",), "phase", step.phase, list(phases)))
-        elif step.target_minutes is not None and step.target_minutes < phase.at_minutes:
-            findings.append(Finding(here + ("target_minutes",), "step_before_phase",
-                                    {"step": step.id, "minutes": step.target_minutes,
-                                     "phase": phase.id, "phase_minutes": phase.at_minutes}))
-        if step.role not in roles:
-            findings.append(reference_finding(here + ("role",), "role", step.role, roles))
-        for ref_index, role_id in enumerate(step.support_roles):
-            if role_id not in roles:
-                findings.append(reference_finding(here + ("support_roles", ref_index), "role", role_id, roles))
-        for ref_index, objective in enumerate(step.objectives):
-            if objective not in objectives:
-                findings.append(reference_finding(here + ("objectives", ref_index), "objective",
-                                                  objective, objectives))
-        findings += _check_waiting(scenario, here, step, steps, injects)
-        findings += _check_options(scenario, here, step, steps, injects)
-        for c_index, check in enumerate(step.checks):
-            spec = check.value
-            if spec is None:
-                continue
-            at = here + ("checks", c_index, "value")
-            if spec.kind == "text" and (spec.min is not None or spec.max is not None):
-                findings.append(Finding(at + ("kind",), "text_value_threshold"))
-            if spec.min is not None and spec.max is not None and spec.min > spec.max:
-                findings.append(Finding(at + ("min",), "value_min_above_max", {"min": spec.min, "max": spec.max}))
-            if spec.kind == "percent" and any(v is not None and not 0 <= v <= 100 for v in (spec.min, spec.max)):
-                findings.append(Finding(at, "percent_threshold_range"))
-        findings += _check_when(scenario, here, step.when)
+    return [reference_finding(("roles", index, "team"), "team", role.team, teams)
+            for index, role in enumerate(scenario.roles) if role.team is not None and role.team not in teams]
 
-    for index, inject in enumerate(scenario.injects):
-        here = ("injects", index)
-        if inject.recipient not in roles:
-            findings.append(reference_finding(here + ("recipient",), "role", inject.recipient, roles))
-        for ref_index, step_id in enumerate(inject.steps):
-            if step_id not in steps:
-                findings.append(reference_finding(here + ("steps", ref_index), "step", step_id, steps))
-        if inject.controller is not None and inject.controller not in roles:
-            findings.append(reference_finding(here + ("controller",), "role", inject.controller, roles))
-        for ref_index, objective in enumerate(inject.objectives):
-            if objective not in objectives:
-                findings.append(reference_finding(here + ("objectives", ref_index), "objective", objective, objectives))
-        findings += _check_when(scenario, here, inject.when)
-    findings += _after_cycles(scenario)
-    findings += _injects_far_past(scenario)
+
+def _check_step(scenario: Scenario, known: _KnownIds, here: Loc, step: Step) -> list[Finding]:
+    findings = _check_step_phase(known, here, step)
+    if step.role not in known.roles:
+        findings.append(reference_finding(here + ("role",), "role", step.role, known.roles))
+    for ref_index, role_id in enumerate(step.support_roles):
+        if role_id not in known.roles:
+            findings.append(reference_finding(here + ("support_roles", ref_index), "role", role_id, known.roles))
+    findings += _check_objective_refs(here, step.objectives, known.objectives)
+    findings += _check_waiting(scenario, here, step, known.steps, known.injects)
+    findings += _check_options(scenario, here, step, known.steps, known.injects)
+    findings += _check_value_specs(here, step)
+    findings += _check_when(scenario, here, step.when)
+    return findings
+
+
+def _check_step_phase(known: _KnownIds, here: Loc, step: Step) -> list[Finding]:
+    """A phase that does not exist, or a target before the step's phase begins."""
+    phase = known.phases.get(step.phase)
+    if phase is None:
+        return [reference_finding(here + ("phase",), "phase", step.phase, list(known.phases))]
+    if step.target_minutes is not None and step.target_minutes < phase.at_minutes:
+        return [Finding(here + ("target_minutes",), "step_before_phase",
+                        {"step": step.id, "minutes": step.target_minutes,
+                         "phase": phase.id, "phase_minutes": phase.at_minutes})]
+    return []
+
+
+def _check_objective_refs(here: Loc, referred: list[str], objectives: list[str]) -> list[Finding]:
+    return [reference_finding(here + ("objectives", ref_index), "objective", objective, objectives)
+            for ref_index, objective in enumerate(referred) if objective not in objectives]
+
+
+def _check_value_specs(here: Loc, step: Step) -> list[Finding]:
+    """Thresholds of the checks that take a measured value: usable for the value's kind."""
+    findings: list[Finding] = []
+    for c_index, check in enumerate(step.checks):
+        spec = check.value
+        if spec is None:
+            continue
+        at = here + ("checks", c_index, "value")
+        if spec.kind == "text" and (spec.min is not None or spec.max is not None):
+            findings.append(Finding(at + ("kind",), "text_value_threshold"))
+        if spec.min is not None and spec.max is not None and spec.min > spec.max:
+            findings.append(Finding(at + ("min",), "value_min_above_max", {"min": spec.min, "max": spec.max}))
+        if spec.kind == "percent" and any(v is not None and not 0 <= v <= 100 for v in (spec.min, spec.max)):
+            findings.append(Finding(at, "percent_threshold_range"))
+    return findings
+
+
+def _check_inject(scenario: Scenario, known: _KnownIds, here: Loc, inject: Inject) -> list[Finding]:
+    findings: list[Finding] = []
+    if inject.recipient not in known.roles:
+        findings.append(reference_finding(here + ("recipient",), "role", inject.recipient, known.roles))
+    for ref_index, step_id in enumerate(inject.steps):
+        if step_id not in known.steps:
+            findings.append(reference_finding(here + ("steps", ref_index), "step", step_id, known.steps))
+    if inject.controller is not None and inject.controller not in known.roles:
+        findings.append(reference_finding(here + ("controller",), "role", inject.controller, known.roles))
+    findings += _check_objective_refs(here, inject.objectives, known.objectives)
+    findings += _check_when(scenario, here, inject.when)
     return findings
 
 

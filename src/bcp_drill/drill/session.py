@@ -16,7 +16,7 @@ from bcp_drill.drill.state import Conflict, DrillState, StepRecord
 from bcp_drill.drill.values import UnreadableValue, read_measured
 from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import Journal
+from bcp_drill.records.journal_writer import Journal
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import on_folder_clock, team_folder
 from bcp_drill.records.values import CAPABILITIES, OBSERVATION_KINDS, SYSTEM_STATES

@@ -1,13 +1,18 @@
-"""Parsing what a user types when setting up a drill: participants, conditions and the T0 time."""
+"""A drill's set-up: the questions it asks for a scenario (choices, defaults, how each answer is
+read) and what starting the drill needs, read from the answers. The TUI form and plain mode both
+present these questions; neither has a rule of its own."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import cast
+from typing import Any, Literal, cast
 
+from bcp_drill.content.fields import LocalizedText
 from bcp_drill.content.models import Condition, Scenario
+from bcp_drill.i18n import Translator
 from bcp_drill.records.events import Participant
 from bcp_drill.records.values import DrillRole
 
@@ -24,14 +29,23 @@ _ROLE_LOOKUP: dict[str, DrillRole] = {word.lower(): cast(DrillRole, role)
                                      for role, words in ROLE_WORDS.items() for word in words}
 _SEPARATORS = re.compile(r"\s*[,、，/／\t]\s*")
 
+# The keys of the set-up questions (a condition's is `condition:<its id>`).
+DRILL_TYPE, PLACE, PARTICIPANTS, T0, RECORDER = "drill_type", "place", "participants", "t0", "recorder"
+CONDITION = "condition"
+QuestionKind = Literal["choice", "condition", "text", "lines", "time"]
+
 
 @dataclass(frozen=True)
 class SetupError:
-    """A line the user typed that cannot be used, with the catalog message for it."""
+    """An answer that cannot be used: the question it answers and the catalog message saying why."""
 
-    line: int
-    code: str
-    value: str = ""
+    question: str  # the SetupQuestion's key
+    key: str  # the catalog message
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def message(self, t: Translator) -> str:
+        return t(self.key, **{name: value.get(t.lang) if isinstance(value, LocalizedText) else value
+                              for name, value in self.params.items()})
 
 
 def parse_participants(text: str) -> tuple[list[Participant], list[SetupError]]:
@@ -43,11 +57,12 @@ def parse_participants(text: str) -> tuple[list[Participant], list[SetupError]]:
             continue
         parts = _SEPARATORS.split(raw.strip(), maxsplit=2)
         if len(parts) < 2 or not parts[0]:
-            errors.append(SetupError(number, "participant_format", raw.strip()))
+            errors.append(SetupError(PARTICIPANTS, "tui.participant_format", {"line": number, "value": raw.strip()}))
             continue
         role = _ROLE_LOOKUP.get(parts[1].strip().lower())
         if role is None:
-            errors.append(SetupError(number, "participant_role", parts[1].strip()))
+            errors.append(SetupError(PARTICIPANTS, "tui.participant_role",
+                                     {"line": number, "value": parts[1].strip()}))
             continue
         participants.append(Participant(name=parts[0].strip(), role=role,
                                         organisation=parts[2].strip() if len(parts) > 2 else ""))
@@ -69,15 +84,17 @@ def parse_condition_options(options: list[str], scenario: Scenario) -> tuple[dic
     """`--condition ID=VALUE` options (VALUE as in condition_value) into condition values."""
     chosen: dict[str, str] = {}
     errors: list[SetupError] = []
-    for number, option in enumerate(options, 1):
+    known = ", ".join(c.id for c in scenario.conditions) or "-"
+    for option in options:
         name, sep, answer = option.partition("=")
         condition = scenario.condition(name.strip())
         if not sep or condition is None:
-            errors.append(SetupError(number, "condition_option", option))
+            errors.append(SetupError(CONDITION, "plain.condition_option", {"value": option, "known": known}))
             continue
         value = condition_value(condition, answer)
         if value is None:
-            errors.append(SetupError(number, "condition_option_value", option))
+            errors.append(SetupError(condition_key(condition), "plain.condition_option_value",
+                                     {"value": option, "known": known}))
             continue
         chosen[condition.id] = value
     return chosen, errors
@@ -97,3 +114,98 @@ def parse_t0(text: str, now: datetime) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=local_now.tzinfo)
+
+
+
+def condition_key(condition: Condition) -> str:
+    return f"{CONDITION}:{condition.id}"
+
+
+@dataclass(frozen=True)
+class SetupQuestion:
+    """One question of a drill's set-up: what may be answered, the answer taken when none is given,
+    and (`read`) how an answer becomes its value."""
+
+    key: str
+    kind: QuestionKind
+    choices: tuple[str, ...] = ()  # the value ids a choice or a condition takes, in the order offered
+    default: str = ""
+    condition: Condition | None = None
+
+    @property
+    def fixed(self) -> str | None:
+        """The value the scenario fixes for this condition: shown, not asked."""
+        return self.condition.fixed if self.condition is not None else None
+
+    def choice_title(self, value: str, t: Translator) -> str:
+        """What a choice is called: a condition value's title, a drill type's word."""
+        if self.condition is None:
+            return t(f"drill_type.{value}")
+        found = self.condition.value(value)
+        return found.title.get(t.lang) if found is not None else value
+
+    def read(self, answer: str | None, now: datetime) -> Any:
+        """The value ANSWER gives (None: not answered), or the SetupError saying why it cannot be used."""
+        if self.kind == "choice":
+            chosen = self.default if answer is None else answer
+            if chosen not in self.choices:
+                return SetupError(self.key, "plain.bad_type", {"value": chosen, "choices": ", ".join(self.choices)})
+            return chosen
+        if self.kind == "condition":
+            return self._read_condition(answer)
+        if self.kind == "lines":
+            participants, problems = parse_participants(answer or "")
+            return problems[0] if problems else participants
+        if self.kind == "time":
+            t0 = parse_t0(answer or "", now)
+            return t0 if t0 is not None else SetupError(self.key, "tui.bad_t0", {"value": answer})
+        return (answer or "").strip() or self.default
+
+    def _read_condition(self, answer: str | None) -> str | SetupError | None:
+        assert self.condition is not None
+        if answer is None:  # nothing is preselected: whoever sets up says which case is played
+            if self.fixed is not None:
+                return None
+            return SetupError(self.key, "tui.condition_required", {"condition": self.condition.title})
+        value = condition_value(self.condition, answer)
+        return value if value is not None else SetupError(self.key, "plain.bad_condition", {"value": answer})
+
+
+def setup_questions(scenario: Scenario, recorder: str) -> tuple[SetupQuestion, ...]:
+    """What setting up a drill of SCENARIO asks, in the order a form shows it; RECORDER: the
+    settings' recorder, who records unless someone else is named."""
+    types = tuple(d.value for d in scenario.drill_types)
+    return (SetupQuestion(DRILL_TYPE, "choice", types, types[0]),
+            *(SetupQuestion(condition_key(c), "condition", tuple(v.id for v in c.values), condition=c)
+              for c in scenario.conditions),
+            SetupQuestion(PLACE, "text"), SetupQuestion(PARTICIPANTS, "lines"), SetupQuestion(T0, "time"),
+            # Who records at this console is stamped on every event and named in the report.
+            SetupQuestion(RECORDER, "text", default=recorder))
+
+
+@dataclass(frozen=True)
+class DrillSetup:
+    """What starting a drill needs, read from its set-up answers."""
+
+    drill_type: str
+    place: str
+    participants: list[Participant]
+    t0: datetime
+    conditions: dict[str, str]  # the chosen values (a fixed one only when given: the session checks it)
+    recorder: str
+
+
+def read_setup(questions: Sequence[SetupQuestion], answers: Mapping[str, str | None],
+               now: datetime) -> DrillSetup | SetupError:
+    """The set-up ANSWERS (by question key; a missing one is not answered) read, or the first
+    answer in the questions' order that cannot be used."""
+    values: dict[str, Any] = {}
+    for question in questions:
+        value = question.read(answers.get(question.key), now)
+        if isinstance(value, SetupError):
+            return value
+        values[question.key] = value
+    conditions = {q.condition.id: values[q.key] for q in questions
+                  if q.condition is not None and values[q.key] is not None}
+    return DrillSetup(drill_type=values[DRILL_TYPE], place=values[PLACE], participants=values[PARTICIPANTS],
+                      t0=values[T0], recorder=values[RECORDER], conditions=conditions)

@@ -48,38 +48,55 @@ def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None
     program with threads, such as the TUI, must not fork).
     """
     cache = FiguresCache(store.root) if cache_enabled() else None
-    # Titles follow the language and the 年度 the local time zone: both are part of the key.
-    # Figures proven with one seal key are not taken as proven with another (or none).
-    variant = f"{lang}|{time.strftime('%z')}|{time.tzname[0]}|{store.seal_key.key_id if store.seal_key else ''}"
     try:
         entries = store.journal_paths()
-        outcomes: list[_Outcome | None] = [None] * len(entries)
-        to_read: list[tuple[int, str, Path]] = []
-        prints: dict[int, str] = {}
-        for index, (record_id, path) in enumerate(entries):
-            print_ = fingerprint(path) if cache is not None else None
-            cached = cache.get(record_id, variant, print_) if cache is not None and print_ else None
-            if cached is not None:
-                figures = figures_from_data(cached["figures"]) if cached["kind"] == "drill" else None
-                outcomes[index] = (cached["kind"], figures, None, ())
-            else:
-                to_read.append((index, record_id, path))
-                if print_:
-                    prints[index] = print_
-        for index, outcome in read_in_workers(partial(_read_chunk, store, lang), to_read, workers, _PARALLEL_FROM):
-            outcomes[index] = outcome
-            kind, figures, error, notices = outcome
-            # A record with a part left out is read (and named) again each time, never kept.
-            if cache is not None and index in prints and error is None and not notices:
-                cache.put(entries[index][0], variant, prints[index],
-                          {"kind": kind, "figures": figures_to_data(figures) if figures else None})
+        outcomes = _outcomes(store, lang, entries, cache, workers)
     finally:
         if cache is not None:
             cache.close()
+    return _figures_wanted(entries, outcomes, scenario_id, year, left_out)
+
+
+def _cache_variant(store: RecordStore, lang: Lang) -> str:
+    """The part of a cache key beside the journal: what else changes the figures."""
+    # Titles follow the language and the 年度 the local time zone: both are part of the key.
+    # Figures proven with one seal key are not taken as proven with another (or none).
+    return f"{lang}|{time.strftime('%z')}|{time.tzname[0]}|{store.seal_key.key_id if store.seal_key else ''}"
+
+
+def _outcomes(store: RecordStore, lang: Lang, entries: list[tuple[str, Path]], cache: FiguresCache | None,
+              workers: int) -> list[_Outcome]:
+    """What each journal of ENTRIES gave, from the cache when unchanged, else read (and cached)."""
+    variant = _cache_variant(store, lang)
+    outcomes: list[_Outcome | None] = [None] * len(entries)
+    to_read: list[tuple[int, str, Path]] = []
+    prints: dict[int, str] = {}
+    for index, (record_id, path) in enumerate(entries):
+        print_ = fingerprint(path) if cache is not None else None
+        cached = cache.get(record_id, variant, print_) if cache is not None and print_ else None
+        if cached is not None:
+            figures = figures_from_data(cached["figures"]) if cached["kind"] == "drill" else None
+            outcomes[index] = (cached["kind"], figures, None, ())
+        else:
+            to_read.append((index, record_id, path))
+            if print_:
+                prints[index] = print_
+    for index, outcome in read_in_workers(partial(_read_chunk, store, lang), to_read, workers, _PARALLEL_FROM):
+        outcomes[index] = outcome
+        kind, figures, error, notices = outcome
+        # A record with a part left out is read (and named) again each time, never kept.
+        if cache is not None and index in prints and error is None and not notices:
+            cache.put(entries[index][0], variant, prints[index],
+                      {"kind": kind, "figures": figures_to_data(figures) if figures else None})
+    assert all(outcome is not None for outcome in outcomes)  # every entry was found in the cache or read
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _figures_wanted(entries: list[tuple[str, Path]], outcomes: list[_Outcome], scenario_id: str | None,
+                    year: int | None, left_out: list[tuple[str, UserError]] | None) -> list[DrillFigures]:
+    """The drills' figures of SCENARIO_ID and YEAR (when given); what could not be counted goes to LEFT_OUT."""
     found: list[DrillFigures] = []
-    for (record_id, _), read in zip(entries, outcomes, strict=True):
-        assert read is not None  # every entry was found in the cache or read
-        kind, figures, error, notices = read
+    for (record_id, _), (_kind, figures, error, notices) in zip(entries, outcomes, strict=True):
         if left_out is not None:
             left_out.extend((record_id, notice) for notice in notices)
         if error is not None:
@@ -128,7 +145,7 @@ def _figures_of(record_id: str, events: list, lang: Lang) -> DrillFigures:
     started = events[0]
     assert isinstance(started, ev.DrillStarted)
 
-    from bcp_drill.drill.view import conditions_text
+    from bcp_drill.drill.wording import conditions_text
     from bcp_drill.i18n import Translator
 
     scenario = pinned_scenario(started)

@@ -20,11 +20,11 @@ from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.filesystem import windows_name_problem
 from bcp_drill.records.journal import (
-    Journal,
     JournalContents,
     JournalError,
     read_journal,
 )
+from bcp_drill.records.journal_writer import Journal
 from bcp_drill.records.seal import seal_path
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import (

@@ -1,58 +1,39 @@
 """The one read model of a drill: every derived fact a screen, plain mode or a report shows.
 
 The TUI, plain mode and the report builders call this module; none of them counts steps,
-rates objectives, formats a percentage or decides what a correction hides on its own.
+rates objectives or decides what a correction hides on its own. It holds facts only: their
+words (with a Translator) are drill/wording.py's.
 
-The counting rules it applies are stated once, for people, in the README ("How a drill is
+The counting rules it applies are stated once, for people, in docs/drills.md ("How a drill is
 counted"); the on-time rule printed under every figures table is the catalog's
 `figures.on_time_rule`. The tests in tests/drill hold this module to them.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import Any
 
 from bcp_drill.content.models import (
     CheckItem,
+    DecisionOption,
     Inject,
-    Reference,
-    Scenario,
     Step,
     System,
     ValueSpec,
 )
 from bcp_drill.drill.counts import (
     RATING_ORDER,
-    RATINGS,
     DrillSummary,
     StepCounts,
     StepStatus,
     format_elapsed,
-    format_local_minute,
     format_minutes,
-    target_text,
 )
 from bcp_drill.drill.state import DrillState, Note, StepRecord
-from bcp_drill.i18n import Lang, Translator
 from bcp_drill.records import events as ev
 from bcp_drill.records.values import RECOVERED_STATES
-
-
-def status_word(status: StepStatus, t: Translator) -> str:
-    return t(f"status.{status.value}")
-
-
-def status_label(status: StepStatus, t: Translator) -> str:
-    """The mark and the word together, so no meaning rests on colour or on the mark alone."""
-    return f"{status.mark} {status_word(status, t)}"
-
-
-def rating_label(rating: str, t: Translator) -> str:
-    return t(f"rating.{rating}") if rating in RATINGS else rating or "-"
 
 
 def summarize(state: DrillState, now: datetime) -> DrillSummary:
@@ -96,13 +77,6 @@ class StepView:
             return "+" + format_minutes(self.step.target_after_minutes)
         return "-"
 
-    def target_label(self, t: Translator) -> str:
-        """The target in words: "T+0:45", "s3 の後 0:30 以内 (T+1:15)", "目標なし"."""
-        text = target_words(self.step, t)
-        if self.step.target_minutes is None and self.deadline_seconds is not None:
-            text += f" (T+{format_minutes(self.deadline_seconds // 60)})"
-        return text
-
     @property
     def actual_text(self) -> str:
         """When the outcome was recorded (done, U, not done or skipped), as T+."""
@@ -125,161 +99,12 @@ class StepView:
         return self.record.reason
 
 
-def target_words(step: Step, t: Translator) -> str:
-    """A step's target as the scenario states it: "T+0:45", "s3 の後 0:30 以内", "目標なし"."""
-    if step.target_minutes is not None:
-        return f"T+{format_minutes(step.target_minutes)}"
-    if step.target_after_minutes is not None:
-        waits_for = ", ".join([*step.after, *step.after_injects]) or t("tui.decision")
-        return t("target.after", minutes=format_minutes(step.target_after_minutes), waits_for=waits_for)
-    return t("target.none")
-
-
-def inject_time_text(inject: Inject, scenario: Scenario, t: Translator) -> str:
-    """When an inject is planned: "T+0:05", "when a decision chooses it", or "by hand"."""
-    if inject.contingency:
-        planned = f"T+{format_minutes(inject.at_minutes)} " if inject.at_minutes is not None else ""
-        return planned + t("inject_time.contingency")
-    if inject.at_minutes is not None:
-        return target_text(inject.at_minutes)
-    return t("inject_time.on_decision") if scenario.triggered(inject.id) else t("inject_time.by_hand")
-
-
-def when_text(item: Step | Inject, scenario: Scenario, t: Translator) -> str:
-    """The conditions a step or inject applies under, in words: "発生時間帯: 時間外・夜間・休日"."""
-    parts = []
-    for condition_id, values in item.when.items():
-        condition = scenario.condition(condition_id)
-        if condition is None:
-            continue
-        names = [(v.title.get(t.lang) if (v := condition.value(value)) else value) for value in values]
-        parts.append(f"{condition.title.get(t.lang)}: {' / '.join(names)}")
-    return "; ".join(parts)
-
-
-def decision_gate_text(step: Step, scenario: Scenario, t: Translator) -> str:
-    """Which decisions a step hangs on: "「場所を決める」で 代替拠点へ移る を選んだとき"."""
-    parts = []
-    for decision in scenario.deciding(step.id):
-        title = decision.title.get(t.lang)
-        enabling = [o.title.get(t.lang) for o in decision.options if step.id in o.enables]
-        skipping = [o.title.get(t.lang) for o in decision.options if step.id in o.skips]
-        if enabling:
-            parts.append(t("decision.enabled_by", decision=title, options=" / ".join(enabling)))
-        if skipping:
-            parts.append(t("decision.skipped_by", decision=title, options=" / ".join(skipping)))
-    return "; ".join(parts)
-
-
-def role_name(scenario: Scenario, role_id: str, t: Translator) -> str:
-    """"ICT部門責任者（情報システム班）": the role and its team."""
-    role = scenario.role(role_id)
-    if role is None:
-        return role_id
-    team = scenario.team(role.team) if role.team else None
-    return role.title.get(t.lang) + (f" ({team.title.get(t.lang)})" if team else "")
-
-
-def roles_text(step: Step, scenario: Scenario, t: Translator) -> str:
-    """The lead role, then the others taking part: "ICT部門責任者 + 情報政策課職員"."""
-    return " + ".join(role_name(scenario, role_id, t) for role_id in step.all_roles)
-
-
-def deputy_order_text(scenario: Scenario, role_id: str, t: Translator) -> str:
-    """"1. 課長補佐 2. 係長" ("" when the role names no deputies)."""
-    role = scenario.role(role_id)
-    return " ".join(f"{n}. {d.get(t.lang)}" for n, d in enumerate(role.deputies, 1)) if role else ""
-
-
-def deputy_text(state: DrillState, step: Step, t: Translator) -> str:
-    """Deputies who acted on the step: "代行: ICT部門責任者 → 第1代行 課長補佐（山田）: 連絡がつかない"."""
-    parts = []
-    for acted in state.deputies.get(step.id, []):
-        role = state.scenario.role(acted.role_id)
-        deputy = role.deputies[acted.deputy - 1].get(t.lang) if role and acted.deputy <= len(role.deputies) else "?"
-        who = f" ({acted.person})" if acted.person else ""
-        parts.append(t("deputy.acted", role=role.title.get(t.lang) if role else acted.role_id, number=acted.deputy,
-                       deputy=deputy, person=who, reason=acted.reason))
-    return "; ".join(parts)
-
-
-def reference_text(reference: Reference, t: Translator) -> str:
-    """"ICT-BCP 初動版（第3章2） https://…" — a reference on one line."""
-    parts = [reference.title.get(t.lang)]
-    if reference.clause:
-        clause = reference.clause.get(t.lang)
-        parts[0] += f"（{clause}）" if t.lang == "ja" else f" ({clause})"
-    if reference.link:
-        parts.append(reference.link)
-    return " ".join(parts)
-
-
-def _condition_pairs(state: DrillState, t: Translator) -> list[tuple[str, str]]:
-    """(condition title, the value the drill plays) for every condition of the scenario."""
-    pairs = []
-    for condition in state.scenario.conditions:
-        value_id = state.conditions.get(condition.id)
-        value = condition.value(value_id) if value_id else None
-        pairs.append((condition.title.get(t.lang), value.title.get(t.lang) if value else (value_id or "-")))
-    return pairs
-
-
-def condition_values_text(state: DrillState, t: Translator) -> str:
-    """Only the values the drill plays, for a narrow line: "時間外・夜間・休日 / 6強"."""
-    return " / ".join(value for _, value in _condition_pairs(state, t))
-
-
-def conditions_text(state: DrillState, t: Translator) -> str:
-    """The drill's condition values in words: "発生時間帯: 時間外; 震度: 6強"."""
-    return "; ".join(f"{title}: {value}" for title, value in _condition_pairs(state, t))
-
-
-def step_plan_lines(view: "DrillView", step: Step, t: Translator) -> list[tuple[str, str]]:
-    """(label, text) lines of what the plan says about a step beyond its title and target:
-    roles and deputies, the conditions and decisions it hangs on, what it waits for, where,
-    and references. The runner's detail and plain mode print the same lines."""
-    scenario, lines = view.state.scenario, []
-    lines.append((t("tui.role"), roles_text(step, scenario, t)))
-    for role_id in step.all_roles:
-        order = deputy_order_text(scenario, role_id, t)
-        if order:
-            lines.append((f"{t('tui.deputies')} ({role_name(scenario, role_id, t)})", order))
-    for label, text in ((t("tui.deputy_acted"), deputy_text(view.state, step, t)),
-                        (t("tui.applies_when"), when_text(step, scenario, t)),
-                        (t("tui.applies_when"), decision_gate_text(step, scenario, t)),
-                        (t("tui.waits_for"), waits_text(view, step, t))):
-        if text:
-            lines.append((label, text))
-    location = scenario.location(step.location) if step.location else None
-    if location is not None:
-        lines.append((t("annex.step_location"), location.name.get(t.lang)))
-    lines += [(t("annex.step_references"), reference_text(reference, t)) for reference in step.references]
-    return lines
-
-
-def waits_text(view: "DrillView", step: Step, t: Translator) -> str:
-    """What a step waits for, each with where it stands: "s3 サーバー室の確認 [v]; i4 停電復旧 (未)"."""
-    parts = []
-    for decision in view.state.scenario.enabling(step.id):
-        parts.append(f"{t('tui.decision')} {decision.title.get(t.lang)} {view.step(decision.id).status.mark}")
-    for other_id in step.after:
-        other = view.state.scenario.step(other_id)
-        if other is not None:
-            parts.append(f"{other.title.get(t.lang)} {view.step(other_id).status.mark}")
-    for inject_id in step.after_injects:
-        inject = view.state.scenario.inject(inject_id)
-        if inject is not None:
-            given = t("tui.inject_given") if inject_id in view.state.delivered else t("tui.inject_not_given")
-            parts.append(f"{t('ref_kind.inject')} {inject_id} ({given})")
-    return "; ".join(parts)
-
-
 @dataclass(frozen=True)
 class DecisionResult:
     """A decision step as a report shows it: what was chosen, by whom, when, how long it took."""
 
     step: Step
-    option_title: str  # "" when no option was chosen
+    option: DecisionOption | None  # None when no option was chosen
     decided_by: str
     recorded_by: str
     decided_at_seconds: int | None
@@ -295,7 +120,7 @@ class DecisionResult:
         return max(0, self.decided_at_seconds - self.possible_since_seconds)
 
 
-def decision_results(view: "DrillView", lang: Lang) -> list[DecisionResult]:
+def decision_results(view: "DrillView") -> list[DecisionResult]:
     results = []
     for step in view.state.scenario.steps:
         if not step.is_decision:
@@ -304,29 +129,13 @@ def decision_results(view: "DrillView", lang: Lang) -> list[DecisionResult]:
         made = shown.record.decision
         option = step.option(made.option_id) if made else None
         results.append(DecisionResult(
-            step, option.title.get(lang) if option else "", made.decided_by if made else "",
+            step, option, made.decided_by if made else "",
             made.by if made else "", made.elapsed_seconds if made else None,
             view.state.possible_since(step), shown.status, shown.rating))
     return results
 
 
 # ---------------------------------------------------------------- measured values
-
-
-def _number_text(value: float) -> str:
-    return f"{value:g}"
-
-
-def threshold_text(spec: ValueSpec, t: Translator) -> str:
-    """"下限 30分", "上限 60分", "30〜60分" ("" when there is no threshold)."""
-    unit = "%" if spec.kind == "percent" else (spec.unit.get(t.lang) if spec.unit else "")
-    if spec.min is not None and spec.max is not None:
-        return t("value.between", min=_number_text(spec.min), max=_number_text(spec.max), unit=unit)
-    if spec.min is not None:
-        return t("value.at_least", min=_number_text(spec.min), unit=unit)
-    if spec.max is not None:
-        return t("value.at_most", max=_number_text(spec.max), unit=unit)
-    return ""
 
 
 @dataclass(frozen=True)
@@ -354,44 +163,6 @@ class ValueView:
         if self.spec.max is not None and number > self.spec.max:
             return "above"
         return ""
-
-    def value_text(self, t: Translator) -> str:
-        """"25分 (!) 下限 30分 を下回る", or "-" when nothing was recorded."""
-        if self.recorded is None:
-            return "-"
-        text = self.recorded.text
-        number = self.recorded.number
-        unit = "%" if self.spec.kind == "percent" else self.spec.unit.get(t.lang) if self.spec.unit else ""
-        typed = unicodedata.normalize("NFKC", text).replace(" ", "")
-        if number is not None and typed == _number_text(number):
-            text += unit  # "25" typed: shown with its unit
-        elif number is not None and typed not in (_number_text(number) + unit.replace(" ", ""),
-                                                  _number_text(number) + "%"):
-            text += f" (= {_number_text(number)}{unit})"  # "1時間30分" or "9割": the number it was read as
-        if self.flag:
-            text += f" (!) {t('value.' + self.flag, threshold=threshold_text(self.spec, t))}"
-        return text
-
-
-
-def value_blank(check: CheckItem, t: Translator) -> str:
-    """Where a value is written on paper: " = ______分 [下限 30分]" ("" for a plain check)."""
-    spec = check.value
-    if spec is None:
-        return ""
-    unit = "%" if spec.kind == "percent" else (spec.unit.get(t.lang) if spec.unit else "")
-    threshold = threshold_text(spec, t)
-    return f" = ______{unit}" + (f" [{threshold}]" if threshold else "")
-
-def check_text(state: DrillState, step: Step, index: int, t: Translator) -> str:
-    """A check item's text, and for one that takes a value: "= 25分 (!) 下限 30分 を下回る"."""
-    check = step.checks[index]
-    line = check.get(t.lang)
-    if check.value is not None:
-        shown = ValueView(step, index, check, state.values.get((step.id, index)))
-        threshold = threshold_text(check.value, t)
-        line += f" = {shown.value_text(t)}" + (f" [{threshold}]" if threshold and not shown.flag else "")
-    return line
 
 
 def value_views(state: DrillState, step: Step) -> list[ValueView]:
@@ -430,21 +201,6 @@ def inject_responses(view: "DrillView") -> list[InjectResponse]:
             responses.append((shown, at - given if at is not None and given is not None else None))
         found.append(InjectResponse(inject, given, bool(delivered and delivered.manual), tuple(responses)))
     return found
-
-
-def response_text(item: InjectResponse, t: Translator) -> str:
-    """"サーバー室の確認: [v] 時間内に完了 P（付与から 0:12）" per step, or a note that none was named."""
-    if not item.responses:
-        return t("report.no_response_steps")
-    parts = []
-    for shown, after in item.responses:
-        text = f"{shown.step.title.get(t.lang)}: {status_label(shown.status, t)}"
-        if shown.rating:
-            text += f" {shown.rating}"
-        if after is not None and after >= 0:
-            text += f" ({t('report.after_inject', time=format_elapsed(after))})"
-        parts.append(text)
-    return "; ".join(parts)
 
 
 # ---------------------------------------------------------------- systems
@@ -502,25 +258,6 @@ def system_views(state: DrillState, elapsed: int) -> list[SystemView]:
     return [system_view(state, system, elapsed) for system in ordered]
 
 
-def system_state_label(state: str, t: Translator) -> str:
-    return f"{SYSTEM_MARKS[state]} {t('system_state.' + state)}"
-
-
-def system_line(view: SystemView, t: Translator) -> str:
-    """One system in a list: "[X] A 基幹系システム: 停止 / RTO 4:00 期限前（残り 1:20）"."""
-    rto = f"RTO {format_minutes(view.system.rto_minutes)} {t('rto_status.' + view.rto_status)}"
-    if view.remaining_seconds is not None:
-        rto += t("tui.rto_remaining", time=format_minutes(view.remaining_seconds // 60))
-    return (f"{view.mark} {view.system.priority} {view.system.name.get(t.lang)}: "
-            f"{t('system_state.' + view.state)} / {rto}")
-
-
-def system_history_text(view: SystemView, t: Translator) -> str:
-    """"T+0:05 [X] 停止 -> T+1:20 [A] 代替稼働" — each state with when it was recorded."""
-    return " -> ".join(f"T+{format_minutes(e.elapsed_seconds // 60)} {system_state_label(e.state, t)}"
-                       + (f" ({e.note})" if e.note else "") for e in view.history) or "-"
-
-
 # ---------------------------------------------------------------- objectives
 
 
@@ -574,15 +311,6 @@ def objective_results(state: DrillState) -> list[ObjectiveResult]:
     return results
 
 
-def contribution_text(contribution: Contribution, state: DrillState, t: Translator) -> str:
-    """"s3 サーバー室の確認: U（未実施）" — a step and how it counts."""
-    step = state.scenario.step(contribution.step_id)
-    title = step.title.get(t.lang) if step else contribution.step_id
-    basis = t(f"objective.basis_{contribution.basis}")
-    rating = contribution.rating or "-"
-    return f"{title}: {rating} ({basis})"
-
-
 # ---------------------------------------------------------------- the drill
 
 
@@ -621,23 +349,16 @@ class DrillView:
         """Steps with no outcome yet (what ending the drill now would leave undone)."""
         return [v.step.id for v in self.steps if not v.status.finished]
 
-    def systems_summary(self, t: Translator) -> str:
-        """"システム: 停止2 代替1 RTO未達1" — only the counts that are not zero ("" when none is)."""
+    @property
+    def system_counts(self) -> dict[str, int]:
+        """Systems down (or degraded), on an alternate, restored, and those that missed their RTO."""
         states = [s.state for s in self.systems]
-        counts = {"down": states.count("down") + states.count("degraded"), "alternate": states.count("alternate"),
-                  "restored": states.count("restored"),
-                  "missed": sum(1 for s in self.systems if s.rto_status == "missed")}
-        parts = [t(f"tui.systems_{key}", count=count) for key, count in counts.items() if count]
-        return f"{t('tui.systems_label')}: {' '.join(parts)}" if parts else ""
+        return {"down": states.count("down") + states.count("degraded"), "alternate": states.count("alternate"),
+                "restored": states.count("restored"),
+                "missed": sum(1 for s in self.systems if s.rto_status == "missed")}
 
     def count(self, status: StepStatus) -> int:
         return sum(1 for v in self.steps if v.status == status)
-
-    def progress_text(self, t: Translator) -> str:
-        """"実施 3/16（未実施 1・省略 0・未着手 12）": done counts only steps done."""
-        counts = self.figures.overall
-        return t("progress.steps", done=counts.done, total=counts.total, not_done=counts.not_done,
-                 skipped=counts.skipped, open=counts.pending)
 
     def notes(self, step_id: str | None) -> list[Note]:
         return self.state.notes_for(step_id)
@@ -645,20 +366,52 @@ class DrillView:
 
 # ---------------------------------------------------------------- the timeline
 
+# The kind of timeline entry each type of event makes; an event of any other type makes none.
+TIMELINE_KINDS: dict[type[ev.EventBase], str] = {
+    ev.InjectDelivered: "inject", ev.DecisionMade: "decision", ev.StepCompleted: "step",
+    ev.StepNotDone: "not_done", ev.StepReopened: "reopen", ev.NoteAdded: "note", ev.NoteRetracted: "note_withdrawn",
+    ev.DeputyActed: "deputy", ev.ValueRecorded: "value", ev.SystemStateRecorded: "system",
+    ev.ProblemRaised: "problem", ev.ObjectiveRated: "objective", ev.ConsoleJoined: "console",
+    ev.ConflictSettled: "settled", ev.ObservationRecorded: "observation", ev.ClockPaused: "pause",
+    ev.ClockResumed: "resume", ev.ClockAdvanced: "advance", ev.DrillEnded: "end",
+}
 
-@dataclass
+_OUTCOMES = (ev.StepCompleted, ev.DecisionMade, ev.StepNotDone)
+
+EventKey = tuple[str | None, int]  # (console, seq): an event of any journal of the drill
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
+    """One event on the drill's timeline: what happened, when on the drill clock, and whether it stands."""
+
+    kind: str  # its event's TIMELINE_KINDS
+    event: ev.EventBase  # what happened, with the values that describe it
     elapsed_seconds: int
-    at: datetime
-    # inject, step, decision, system, value, not_done, reopen, note, note_withdrawn, problem, objective,
-    # pause, resume, advance, end
-    kind: str
-    text: str
-    by: str
-    seq: int
-    struck: bool = False  # withdrawn or corrected later: shown struck through, never as valid
-    correction: str = ""  # who withdrew or corrected it, when, and why
-    console: str | None = None  # the team console that recorded it
+    # The later event that withdrew it (a note) or replaced it (an outcome): shown struck through, never as valid.
+    corrected_by: ev.EventBase | None = None
+    in_conflict: bool = False  # an outcome another console contradicts, not yet settled by the lead
+
+    @property
+    def struck(self) -> bool:
+        return self.corrected_by is not None
+
+    @property
+    def at(self) -> datetime:
+        return self.event.at
+
+    @property
+    def by(self) -> str:
+        return self.event.by
+
+    @property
+    def seq(self) -> int:
+        return self.event.seq
+
+    @property
+    def console(self) -> str | None:
+        """The team console that recorded it (None: the drill's first journal)."""
+        return self.event.console
 
     @property
     def ref(self) -> str:
@@ -666,37 +419,15 @@ class TimelineEntry:
         return f"{self.console}:{self.seq}" if self.console else str(self.seq)
 
 
-def outcome_words(event: Any, t: Translator) -> str:
-    """One recorded outcome in words: its rating, or not done / skipped with the reason."""
-    if isinstance(event, ev.StepNotDone):
-        return f"{t('status.skipped' if event.skipped else 'status.not_done')}: {event.reason}"
-    option = f" ({event.option_id})" if isinstance(event, ev.DecisionMade) else ""
-    return f"{rating_label(event.rating, t)}{option}"
+def _replaced_outcomes(state: DrillState, events: list) -> tuple[dict[EventKey, ev.EventBase], set[EventKey]]:
+    """Outcome events → the event that replaced them, and the outcomes consoles still disagree on.
 
-
-def conflict_choices(conflict: Any, t: Translator) -> list[str]:
-    """Each outcome of a conflict between consoles, numbered from 1, with who recorded it when."""
-    return [f"{n}. {o.by}: {outcome_words(o, t)}  T+{format_elapsed(o.elapsed_seconds)}"
-            for n, o in enumerate(conflict.outcomes, 1)]
-
-
-def _correction_text(later: ev.EventBase, t: Translator, reason: str = "") -> str:
-    key = "report.tl_withdrawn" if isinstance(later, ev.NoteRetracted) else "report.tl_corrected"
-    seq = f"{later.console}:{later.seq}" if later.console else later.seq
-    text = t(key, seq=seq, by=later.by, at=format_local_minute(later.at))
-    return f"{text}: {reason}" if reason else text
-
-
-def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEntry]:
-    """Every event of the drill in order, with corrected outcomes and withdrawn notes marked."""
-    lang = t.lang
-    scenario = state.scenario
-    # Outcome events (journal, seq) → the event that replaced them: a reopening, a later outcome
-    # from the same console, or the lead's settlement of a conflict between consoles.
-    later_outcome: dict[tuple[str | None, int], ev.EventBase] = {}
-    current: dict[str, list[tuple[str | None, int]]] = {}
+    An outcome is replaced by a reopening, a later outcome from the same console, or the lead's
+    settlement of a conflict between consoles."""
+    later_outcome: dict[EventKey, ev.EventBase] = {}
+    current: dict[str, list[EventKey]] = {}
     for event in events:
-        if isinstance(event, (ev.StepCompleted, ev.DecisionMade, ev.StepNotDone, ev.StepReopened)):
+        if isinstance(event, (*_OUTCOMES, ev.StepReopened)):
             standing = current.setdefault(event.step_id, [])
             replaced = (standing if isinstance(event, ev.StepReopened)
                         else [k for k in standing if k[0] == event.console])
@@ -705,7 +436,7 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
             current[event.step_id] = [k for k in standing if k not in replaced]
             if not isinstance(event, ev.StepReopened):
                 current[event.step_id].append((event.console, event.seq))
-    unsettled: set[tuple[str | None, int]] = set()
+    unsettled: set[EventKey] = set()
     for conflict in state.conflicts:
         keys = [(o.console, o.seq) for o in conflict.outcomes]
         if conflict.settled is None:
@@ -715,104 +446,27 @@ def timeline(state: DrillState, events: list, t: Translator) -> list[TimelineEnt
             for outcome in keys:
                 if outcome != chosen:
                     later_outcome.setdefault(outcome, conflict.settled)
-    replay = DrillState.from_events(scenario, [])  # replayed alongside, for the clock at each event
+    return later_outcome, unsettled
+
+
+def timeline(state: DrillState, events: list) -> list[TimelineEntry]:
+    """Every event of the drill in order, with corrected outcomes and withdrawn notes marked."""
+    later_outcome, unsettled = _replaced_outcomes(state, events)
+    replay = DrillState.from_events(state.scenario, [])  # replayed alongside, for the clock at each event
     entries: list[TimelineEntry] = []
-
-    def add(event: Any, kind: str, text: str, elapsed: int | None = None) -> TimelineEntry:
-        entry = TimelineEntry(replay.elapsed_seconds(event.at) if elapsed is None else elapsed, event.at, kind,
-                              text, event.by, event.seq, console=event.console)
-        entries.append(entry)
-        return entry
-
     for event in events:
         replay.apply(event)
-        step_id = getattr(event, "step_id", None)
-        step = scenario.step(step_id) if step_id else None
-        step_title = step.title.get(lang) if step else "-"
-        match event:
-            case ev.InjectDelivered():
-                inject = next((i for i in scenario.injects if i.id == event.inject_id), None)
-                if inject is not None:
-                    add(event, "inject", t("report.tl_inject", id=inject.id, sender=inject.sender.get(lang),
-                                           content=inject.content.get(lang)), event.elapsed_seconds)
-            case ev.StepCompleted() | ev.StepNotDone() | ev.DecisionMade():
-                if isinstance(event, ev.DecisionMade):
-                    option = step.option(event.option_id) if step else None
-                    entry = add(event, "decision", t(
-                        "report.tl_decision", step=step_title, rating=event.rating,
-                        option=option.title.get(lang) if option else event.option_id,
-                        who=event.decided_by or event.by), event.elapsed_seconds)
-                elif isinstance(event, ev.StepCompleted):
-                    target = DrillView(state, event.at).step(step.id).target_label(t) if step else "-"
-                    entry = add(event, "step", t("report.tl_step", step=step_title, rating=event.rating,
-                                                 target=target), event.elapsed_seconds)
-                else:
-                    key = "report.tl_skipped" if event.skipped else "report.tl_not_done"
-                    entry = add(event, "not_done", t(key, step=step_title, reason=event.reason),
-                                event.elapsed_seconds)
-                outcome_key = (event.console, event.seq)
-                if outcome_key in later_outcome:
-                    entry.struck = True
-                    entry.correction = _correction_text(later_outcome[outcome_key], t)
-                elif outcome_key in unsettled:
-                    entry.correction = t("report.tl_conflict")
-            case ev.StepReopened():
-                add(event, "reopen", t("report.tl_reopened", step=step_title))
-            case ev.NoteAdded():
-                where = step_title if event.step_id else t("tui.drill_note_short")
-                entry = add(event, "note", t("report.tl_note", step=where, text=event.text),
-                            event.elapsed_seconds)
-                note = state.note(event.seq, event.console)
-                if note is not None and note.withdrawn is not None:
-                    entry.struck = True
-                    entry.correction = _correction_text(note.withdrawn, t, note.withdrawn.reason)
-            case ev.NoteRetracted():
-                add(event, "note_withdrawn", t("report.tl_note_withdrawn", seq=event.note_seq))
-            case ev.DeputyActed():
-                role = scenario.role(event.role_id)
-                deputy = role.deputies[event.deputy - 1].get(lang) \
-                    if role and event.deputy <= len(role.deputies) else "?"
-                add(event, "deputy", t("report.tl_deputy", step=step_title, number=event.deputy, deputy=deputy,
-                                       reason=event.reason), event.elapsed_seconds)
-            case ev.ValueRecorded():
-                check = step.checks[event.check_index] if step and event.check_index < len(step.checks) else None
-                shown = ValueView(step, event.check_index, check, event).value_text(t) \
-                    if step and check and check.value else event.text
-                add(event, "value", t("report.tl_value", step=step_title,
-                                      check=check.get(lang) if check else event.check_index + 1, value=shown),
-                    event.elapsed_seconds)
-            case ev.SystemStateRecorded():
-                system = scenario.system(event.system_id)
-                name = system.name.get(lang) if system else event.system_id
-                text = t("report.tl_system", system=name, state=system_state_label(event.state, t))
-                add(event, "system", f"{text}: {event.note}" if event.note else text, event.elapsed_seconds)
-            case ev.ProblemRaised():
-                add(event, "problem", t("report.tl_problem", id=event.problem_id, title=event.title),
-                    event.elapsed_seconds)
-            case ev.ObjectiveRated():
-                objective = scenario.objective(event.objective_id)
-                title = objective.title.get(lang) if objective else event.objective_id
-                key = "report.tl_objective" if event.rating else "report.tl_objective_cleared"
-                add(event, "objective", t(key, objective=title, rating=event.rating or "-", reason=event.reason))
-            case ev.ConsoleJoined():
-                add(event, "console", t("report.tl_console_joined", console=event.console,
-                                        role=t(f"console_role.{event.role}"),
-                                        who=f"{event.by}@{event.host}",
-                                        offset=f"{event.clock_offset_seconds:+.0f}"))
-            case ev.ConflictSettled():
-                chosen_ref = (f"{event.chosen_console}:{event.chosen_seq}" if event.chosen_console
-                              else str(event.chosen_seq))
-                add(event, "settled", t("report.tl_conflict_settled", step=step_title, chosen=chosen_ref,
-                                        reason=event.reason or "-"))
-            case ev.ObservationRecorded():
-                add(event, "observation", t(f"report.tl_observation_{event.kind}", text=event.observation),
-                    event.elapsed_seconds)
-            case ev.ClockPaused():
-                add(event, "pause", t("report.tl_pause"))
-            case ev.ClockResumed():
-                add(event, "resume", t("report.tl_resume"))
-            case ev.ClockAdvanced():
-                add(event, "advance", t("report.tl_advance", to=format_elapsed(event.to_seconds)))
-            case ev.DrillEnded():
-                add(event, "end", t("report.tl_end"), event.elapsed_seconds)
+        kind = TIMELINE_KINDS.get(type(event))
+        if kind is None or (isinstance(event, ev.InjectDelivered) and state.scenario.inject(event.inject_id) is None):
+            continue
+        key = (event.console, event.seq)
+        corrected_by: ev.EventBase | None = None
+        if isinstance(event, ev.NoteAdded):
+            note = state.note(event.seq, event.console)
+            corrected_by = note.withdrawn if note is not None else None
+        elif isinstance(event, _OUTCOMES):
+            corrected_by = later_outcome.get(key)
+        elapsed = getattr(event, "elapsed_seconds", None)  # None: not recorded, or the event has no clock
+        entries.append(TimelineEntry(kind, event, replay.elapsed_seconds(event.at) if elapsed is None else elapsed,
+                                     corrected_by, in_conflict=corrected_by is None and key in unsettled))
     return entries

@@ -7,7 +7,8 @@ from bcp_drill.errors import SessionRefused
 from bcp_drill.followups.collect import followups_of_record
 from bcp_drill.followups.items import UPDATABLE, FollowUp, needs_closure_evidence
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import Journal, JournalError
+from bcp_drill.records.journal import JournalError
+from bcp_drill.records.journal_writer import Journal
 from bcp_drill.records.store import FOLLOWUPS_JOURNAL, RecordStore
 from bcp_drill.records.values import CAPABILITIES, FOLLOWUP_STATUSES, PRIORITIES
 

@@ -72,6 +72,16 @@ class _Filled(dict):
         return "-"
 
 
+def code_named(word: str, codes: tuple[str, ...], area: str) -> str | None:
+    """The code of CODES that WORD names: the code itself or its word `AREA.code` in either
+    language, case aside ("停止" or "down" for the system state down)."""
+    folded = word.lower()
+    for code in codes:
+        if folded == code or folded in (translate(lang, f"{area}.{code}").lower() for lang in LANGUAGES):
+            return code
+    return None
+
+
 class Translator:
     """A translate function bound to one language, handed to screens and commands."""
 

@@ -20,7 +20,8 @@ from bcp_drill.content.fields import ID_PATTERN
 from bcp_drill.content.scales import Scale
 from bcp_drill.fiscal import fiscal_year_label, parse_fiscal_year
 from bcp_drill.i18n import Lang
-from bcp_drill.imports.spreadsheet import DEFAULT_LIMITS, Cell, SheetLimits, SheetProblem, normalise, read_sheet
+from bcp_drill.imports.raw_sheet import DEFAULT_LIMITS, SheetLimits, normalise
+from bcp_drill.imports.spreadsheet import Cell, SheetProblem, SheetRows, read_sheet
 
 # Column key → (Japanese header, English header, other header texts accepted).
 MEASURE_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -70,21 +71,48 @@ def import_measures(path: Path, display: str, scale: Scale, checklist_id: str, t
                     lang: Lang, limits: SheetLimits = DEFAULT_LIMITS) -> MeasuresImport:
     headers = {key: (ja, en, *others) for key, (ja, en, others) in MEASURE_COLUMNS.items()}
     sheet = read_sheet(path, display, headers, SHEET_TITLES, classify=year_column, limits=limits)
-    columns = "・".join(ja for ja, _, _ in MEASURE_COLUMNS.values()) if lang == "ja" else \
-        ", ".join(en for _, en, _ in MEASURE_COLUMNS.values())
-    result = MeasuresImport([SheetProblem(c.place, "unknown_measure_header", {"header": c.value, "columns": columns})
-                             for c in sheet.unknown_headers] + sheet.problems)
-    for key in ("pillar", "name"):
-        if key not in sheet.columns:
-            result.problems.append(SheetProblem(sheet.header_place, "missing_column",
-                                               {"column": MEASURE_COLUMNS[key][0 if lang == "ja" else 1]}))
+    result = MeasuresImport(_header_problems(sheet, lang))
     if result.problems:
         return result
     years = sorted(int(k[len(YEAR_PREFIX):]) for k in sheet.columns if k.startswith(YEAR_PREFIX))
-    ratings = _option_lookup(scale, "status")
-    labels = {o.code: o.label.get(lang) for d in scale.dimensions if d.id == "status" for o in d.options}
+    pillars = _pillars(sheet, years, _StatusWords.of(scale, lang), lang, result.problems)
+    if not any(p["items"] for p in pillars):
+        result.problems.append(SheetProblem(sheet.header_place, "no_measures"))
+    if result.problems:
+        return result
+    sections = [p for p in pillars if p["items"]]
+    document: dict[str, Any] = {
+        "kind": "checklist", "id": checklist_id, "version": "1", "title": {lang: title},
+        "source": {lang: display}, "unit": {"ja": "施策", "en": "measure"}, "scale": scale.id,
+        "sections": sections,
+    }
+    result.text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+    result.pillars = len(sections)
+    result.measures = sum(len(p["items"]) for p in sections)
+    result.years = years
+    return result
+
+
+def _column_title(key: str, lang: Lang) -> str:
+    ja, en, _ = MEASURE_COLUMNS[key]
+    return ja if lang == "ja" else en
+
+
+def _header_problems(sheet: SheetRows, lang: Lang) -> list[SheetProblem]:
+    """Headers that name no column, cells the sheet cannot give, and the columns a measure needs."""
+    columns = ("・" if lang == "ja" else ", ").join(_column_title(key, lang) for key in MEASURE_COLUMNS)
+    problems = [SheetProblem(c.place, "unknown_measure_header", {"header": c.value, "columns": columns})
+                for c in sheet.unknown_headers] + sheet.problems
+    return problems + [SheetProblem(sheet.header_place, "missing_column", {"column": _column_title(key, lang)})
+                       for key in ("pillar", "name") if key not in sheet.columns]
+
+
+def _pillars(sheet: SheetRows, years: list[int], statuses: _StatusWords, lang: Lang,
+             problems: list[SheetProblem]) -> list[dict[str, Any]]:
+    """The sheet's pillars, each with its measures as checklist items; a row that cannot be one
+    adds to PROBLEMS instead."""
     pillars: list[dict[str, Any]] = []
-    seen_ids: dict[str, str] = {}
+    seen_ids: dict[str, str] = {}  # item id → the cell of its number
     current: dict[str, Any] | None = None
     for cells in sheet.rows:
         pillar_cell = cells.get("pillar")
@@ -94,62 +122,81 @@ def import_measures(path: Path, display: str, scale: Scale, checklist_id: str, t
             current = {"id": f"p{len(pillars) + 1}", "title": {lang: pillar}, "items": []}
             pillars.append(current)
         if current is None:
-            result.problems.append(SheetProblem(pillar_cell.place if pillar_cell else sheet.header_place,
-                                               "measure_needs_pillar"))
+            problems.append(SheetProblem(pillar_cell.place if pillar_cell else sheet.header_place,
+                                         "measure_needs_pillar"))
             continue
-        name = cells["name"]
-        if not name.value:
-            result.problems.append(SheetProblem(name.place, "required", {"column": MEASURE_COLUMNS["name"][0]}))
+        item = _measure_item(cells, current, seen_ids, lang, problems)
+        if item is None:
             continue
-        number = cells.get("number") or Cell("", name.place)
-        item_id = _item_id(current["id"], number.value, len(current["items"]) + 1)
-        if not ID_PATTERN.match(item_id):
-            result.problems.append(SheetProblem(number.place, "bad_id", {"value": number.value}))
-            continue
-        if item_id in seen_ids:
-            result.problems.append(SheetProblem(number.place, "duplicate_id", {"value": number.value or item_id,
-                                                                               "first": seen_ids[item_id]}))
-            continue
-        seen_ids[item_id] = number.place
-        item: dict[str, Any] = {"id": item_id, "requirement": {lang: name.value}}
-        guidance = [f"{MEASURE_COLUMNS[k][0 if lang == 'ja' else 1]}: {cells[k].value}"
-                    for k in ("division", "target") if k in cells and cells[k].value]
-        if guidance:
-            item["guidance"] = {lang: " / ".join(guidance)}
-        history = []
-        for year in years:
-            cell = cells[f"{YEAR_PREFIX}{year}"]
-            if not cell.value:
-                continue
-            codes = ratings.get(normalise(cell.value), [])
-            if not codes:
-                result.problems.append(SheetProblem(cell.place, "unknown_rating", {"value": cell.value}))
-                continue
-            if len(codes) > 1:  # never guessed: 目標通り while continuing and when finished are two facts
-                result.problems.append(SheetProblem(cell.place, "ambiguous_rating", {
-                    "value": cell.value, "options": " / ".join(labels[c] for c in codes)}))
-                continue
-            code = codes[0]
-            history.append(f"{fiscal_year_label(year, lang)}: {labels[code]}")
+        history = _rating_history(cells, years, statuses, lang, problems)
         if history:
             item["previous_assessment"] = {lang: " / ".join(history)}
         current["items"].append(item)
-    if not pillars or not any(p["items"] for p in pillars):
-        result.problems.append(SheetProblem(sheet.header_place, "no_measures"))
-    if result.problems:
-        return result
-    document: dict[str, Any] = {
-        "kind": "checklist", "id": checklist_id, "version": "1", "title": {lang: title},
-        "source": {lang: display}, "unit": {"ja": "施策", "en": "measure"}, "scale": scale.id,
-        "sections": [p for p in pillars if p["items"]],
-    }
-    sections = document["sections"]
-    assert isinstance(sections, list)
-    result.text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
-    result.pillars = len(sections)
-    result.measures = sum(len(p["items"]) for p in sections)
-    result.years = years
-    return result
+    return pillars
+
+
+def _measure_item(cells: dict[str, Cell], pillar: dict[str, Any], seen_ids: dict[str, str], lang: Lang,
+                  problems: list[SheetProblem]) -> dict[str, Any] | None:
+    """The checklist item of a measure row, with its id, name and guidance (None: refused, in PROBLEMS)."""
+    name = cells["name"]
+    if not name.value:
+        problems.append(SheetProblem(name.place, "required", {"column": MEASURE_COLUMNS["name"][0]}))
+        return None
+    number = cells.get("number") or Cell("", name.place)
+    item_id = _item_id(pillar["id"], number.value, len(pillar["items"]) + 1)
+    if not ID_PATTERN.match(item_id):
+        problems.append(SheetProblem(number.place, "bad_id", {"value": number.value}))
+        return None
+    if item_id in seen_ids:
+        problems.append(SheetProblem(number.place, "duplicate_id", {"value": number.value or item_id,
+                                                                    "first": seen_ids[item_id]}))
+        return None
+    seen_ids[item_id] = number.place
+    item: dict[str, Any] = {"id": item_id, "requirement": {lang: name.value}}
+    guidance = [f"{_column_title(k, lang)}: {cells[k].value}" for k in ("division", "target")
+                if k in cells and cells[k].value]
+    if guidance:
+        item["guidance"] = {lang: " / ".join(guidance)}
+    return item
+
+
+def _rating_history(cells: dict[str, Cell], years: list[int], statuses: _StatusWords, lang: Lang,
+                    problems: list[SheetProblem]) -> list[str]:
+    """"令和元年度: 継続中"-like lines for each year rated on the row; a rating not read adds to PROBLEMS."""
+    history = []
+    for year in years:
+        cell = cells[f"{YEAR_PREFIX}{year}"]
+        if not cell.value:
+            continue
+        label = statuses.label(cell)
+        if isinstance(label, SheetProblem):
+            problems.append(label)
+        else:
+            history.append(f"{fiscal_year_label(year, lang)}: {label}")
+    return history
+
+
+@dataclass(frozen=True)
+class _StatusWords:
+    """The ratings of the scale's status dimension as a sheet may write them, and each one's label."""
+
+    codes: dict[str, list[str]]  # normalised word → the codes it can mean
+    labels: dict[str, str]  # code → its label in the import's language
+
+    @classmethod
+    def of(cls, scale: Scale, lang: Lang) -> _StatusWords:
+        labels = {o.code: o.label.get(lang) for d in scale.dimensions if d.id == "status" for o in d.options}
+        return cls(_option_lookup(scale, "status"), labels)
+
+    def label(self, cell: Cell) -> str | SheetProblem:
+        """The label of the rating CELL names, or why it names none."""
+        codes = self.codes.get(normalise(cell.value), [])
+        if not codes:
+            return SheetProblem(cell.place, "unknown_rating", {"value": cell.value})
+        if len(codes) > 1:  # never guessed: 目標通り while continuing and when finished are two facts
+            return SheetProblem(cell.place, "ambiguous_rating", {
+                "value": cell.value, "options": " / ".join(self.labels[c] for c in codes)})
+        return self.labels[codes[0]]
 
 
 def _item_id(pillar_id: str, number: str, position: int) -> str:

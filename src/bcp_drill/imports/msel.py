@@ -22,15 +22,8 @@ from bcp_drill.content.loader import FileLoader, LoadedFile
 from bcp_drill.content.models import Scenario
 from bcp_drill.content.yamltree import FAST_LOADER
 from bcp_drill.i18n import Lang, Translator
-from bcp_drill.imports.spreadsheet import (
-    DEFAULT_LIMITS,
-    Cell,
-    SheetLimits,
-    SheetProblem,
-    SheetRows,
-    normalise,
-    read_sheet,
-)
+from bcp_drill.imports.raw_sheet import DEFAULT_LIMITS, SheetLimits, normalise
+from bcp_drill.imports.spreadsheet import Cell, SheetProblem, SheetRows, read_sheet
 
 # Column key → (Japanese header, English header, other header texts accepted on import).
 MSEL_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {

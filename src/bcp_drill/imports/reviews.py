@@ -10,16 +10,9 @@ from bcp_drill.content.checks import Finding, duplicate_ids, reference_finding
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.content.loader import LoadedFile
 from bcp_drill.content.models import Checklist
-from bcp_drill.content.problems import Problem
 from bcp_drill.content.scales import Scale
-from bcp_drill.imports.drills import (
-    ImportResult,
-    SettableClock,
-    content_sha256,
-    find_import,
-    located,
-)
 from bcp_drill.imports.models import ReviewResultFile
+from bcp_drill.imports.paper import ImportResult, SettableClock, content_sha256, located, refused_as_duplicate
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
 from bcp_drill.review.view import keys_legend, option_by_key_or_code
@@ -76,10 +69,9 @@ def import_review(store: RecordStore, library: ContentLibrary, loaded: LoadedFil
     problems = located(loaded, _checks(result, checklist, scale))
     if problems:
         return ImportResult(problems)
-    duplicate = find_import(store, loaded)
-    if duplicate:
-        return ImportResult([Problem(loaded.display, None, None, "import_duplicate", {"record": duplicate})],
-                            duplicate_of=duplicate)
+    duplicate = refused_as_duplicate(store, loaded)
+    if duplicate is not None:
+        return duplicate
     moment = datetime.combine(result.date, time.fromisoformat(result.time),
                               tzinfo=datetime.now().astimezone().tzinfo)
     recorder = result.reviewer or store.recorder

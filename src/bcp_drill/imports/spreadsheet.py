@@ -10,69 +10,24 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+from bcp_drill.imports.raw_sheet import (
+    DEFAULT_LIMITS,
+    CellValue,
+    Formula,
+    RawSheet,
+    SheetError,
+    SheetLimits,
+    column_letter,
+    normalise,
+)
+from bcp_drill.imports.xlsx_stream import read_xlsx
 
 if TYPE_CHECKING:
     from bcp_drill.i18n import Translator
-    from bcp_drill.settings import Settings
-
-
-@dataclass(frozen=True)
-class SheetLimits:
-    """How much of a file an import reads at most (the settings import_max_*)."""
-
-    max_bytes: int = 16 * 1024 * 1024
-    max_rows: int = 20_000
-    max_columns: int = 100
-    max_cell_chars: int = 32_767
-
-    # An XLSX part may unpack to this many times the file limit (sheets compress 5-10 times).
-    UNPACKED_RATIO: ClassVar[int] = 8
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> SheetLimits:
-        return cls(settings.import_max_bytes, settings.import_max_rows, settings.import_max_columns,
-                   settings.import_max_cell_chars)
-
-    @property
-    def unpacked_bytes(self) -> int:
-        return self.max_bytes * self.UNPACKED_RATIO
-
-    @property
-    def max_tags(self) -> int:
-        """Tags a sheet's XML (or its shared strings) may hold: a cell takes 4 to 6, a row 2."""
-        return 6 * self.max_rows * self.max_columns + 2 * self.max_rows + 65_536
-
-    @property
-    def max_merges(self) -> int:
-        return self.max_rows  # far more than the pillar and title ranges a real sheet merges
-
-
-DEFAULT_LIMITS = SheetLimits()  # the limits of an import given none (frozen: shared safely)
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A cell holding a formula and no value (the file was saved without calculating it)."""
-
-    text: str  # "=SUM(A1:A3)"
-
-
-CellValue = str | Formula
-
-
-@dataclass
-class RawSheet:
-    """The cells of a sheet by position, as read: rows[r][c] is row r+1, column c+1 (the line
-    or record r+1 of a CSV); a row stops at its last value. Merged ranges as (first row,
-    first column, last row, last column), from 1."""
-
-    title: str | None  # the worksheet's title (None for a CSV)
-    rows: list[list[CellValue]]
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -105,37 +60,6 @@ class SheetRows:
     # Cells the sheet shows but cannot give (a formula with no value, different values under
     # one merged header): an importer reports them before anything else.
     problems: list[SheetProblem] = field(default_factory=list)
-
-
-class SheetError(Exception):
-    """The file cannot be read as a sheet at all (wrong type, damaged, no header row, beyond a limit)."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-
-def normalise(text: str) -> str:
-    """Header text compared without width, case or spacing: "ＩＤ", "id " and "I D" match."""
-    return "".join(unicodedata.normalize("NFKC", text).lower().split())
-
-
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel keeps 5 as 5.0
-    return str(value).strip()
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def _csv_rows(path: Path, display: str, limits: SheetLimits) -> RawSheet:
@@ -216,6 +140,29 @@ def read_sheet(path: Path, display: str, headers: Mapping[str, Sequence[str]],
     at least two of HEADERS (key → the header texts that mean it), keyed by column key.
     CLASSIFY names columns HEADERS cannot list (e.g. one per fiscal year). Blank rows are left out.
     A file or sheet beyond LIMITS is refused (SheetError naming the limit)."""
+    sheet, place = _open_sheet(path, display, sheet_names, limits)
+    filled = _fill_merges(sheet, display)
+    header = _find_header(sheet, filled, headers, classify, display)
+    columns = _HeaderColumns.under(sheet, header, place)
+    problems = [SheetProblem(place(header.index, index), "formula_no_value", {"formula": value.text})
+                for index, value in enumerate(sheet.rows[header.index])
+                if isinstance(value, Formula) and not filled.get(header.index, 0) >> index & 1]
+    rows = []
+    for row_index in range(header.index + 1, len(sheet.rows)):
+        cells, row_problems = columns.read_row(row_index, sheet.rows[row_index], filled.get(row_index, 0))
+        problems += row_problems
+        if cells is not None:
+            rows.append(cells)
+    return SheetRows(display, place(header.index, 0), columns.names, rows, columns.unknown_headers(), problems)
+
+
+# Where a user finds a cell, from its row and column (both from 0): "sheet!C4" or "file.csv:4".
+Placer = Callable[[int, int], str]
+
+
+def _open_sheet(path: Path, display: str, sheet_names: Sequence[str],
+                limits: SheetLimits) -> tuple[RawSheet, Placer]:
+    """The cells of PATH and how its cells are named, once its type and size allow reading it."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".xlsm", ".csv"):
         raise SheetError("sheet_type", file=display)
@@ -223,82 +170,99 @@ def read_sheet(path: Path, display: str, headers: Mapping[str, Sequence[str]],
     if size > limits.max_bytes:  # before a byte is read
         raise SheetError("sheet_too_large", file=display, size=f"{size:,}", limit=f"{limits.max_bytes:,}")
     if suffix == ".csv":
-        sheet = _csv_rows(path, display, limits)
+        return _csv_rows(path, display, limits), lambda row, column: f"{display}:{row + 1}"
+    sheet = read_xlsx(path, display, sheet_names, limits)
+    return sheet, lambda row, column: f"{sheet.title}!{column_letter(column)}{row + 1}"
 
-        def place(row: int, column: int) -> str:
-            return f"{display}:{row + 1}"
-    else:
-        from bcp_drill.imports.xlsx_stream import read_xlsx
 
-        sheet = read_xlsx(path, display, sheet_names, limits)
+@dataclass(frozen=True)
+class _HeaderRow:
+    index: int  # the row's index in RawSheet.rows
+    texts: list[str]  # each cell's text ("" for a formula)
+    keys: list[str | None]  # the column key each cell's text means
 
-        def place(row: int, column: int) -> str:
-            return f"{sheet.title}!{column_letter(column)}{row + 1}"
-    filled = _fill_merges(sheet, display)
+
+def _find_header(sheet: RawSheet, filled: dict[int, int], headers: Mapping[str, Sequence[str]],
+                 classify: Callable[[str], str | None] | None, display: str) -> _HeaderRow:
+    """The first row where at least two cells typed there (a merged header counts once) name a column."""
     lookup = {normalise(text): key for key, texts in headers.items() for text in (key, *texts)}
 
     def key_of(text: str) -> str | None:
         return lookup.get(normalise(text)) or (classify(text) if classify else None)
 
-    texts: list[str] = []
-    keys: list[str | None] = []
-    for header_index, raw in enumerate(sheet.rows):
+    for index, raw in enumerate(sheet.rows):
         texts = [v if isinstance(v, str) else "" for v in raw]
         keys = [key_of(text) if text else None for text in texts]
-        mask = filled.get(header_index, 0)
-        if sum(1 for index, k in enumerate(keys) if k and not mask >> index & 1) >= 2:  # (a merged header once)
-            break
-    else:
-        raise SheetError("sheet_no_header", file=display,
-                         headers=", ".join(texts[0] for texts in headers.values() if texts))
-    # A header merged over several columns names each of them: they are one column.
-    spans: dict[int, tuple[int, int, int, int]] = {}
-    for merged in sheet.merges:
-        if merged[0] <= header_index + 1 <= merged[2] and merged[3] > merged[1]:
-            for column in range(merged[1] - 1, merged[3]):
-                spans[column] = merged
-    groups: dict[str, list[int]] = {}
-    for index, key in enumerate(keys):
-        if key is None:
-            continue
-        if key in groups and (index not in spans or spans.get(groups[key][0]) != spans[index]):
-            # Two columns that mean the same: which one holds the data is a guess.
-            first = groups[key][0]
-            raise SheetError("sheet_duplicate_column", place=place(header_index, index),
-                             header=texts[index], other=texts[first])
-        groups.setdefault(key, []).append(index)
-    columns = {key: texts[found[0]] for key, found in groups.items()}
+        mask = filled.get(index, 0)
+        if sum(1 for column, key in enumerate(keys) if key and not mask >> column & 1) >= 2:
+            return _HeaderRow(index, texts, keys)
+    raise SheetError("sheet_no_header", file=display,
+                     headers=", ".join(texts[0] for texts in headers.values() if texts))
 
-    def header_place(index: int) -> str:
-        return _range_text(sheet, spans[index]) if index in spans else place(header_index, index)
 
-    unknown = [Cell(text, header_place(index)) for index, (text, key) in enumerate(zip(texts, keys, strict=True))
-               if text and not key and not (index in spans and spans[index][1] - 1 != index)]
-    problems = [SheetProblem(place(header_index, index), "formula_no_value", {"formula": value.text})
-                for index, value in enumerate(sheet.rows[header_index])
-                if isinstance(value, Formula) and not filled.get(header_index, 0) >> index & 1]
-    rows = []
-    for row_index in range(header_index + 1, len(sheet.rows)):
-        raw = sheet.rows[row_index]
-        mask = filled.get(row_index, 0)
-        cells = {}
-        typed = False  # (a row only filled in by merged cells from above is blank)
-        for key, found in groups.items():
-            shown = [(index, raw[index]) for index in found if index < len(raw) and raw[index] != ""]
-            typed = typed or any(not mask >> index & 1 for index, _ in shown)
-            if not shown:
-                cells[key] = Cell("", place(row_index, found[0]))
+@dataclass(frozen=True)
+class _HeaderColumns:
+    """The sheet's columns under its header row, by key. A header merged over several columns
+    names each of them: they are one column, whichever of them a row fills."""
+
+    sheet: RawSheet
+    header: _HeaderRow
+    place: Placer
+    spans: dict[int, tuple[int, int, int, int]]  # column → the merged range its header is in
+    groups: dict[str, list[int]]  # key → its columns
+    names: dict[str, str]  # key → the header text found for it
+
+    @classmethod
+    def under(cls, sheet: RawSheet, header: _HeaderRow, place: Placer) -> _HeaderColumns:
+        spans = {column: merged for merged in sheet.merges
+                 if merged[0] <= header.index + 1 <= merged[2] and merged[3] > merged[1]
+                 for column in range(merged[1] - 1, merged[3])}
+        groups: dict[str, list[int]] = {}
+        for index, key in enumerate(header.keys):
+            if key is None:
                 continue
-            index, value = shown[0]
+            if key in groups and (index not in spans or spans.get(groups[key][0]) != spans[index]):
+                # Two columns that mean the same: which one holds the data is a guess.
+                first = groups[key][0]
+                raise SheetError("sheet_duplicate_column", place=place(header.index, index),
+                                 header=header.texts[index], other=header.texts[first])
+            groups.setdefault(key, []).append(index)
+        names = {key: header.texts[found[0]] for key, found in groups.items()}
+        return cls(sheet, header, place, spans, groups, names)
+
+    def header_place(self, index: int) -> str:
+        """Where the header of column INDEX is: its merged range, or its cell."""
+        if index in self.spans:
+            return _range_text(self.sheet, self.spans[index])
+        return self.place(self.header.index, index)
+
+    def unknown_headers(self) -> list[Cell]:
+        """Header cells that name no column (a merged header once, at its first column)."""
+        return [Cell(text, self.header_place(index))
+                for index, (text, key) in enumerate(zip(self.header.texts, self.header.keys, strict=True))
+                if text and not key and not (index in self.spans and self.spans[index][1] - 1 != index)]
+
+    def read_row(self, row_index: int, raw: list[CellValue],
+                 filled: int) -> tuple[dict[str, Cell] | None, list[SheetProblem]]:
+        """The row's cell under each key (None: a blank row) and the cells it shows but cannot give.
+        FILLED: the columns (bits) merged cells filled in rather than typed there."""
+        cells = {}
+        problems: list[SheetProblem] = []
+        typed = False  # (a row only filled in by merged cells from above is blank)
+        for key, found in self.groups.items():
+            shown = [(index, raw[index]) for index in found if index < len(raw) and raw[index] != ""]
+            typed = typed or any(not filled >> index & 1 for index, _ in shown)
+            if not shown:
+                cells[key] = Cell("", self.place(row_index, found[0]))
+                continue
             if len({v for _, v in shown}) > 1:
-                problems.append(SheetProblem(header_place(found[0]), "merged_header_conflict", {
-                    "header": columns[key], "cells": ", ".join(place(row_index, i) for i, _ in shown)}))
+                problems.append(SheetProblem(self.header_place(found[0]), "merged_header_conflict", {
+                    "header": self.names[key], "cells": ", ".join(self.place(row_index, i) for i, _ in shown)}))
+            index, value = shown[0]
             if isinstance(value, Formula):
-                if not mask >> index & 1:  # (reported where it was typed, not where it spans)
-                    problems.append(SheetProblem(place(row_index, index), "formula_no_value",
+                if not filled >> index & 1:  # (reported where it was typed, not where it spans)
+                    problems.append(SheetProblem(self.place(row_index, index), "formula_no_value",
                                                  {"formula": value.text}))
                 value = ""
-            cells[key] = Cell(value, place(row_index, index))
-        if typed:
-            rows.append(cells)
-    return SheetRows(display, place(header_index, 0), columns, rows, unknown, problems)
+            cells[key] = Cell(value, self.place(row_index, index))
+        return (cells if typed else None), problems

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 from xml.parsers import expat
 
-from bcp_drill.imports.spreadsheet import (
+from bcp_drill.imports.raw_sheet import (
     CellValue,
     Formula,
     RawSheet,

@@ -97,6 +97,16 @@ class PlainRunner:
     console: PlainConsole
     commands: dict[str, Callable[[str], object]]
 
+    def run(self) -> int:  # pragma: no cover - each runner has its own
+        raise NotImplementedError
+
+    def run_and_close(self) -> int:
+        """Run the dialogue, then close the session however it ends (everything is saved already)."""
+        try:
+            return self.run()
+        finally:
+            self.session.close()
+
     def loop(self) -> int:
         """Read commands until one returns STOP or the input ends (everything is saved either way)."""
         t = self.console.t

@@ -2,27 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
 from bcp_drill.content.fields import text
 from bcp_drill.drill.counts import RATINGS, StepStatus, format_elapsed, format_minutes, format_percent
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.view import (
-    DrillView,
+from bcp_drill.drill.setup import (
+    DRILL_TYPE,
+    PARTICIPANTS,
+    PLACE,
+    RECORDER,
+    T0,
+    SetupError,
+    SetupQuestion,
+    parse_condition_options,
+)
+from bcp_drill.drill.view import DrillView
+from bcp_drill.drill.wording import (
     check_text,
     conditions_text,
     conflict_choices,
     contribution_text,
     deputy_order_text,
     inject_time_text,
+    progress_text,
     rating_label,
+    reference_text,
     status_word,
     step_plan_lines,
     system_history_text,
     system_line,
-    timeline,
+    target_label,
+    timeline_lines,
 )
 from bcp_drill.errors import UserError
+from bcp_drill.i18n import code_named
 from bcp_drill.plain.console import (
     STOP,
     PlainConsole,
@@ -33,18 +49,91 @@ from bcp_drill.plain.console import (
 from bcp_drill.records.values import CAPABILITIES, OBSERVATION_KINDS, SYSTEM_STATES
 
 if TYPE_CHECKING:
-    from bcp_drill.content.models import Step
+    from bcp_drill.content.models import Scenario, Step
 
 
-def state_from_word(word: str) -> str | None:
-    """A system state from its id or its word in Japanese or English ("停止", "down")."""
-    from bcp_drill.i18n import Translator
+# What plain mode asks for each set-up question (the form labels its fields in its own words).
+_PROMPTS = {DRILL_TYPE: "plain.ask_type", PLACE: "tui.setup_place", PARTICIPANTS: "plain.ask_participants",
+            T0: "plain.ask_t0", RECORDER: "tui.setup_recorder"}
 
-    for state in SYSTEM_STATES:
-        if word.lower() in (state, Translator("ja")(f"system_state.{state}"),
-                            Translator("en")(f"system_state.{state}").lower()):
-            return state
-    return None
+
+def introduce_scenario(console: PlainConsole, scenario: Scenario) -> None:
+    """The set-up's title, then what the scenario assumes and where it comes from."""
+    t = console.t
+    console.say(t("tui.setup_title", title=scenario.title.get(t.lang)))
+    if scenario.notes:
+        console.say(f"{t('tui.scenario_notes')}: {scenario.notes.get(t.lang)}")
+    for reference in scenario.sources:
+        console.say(f"{t('tui.scenario_source')}: {reference_text(reference, t)}")
+
+
+def ask_setup(console: PlainConsole, scenario: Scenario, questions: Sequence[SetupQuestion],
+              given: Mapping[str, str], condition_options: list[str],
+              now: datetime) -> dict[str, str | None] | SetupError | None:
+    """The set-up answers: those GIVEN on the command line, the others asked one by one, the
+    conditions last (scripts written for plain mode give type, place, participants and T0 first)
+    and asked again until one is chosen. None when the input ends; else the first answer that
+    cannot be used."""
+    answers: dict[str, str | None] = dict(given)
+    for question in questions:
+        if question.condition is not None:
+            continue
+        if question.key not in answers:
+            answers[question.key] = _ask(console, question)
+            if answers[question.key] is None:
+                return None
+        value = question.read(answers[question.key], now)
+        if isinstance(value, SetupError):
+            return value
+    chosen, bad = parse_condition_options(condition_options, scenario)
+    if bad:
+        return bad[0]
+    for question in questions:
+        if question.condition is None:
+            continue
+        if question.condition.id in chosen:
+            answers[question.key] = chosen[question.condition.id]
+        if not _ask_condition(console, question, answers, now):
+            return None
+    return answers
+
+
+def _ask(console: PlainConsole, question: SetupQuestion) -> str | None:
+    """One answer typed for QUESTION; None when the input ends there."""
+    prompt = _PROMPTS[question.key]
+    if question.kind == "lines":
+        console.say(console.t(prompt))
+        lines = []
+        while (line := console.ask("  > ")) not in (None, ""):
+            lines.append(line)
+        return "\n".join(lines)
+    if question.kind == "choice":
+        return console.ask_optional(prompt, question.default, choices=", ".join(question.choices))
+    answer = console.ask_optional(prompt, question.default)
+    return (answer or "") if question.kind == "time" else answer  # input ended at T0: now, as a blank line
+
+
+def _ask_condition(console: PlainConsole, question: SetupQuestion, answers: dict[str, str | None],
+                   now: datetime) -> bool:
+    """Say a condition's fixed value, or ask for one until it is read; False when the input ends."""
+    t = console.t
+    assert question.condition is not None
+    title = question.condition.title.get(t.lang)
+    if question.fixed is not None:
+        console.say(t("plain.condition_fixed", condition=title, value=question.choice_title(question.fixed, t)))
+        return True
+    choices = "  ".join(f"{number}. {question.choice_title(value, t)} ({value})"
+                        for number, value in enumerate(question.choices, 1))
+    while question.key not in answers:
+        answer = console.ask_optional("plain.ask_condition", condition=title, choices=choices)
+        if answer is None:
+            return False
+        problem = question.read(answer, now)
+        if isinstance(problem, SetupError):
+            console.say(problem.message(t))
+        else:
+            answers[question.key] = answer
+    return True
 
 
 class PlainDrill(PlainRunner):
@@ -116,7 +205,7 @@ class PlainDrill(PlainRunner):
         if not self.console.run_safely(self.session.refresh):
             return
         t = self.t
-        for entry in timeline(self.session.state, self.session.incoming, t):
+        for entry in timeline_lines(self.session.state, self.session.incoming, t):
             self.console.say(t("plain.from_console", who=entry.by, text=entry.text))
         for conflict in self.session.new_conflicts:
             step = self.session.scenario.step(conflict.step_id)
@@ -193,7 +282,7 @@ class PlainDrill(PlainRunner):
     def step_line(self, position: int) -> str:
         t, lang = self.t, self.t.lang
         shown = self.view().step(self.session.scenario.steps[position].id)
-        line = (f"{position + 1:>3}. {shown.status.mark} {shown.step.id} {shown.target_label(t)} "
+        line = (f"{position + 1:>3}. {shown.status.mark} {shown.step.id} {target_label(shown, t)} "
                 f"{shown.step.title.get(lang)} - {status_word(shown.status, t)}")
         if shown.rating:
             line += f" {shown.rating} {shown.actual_text}"
@@ -243,7 +332,7 @@ class PlainDrill(PlainRunner):
         view = DrillView(state, now)
         self.console.say(t("plain.status", elapsed=format_elapsed(view.elapsed), clock=clock,
                            scenario_time=scenario_time.astimezone().strftime("%H:%M") if scenario_time else "-",
-                           progress=view.progress_text(t), overdue=view.count(StepStatus.OVERDUE)))
+                           progress=progress_text(view, t), overdue=view.count(StepStatus.OVERDUE)))
 
     # -- moving ----------------------------------------------------------------------
 
@@ -535,7 +624,7 @@ class PlainDrill(PlainRunner):
         if len(parts) < 2:
             self.console.say(t("plain.system_usage"))
             return
-        state = state_from_word(parts[1])
+        state = code_named(parts[1], SYSTEM_STATES, "system_state")
         if state is None:
             self.console.say(t("plain.system_usage"))
             return

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bcp_drill.records.journal import JOURNAL_FORMAT, JournalContents, JournalError, JournalNotice, line_hash
-from bcp_drill.records.seal import SealKey, read_seal, seal_path, sealed_name
+from bcp_drill.records.seal import SealFile, SealKey, read_seal, seal_path, sealed_name
 
 FOLLOWUPS_STEM = "followups"
 FIRST_TYPES = ("drill_started", "review_started")
@@ -154,6 +154,8 @@ def _written_since(path: Path, contents: JournalContents, last_hash: str) -> lis
 
 def _check_seal(proof: Proof, path: Path, contents: JournalContents, key: SealKey | None,
                 hashes: list[str]) -> None:
+    """The seal beside the journal: there when the format needs one, this journal's, signed with
+    KEY when there is one, and covering exactly the events read (or one more being written)."""
     events = contents.events
     claims = getattr(events[0], "journal_format", None)
     if claims is not None and claims > JOURNAL_FORMAT:
@@ -161,39 +163,54 @@ def _check_seal(proof: Proof, path: Path, contents: JournalContents, key: SealKe
         return
     seal = read_seal(seal_path(path))
     if seal is None:
-        if claims is None and key is None:
-            return  # written before seals: the chain is all there is
-        if claims is None:  # with a key, every record needs its signed seal: an older one is adopted once
-            proof.failure = JournalError(path, "seal_without_key", seal=str(seal_path(path)))
-            return
-        if len(events) == 1:  # made, and the power went before its seal: never shown as saved
-            proof.unsealed_last = True
-            return
-        proof.failure = JournalError(path, "seal_missing", seal=str(seal_path(path)))
+        _without_seal(proof, path, len(events), claims, key)
         return
+    proof.failure = _seal_not_ours(proof, path, events[0], seal, key)
+    if proof.failure is None:
+        proof.failure = _seal_coverage(proof, path, contents, seal, hashes)
+
+
+def _without_seal(proof: Proof, path: Path, count: int, claims: int | None, key: SealKey | None) -> None:
+    """A journal with no seal: written before seals, or its first event cut before the seal was."""
+    if claims is None and key is None:
+        return  # written before seals: the chain is all there is
+    if claims is None:  # with a key, every record needs its signed seal: an older one is adopted once
+        proof.failure = JournalError(path, "seal_without_key", seal=str(seal_path(path)))
+    elif count == 1:  # made, and the power went before its seal: never shown as saved
+        proof.unsealed_last = True
+    else:
+        proof.failure = JournalError(path, "seal_missing", seal=str(seal_path(path)))
+
+
+def _seal_not_ours(proof: Proof, path: Path, first: Any, seal: SealFile, key: SealKey | None) -> JournalError | None:
+    """Why the seal does not speak for this journal (damaged, another journal's, another key's,
+    forged); None when it does, with `proof.seal` saying how far it was checked."""
     newest = seal.newest
     if newest is None:
-        proof.failure = JournalError(path, "seal_damaged", seal=str(seal_path(path)))
-        return
-    console = getattr(events[0], "console", None) if getattr(events[0], "type", "") == "console_joined" else None
+        return JournalError(path, "seal_damaged", seal=str(seal_path(path)))
+    console = getattr(first, "console", None) if getattr(first, "type", "") == "console_joined" else None
     if newest.journal != sealed_name(path, console):
-        proof.failure = JournalError(path, "seal_other_journal", seal=str(seal_path(path)), other=newest.journal)
-        return
-    if key is not None:
-        if newest.key_id is None:
-            proof.failure = JournalError(path, "seal_without_key", seal=str(seal_path(path)))
-            return
-        if newest.key_id != key.key_id:
-            proof.failure = JournalError(path, "seal_other_key", seal=str(seal_path(path)), key_id=newest.key_id,
-                                         own=key.key_id)
-            return
-        if not all(slot.mac_holds(key) for slot in seal.slots):
-            proof.failure = JournalError(path, "seal_forged", seal=str(seal_path(path)))
-            return
-        proof.seal = "keyed"
-    else:
+        return JournalError(path, "seal_other_journal", seal=str(seal_path(path)), other=newest.journal)
+    if key is None:
         proof.seal = "unchecked_key" if newest.key_id else "sealed"
-    count = len(events)
+        return None
+    if newest.key_id is None:
+        return JournalError(path, "seal_without_key", seal=str(seal_path(path)))
+    if newest.key_id != key.key_id:
+        return JournalError(path, "seal_other_key", seal=str(seal_path(path)), key_id=newest.key_id, own=key.key_id)
+    if not all(slot.mac_holds(key) for slot in seal.slots):
+        return JournalError(path, "seal_forged", seal=str(seal_path(path)))
+    proof.seal = "keyed"
+    return None
+
+
+def _seal_coverage(proof: Proof, path: Path, contents: JournalContents, seal: SealFile,
+                   hashes: list[str]) -> JournalError | None:
+    """Whether the seal's slots match the events read: none removed, none changed, at most one
+    (being sealed as the power went) beyond it."""
+    newest = seal.newest
+    assert newest is not None  # a seal with no readable slot is refused before
+    count = len(contents.events)
     if count < max(slot.events for slot in seal.slots):
         hashes = hashes + _written_since(path, contents, hashes[-1])  # a writer at work as it was read
     known = len(hashes)
@@ -202,16 +219,17 @@ def _check_seal(proof: Proof, path: Path, contents: JournalContents, key: SealKe
         return 1 <= sealed_events <= known and hashes[sealed_events - 1] == sealed_hash
 
     if known < newest.events:
-        proof.failure = JournalError(path, "events_removed", count + 1, sealed=newest.events, found=count)
-    elif not all(holds(slot.events, slot.last_hash) for slot in seal.slots):
-        proof.failure = JournalError(path, "seal_mismatch", min(newest.events, count), sealed=newest.events)
-    elif count == newest.events + 1:
+        return JournalError(path, "events_removed", count + 1, sealed=newest.events, found=count)
+    if not all(holds(slot.events, slot.last_hash) for slot in seal.slots):
+        return JournalError(path, "seal_mismatch", min(newest.events, count), sealed=newest.events)
+    if count == newest.events + 1:
         proof.unsealed_last = True  # its seal was being written as the power went
     elif count > newest.events:
-        proof.failure = JournalError(path, "seal_mismatch", newest.events + 1, sealed=newest.events)
+        return JournalError(path, "seal_mismatch", newest.events + 1, sealed=newest.events)
     elif count < newest.events:
         pass  # grown since it was read (above): what was read is what the seal covers, and more
     elif seal.damaged:
         # A slot is spoiled only by a write cut by a power loss, and then the journal holds the
         # event that write was sealing: with none beyond the seal, the damage came afterwards.
-        proof.failure = JournalError(path, "seal_damaged", seal=str(seal_path(path)))
+        return JournalError(path, "seal_damaged", seal=str(seal_path(path)))
+    return None

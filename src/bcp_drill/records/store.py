@@ -9,14 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
-from bcp_drill.records.journal import (
-    Clock,
-    Journal,
-    JournalError,
-    place_journal,
-    read_journal,
-    utc_now,
-)
+from bcp_drill.records.journal import JournalError, read_journal
+from bcp_drill.records.journal_writer import Clock, Journal, place_journal, utc_now
 from bcp_drill.records.seal import SealKey, SealWriter, seal_path
 
 if TYPE_CHECKING:

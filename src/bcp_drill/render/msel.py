@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bcp_drill.content.models import Scenario
-from bcp_drill.drill.view import inject_time_text
+from bcp_drill.drill.wording import inject_time_text
 from bcp_drill.i18n import Translator
 from bcp_drill.imports.msel import MSEL_COLUMNS, header, msel_rows
 from bcp_drill.render.reports import _environment, _helpers, _workbook_bytes

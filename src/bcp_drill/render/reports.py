@@ -20,7 +20,7 @@ from bcp_drill.drill.counts import (
     format_percent,
     target_text,
 )
-from bcp_drill.drill.view import TimelineEntry, rating_label
+from bcp_drill.drill.wording import TimelineLine, rating_label
 from bcp_drill.i18n import Translator
 from bcp_drill.render import tables
 from bcp_drill.render.markdown import md_cell, md_line, md_text
@@ -90,7 +90,7 @@ def spans_of(table: Table, level: str) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------- drill report
 
 
-def scenario_moment(report: DrillReport, entry: TimelineEntry) -> datetime:
+def scenario_moment(report: DrillReport, entry: TimelineLine) -> datetime:
     """When an event happens inside the scenario: T0 (the moment it plays) plus the drill clock."""
     return report.t0 + timedelta(seconds=entry.elapsed_seconds)
 
@@ -180,7 +180,29 @@ def render_drill_report(report: DrillReport, fmt: str, t: Translator) -> bytes:
 
 def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, Table]]:
     """Every part of the report as a table, with the name of its spreadsheet tab."""
-    overview = Table(t("report.overview"), [Column("key", t("report.item")), Column("value", t("report.value"))], [
+    plan = improvement_plan_table(report.improvement_plan, t, report.generated_at.astimezone().date())
+    tables = [*executive_tables(report, t), ("overview", _overview_table(report, t)),
+              ("objectives", _objectives_table(report, t)), ("steps", _steps_table(report, t)),
+              ("figures", figures_table(report, t))]
+    if report.decisions:
+        tables.append(("decisions", _decisions_table(report, t)))
+    if report.injects:
+        tables.append(("injects", _injects_table(report, t)))
+    if report.values:
+        tables.append(("values", _values_table(report, t)))
+    if report.systems:
+        tables.append(("systems", _systems_table(report, t)))
+    tables += [("timeline", _timeline_table(report, t)), ("followups", plan)]
+    if report.observations:
+        tables.append(("observations", _observations_table(report, t)))
+    if report.trend:
+        tables.append(("trend", trend_table(report.trend, t, report.record_id)))
+    return [(t(f"report.sheet_{key}"), table) for key, table in tables]
+
+
+def _overview_table(report: DrillReport, t: Translator) -> Table:
+    """The drill at a glance: scenario, when and where, the record, who took part, the hotwash."""
+    return Table(t("report.overview"), [Column("key", t("report.item")), Column("value", t("report.value"))], [
         [t("report.organisation"), report.organisation], [t("report.scenario"), report.scenario_title],
         [t("report.version"), report.scenario_version], [t("report.hazard"), report.hazard],
         [t("report.drill_type"), report.drill_type],
@@ -196,7 +218,10 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
         [t("report.recorders"), ", ".join(report.recorders)],
         *([[t("report.drill_notes"), note] for note in report.notes]),
         [t("tui.hotwash_strengths"), report.strengths], [t("tui.hotwash_improvements"), report.improvements]])
-    steps = Table(t("report.steps"), [
+
+
+def _steps_table(report: DrillReport, t: Translator) -> Table:
+    return Table(t("report.steps"), [
         Column("phase", t("report.phase")), Column("step", t("report.step")), Column("role", t("report.role")),
         Column("target", t("report.target")), Column("actual", t("report.actual")),
         Column("late", t("report.late_minutes"), ">"), Column("status", t("report.result")),
@@ -210,64 +235,73 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
           t("status." + s.status.value), s.rating, s.reason, s.checks_done if s.checks_total else None,
           s.checks_total or None, " / ".join(s.notes), s.deputies]
          for s in report.steps])
-    timeline = Table(t("report.timeline"), [Column("seq", "#", ">"), Column("elapsed", "T+"),
-                                            Column("scenario_time", t("report.scenario_time")),
-                                            Column("time", t("report.time")), Column("event", t("report.event")),
-                                            Column("by", t("report.by")), Column("correction", t("report.correction"))],
-                     [[e.ref if e.console else e.seq, DrillTime(e.elapsed_seconds), scenario_moment(report, e), e.at,
-                       e.text, e.by, e.correction] for e in report.timeline], [t("report.timeline_times")])
-    objectives = Table(t("report.objectives"), [
+
+
+def _timeline_table(report: DrillReport, t: Translator) -> Table:
+    return Table(t("report.timeline"), [Column("seq", "#", ">"), Column("elapsed", "T+"),
+                                        Column("scenario_time", t("report.scenario_time")),
+                                        Column("time", t("report.time")), Column("event", t("report.event")),
+                                        Column("by", t("report.by")), Column("correction", t("report.correction"))],
+                 [[e.ref if e.console else e.seq, DrillTime(e.elapsed_seconds), scenario_moment(report, e), e.at,
+                   e.text, e.by, e.correction] for e in report.timeline], [t("report.timeline_times")])
+
+
+def _objectives_table(report: DrillReport, t: Translator) -> Table:
+    return Table(t("report.objectives"), [
         Column("objective", t("report.objective")), Column("rating", t("report.rating")),
         Column("decided_by", t("report.objective_decided_by")), Column("derived", t("report.objective_derived")),
         Column("override", t("report.objective_override")),
         Column("steps", t("report.objective_steps"))],
         [[o.title, o.rating, o.decided_by, o.derived, o.override, " / ".join(o.steps)] for o in report.objectives],
         [t("report.objective_rule")])
-    plan = improvement_plan_table(report.improvement_plan, t, report.generated_at.astimezone().date())
-    tables = [*executive_tables(report, t), ("overview", overview), ("objectives", objectives), ("steps", steps),
-              ("figures", figures_table(report, t))]
-    if report.decisions:
-        tables.append(("decisions", Table(t("report.decisions"), [
-            Column("decision", t("report.decision")), Column("option", t("report.option_chosen")),
-            Column("decided_by", t("report.decided_by")), Column("decided_at", t("report.decided_at")),
-            Column("took", t("report.took")), Column("result", t("report.result"))],
-            [[d.step, d.option, d.decided_by,
-              DrillTime(d.decided_at_seconds) if d.decided_at_seconds is not None else "",
-              timedelta(seconds=d.took_seconds) if d.took_seconds is not None else "", d.result]
-             for d in report.decisions])))
-    if report.injects:
-        tables.append(("injects", Table(t("report.injects"), [
-            Column("inject", "ID"), Column("planned", t("report.planned")), Column("given", t("report.given_at")),
-            Column("from_to", t("report.from_to")), Column("content", t("sheet.content")),
-            Column("expected", t("report.expected_action")), Column("response", t("report.response"))],
-            [[i.inject_id, i.planned, i.given, i.sender_recipient, i.content, i.expected, i.response]
-             for i in report.injects])))
-    if report.values:
-        tables.append(("values", Table(t("report.values"), [
-            Column("step", t("report.step")), Column("check", t("report.value_item")),
-            Column("value", t("report.measured")), Column("threshold", t("report.threshold")),
-            Column("at", t("report.value_at"))],
-            [[v.step, v.check, v.value, v.threshold, v.at] for v in report.values])))
-    if report.systems:
-        tables.append(("systems", Table(t("report.systems"), [
-            Column("system", t("report.system")), Column("owner", t("report.system_owner")),
-            Column("priority", t("report.priority")), Column("rto", t("report.rto")),
-            Column("history", t("report.states_over_time")), Column("recovered_at", t("report.recovered_at")),
-            Column("rto_result", t("report.rto_result"))],
-            [[s.name, s.owner, s.priority, s.rto, s.history, s.recovered_at, s.rto_result] for s in report.systems],
-            [t("report.systems_rule")])))
-    tables += [("timeline", timeline), ("followups", plan)]
-    if report.observations:
-        tables.append(("observations", Table(t("report.sheet_observations"), [
-            Column("kind", t("report.col_kind")), Column("objective", t("report.objective")),
-            Column("capability", t("report.capability")), Column("observation", t("report.col_observation")),
-            Column("analysis", t("report.col_analysis")), Column("recommendation", t("report.col_recommendation")),
-            Column("by", t("report.by"))],
-            [[t(f"observation_kind.{o.kind}"), o.objective, o.capability, o.observation, o.analysis,
-              o.recommendation, o.by] for o in report.observations])))
-    if report.trend:
-        tables.append(("trend", trend_table(report.trend, t, report.record_id)))
-    return [(t(f"report.sheet_{key}"), table) for key, table in tables]
+
+
+def _decisions_table(report: DrillReport, t: Translator) -> Table:
+    return Table(t("report.decisions"), [
+        Column("decision", t("report.decision")), Column("option", t("report.option_chosen")),
+        Column("decided_by", t("report.decided_by")), Column("decided_at", t("report.decided_at")),
+        Column("took", t("report.took")), Column("result", t("report.result"))],
+        [[d.step, d.option, d.decided_by,
+          DrillTime(d.decided_at_seconds) if d.decided_at_seconds is not None else "",
+          timedelta(seconds=d.took_seconds) if d.took_seconds is not None else "", d.result]
+         for d in report.decisions])
+
+
+def _injects_table(report: DrillReport, t: Translator) -> Table:
+    return Table(t("report.injects"), [
+        Column("inject", "ID"), Column("planned", t("report.planned")), Column("given", t("report.given_at")),
+        Column("from_to", t("report.from_to")), Column("content", t("sheet.content")),
+        Column("expected", t("report.expected_action")), Column("response", t("report.response"))],
+        [[i.inject_id, i.planned, i.given, i.sender_recipient, i.content, i.expected, i.response]
+         for i in report.injects])
+
+
+def _values_table(report: DrillReport, t: Translator) -> Table:
+    return Table(t("report.values"), [
+        Column("step", t("report.step")), Column("check", t("report.value_item")),
+        Column("value", t("report.measured")), Column("threshold", t("report.threshold")),
+        Column("at", t("report.value_at"))],
+        [[v.step, v.check, v.value, v.threshold, v.at] for v in report.values])
+
+
+def _systems_table(report: DrillReport, t: Translator) -> Table:
+    return Table(t("report.systems"), [
+        Column("system", t("report.system")), Column("owner", t("report.system_owner")),
+        Column("priority", t("report.priority")), Column("rto", t("report.rto")),
+        Column("history", t("report.states_over_time")), Column("recovered_at", t("report.recovered_at")),
+        Column("rto_result", t("report.rto_result"))],
+        [[s.name, s.owner, s.priority, s.rto, s.history, s.recovered_at, s.rto_result] for s in report.systems],
+        [t("report.systems_rule")])
+
+
+def _observations_table(report: DrillReport, t: Translator) -> Table:
+    return Table(t("report.sheet_observations"), [
+        Column("kind", t("report.col_kind")), Column("objective", t("report.objective")),
+        Column("capability", t("report.capability")), Column("observation", t("report.col_observation")),
+        Column("analysis", t("report.col_analysis")), Column("recommendation", t("report.col_recommendation")),
+        Column("by", t("report.by"))],
+        [[t(f"observation_kind.{o.kind}"), o.objective, o.capability, o.observation, o.analysis,
+          o.recommendation, o.by] for o in report.observations])
 
 
 def executive_tables(report: DrillReport, t: Translator) -> list[tuple[str, Table]]:
@@ -480,15 +514,27 @@ def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
 
 
 def _write_sheet(workbook: Any, title: str, table: Table) -> None:
-    from openpyxl.styles import Alignment, Border, Font, Side
+    """TABLE as a ruled sheet: headers, rows, widths and heights that print readably, notes, page set-up."""
+    from openpyxl.styles import Border, Side
 
     # Ruled like the seed's tables, so a printed sheet reads as a table (it printed without lines).
     thin = Side(style="thin", color="808080")
     ruled = Border(left=thin, right=thin, top=thin, bottom=thin)
-    from openpyxl.utils import get_column_letter
-
     sheet = workbook.create_sheet(title=title[:31])
     headers = tables.header_rows(table)
+    _write_headers(sheet, table, headers, ruled)
+    _write_rows(sheet, table, len(headers) + 1, ruled)
+    layout = print_layout(_natural_widths(table, headers[-1]))
+    _size_columns_and_rows(sheet, layout.widths, [*headers, *[[tables._cell(v) for v in r] for r in table.rows]])
+    sheet.freeze_panes = f"B{len(headers) + 1}"  # the headers and the first column stay in sight
+    _write_notes(sheet, table.notes, len(table.rows) + len(headers) + 2, layout.widths)
+    _set_up_pages(sheet, layout, len(headers))
+
+
+def _write_headers(sheet: Any, table: Table, headers: list[list[str]], ruled: Any) -> None:
+    """The header rows, bold and ruled, each group heading merged over its columns."""
+    from openpyxl.styles import Alignment, Font
+
     for header_index, row in enumerate(headers, 1):
         for column_index, text in enumerate(row, 1):
             _put(sheet, header_index, column_index, text)
@@ -502,8 +548,13 @@ def _write_sheet(workbook: Any, title: str, table: Table) -> None:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center")
             cell.border = ruled
-    header = headers[-1]
-    for row_index, row in enumerate(table.rows, len(headers) + 1):
+
+
+def _write_rows(sheet: Any, table: Table, first_row: int, ruled: Any) -> None:
+    """The table's rows from FIRST_ROW on, each value typed (times, dates, numbers) and ruled."""
+    from openpyxl.styles import Alignment
+
+    for row_index, row in enumerate(table.rows, first_row):
         for column_index, value in enumerate(row, 1):
             stored, number_format = _xlsx_value(value)
             cell = _put(sheet, row_index, column_index, stored)
@@ -511,33 +562,49 @@ def _write_sheet(workbook: Any, title: str, table: Table) -> None:
                 cell.number_format = number_format
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = ruled
-    natural = []
+
+
+def _natural_widths(table: Table, header: list[str]) -> list[float]:
+    """Each column as wide as its widest line (6 to 60 units)."""
+    natural: list[float] = []
     for index, _column in enumerate(table.columns, 1):
         values = [header[index - 1]] + [tables._cell(r[index - 1]) for r in table.rows]
         widest = max(max(cell_width(line) for line in v.split("\n")) for v in values)
         natural.append(min(60, max(6, widest + 2)))
-    layout = print_layout(natural)
-    for index, width in enumerate(layout.widths, 1):
+    return natural
+
+
+def _size_columns_and_rows(sheet: Any, widths: list[float], rows: list[list[str]]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(widths, 1):
         # Long text (assessments, evidence, notes) wraps in its column instead of one endless line.
         sheet.column_dimensions[get_column_letter(index)].width = width
     # Each row as tall as its most wrapped cell: LibreOffice keeps the default height of a row
     # it is given none, and cut every long step title and role to its first line.
-    for row_index, row in enumerate([*headers, *[[tables._cell(v) for v in r] for r in table.rows]], 1):
-        lines = max((_wrapped_lines(text, layout.widths[i]) for i, text in enumerate(row)), default=1)
+    for row_index, row in enumerate(rows, 1):
+        lines = max((_wrapped_lines(text, widths[i]) for i, text in enumerate(row)), default=1)
         if lines > 1:
             sheet.row_dimensions[row_index].height = LINE_HEIGHT_POINTS * lines
-    sheet.freeze_panes = f"B{len(headers) + 1}"  # the headers and the first column stay in sight
-    across = sum(layout.widths)
-    for note_index, note in enumerate(table.notes):
+
+
+def _write_notes(sheet: Any, notes: Sequence[str], first_row: int, widths: list[float]) -> None:
+    from openpyxl.styles import Alignment
+
+    across = sum(widths)
+    for note_index, note in enumerate(notes):
         # A note spans the table's width and wraps there: Excel grows no merged row, so its
         # height is set for the lines it takes.
-        row_index = len(table.rows) + len(headers) + 2 + note_index
+        row_index = first_row + note_index
         cell = _put(sheet, row_index, 1, note)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if len(layout.widths) > 1:
-            sheet.merge_cells(start_row=row_index, start_column=1, end_row=row_index, end_column=len(layout.widths))
+        if len(widths) > 1:
+            sheet.merge_cells(start_row=row_index, start_column=1, end_row=row_index, end_column=len(widths))
         sheet.row_dimensions[row_index].height = LINE_HEIGHT_POINTS * _wrapped_lines(note, across)
-    # Printed as managers print: A4, readable (at 80% or more), the header rows on every page.
+
+
+def _set_up_pages(sheet: Any, layout: PrintLayout, header_rows: int) -> None:
+    """Printed as managers print: A4, readable (at 80% or more), the header rows on every page."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = layout.orientation
     sheet.page_margins.left = sheet.page_margins.right = 0.5  # inches
@@ -548,7 +615,7 @@ def _write_sheet(workbook: Any, title: str, table: Table) -> None:
     else:  # too wide even so: pages side by side at full size, the first column on each
         sheet.page_setup.scale = 100
         sheet.print_title_cols = "A:A"
-    sheet.print_title_rows = f"1:{len(headers)}"
+    sheet.print_title_rows = f"1:{header_rows}"
     sheet.print_options.horizontalCentered = True
     sheet.oddFooter.center.text = "&P / &N"
 

@@ -13,7 +13,7 @@ from bcp_drill.content.models import (
     Step,
 )
 from bcp_drill.content.scales import Scale
-from bcp_drill.drill.view import (
+from bcp_drill.drill.wording import (
     decision_gate_text,
     deputy_order_text,
     inject_time_text,

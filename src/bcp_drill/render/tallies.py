@@ -22,6 +22,16 @@ def review_tally_table(tally: StatusTally, state: ReviewState, t: Translator, bl
     and options (施策の評価 over 継続中 and 完了・廃止・中止), carry-over, unrated. A checklist
     that names its unit (施策) gets the seed's words: 基本施策（柱）, 施策数. BLANK_ZERO prints
     no 0 in the count cells, as the seed does."""
+    lang = t.lang
+    started = state.started
+    title = t("tally.review_title", checklist=state.checklist.title.get(lang),
+              year=fiscal_year_label(started.fiscal_year, lang) if started else "-")
+    return Table(title, _tally_columns(tally, state, t), _tally_rows(tally, state, t, blank_zero),
+                 _tally_notes(tally, state, t))
+
+
+def _tally_columns(tally: StatusTally, state: ReviewState, t: Translator) -> list[Column]:
+    """Section and item count, each option under its group and dimension, unrated per dimension, the check."""
     lang, scale = t.lang, tally.scale
     unit = state.checklist.unit
     first_label = t("tally.col_pillar") if unit else t("tally.col_section")
@@ -37,11 +47,17 @@ def review_tally_table(tally: StatusTally, state: ReviewState, t: Translator, bl
     for dimension in scale.dimensions:
         columns.append(Column(f"unrated.{dimension.id}", dimension.label.get(lang), ">", "", t("tally.unrated")))
     columns.append(Column("check", t("tally.col_check")))
+    return columns
+
+
+def _tally_rows(tally: StatusTally, state: ReviewState, t: Translator, blank_zero: bool) -> list[list[Any]]:
+    """One row per section, then the total; "-" where a dimension was not asked."""
+    scale = tally.scale
 
     def count(value: int) -> int | str:
         return "" if blank_zero and value == 0 else value
 
-    titles = {s.id: s.title.get(lang) for s in state.checklist.sections}
+    titles = {s.id: s.title.get(t.lang) for s in state.checklist.sections}
     rows = []
     for row in tally.rows + [tally.total]:
         cells: list[Any] = [titles.get(row.key, t("tally.total")), row.items]
@@ -49,30 +65,38 @@ def review_tally_table(tally: StatusTally, state: ReviewState, t: Translator, bl
         cells += [count(row.unrated_count(d.id)) if d.id in tally.asked else "-" for d in scale.dimensions]
         cells.append(t("tally.check_ok") if row.adds_up(scale, tally.asked) else t("tally.check_ng"))
         rows.append(cells)
-    started = state.started
-    title = t("tally.review_title", checklist=state.checklist.title.get(lang),
-              year=fiscal_year_label(started.fiscal_year, lang) if started else "-")
-    notes = []
-    unrated = tally.unrated_items([i.id for i in state.checklist.all_items()])
-    if unrated:
-        notes.append(t("tally.unrated_note", count=len(unrated)))
-        for item_id in unrated:
-            requirement = state.items[item_id].item.requirement.get(lang)
-            missing = tally.missing_dimensions(item_id)
-            if len(missing) == len(tally.asked):
-                notes.append(f"  [ ] {item_id}  {requirement[:60]}")
-            else:  # partly rated: say which rating is still missing
-                names = ", ".join(d.label.get(lang) for d in scale.dimensions if d.id in missing)
-                notes.append(f"  [~] {item_id}  {requirement[:60]}  ({t('tally.partly_rated', missing=names)})")
-    else:
-        notes.append(t("tally.all_rated"))
+    return rows
+
+
+def _tally_notes(tally: StatusTally, state: ReviewState, t: Translator) -> list[str]:
+    """The items still unrated (or all rated), the dimensions not asked this year, the carried-over items."""
+    lang, scale = t.lang, tally.scale
+    notes = _unrated_notes(tally, state, t)
     not_asked = [d.label.get(lang) for d in scale.dimensions if d.id not in tally.asked]
     if not_asked and state.checklist.plan_years is not None:
         notes.append(t("tally.not_asked", dimensions=", ".join(not_asked),
                        year=fiscal_year_label(state.checklist.plan_years.last, lang)))
     if tally.carried:
         notes.append(t("tally.carried", count=len(tally.carried), items=", ".join(tally.carried)))
-    return Table(title, columns, rows, notes)
+    return notes
+
+
+def _unrated_notes(tally: StatusTally, state: ReviewState, t: Translator) -> list[str]:
+    """Each item not yet rated ([ ]) or partly rated ([~], with what is missing); or that all are rated."""
+    lang = t.lang
+    unrated = tally.unrated_items([i.id for i in state.checklist.all_items()])
+    if not unrated:
+        return [t("tally.all_rated")]
+    notes = [t("tally.unrated_note", count=len(unrated))]
+    for item_id in unrated:
+        requirement = state.items[item_id].item.requirement.get(lang)
+        missing = tally.missing_dimensions(item_id)
+        if len(missing) == len(tally.asked):
+            notes.append(f"  [ ] {item_id}  {requirement[:60]}")
+        else:  # partly rated: say which rating is still missing
+            names = ", ".join(d.label.get(lang) for d in tally.scale.dimensions if d.id in missing)
+            notes.append(f"  [~] {item_id}  {requirement[:60]}  ({t('tally.partly_rated', missing=names)})")
+    return notes
 
 
 def review_tally_data(tally: StatusTally, state: ReviewState, table: Table | None = None) -> dict:

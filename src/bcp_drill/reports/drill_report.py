@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from bcp_drill.content.fields import text
 from bcp_drill.drill.counts import (
@@ -17,33 +17,31 @@ from bcp_drill.drill.counts import (
 )
 from bcp_drill.drill.pinned import pinned_scenario
 from bcp_drill.drill.state import DrillState
-from bcp_drill.drill.view import (
-    DrillView,
-    TimelineEntry,
+from bcp_drill.drill.view import DrillView, decision_results, inject_responses, value_views
+from bcp_drill.drill.wording import (
+    TimelineLine,
     conditions_text,
     contribution_text,
-    decision_results,
     deputy_text,
-    inject_responses,
     inject_time_text,
     response_text,
     roles_text,
     status_label,
     system_history_text,
+    target_label,
     threshold_text,
-    timeline,
-    value_views,
+    timeline_lines,
+    value_text,
 )
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label
-from bcp_drill.followups.collect import followups_of_events, followups_of_record
 from bcp_drill.followups.items import FollowUp
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
-from bcp_drill.records.reading import read_record
-from bcp_drill.records.store import RecordStore
 from bcp_drill.records.values import ObservationKind
+from bcp_drill.reports.drill_report_sources import DrillReportSources, earlier_drills
 from bcp_drill.reports.executive_summary import (
     ActionStatus,
+    Comparison,
     ExecutiveSummary,
     action_counts,
     comparison,
@@ -51,7 +49,7 @@ from bcp_drill.reports.executive_summary import (
     result_text,
     top_points,
 )
-from bcp_drill.reports.trend import ScenarioTrend, scenario_trend
+from bcp_drill.reports.trend import ScenarioTrend
 
 
 @dataclass
@@ -164,7 +162,7 @@ class DrillReport:
     recorders: list[str]
     objectives: list[ObjectiveLine]
     steps: list[StepResult]
-    timeline: list[TimelineEntry]
+    timeline: list[TimelineLine]
     summary: DrillSummary
     strengths: str
     improvements: str
@@ -191,90 +189,22 @@ class DrillReport:
         return [o for o in self.observations if o.kind == kind]
 
 
-def build_drill_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
+def build_drill_report(sources: DrillReportSources, t: Translator, organisation: str = "",
                        now: datetime | None = None) -> DrillReport:
+    """The report of the drill read into SOURCES (read_drill_report_sources); reads nothing itself."""
     lang = t.lang
-    contents = read_record(store, record_id, ev.DrillStarted, "not_a_drill")
-    events = contents.events
+    events = sources.contents.events
     started = events[0]
     scenario = pinned_scenario(started)
     state = DrillState.from_events(scenario, events)
     view = DrillView(state, events[-1].at)
     figures = view.figures
-
-    steps = []
-    for shown in view.steps:
-        step = shown.step
-        phase = scenario.phase(step.phase)
-        steps.append(StepResult(
-            phase=phase.title.get(lang) if phase else step.phase, step_id=step.id, title=step.title.get(lang),
-            role=roles_text(step, scenario, t), target=shown.target_label(t),
-            actual=shown.actual_text, late_minutes=shown.late_minutes, status=shown.status,
-            rating=shown.rating, reason=shown.reason, checks_done=shown.checks_done,
-            checks_total=len(step.checks), notes=[n.text for n in view.notes(step.id)],
-            deputies=deputy_text(state, step, t),
-            target_seconds=step.target_minutes * 60 if step.target_minutes is not None else None,
-            actual_seconds=shown.record.elapsed_seconds))
-
-    objectives = []
-    for result in view.objectives:
-        objective = scenario.objective(result.objective_id)
-        override = ""
-        if result.override is not None:
-            o = result.override
-            override = t("objective.override_text", rating=o.rating or "-", reason=o.reason, by=o.by,
-                         at=format_local_minute(o.at))
-        objectives.append(ObjectiveLine(
-            result.objective_id, objective.title.get(lang) if objective else result.objective_id,
-            result.rating, result.derived,
-            contribution_text(result.decided_by, state, t) if result.decided_by else "-", override,
-            result.provisional, [contribution_text(c, state, t) for c in result.contributions]))
-
-    decisions = [DecisionLine(
-        d.step.title.get(lang), d.option_title or t("report.none_chosen"), d.decided_by or d.recorded_by,
-        f"T+{format_elapsed(d.decided_at_seconds)}" if d.decided_at_seconds is not None else "",
-        format_elapsed(d.took_seconds) if d.took_seconds is not None else "",
-        status_label(d.status, t) + (f", {d.rating}" if d.rating else ""), d.decided_at_seconds, d.took_seconds)
-        for d in decision_results(view, lang)]
-
-    systems = [SystemLine(
-        s.system.name.get(lang), s.system.priority, duration_text(s.system.rto_minutes),
-        " / ".join(x for x in (text(s.system.owner, lang), text(s.system.vendor, lang)) if x),
-        system_history_text(s, t),
-        f"T+{format_minutes(s.recovered_at // 60)}" if s.recovered_at is not None else "",
-        t(f"rto_status.{s.rto_status}")) for s in view.systems]
-
-    values = [ValueLine(step.title.get(lang), v.check.get(lang), v.value_text(t), threshold_text(v.spec, t),
-                        bool(v.flag), elapsed_text(v.recorded.elapsed_seconds) if v.recorded else "")
-              for step in scenario.steps if state.applies(step) for v in value_views(state, step)]
-
-    def recipient(role_id: str) -> str:
-        role = scenario.role(role_id)
-        return role.title.get(lang) if role else role_id
-
-    injects = [InjectLine(
-        i.inject.id, inject_time_text(i.inject, scenario, t),
-        elapsed_text(i.given_at, f" ({t('tui.manual')})" if i.manual else "")
-        if i.given_at is not None else t("report.not_given"),
-        f"{i.inject.sender.get(lang)} -> {recipient(i.inject.recipient)}", i.inject.content.get(lang),
-        text(i.inject.expected_action, lang), response_text(i, t)) for i in inject_responses(view)]
-
-    observations = []
-    for seen in state.observations:
-        objective = scenario.objective(seen.objective_id) if seen.objective_id else None
-        observations.append(ObservationLine(
-            seen.kind, objective.title.get(lang) if objective else (seen.objective_id or t("report.no_objective")),
-            t(f"capability.{seen.capability}") if seen.capability else "", seen.observation, seen.analysis,
-            seen.recommendation, seen.by))
-    notices = list(contents.notices)
-    plan = followups_of_record(store, record_id, lang, notices)
-    read: list[tuple[str, list]] = []
-    trend = scenario_trend(store, scenario.id, lang, up_to=record_id, seen=read)
-    generated_at = now or store.clock()
-    executive = executive_summary(store, record_id, started, figures, state.hotwash, state.observations,
-                                  plan, trend, generated_at, t, read)
+    hotwash = state.hotwash
+    trend = sources.trend
+    generated_at = now or sources.read_at
+    executive = executive_summary(sources, started, figures, hotwash, state.observations, generated_at, t)
     return DrillReport(
-        record_id=record_id, organisation=organisation, scenario_id=scenario.id,
+        record_id=sources.record_id, organisation=organisation, scenario_id=scenario.id,
         scenario_title=scenario.title.get(lang), scenario_version=scenario.version,
         scenario_sha256=started.scenario_sha256, hazard=scenario.hazard.get(lang),
         summary_text=scenario.summary.get(lang), drill_type=t(f"drill_type.{started.drill_type}"),
@@ -282,65 +212,167 @@ def build_drill_report(store: RecordStore, record_id: str, t: Translator, organi
         ended_at=state.ended.at if state.ended else None,
         fiscal_year_label=fiscal_year_label(fiscal_year(started.t0.astimezone().date()), lang),
         duration=elapsed_text(figures.elapsed_seconds), participants=list(started.participants),
-        recorders=sorted({e.by for e in events}), objectives=objectives, steps=steps,
-        timeline=timeline(state, events, t),
-        summary=figures, strengths=state.hotwash.strengths if state.hotwash else "",
-        improvements=state.hotwash.improvements if state.hotwash else "", improvement_plan=plan,
+        recorders=sorted({e.by for e in events}), objectives=_objective_lines(view, t),
+        steps=_step_results(view, t), timeline=timeline_lines(state, events, t),
+        summary=figures, strengths=hotwash.strengths if hotwash else "",
+        improvements=hotwash.improvements if hotwash else "", improvement_plan=sources.improvement_plan,
         trend=trend if trend and len(trend.drills) > 1 else None, generated_at=generated_at,
         notes=[n.text for n in view.notes(None)],
         withdrawn_notes=sum(1 for n in state.notes if n.withdrawn is not None),
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
         imported_from=started.imported_from, imported_by=started.imported_by,
         conditions=conditions_text(state, t) if scenario.conditions else "",
-        decisions=decisions, systems=systems, values=values, injects=injects,
-        record_hash=contents.last_hash or "", executive=executive, observations=observations,
-        record_notices=[n.render(t) for n in notices])
+        decisions=_decision_lines(view, t), systems=_system_lines(view, t), values=_value_lines(state, t),
+        injects=_inject_lines(view, t), record_hash=sources.contents.last_hash or "", executive=executive,
+        observations=_observation_lines(state, t), record_notices=[n.render(t) for n in sources.notices])
 
 
-def executive_summary(store: RecordStore, record_id: str, started: ev.DrillStarted, figures: DrillSummary,
-                      hotwash: ev.HotwashRecorded | None, observations: list[ev.ObservationRecorded],
-                      plan: list[FollowUp], trend: ScenarioTrend | None, now: datetime,
-                      t: Translator, read: list[tuple[str, list]]) -> ExecutiveSummary:
-    """The summary page: only the earlier drills of the same scenario are read, never the whole folder."""
+def _step_results(view: DrillView, t: Translator) -> list[StepResult]:
+    """Each step as shown: target, actual time, outcome, checks, notes and deputies."""
     lang = t.lang
+    state, scenario = view.state, view.state.scenario
+    steps = []
+    for shown in view.steps:
+        step = shown.step
+        phase = scenario.phase(step.phase)
+        steps.append(StepResult(
+            phase=phase.title.get(lang) if phase else step.phase, step_id=step.id, title=step.title.get(lang),
+            role=roles_text(step, scenario, t), target=target_label(shown, t),
+            actual=shown.actual_text, late_minutes=shown.late_minutes, status=shown.status,
+            rating=shown.rating, reason=shown.reason, checks_done=shown.checks_done,
+            checks_total=len(step.checks), notes=[n.text for n in view.notes(step.id)],
+            deputies=deputy_text(state, step, t),
+            target_seconds=step.target_minutes * 60 if step.target_minutes is not None else None,
+            actual_seconds=shown.record.elapsed_seconds))
+    return steps
+
+
+def _objective_lines(view: DrillView, t: Translator) -> list[ObjectiveLine]:
+    """Each objective's rating, how it was derived, and an evaluator's override."""
+    lang = t.lang
+    state, scenario = view.state, view.state.scenario
+    objectives = []
+    for result in view.objectives:
+        objective = scenario.objective(result.objective_id)
+        objectives.append(ObjectiveLine(
+            result.objective_id, objective.title.get(lang) if objective else result.objective_id,
+            result.rating, result.derived,
+            contribution_text(result.decided_by, state, t) if result.decided_by else "-",
+            _override_text(result.override, t),
+            result.provisional, [contribution_text(c, state, t) for c in result.contributions]))
+    return objectives
+
+
+def _override_text(override: ev.ObjectiveRated | None, t: Translator) -> str:
+    if override is None:
+        return ""
+    return t("objective.override_text", rating=override.rating or "-", reason=override.reason, by=override.by,
+             at=format_local_minute(override.at))
+
+
+def _decision_lines(view: DrillView, t: Translator) -> list[DecisionLine]:
+    return [DecisionLine(
+        d.step.title.get(t.lang), (d.option.title.get(t.lang) if d.option else "") or t("report.none_chosen"),
+        d.decided_by or d.recorded_by,
+        f"T+{format_elapsed(d.decided_at_seconds)}" if d.decided_at_seconds is not None else "",
+        format_elapsed(d.took_seconds) if d.took_seconds is not None else "",
+        status_label(d.status, t) + (f", {d.rating}" if d.rating else ""), d.decided_at_seconds, d.took_seconds)
+        for d in decision_results(view)]
+
+
+def _system_lines(view: DrillView, t: Translator) -> list[SystemLine]:
+    lang = t.lang
+    return [SystemLine(
+        s.system.name.get(lang), s.system.priority, duration_text(s.system.rto_minutes),
+        " / ".join(x for x in (text(s.system.owner, lang), text(s.system.vendor, lang)) if x),
+        system_history_text(s, t),
+        f"T+{format_minutes(s.recovered_at // 60)}" if s.recovered_at is not None else "",
+        t(f"rto_status.{s.rto_status}")) for s in view.systems]
+
+
+def _value_lines(state: DrillState, t: Translator) -> list[ValueLine]:
+    """Every measured value of the steps that apply under the drill's conditions."""
+    lang = t.lang
+    return [ValueLine(step.title.get(lang), v.check.get(lang), value_text(v, t), threshold_text(v.spec, t),
+                      bool(v.flag), elapsed_text(v.recorded.elapsed_seconds) if v.recorded else "")
+            for step in state.scenario.steps if state.applies(step) for v in value_views(state, step)]
+
+
+def _inject_lines(view: DrillView, t: Translator) -> list[InjectLine]:
+    lang = t.lang
+    scenario = view.state.scenario
+
+    def recipient(role_id: str) -> str:
+        role = scenario.role(role_id)
+        return role.title.get(lang) if role else role_id
+
+    return [InjectLine(
+        i.inject.id, inject_time_text(i.inject, scenario, t),
+        elapsed_text(i.given_at, f" ({t('tui.manual')})" if i.manual else "")
+        if i.given_at is not None else t("report.not_given"),
+        f"{i.inject.sender.get(lang)} -> {recipient(i.inject.recipient)}", i.inject.content.get(lang),
+        text(i.inject.expected_action, lang), response_text(i, t)) for i in inject_responses(view)]
+
+
+def _observation_lines(state: DrillState, t: Translator) -> list[ObservationLine]:
+    """The strengths and areas for improvement recorded, each under its objective."""
+    lang = t.lang
+    observations = []
+    for seen in state.observations:
+        objective = state.scenario.objective(seen.objective_id) if seen.objective_id else None
+        observations.append(ObservationLine(
+            seen.kind, objective.title.get(lang) if objective else (seen.objective_id or t("report.no_objective")),
+            t(f"capability.{seen.capability}") if seen.capability else "", seen.observation, seen.analysis,
+            seen.recommendation, seen.by))
+    return observations
+
+
+def executive_summary(sources: DrillReportSources, started: ev.DrillStarted, figures: DrillSummary,
+                      hotwash: ev.HotwashRecorded | None, observations: list[ev.ObservationRecorded],
+                      now: datetime, t: Translator) -> ExecutiveSummary:
+    """The summary page: this drill in a paragraph, its main points, and how it compares with the
+    drill before it (from the earlier drills read into SOURCES)."""
+    plan = sources.improvement_plan
 
     def observed(kind: str) -> str:
         # An observation's first line stands for it; written observations come before the hotwash notes.
         return "".join(o.observation.splitlines()[0] + "\n" for o in observations if o.kind == kind)
 
-    scenario = pinned_scenario(started)
-    names = [p.name for p in started.participants]
-    shown_names = "、".join(names[:6]) if lang == "ja" else ", ".join(names[:6])
-    if len(names) > 6:
-        shown_names += t("report.exec_and_more", count=len(names) - 6)
-    paragraph = t("report.exec_paragraph", scenario=scenario.title.get(lang),
-                  type=t(f"drill_type.{started.drill_type}"),
-                  date=format_local_minute(started.at),
-                  duration=format_elapsed(figures.elapsed_seconds),
-                  place=started.place or "-", count=len(names), names=shown_names or "-")
-    earlier: list[tuple[str, datetime]] = []
-    this_index = None
-    if trend is not None:
-        ids = [record for record, _ in trend.drills]
-        if record_id in ids:
-            this_index = ids.index(record_id)
-            earlier = trend.drills[:this_index]
-    earlier_ids = {record for record, _ in earlier}  # READ: as the trend read them (first event, problems)
-    # Damage in the follow-ups journal is named once, by the improvement plan that reads it too.
-    earlier_items = (followups_of_events(store, [(r, events) for r, events in read if r in earlier_ids], lang, [])
-                     if earlier_ids else [])
     today = now.astimezone().date()
-    compared = None
-    previous_actions: list[ActionStatus] = []
-    if earlier and trend is not None and this_index is not None:
-        previous_id, previous_at = earlier[-1]
-        compared = comparison(previous_id, previous_at, trend.figures[this_index - 1], figures, t)
-        previous_actions = [ActionStatus(f, f.overdue(today)) for f in earlier_items if f.record_id == previous_id]
+    compared, previous_actions = _compared_with_previous(sources, figures, today, t)
     return ExecutiveSummary(
-        paragraph=paragraph, result=result_text(figures.overall, figures.problems, t), comparison=compared,
+        paragraph=_executive_paragraph(started, figures, t),
+        result=result_text(figures.overall, figures.problems, t), comparison=compared,
         strengths=top_points(observed("strength") + (hotwash.strengths if hotwash else "")),
         improvements=top_points(observed("improvement") + (hotwash.improvements if hotwash else "")),
         high_priority=[ActionStatus(f, f.overdue(today)) for f in plan
                        if f.priority == "high" and f.status != "dropped"],
         previous_actions=previous_actions, previous_counts=action_counts(previous_actions),
-        recurring=recurring_actions(plan, earlier_items, today))
+        recurring=recurring_actions(plan, sources.earlier_followups, today))
+
+
+def _executive_paragraph(started: ev.DrillStarted, figures: DrillSummary, t: Translator) -> str:
+    """What was drilled, when, for how long, where and by whom (the first six names)."""
+    lang = t.lang
+    scenario = pinned_scenario(started)
+    names = [p.name for p in started.participants]
+    shown_names = "、".join(names[:6]) if lang == "ja" else ", ".join(names[:6])
+    if len(names) > 6:
+        shown_names += t("report.exec_and_more", count=len(names) - 6)
+    return t("report.exec_paragraph", scenario=scenario.title.get(lang),
+             type=t(f"drill_type.{started.drill_type}"),
+             date=format_local_minute(started.at),
+             duration=format_elapsed(figures.elapsed_seconds),
+             place=started.place or "-", count=len(names), names=shown_names or "-")
+
+
+def _compared_with_previous(sources: DrillReportSources, figures: DrillSummary, today: date,
+                            t: Translator) -> tuple[Comparison | None, list[ActionStatus]]:
+    """This drill against the one before it, and the previous drill's actions as they stand today."""
+    earlier = earlier_drills(sources.trend, sources.record_id)
+    if not earlier or sources.trend is None:
+        return None, []
+    previous_id, previous_at = earlier[-1]
+    compared = comparison(previous_id, previous_at, sources.trend.figures[len(earlier) - 1], figures, t)
+    return compared, [ActionStatus(f, f.overdue(today)) for f in sources.earlier_followups
+                      if f.record_id == previous_id]

@@ -62,7 +62,7 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
 
     Each drill is reduced to its points (one per step) as it is read, so memory grows with
     steps x drills, not with every drill's whole state."""
-    from bcp_drill.drill.view import conditions_text
+    from bcp_drill.drill.wording import conditions_text
     from bcp_drill.i18n import Translator
 
     drills: list[tuple[str, datetime, dict[str, TrendPoint]]] = []

@@ -13,7 +13,8 @@ from bcp_drill.content.scales import Scale
 from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.fiscal import fiscal_year
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal import Journal, JournalError
+from bcp_drill.records.journal import JournalError
+from bcp_drill.records.journal_writer import Journal
 from bcp_drill.records.store import RecordStore
 from bcp_drill.review.state import ItemRecord, ReviewState
 from bcp_drill.sessions import JournalSession, open_journal

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from bcp_drill.errors import UserError, describe
+from bcp_drill.errors import describe
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.commands import ScreenActionsProvider
 from bcp_drill.tui.context import TuiContext
@@ -18,9 +18,11 @@ from bcp_drill.tui.themes import HIGH_CONTRAST, THEME_NAMES, use_ascii_scrollbar
 
 if TYPE_CHECKING:
     from bcp_drill.content.library import ContentLibrary
-    from bcp_drill.drill.session import DrillSession
+    from bcp_drill.drill.opening import Notice, Opened
     from bcp_drill.i18n import Translator
-    from bcp_drill.review.session import ReviewSession
+    from bcp_drill.sessions import JournalSession
+
+SessionT = TypeVar("SessionT", bound="JournalSession")
 
 
 @dataclass(frozen=True)
@@ -208,37 +210,40 @@ class BcpDrillApp(App):
         return self.open_drill(record_id)
 
     def open_review(self, record_id: str) -> bool:
+        from bcp_drill.drill.opening import resume_session
         from bcp_drill.review.session import ReviewSession
         from bcp_drill.tui.screens.review import ReviewScreen
 
-        try:
-            session = ReviewSession.resume(self.ctx.store, record_id)
-        except UserError as error:
-            self.notify(error.render(self.ctx.t), severity="error", timeout=15)
+        session = self._opened(resume_session(ReviewSession.resume, self.ctx.store, record_id))
+        if session is None:
             return False
-        self._report_recovery(session)
         self.push_screen(ReviewScreen(session))
         return True
 
-    def _report_recovery(self, session: DrillSession | ReviewSession) -> None:
-        if session.journal.recovered_tail is not None:
-            self.notify(self.ctx.t("journal.recovered", path=str(session.journal.recovered_tail)),
-                        severity="warning", timeout=20)
+    def _opened(self, opened: Opened[SessionT] | Notice) -> SessionT | None:
+        """The session opened, after saying what to know about it; or None, after saying why not."""
+        from bcp_drill.drill.opening import Notice
+
+        t = self.ctx.t
+        if isinstance(opened, Notice):
+            self.notify(opened.text(t), severity="error", timeout=15)
+            return None
+        for notice in opened.notices:  # a crashed last write set aside stays in sight a little longer
+            self.notify(notice.text(t), severity="warning", timeout=20 if notice.key == "journal.recovered" else 15)
+        return opened.session
 
     def open_join(self, record_id: str, role: str, team: str = "", console_id: str | None = None,
                   recorder: str | None = None) -> bool:
         """Open a drill under way as a console of a team drill (its own journal, drill/team.py);
         RECORDER: who records at this console, when not the settings' recorder."""
-        from bcp_drill.drill.team import join_drill
+        from bcp_drill.drill.opening import Notice, join_as_console
         from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
         from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 
         t = self.ctx.t
-        try:
-            store = self.ctx.store if not recorder else self.ctx.store.as_recorder(recorder)
-            session = join_drill(store, record_id, role, team, console_id)
-        except UserError as error:
-            self.notify(error.render(t), severity="error", timeout=15)
+        session = join_as_console(self.ctx.store, record_id, role, team, console_id, recorder)
+        if isinstance(session, Notice):
+            self.notify(session.text(t), severity="error", timeout=15)
             return False
         self.notify(t("tui.joined", console=session.console, role=t(f"console_role.{role}"),
                       offset=f"{session.clock_offset:+.0f}"), timeout=10)
@@ -247,23 +252,12 @@ class BcpDrillApp(App):
 
     def open_drill(self, record_id: str) -> bool:
         """Resume an unfinished drill, or show the summary of a finished one."""
-        from bcp_drill.drill.session import DrillSession
+        from bcp_drill.drill.opening import resume_drill
         from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
         from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 
-        t = self.ctx.t
-        try:
-            session = DrillSession.resume(self.ctx.store, record_id)
-        except UserError as error:
-            self.notify(error.render(t), severity="error", timeout=15)
+        session = self._opened(resume_drill(self.ctx.store, record_id, current=self.ctx.library.scenarios))
+        if session is None:
             return False
-        self._report_recovery(session)
-        current = self.ctx.library.scenarios.get(session.scenario.id)
-        started = session.state.started
-        if current is not None and started is not None and current.sha256 != started.scenario_sha256:
-            self.notify(t("tui.scenario_changed"), severity="warning", timeout=15)
-        if session.state.ended is not None:
-            self.push_screen(DrillSummaryScreen(session))
-        else:
-            self.push_screen(DrillRunnerScreen(session))
+        self.push_screen(DrillSummaryScreen(session) if session.state.ended is not None else DrillRunnerScreen(session))
         return True

@@ -21,13 +21,15 @@ def export_record(ctx: TuiContext, record_id: str, kind: str, fmt: str) -> Path:
     """Write the report of RECORD_ID as FMT into <records>/exports/ and return the file."""
     from bcp_drill.render.reports import render_drill_report, render_review_report
     from bcp_drill.reports.drill_report import build_drill_report
+    from bcp_drill.reports.drill_report_sources import read_drill_report_sources
     from bcp_drill.reports.review_report import build_review_report
 
     t, store = ctx.t, ctx.store
     if kind == "review":
         data = render_review_report(build_review_report(store, record_id, t, ctx.settings.organisation), fmt, t)
     else:
-        data = render_drill_report(build_drill_report(store, record_id, t, ctx.settings.organisation), fmt, t)
+        sources = read_drill_report_sources(store, record_id, t.lang)
+        data = render_drill_report(build_drill_report(sources, t, ctx.settings.organisation), fmt, t)
     target = store.root / "exports" / f"{record_id}.{fmt}"
     target.parent.mkdir(parents=True, exist_ok=True)
     write_output_file(target, data, ctx.store.root, force=True)  # exports/ holds generated copies

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import TypeVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Select, TextArea
@@ -14,9 +17,35 @@ from bcp_drill.records.values import FOLLOWUP_STATUSES
 from bcp_drill.tui.modals.confirm import ConfirmModal
 from bcp_drill.tui.modals.form import FormModal, field_error_label
 
+Value = TypeVar("Value")
 
-class FollowUpFormModal(FormModal):
-    """Dismisses with the changed fields only; `closed_without_evidence` when the user said so."""
+
+@dataclass(frozen=True)
+class FollowUpChanges:
+    """The fields the user changed (None: left as it was), named as `update_followup` takes them;
+    `closed_without_evidence` when the user said so on purpose."""
+
+    status: str | None = None
+    owner_organisation: str | None = None
+    owner_person: str | None = None
+    due: date | None = None
+    corrective_action: str | None = None
+    closure_evidence: str | None = None
+    closed_without_evidence: bool = False
+
+    @property
+    def changed(self) -> dict[str, object]:
+        """The changed fields alone: what becomes part of the event."""
+        return {f.name: value for f in fields(self)
+                if f.name != "closed_without_evidence" and (value := getattr(self, f.name)) is not None}
+
+
+def _if_changed(value: Value, before: object) -> Value | None:
+    return None if value == before else value
+
+
+class FollowUpFormModal(FormModal[FollowUpChanges]):
+    """Dismisses with the changed fields only."""
 
     first_field = "followup-status"
 
@@ -55,25 +84,29 @@ class FollowUpFormModal(FormModal):
             except ValueError:
                 self.show_field_error("followup-due", self.t("tui.bad_date", value=due_text))
                 return
-        proposed = {
-            "status": self.query_one("#followup-status", Select).value,
-            "owner_organisation": self.query_one("#followup-owner-organisation", Input).value.strip(),
-            "owner_person": self.query_one("#followup-owner-person", Input).value.strip(),
-            "due": due,
-            "corrective_action": self.query_one("#followup-action", TextArea).text.strip(),
-            "closure_evidence": self.query_one("#followup-evidence", TextArea).text.strip(),
-        }
+        item = self.item
         # Only what changed becomes part of the event.
-        changes = {k: v for k, v in proposed.items() if v != getattr(self.item, k) and v is not None}
-        if not needs_closure_evidence(self.item, changes):
+        changes = FollowUpChanges(
+            status=_if_changed(str(self.query_one("#followup-status", Select).value), item.status),
+            owner_organisation=_if_changed(self.query_one("#followup-owner-organisation", Input).value.strip(),
+                                           item.owner_organisation),
+            owner_person=_if_changed(self.query_one("#followup-owner-person", Input).value.strip(),
+                                     item.owner_person),
+            due=_if_changed(due, item.due),
+            corrective_action=_if_changed(self.query_one("#followup-action", TextArea).text.strip(),
+                                          item.corrective_action),
+            closure_evidence=_if_changed(self.query_one("#followup-evidence", TextArea).text.strip(),
+                                         item.closure_evidence),
+        )
+        if needs_closure_evidence(item, changes.changed):
+            self._ask_to_close_without_evidence(changes)
+        else:
             self.dismiss(changes)
-            return
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.dismiss({**changes, "closed_without_evidence": True})
-            else:
-                self.show_field_error("followup-evidence", self.t("followups.evidence_needed"))
-
-        self.app.push_screen(ConfirmModal(self.t("followups.close_without_evidence"), self.t("tui.yes_no_keys")),
-                             answered)
+    @work
+    async def _ask_to_close_without_evidence(self, changes: FollowUpChanges) -> None:
+        question = ConfirmModal(self.t("followups.close_without_evidence"), self.t("tui.yes_no_keys"))
+        if await self.app.push_screen_wait(question):
+            self.dismiss(replace(changes, closed_without_evidence=True))
+        else:
+            self.show_field_error("followup-evidence", self.t("followups.evidence_needed"))

@@ -3,7 +3,7 @@ and a question before Escape throws typed text away."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, cast
+from typing import Any, Callable, Generic, TypeVar, cast
 
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -12,6 +12,8 @@ from textual.widgets import Input, Label, Select, TextArea
 
 from bcp_drill.tui.bindings import translate_bindings, translate_select_menus
 from bcp_drill.tui.context import app_context
+
+FormResult = TypeVar("FormResult")
 
 
 def field_error_label(field_id: str) -> Label:
@@ -76,8 +78,9 @@ class FormMixin:
                              lambda yes: discard() if yes else None)
 
 
-class FormModal(FormMixin, ModalScreen[Any]):
-    """A modal form: Ctrl+S saves, Escape cancels (asking first when text was typed)."""
+class FormModal(FormMixin, ModalScreen[FormResult], Generic[FormResult]):
+    """A modal form: Ctrl+S saves (dismissing with a FormResult), Escape cancels (None), asking
+    first when text was typed."""
 
     BINDINGS = [
         Binding("escape", "cancel", "keys.cancel"),

@@ -3,8 +3,10 @@ written the HSEEP way, each saved the moment its form is saved."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,15 +15,24 @@ from textual.widgets import Label, TextArea
 from bcp_drill.content.models import Scenario
 from bcp_drill.i18n import Translator
 from bcp_drill.tui.modals.form import FormModal
-from bcp_drill.tui.modals.observation_form import ObservationFormModal
+from bcp_drill.tui.modals.observation_form import ObservationFields, ObservationFormModal
 
 
-class HotwashModal(FormModal):
+@dataclass(frozen=True)
+class HotwashText:
+    """What the hotwash form asks, named as the session's `record_hotwash` takes it."""
+
+    strengths: str
+    improvements: str
+
+
+class HotwashModal(FormModal[HotwashText]):
     first_field = "hotwash-strengths"
     BINDINGS = [Binding("ctrl+o", "observation", "keys.observation")]
 
     def __init__(self, t: Translator, strengths: str = "", improvements: str = "",
-                 scenario: Scenario | None = None, save_observation: Callable[[dict | None], None] | None = None,
+                 scenario: Scenario | None = None,
+                 save_observation: Callable[[ObservationFields], object] | None = None,
                  count_observations: Callable[[], int] | None = None) -> None:
         super().__init__()
         self.t = t
@@ -46,17 +57,16 @@ class HotwashModal(FormModal):
     def _observations_text(self) -> str:
         return self.t("tui.hotwash_observations", count=self.count_observations())
 
-    def action_observation(self) -> None:
+    @work
+    async def action_observation(self) -> None:
         if self.scenario is None or self.save_observation is None:
             return
-        save = self.save_observation
-
-        def saved(fields: dict | None) -> None:
-            save(fields)
-            self.query_one("#hotwash-observations", Label).update(self._observations_text())
-
-        self.app.push_screen(ObservationFormModal(self.t, self.scenario), saved)
+        observation: ObservationFields | None = await self.app.push_screen_wait(
+            ObservationFormModal(self.t, self.scenario))
+        if observation is not None:
+            self.save_observation(observation)
+        self.query_one("#hotwash-observations", Label).update(self._observations_text())
 
     def action_save(self) -> None:
-        self.dismiss((self.query_one("#hotwash-strengths", TextArea).text.strip(),
-                      self.query_one("#hotwash-improvements", TextArea).text.strip()))
+        self.dismiss(HotwashText(strengths=self.query_one("#hotwash-strengths", TextArea).text.strip(),
+                                 improvements=self.query_one("#hotwash-improvements", TextArea).text.strip()))

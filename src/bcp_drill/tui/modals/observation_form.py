@@ -4,6 +4,8 @@ objective and capability element it concerns, and for an area for improvement th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Select, TextArea
@@ -14,7 +16,19 @@ from bcp_drill.records.values import CAPABILITIES, OBSERVATION_KINDS
 from bcp_drill.tui.modals.form import FormModal, field_error_label
 
 
-class ObservationFormModal(FormModal):
+@dataclass(frozen=True)
+class ObservationFields:
+    """What the observation form asks, named as the session's `record_observation` takes it."""
+
+    kind: str
+    observation: str
+    objective_id: str | None
+    capability: str | None
+    analysis: str
+    recommendation: str
+
+
+class ObservationFormModal(FormModal[ObservationFields]):
     first_field = "observation-kind"
 
     def __init__(self, t: Translator, scenario: Scenario, objective_id: str | None = None) -> None:
@@ -56,11 +70,11 @@ class ObservationFormModal(FormModal):
             value = self.query_one(widget_id, Select).value
             return value if isinstance(value, str) else None
 
-        self.dismiss({
-            "kind": chosen("#observation-kind") or OBSERVATION_KINDS[0],
-            "objective_id": chosen("#observation-objective"),
-            "capability": chosen("#observation-capability"),
-            "observation": text,
-            "analysis": self.query_one("#observation-analysis", TextArea).text.strip(),
-            "recommendation": self.query_one("#observation-recommendation", TextArea).text.strip(),
-        })
+        self.dismiss(ObservationFields(
+            kind=chosen("#observation-kind") or OBSERVATION_KINDS[0],
+            observation=text,
+            objective_id=chosen("#observation-objective"),
+            capability=chosen("#observation-capability"),
+            analysis=self.query_one("#observation-analysis", TextArea).text.strip(),
+            recommendation=self.query_one("#observation-recommendation", TextArea).text.strip(),
+        ))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from textual.app import ComposeResult
@@ -13,7 +14,22 @@ from bcp_drill.records.values import CAPABILITIES, PRIORITIES
 from bcp_drill.tui.modals.form import FormModal, field_error_label
 
 
-class ProblemFormModal(FormModal):
+@dataclass(frozen=True)
+class ProblemFields:
+    """What the problem form asks, named as the session's `raise_problem` takes it."""
+
+    title: str
+    description: str
+    category: str
+    priority: str
+    owner_organisation: str
+    owner_person: str
+    due: date | None
+    main_issue: str
+    corrective_action: str
+
+
+class ProblemFormModal(FormModal[ProblemFields]):
     first_field = "problem-title"
 
     def __init__(self, t: Translator, heading: str) -> None:
@@ -62,14 +78,14 @@ class ProblemFormModal(FormModal):
             except ValueError:
                 self.show_field_error("problem-due", self.t("tui.bad_date", value=due_text))
                 return
-        self.dismiss({
-            "title": title,
-            "description": self.query_one("#problem-description", TextArea).text.strip(),
-            "category": self.query_one("#problem-category", Select).value,
-            "priority": self.query_one("#problem-priority", Select).value,
-            "owner_organisation": self.query_one("#problem-owner-organisation", Input).value.strip(),
-            "owner_person": self.query_one("#problem-owner-person", Input).value.strip(),
-            "due": due,
-            "main_issue": self.query_one("#problem-main-issue", Input).value.strip(),
-            "corrective_action": self.query_one("#problem-corrective-action", Input).value.strip(),
-        })
+        self.dismiss(ProblemFields(
+            title=title,
+            description=self.query_one("#problem-description", TextArea).text.strip(),
+            category=str(self.query_one("#problem-category", Select).value),  # allow_blank=False: always a key
+            priority=str(self.query_one("#problem-priority", Select).value),
+            owner_organisation=self.query_one("#problem-owner-organisation", Input).value.strip(),
+            owner_person=self.query_one("#problem-owner-person", Input).value.strip(),
+            due=due,
+            main_issue=self.query_one("#problem-main-issue", Input).value.strip(),
+            corrective_action=self.query_one("#problem-corrective-action", Input).value.strip(),
+        ))

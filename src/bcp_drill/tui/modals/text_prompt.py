@@ -9,7 +9,7 @@ from textual.widgets import Input, Label, TextArea
 from bcp_drill.tui.modals.form import FormModal, field_error_label
 
 
-class TextPromptModal(FormModal):
+class TextPromptModal(FormModal[str]):
     first_field = "prompt-text"
 
     def __init__(self, title: str, hint: str, multiline: bool = False, initial: str = "",

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, ParamSpec, TypeVar
 
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Button, Input
 
 from bcp_drill.errors import UserError, describe
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.form import FormMixin
+from bcp_drill.tui.modals.problem_form import ProblemFields
 
 if TYPE_CHECKING:
     from bcp_drill.sessions import JournalSession
 
 SessionT = TypeVar("SessionT", bound="JournalSession")
+CallArgs = ParamSpec("CallArgs")
+Result = TypeVar("Result")
 
 
 class SessionScreen(Screen[None], Generic[SessionT]):
@@ -25,9 +29,10 @@ class SessionScreen(Screen[None], Generic[SessionT]):
     """
 
     session: SessionT
-    saved: str = ""
+    saved = var("")  # the last write, in words (tui.saved), for the widgets bound to it
 
-    def _safely(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    def _safely(self, action: Callable[CallArgs, Result], *args: CallArgs.args,
+                **kwargs: CallArgs.kwargs) -> Result | None:
         """Run a session call; a refusal or write failure is shown, never a crash, nothing is half-saved."""
         t = app_context(self).t
         try:
@@ -40,7 +45,7 @@ class SessionScreen(Screen[None], Generic[SessionT]):
             self.saved = t("tui.saved", seq=last.seq, time=last.at.astimezone().strftime("%H:%M:%S"))
         return result
 
-    def _saved(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+    def _saved(self, action: Callable[CallArgs, object], *args: CallArgs.args, **kwargs: CallArgs.kwargs) -> bool:
         """`_safely`, saying whether the call was taken (its result may be None either way)."""
         taken: list[bool] = []
 
@@ -50,6 +55,16 @@ class SessionScreen(Screen[None], Generic[SessionT]):
 
         self._safely(call)
         return bool(taken)
+
+    def _raise_problem(self, problem: ProblemFields, source_ref: str | None) -> None:
+        """Record the problem the form describes, raised from SOURCE_REF; say its id once saved."""
+        raised = self._safely(self.session.raise_problem, problem.title, source_ref=source_ref,
+                              description=problem.description, category=problem.category,
+                              priority=problem.priority, owner_organisation=problem.owner_organisation,
+                              owner_person=problem.owner_person, due=problem.due, main_issue=problem.main_issue,
+                              corrective_action=problem.corrective_action)
+        if raised is not None:
+            self.notify(app_context(self).t("tui.problem_saved", id=raised.problem_id))
 
     def _permitted(self, check: Callable[[], object]) -> bool:
         """Ask the session whether a write would be taken now (before opening a form for it)."""

@@ -1,21 +1,24 @@
 """The drill runner: steps, the selected step, the clock and the inject log.
 
-Every key turns into one session call (one fsynced event); the screen then redraws
-from the session's state. Nothing here decides what a drill means.
+Every key turns into one session call (one fsynced event); the screen then takes the drill
+as it stands into `drill_view`, and the clock, the step list and the detail, bound to it,
+redraw themselves. Nothing here decides what a drill means.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.widgets import Footer, Label, OptionList
 
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.state import DeliveredInject, Note
-from bcp_drill.drill.view import (
-    DrillView,
+from bcp_drill.drill.state import DeliveredInject
+from bcp_drill.drill.view import DrillView, value_views
+from bcp_drill.drill.wording import (
     condition_values_text,
     conflict_choices,
     inject_time_text,
@@ -24,8 +27,8 @@ from bcp_drill.drill.view import (
     system_line,
     system_state_label,
     threshold_text,
-    timeline,
-    value_views,
+    timeline_lines,
+    value_text,
 )
 from bcp_drill.records import events as ev
 from bcp_drill.records.values import SYSTEM_STATES
@@ -33,15 +36,15 @@ from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.modals.confirm import ConfirmModal
-from bcp_drill.tui.modals.hotwash import HotwashModal
-from bcp_drill.tui.modals.observation_form import ObservationFormModal
-from bcp_drill.tui.modals.problem_form import ProblemFormModal
+from bcp_drill.tui.modals.hotwash import HotwashModal, HotwashText
+from bcp_drill.tui.modals.observation_form import ObservationFields, ObservationFormModal
+from bcp_drill.tui.modals.problem_form import ProblemFields, ProblemFormModal
 from bcp_drill.tui.modals.text_prompt import TextPromptModal
 from bcp_drill.tui.modals.text_view import TextViewModal
 from bcp_drill.tui.screens.base import SessionScreen
-from bcp_drill.tui.widgets.clock_bar import ClockBar, clock_text
+from bcp_drill.tui.widgets.clock_bar import ClockBar
 from bcp_drill.tui.widgets.inject_log import InjectLog, inject_line
-from bcp_drill.tui.widgets.step_detail import StepDetail, step_detail_text
+from bcp_drill.tui.widgets.step_detail import StepDetail
 from bcp_drill.tui.widgets.step_list import StepList
 
 TICK_SECONDS = 1.0
@@ -77,10 +80,12 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         *[Binding(str(n), f"toggle_check({n - 1})", "keys.toggle_check", show=False) for n in range(1, 10)],
     ]
 
+    drill_view: var[DrillView | None] = var(None)  # the drill as the widgets show it: renewed by each write and tick
+    detail_step: var[str | None] = var(None)  # the step whose detail is shown: the list's highlight
+
     def __init__(self, session: DrillSession) -> None:
         super().__init__()
         self.session = session
-        self.saved = ""
 
     # -- layout ------------------------------------------------------------------
 
@@ -95,27 +100,24 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
             title = ctx.t("tui.console_title", console=self.session.console,
                           role=ctx.t(f"console_role.{self.session.role}")) + "  " + title
         yield Label(title, id="drill-title", markup=False)
-        yield ClockBar(id="clock-bar")
+        yield ClockBar(id="clock-bar").data_bind(DrillRunnerScreen.drill_view, DrillRunnerScreen.saved)
         with Horizontal(id="drill-body"):
-            yield StepList(scenario, ctx.lang, id="step-list")
+            yield StepList(scenario, ctx.lang, ctx.t("tui.conflict_flag"),
+                           id="step-list").data_bind(DrillRunnerScreen.drill_view)
             with Vertical(id="detail-pane"):
-                yield StepDetail(id="step-detail")
+                yield StepDetail(id="step-detail").data_bind(DrillRunnerScreen.drill_view,
+                                                             step_id=DrillRunnerScreen.detail_step)
         yield InjectLog(id="inject-log")
         yield Footer()
 
     def on_mount(self) -> None:
-        ctx = app_context(self)
-        translate_bindings(self, ctx.t)
-        state = self.session.state
-        step_list = self.query_one(StepList)
-        step_list.conflict_word = ctx.t("tui.conflict_flag")
-        step_list.build(self.view())
+        translate_bindings(self, app_context(self).t)
         log = self.query_one(InjectLog)
-        for delivered in sorted(state.delivered.values(), key=lambda d: d.elapsed_seconds):
+        for delivered in sorted(self.session.state.delivered.values(), key=lambda d: d.elapsed_seconds):
             if self.session.sees_inject(delivered.inject):
                 log.write(self._inject_line(delivered))
         self.redraw()
-        step_list.focus()
+        self.query_one(StepList).focus()
         self.set_interval(TICK_SECONDS, self.tick)
         self.tick()
 
@@ -138,14 +140,13 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
     def view(self) -> DrillView:
         return DrillView(self.session.state, self.session.now())
 
-    def redraw(self, step_id: str | None = None) -> None:
-        """Redraw the clock, the given step's line (or every changed line) and the detail."""
-        view, t = self.view(), app_context(self).t
-        self.query_one(ClockBar).update(clock_text(view, t, self.saved))
-        self.query_one(StepList).redraw(view, force=step_id)
+    def redraw(self) -> None:
+        """Take the drill as it stands now: the clock, every changed line of the list and the
+        selected step's detail redraw themselves from it."""
+        self.drill_view = self.view()
         selected = self.selected_step
-        if selected is not None:
-            self.query_one(StepDetail).show(step_detail_text(view, selected, t))
+        if selected is not None:  # none while the list is being built: its highlight comes as a message
+            self.detail_step = selected
 
     def tick(self) -> None:
         if self.session.store is not None and self.session.refresh():
@@ -161,14 +162,16 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         incoming = self.session.incoming
         # Those this console sees, as its own are shown.
         self._announce_injects([e.inject_id for e in incoming if isinstance(e, ev.InjectDelivered)])
-        for entry in timeline(self.session.state, [e for e in incoming if not isinstance(e, ev.InjectDelivered)], t):
+        others = [e for e in incoming if not isinstance(e, ev.InjectDelivered)]
+        for entry in timeline_lines(self.session.state, others, t):
             log.write(Text(f"[{entry.by}] {entry.text}"))
         for conflict in self.session.new_conflicts:
             step = self.session.scenario.step(conflict.step_id)
             self.notify(t("tui.conflict_notice", step=step.title.get(t.lang) if step else conflict.step_id),
                         severity="warning", timeout=15)
 
-    def action_settle(self) -> None:
+    @work
+    async def action_settle(self) -> None:
         """The lead picks which of two consoles' outcomes for the selected step stands."""
         t = app_context(self).t
         step_id = self.selected_step
@@ -179,18 +182,14 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         if not self._allowed("settle"):
             return
         choices = [(str(n), text) for n, text in enumerate(conflict_choices(conflict, t))]
-
-        def chosen(value: str | None) -> None:
-            if value is not None:
-                outcome = conflict.outcomes[int(value)]
-                self._safely(self.session.settle_conflict, conflict.step_id, outcome.console, outcome.seq,
-                             t("tui.settled_on_screen"))
-                self.redraw(conflict.step_id)
-
-        self.app.push_screen(ChoiceModal(t("tui.settle_pick"), choices, t("tui.choice_keys")), chosen)
-
-    def _announce_inject(self, inject_id: str) -> None:
-        self._announce_injects([inject_id])
+        chosen: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("tui.settle_pick"), choices, t("tui.choice_keys")))
+        if chosen is None:
+            return
+        outcome = conflict.outcomes[int(chosen)]
+        self._safely(self.session.settle_conflict, conflict.step_id, outcome.console, outcome.seq,
+                     t("tui.settled_on_screen"))
+        self.redraw()
 
     def _announce_injects(self, inject_ids: list[str]) -> None:
         """Each inject into the log, and one pop-up for all that arrive together: a pop-up each
@@ -214,10 +213,10 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
                     timeout=15)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if self.selected_step is not None:
-            self.query_one(StepDetail).show(step_detail_text(self.view(), self.selected_step, app_context(self).t))
+        self.redraw()  # the detail of the step now highlighted, as the drill stands now
 
     # -- recording ---------------------------------------------------------------
+    # A key that asks something first is a worker: it awaits each answer on the next line.
 
     def _with_step(self, right: str = "outcome") -> str | None:
         """The selected step, when the session would take a write of RIGHT now (it says why not)."""
@@ -240,33 +239,30 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
             self._ask_decision(step_id, rating)
             return
         self._safely(self.session.complete_step, step_id, rating)
-        self.redraw(step_id)
+        self.redraw()
 
-    def _ask_decision(self, step_id: str, rating: str) -> None:
+    @work
+    async def _ask_decision(self, step_id: str, rating: str) -> None:
         """A decision step: which option was chosen, then who chose it (blank: the recorder)."""
         t = app_context(self).t
         step = self.session.state.steps[step_id].step
-
-        def chosen(option_id: str | None) -> None:
-            if option_id is None:
-                return
-
-            def decided_by(name: str | None) -> None:
-                if name is None:
-                    return
-                decided = self._safely(self.session.decide, step_id, option_id, rating, name)
-                if decided is not None:
-                    self._announce_injects(list(decided.triggered))  # what the option triggers arrives now
-                self.redraw(step_id)
-
-            self.app.push_screen(TextPromptModal(t("tui.decided_by_title"), t("tui.enter_saves"), required=False),
-                                 decided_by)
-
         choices = [(o.id, f"{n}. {o.title.get(t.lang)}") for n, o in enumerate(step.options, 1)]
-        self.app.push_screen(ChoiceModal(t("tui.decision_picker", step=step.title.get(t.lang), rating=rating),
-                                         choices, t("tui.choice_keys")), chosen)
+        option_id: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("tui.decision_picker", step=step.title.get(t.lang), rating=rating), choices,
+                        t("tui.choice_keys")))
+        if option_id is None:
+            return
+        decided_by: str | None = await self.app.push_screen_wait(
+            TextPromptModal(t("tui.decided_by_title"), t("tui.enter_saves"), required=False))
+        if decided_by is None:
+            return
+        decided = self._safely(self.session.decide, step_id, option_id, rating, decided_by)
+        if decided is not None:
+            self._announce_injects(list(decided.triggered))  # what the option triggers arrives now
+        self.redraw()
 
-    def action_reopen(self) -> None:
+    @work
+    async def action_reopen(self) -> None:
         """Withdraw the step's outcome, after asking: a correction event; nothing is erased."""
         step_id = self._with_step()
         if not step_id:
@@ -276,22 +272,19 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         if shown.record.outcome is None:
             self.notify(t("session.no_outcome_to_withdraw", step_id=step_id))
             return
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self._safely(self.session.reopen_step, step_id)
-                self.redraw(step_id)
-
         question = t("tui.reopen_confirm", step=shown.step.title.get(t.lang), status=status_label(shown.status, t))
-        self.app.push_screen(ConfirmModal(question, t("tui.yes_no_keys")), confirmed)
+        if await self.app.push_screen_wait(ConfirmModal(question, t("tui.yes_no_keys"))):
+            self._safely(self.session.reopen_step, step_id)
+            self.redraw()
 
     def action_toggle_check(self, index: int) -> None:
         step_id = self._with_step()
         if step_id:
             self._safely(self.session.toggle_check, step_id, index)
-            self.redraw(step_id)
+            self.redraw()
 
-    def action_pick_check(self) -> None:
+    @work
+    async def action_pick_check(self) -> None:
         """Every check of the step in a list (keys 1-9 reach only the first nine)."""
         step_id = self._with_step()
         if not step_id:
@@ -301,14 +294,12 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         if not record.step.checks:
             self.notify(t("tui.no_checks"))
             return
-
-        def chosen(value: str | None) -> None:
-            if value is not None:
-                self.action_toggle_check(int(value))
-
         choices = [(str(index), f"{index + 1:>2}. {'[x]' if index in record.checks else '[ ]'} {check.get(t.lang)}")
                    for index, check in enumerate(record.step.checks)]
-        self.app.push_screen(ChoiceModal(t("tui.check_picker"), choices, t("tui.choice_keys")), chosen)
+        chosen: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("tui.check_picker"), choices, t("tui.choice_keys")))
+        if chosen is not None:
+            self.action_toggle_check(int(chosen))
 
     def action_annexes(self) -> None:
         """The scenario's annexes: contacts (様式9), resources (様式18), locations, references."""
@@ -318,7 +309,8 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         self.app.push_screen(TextViewModal(t("annex.title"), annexes_text(self.session.scenario, t),
                                            t("tui.text_view_keys")))
 
-    def action_deputy(self) -> None:
+    @work
+    async def action_deputy(self) -> None:
         """Record that a deputy acted on the step (代行): pick the role's deputy, give a reason."""
         step_id = self._with_step()
         if not step_id:
@@ -332,24 +324,20 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         if not choices:
             self.notify(t("tui.no_deputies"))
             return
+        chosen: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("tui.deputy_picker"), choices, t("tui.choice_keys")))
+        if chosen is None:
+            return
+        role_id, number = chosen.split("|")
+        reason: str | None = await self.app.push_screen_wait(
+            TextPromptModal(t("tui.deputy_reason"), t("tui.enter_saves"), initial=t("tui.deputy_reason_default"),
+                            error_text=t("tui.required")))
+        if reason:
+            self._safely(self.session.record_deputy, step_id, role_id, int(number), reason)
+            self.redraw()
 
-        def chosen(value: str | None) -> None:
-            if value is None:
-                return
-            role_id, number = value.split("|")
-
-            def save(reason: str | None) -> None:
-                if reason:
-                    self._safely(self.session.record_deputy, step_id, role_id, int(number), reason)
-                    self.redraw(step_id)
-
-            self.app.push_screen(TextPromptModal(t("tui.deputy_reason"), t("tui.enter_saves"),
-                                                 initial=t("tui.deputy_reason_default"), error_text=t("tui.required")),
-                                 save)
-
-        self.app.push_screen(ChoiceModal(t("tui.deputy_picker"), choices, t("tui.choice_keys")), chosen)
-
-    def action_value(self) -> None:
+    @work
+    async def action_value(self) -> None:
         """Enter a measured value for a check of the step (picked first when it has several)."""
         step_id = self._with_step()
         if not step_id:
@@ -360,77 +348,61 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         if not items:
             self.notify(t("tui.no_values"))
             return
-
-        def ask(index: str | None) -> None:
-            if index is None:
+        item = items[0]
+        if len(items) > 1:
+            choices = [(str(i.index), f"{i.index + 1}. {i.check.get(t.lang)} = {value_text(i, t)}") for i in items]
+            chosen: str | None = await self.app.push_screen_wait(
+                ChoiceModal(t("tui.value_picker"), choices, t("tui.choice_keys")))
+            if chosen is None:
                 return
-            item = items[[i.index for i in items].index(int(index))]
-            threshold = threshold_text(item.spec, t)
-            title = t("tui.value_title", check=item.check.get(t.lang)) + (f" [{threshold}]" if threshold else "")
+            item = next(i for i in items if i.index == int(chosen))
+        threshold = threshold_text(item.spec, t)
+        title = t("tui.value_title", check=item.check.get(t.lang)) + (f" [{threshold}]" if threshold else "")
+        typed: str | None = await self.app.push_screen_wait(
+            TextPromptModal(title, t("tui.enter_saves"), error_text=t("tui.required")))
+        if typed:
+            self._safely(self.session.record_value, step_id, item.index, typed)
+            self.redraw()
 
-            def save(typed: str | None) -> None:
-                if typed:
-                    self._safely(self.session.record_value, step_id, item.index, typed)
-                    self.redraw(step_id)
-
-            self.app.push_screen(TextPromptModal(title, t("tui.enter_saves"), error_text=t("tui.required")), save)
-
-        if len(items) == 1:
-            ask(str(items[0].index))
-            return
-        choices = [(str(i.index), f"{i.index + 1}. {i.check.get(t.lang)} = {i.value_text(t)}") for i in items]
-        self.app.push_screen(ChoiceModal(t("tui.value_picker"), choices, t("tui.choice_keys")), ask)
-
-    def action_systems(self) -> None:
+    @work
+    async def action_systems(self) -> None:
         """The systems panel: each system with its state and recovery target; Enter records
         a new state (then a note, which may be blank), and the panel comes back."""
         t = app_context(self).t
         if not self.session.scenario.systems:
             self.notify(t("tui.no_systems"))
             return
-        if not self._allowed("systems"):
-            return
-        view = self.view()
-
-        def state_chosen(system_id: str, state: str | None) -> None:
-            if state is None:
-                self.action_systems()
-                return
-
-            def noted(note: str | None) -> None:
-                if note is not None:
-                    self._safely(self.session.record_system_state, system_id, state, note)
-                    self.redraw()
-                self.action_systems()
-
-            self.app.push_screen(TextPromptModal(t("tui.system_note"), t("tui.enter_saves"), required=False), noted)
-
-        def system_chosen(system_id: str | None) -> None:
+        while self._allowed("systems"):
+            choices = [(s.system.id, system_line(s, t)) for s in self.view().systems]
+            system_id: str | None = await self.app.push_screen_wait(
+                ChoiceModal(t("tui.systems_panel"), choices, t("tui.systems_keys")))
             if system_id is None:
                 return
             current = self.session.state.system_state(system_id)
             states = [(s, ("(*) " if s == current else "( ) ") + system_state_label(s, t)) for s in SYSTEM_STATES]
             system = self.session.scenario.system(system_id)
             title = t("tui.system_state_picker", system=system.name.get(t.lang) if system else system_id)
-            self.app.push_screen(ChoiceModal(title, states, t("tui.choice_keys")),
-                                 lambda state: state_chosen(system_id, state))
+            state: str | None = await self.app.push_screen_wait(ChoiceModal(title, states, t("tui.choice_keys")))
+            if state is None:
+                continue
+            note: str | None = await self.app.push_screen_wait(
+                TextPromptModal(t("tui.system_note"), t("tui.enter_saves"), required=False))
+            if note is not None:
+                self._safely(self.session.record_system_state, system_id, state, note)
+                self.redraw()
 
-        choices = [(s.system.id, system_line(s, t)) for s in view.systems]
-        self.app.push_screen(ChoiceModal(t("tui.systems_panel"), choices, t("tui.systems_keys")), system_chosen)
-
-    def _ask_reason(self, skipped: bool) -> None:
+    @work
+    async def _ask_reason(self, skipped: bool) -> None:
         step_id = self._with_step()
         if not step_id:
             return
         t = app_context(self).t
-
-        def save(reason: str | None) -> None:
-            if reason:
-                self._safely(self.session.step_not_done, step_id, reason, skipped)
-                self.redraw(step_id)
-
         title = t("tui.skip_title" if skipped else "tui.not_done_title")
-        self.app.push_screen(TextPromptModal(title, t("tui.enter_saves"), error_text=t("tui.required")), save)
+        reason: str | None = await self.app.push_screen_wait(
+            TextPromptModal(title, t("tui.enter_saves"), error_text=t("tui.required")))
+        if reason:
+            self._safely(self.session.step_not_done, step_id, reason, skipped)
+            self.redraw()
 
     def action_not_done(self) -> None:
         self._ask_reason(skipped=False)
@@ -438,24 +410,23 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
     def action_skip(self) -> None:
         self._ask_reason(skipped=True)
 
-    def _ask_note(self, step_id: str | None) -> None:
+    @work
+    async def _ask_note(self, step_id: str | None) -> None:
         t = app_context(self).t
-
-        def save(note: str | None) -> None:
-            if note:
-                self._safely(self.session.add_note, note, step_id)
-                self.redraw(step_id)
-
         title = t("tui.note_title") if step_id else t("tui.drill_note_title")
-        self.app.push_screen(TextPromptModal(title, t("tui.ctrl_s_saves"), multiline=True,
-                                             error_text=t("tui.required")), save)
+        note: str | None = await self.app.push_screen_wait(
+            TextPromptModal(title, t("tui.ctrl_s_saves"), multiline=True, error_text=t("tui.required")))
+        if note:
+            self._safely(self.session.add_note, note, step_id)
+            self.redraw()
 
     def action_note(self) -> None:
         step_id = self._with_step("note")
         if step_id:
             self._ask_note(step_id)
 
-    def action_withdraw_note(self) -> None:
+    @work
+    async def action_withdraw_note(self) -> None:
         """Withdraw a note of the selected step or of the drill: pick it, then confirm.
 
         A correction event; the note stays in the journal, marked withdrawn.
@@ -469,57 +440,55 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         if not notes:
             self.notify(t("tui.no_note_to_withdraw"))
             return
-
-        def confirmed(note: Note, yes: bool | None) -> None:
-            if yes:
-                self._safely(self.session.retract_note, note.seq, t("tui.withdrawn_on_screen"), note.console)
-                self.redraw(step_id)
-
-        def chosen(value: str | None) -> None:
-            note = next((n for n in notes if n.key == value), None)
-            if note is not None:
-                self.app.push_screen(ConfirmModal(t("tui.withdraw_note_confirm", text=note.text),
-                                                  t("tui.yes_no_keys")), lambda yes: confirmed(note, yes))
-
         choices = [(n.key, f"#{n.key} [{n.step_id or t('tui.drill_note_short')}] {n.text}") for n in notes]
-        self.app.push_screen(ChoiceModal(t("tui.withdraw_note_pick"), choices, t("tui.choice_keys")), chosen)
+        chosen: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("tui.withdraw_note_pick"), choices, t("tui.choice_keys")))
+        note = next((n for n in notes if n.key == chosen), None)
+        if note is None:
+            return
+        if await self.app.push_screen_wait(ConfirmModal(t("tui.withdraw_note_confirm", text=note.text),
+                                                        t("tui.yes_no_keys"))):
+            self._safely(self.session.retract_note, note.seq, t("tui.withdrawn_on_screen"), note.console)
+            self.redraw()
 
     def action_drill_note(self) -> None:
         if self._allowed("note"):
             self._ask_note(None)
 
-    def action_problem(self) -> None:
+    @work
+    async def action_problem(self) -> None:
         step_id = self.selected_step
         if not self._allowed("problem"):
             return
         t = app_context(self).t
         step = self.session.scenario.step(step_id) if step_id else None
         heading = t("tui.problem_heading", step=step.title.get(t.lang) if step else "-")
+        problem: ProblemFields | None = await self.app.push_screen_wait(ProblemFormModal(t, heading))
+        if problem is not None:
+            self._raise_problem(problem, source_ref=step_id)
+            self.redraw()
 
-        def save(fields: dict | None) -> None:
-            if fields:
-                problem = self._safely(self.session.raise_problem, source_ref=step_id, **fields)
-                if problem is not None:
-                    self.notify(t("tui.problem_saved", id=problem.problem_id))
-                self.redraw(step_id)
-
-        self.app.push_screen(ProblemFormModal(t, heading), save)
-
-    def action_observation(self) -> None:
+    @work
+    async def action_observation(self) -> None:
         """A strength or an area for improvement; allowed after the end too (evaluators finish later)."""
         if not self._allowed("evaluate", open_only=False):
             return
         step_id = self.selected_step
         step = self.session.scenario.step(step_id) if step_id else None
-        self.app.push_screen(ObservationFormModal(app_context(self).t, self.session.scenario,
-                                                  step.objectives[0] if step and step.objectives else None),
-                             self._save_observation)
+        observation: ObservationFields | None = await self.app.push_screen_wait(
+            ObservationFormModal(app_context(self).t, self.session.scenario,
+                                 step.objectives[0] if step and step.objectives else None))
+        if observation is not None:
+            self._save_observation(observation)
 
-    def _save_observation(self, fields: dict | None) -> None:
-        if fields and self._safely(self.session.record_observation, **fields) is not None:
+    def _save_observation(self, observation: ObservationFields) -> None:
+        if self._safely(self.session.record_observation, observation.kind, observation.observation,
+                        objective_id=observation.objective_id, capability=observation.capability,
+                        analysis=observation.analysis, recommendation=observation.recommendation) is not None:
             self.notify(app_context(self).t("tui.observation_saved", count=len(self.session.state.observations)))
 
-    def action_inject(self) -> None:
+    @work
+    async def action_inject(self) -> None:
         t = app_context(self).t
         if not self._allowed("inject"):  # before anything is listed: a player never sees what is to come
             return
@@ -529,13 +498,11 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
             return
         choices = [(i.id, f"{inject_time_text(i, self.session.scenario, t)}  {i.id}  "
                           f"{i.sender.get(t.lang)}: {i.content.get(t.lang)}") for i in pending]
-
-        def deliver(inject_id: str | None) -> None:
-            if inject_id and self._safely(self.session.deliver_inject, inject_id, True):
-                self._announce_inject(inject_id)
-                self.redraw()
-
-        self.app.push_screen(ChoiceModal(t("tui.inject_picker"), choices, t("tui.choice_keys")), deliver)
+        inject_id: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("tui.inject_picker"), choices, t("tui.choice_keys")))
+        if inject_id and self._safely(self.session.deliver_inject, inject_id, True):
+            self._announce_injects([inject_id])
+            self.redraw()
 
     def action_toggle_clock(self) -> None:
         self._safely(self.session.toggle_clock)
@@ -546,7 +513,9 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
             self.notify(app_context(self).t("tui.no_next_phase"))
         self.tick()
 
-    def action_end_drill(self) -> None:
+    @work
+    async def action_end_drill(self) -> None:
+        """Confirm, take the hotwash (it comes back with its text until it is saved), end, summary."""
         t = app_context(self).t
         state = self.session.state
         if state.ended is not None:
@@ -554,42 +523,32 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
             return
         if not self._allowed("end"):  # before the hotwash is typed: only the lead ends the drill
             return
-
-        def ask(strengths: str, improvements: str) -> None:
-            self.app.push_screen(HotwashModal(t, strengths, improvements, self.session.scenario,
-                                              self._save_observation,
-                                              lambda: len(self.session.state.observations)),
-                                 after_hotwash)
-
-        def after_hotwash(answer: tuple[str, str] | None) -> None:
-            if answer is None:
-                return
-            if not self._saved(self.session.record_hotwash, *answer):
-                ask(*answer)  # not saved (the message says why): the text comes back, never lost
-                return
-            if self._saved(self.session.end):  # else the drill goes on; its hotwash is recorded
-                self._show_summary()
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                previous = state.hotwash
-                ask(previous.strengths if previous else "", previous.improvements if previous else "")
-
         open_steps = len(self.view().open_steps)
-        self.app.push_screen(ConfirmModal(t("tui.end_confirm", open=open_steps), t("tui.yes_no_keys")),
-                             confirmed)
+        if not await self.app.push_screen_wait(ConfirmModal(t("tui.end_confirm", open=open_steps),
+                                                            t("tui.yes_no_keys"))):
+            return
+        previous = state.hotwash
+        typed = HotwashText(previous.strengths if previous else "", previous.improvements if previous else "")
+        while True:
+            hotwash: HotwashText | None = await self.app.push_screen_wait(
+                HotwashModal(t, typed.strengths, typed.improvements, self.session.scenario, self._save_observation,
+                             lambda: len(self.session.state.observations)))
+            if hotwash is None:
+                return
+            if self._saved(self.session.record_hotwash, hotwash.strengths, hotwash.improvements):
+                break
+            typed = hotwash  # not saved (the message says why): the text comes back, never lost
+        if self._saved(self.session.end):  # else the drill goes on; its hotwash is recorded
+            self._show_summary()
 
     def _show_summary(self) -> None:
         from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 
         self.app.switch_screen(DrillSummaryScreen(self.session))
 
-    def action_leave(self) -> None:
+    @work
+    async def action_leave(self) -> None:
         t = app_context(self).t
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.session.close()
-                the_app(self).leave_screen()
-
-        self.app.push_screen(ConfirmModal(t("tui.leave_confirm"), t("tui.yes_no_keys")), confirmed)
+        if await self.app.push_screen_wait(ConfirmModal(t("tui.leave_confirm"), t("tui.yes_no_keys"))):
+            self.session.close()
+            the_app(self).leave_screen()

@@ -9,14 +9,30 @@ from textual.widgets import Button, Footer, Input, Label, Select, TextArea
 
 from bcp_drill.content.loader import LoadedFile
 from bcp_drill.content.models import Scenario
-from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.setup import parse_participants, parse_t0
-from bcp_drill.drill.view import reference_text
-from bcp_drill.errors import UserError, describe
+from bcp_drill.drill.opening import Notice, start_drill
+from bcp_drill.drill.setup import (
+    DRILL_TYPE,
+    PARTICIPANTS,
+    PLACE,
+    RECORDER,
+    T0,
+    SetupError,
+    SetupQuestion,
+    condition_key,
+    read_setup,
+    setup_questions,
+)
+from bcp_drill.drill.wording import reference_text
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.form import field_error_label
 from bcp_drill.tui.screens.base import FormScreen
+
+# Where each set-up question is answered (a condition's field is `condition-<its place>`), and its label.
+_FIELD_IDS = {DRILL_TYPE: "drill-type", PLACE: "drill-place", PARTICIPANTS: "drill-participants", T0: "drill-t0",
+              RECORDER: "drill-recorder"}
+_LABELS = {DRILL_TYPE: "tui.setup_type", PLACE: "tui.setup_place", PARTICIPANTS: "tui.setup_participants",
+           T0: "tui.setup_t0", RECORDER: "tui.setup_recorder"}
 
 
 class DrillSetupScreen(FormScreen):
@@ -30,6 +46,9 @@ class DrillSetupScreen(FormScreen):
         self.source = source
         assert isinstance(source.document, Scenario)
         self.scenario: Scenario = source.document
+        self.questions: tuple[SetupQuestion, ...] = ()  # made at compose, once the settings (the recorder) are known
+        self.field_ids = {**_FIELD_IDS, **{condition_key(c): f"condition-{index}"
+                                           for index, c in enumerate(self.scenario.conditions)}}
 
     def compose(self) -> ComposeResult:
         ctx = app_context(self)
@@ -43,33 +62,9 @@ class DrillSetupScreen(FormScreen):
             for reference in self.scenario.sources:
                 yield Label(f"{t('tui.scenario_source')}: {reference_text(reference, t)}", classes="form-hint",
                             markup=False)
-            yield Label(t("tui.setup_type"), markup=False)
-            yield Select([(t(f"drill_type.{d.value}"), d.value) for d in self.scenario.drill_types],
-                         value=self.scenario.drill_types[0].value, allow_blank=False, id="drill-type")
-            for index, condition in enumerate(self.scenario.conditions):
-                if condition.fixed is not None:
-                    fixed = condition.value(condition.fixed)
-                    yield Label(t("plain.condition_fixed", condition=condition.title.get(lang),
-                                  value=fixed.title.get(lang) if fixed else condition.fixed), markup=False)
-                    continue
-                yield Label(t("tui.setup_condition", condition=condition.title.get(lang)), markup=False)
-                # No value is preselected: the person setting up must say which case is played.
-                yield Select([(v.title.get(lang), v.id) for v in condition.values], prompt=t("tui.setup_choose"),
-                             id=f"condition-{index}")
-                yield field_error_label(f"condition-{index}")
-            yield Label(t("tui.setup_place"), markup=False)
-            yield Input(id="drill-place")
-            yield Label(t("tui.setup_participants"), markup=False)
-            yield TextArea(id="drill-participants", soft_wrap=True)
-            yield field_error_label("drill-participants")
-            yield Label(t("tui.setup_participants_hint"), classes="form-hint", markup=False)
-            yield Label(t("tui.setup_t0"), markup=False)
-            yield Input(id="drill-t0", placeholder=t("tui.setup_t0_placeholder"))
-            yield field_error_label("drill-t0")
-            # Who records at this console: stamped on every event and named in the report
-            # (the login name, e.g. "root", said nothing about who recorded).
-            yield Label(t("tui.setup_recorder"), markup=False)
-            yield Input(ctx.store.recorder, id="drill-recorder")
+            self.questions = setup_questions(self.scenario, ctx.store.recorder)
+            for question in self.questions:
+                yield from self.question_field(question)
             yield Label("", id="setup-error", classes="dialog-error", markup=False)
             yield Button(t("tui.setup_start"), id="start", variant="primary")
             yield Label(t("tui.setup_keys"), classes="form-hint", markup=False)
@@ -79,39 +74,57 @@ class DrillSetupScreen(FormScreen):
         translate_bindings(self, app_context(self).t)
         self.query_one("#drill-type").focus()
 
+    def question_field(self, question: SetupQuestion) -> ComposeResult:
+        """The label and the field a set-up question is answered in (a fixed condition: its value)."""
+        t = app_context(self).t
+        field_id = self.field_ids[question.key]
+        if question.condition is not None:
+            title = question.condition.title.get(t.lang)
+            if question.fixed is not None:
+                yield Label(t("plain.condition_fixed", condition=title,
+                              value=question.choice_title(question.fixed, t)), markup=False)
+                return
+            yield Label(t("tui.setup_condition", condition=title), markup=False)
+            # No value is preselected: the person setting up must say which case is played.
+            yield Select([(question.choice_title(v, t), v) for v in question.choices], prompt=t("tui.setup_choose"),
+                         id=field_id)
+            yield field_error_label(field_id)
+            return
+        yield Label(t(_LABELS[question.key]), markup=False)
+        if question.kind == "choice":
+            yield Select([(question.choice_title(v, t), v) for v in question.choices], value=question.default,
+                         allow_blank=False, id=field_id)
+        elif question.kind == "lines":
+            yield TextArea(id=field_id, soft_wrap=True)
+            yield field_error_label(field_id)
+            yield Label(t("tui.setup_participants_hint"), classes="form-hint", markup=False)
+        elif question.kind == "time":
+            yield Input(id=field_id, placeholder=t("tui.setup_t0_placeholder"))
+            yield field_error_label(field_id)
+        else:
+            yield Input(question.default, id=field_id)
+
+    def answer(self, question: SetupQuestion) -> str | None:
+        """What the field of QUESTION holds; None while a list is still on its prompt."""
+        widget = self.query_one(f"#{self.field_ids[question.key]}")
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Select):
+            return widget.value if isinstance(widget.value, str) else None
+        return widget.value if isinstance(widget, Input) else None
+
     def action_start(self) -> None:
         ctx = app_context(self)
         t = ctx.t
-        error = self.query_one("#setup-error", Label)
-        participants, problems = parse_participants(self.query_one("#drill-participants", TextArea).text)
-        if problems:
-            first = problems[0]
-            self.show_field_error("drill-participants", t(f"tui.{first.code}", line=first.line, value=first.value))
+        answers = {q.key: self.answer(q) for q in self.questions if q.fixed is None}
+        setup = read_setup(self.questions, answers, ctx.store.clock())
+        if isinstance(setup, SetupError):
+            self.show_field_error(self.field_ids[setup.question], setup.message(t))
             return
-        conditions: dict[str, str] = {}
-        for index, condition in enumerate(self.scenario.conditions):
-            if condition.fixed is not None:
-                continue
-            chosen = self.query_one(f"#condition-{index}", Select).value
-            if not isinstance(chosen, str):  # still on the prompt: nothing chosen
-                self.show_field_error(f"condition-{index}", t("tui.condition_required",
-                                                              condition=condition.title.get(t.lang)))
-                return
-            conditions[condition.id] = str(chosen)
-        t0_text = self.query_one("#drill-t0", Input).value
-        t0 = parse_t0(t0_text, ctx.store.clock())
-        if t0 is None:
-            self.show_field_error("drill-t0", t("tui.bad_t0", value=t0_text))
-            return
-        recorder = self.query_one("#drill-recorder", Input).value.strip() or ctx.store.recorder
-        store = ctx.store if recorder == ctx.store.recorder else ctx.store.as_recorder(recorder)
-        try:
-            session = DrillSession.start(
-                store, self.source, str(self.query_one("#drill-type", Select).value),
-                place=self.query_one("#drill-place", Input).value.strip(),
-                participants=participants, t0=t0, conditions=conditions)
-        except (UserError, OSError) as failure:
-            error.update(t("tui.cannot_create_record", reason=describe(failure, t)))
+        session = start_drill(ctx.store, self.source, setup)
+        if isinstance(session, Notice):
+            error = self.query_one("#setup-error", Label)
+            error.update(session.text(t))
             error.scroll_visible()
             return
         from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen

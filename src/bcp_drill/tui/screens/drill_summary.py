@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -12,7 +13,8 @@ from textual.widgets import Footer, Label, Static
 
 from bcp_drill.drill.counts import RATINGS, format_elapsed, format_local_minute
 from bcp_drill.drill.session import DrillSession
-from bcp_drill.drill.view import DrillView, contribution_text, rating_label
+from bcp_drill.drill.view import DrillView
+from bcp_drill.drill.wording import contribution_text, progress_text, rating_label
 from bcp_drill.i18n import Translator
 from bcp_drill.render.tables import render_text
 from bcp_drill.render.tallies import drill_figures_table
@@ -38,7 +40,7 @@ def summary_text(session: DrillSession, t: Translator, width: int | None = None)
     if started.participants:
         people = ", ".join(f"{p.name} ({t('drill_role.' + p.role)})" for p in started.participants)
         out.append(f"{t('tui.summary_participants')}: {people}\n")
-    out.append(f"{view.progress_text(t)}\n\n")
+    out.append(f"{progress_text(view, t)}\n\n")
     phase_titles = {p.id: p.title.get(lang) for p in session.scenario.phases}
     out.append(render_text(drill_figures_table(figures, phase_titles, t), gap=" ", width=width) + "\n")
     if view.objectives:
@@ -138,16 +140,20 @@ class DrillSummaryScreen(SessionScreen[DrillSession]):
         self.query_one("#summary-body", Static).update(summary_text(self.session, app_context(self).t,
                                                                     self._text_width()))
 
-    def action_observation(self) -> None:
-        from bcp_drill.tui.modals.observation_form import ObservationFormModal
+    @work
+    async def action_observation(self) -> None:
+        from bcp_drill.tui.modals.observation_form import ObservationFields, ObservationFormModal
 
-        def save(fields: dict | None) -> None:
-            if fields and self._safely(self.session.record_observation, **fields) is not None:
-                self.refresh_summary()
+        observation: ObservationFields | None = await self.app.push_screen_wait(
+            ObservationFormModal(app_context(self).t, self.session.scenario))
+        if observation is not None and self._safely(
+                self.session.record_observation, observation.kind, observation.observation,
+                objective_id=observation.objective_id, capability=observation.capability,
+                analysis=observation.analysis, recommendation=observation.recommendation) is not None:
+            self.refresh_summary()
 
-        self.app.push_screen(ObservationFormModal(app_context(self).t, self.session.scenario), save)
-
-    def action_rate_objective(self) -> None:
+    @work
+    async def action_rate_objective(self) -> None:
         """An evaluator's rating of an objective, with a reason: pick it, pick the rating, say why."""
         t = app_context(self).t
         view = DrillView(self.session.state, self.session.now())
@@ -159,30 +165,22 @@ class DrillSummaryScreen(SessionScreen[DrillSession]):
             objective = self.session.scenario.objective(result.objective_id)
             title = objective.title.get(t.lang) if objective else result.objective_id
             choices.append((result.objective_id, f"{result.rating}  {title}"))
-
-        def save(objective_id: str, rating: str | None, reason: str | None) -> None:
-            if reason:
-                self._safely(self.session.rate_objective, objective_id, rating, reason)
-                self.refresh_summary()
-
-        def rated(objective_id: str, value: str | None) -> None:
-            if value is None:
-                return
-            rating = None if value == "-" else value
-            self.app.push_screen(TextPromptModal(t("objective.reason_title"), t("tui.enter_saves"),
-                                                 error_text=t("tui.required")),
-                                 lambda reason: save(objective_id, rating, reason))
-
-        def picked(objective_id: str | None) -> None:
-            if objective_id is None:
-                return
-            options = [(r, rating_label(r, t)) for r in RATINGS]
-            if objective_id in self.session.state.objective_overrides:
-                options.append(("-", t("objective.withdraw_override")))
-            self.app.push_screen(ChoiceModal(t("objective.rating_title"), options, t("tui.choice_keys")),
-                                 lambda value: rated(objective_id, value))
-
-        self.app.push_screen(ChoiceModal(t("objective.pick_title"), choices, t("tui.choice_keys")), picked)
+        objective_id: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("objective.pick_title"), choices, t("tui.choice_keys")))
+        if objective_id is None:
+            return
+        options = [(r, rating_label(r, t)) for r in RATINGS]
+        if objective_id in self.session.state.objective_overrides:
+            options.append(("-", t("objective.withdraw_override")))
+        chosen: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("objective.rating_title"), options, t("tui.choice_keys")))
+        if chosen is None:
+            return
+        reason: str | None = await self.app.push_screen_wait(
+            TextPromptModal(t("objective.reason_title"), t("tui.enter_saves"), error_text=t("tui.required")))
+        if reason:
+            self._safely(self.session.rate_objective, objective_id, None if chosen == "-" else chosen, reason)
+            self.refresh_summary()
 
     def action_export(self) -> None:
         from bcp_drill.tui.export import ask_and_export

@@ -20,7 +20,7 @@ from bcp_drill.render.tables import left_out_note
 from bcp_drill.render.text_table import truncate
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context
-from bcp_drill.tui.modals.followup_form import FollowUpFormModal
+from bcp_drill.tui.modals.followup_form import FollowUpChanges, FollowUpFormModal
 
 FILTERS = ("all", *FOLLOWUP_STATUSES, "overdue")
 
@@ -134,35 +134,35 @@ class FollowUpsScreen(Screen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         item = self._selected()
-        if item is None:
-            return
+        if item is not None:
+            self._update_item(item)
+
+    @work
+    async def _update_item(self, item: FollowUp) -> None:
+        """The form for ITEM; what the user changed becomes one update event."""
         ctx = app_context(self)
+        changes: FollowUpChanges | None = await self.app.push_screen_wait(FollowUpFormModal(ctx.t, item))
+        if changes is None or not changes.changed:
+            return
+        try:
+            event = update_followup(ctx.store, item.id, closed_without_evidence=changes.closed_without_evidence,
+                                    **changes.changed)
+        except (UserError, OSError) as error:
+            self.notify(describe(error, ctx.t), severity="error")
+            return
+        self.notify(ctx.t("cli.followup_updated", id=item.id, seq=event.seq))
+        self.reload()
 
-        def save(changes: dict | None) -> None:
-            if not changes:
-                return
-            try:
-                event = update_followup(ctx.store, item.id, **changes)
-            except (UserError, OSError) as error:
-                self.notify(describe(error, ctx.t), severity="error")
-                return
-            self.notify(ctx.t("cli.followup_updated", id=item.id, seq=event.seq))
-            self.reload()
-
-        self.app.push_screen(FollowUpFormModal(ctx.t, item), save)
-
-    def action_search(self) -> None:
+    @work
+    async def action_search(self) -> None:
         from bcp_drill.tui.modals.text_prompt import TextPromptModal
 
         t = app_context(self).t
-
-        def apply(text: str | None) -> None:
-            if text is not None:
-                self.search = text
-                self.show_items()
-
-        self.app.push_screen(TextPromptModal(t("followups.search_title"), t("tui.enter_saves"),
-                                             initial=self.search, required=False), apply)
+        typed: str | None = await self.app.push_screen_wait(
+            TextPromptModal(t("followups.search_title"), t("tui.enter_saves"), initial=self.search, required=False))
+        if typed is not None:
+            self.search = typed
+            self.show_items()
 
     def action_next_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -55,7 +56,8 @@ class HomeScreen(Screen):
         elif action:
             getattr(self, f"action_{action}")()
 
-    def action_join(self) -> None:
+    @work
+    async def action_join(self) -> None:
         """Join a drill under way as another console: pick the drill, then this console's role."""
         from bcp_drill.drill.rights import ROLE_RIGHTS
 
@@ -69,29 +71,25 @@ class HomeScreen(Screen):
         roles: list[tuple[str, str]] = [(role, t(f"console_role.{role}"))
                                         for role in ("player", "evaluator", "controller", "lead")
                                         if role in ROLE_RIGHTS]
+        record_id: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("tui.join_pick_drill"), drills, t("tui.choice_keys")))
+        if not record_id:
+            return
+        role: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("tui.join_pick_role"), roles, t("tui.choice_keys")))
+        if not role:
+            return
+        # Who records here: a browser served from one PC would otherwise be anonymous.
+        from bcp_drill.tui.modals.text_prompt import TextPromptModal  # (TextArea: not before the first frame)
 
-        def named(record_id: str, role: str, name: str | None) -> None:
-            if name:
-                the_app(self).open_join(record_id, role, recorder=name.strip())
+        name: str | None = await self.app.push_screen_wait(
+            TextPromptModal(t("tui.join_your_name"), t("tui.enter_saves"), initial=ctx.settings.recorder,
+                            error_text=t("tui.required")))
+        if name:
+            the_app(self).open_join(record_id, role, recorder=name.strip())
 
-        def role_chosen(record_id: str, role: str | None) -> None:
-            if role:  # who records here: a browser served from one PC would otherwise be anonymous
-                from bcp_drill.tui.modals.text_prompt import (
-                    TextPromptModal,  # (TextArea: not before the first frame)
-                )
-
-                self.app.push_screen(TextPromptModal(t("tui.join_your_name"), t("tui.enter_saves"),
-                                                     initial=ctx.settings.recorder, error_text=t("tui.required")),
-                                     lambda name: named(record_id, role, name))
-
-        def drill_chosen(record_id: str | None) -> None:
-            if record_id:
-                self.app.push_screen(ChoiceModal(t("tui.join_pick_role"), roles, t("tui.choice_keys")),
-                                     lambda role: role_chosen(record_id, role))
-
-        self.app.push_screen(ChoiceModal(t("tui.join_pick_drill"), drills, t("tui.choice_keys")), drill_chosen)
-
-    def action_new_drill(self) -> None:
+    @work
+    async def action_new_drill(self) -> None:
         ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
         choices = []
@@ -103,14 +101,13 @@ class HomeScreen(Screen):
         if not choices:
             self.notify(t("tui.no_scenarios"), severity="error")
             return
+        chosen: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("tui.choose_scenario"), choices, t("tui.choice_keys")))
+        if chosen:
+            the_app(self).open_setup(chosen)
 
-        def chosen(scenario_id: str | None) -> None:
-            if scenario_id:
-                the_app(self).open_setup(scenario_id)
-
-        self.app.push_screen(ChoiceModal(t("tui.choose_scenario"), choices, t("tui.choice_keys")), chosen)
-
-    def action_new_review(self) -> None:
+    @work
+    async def action_new_review(self) -> None:
         ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
         choices = []
@@ -122,12 +119,10 @@ class HomeScreen(Screen):
         if not choices:
             self.notify(t("review.no_checklists"), severity="error")
             return
-
-        def chosen(checklist_id: str | None) -> None:
-            if checklist_id:
-                the_app(self).open_review_setup(checklist_id)
-
-        self.app.push_screen(ChoiceModal(t("review.choose_checklist"), choices, t("tui.choice_keys")), chosen)
+        chosen: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("review.choose_checklist"), choices, t("tui.choice_keys")))
+        if chosen:
+            the_app(self).open_review_setup(chosen)
 
     def action_drill_tally(self) -> None:
         from bcp_drill.tui.screens.tally import DrillTallyScreen
@@ -139,7 +134,8 @@ class HomeScreen(Screen):
 
         self.app.push_screen(FollowUpsScreen())
 
-    def action_resume(self) -> None:
+    @work
+    async def action_resume(self) -> None:
         ctx = app_context(self)
         t = ctx.t
         unfinished = ctx.store.unfinished()
@@ -148,12 +144,10 @@ class HomeScreen(Screen):
             return
         choices = [(s.record_id, f"{t('kind.' + s.kind)}  {s.record_id}  ({t('tui.events', count=s.events)})")
                    for s in unfinished]
-
-        def chosen(record_id: str | None) -> None:
-            if record_id:
-                the_app(self).open_record(record_id)
-
-        self.app.push_screen(ChoiceModal(t("tui.choose_resume"), choices, t("tui.choice_keys")), chosen)
+        record_id: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("tui.choose_resume"), choices, t("tui.choice_keys")))
+        if record_id:
+            the_app(self).open_record(record_id)
 
     def action_records(self) -> None:
         from bcp_drill.tui.screens.records import RecordsScreen

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,7 +25,7 @@ from bcp_drill.review.view import ReviewView, keys_legend
 from bcp_drill.tui.bindings import bind_rating_keys, translate_bindings
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.confirm import ConfirmModal
-from bcp_drill.tui.modals.problem_form import ProblemFormModal
+from bcp_drill.tui.modals.problem_form import ProblemFields, ProblemFormModal
 from bcp_drill.tui.modals.text_prompt import TextPromptModal
 from bcp_drill.tui.screens.base import SessionScreen
 from bcp_drill.tui.widgets.section_tree import SectionTree
@@ -50,7 +51,6 @@ class ReviewScreen(SessionScreen[ReviewSession]):
         self.session = session
         self.section_filter = ALL
         self.only_unrated = False
-        self.saved = ""
         self.shown_item: str | None = None
 
     # -- layout ------------------------------------------------------------------
@@ -250,19 +250,18 @@ class ReviewScreen(SessionScreen[ReviewSession]):
             self._safely(self.session.clear, item_id)
             self.redraw(item_id)
 
-    def _edit_text(self, title_key: str, current: str, save: Callable[[str, str], object]) -> None:
+    @work
+    async def _edit_text(self, title_key: str, current: str, save: Callable[[str, str], object]) -> None:
         item_id = self._editable_item()
         if not item_id:
             return
         t = app_context(self).t
-
-        def done(value: str | None) -> None:
-            if value is not None:
-                self._safely(save, item_id, value)
-                self.redraw(item_id)
-
-        self.app.push_screen(TextPromptModal(t(title_key, item=item_id), t("tui.ctrl_s_saves"), multiline=True,
-                                             initial=current, required=False), done)
+        typed: str | None = await self.app.push_screen_wait(
+            TextPromptModal(t(title_key, item=item_id), t("tui.ctrl_s_saves"), multiline=True, initial=current,
+                            required=False))
+        if typed is not None:
+            self._safely(save, item_id, typed)
+            self.redraw(item_id)
 
     def action_assess(self) -> None:
         item_id = self.selected_item
@@ -276,20 +275,17 @@ class ReviewScreen(SessionScreen[ReviewSession]):
             self._edit_text("review.evidence_title", self.session.state.items[item_id].evidence,
                             self.session.record_evidence)
 
-    def action_problem(self) -> None:
+    @work
+    async def action_problem(self) -> None:
         item_id = self._editable_item()
         if not item_id:
             return
         t = app_context(self).t
-
-        def save(fields: dict | None) -> None:
-            if fields:
-                problem = self._safely(self.session.raise_problem, source_ref=item_id, **fields)
-                if problem is not None:
-                    self.notify(t("tui.problem_saved", id=problem.problem_id))
-                self.redraw(item_id)
-
-        self.app.push_screen(ProblemFormModal(t, t("review.problem_heading", item=item_id)), save)
+        problem: ProblemFields | None = await self.app.push_screen_wait(
+            ProblemFormModal(t, t("review.problem_heading", item=item_id)))
+        if problem is not None:
+            self._raise_problem(problem, source_ref=item_id)
+            self.redraw(item_id)
 
     def action_toggle_unrated(self) -> None:
         self.only_unrated = not self.only_unrated
@@ -300,26 +296,21 @@ class ReviewScreen(SessionScreen[ReviewSession]):
 
         self.app.push_screen(TallyScreen(self.session.state))
 
-    def action_finish(self) -> None:
+    @work
+    async def action_finish(self) -> None:
+        """Finish the review, after asking; on a finished review, reopen it, after asking."""
         t = app_context(self).t
         state = self.session.state
         if state.finished:
-            def reopen(yes: bool | None) -> None:
-                if yes:
-                    self._safely(self.session.reopen)
-                    self.redraw()
-
-            self.app.push_screen(ConfirmModal(t("review.reopen_confirm"), t("tui.yes_no_keys")), reopen)
-            return
-
-        def finish(yes: bool | None) -> None:
-            if yes:
-                self._safely(self.session.finish)
+            if await self.app.push_screen_wait(ConfirmModal(t("review.reopen_confirm"), t("tui.yes_no_keys"))):
+                self._safely(self.session.reopen)
                 self.redraw()
-
+            return
         unrated = len(state.unrated_items())
-        self.app.push_screen(ConfirmModal(t("review.finish_confirm", unrated=unrated), t("tui.yes_no_keys")),
-                             finish)
+        if await self.app.push_screen_wait(ConfirmModal(t("review.finish_confirm", unrated=unrated),
+                                                        t("tui.yes_no_keys"))):
+            self._safely(self.session.finish)
+            self.redraw()
 
     def action_export(self) -> None:
         from bcp_drill.tui.export import ask_and_export

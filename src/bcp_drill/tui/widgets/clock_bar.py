@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from bcp_drill.drill.counts import StepStatus, format_elapsed
 from bcp_drill.drill.view import DrillView
+from bcp_drill.drill.wording import progress_text, systems_summary
 from bcp_drill.i18n import Translator
+from bcp_drill.tui.context import app_context
 
 
 def clock_text(view: DrillView, t: Translator, saved: str) -> Text:
@@ -30,12 +33,21 @@ def clock_text(view: DrillView, t: Translator, saved: str) -> Text:
     scenario_time = state.scenario_time(view.now)
     if scenario_time is not None:
         out.append(f"  {t('tui.scenario_time')} {scenario_time.astimezone().strftime('%m-%d %H:%M')}")
-    out.append(f"  {view.progress_text(t)}")
-    systems = view.systems_summary(t)
+    out.append(f"  {progress_text(view, t)}")
+    systems = systems_summary(view, t)
     if systems:
         out.append(f"  {systems}")
     return out
 
 
 class ClockBar(Static):
-    pass
+    """The clock line of the drill in DRILL_VIEW and the last save; both bound from the runner,
+    drawn anew whenever either changes."""
+
+    drill_view: reactive[DrillView | None] = reactive(None, layout=True)
+    saved: reactive[str] = reactive("", layout=True)
+
+    def render(self) -> Text:
+        if self.drill_view is None:  # before the runner's first view arrives
+            return Text()
+        return clock_text(self.drill_view, app_context(self).t, self.saved)

@@ -7,13 +7,16 @@ from typing import Any, Iterable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.widgets import Static
 
 from bcp_drill.content.fields import text
 from bcp_drill.content.models import Step
 from bcp_drill.drill.counts import format_elapsed
-from bcp_drill.drill.view import DrillView, check_text, rating_label, status_label, step_plan_lines
+from bcp_drill.drill.view import DrillView
+from bcp_drill.drill.wording import check_text, rating_label, status_label, step_plan_lines, target_label
 from bcp_drill.i18n import Translator
+from bcp_drill.tui.context import app_context
 
 
 def _note_lines(out: Text, notes: Iterable[Any], heading: str) -> None:
@@ -57,7 +60,7 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
         out.append(f"{label}: {line}\n")
     if step.is_decision:
         _decision_lines(out, view, step, t)
-    out.append(f"{t('tui.target')}: {shown.target_label(t)}"
+    out.append(f"{t('tui.target')}: {target_label(shown, t)}"
                f"  ({t('tui.phase')}: {phase.title.get(lang) if phase else step.phase})\n")
     if step.instructions:
         out.append(f"\n{t('tui.instructions')}\n", style="bold")
@@ -87,12 +90,24 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
 
 
 class StepDetail(VerticalScroll):
-    """A scrolling panel; `show` redraws it for one step."""
+    """A scrolling panel: step STEP_ID of the drill in DRILL_VIEW (both bound from the runner),
+    drawn anew whenever either changes."""
 
     can_focus = True
+    drill_view: var[DrillView | None] = var(None)
+    step_id: var[str | None] = var(None)
 
     def compose(self) -> ComposeResult:
         yield Static(id="step-detail-body")
 
-    def show(self, content: Text) -> None:
-        self.query_one("#step-detail-body", Static).update(content)
+    def watch_drill_view(self) -> None:
+        self._draw()
+
+    def watch_step_id(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.drill_view is None or self.step_id is None:  # nothing selected: what was shown stays
+            return
+        body = self.query_one("#step-detail-body", Static)
+        body.update(step_detail_text(self.drill_view, self.step_id, app_context(self).t))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual.reactive import var
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -49,41 +50,50 @@ def phase_line(scenario: Scenario, phase_id: str, lang: Lang) -> Text:
 
 
 class StepList(OptionList):
-    """Phases (headers, not selectable) and their steps; redraws only lines that changed."""
+    """Phases (headers, not selectable) and their steps of the drill in DRILL_VIEW (bound from
+    the runner); each new view redraws only the lines that changed."""
 
-    def __init__(self, scenario: Scenario, lang: Lang, **kwargs: Any) -> None:
+    drill_view: var[DrillView | None] = var(None)
+
+    def __init__(self, scenario: Scenario, lang: Lang, conflict_word: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.scenario = scenario
         self.lang = lang
-        self.conflict_word = ""  # set by the screen, in the UI language
-        self._drawn: dict[str, tuple[StepStatus, str | None, str | None, bool]] = {}
+        self.conflict_word = conflict_word  # in the UI language
+        self._drawn: dict[str, Text] = {}  # each step's line as last drawn
 
-    def _flag(self, view: DrillView, step_id: str) -> str:
-        return self.conflict_word if view.state.conflict(step_id) is not None else ""
+    def _line(self, view: DrillView, shown: StepView) -> Text:
+        flag = self.conflict_word if view.state.conflict(shown.step.id) is not None else ""
+        return step_line(shown, self.lang, flag)
 
-    def build(self, view: DrillView) -> None:
+    def watch_drill_view(self, view: DrillView | None) -> None:
+        if view is None:
+            return
+        if self._drawn:
+            self._redraw(view)
+        else:
+            self._build(view)
+
+    def _build(self, view: DrillView) -> None:
         options: list[Option] = []
         for phase in self.scenario.phases:
             options.append(Option(phase_line(self.scenario, phase.id, self.lang),
                                   id=PHASE_PREFIX + phase.id, disabled=True))
             for step in self.scenario.steps_in(phase.id):
-                shown = view.step(step.id)
-                flag = self._flag(view, step.id)
-                self._drawn[step.id] = (shown.status, shown.record.outcome, shown.rating, bool(flag))
-                options.append(Option(step_line(shown, self.lang, flag), id=STEP_PREFIX + step.id))
+                line = self._line(view, view.step(step.id))
+                self._drawn[step.id] = line
+                options.append(Option(line, id=STEP_PREFIX + step.id))
         self.set_options(options)
         first_step = next((i for i, o in enumerate(options) if not o.disabled), None)
         self.highlighted = first_step
 
-    def redraw(self, view: DrillView, force: str | None = None) -> None:
-        """Replace the prompt of each step whose status, outcome or rating changed (and FORCE's)."""
+    def _redraw(self, view: DrillView) -> None:
+        """Replace the prompt of each step whose line changed."""
         for shown in view.steps:
-            step_id = shown.step.id
-            flag = self._flag(view, step_id)
-            key = (shown.status, shown.record.outcome, shown.rating, bool(flag))
-            if self._drawn.get(step_id) != key or step_id == force:
-                self._drawn[step_id] = key
-                self.replace_option_prompt(STEP_PREFIX + step_id, step_line(shown, self.lang, flag))
+            line = self._line(view, shown)
+            if self._drawn.get(shown.step.id) != line:
+                self._drawn[shown.step.id] = line
+                self.replace_option_prompt(STEP_PREFIX + shown.step.id, line)
 
     @property
     def selected_step_id(self) -> str | None:
