@@ -212,7 +212,7 @@ def build_drill_report(sources: DrillReportSources, t: Translator, organisation:
         ended_at=state.ended.at if state.ended else None,
         fiscal_year_label=fiscal_year_label(fiscal_year(started.t0.astimezone().date()), lang),
         duration=elapsed_text(figures.elapsed_seconds), participants=list(started.participants),
-        recorders=sorted({e.by for e in events}), objectives=_objective_lines(view, t),
+        recorders=sorted({e.by for e in events}), objectives=objective_lines(view, t),
         steps=_step_results(view, t), timeline=timeline_lines(state, events, t),
         summary=figures, strengths=hotwash.strengths if hotwash else "",
         improvements=hotwash.improvements if hotwash else "", improvement_plan=sources.improvement_plan,
@@ -224,7 +224,7 @@ def build_drill_report(sources: DrillReportSources, t: Translator, organisation:
         conditions=conditions_text(state, t) if scenario.conditions else "",
         decisions=_decision_lines(view, t), systems=_system_lines(view, t), values=_value_lines(state, t),
         injects=_inject_lines(view, t), record_hash=sources.contents.last_hash or "", executive=executive,
-        observations=_observation_lines(state, t), record_notices=[n.render(t) for n in sources.notices])
+        observations=observation_lines(state, t), record_notices=[n.render(t) for n in sources.notices])
 
 
 def _step_results(view: DrillView, t: Translator) -> list[StepResult]:
@@ -247,7 +247,7 @@ def _step_results(view: DrillView, t: Translator) -> list[StepResult]:
     return steps
 
 
-def _objective_lines(view: DrillView, t: Translator) -> list[ObjectiveLine]:
+def objective_lines(view: DrillView, t: Translator) -> list[ObjectiveLine]:
     """Each objective's rating, how it was derived, and an evaluator's override."""
     lang = t.lang
     state, scenario = view.state, view.state.scenario
@@ -314,7 +314,7 @@ def _inject_lines(view: DrillView, t: Translator) -> list[InjectLine]:
         text(i.inject.expected_action, lang), response_text(i, t)) for i in inject_responses(view)]
 
 
-def _observation_lines(state: DrillState, t: Translator) -> list[ObservationLine]:
+def observation_lines(state: DrillState, t: Translator) -> list[ObservationLine]:
     """The strengths and areas for improvement recorded, each under its objective."""
     lang = t.lang
     observations = []

@@ -11,13 +11,14 @@ from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Footer, Label, Static
 
-from bcp_drill.drill.counts import RATINGS, format_elapsed, format_local_minute
+from bcp_drill.drill.counts import RATINGS, format_elapsed
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.view import DrillView
-from bcp_drill.drill.wording import contribution_text, progress_text, rating_label
+from bcp_drill.drill.wording import progress_text, rating_label
 from bcp_drill.i18n import Translator
 from bcp_drill.render.tables import render_text
 from bcp_drill.render.tallies import drill_figures_table
+from bcp_drill.reports.drill_report import ObjectiveLine, ObservationLine, objective_lines, observation_lines
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.choice import ChoiceModal
@@ -26,67 +27,83 @@ from bcp_drill.tui.screens.base import SessionScreen
 
 
 def summary_text(session: DrillSession, t: Translator, width: int | None = None) -> Text:
-    """The summary; its figures table fits WIDTH columns (its labels wrap) when given."""
-    state, lang = session.state, t.lang
-    view = DrillView(state, session.now())
-    figures = view.figures
+    """The summary; its figures table fits WIDTH columns (its labels wrap) when given. Objectives
+    and observations are worded as the after-action report words them (reports/drill_report.py)."""
+    view = DrillView(session.state, session.now())
     out = Text()
-    started = state.started
+    _append_header(out, session, view, t)
+    phase_titles = {p.id: p.title.get(t.lang) for p in session.scenario.phases}
+    out.append(render_text(drill_figures_table(view.figures, phase_titles, t), gap=" ", width=width) + "\n")
+    _append_objectives(out, objective_lines(view, t), t)
+    figures = view.figures
+    out.append(f"{t('tui.summary_injects', delivered=figures.injects_delivered, total=figures.injects_total)}\n")
+    _append_problems(out, session, figures.problems, t)
+    _append_notes_and_hotwash(out, session, view, t)
+    _append_observations(out, observation_lines(session.state, t), t)
+    return out
+
+
+def _append_header(out: Text, session: DrillSession, view: DrillView, t: Translator) -> None:
+    started = session.state.started
     assert started is not None
-    out.append(f"{t('tui.summary_drill')}: {session.scenario.title.get(lang)}\n", style="bold")
+    out.append(f"{t('tui.summary_drill')}: {session.scenario.title.get(t.lang)}\n", style="bold")
     out.append(f"{t('tui.summary_type')}: {t('drill_type.' + started.drill_type)}   "
                f"{t('tui.summary_place')}: {started.place or '-'}   "
-               f"{t('tui.summary_duration')}: T+{format_elapsed(figures.elapsed_seconds)}\n")
+               f"{t('tui.summary_duration')}: T+{format_elapsed(view.figures.elapsed_seconds)}\n")
     if started.participants:
         people = ", ".join(f"{p.name} ({t('drill_role.' + p.role)})" for p in started.participants)
         out.append(f"{t('tui.summary_participants')}: {people}\n")
     out.append(f"{progress_text(view, t)}\n\n")
-    phase_titles = {p.id: p.title.get(lang) for p in session.scenario.phases}
-    out.append(render_text(drill_figures_table(figures, phase_titles, t), gap=" ", width=width) + "\n")
-    if view.objectives:
-        out.append(f"{t('tui.objectives')}\n", style="bold")
-        for result in view.objectives:
-            objective = session.scenario.objective(result.objective_id)
-            title = objective.title.get(lang) if objective else result.objective_id
-            out.append(f"  {rating_label(result.rating, t)}  {title}\n")
-            if result.decided_by is not None:
-                out.append(f"      {t('objective.decided_by')}: {contribution_text(result.decided_by, state, t)}\n")
-            if result.override is not None:
-                o = result.override
-                override = t("objective.override_text", rating=o.rating or "-", reason=o.reason, by=o.by,
-                             at=format_local_minute(o.at))
-                out.append(f"      {override} ({t('objective.derived')}: {result.derived})\n")
-            if result.provisional:
-                out.append(f"      {t('objective.provisional')}\n")
-        out.append("\n")
-    out.append(f"{t('tui.summary_injects', delivered=figures.injects_delivered, total=figures.injects_total)}\n")
-    out.append(f"\n{t('tui.problems')} ({figures.problems})\n", style="bold")
-    for problem in state.problems:
+
+
+def _append_objectives(out: Text, objectives: list[ObjectiveLine], t: Translator) -> None:
+    if not objectives:
+        return
+    out.append(f"{t('tui.objectives')}\n", style="bold")
+    for line in objectives:
+        out.append(f"  {rating_label(line.rating, t)}  {line.title}\n")
+        if line.decided_by != "-":
+            out.append(f"      {t('objective.decided_by')}: {line.decided_by}\n")
+        if line.override:
+            out.append(f"      {line.override} ({t('objective.derived')}: {line.derived})\n")
+        if line.provisional:
+            out.append(f"      {t('objective.provisional')}\n")
+    out.append("\n")
+
+
+def _append_problems(out: Text, session: DrillSession, count: int, t: Translator) -> None:
+    out.append(f"\n{t('tui.problems')} ({count})\n", style="bold")
+    for problem in session.state.problems:
         step = session.scenario.step(problem.source_ref) if problem.source_ref else None
         owner = " / ".join(x for x in (problem.owner_organisation, problem.owner_person) if x) or "-"
         out.append(f"{problem.problem_id} [{t('priority.' + problem.priority)}] {problem.title}"
-                   f"  ({step.title.get(lang) if step else '-'}; {owner}; {problem.due or '-'})\n")
+                   f"  ({step.title.get(t.lang) if step else '-'}; {owner}; {problem.due or '-'})\n")
+
+
+def _append_notes_and_hotwash(out: Text, session: DrillSession, view: DrillView, t: Translator) -> None:
     notes = view.notes(None)
     if notes:
         out.append(f"\n{t('tui.drill_notes')}\n", style="bold")
         for note in notes:
             out.append(f"T+{format_elapsed(note.elapsed_seconds)} {note.by}: {note.text}\n")
-    if state.hotwash:
+    hotwash = session.state.hotwash
+    if hotwash:
         out.append(f"\n{t('tui.hotwash_strengths')}\n", style="bold")
-        out.append((state.hotwash.strengths or "-") + "\n")
+        out.append((hotwash.strengths or "-") + "\n")
         out.append(f"\n{t('tui.hotwash_improvements')}\n", style="bold")
-        out.append((state.hotwash.improvements or "-") + "\n")
-    if state.observations:
-        out.append(f"\n{t('report.sheet_observations')} ({len(state.observations)})\n", style="bold")
-        for seen in state.observations:
-            objective = session.scenario.objective(seen.objective_id) if seen.objective_id else None
-            out.append(f"[{t('observation_kind.' + seen.kind)}] {seen.observation}"
-                       f"  ({objective.title.get(lang) if objective else t('report.no_objective')})\n")
-            for label, value in ((t("report.col_analysis"), seen.analysis),
-                                 (t("report.col_recommendation"), seen.recommendation)):
-                if value:
-                    out.append(f"    {label}: {value}\n")
-    return out
+        out.append((hotwash.improvements or "-") + "\n")
+
+
+def _append_observations(out: Text, observations: list[ObservationLine], t: Translator) -> None:
+    if not observations:
+        return
+    out.append(f"\n{t('report.sheet_observations')} ({len(observations)})\n", style="bold")
+    for seen in observations:
+        out.append(f"[{t('observation_kind.' + seen.kind)}] {seen.observation}  ({seen.objective})\n")
+        for label, value in ((t("report.col_analysis"), seen.analysis),
+                             (t("report.col_recommendation"), seen.recommendation)):
+            if value:
+                out.append(f"    {label}: {value}\n")
 
 
 class SummaryBody(Static):
