@@ -288,7 +288,8 @@ def make_server(command: str, host: str, port: int, gate: Gate, title: str, show
             response = web.Response(status=303, headers={"Location": location})
             response.set_cookie(gate.cookie, given, httponly=True, samesite="Strict", secure=secure)
             return response
-        return await handler(request)
+        answered: web.StreamResponse = await handler(request)
+        return answered
 
     async def headers(request: web.Request, response: web.StreamResponse) -> None:
         response.headers["Referrer-Policy"] = "no-referrer"

@@ -5,19 +5,19 @@ A session decides what may be written (records/ only keeps and proves what was w
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable
+from typing import Any, Callable, Protocol, TypeVar
 
 from bcp_drill.errors import SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError
-from bcp_drill.records.journal_writer import Journal
+from bcp_drill.records.journal_writer import Event, Journal
 from bcp_drill.records.reading import First, first_event
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.values import CAPABILITIES, PRIORITIES
 
 
 def open_journal(store: RecordStore, record_id: str, first_type: type[First], wrong_kind: str,
-                 build: Callable[[Journal, First], Any]) -> Any:
+                 build: Callable[[Journal, First], Opened]) -> Opened:
     """Open a record whose first event is FIRST_TYPE and BUILD a session; close it on failure."""
     journal = store.open(record_id)
     try:
@@ -27,11 +27,26 @@ def open_journal(store: RecordStore, record_id: str, first_type: type[First], wr
         raise
 
 
+Opened = TypeVar("Opened")
+
+
+class FollowedState(Protocol):
+    """What the base needs of a session's state: the record's first event, and applying an event."""
+
+    @property
+    def started(self) -> ev.DrillStarted | ev.ReviewStarted | None: ...
+
+    @property
+    def problems(self) -> list[ev.ProblemRaised]: ...
+
+    def apply(self, event: Any) -> Any: ...
+
+
 class JournalSession:
     """Base of DrillSession and ReviewSession: `_record` writes, fsyncs, then applies."""
 
     journal: Journal
-    state: Any
+    state: FollowedState
 
     @property
     def record_id(self) -> str:
@@ -41,7 +56,7 @@ class JournalSession:
     def close(self) -> None:
         self.journal.close()
 
-    def _record(self, event_type: type[ev.EventBase], **fields: Any) -> Any:
+    def _record(self, event_type: type[Event], **fields: Any) -> Event:
         event = self.journal.append(event_type, **fields)
         self.state.apply(event)
         return event

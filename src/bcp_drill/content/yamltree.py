@@ -56,7 +56,8 @@ class RememberingResolver(yaml.resolver.Resolver):
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         if kind is not ScalarNode:
-            return super().resolve(kind, value, implicit)
+            resolved: str = super().resolve(kind, value, implicit)
+            return resolved
         table = self._tags.get(implicit)
         if table is None:
             table = self._tags[implicit] = {}

@@ -90,7 +90,8 @@ class FiguresCache:
         if row is None or row[0] != f"{SCHEMA}:{print_}":
             return None
         try:
-            return json.loads(row[1])
+            figures = json.loads(row[1])
+            return figures if isinstance(figures, dict) else None
         except ValueError:
             return None
 

@@ -16,7 +16,7 @@ from bcp_drill.drill.state import Conflict, DrillState, StepRecord
 from bcp_drill.drill.values import UnreadableValue, read_measured
 from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.records import events as ev
-from bcp_drill.records.journal_writer import Journal
+from bcp_drill.records.journal_writer import Event, Journal
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import on_folder_clock, team_folder
 from bcp_drill.records.values import CAPABILITIES, OBSERVATION_KINDS, SYSTEM_STATES
@@ -60,6 +60,8 @@ class DrillSession(JournalSession):
     every console's journal merged; `refresh` takes in what the others have written since.
     """
 
+    state: DrillState
+
     def __init__(self, journal: Journal, scenario: Scenario, store: RecordStore | None = None,
                  role: str = "lead", clock_offset: float = 0.0, events: list | None = None) -> None:
         self.journal = journal
@@ -79,7 +81,7 @@ class DrillSession(JournalSession):
     def console(self) -> str | None:
         return self.journal.console
 
-    def _record(self, event_type: type[ev.EventBase], **fields: Any) -> Any:
+    def _record(self, event_type: type[Event], **fields: Any) -> Event:
         if len(self.state.heads) > 1 or self.console is not None:  # a team drill: say what was seen
             own = self.console or ""
             fields["seen"] = {journal: seq for journal, seq in sorted(self.state.heads.items()) if journal != own}

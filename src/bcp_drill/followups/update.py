@@ -31,7 +31,9 @@ def _append_update(store: RecordStore, **fields: object) -> ev.FollowUpUpdated:
         try:
             with Journal.create(path, store.recorder, store.clock, first=(ev.FollowUpUpdated, fields),
                                 seal_key=store.seal_key) as journal:
-                return journal.events[0]
+                first = journal.events[0]
+                assert isinstance(first, ev.FollowUpUpdated)
+                return first
         except FileExistsError:  # another process created it just now
             continue
     raise JournalError(path, "journal_locked")

@@ -43,7 +43,8 @@ def _read_catalog(source: Path) -> dict[str, str]:
     try:
         kept = json.loads(compiled.read_bytes())
         if kept.get("source") == stamp and isinstance(kept.get("messages"), dict):
-            return kept["messages"]
+            messages: dict[str, str] = kept["messages"]
+            return messages
     except (OSError, ValueError, AttributeError):
         pass
     import tomllib

@@ -139,6 +139,8 @@ def _ask_condition(console: PlainConsole, question: SetupQuestion, answers: dict
 class PlainDrill(PlainRunner):
     """Runs one drill session until the user quits, the drill ends, or input ends."""
 
+    session: DrillSession
+
     def __init__(self, session: DrillSession, console: PlainConsole) -> None:
         self.session = session
         self.console = console
@@ -477,12 +479,12 @@ class PlainDrill(PlainRunner):
             if notes:
                 self.console.say(t("plain.withdraw_how"))
             return
-        note = next((n for n in notes if n.key == target.lstrip("#")), None)
-        if note is None:
+        chosen = next((n for n in notes if n.key == target.lstrip("#")), None)
+        if chosen is None:
             self.console.say(t("plain.no_such_note", seq=target))
             return
-        if self.console.confirm(t("tui.withdraw_note_confirm", text=note.text) + " " + t("plain.yes_no")):
-            self._record(self.session.retract_note, note.seq, t("tui.withdrawn_on_screen"), note.console)
+        if self.console.confirm(t("tui.withdraw_note_confirm", text=chosen.text) + " " + t("plain.yes_no")):
+            self._record(self.session.retract_note, chosen.seq, t("tui.withdrawn_on_screen"), chosen.console)
         else:
             self.console.say(t("plain.cancelled"))
 

@@ -14,6 +14,8 @@ from bcp_drill.review.view import ReviewView, key_map, keys_legend
 
 
 class PlainReview(PlainRunner):
+    session: ReviewSession
+
     def __init__(self, session: ReviewSession, console: PlainConsole) -> None:
         self.session = session
         self.console = console

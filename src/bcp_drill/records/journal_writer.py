@@ -15,7 +15,7 @@ import socket
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from bcp_drill.records.filesystem import LockHeld, NoLocksHere, fsync_folder, lock, open_file, unlock
 from bcp_drill.records.journal import JOURNAL_FORMAT, JournalError, line_hash, read_journal
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bcp_drill.records.events import EventBase
 
 Clock = Callable[[], datetime]
+Event = TypeVar("Event", bound="EventBase")
 WRITE_RETRY_PAUSES: tuple[float, ...] = (0.2, 0.5, 1.0)  # seconds before each new try of a failed write
 CREATE_WAIT_SECONDS = 10.0  # a new journal another process opened first (it writes one event, then lets go)
 
@@ -231,11 +232,11 @@ class Journal:
 
     # -- writing -------------------------------------------------------------
 
-    def append(self, event_type: type[EventBase], **fields: Any) -> Any:
+    def append(self, event_type: type[Event], **fields: Any) -> Event:
         """Stamp, validate, write and fsync one event, then its seal; return it once both are on disk."""
         return self._write(event_type, fields, seal=True)
 
-    def _write(self, event_type: type[EventBase], fields: dict[str, Any], seal: bool) -> Any:
+    def _write(self, event_type: type[Event], fields: dict[str, Any], seal: bool) -> Event:
         if self._fd is None:
             raise JournalError(self.path, "journal_closed")
         seq = len(self.events) + 1

@@ -52,7 +52,7 @@ def html_to_pdf(html: bytes) -> bytes:
     if not logger.isEnabledFor(logging.WARNING):
         logger.setLevel(logging.WARNING)
     try:
-        pdf = weasyprint.HTML(string=html.decode("utf-8")).write_pdf()
+        pdf: bytes = weasyprint.HTML(string=html.decode("utf-8")).write_pdf()
     finally:
         logger.removeHandler(missing)
         logger.setLevel(level)

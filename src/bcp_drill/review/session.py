@@ -31,6 +31,8 @@ def pinned_checklist(started: ev.ReviewStarted) -> tuple[Checklist, Scale]:
 class ReviewSession(JournalSession):
     """One open review; each method writes one fsynced event, then updates the state."""
 
+    state: ReviewState
+
     def __init__(self, journal: Journal, checklist: Checklist, scale: Scale) -> None:
         self.journal = journal
         self.checklist = checklist
