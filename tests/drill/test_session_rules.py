@@ -154,7 +154,7 @@ def test_the_value_lists_are_derived_from_the_event_types():
 
     assert HSEEP_RATINGS == get_args(HseepRating) == ("P", "S", "M", "U")
     assert FOLLOWUP_STATUSES == get_args(FollowUpStatus)
-    from bcp_drill.drill.counts import RATINGS
+    from bcp_drill.drill.ratings import RATINGS
 
     assert RATINGS is HSEEP_RATINGS
 

@@ -47,14 +47,14 @@ def test_every_key_built_from_a_value_exists():
     from bcp_drill.content.loader import _ERROR_CODES
     from bcp_drill.content.models import DrillType
     from bcp_drill.drill.counts import StepStatus
-    from bcp_drill.records.values import Capability, DrillRole, FollowUpStatus, HseepRating, Priority
+    from bcp_drill.records.values import Capability, DrillRole, FollowUpStatus, Priority
     from bcp_drill.render.formats import REPORT_FORMATS as FORMATS
     from bcp_drill.settings import Source
     from bcp_drill.tui.screens.followups import FILTERS
 
     families = {
         "drill_type": [d.value for d in DrillType], "status": [s.value for s in StepStatus],
-        "rating": list(get_args(HseepRating)), "priority": list(get_args(Priority)),
+        "priority": list(get_args(Priority)),
         "capability": list(get_args(Capability)), "followup_status": list(get_args(FollowUpStatus)),
         "drill_role": list(get_args(DrillRole)), "settings_source": list(get_args(Source)),
         "problem": list(_ERROR_CODES.values()), "kind": ["drill", "review", "scenario", "checklist", "scale"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Callable, Iterable
@@ -22,6 +23,17 @@ CONTENT_FOLDERS = ("scenarios", "checklists")
 
 def builtin_scales_dir() -> Path:
     return Path(str(files("bcp_drill.content").joinpath("scales")))
+
+
+@cache
+def builtin_scale(scale_id: str) -> Scale:
+    """A scale shipped with the tool (content/scales/SCALE_ID.yaml); a shipped file that does not
+    load is a broken installation, said as such."""
+    path = builtin_scales_dir() / f"{scale_id}.yaml"
+    loaded = FileLoader().load(path, f"<built-in>/{path.name}")
+    if not isinstance(loaded.document, Scale) or not loaded.ok:
+        raise RuntimeError(f"the shipped scale {path} does not load: {[p.code for p in loaded.problems]}")
+    return loaded.document
 
 
 def bundled_content_root() -> Path | None:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Iterable, Union
 
-from bcp_drill.records.values import HSEEP_RATINGS
+from bcp_drill.drill.ratings import RATINGS
 
 
 class StepStatus(StrEnum):
@@ -62,8 +62,6 @@ STATUS_MARKS = {
 }
 
 
-RATINGS = HSEEP_RATINGS  # best first
-RATING_ORDER = {rating: rank for rank, rating in enumerate(RATINGS)}
 
 
 # ---------------------------------------------------------------- formatting

@@ -9,8 +9,8 @@ from typing import Any
 from bcp_drill import __version__
 from bcp_drill.content.loader import LoadedFile
 from bcp_drill.content.models import Scenario
-from bcp_drill.drill.counts import RATINGS
 from bcp_drill.drill.pinned import pinned_register_fields, pinned_scenario
+from bcp_drill.drill.ratings import RATINGS
 from bcp_drill.drill.rights import ROLE_RIGHTS
 from bcp_drill.drill.state import Conflict, DrillState, StepRecord
 from bcp_drill.drill.values import UnreadableValue, read_measured

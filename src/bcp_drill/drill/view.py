@@ -23,14 +23,8 @@ from bcp_drill.content.models import (
     System,
     ValueSpec,
 )
-from bcp_drill.drill.counts import (
-    RATING_ORDER,
-    DrillSummary,
-    StepCounts,
-    StepStatus,
-    format_elapsed,
-    format_minutes,
-)
+from bcp_drill.drill.counts import DrillSummary, StepCounts, StepStatus, format_elapsed, format_minutes
+from bcp_drill.drill.ratings import RATING_ORDER
 from bcp_drill.drill.state import DrillState, Note, StepRecord
 from bcp_drill.records import events as ev
 from bcp_drill.records.values import RECOVERED_STATES

@@ -13,14 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from bcp_drill.content.models import CheckItem, Inject, Reference, Role, Scenario, Step, ValueSpec
-from bcp_drill.drill.counts import (
-    RATINGS,
-    StepStatus,
-    format_elapsed,
-    format_local_minute,
-    format_minutes,
-    target_text,
-)
+from bcp_drill.drill.counts import StepStatus, format_elapsed, format_local_minute, format_minutes, target_text
+from bcp_drill.drill.ratings import rating_option
 from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.view import (
     SYSTEM_MARKS,
@@ -47,7 +41,8 @@ def status_label(status: StepStatus, t: Translator) -> str:
 
 
 def rating_label(rating: str, t: Translator) -> str:
-    return t(f"rating.{rating}") if rating in RATINGS else rating or "-"
+    option = rating_option(rating)
+    return option.label.get(t.lang) if option else rating or "-"
 
 
 # ---------------------------------------------------------------- one step

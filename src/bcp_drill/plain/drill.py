@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
 from bcp_drill.content.fields import text
-from bcp_drill.drill.counts import RATINGS, StepStatus, format_elapsed, format_minutes, format_percent
+from bcp_drill.drill.counts import StepStatus, format_elapsed, format_minutes, format_percent
+from bcp_drill.drill.ratings import RATINGS, rating_dimension
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.setup import (
     DRILL_TYPE,
@@ -149,7 +150,8 @@ class PlainDrill(PlainRunner):
         open_steps = set(DrillView(session.state, session.now()).open_steps)
         pending = [i for i, s in enumerate(steps) if s.id in open_steps]
         self.index = pending[0] if pending else 0
-        rate = {r.lower(): (lambda rest, r=r: self.rate(r, rest)) for r in RATINGS}
+        # The shipped scale's keys rate the current step, as on the screen (p s m u).
+        rate = {o.key: (lambda rest, code=o.code: self.rate(code, rest)) for o in rating_dimension().options}
         self.commands: dict[str, Callable[[str], object]] = {
             **rate, "rate": self.rate_words,
             "help": self.help, "h": self.help, "?": self.help, "ヘルプ": self.help,

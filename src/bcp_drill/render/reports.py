@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, Sequence
 from bcp_drill import __version__
 from bcp_drill.drill.counts import (
     MINUTE_FORMAT,
-    RATINGS,
     NumberText,
     change_text,
     format_elapsed,
@@ -20,6 +19,7 @@ from bcp_drill.drill.counts import (
     format_percent,
     target_text,
 )
+from bcp_drill.drill.ratings import RATINGS
 from bcp_drill.drill.wording import TimelineLine, rating_label
 from bcp_drill.i18n import Translator
 from bcp_drill.render import tables

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bcp_drill.drill.counts import RATINGS, DrillSummary, StepCounts
+from bcp_drill.drill.counts import DrillSummary, StepCounts
+from bcp_drill.drill.ratings import RATINGS
 from bcp_drill.drill.tally import DrillFigures, ScenarioFigures
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Translator

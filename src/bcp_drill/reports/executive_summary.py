@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bcp_drill.drill.counts import (
-    RATINGS,
     DrillSummary,
     StepCounts,
     change_text,
@@ -22,6 +21,7 @@ from bcp_drill.drill.counts import (
     format_percent,
     percent_text,
 )
+from bcp_drill.drill.ratings import RATINGS
 from bcp_drill.followups.items import FollowUp
 from bcp_drill.i18n import Translator
 from bcp_drill.records.values import OPEN_FOLLOWUP_STATUSES

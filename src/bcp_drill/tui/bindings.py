@@ -16,7 +16,7 @@ from textual.dom import DOMNode
 from bcp_drill.i18n import Lang, Translator
 
 if TYPE_CHECKING:
-    from bcp_drill.content.scales import Scale
+    from bcp_drill.content.scales import Scale, ScaleDimension
 
 CHECKED_WITH_TEXTUAL = "8."  # the major version these private accesses were checked against
 
@@ -64,6 +64,21 @@ def bind_rating_keys(node: DOMNode, scale: Scale, lang: Lang) -> None:
         for option in dimension.options:
             node._bindings.bind(option.key, f"rate('{dimension.id}', '{option.code}')",
                                 option.label.get(lang), show=False)
+
+
+def bind_drill_rating_keys(node: DOMNode, dimension: ScaleDimension, lang: Lang) -> None:
+    """One key per drill rating (the shipped HSEEP scale), calling NODE's `rate(code)` action, in
+    the footer first as the scale orders them: short word there, the description as its help."""
+    table = node._bindings.key_to_bindings
+    declared = dict(table)
+    clashing = sorted({option.key for option in dimension.options} & set(declared))
+    if clashing:  # a shipped scale out of step with the runner: a broken installation, not a user error
+        raise RuntimeError(f"drill rating keys {clashing} are already the runner's")
+    table.clear()
+    for option in dimension.options:
+        help_text = option.description.get(lang) if option.description else ""
+        table[option.key] = [Binding(option.key, f"rate('{option.code}')", option.short_label(lang), tooltip=help_text)]
+    table.update(declared)
 
 
 def node_bindings(node: DOMNode) -> Iterator[Binding]:

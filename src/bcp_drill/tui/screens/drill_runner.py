@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.widgets import Footer, Label, OptionList
 
+from bcp_drill.drill.ratings import rating_dimension
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.state import DeliveredInject
 from bcp_drill.drill.view import DrillView, value_views
@@ -32,7 +33,7 @@ from bcp_drill.drill.wording import (
 )
 from bcp_drill.records import events as ev
 from bcp_drill.records.values import SYSTEM_STATES
-from bcp_drill.tui.bindings import translate_bindings
+from bcp_drill.tui.bindings import bind_drill_rating_keys, translate_bindings
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.modals.confirm import ConfirmModal
@@ -53,10 +54,6 @@ INJECTS_IN_ONE_POPUP = 3  # injects that arrive together share one pop-up; the l
 
 class DrillRunnerScreen(SessionScreen[DrillSession]):
     BINDINGS = [
-        Binding("p", "rate('P')", "keys.rate_p", tooltip="keys.rate_p_long"),
-        Binding("s", "rate('S')", "keys.rate_s", tooltip="keys.rate_s_long"),
-        Binding("m", "rate('M')", "keys.rate_m", tooltip="keys.rate_m_long"),
-        Binding("u", "rate('U')", "keys.rate_u", tooltip="keys.rate_u_long"),
         Binding("x", "not_done", "keys.not_done"),
         Binding("k", "skip", "keys.skip"),
         Binding("n", "note", "keys.note"),
@@ -111,7 +108,9 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         yield Footer()
 
     def on_mount(self) -> None:
-        translate_bindings(self, app_context(self).t)
+        t = app_context(self).t
+        bind_drill_rating_keys(self, rating_dimension(), t.lang)  # p s m u: keys and words from the shipped scale
+        translate_bindings(self, t)
         log = self.query_one(InjectLog)
         for delivered in sorted(self.session.state.delivered.values(), key=lambda d: d.elapsed_seconds):
             if self.session.sees_inject(delivered.inject):

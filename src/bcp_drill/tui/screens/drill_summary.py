@@ -11,7 +11,8 @@ from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Footer, Label, Static
 
-from bcp_drill.drill.counts import RATINGS, format_elapsed
+from bcp_drill.drill.counts import format_elapsed
+from bcp_drill.drill.ratings import RATINGS
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.view import DrillView
 from bcp_drill.drill.wording import progress_text, rating_label
