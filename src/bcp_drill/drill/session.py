@@ -119,17 +119,15 @@ class DrillSession(JournalSession):
     def refresh(self) -> bool:
         """Take in what other consoles of a team drill have written since the last look;
         True when the state changed. Cheap when nothing did: one listing and a stat per journal."""
-        from bcp_drill.drill.team import journal_prints, merged_events
-
         if self.store is None:
             return False
         # Only the others' journals: what this console wrote is in its state already.
-        prints = journal_prints(self.store, self.record_id, exclude=self.journal.path)
+        prints = self.store.journal_prints(self.record_id, exclude=self.journal.path)
         self.incoming, self.new_conflicts = [], []
         if prints == self._prints:
             return False
         self._prints = prints
-        events = merged_events(self.store, self.record_id)
+        events = self.store.merged_events(self.record_id)
         self.state = DrillState.from_events(self.scenario, events)
         self.incoming = [e for e in events if (e.console, e.seq) not in self._known and e.console != self.console
                          and self._sees(e)]
@@ -171,12 +169,10 @@ class DrillSession(JournalSession):
     def resume(cls, store: RecordStore, record_id: str) -> "DrillSession":
         """Reopen a drill with the scenario pinned in its journal, the clock included (and, for a
         team drill, what every console has written)."""
-        from bcp_drill.drill.team import merged_events
-
         def build(journal: Journal, first: ev.DrillStarted) -> "DrillSession":
             team = team_folder(store.root, record_id).is_dir()
             return cls(journal, pinned_scenario(first), store,
-                       events=merged_events(store, record_id) if team else None)
+                       events=store.merged_events(record_id) if team else None)
 
         return open_journal(store, record_id, ev.DrillStarted, "not_a_drill", build)
 

@@ -6,10 +6,8 @@ console is one of four roles; the drill's first console (the one that started it
 
 from __future__ import annotations
 
-import os
 import socket
 import unicodedata
-from pathlib import Path
 
 from bcp_drill.content.fields import LocalizedText
 from bcp_drill.content.models import Scenario
@@ -25,12 +23,10 @@ from bcp_drill.records.journal import (
     read_journal,
 )
 from bcp_drill.records.journal_writer import Journal
-from bcp_drill.records.seal import seal_path
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import (
     CONSOLE_ID,
     console_id_for,
-    console_paths,
     measure_clock_offset,
     read_merged,
     team_folder,
@@ -52,27 +48,6 @@ def team_of(scenario: Scenario, name: str) -> str:
     raise SessionRefused("unknown_team", team=name, roles=", ".join(
         [f"{r.id} ({r.title.get('ja')})" for r in scenario.roles]
         + [f"{t.id} ({t.title.get('ja')})" for t in scenario.teams]))
-
-
-def merged_events(store: RecordStore, record_id: str) -> list:
-    return read_merged(store.root, record_id, store.path_of(record_id), seal_key=store.seal_key).events
-
-
-def journal_prints(store: RecordStore, record_id: str, exclude: Path | None = None) -> tuple:
-    """(name, size, modification time) of each journal of the drill but EXCLUDE (the asking
-    console's own): changes when any of them grows."""
-    prints = []
-    for journal in [store.path_of(record_id), *console_paths(store.root, record_id)]:
-        if journal == exclude:
-            continue
-        # The seal too: an event read before its seal was written is left out until it is sealed.
-        for path in (journal, seal_path(journal)):
-            try:
-                status = os.stat(path)
-            except OSError:
-                continue
-            prints.append((path.name, status.st_size, status.st_mtime_ns))
-    return tuple(prints)
 
 
 def join_drill(store: RecordStore, record_id: str, role: str, team: str = "",

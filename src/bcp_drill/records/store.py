@@ -151,6 +151,31 @@ class RecordStore:
         """(record id, journal) of every record, oldest first (the follow-ups journal is not one)."""
         return self._journal_paths(newest_first=False)
 
+    def merged_events(self, record_id: str) -> list:
+        """A drill's events, every console's journal merged (records/team.py), proven."""
+        from bcp_drill.records.team import read_merged
+
+        return read_merged(self.root, record_id, self.path_of(record_id), seal_key=self.seal_key).events
+
+    def journal_prints(self, record_id: str, exclude: Path | None = None) -> tuple:
+        """(name, size, modification time) of each journal of the drill but EXCLUDE (the asking
+        console's own): changes when any of them grows."""
+        from bcp_drill.records.seal import seal_path
+        from bcp_drill.records.team import console_paths
+
+        prints = []
+        for journal in [self.path_of(record_id), *console_paths(self.root, record_id)]:
+            if journal == exclude:
+                continue
+            # The seal too: an event read before its seal was written is left out until it is sealed.
+            for path in (journal, seal_path(journal)):
+                try:
+                    status = os.stat(path)
+                except OSError:
+                    continue
+                prints.append((path.name, status.st_size, status.st_mtime_ns))
+        return tuple(prints)
+
     def read_record(self, record_id: str, path: Path) -> tuple[RecordSummary, list]:
         """Read one record once, proven (records/proof.py): its summary (with the error when it
         cannot be read or does not prove, and the notices of what was left out) and events;
