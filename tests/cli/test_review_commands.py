@@ -55,7 +55,7 @@ def run(capsys, store, *args):
 
 def test_tally_text_has_the_seed_layout_and_flags_unrated(capsys, records):
     store, review_id, _ = records
-    code, out, _ = run(capsys, store, "tally", "--lang", "ja")
+    code, out, _ = run(capsys, store, "tally", "--lang", "ja", "--zeros", "0")
     assert code == 0
     lines = out.splitlines()
     # The seed's headings: 施策の評価 over 継続中 and 完了・廃止・中止, then 次期計画への引継ぎ.
@@ -73,6 +73,10 @@ def test_tally_text_has_the_seed_layout_and_flags_unrated(capsys, records):
                           "目標以上", "目標通り", "廃止・中止"]
     total = next(line for line in lines if line.startswith("合計")).split()
     assert total == ["合計", "30", "2", "17", "4", "1", "0", "6", "0", "2", "22", "0", "5", "0", "1", "OK"]
+    # By default (the setting `zeros`: blank), a count of none is left empty, as the seed prints it.
+    code, out, _ = run(capsys, store, "tally", "--lang", "ja")
+    total = next(line for line in out.splitlines() if line.startswith("合計")).split()
+    assert total == ["合計", "30", "2", "17", "4", "1", "6", "2", "22", "5", "1", "OK"]
     assert "[~] p3-m10  施策3-10  (一部評価済み。未評価: 次期計画への引継ぎ)" in out  # rated, but not carried over
 
 
@@ -112,7 +116,7 @@ def test_tally_json_and_year_filter(capsys, records):
 
 def test_tally_markdown(capsys, records):
     store, _, _ = records
-    code, out, _ = run(capsys, store, "tally", "--format", "md", "--lang", "en")
+    code, out, _ = run(capsys, store, "tally", "--format", "md", "--lang", "en", "--zeros", "0")
     assert code == 0
     assert out.startswith("## ")
     assert "| Total | 30 | 2 | 17 | 4 | 1 | 0 | 6 | 0 | 2 | 22 | 0 | 5 | 0 | 1 | OK |" in out
@@ -180,3 +184,15 @@ def test_done_without_evidence_needs_saying_so(capsys, records):
     assert code == 0
     [update] = read_journal(store.path_of("followups")).events
     assert update.closed_without_evidence and str(update.seq) in out
+
+
+def test_one_setting_prints_zeros_the_same_way_in_tally_and_the_review_report(capsys, records, monkeypatch, tmp_path):
+    store, review_id, _ = records
+    for setting, expected in (("0", "| 合計 | 30 | 2 | 17 | 4 | 1 | 0 | 6 | 0 |"),
+                              ("blank", "| 合計 | 30 | 2 | 17 | 4 | 1 |  | 6 |  |")):
+        monkeypatch.setenv("BCP_DRILL_ZEROS", setting)
+        code, out, _ = run(capsys, store, "tally", "--format", "md", "--lang", "ja")
+        assert code == 0 and expected in out, out
+        code, _, _ = run(capsys, store, "report", "--review", review_id, "--format", "md", "--lang", "ja",
+                         "-o", str(tmp_path / f"review-{setting}.md"))
+        assert code == 0 and expected in (tmp_path / f"review-{setting}.md").read_text(encoding="utf-8")

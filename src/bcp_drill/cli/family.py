@@ -35,6 +35,11 @@ class Commands:
         return parser
 
 
+def zeros_option(parser: argparse.ArgumentParser, t: Translator) -> None:
+    """--zeros: how a count of none is printed, for this command only (the setting `zeros` otherwise)."""
+    parser.add_argument("--zeros", choices=("blank", "0"), help=t("cli.help_zeros"))
+
+
 def output_options(parser: argparse.ArgumentParser, t: Translator, formats: tuple[str, ...] | None = None,
                    default: str | None = None, format_help: str = "cli.help_format",
                    output_help: str = "cli.help_output") -> None:

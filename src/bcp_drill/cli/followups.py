@@ -36,6 +36,7 @@ def register(commands: Commands) -> None:
     update.add_argument("--evidence", dest="closure_evidence", metavar="TEXT", help=t("cli.help_followup_evidence"))
     update.add_argument("--no-evidence", action="store_true", help=t("cli.help_followup_no_evidence"))
     update.add_argument("--main-issue", metavar="TEXT", help=t("cli.help_followup_main_issue"))
+    update.add_argument("--issue-order", type=int, metavar="N", help=t("cli.help_followup_issue_order"))
     update.add_argument("--comment", metavar="TEXT", default="")
 
 
@@ -53,5 +54,6 @@ def _update(ctx: CommandContext, args: argparse.Namespace) -> int:
         "status": args.new_status, "priority": args.priority, "category": args.category,
         "owner_organisation": args.owner_organisation, "owner_person": args.owner_person,
         "start": args.start, "due": args.due, "corrective_action": args.corrective_action,
-        "closure_evidence": args.closure_evidence, "main_issue": args.main_issue, "comment": args.comment}
+        "closure_evidence": args.closure_evidence, "main_issue": args.main_issue, "issue_order": args.issue_order,
+        "comment": args.comment}
     return update(ctx, args.followup_id, changes, args.no_evidence)

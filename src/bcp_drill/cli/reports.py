@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from bcp_drill.cli.family import Commands, output_options
-from bcp_drill.render.formats import REPORT_FORMATS, SHEET_FORMATS
+from bcp_drill.cli.family import Commands, output_options, zeros_option
+from bcp_drill.render.formats import PUBLISH_FORMATS, REPORT_FORMATS, SHEET_FORMATS
 
 if TYPE_CHECKING:
     from bcp_drill.commands import CommandContext
@@ -17,7 +17,15 @@ def register(commands: Commands) -> None:
     report = commands.add("report", "cli.help_report", _report)
     report.add_argument("record", nargs="?", metavar="DRILL", help=t("cli.help_report_record"))
     report.add_argument("--review", metavar="REVIEW", help=t("cli.help_report_review"))
+    zeros_option(report, t)
     output_options(report, t, REPORT_FORMATS, "md", format_help="cli.help_report_format")
+
+    publish = commands.add("publish", "cli.help_publish", _publish)
+    publish.add_argument("--measures", required=True, metavar="REVIEW", help=t("cli.help_publish_measures"))
+    publish.add_argument("--items", required=True, metavar="REVIEW", help=t("cli.help_publish_items"))
+    publish.add_argument("--totals", action="store_true", help=t("cli.help_publish_totals"))
+    zeros_option(publish, t)
+    output_options(publish, t, PUBLISH_FORMATS, "docx")
 
     sheet = commands.add("sheet", "cli.help_sheet", _sheet)
     sheet.add_argument("target", metavar="SCENARIO|CHECKLIST", help=t("cli.help_sheet_target"))
@@ -27,7 +35,13 @@ def register(commands: Commands) -> None:
 def _report(ctx: CommandContext, args: argparse.Namespace) -> int:
     from bcp_drill.commands.reports import report
 
-    return report(ctx, args.record, args.review, args.format, args.output)
+    return report(ctx, args.record, args.review, args.format, args.output, ctx.blank_zeros(args.zeros))
+
+
+def _publish(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from bcp_drill.commands.reports import publish
+
+    return publish(ctx, args.measures, args.items, args.format, args.output, args.totals, ctx.blank_zeros(args.zeros))
 
 
 def _sheet(ctx: CommandContext, args: argparse.Namespace) -> int:

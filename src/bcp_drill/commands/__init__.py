@@ -52,6 +52,10 @@ class CommandContext:
 
         return self.library([path for ref in references if ref and (path := named_file(ref)) is not None])
 
+    def blank_zeros(self, asked: str | None = None) -> bool:
+        """Whether a count of none is printed blank: as ASKED (--zeros), else the setting `zeros`."""
+        return (asked or self.settings.zeros) == "blank"
+
     def print(self, text: str = "") -> None:
         print(text, file=self.out)
 

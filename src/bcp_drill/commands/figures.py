@@ -131,7 +131,7 @@ def trend(ctx: CommandContext, scenario: str) -> int:
 
 
 def plan_summary(ctx: CommandContext, checklist_id: str, year_texts: list[str], fmt: str,
-                 output: Path | None) -> int:
+                 output: Path | None, blank_zero: bool = True) -> int:
     """A checklist's reviews over the plan's fiscal years, with the final year's table."""
     from bcp_drill.fiscal import parse_fiscal_year
     from bcp_drill.render.plan_period import render_plan_period
@@ -147,4 +147,4 @@ def plan_summary(ctx: CommandContext, checklist_id: str, year_texts: list[str], 
     period = plan_period(store, checklist_id, first, last, t.lang)
     if period is None:
         return ctx.fail(t("plan.no_reviews", checklist=checklist_id))
-    return write_output(ctx, render_plan_period(period, fmt, t, store.clock()), fmt, output)
+    return write_output(ctx, render_plan_period(period, fmt, t, store.clock(), blank_zero), fmt, output)

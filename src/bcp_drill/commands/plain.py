@@ -80,7 +80,7 @@ def review_plain(ctx: CommandContext, checklist_ref: str, year_text: str | None)
                                       organisation=ctx.settings.organisation, previous=previous)
     except (UserError, OSError) as error:
         return ctx.fail(t("tui.cannot_create_record", reason=describe(error, t)))
-    return PlainReview(session, console).run_and_close()
+    return PlainReview(session, console, ctx.blank_zeros()).run_and_close()
 
 
 def resume_plain(ctx: CommandContext, record_id: str | None) -> int:
@@ -104,7 +104,7 @@ def resume_plain(ctx: CommandContext, record_id: str | None) -> int:
         review = resume_session(ReviewSession.resume, store, chosen)
         if isinstance(review, Notice):
             return ctx.fail(review.text(t))
-        opened, runner = review.notices, PlainReview(review.session, console)
+        opened, runner = review.notices, PlainReview(review.session, console, ctx.blank_zeros())
     else:
         drill = resume_drill(store, chosen)
         if isinstance(drill, Notice):

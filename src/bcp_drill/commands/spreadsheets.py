@@ -100,11 +100,10 @@ def injects(ctx: CommandContext, action: str, scenario_ref: str | None, sheet: P
 
 def measures(ctx: CommandContext, action: str, sheet: Path | None, checklist_id: str | None, title: str | None,
              year_texts: list[str], output: Path | None) -> int:
-    """A plan's measures sheet (XLSX or CSV) into a checklist on the plan-measure scale, or an
-    empty sheet to fill in."""
-    from bcp_drill.content.loader import FileLoader
+    """A plan's measures sheet (XLSX or CSV) into a checklist on the plan-measure scale and each
+    年度's ratings into that year's review record, or an empty sheet to fill in."""
     from bcp_drill.fiscal import parse_fiscal_year
-    from bcp_drill.imports.measures import import_measures, measures_template
+    from bcp_drill.imports.measures import measures_template
 
     t = ctx.t
     if action == "template":
@@ -123,6 +122,17 @@ def measures(ctx: CommandContext, action: str, sheet: Path | None, checklist_id:
             return ctx.fail(t("cli.xlsx_needs_output", format="xlsx"))
         return ctx.write_file(output, _workbook_bytes([(t("measures.sheet_title"), table)]))
     assert sheet is not None
+    return _import_measures(ctx, sheet, checklist_id, title, output)
+
+
+def _import_measures(ctx: CommandContext, sheet: Path, checklist_id: str | None, title: str | None,
+                     output: Path | None) -> int:
+    """The measures sheet's checklist to OUTPUT (or the screen), then its years' review records."""
+    from bcp_drill.content.loader import FileLoader
+    from bcp_drill.fiscal import fiscal_year_label
+    from bcp_drill.imports.measures import import_measures, record_years
+
+    t = ctx.t
     scale = ctx.library().scales["plan-measure"]
     chosen_id = checklist_id or re.sub(r"[^A-Za-z0-9_.-]", "-", sheet.stem).strip("-") or "measures"
     result = _read_sheet(ctx, sheet, lambda full, display: import_measures(
@@ -130,19 +140,32 @@ def measures(ctx: CommandContext, action: str, sheet: Path | None, checklist_id:
         _sheet_limits(ctx)), "measures.not_imported")
     if isinstance(result, int):
         return result
-    checked = FileLoader().load_bytes(result.text.encode("utf-8"), f"{chosen_id}.yaml")
+    data = result.text.encode("utf-8")
+    checked = FileLoader().load_bytes(data, str(output) if output is not None else f"{chosen_id}.yaml")
     for problem in checked.problems:  # (a sheet that passed its own checks should never get here)
         ctx.print(problem.render(t))
     if checked.problems:
         return ctx.fail(t("measures.not_valid"))
+
+    def say(text: str) -> None:  # (with no OUTPUT the checklist is the screen's output: words go aside)
+        print(text, file=ctx.out if output is not None else ctx.err)
+
+    for notice in result.notices:
+        say(notice.render(t))
     if output is None:
         ctx.out.write(result.text)
-        return 0
-    code = ctx.write_file(output, result.text.encode("utf-8"))
-    if code == 0:
-        ctx.print(t("measures.imported", pillars=result.pillars, measures=result.measures,
-                    years=", ".join(str(y) for y in result.years) or "-"))
-    return code
+    elif output.is_file() and output.read_bytes() == data:  # the same sheet again: nothing to replace
+        say(t("measures.checklist_unchanged", file=str(output)))
+    elif ctx.write_file(output, data) != 0:
+        return 1
+    if output is not None:
+        say(t("measures.imported", pillars=result.pillars, measures=result.measures,
+              years=", ".join(str(y) for y in result.years) or "-"))
+    for year in record_years(store_of(ctx), checked, scale, result):
+        words = {"year": fiscal_year_label(year.year, t.lang), "record": year.record_id}
+        say(t("measures.year_recorded", rated=year.rated, carryovers=year.carryovers, **words) if year.created
+            else t("measures.year_unchanged", **words))
+    return 0
 
 
 def _sheet_limits(ctx: CommandContext) -> SheetLimits:

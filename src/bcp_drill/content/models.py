@@ -371,6 +371,8 @@ class ChecklistItem(ContentModel):
     evidence_prompt: LocalizedText | None = None
     reference: LocalizedText | None = None
     previous_assessment: LocalizedText | None = None
+    note: LocalizedText | None = Field(None, description="A ※ note printed under the requirement in the "
+                                                        "published review (the seed's note on 学習指導要領).")
 
 
 class ChecklistSection(ContentModel):
@@ -414,6 +416,47 @@ def _fiscal_year(value: Any) -> Any:
 FiscalYear = Annotated[int, BeforeValidator(_fiscal_year), Field(ge=1900, le=2999)]
 
 
+class PublicationFigure(ContentModel):
+    """The plan's figure (the seed's 概念図): an image file beside the checklist, and its caption."""
+
+    file: str | None = Field(None, description="PNG or JPEG, relative to the checklist file; without it only "
+                                               "the caption is printed.")
+    caption: LocalizedText
+
+
+class GlossaryEntry(ContentModel):
+    """A ※ footnote of the published review: a term and what it means."""
+
+    term: LocalizedText
+    text: LocalizedText
+
+
+class PublicationSections(ContentModel):
+    """The headings of the four sections of the published review, as the city words them."""
+
+    overview: LocalizedText
+    measures: LocalizedText
+    review: LocalizedText
+    issues: LocalizedText
+
+
+class Publication(ContentModel):
+    """How the plan review is published (`bcp-drill publish`): the document's own words, which no
+    record holds: its title, the plan, when it was adopted, the section headings, the lead of the
+    measures table, the column numbers of the 詳細別紙 and the glossary."""
+
+    title: LocalizedText
+    adopted: LocalizedText = Field(description="When the plan was adopted (策定), as printed: 平成29年3月.")
+    period: LocalizedText | None = Field(None, description="The plan period as printed; default: from plan_years.")
+    figure: PublicationFigure | None = None
+    sections: PublicationSections
+    measures_lead: LocalizedText | None = None
+    status_marks: dict[Id, str] = Field(default_factory=dict, description=(
+        "A mark printed after each status option in the measures table heading (the 詳細別紙's column "
+        "numbers: continuing-above: ㉔)."))
+    glossary: list[GlossaryEntry] = Field(default_factory=list)
+
+
 class PlanYears(ContentModel):
     """The 年度 a plan runs over (the seed's 3rd plan: 平成29年度 to 令和元年度)."""
 
@@ -438,6 +481,8 @@ class Checklist(ContentModel):
     ]
     sections: Annotated[list[ChecklistSection], Field(min_length=1)]
     plan_years: PlanYears | None = Field(None, description="The 年度 the plan runs over: {first: H29, last: R1}.")
+    publication: Publication | None = Field(None, description=(
+        "The published review's own words (`bcp-drill publish`), on the items checklist."))
     final_year_only: list[Id] = Field(default_factory=list, description=(
         "Dimensions of the scale rated only in the plan's last 年度 (the carry-over to the next plan "
         "is decided then): in earlier years they are not asked and never counted as unrated."))

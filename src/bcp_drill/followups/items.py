@@ -11,7 +11,7 @@ from bcp_drill.records import events as ev
 from bcp_drill.records.values import OPEN_FOLLOWUP_STATUSES
 
 UPDATABLE = ("status", "priority", "category", "owner_organisation", "owner_person", "start", "due",
-             "corrective_action", "closure_evidence", "main_issue")
+             "corrective_action", "closure_evidence", "main_issue", "issue_order")
 
 
 @dataclass
@@ -38,6 +38,7 @@ class FollowUp:
     corrective_action: str = ""
     closure_evidence: str = ""
     main_issue: str = ""  # 今後の主な課題 it is listed under ("" : its own title stands as one)
+    issue_order: int | None = None  # where the division puts its main issue in the section-4 list
     history: list[ev.FollowUpUpdated] = field(default_factory=list)
 
     @property
@@ -65,16 +66,22 @@ class MainIssue:
 
 
 def main_issues(items: list[FollowUp]) -> list[MainIssue]:
-    """Follow-ups grouped into the main issues carried into the next plan (the seed's section 4),
-    in the order each issue first appears; a follow-up with no main issue stands as its own."""
+    """Follow-ups grouped into the main issues carried into the next plan (the seed's section 4):
+    those the division numbered (`issue_order`) first, in that order, then the others in the
+    order each first appears; a follow-up with no main issue stands as its own."""
     grouped: dict[str, MainIssue] = {}
+    order: dict[str, int] = {}
     for item in items:
         if item.status == "dropped":
             continue  # dropped on purpose: not carried into the next plan
         title = item.main_issue or item.title
         # "PCスキル", "PC スキル" and "ＰＣスキル" are one issue: compared without width or spaces.
-        grouped.setdefault(issue_key(title), MainIssue(title, [])).followups.append(item)
-    return list(grouped.values())
+        key = issue_key(title)
+        grouped.setdefault(key, MainIssue(title, [])).followups.append(item)
+        if item.issue_order is not None:
+            order[key] = min(order.get(key, item.issue_order), item.issue_order)
+    ranked = sorted(grouped, key=lambda key: (key not in order, order.get(key, 0)))  # stable: first seen
+    return [grouped[key] for key in ranked]
 
 
 def issue_key(title: str) -> str:

@@ -61,6 +61,9 @@ def update_followup(store: RecordStore, followup_id: str, *, closed_without_evid
                           ("category", CAPABILITIES)):
         if changes.get(name) is not None and changes[name] not in allowed:
             raise SessionRefused("unknown_value", field=name, value=changes[name], allowed=", ".join(allowed))
+    order = changes.get("issue_order")
+    if order is not None and (isinstance(order, bool) or not isinstance(order, int) or order < 1):
+        raise SessionRefused("issue_order_invalid", value=order)
     unknown = set(changes) - set(UPDATABLE) - {"comment"}
     if unknown:
         raise SessionRefused("unknown_value", field=", ".join(sorted(unknown)), value="", allowed=", ".join(UPDATABLE))

@@ -66,6 +66,7 @@ class RawSheet:
     title: str | None  # the worksheet's title (None for a CSV)
     rows: list[list[CellValue]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    hidden_columns: set[int] = field(default_factory=set)  # columns (from 1) the sheet hides
 
 
 class SheetError(Exception):

@@ -60,6 +60,7 @@ class SheetRows:
     # Cells the sheet shows but cannot give (a formula with no value, different values under
     # one merged header): an importer reports them before anything else.
     problems: list[SheetProblem] = field(default_factory=list)
+    hidden_headers: list[Cell] = field(default_factory=list)  # the header cells of hidden columns not read
 
 
 def _csv_rows(path: Path, display: str, limits: SheetLimits) -> RawSheet:
@@ -135,25 +136,39 @@ def _range_text(sheet: RawSheet, merged: tuple[int, int, int, int]) -> str:
 
 def read_sheet(path: Path, display: str, headers: Mapping[str, Sequence[str]],
                sheet_names: Sequence[str] = (), classify: Callable[[str], str | None] | None = None,
-               limits: SheetLimits = DEFAULT_LIMITS) -> SheetRows:
+               limits: SheetLimits = DEFAULT_LIMITS, skip_hidden: bool = False) -> SheetRows:
     """The rows of PATH (XLSX, or CSV in UTF-8 or Shift_JIS) under the first row that names
     at least two of HEADERS (key → the header texts that mean it), keyed by column key.
     CLASSIFY names columns HEADERS cannot list (e.g. one per fiscal year). Blank rows are left out.
+    SKIP_HIDDEN: columns the XLSX hides are not read (their header cells are listed instead).
     A file or sheet beyond LIMITS is refused (SheetError naming the limit)."""
     sheet, place = _open_sheet(path, display, sheet_names, limits)
     filled = _fill_merges(sheet, display)
     header = _find_header(sheet, filled, headers, classify, display)
+    hidden = _used_hidden_columns(sheet, header.index) if skip_hidden else set()
+    hidden_headers = [Cell(header.texts[index] if index < len(header.texts) else "", place(header.index, index))
+                      for index in sorted(hidden)]
+    if hidden:
+        header = _HeaderRow(header.index, [t if i not in hidden else "" for i, t in enumerate(header.texts)],
+                            [k if i not in hidden else None for i, k in enumerate(header.keys)])
     columns = _HeaderColumns.under(sheet, header, place)
     problems = [SheetProblem(place(header.index, index), "formula_no_value", {"formula": value.text})
                 for index, value in enumerate(sheet.rows[header.index])
-                if isinstance(value, Formula) and not filled.get(header.index, 0) >> index & 1]
+                if isinstance(value, Formula) and not filled.get(header.index, 0) >> index & 1 and index not in hidden]
     rows = []
     for row_index in range(header.index + 1, len(sheet.rows)):
         cells, row_problems = columns.read_row(row_index, sheet.rows[row_index], filled.get(row_index, 0))
         problems += row_problems
         if cells is not None:
             rows.append(cells)
-    return SheetRows(display, place(header.index, 0), columns.names, rows, columns.unknown_headers(), problems)
+    return SheetRows(display, place(header.index, 0), columns.names, rows, columns.unknown_headers(), problems,
+                     hidden_headers)
+
+
+def _used_hidden_columns(sheet: RawSheet, header_index: int) -> set[int]:
+    """The hidden columns (from 0) holding anything from the header row down."""
+    return {column - 1 for column in sheet.hidden_columns
+            if any(column <= len(row) and row[column - 1] != "" for row in sheet.rows[header_index:])}
 
 
 # Where a user finds a cell, from its row and column (both from 0): "sheet!C4" or "file.csv:4".

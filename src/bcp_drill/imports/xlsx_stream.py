@@ -248,6 +248,7 @@ class _SheetHandler:
         self.rows: list[list[CellValue | int]] = []  # an int is a shared string not yet looked up
         self.shared: dict[int, list[tuple[int, int]]] = {}  # shared string → the cells that show it
         self.merges: list[tuple[int, int, int, int]] = []
+        self.hidden_columns: set[int] = set()
         self.letters: dict[str, int] = {}  # column letters met → column number
         self.repeated: dict[str, str] = {}
         self.row = 0
@@ -312,6 +313,18 @@ class _SheetHandler:
                                  limit=f"{self.limits.max_merges:,}")
             self.too_far(merged[2], merged[3], lambda: f"{self.title}!{ref[:40]}")
             self.merges.append(merged)
+        elif tag == "col":
+            self.note_hidden_columns(attributes)
+
+    def note_hidden_columns(self, attributes: dict[str, str]) -> None:
+        """A <col> range: when hidden, its columns are kept (only those a sheet within the limits
+        can hold: hiding every column right of the table, up to XFD, is common)."""
+        if attributes.get("hidden", "").lower() not in ("1", "true"):
+            return
+        first, last = attributes.get("min", ""), attributes.get("max", "")
+        if not (first.isdigit() and last.isdigit() and len(first) < 8 and len(last) < 8):
+            raise self.unreadable(f"hidden columns {first[:20]!r}:{last[:20]!r}")
+        self.hidden_columns.update(range(max(1, int(first)), min(int(last), self.max_columns) + 1))
 
     def start_cell(self, attributes: dict[str, str]) -> None:
         ref = attributes.get("r")
@@ -538,4 +551,4 @@ def read_xlsx(path: Path, display: str, sheet_names: Sequence[str], limits: Shee
         raise SheetError("sheet_unreadable", file=display,
                          reason=f"{type(error).__name__}: {detail}" if detail else type(error).__name__) from None
     rows: list[list[CellValue]] = sheet.rows  # type: ignore[assignment]  # (every int looked up above)
-    return RawSheet(title, rows, sheet.merges)
+    return RawSheet(title, rows, sheet.merges, sheet.hidden_columns)

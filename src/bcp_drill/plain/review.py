@@ -16,9 +16,10 @@ from bcp_drill.review.view import ReviewView, key_map, keys_legend
 class PlainReview(PlainRunner):
     session: ReviewSession
 
-    def __init__(self, session: ReviewSession, console: PlainConsole) -> None:
+    def __init__(self, session: ReviewSession, console: PlainConsole, blank_zero: bool = True) -> None:
         self.session = session
         self.console = console
+        self.blank_zero = blank_zero  # the setting `zeros`
         self.t = console.t
         self.items = [i.id for i in session.checklist.all_items()]
         unrated = session.state.unrated_items()
@@ -196,7 +197,7 @@ class PlainReview(PlainRunner):
             self.raise_problem(rest, self.current)
 
     def tally(self, rest: str) -> None:
-        table = review_tally_table(tally_review(self.session.state), self.session.state, self.t)
+        table = review_tally_table(tally_review(self.session.state), self.session.state, self.t, self.blank_zero)
         self.console.say(render_text(table).rstrip("\n"))
 
     def finish(self, rest: str) -> object:

@@ -369,6 +369,7 @@ class FollowUpUpdated(EventBase):
     corrective_action: str | None = None
     closure_evidence: str | None = None
     main_issue: str | None = None
+    issue_order: int | None = Field(None, ge=1)  # its main issue's place in the section-4 list
     # Set when an item was closed as done on purpose without any closure evidence.
     closed_without_evidence: bool = False
     comment: str = ""

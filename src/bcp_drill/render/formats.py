@@ -6,3 +6,4 @@ REPORT_FORMATS = ("html", "md", "csv", "xlsx", "pdf")  # after-action and review
 PLAN_SUMMARY_FORMATS = ("md", "html", "csv", "xlsx")
 SHEET_FORMATS = ("html", "md")  # paper check sheets
 INJECT_TABLE_FORMATS = ("xlsx", "csv")  # the injects table a city edits in Excel
+PUBLISH_FORMATS = ("docx", "pdf", "html")  # the published plan review (publish): Word first, as the city files it

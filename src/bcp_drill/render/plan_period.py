@@ -13,7 +13,7 @@ from bcp_drill.reports.plan_period import MeasureLine, PlanPeriod
 from bcp_drill.review.tally import tally_review
 
 
-def plan_period_tables(period: PlanPeriod, t: Translator) -> list[Table]:
+def plan_period_tables(period: PlanPeriod, t: Translator, blank_zero: bool = True) -> list[Table]:
     lang = t.lang
     span = f"{fiscal_year_label(period.years[0], lang)}–{fiscal_year_label(period.years[-1], lang)}"
     year_columns = [Column(f"y{y}", fiscal_year_label(y, lang), "<", t("plan.by_year")) for y in period.years]
@@ -46,7 +46,7 @@ def plan_period_tables(period: PlanPeriod, t: Translator) -> list[Table]:
     tables = [measures]
     final = period.final_effective or period.final
     if final is not None:
-        tally = review_tally_table(tally_review(final), final, t, blank_zero=True)
+        tally = review_tally_table(tally_review(final), final, t, blank_zero)
         if period.carried_into_final:
             tally.notes.append(t("plan.carried_into_final", count=len(period.carried_into_final),
                                  items=", ".join(period.carried_into_final)))
@@ -54,8 +54,8 @@ def plan_period_tables(period: PlanPeriod, t: Translator) -> list[Table]:
     return tables
 
 
-def render_plan_period(period: PlanPeriod, fmt: str, t: Translator, now: datetime) -> bytes:
-    tables = plan_period_tables(period, t)
+def render_plan_period(period: PlanPeriod, fmt: str, t: Translator, now: datetime, blank_zero: bool = True) -> bytes:
+    tables = plan_period_tables(period, t, blank_zero)
     if fmt == "md":
         return "\n".join(render_markdown(table) for table in tables).encode("utf-8")
     if fmt == "csv":

@@ -359,7 +359,7 @@ def improvement_plan_table(items: Sequence[FollowUp], t: Translator, today: date
 
 def review_tally(report: ReviewReport, t: Translator) -> Table:
     """The section-2 table of the review, untitled (the report's own heading names it)."""
-    table = review_tally_table(report.tally, report.state, t)
+    table = review_tally_table(report.tally, report.state, t, report.blank_zero)
     table.title = ""
     return table
 

@@ -63,10 +63,11 @@ class ReviewReport:
     record_hash: str = ""  # SHA-256 of the journal's last line: matches a printed report to its record
     # What the report leaves out of the record, and why (a last event cut by a power loss...).
     record_notices: list[str] = field(default_factory=list)
+    blank_zero: bool = True  # a count of none printed blank in the tally (the setting `zeros`)
 
 
 def build_review_report(store: RecordStore, record_id: str, t: Translator, organisation: str = "",
-                        now: datetime | None = None) -> ReviewReport:
+                        now: datetime | None = None, blank_zero: bool = True) -> ReviewReport:
     lang = t.lang
     contents = read_record(store, record_id, ev.ReviewStarted, "not_a_review")
     events = contents.events
@@ -103,4 +104,5 @@ def build_review_report(store: RecordStore, record_id: str, t: Translator, organ
         tally=tally, state=state, rows=rows,
         followups=[f for f in followups_of_events(store, [(record_id, events)], lang, notices)],
         generated_at=now or store.clock(), imported_from=started.imported_from, imported_by=started.imported_by,
-        record_hash=contents.last_hash or "", record_notices=[n.render(t) for n in notices])
+        record_hash=contents.last_hash or "", record_notices=[n.render(t) for n in notices],
+        blank_zero=blank_zero)

@@ -26,7 +26,8 @@ def export_record(ctx: TuiContext, record_id: str, kind: str, fmt: str) -> Path:
 
     t, store = ctx.t, ctx.store
     if kind == "review":
-        data = render_review_report(build_review_report(store, record_id, t, ctx.settings.organisation), fmt, t)
+        data = render_review_report(build_review_report(store, record_id, t, ctx.settings.organisation,
+                                                         blank_zero=ctx.settings.zeros == "blank"), fmt, t)
     else:
         sources = read_drill_report_sources(store, record_id, t.lang)
         data = render_drill_report(build_drill_report(sources, t, ctx.settings.organisation), fmt, t)

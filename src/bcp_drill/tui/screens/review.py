@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,13 +16,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Label, Static, Tree
+from textual.widgets.data_table import ColumnKey
 
 from bcp_drill.content.fields import text
 from bcp_drill.content.models import ChecklistSection
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.render.text_table import truncate
 from bcp_drill.review.session import ReviewSession
-from bcp_drill.review.view import ReviewView, keys_legend
+from bcp_drill.review.view import ReviewView, keys_legend, short_option_label
 from bcp_drill.tui.bindings import bind_rating_keys, translate_bindings
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.confirm import ConfirmModal
@@ -79,17 +81,45 @@ class ReviewScreen(SessionScreen[ReviewSession]):
         tree.root.expand()
         self._add_sections(tree.root, self.session.checklist.sections)
         table = self.query_one(DataTable)
-        t = ctx.t
-        table.add_column(" ", key="mark", width=3)
-        table.add_column(t("review.col_id"), key="id")
-        # Narrow terminals (80 columns) keep room for the rating columns.
-        self.requirement_width = 32 if self.app.size.width >= 110 else 18
-        table.add_column(t("review.col_requirement"), key="requirement", width=self.requirement_width)
-        for dimension in self.session.scale.dimensions:
-            table.add_column(dimension.label.get(lang), key=f"dim:{dimension.id}")
+        self.requirement_width = 32
+        self._add_columns(table)
         self.query_one("#rating-keys", Static).update(self._keys_legend())
         self.refill()
         table.focus()
+
+    def _add_columns(self, table: DataTable) -> None:
+        ctx = app_context(self)
+        t, lang = ctx.t, ctx.lang
+        table.add_column(" ", key="mark", width=3)
+        table.add_column(t("review.col_id"), key="id")
+        table.add_column(t("review.col_requirement"), key="requirement", width=self.requirement_width)
+        for dimension in self.session.scale.dimensions:
+            # As wide as the longest rating it can show, so that a rating given later is not cut
+            # (目標通り（継続中） and 目標通り（完了） both read "目標通り（" when cut).
+            shown = [dimension.label.get(lang), *(short_option_label(dimension, o, lang) for o in dimension.options)]
+            table.add_column(dimension.label.get(lang), key=f"dim:{dimension.id}",
+                             width=max(cell_len(label) for label in shown))
+
+    def on_resize(self) -> None:
+        # Laid out (or the terminal resized): the table's width is known only now.
+        self.call_after_refresh(self._fit_requirement)
+
+    def _fit_requirement(self) -> None:
+        """The requirement column narrowed (to 32 cells, down to 8) so that every rating column shows
+        whole, or as many of them from the first as fit (at 80 columns: the status)."""
+        table = self.query_one(DataTable)
+
+        def render_width(key: str) -> int:
+            return table.columns[ColumnKey(key)].get_render_width(table)
+
+        ratings = [render_width(f"dim:{dimension.id}") for dimension in self.session.scale.dimensions]
+        room = (table.scrollable_content_region.width - render_width("mark") - render_width("id")
+                - 2 * table.cell_padding)
+        shown = next((count for count in range(len(ratings), 0, -1) if room - sum(ratings[:count]) >= 8), 1)
+        width = max(8, min(32, room - sum(ratings[:shown])))
+        if width != self.requirement_width:
+            self.requirement_width = width
+            self.refill(columns=True)
 
     def _add_sections(self, node: Any, sections: list[ChecklistSection]) -> None:
         lang = app_context(self).lang
@@ -129,11 +159,14 @@ class ReviewScreen(SessionScreen[ReviewSession]):
         cells += [Text(rating.short(lang)) for rating in shown.ratings]
         return cells
 
-    def refill(self) -> None:
-        """Rebuild the table for the current section and filter, keeping the cursor on its item."""
+    def refill(self, columns: bool = False) -> None:
+        """Rebuild the table for the current section and filter, keeping the cursor on its item;
+        COLUMNS: its columns too (the requirement's width changed)."""
         table = self.query_one(DataTable)
         current, row = self.selected_item, table.cursor_row
-        table.clear()
+        table.clear(columns=columns)
+        if columns:
+            self._add_columns(table)
         visible = self._visible_items()
         for item_id in visible:
             table.add_row(*self._row(item_id), key=item_id)

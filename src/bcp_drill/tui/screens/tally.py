@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Label, Static
 
@@ -35,8 +38,9 @@ class TallyScreen(Screen):
         self.state = state
 
     def compose(self) -> ComposeResult:
-        t = app_context(self).t
-        table = review_tally_table(tally_review(self.state), self.state, t)
+        ctx = app_context(self)
+        t = ctx.t
+        table = review_tally_table(tally_review(self.state), self.state, t, ctx.settings.zeros == "blank")
         yield Label(table.title, id="tally-title", markup=False)
         yield Label(t("tui.tally_scroll_hint"), classes="form-hint", markup=False)
         yield tally_data_table(table)
@@ -54,25 +58,147 @@ def _justify(column: Column) -> Literal["left", "right"]:
     return "right" if column.align == ">" else "left"
 
 
-def tally_data_table(table: Table, widget_id: str = "tally-table") -> DataTable:
+def _cell_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def heading_runs(headings: list[list[str]], level: int, first: int) -> list[tuple[int, int, str]]:
+    """The runs (start, end, heading) of neighbouring columns from FIRST on that share the heading of
+    LEVEL and of every level above it (a group never runs on into the next dimension's)."""
+    runs: list[tuple[int, int, str]] = []
+    for index in range(first, len(headings[level])):
+        key = [headings[upper][index] for upper in range(level + 1)]
+        if runs and [headings[upper][runs[-1][0]] for upper in range(level + 1)] == key:
+            runs[-1] = (runs[-1][0], index + 1, runs[-1][2])
+        else:
+            runs.append((index, index + 1, headings[level][index]))
+    return runs
+
+
+def _restyled_blank(strip: Strip, left: int, right: int) -> Strip:
+    """STRIP with its cells LEFT..RIGHT emptied, their colours (zebra, cursor) kept."""
+    if right <= left:
+        return strip
+    blank = Strip([Segment(" " * segment.cell_length, segment.style) for segment in strip.crop(left, right)])
+    return Strip.join([strip.crop(0, left), blank, strip.crop(right, strip.cell_length)])
+
+
+def _written(strip: Strip, x: int, text: str) -> Strip:
+    """STRIP with TEXT written over its cells from X, in the style of the cell at X."""
+    style = next((segment.style for segment in strip.crop(x, x + 1)), None)
+    return Strip.join([strip.crop(0, x), Strip([Segment(text, style)]),
+                       strip.crop(x + cell_len(text), strip.cell_length)])
+
+
+class GroupHeadedTable(DataTable[Text]):
+    """A DataTable under group headings (施策の評価 / 継続中 ...) that stay over their own columns when
+    the table scrolls sideways: each heading is drawn over the part of its run in view. A column
+    only partly in view is left blank, so that no figure or label shows cut ("12" as "2"); left and
+    right step one whole column."""
+
+    def __init__(self, headings: list[list[str]], **options: Any) -> None:
+        super().__init__(**options)
+        self.headings = headings  # headings[level][column]: "" where a column has none
+
+    def _column_edges(self) -> list[tuple[int, int]]:
+        """Each column's left and right edge on screen at the current sideways scroll."""
+        scroll_x, x = self.scroll_offset.x, 0
+        edges = []
+        for index, column in enumerate(self.ordered_columns):
+            width = column.get_render_width(self)
+            left = x if index < self.fixed_columns else x - scroll_x
+            edges.append((left, left + width))
+            x += width
+        return edges
+
+    def _fixed_width(self) -> int:
+        return sum(column.get_render_width(self) for column in self.ordered_columns[: self.fixed_columns])
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        fixed_width, width = self._fixed_width(), self.size.width
+        edges = self._column_edges()
+        whole = [index < self.fixed_columns or (fixed_width <= left and right <= width)
+                 for index, (left, right) in enumerate(edges)]
+        if self.show_header and y < len(self.headings):
+            return self._heading_line(_restyled_blank(strip, fixed_width, width), y, edges, whole)
+        for (left, right), shown in zip(edges, whole, strict=True):
+            if not shown:
+                strip = _restyled_blank(strip, max(left, fixed_width), min(right, width))
+        return strip
+
+    def _heading_line(self, strip: Strip, level: int, edges: list[tuple[int, int]], whole: list[bool]) -> Strip:
+        """The headings of LEVEL, each over the columns of its run that are wholly in view."""
+        padding = self.cell_padding
+        for start, end, heading in heading_runs(self.headings, level, self.fixed_columns):
+            shown = [index for index in range(start, end) if whole[index]]
+            if not heading or not shown:
+                continue
+            x = edges[shown[0]][0] + padding
+            room = edges[shown[-1]][1] - padding - x
+            if room > 0:
+                strip = _written(strip, x, set_cell_size(heading, min(cell_len(heading), room)))
+        return strip
+
+    def _column_stops(self) -> list[int]:
+        """The sideways scrolls at which a column starts right after the fixed ones, and the last one."""
+        limit, x = self.max_scroll_x, 0
+        stops = {limit}
+        for column in self.ordered_columns[self.fixed_columns:]:
+            stops.add(min(x, limit))
+            x += column.get_render_width(self)
+        return sorted(stops)
+
+    def action_cursor_right(self) -> None:
+        if self.cursor_type in ("cell", "column"):
+            return super().action_cursor_right()
+        ahead = [stop for stop in self._column_stops() if stop > self.scroll_x]
+        if ahead:
+            self.scroll_to(x=ahead[0], animate=False)
+
+    def action_cursor_left(self) -> None:
+        if self.cursor_type in ("cell", "column"):
+            return super().action_cursor_left()
+        behind = [stop for stop in self._column_stops() if stop < self.scroll_x]
+        if behind:
+            self.scroll_to(x=behind[-1], animate=False)
+
+
+def _column_widths(table: Table, headings: list[list[str]], fixed_columns: int) -> list[int]:
+    """Each column as wide as its label and figures; a heading wider than its run widens the run's last column."""
+    widths = [max([cell_len(column.label), *(cell_len(_cell_text(row[index])) for row in table.rows)])
+              for index, column in enumerate(table.columns)]
+    for level in range(len(headings)):
+        for start, end, heading in heading_runs(headings, level, fixed_columns):
+            run_width = sum(widths[start:end]) + 2 * (end - start)  # a cell's padding on either side
+            widths[end - 1] += max(0, cell_len(heading) + 2 - run_width)
+    return widths
+
+
+def tally_data_table(table: Table, widget_id: str = "tally-table") -> GroupHeadedTable:
     """A table on screen with every row on one line: the first column (the pillar) stays put
     while the counts scroll sideways, and each heading stands over its numbers in up to three
     lines (施策の評価 / 継続中 / 目標以上) — at 80 columns as at 120."""
     levels = [level for level in ("supergroup", "group") if any(getattr(c, level) for c in table.columns)]
-    widget: DataTable = DataTable(id=widget_id, fixed_columns=1, header_height=len(levels) + 1,
-                                  cursor_type="row", zebra_stripes=True, classes="figures-table")
+    headings = [[getattr(column, level) for column in table.columns] for level in levels]
+    fixed_columns = 1
+    widget = GroupHeadedTable(headings, id=widget_id, fixed_columns=fixed_columns, header_height=len(levels) + 1,
+                              cursor_type="row", zebra_stripes=True, classes="figures-table")
+    widths = _column_widths(table, headings, fixed_columns)
     for index, column in enumerate(table.columns):
         lines = []
         for level in levels:
-            # A heading is written over the first column of its run only, as on paper.
+            # The label names its heading over the first column of the run, as on paper; the
+            # table draws the headings itself, over the part of each run in view.
             heading = getattr(column, level)
             starts = index == 0 or getattr(table.columns[index - 1], level) != heading
             lines.append(heading if heading and starts else "")
         lines.append(column.label)
-        widget.add_column(Text("\n".join(lines), justify=_justify(column)), key=column.key)
+        # Not wrapped: a heading line wider than its column would push the label down a line.
+        label = Text("\n".join(lines), justify=_justify(column), no_wrap=True, overflow="crop")
+        widget.add_column(label, key=column.key, width=widths[index])
     for row in table.rows:
-        widget.add_row(*[Text("" if v is None else str(v), justify=_justify(c))
-                         for v, c in zip(row, table.columns, strict=True)])
+        widget.add_row(*[Text(_cell_text(v), justify=_justify(c)) for v, c in zip(row, table.columns, strict=True)])
     return widget
 
 
