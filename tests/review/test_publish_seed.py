@@ -204,8 +204,8 @@ def test_the_pdf_holds_the_same_table_text(seed_records, capsys, tmp_path):
         return
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(output.read_bytes())).pages)
     flat = re.sub(r"\s+", "", text)
-    for row in SEED_ROWS:
-        assert re.sub(r"\s+", "", row[0]) in flat
+    for row in SEED_ROWS:  # each pillar, then its figures in order (the blanks print nothing)
+        assert re.sub(r"\s+", "", row[0]) + "".join(row[1:]) in flat
     assert re.sub(r"\s+", "", "⇒毎年度、進捗状況を確認しながら事業を実施。") in flat
     for number, issue in enumerate(SEED_ISSUES, 1):
         assert re.sub(r"\s+", "", f"({number}) {issue}") in flat
@@ -255,6 +255,16 @@ def test_printed_headings_stay_whole_and_the_table_stays_on_the_page(seed_record
             text = "".join(b.text for b in cell.descendants() if isinstance(b, TextBox)).strip()
             assert all(w == text or w in WHOLE_WORDS for w in words if w), (text, words)
     assert headings >= len(SEED_HEADER[0]) + len(SEED_HEADER[1]) + len(SEED_HEADER[2])
+    # The table as laid out on the printed page (the PDF is this layout), cell by cell, blanks included.
+    printed = []
+    for page in pages:
+        for row in (box for box in page._page_box.descendants() if type(box).__name__ == "TableRowBox"):
+            cells = [box for box in row.children if type(box).__name__ == "TableCellBox"]
+            if cells and cells[0].element.tag == "td":
+                printed.append(["".join(b.text for b in c.descendants() if isinstance(b, TextBox)).strip()
+                                for c in cells])
+    assert [[cell.replace(" ", "") for cell in row] for row in printed[:3]] == [
+        [cell.replace(" ", "") for cell in row] for row in SEED_ROWS]
 
 
 def test_the_division_sets_the_order_of_the_main_issues(tmp_path, capsys):
@@ -304,3 +314,34 @@ def test_the_docx_holds_the_seeds_table_and_layout(seed_records, capsys, tmp_pat
     colophon = next(i for i, (style, text) in enumerate(paragraphs) if text == "この文書の出典")
     body = "\n".join(texts[:colophon]) + "\n".join(c.text for row in table.rows for c in row.cells)
     assert measures_id not in body and items_id not in body
+
+
+def test_the_plans_figure_is_embedded_in_html_and_docx(tmp_path, capsys):
+    import docx
+    from PIL import Image
+
+    content = tmp_path / "content"
+    content.mkdir()
+    shipped = next(folder for folder in bundled_dirs() if folder.name == "checklists") / "plan-review-3rd.yaml"
+    text = shipped.read_text(encoding="utf-8").replace("  figure:\n", "  figure:\n    file: concept.png\n", 1)
+    (content / "plan-review-3rd.yaml").write_text(text, encoding="utf-8")
+    Image.new("RGB", (400, 200), "white").save(content / "concept.png")
+    store = make_store(tmp_path / "records", FakeClock())
+    library = ContentLibrary.load([DATA / "content", content], cwd=tmp_path)
+    measures = ReviewSession.start(store, library.checklists["seed-measures"],
+                                   library.scale_of(library.checklist("seed-measures")), fiscal_year_value=2019)
+    rate_like_the_seed(measures)
+    measures.close()
+    items = ReviewSession.start(store, library.checklists["plan-review-3rd"],
+                                library.scale_of(library.checklist("plan-review-3rd")), fiscal_year_value=2019)
+    items.close()
+    for fmt in ("html", "docx"):
+        code = main(["publish", "--measures", measures.record_id, "--items", items.record_id, "--format", fmt,
+                     "-o", str(tmp_path / f"out.{fmt}"), "--records", str(store.root), "--content", str(content),
+                     "--lang", "ja"])
+        err = capsys.readouterr().err
+        assert code == 0, err
+        assert "記録されていません" in err  # no ⇒ recorded in this review: said, never left silently blank
+    html = (tmp_path / "out.html").read_text(encoding="utf-8")
+    assert '<img src="data:image/png;base64,' in html  # the HTML stands alone
+    assert len(docx.Document(str(tmp_path / "out.docx")).inline_shapes) == 1
