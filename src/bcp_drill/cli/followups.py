@@ -13,6 +13,14 @@ if TYPE_CHECKING:
     from bcp_drill.commands import CommandContext
 
 
+def days(text: str) -> int:
+    """A number of days: 14, 14d or 14日."""
+    number = text.strip().removesuffix("d").removesuffix("日").strip()
+    if not number.isdigit():
+        raise argparse.ArgumentTypeError(text)
+    return int(number)
+
+
 def register(commands: Commands) -> None:
     t = commands.t
     followups = commands.add("followups", "cli.help_followups", _followups)
@@ -21,6 +29,8 @@ def register(commands: Commands) -> None:
     followups.add_argument("--source", metavar="TEXT", help=t("cli.help_followups_source"))
     followups.add_argument("--overdue", action="store_true", help=t("cli.help_followups_overdue"))
     followups.add_argument("--main-issues", action="store_true", help=t("cli.help_followups_main_issues"))
+    followups.add_argument("--due-within", type=days, metavar="DAYS", help=t("cli.help_followups_due_within"))
+    followups.add_argument("--ics", action="store_true", help=t("cli.help_followups_ics"))
     output_options(followups, t, TABLE_FORMATS, "text")
     own = followups.add_subparsers(dest="followups_command", metavar="update")
     update = commands.add("update", "cli.help_followup_update", _update, within=own)
@@ -44,7 +54,7 @@ def _followups(ctx: CommandContext, args: argparse.Namespace) -> int:
     from bcp_drill.commands.followups import followups
 
     return followups(ctx, args.status, args.owner, args.source, args.overdue, args.format, args.output,
-                     args.main_issues)
+                     args.main_issues, args.due_within, args.ics)
 
 
 def _update(ctx: CommandContext, args: argparse.Namespace) -> int:

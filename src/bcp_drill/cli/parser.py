@@ -7,12 +7,12 @@ import argparse
 from pathlib import Path
 
 from bcp_drill import __version__
-from bcp_drill.cli import content, drills, figures, followups, records, reports, reviews, spreadsheets
+from bcp_drill.cli import content, drills, figures, followups, programme, records, reports, reviews, spreadsheets
 from bcp_drill.cli.family import Commands
 from bcp_drill.i18n import LANGUAGES, Translator
 
 # In the order `--help` lists them: drills and reviews first, what people come for.
-FAMILIES = (drills, reviews, figures, followups, reports, spreadsheets, records, content)
+FAMILIES = (drills, reviews, figures, followups, programme, reports, spreadsheets, records, content)
 
 
 def common_options(t: Translator, suppress: bool) -> argparse.ArgumentParser:

@@ -90,7 +90,8 @@ def issue_key(title: str) -> str:
 
 
 def filter_followups(items: Iterable[FollowUp], status: str | None = None, owner: str | None = None,
-                     source: str | None = None, overdue_on: date | None = None) -> list[FollowUp]:
+                     source: str | None = None, overdue_on: date | None = None,
+                     due_by: date | None = None) -> list[FollowUp]:
     """Keep the items matching every filter given (owner and source match as substrings)."""
     kept = []
     for item in items:
@@ -102,6 +103,8 @@ def filter_followups(items: Iterable[FollowUp], status: str | None = None, owner
             continue
         if overdue_on and not item.overdue(overdue_on):
             continue
+        if due_by and not (item.status in OPEN_FOLLOWUP_STATUSES and item.due is not None and item.due <= due_by):
+            continue  # still open and due by then: overdue ones included
         kept.append(item)
     return kept
 

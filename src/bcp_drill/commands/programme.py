@@ -1,0 +1,63 @@
+"""programme: the drill programme of a 年度 (programmes/*.yaml) against the drill records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bcp_drill.commands import CommandContext
+from bcp_drill.commands.output import emit, left_out_notes, write_output
+from bcp_drill.commands.records import store_of
+from bcp_drill.content.library import display_path
+from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
+from bcp_drill.programme.models import Programme
+from bcp_drill.programme.status import held_drills, load_programme, programme_status
+from bcp_drill.records.store import RecordSummary
+from bcp_drill.render.programme import programme_ics, programme_table
+
+PROGRAMME_FOLDER = "programmes"  # beside scenarios/ and checklists/ in the working folder
+
+
+def programme(ctx: CommandContext, file: Path | None, year_text: str | None, fmt: str, output: Path | None,
+              ics: bool = False) -> int:
+    t = ctx.t
+    store = store_of(ctx)
+    today = store.clock().astimezone().date()
+    year = parse_fiscal_year(year_text) if year_text else fiscal_year(today)
+    if year is None:
+        return ctx.fail(t("cli.bad_year", value=year_text))
+    found = _find(ctx, file, year)
+    if isinstance(found, int):
+        return found
+    left_out: list[RecordSummary] = []
+    status = programme_status(found, held_drills(store, left_out), today, left_out)
+    library = ctx.library()
+    titles = {scenario_id: loaded.document.title.get(t.lang) for scenario_id, loaded in library.scenarios.items()
+              if loaded.document is not None}
+    if ics:
+        return write_output(ctx, programme_ics(status, titles, t, store.clock()), "ics", output)
+    table = programme_table(status, titles, t)
+    table.notes += left_out_notes(ctx, None, [(s.record_id, reason) for s in left_out for reason in s.reasons])
+    return emit(ctx, [(table, None)], fmt, output)
+
+
+def _find(ctx: CommandContext, file: Path | None, year: int) -> Programme | int:
+    """The programme FILE, else the one of YEAR in ./programmes; a failure is said (exit code)."""
+    t = ctx.t
+    if file is not None:
+        paths = [file if file.is_absolute() else ctx.cwd / file]
+        if not paths[0].is_file():
+            return ctx.fail(t("cli.no_such_file", path=str(file)))
+    else:
+        folder = ctx.cwd / PROGRAMME_FOLDER
+        paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+    for path in paths:
+        document, loaded = load_programme(path, display_path(path, ctx.cwd))
+        if document is None:
+            for problem in loaded.problems:
+                print(problem.render(t), file=ctx.err)
+            if file is not None:
+                return ctx.fail(t("programme.invalid", path=loaded.display))
+            continue
+        if file is not None or document.fiscal_year == year:
+            return document
+    return ctx.fail(t("programme.not_found", year=fiscal_year_label(year, t.lang), folder=PROGRAMME_FOLDER))

@@ -1,0 +1,108 @@
+"""The drill programme as a table (text, Markdown, CSV, JSON like the tallies) and as an
+iCalendar file that Outlook and other calendars import; follow-up due dates as iCalendar too."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import icalendar
+
+from bcp_drill.fiscal import fiscal_year_label
+from bcp_drill.followups.items import FollowUp
+from bcp_drill.i18n import Translator
+from bcp_drill.programme.status import EntryStatus, ProgrammeStatus
+from bcp_drill.render.tables import Column, Table
+
+# A mark beside each state's word, so the state never rests on colour or on the mark alone.
+STATE_MARKS = {"done": "✓", "under_way": "▶", "overdue": "!", "next": "→", "planned": "·"}
+
+
+def when_text(status: EntryStatus, t: Translator) -> str:
+    if status.entry.on is not None:
+        return status.entry.on.isoformat()
+    return t("programme.month", month=status.first.month, year=status.first.year)
+
+
+def entry_title(status: EntryStatus, titles: dict[str, str], t: Translator) -> str:
+    entry = status.entry
+    if entry.title is not None:
+        return entry.title.get(t.lang)
+    return titles.get(entry.scenario or "", entry.scenario or "-")
+
+
+def programme_table(status: ProgrammeStatus, titles: dict[str, str], t: Translator) -> Table:
+    """One row per planned entry, in the programme's order: when, kind, what, who, its state and
+    the records that stand for it; notes: how many are done, overdue, and the drills no entry planned."""
+    lang = t.lang
+    programme = status.programme
+    rows = []
+    for entry_status in status.entries:
+        entry = entry_status.entry
+        held = ", ".join(d.record_id for d in entry_status.drills)
+        if entry.kind == "briefing" and entry.held is not None:
+            held = t("programme.held_on", date=entry.held.isoformat())
+        rows.append([when_text(entry_status, t), t(f"programme.kind_{entry.kind}"),
+                     entry_title(entry_status, titles, t), entry.participants.get(lang) if entry.participants else "",
+                     f"{STATE_MARKS[entry_status.state]} {t('programme.state_' + entry_status.state)}", held])
+    title = t("programme.title", title=programme.title.get(lang), year=fiscal_year_label(programme.fiscal_year, lang),
+              today=status.today.isoformat())
+    columns = [Column("when", t("programme.col_when")), Column("kind", t("programme.col_kind")),
+               Column("what", t("programme.col_what")), Column("who", t("programme.col_who")),
+               Column("state", t("programme.col_state")), Column("records", t("programme.col_records"))]
+    notes = [t("programme.summary", planned=len(status.entries), done=status.count("done"),
+               under_way=status.count("under_way"), overdue=status.count("overdue"))]
+    for drill in status.unplanned:
+        notes.append(t("programme.unplanned", record=drill.record_id, scenario=titles.get(drill.scenario_id,
+                                                                                           drill.scenario_id),
+                       date=drill.held_on.isoformat()))
+    return Table(title, columns, rows, notes)
+
+
+def _calendar(name: str) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//bcp-drill//ICT-BCP drills//JA")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _all_day(summary: str, first: date, last: date, uid: str, description: str,
+             stamp: datetime) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    event.add("dtstart", first)
+    event.add("dtend", last + timedelta(days=1))  # an all-day event ends the day after (RFC 5545)
+    if description:
+        event.add("description", description)
+    return event
+
+
+def programme_ics(status: ProgrammeStatus, titles: dict[str, str], t: Translator, now: datetime) -> bytes:
+    """Each planned entry as an all-day event over its month or on its date (stamped NOW, in UTC)."""
+    programme = status.programme
+    calendar = _calendar(programme.title.get(t.lang))
+    stamp = now.astimezone(timezone.utc)
+    for entry_status in status.entries:
+        entry = entry_status.entry
+        summary = f"[{t('programme.kind_' + entry.kind)}] {entry_title(entry_status, titles, t)}"
+        who = entry.participants.get(t.lang) if entry.participants else ""
+        description = "\n".join(x for x in (who, t("programme.state_" + entry_status.state)) if x)
+        calendar.add_component(_all_day(summary, entry_status.first, entry_status.last,
+                                        f"{programme.id}-{entry.id}@bcp-drill", description, stamp))
+    return bytes(calendar.to_ical())
+
+
+def followups_ics(items: list[FollowUp], t: Translator, now: datetime) -> bytes:
+    """Each open follow-up with a due date as an all-day event on that day."""
+    calendar = _calendar(t("programme.followups_calendar"))
+    stamp = now.astimezone(timezone.utc)
+    for item in items:
+        if item.due is None or item.status in ("done", "dropped"):
+            continue
+        owner = " / ".join(x for x in (item.owner_organisation, item.owner_person) if x)
+        description = "\n".join(x for x in (item.corrective_action, owner, item.id) if x)
+        calendar.add_component(_all_day(t("programme.followup_due", title=item.title), item.due, item.due,
+                                        f"{item.id.replace('/', '-')}@bcp-drill", description, stamp))
+    return bytes(calendar.to_ical())
