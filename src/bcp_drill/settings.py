@@ -54,6 +54,8 @@ FIELDS: dict[str, SettingField] = {
     "import_max_columns": SettingField("Most columns a sheet of an import may have.", kind="count"),
     "import_max_cell_chars": SettingField("Most characters one cell of an import may hold (Excel's own "
                                           "limit is 32,767).", kind="count"),
+    "reminder_days": SettingField("The home screen reminds of follow-ups due within this many days "
+                                  "(and of those overdue, and of the programme's next drill).", kind="count"),
     "zeros": SettingField("How a count of none is printed in the status tallies (tally, plan-summary, the review "
                           "report, publish): 'blank', as the city's own documents print them, or '0'.",
                           ("blank", "0")),
@@ -107,6 +109,7 @@ class Settings:
     theme: Literal["default", "high-contrast"] = "default"
     chrome: Literal["unicode", "ascii"] = "unicode"
     zeros: Literal["blank", "0"] = "blank"
+    reminder_days: int = 14
     seal_key: Path = field(default_factory=lambda: user_config_path().parent / "seal.key")
     # Bounds that keep a hostile or broken file from exhausting the PC; far above any real sheet.
     serve_max_consoles: int = 12

@@ -10,11 +10,10 @@ from bcp_drill.commands.records import store_of
 from bcp_drill.content.library import display_path
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.programme.models import Programme
+from bcp_drill.programme.reminders import PROGRAMME_FOLDER
 from bcp_drill.programme.status import held_drills, load_programme, programme_status
 from bcp_drill.records.store import RecordSummary
 from bcp_drill.render.programme import programme_ics, programme_table
-
-PROGRAMME_FOLDER = "programmes"  # beside scenarios/ and checklists/ in the working folder
 
 
 def programme(ctx: CommandContext, file: Path | None, year_text: str | None, fmt: str, output: Path | None,

@@ -10,6 +10,7 @@ import icalendar
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.followups.items import FollowUp
 from bcp_drill.i18n import Translator
+from bcp_drill.programme.reminders import Reminders
 from bcp_drill.programme.status import EntryStatus, ProgrammeStatus
 from bcp_drill.render.tables import Column, Table
 
@@ -56,6 +57,29 @@ def programme_table(status: ProgrammeStatus, titles: dict[str, str], t: Translat
                                                                                            drill.scenario_id),
                        date=drill.held_on.isoformat()))
     return Table(title, columns, rows, notes)
+
+
+def reminder_lines(found: Reminders, titles: dict[str, str], t: Translator) -> list[str]:
+    """The home screen's reminders, each line saying what it is in words (never colour alone)."""
+    lines = []
+    if found.failure is not None:
+        lines.append(found.failure.render(t))
+    if found.overdue:
+        lines.append(t("programme.remind_overdue", count=len(found.overdue),
+                       first=found.overdue[0].title, due=found.overdue[0].due))
+    if found.due_soon:
+        lines.append(t("programme.remind_due_soon", count=len(found.due_soon), days=found.days,
+                       first=found.due_soon[0].title, due=found.due_soon[0].due))
+    for entry_status in found.overdue_entries:
+        lines.append(t("programme.remind_entry_overdue", when=when_text(entry_status, t),
+                       kind=t("programme.kind_" + entry_status.entry.kind), what=entry_title(entry_status, titles, t)))
+    if found.next_entry is not None:
+        lines.append(t("programme.remind_next", when=when_text(found.next_entry, t),
+                       kind=t("programme.kind_" + found.next_entry.entry.kind),
+                       what=entry_title(found.next_entry, titles, t)))
+    if found.left_out:
+        lines.append(t("programme.remind_left_out", count=len(found.left_out)))
+    return lines
 
 
 def _calendar(name: str) -> icalendar.Calendar:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from bcp_drill.tui.bindings import translate_bindings
+
+if TYPE_CHECKING:
+    from bcp_drill.programme.reminders import Reminders
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.choice import ChoiceModal
 
@@ -47,7 +53,34 @@ class HomeScreen(Screen):
                 id="home-menu",
             )
             yield Label(t("tui.home_hint"), classes="form-hint", markup=False)
+            yield Static(id="home-reminders")  # shown once there is something to remind of
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#home-reminders", Static).display = False
+        self._read_reminders()
+
+    @work(thread=True, exclusive=True, group="reminders")
+    def _read_reminders(self) -> None:
+        """Follow-ups due and the programme's next drill, read in a thread after the first frame:
+        a folder of years of drills never holds up the menu."""
+        from bcp_drill.programme.reminders import reminders
+
+        ctx = app_context(self)
+        found = reminders(ctx.store, Path.cwd(), ctx.settings.reminder_days, ctx.lang)
+        if found.anything:
+            self.app.call_from_thread(self._show_reminders, found)
+
+    def _show_reminders(self, found: Reminders) -> None:
+        from bcp_drill.render.programme import reminder_lines
+
+        ctx = app_context(self)  # the content is read on the screen's own loop, never from the thread
+        library = ctx.library
+        titles = {scenario_id: scenario.title.get(ctx.lang) for scenario_id in library.scenarios
+                  if (scenario := library.scenario(scenario_id)) is not None}
+        panel = self.query_one("#home-reminders", Static)
+        panel.update(Text("\n".join(reminder_lines(found, titles, ctx.t))))
+        panel.display = True
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         action = event.option.id
