@@ -1,4 +1,4 @@
-"""programme: the year's drill programme against what was held."""
+"""programme, roster and coverage: the year's drills and briefings, and whom they reached."""
 
 from __future__ import annotations
 
@@ -20,6 +20,29 @@ def register(commands: Commands) -> None:
     programme.add_argument("--year", metavar="FY", help=t("cli.help_year"))
     programme.add_argument("--ics", action="store_true", help=t("cli.help_programme_ics"))
     output_options(programme, t, TABLE_FORMATS, "text")
+
+    roster = commands.add("roster", "cli.help_roster")
+    own = roster.add_subparsers(dest="roster_command", metavar="import", required=True)
+    take = commands.add("import", "cli.help_roster_import", _roster_import, within=own)
+    take.add_argument("file", type=Path, metavar="FILE", help=t("cli.help_roster_file"))
+    output_options(take, t)
+
+    cover = commands.add("coverage", "cli.help_coverage", _coverage)
+    cover.add_argument("--roster", type=Path, metavar="FILE", help=t("cli.help_coverage_roster"))
+    cover.add_argument("--year", metavar="FY", help=t("cli.help_year"))
+    output_options(cover, t, TABLE_FORMATS, "text")
+
+
+def _roster_import(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from bcp_drill.commands.programme import roster_import
+
+    return roster_import(ctx, args.file, args.output)
+
+
+def _coverage(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from bcp_drill.commands.programme import coverage
+
+    return coverage(ctx, args.roster, args.year, args.format, args.output)
 
 
 def _programme(ctx: CommandContext, args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from bcp_drill.commands.records import store_of
 from bcp_drill.content.library import display_path
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.programme.models import Programme
-from bcp_drill.programme.reminders import PROGRAMME_FOLDER
+from bcp_drill.programme.reminders import PROGRAMME_FOLDER, year_programme
 from bcp_drill.programme.status import held_drills, load_programme, programme_status
 from bcp_drill.records.store import RecordSummary
 from bcp_drill.render.programme import programme_ics, programme_table
@@ -60,3 +60,49 @@ def _find(ctx: CommandContext, file: Path | None, year: int) -> Programme | int:
         if file is not None or document.fiscal_year == year:
             return document
     return ctx.fail(t("programme.not_found", year=fiscal_year_label(year, t.lang), folder=PROGRAMME_FOLDER))
+
+
+def roster_import(ctx: CommandContext, sheet: Path, output: Path | None) -> int:
+    """The city's staff list as a roster file (programmes/roster.yaml by default)."""
+    from bcp_drill.commands.spreadsheets import _read_sheet, _sheet_limits
+    from bcp_drill.programme.roster import import_roster
+
+    limits = _sheet_limits(ctx)
+    result = _read_sheet(ctx, sheet, lambda full, display: import_roster(full, display, limits=limits),
+                         "programme.roster_not_imported")
+    if isinstance(result, int):
+        return result
+    target = output or ctx.cwd / PROGRAMME_FOLDER / "roster.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return ctx.write_file(target, result.yaml_text().encode("utf-8"))
+
+
+def coverage(ctx: CommandContext, roster_file: Path | None, year_text: str | None, fmt: str,
+             output: Path | None) -> int:
+    """Who this 年度's drills and briefings reached, from the roster and the drill records."""
+    from bcp_drill.content.loader import FileLoader
+    from bcp_drill.programme.coverage import coverage as work_out
+    from bcp_drill.programme.roster import Roster
+    from bcp_drill.records import events as ev
+    from bcp_drill.render.programme import coverage_tables
+
+    t = ctx.t
+    store = store_of(ctx)
+    today = store.clock().astimezone().date()
+    year = parse_fiscal_year(year_text) if year_text else fiscal_year(today)
+    if year is None:
+        return ctx.fail(t("cli.bad_year", value=year_text))
+    path = roster_file or ctx.cwd / PROGRAMME_FOLDER / "roster.yaml"
+    loaded = FileLoader(kinds={"roster": Roster}).load(path if path.is_absolute() else ctx.cwd / path,
+                                                       display_path(path, ctx.cwd))
+    if not isinstance(loaded.document, Roster) or not loaded.ok:
+        for problem in loaded.problems:
+            print(problem.render(t), file=ctx.err)
+        return ctx.fail(t("programme.no_roster", path=loaded.display))
+    left_out: list[RecordSummary] = []
+    drills = [events[0] for _, events in store.readable("drill", damaged=left_out)
+              if isinstance(events[0], ev.DrillStarted)]
+    programme_file = year_programme(ctx.cwd / PROGRAMME_FOLDER, year)  # its briefings' attendees, if there is one
+    tables = coverage_tables(work_out(loaded.document, year, drills, programme_file), t)
+    tables[-1].notes += left_out_notes(ctx, None, [(s.record_id, reason) for s in left_out for reason in s.reasons])
+    return emit(ctx, [(table, None) for table in tables], fmt, output)

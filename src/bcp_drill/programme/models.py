@@ -28,6 +28,8 @@ class ProgrammeEntry(ContentModel):
     title: LocalizedText | None = None
     participants: LocalizedText | None = Field(None, description="Departments or people taking part.")
     held: date | None = Field(None, description="For a briefing: the day it was held (no record stands for it).")
+    attendees: list[str] = Field(default_factory=list, description="For a briefing held: who attended (names "
+                                                                    "as in the roster).")
     notes: LocalizedText | None = None
 
     @model_validator(mode="after")

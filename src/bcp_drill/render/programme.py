@@ -10,6 +10,7 @@ import icalendar
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.followups.items import FollowUp
 from bcp_drill.i18n import Translator
+from bcp_drill.programme.coverage import Coverage
 from bcp_drill.programme.reminders import Reminders
 from bcp_drill.programme.status import EntryStatus, ProgrammeStatus
 from bcp_drill.render.tables import Column, Table
@@ -57,6 +58,41 @@ def programme_table(status: ProgrammeStatus, titles: dict[str, str], t: Translat
                                                                                            drill.scenario_id),
                        date=drill.held_on.isoformat()))
     return Table(title, columns, rows, notes)
+
+
+def _mark(done: bool, t: Translator) -> str:
+    return f"✓ {t('programme.yes')}" if done else f"✗ {t('programme.no')}"
+
+
+def coverage_tables(found: Coverage, t: Translator) -> list[Table]:
+    """Roles first (those whose lead and deputies never drilled at the top), then departments,
+    then every person; participants the roster does not know are named under the people."""
+    year = fiscal_year_label(found.fiscal_year, t.lang)
+    roles = Table(t("programme.coverage_roles", year=year),
+                  [Column("role", t("programme.col_role")), Column("lead", t("programme.col_lead")),
+                   Column("lead_drilled", t("programme.col_drilled")), Column("deputies", t("programme.col_deputies")),
+                   Column("any", t("programme.col_any_drilled"))],
+                  [[role.role, role.lead.person.name if role.lead else "-",
+                    _mark(bool(role.lead and role.lead.drills), t) if role.lead else "-",
+                    ", ".join(f"{d.person.name} ({'✓' if d.drills else '✗'})" for d in role.deputies) or "-",
+                    _mark(not role.nobody_drilled, t)] for role in found.roles])
+    never = [role.role for role in found.roles if role.nobody_drilled]
+    roles.notes.append(t("programme.roles_never", roles="、".join(never)) if never else t("programme.roles_all"))
+    departments = Table(t("programme.coverage_departments", year=year),
+                        [Column("department", t("programme.col_department")),
+                         Column("people", t("programme.col_people"), ">"),
+                         Column("reached", t("programme.col_reached"), ">"),
+                         Column("share", t("programme.col_share"), ">")],
+                        [[name or "-", total, reached, f"{round(100 * reached / total)}%"]
+                         for name, total, reached in found.departments])
+    people = Table(t("programme.coverage_people", year=year),
+                   [Column("name", t("programme.col_name")), Column("department", t("programme.col_department")),
+                    Column("role", t("programme.col_role")), Column("drills", t("programme.col_drills"), ">"),
+                    Column("briefings", t("programme.col_briefings"), ">")],
+                   [[p.person.name, p.person.department, p.person.role or "-", len(p.drills), len(p.briefings)]
+                    for p in found.people])
+    people.notes += [t("programme.stranger", name=name, record=record) for name, record in found.strangers]
+    return [roles, departments, people]
 
 
 def reminder_lines(found: Reminders, titles: dict[str, str], t: Translator) -> list[str]:

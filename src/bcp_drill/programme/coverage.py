@@ -1,0 +1,93 @@
+"""Who the drills and briefings of a 年度 reached (the seed: the plan must reach every member of
+staff): each person's drills (as a participant named at set-up) and briefings (as an attendee in
+the programme), per department, and per ICT-BCP role — roles whose lead and deputies never drilled
+named first, since in a real incident one of them must act."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bcp_drill.programme.models import Programme
+from bcp_drill.programme.roster import Person, Roster, person_key
+from bcp_drill.records import events as ev
+
+
+@dataclass
+class PersonCoverage:
+    person: Person
+    drills: list[str] = field(default_factory=list)  # record ids
+    briefings: list[str] = field(default_factory=list)  # programme entry ids
+
+    @property
+    def reached(self) -> bool:
+        return bool(self.drills or self.briefings)
+
+
+@dataclass
+class RoleCoverage:
+    role: str
+    lead: PersonCoverage | None
+    deputies: list[PersonCoverage]
+
+    @property
+    def nobody_drilled(self) -> bool:
+        return not any(p.drills for p in ([self.lead] if self.lead else []) + self.deputies)
+
+
+@dataclass
+class Coverage:
+    fiscal_year: int
+    people: list[PersonCoverage]
+    departments: list[tuple[str, int, int]]  # (department, people, reached)
+    roles: list[RoleCoverage]  # those nobody drilled first
+    strangers: list[tuple[str, str]]  # (name, record id): participants the roster does not know
+
+
+def coverage(roster: Roster, fiscal_year: int, drills: list[ev.DrillStarted],
+             programme: Programme | None = None) -> Coverage:
+    first, last = date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31)
+    people = [PersonCoverage(p) for p in roster.people]
+    by_key = {person_key(p.person.name): p for p in people}
+    strangers = []
+    for started in drills:
+        if not first <= started.at.astimezone().date() <= last:
+            continue
+        for participant in started.participants:
+            found = by_key.get(person_key(participant.name))
+            if found is None:
+                strangers.append((participant.name, started.record_id))
+            elif started.record_id not in found.drills:
+                found.drills.append(started.record_id)
+    if programme is not None and programme.fiscal_year == fiscal_year:
+        for entry in programme.entries:
+            if entry.kind == "briefing" and entry.held is not None:
+                for name in entry.attendees:
+                    if (found := by_key.get(person_key(name))) is not None:
+                        found.briefings.append(entry.id)
+    return Coverage(fiscal_year, people, _departments(people), _roles(people), strangers)
+
+
+def _departments(people: list[PersonCoverage]) -> list[tuple[str, int, int]]:
+    totals: dict[str, list[int]] = {}
+    for person in people:
+        counts = totals.setdefault(person.person.department, [0, 0])
+        counts[0] += 1
+        counts[1] += person.reached
+    return [(department, counts[0], counts[1]) for department, counts in totals.items()]
+
+
+def _roles(people: list[PersonCoverage]) -> list[RoleCoverage]:
+    by_key = {person_key(p.person.name): p for p in people}
+    roles = []
+    for person in people:
+        if person.person.role and not person.person.deputy_of:
+            key = person_key(person.person.name)
+            deputies = [p for p in people if p.person.deputy_of and person_key(p.person.deputy_of) == key]
+            roles.append(RoleCoverage(person.person.role, person, deputies))
+    covered = {person_key(r.lead.person.name) for r in roles if r.lead is not None}
+    for person in people:  # a deputy whose lead has no role of their own: the deputy's role stands alone
+        lead_key = person_key(person.person.deputy_of) if person.person.deputy_of else ""
+        if person.person.role and lead_key and lead_key not in covered and lead_key in by_key:
+            roles.append(RoleCoverage(person.person.role, None, [person]))
+    return sorted(roles, key=lambda r: not r.nobody_drilled)  # stable: the roster's order within each
