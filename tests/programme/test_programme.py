@@ -138,3 +138,28 @@ def test_a_programme_with_mistakes_is_named_with_its_line(tmp_path, capsys):
     code = main(["programme", str(path), "--records", str(tmp_path / "records"), "--lang", "en"])
     err = capsys.readouterr().err
     assert code == 1 and "bad.yaml:" in err and "Traceback" not in err
+
+
+def test_the_year_plan_prints_on_one_landscape_page_and_opens_in_excel(year, tmp_path):
+    import io
+
+    import openpyxl
+
+    from bcp_drill.render.programme import render_programme
+
+    programme, store, _, _ = year
+    status = programme_status(programme, held_drills(store, []), date(2026, 11, 25))
+    t = Translator("en")
+    titles = {"mini": "Mini scenario"}
+    html = render_programme(status, titles, "html", t, datetime(2026, 11, 25, tzinfo=timezone.utc)).decode("utf-8")
+    row = html.split("Mini scenario", 1)[1].split("</tr>", 1)[0]  # June's tabletop, held: ✓ under June
+    cells = [c.split(">", 1)[1].split("<", 1)[0] for c in row.split("<td")[1:]]
+    assert cells[:14] == ["ICT division", "", "", "✓", "", "", "", "", "", "", "", "", "", "done"]
+    workbook = openpyxl.load_workbook(io.BytesIO(render_programme(status, titles, "xlsx", t, datetime.now())))
+    assert workbook.sheetnames == ["Year plan", "Status"]
+    pytest.importorskip("weasyprint")
+    pypdf = pytest.importorskip("pypdf")
+    pdf = pypdf.PdfReader(io.BytesIO(render_programme(status, titles, "pdf", t, datetime.now())))
+    assert len(pdf.pages) == 1
+    box = pdf.pages[0].mediabox
+    assert box.width > box.height  # landscape A4

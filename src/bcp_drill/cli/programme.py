@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bcp_drill.cli.family import Commands, output_options
-from bcp_drill.render.formats import TABLE_FORMATS
+from bcp_drill.render.formats import PROGRAMME_FORMATS, TABLE_FORMATS
 
 if TYPE_CHECKING:
     from bcp_drill.commands import CommandContext
@@ -19,7 +19,7 @@ def register(commands: Commands) -> None:
     programme.add_argument("file", nargs="?", type=Path, metavar="FILE", help=t("cli.help_programme_file"))
     programme.add_argument("--year", metavar="FY", help=t("cli.help_year"))
     programme.add_argument("--ics", action="store_true", help=t("cli.help_programme_ics"))
-    output_options(programme, t, TABLE_FORMATS, "text")
+    output_options(programme, t, PROGRAMME_FORMATS, "text")
 
     roster = commands.add("roster", "cli.help_roster")
     own = roster.add_subparsers(dest="roster_command", metavar="import", required=True)

@@ -34,6 +34,16 @@ def programme(ctx: CommandContext, file: Path | None, year_text: str | None, fmt
               if loaded.document is not None}
     if ics:
         return write_output(ctx, programme_ics(status, titles, t, store.clock()), "ics", output)
+    if fmt in ("html", "xlsx", "pdf"):  # the one-page year plan, for the plan's annex
+        from bcp_drill.render.pdf import PdfUnavailable
+        from bcp_drill.render.programme import render_programme
+
+        if output is None and fmt != "html":
+            return ctx.fail(t("cli.xlsx_needs_output", format=fmt))
+        try:
+            return write_output(ctx, render_programme(status, titles, fmt, t, store.clock()), fmt, output)
+        except PdfUnavailable as error:
+            return ctx.fail(error.render(t))
     table = programme_table(status, titles, t)
     table.notes += left_out_notes(ctx, None, [(s.record_id, reason) for s in left_out for reason in s.reasons])
     return emit(ctx, [(table, None)], fmt, output)

@@ -7,3 +7,4 @@ PLAN_SUMMARY_FORMATS = ("md", "html", "csv", "xlsx")
 SHEET_FORMATS = ("html", "md")  # paper check sheets
 INJECT_TABLE_FORMATS = ("xlsx", "csv")  # the injects table a city edits in Excel
 PUBLISH_FORMATS = ("docx", "pdf", "html")  # the published plan review (publish): Word first, as the city files it
+PROGRAMME_FORMATS = ("text", "md", "csv", "json", "html", "xlsx", "pdf")  # the year plan prints (html, pdf, xlsx)

@@ -60,6 +60,55 @@ def programme_table(status: ProgrammeStatus, titles: dict[str, str], t: Translat
     return Table(title, columns, rows, notes)
 
 
+FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+
+
+def year_plan_table(status: ProgrammeStatus, titles: dict[str, str], t: Translator) -> Table:
+    """The one-page year plan a city puts in its plan's annex: one row per entry, one column per
+    month of the 年度 (April to March), the entry's mark in its month (● planned, ✓ done,
+    ▶ under way, ! overdue, → next) and its state in words in the last column."""
+    lang = t.lang
+    columns = [Column("kind", t("programme.col_kind")), Column("what", t("programme.col_what")),
+               Column("who", t("programme.col_who"))]
+    columns += [Column(f"m{month}", t("programme.month_short", month=month), "^", t("programme.col_months"))
+                for month in FISCAL_MONTHS]
+    columns.append(Column("state", t("programme.col_state")))
+    rows = []
+    for entry_status in status.entries:
+        entry = entry_status.entry
+        mark = "●" if entry_status.state in ("planned",) else STATE_MARKS[entry_status.state]
+        months = [mark if entry_status.first.month <= month <= entry_status.last.month
+                  and entry_status.first.year == entry_status.last.year else "" for month in FISCAL_MONTHS]
+        if entry.on is not None:
+            months = [f"{mark}{entry.on.day}" if month == entry.on.month else "" for month in FISCAL_MONTHS]
+        rows.append([t(f"programme.kind_{entry.kind}"), entry_title(entry_status, titles, t),
+                     entry.participants.get(lang) if entry.participants else "", *months,
+                     t("programme.state_" + entry_status.state)])
+    programme = status.programme
+    return Table(programme.title.get(lang), columns, rows, [t("programme.year_plan_legend")])
+
+
+def render_programme(status: ProgrammeStatus, titles: dict[str, str], fmt: str, t: Translator,
+                     now: datetime) -> bytes:
+    """The year plan for printing (html, pdf: one landscape A4 page) or Excel (xlsx)."""
+    from bcp_drill.render.reports import _environment, _helpers, _workbook_bytes
+
+    plan = year_plan_table(status, titles, t)
+    if fmt == "xlsx":
+        return _workbook_bytes([(t("programme.sheet_year_plan"), plan),
+                                (t("programme.sheet_status"), programme_table(status, titles, t))])
+    title, plan.title = plan.title, ""  # the page's heading; the table needs no caption of its own
+    year_line = t("programme.year_line", year=fiscal_year_label(status.programme.fiscal_year, t.lang),
+                  today=status.today.isoformat())
+    html = _environment(True).get_template("year_plan.html.j2").render(
+        {"title": title, "table": plan, "year_line": year_line, **_helpers(t, now)}).encode("utf-8")
+    if fmt == "pdf":
+        from bcp_drill.render.pdf import html_to_pdf
+
+        return html_to_pdf(html)
+    return html
+
+
 def _mark(done: bool, t: Translator) -> str:
     return f"✓ {t('programme.yes')}" if done else f"✗ {t('programme.no')}"
 
