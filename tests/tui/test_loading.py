@@ -11,7 +11,7 @@ from bcp_drill.tui.screens.loading import LoadingScreen
 from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
 from support.drills import DATA, mini_library
 
-from .support import SIZE, make_app
+from .support import SIZE, make_app, settle
 
 
 def loader_watching(app_box):
@@ -87,22 +87,26 @@ async def test_content_problems_are_said_on_screen(tmp_path):
         assert any("1 problems in the content files" in n.message for n in app._notifications)
 
 
-async def test_the_home_screen_reads_neither_content_nor_records_until_asked(tmp_path):
+async def test_the_home_screen_reads_no_content_and_reads_records_only_off_its_loop(tmp_path):
+    # The menu is drawn before anything is read: the records are read for the reminders (what is
+    # due) in a thread after the first frame, never on the screen's loop; the content not at all.
+    import threading
+
     from support.drills import FakeClock, make_store
 
     app, _, _ = make_app(tmp_path, lang="en")
     made = []
 
     def store():
-        made.append("store")
+        made.append(threading.current_thread() is threading.main_thread())
         return make_store(tmp_path, FakeClock(), recorder="記録係")
 
     app.ctx._store = store
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert made == [] and not app.ctx.library_loaded
-        await pilot.press("c")  # resume: the records are looked at now
+        assert made == [False] and not app.ctx.library_loaded
+        await pilot.press("c")  # resume: the records are looked at now, the same store
         await pilot.pause()
-        assert made == ["store"]
+        assert made == [False]
         assert "No unfinished drill or review to resume." in [n.message for n in app._notifications]

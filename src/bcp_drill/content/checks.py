@@ -9,11 +9,14 @@ from typing import Iterable, Sequence
 from bcp_drill.content.models import (
     Checklist,
     ChecklistSection,
+    ConditionVariant,
     Inject,
     Phase,
     Scenario,
     Step,
+    System,
     SystemsRegister,
+    ValueRange,
 )
 from bcp_drill.content.scales import Scale
 
@@ -74,6 +77,8 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
     findings += _check_annexes(scenario)
     findings += _check_role_teams(scenario)
     findings += duplicate_ids(("systems",), [s.id for s in scenario.systems], "systems")
+    findings += _check_system_plans(scenario.systems)
+    findings += _check_contacts(scenario)
     known = _KnownIds.of(scenario)
     for index, step in enumerate(scenario.steps):
         findings += _check_step(scenario, known, ("steps", index), step)
@@ -81,6 +86,13 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
         findings += _check_inject(scenario, known, ("injects", index), inject)
     findings += _after_cycles(scenario)
     findings += _injects_far_past(scenario)
+    findings += _check_when_ranges(scenario)
+    findings += _check_variants(scenario, known)
+    findings += _check_clock_injects(scenario)
+    findings += _check_phase_starts(scenario, known)
+    findings += _check_value_gates(scenario, known)
+    findings += _check_repeats(scenario)
+    findings += _phase_start_cycles(scenario)
     return findings
 
 
@@ -105,7 +117,8 @@ def _check_phase_order(scenario: Scenario) -> list[Finding]:
     """A phase that starts before the one written above it."""
     findings: list[Finding] = []
     for index, (before, after) in enumerate(zip(scenario.phases, scenario.phases[1:], strict=False), 1):
-        if after.at_minutes < before.at_minutes:
+        # (a phase that starts at an event has no minute to be in order with)
+        if after.at_minutes is not None and before.at_minutes is not None and after.at_minutes < before.at_minutes:
             findings.append(Finding(("phases", index, "at_minutes"), "phase_order",
                                     {"phase": after.id, "minutes": after.at_minutes,
                                      "previous": before.id, "previous_minutes": before.at_minutes}))
@@ -138,7 +151,7 @@ def _check_step_phase(known: _KnownIds, here: Loc, step: Step) -> list[Finding]:
     phase = known.phases.get(step.phase)
     if phase is None:
         return [reference_finding(here + ("phase",), "phase", step.phase, list(known.phases))]
-    if step.target_minutes is not None and step.target_minutes < phase.at_minutes:
+    if step.target_minutes is not None and phase.at_minutes is not None and step.target_minutes < phase.at_minutes:
         return [Finding(here + ("target_minutes",), "step_before_phase",
                         {"step": step.id, "minutes": step.target_minutes,
                          "phase": phase.id, "phase_minutes": phase.at_minutes})]
@@ -240,7 +253,8 @@ def _check_waiting(scenario: Scenario, here: Loc, step: Step, steps: list[str],
     if step.target_minutes is not None and step.target_after_minutes is not None:
         findings.append(Finding(here + ("target_after_minutes",), "two_targets", {"step": step.id},
                                 "one_target"))
-    elif step.target_after_minutes is not None and not step.waits and not scenario.enabling(step.id):
+    elif (step.target_after_minutes is not None and not step.waits and not scenario.enabling(step.id)
+          and not _in_event_phase(scenario, step)):
         findings.append(Finding(here + ("target_after_minutes",), "relative_target_without_after",
                                 {"step": step.id}, "add_after"))
     return findings
@@ -310,8 +324,102 @@ def _after_cycles(scenario: Scenario) -> list[Finding]:
     return findings
 
 
+def _check_value_gates(scenario: Scenario, known: _KnownIds) -> list[Finding]:
+    """`applies_if`: the step and check it names exist, and the check takes a value with a threshold."""
+    findings: list[Finding] = []
+    for index, step in enumerate(scenario.steps):
+        gate = step.applies_if
+        if gate is None:
+            continue
+        here: Loc = ("steps", index, "applies_if")
+        measured = scenario.step(gate.step)
+        if gate.step == step.id:
+            findings.append(Finding(here + ("step",), "applies_if_itself", {"step": step.id}))
+        elif measured is None:
+            findings.append(reference_finding(here + ("step",), "step", gate.step, known.steps))
+        elif gate.check > len(measured.checks):
+            findings.append(Finding(here + ("check",), "applies_if_check_missing",
+                                    {"step": step.id, "measured": gate.step, "number": gate.check,
+                                     "count": len(measured.checks)}))
+        else:
+            spec = measured.checks[gate.check - 1].value
+            if spec is None or spec.kind == "text" or (spec.min is None and spec.max is None):
+                findings.append(Finding(here + ("check",), "applies_if_no_threshold",
+                                        {"step": step.id, "measured": gate.step, "number": gate.check}))
+    return findings
+
+
+def _check_repeats(scenario: Scenario) -> list[Finding]:
+    """`repeat`: the step has a target (the first occurrence is due then), and `until_minutes` is not before it."""
+    findings: list[Finding] = []
+    for index, step in enumerate(scenario.steps):
+        repeat = step.repeat
+        if repeat is None:
+            continue
+        here: Loc = ("steps", index, "repeat")
+        if step.target_minutes is None and step.target_after_minutes is None:
+            findings.append(Finding(here, "repeat_needs_target", {"step": step.id}))
+        elif repeat.until_minutes is not None and step.target_minutes is not None \
+                and repeat.until_minutes < step.target_minutes:
+            until, first = repeat.until_minutes, step.target_minutes
+            findings.append(Finding(here + ("until_minutes",), "repeat_until_before_target",
+                                    {"step": step.id, "until": f"{until // 60}:{until % 60:02d}",
+                                     "first": f"{first // 60}:{first % 60:02d}"}))
+    return findings
+
+
 def check_register(register: SystemsRegister) -> list[Finding]:
-    return duplicate_ids(("systems",), [s.id for s in register.systems], "systems")
+    return [*duplicate_ids(("systems",), [s.id for s in register.systems], "systems"),
+            *_check_system_plans(register.systems)]
+
+
+def _check_system_plans(systems: Sequence[System]) -> list[Finding]:
+    """A recovery order given twice, and (a warning) a vendor who expects to recover a system
+    only after its RTO: the plan cannot meet its own target."""
+    findings: list[Finding] = []
+    first: dict[int, int] = {}
+    for index, system in enumerate(systems):
+        order = system.recovery_order
+        if order is not None and order in first:
+            findings.append(Finding(("systems", index, "recovery_order"), "duplicate_recovery_order",
+                                    {"order": order, "system": system.id, "other": systems[first[order]].id},
+                                    related=("systems", first[order], "recovery_order")))
+        elif order is not None:
+            first[order] = index
+        if system.vendor_late:
+            assert system.vendor_eta_minutes is not None
+            findings.append(Finding(("systems", index, "vendor_eta_minutes"), "vendor_eta_after_rto",
+                                    {"system": system.id, "eta": _hours(system.vendor_eta_minutes),
+                                     "rto": _hours(system.rto_minutes)}, hint="vendor_eta_after_rto", warning=True))
+    return findings
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _check_contacts(scenario: Scenario) -> list[Finding]:
+    """Contact ids given twice; deputy orders naming contacts that do not exist (or not as many
+    as the free-text order beside them); contacts taking over steps that do not exist."""
+    contacts = scenario.annexes.contacts
+    ids = [c.id for c in contacts if c.id is not None]
+    findings = duplicate_ids(("annexes", "contacts"), [c.id or f"#{n}" for n, c in enumerate(contacts)], "contacts")
+    steps = [s.id for s in scenario.steps]
+    for index, contact in enumerate(contacts):
+        for ref_index, step_id in enumerate(contact.takes_over):
+            if step_id not in steps:
+                findings.append(reference_finding(("annexes", "contacts", index, "takes_over", ref_index), "step",
+                                                  step_id, steps))
+    for index, role in enumerate(scenario.roles):
+        for ref_index, contact_id in enumerate(role.deputy_contacts):
+            if contact_id not in ids:
+                findings.append(reference_finding(("roles", index, "deputy_contacts", ref_index), "contact",
+                                                  contact_id, ids))
+        if role.deputies and role.deputy_contacts and len(role.deputies) != len(role.deputy_contacts):
+            findings.append(Finding(("roles", index, "deputy_contacts"), "deputy_contacts_count",
+                                    {"role": role.id, "contacts": len(role.deputy_contacts),
+                                     "deputies": len(role.deputies)}))
+    return findings
 
 
 def check_scale(scale: Scale, base: Loc = ()) -> list[Finding]:
@@ -376,13 +484,254 @@ def _injects_far_past(scenario: Scenario) -> list[Finding]:
     where T+ was meant (13:30 in a one-hour drill), so validate says so, as a warning."""
     if not scenario.phases:
         return []
-    last = max(phase.at_minutes for phase in scenario.phases)
+    last = max((phase.at_minutes for phase in scenario.phases if phase.at_minutes is not None), default=0)
     limit = last + max(60, last // 2)
     found = []
+    starting = {p.starts_after.inject for p in scenario.phases if p.starts_after is not None}
     for index, inject in enumerate(scenario.injects):
-        if inject.at_minutes is not None and inject.at_minutes > limit:
+        # (an inject a phase starts at is that phase's moment: far past the timed ones on purpose)
+        if inject.at_minutes is not None and inject.at_minutes > limit and inject.id not in starting:
             time = f"T+{inject.at_minutes // 60}:{inject.at_minutes % 60:02d}"
             found.append(Finding(("injects", index, "at_minutes"), "inject_far_past",
                                  {"inject": inject.id, "time": time, "last": f"T+{last // 60}:{last % 60:02d}"},
                                  hint="inject_far_past", hint_params={"time": time}, warning=True))
     return found
+
+
+# ---------------------------------------------------------------- clock-time injects, event-started phases
+
+
+def _in_event_phase(scenario: Scenario, step: Step) -> bool:
+    phase = scenario.phase(step.phase)
+    return phase is not None and phase.starts_after is not None
+
+
+def _check_clock_injects(scenario: Scenario) -> list[Finding]:
+    """An inject given at a time of day and at a T+ minute as well, or by a decision as well."""
+    findings: list[Finding] = []
+    for index, inject in enumerate(scenario.injects):
+        if inject.at_time is None:
+            continue
+        here: Loc = ("injects", index, "at_time")
+        if inject.at_minutes is not None:
+            findings.append(Finding(here, "two_inject_times", {"inject": inject.id, "time": inject.at_time,
+                                                               "minutes": inject.at_minutes}, "one_inject_time"))
+        elif scenario.triggered(inject.id):
+            findings.append(Finding(here, "triggered_inject_clock", {"inject": inject.id}, "drop_at_time"))
+    return findings
+
+
+def _check_phase_starts(scenario: Scenario, known: _KnownIds) -> list[Finding]:
+    """Each phase starts at a minute or at an event, exactly one; the event's inject or step exists."""
+    findings: list[Finding] = []
+    for index, phase in enumerate(scenario.phases):
+        here: Loc = ("phases", index)
+        start = phase.starts_after
+        if start is None:
+            if phase.at_minutes is None:
+                findings.append(Finding(here + ("id",), "phase_without_start", {"phase": phase.id}, "phase_start"))
+            continue
+        if phase.at_minutes is not None:
+            findings.append(Finding(here + ("starts_after",), "phase_two_starts",
+                                    {"phase": phase.id, "minutes": phase.at_minutes}, "phase_start"))
+        if (start.inject is None) == (start.step is None):
+            findings.append(Finding(here + ("starts_after",), "phase_start_one_event", {"phase": phase.id},
+                                    "phase_start"))
+        if start.inject is not None and start.inject not in known.injects:
+            findings.append(reference_finding(here + ("starts_after", "inject"), "inject", start.inject,
+                                              known.injects))
+        if start.step is not None and start.step not in known.steps:
+            findings.append(reference_finding(here + ("starts_after", "step"), "step", start.step, known.steps))
+    return findings
+
+
+def _phase_event_steps(scenario: Scenario) -> dict[str, str]:
+    """Phase id → the step its start waits for: the step it starts after, or the one decision
+    step whose option gives the inject it starts after."""
+    found: dict[str, str] = {}
+    for phase in scenario.phases:
+        start = phase.starts_after
+        if start is None:
+            continue
+        if start.step is not None and scenario.step(start.step) is not None:
+            found[phase.id] = start.step
+        elif start.inject is not None:
+            giving = {s.id for s in scenario.steps for o in s.options if start.inject in o.triggers}
+            if len(giving) == 1:
+                found[phase.id] = giving.pop()
+    return found
+
+
+def _phase_start_cycles(scenario: Scenario) -> list[Finding]:
+    """A phase that could never start: the event it starts after waits, however far round
+    (`after`, decisions, other event-started phases), for a step of the phase itself."""
+    event_steps = _phase_event_steps(scenario)
+    known = {s.id for s in scenario.steps}
+    waits_for: dict[str, list[str]] = {s.id: [o for o in s.after if o in known] for s in scenario.steps}
+    for step in scenario.steps:
+        for option in step.options:
+            for other in [*option.enables, *option.skips]:
+                if other in known:
+                    waits_for[other].append(step.id)
+        if step.phase in event_steps:
+            waits_for[step.id].append(event_steps[step.phase])
+    findings = []
+    for index, phase in enumerate(scenario.phases):
+        start = event_steps.get(phase.id)
+        if start is None:
+            continue
+        inside = {s.id for s in scenario.steps_in(phase.id)}
+        path = _path_into(waits_for, start, inside)
+        if path:
+            kind = "step" if phase.starts_after and phase.starts_after.step else "inject"
+            findings.append(Finding(("phases", index, "starts_after", kind), "phase_start_cycle",
+                                    {"phase": phase.id, "cycle": " -> ".join([phase.id, *path, phase.id])},
+                                    "break_phase_cycle"))
+    return findings
+
+
+def _path_into(waits_for: dict[str, list[str]], start: str, targets: set[str]) -> list[str]:
+    """The shortest chain of waits from START to a step in TARGETS ([] when none)."""
+    came_from: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        current = queue.pop(0)
+        if current in targets:
+            path = [current]
+            while (before := came_from[path[-1]]) is not None:
+                path.append(before)
+            return path[::-1]
+        for other in waits_for.get(current, []):
+            if other not in came_from:
+                came_from[other] = current
+                queue.append(other)
+    return []
+
+
+# ---------------------------------------------------------------- ranges and variants (issue 26)
+
+_RANGE_KEYS = {"at_least": ("at_least",), "at_most": ("at_most",), "between": ("from", "to")}
+
+
+def _written_whens(scenario: Scenario) -> Iterable[tuple[Loc, dict[str, list[str]]]]:
+    """Every `when` with where it is written: steps', their `by_condition` entries', injects'."""
+    for index, step in enumerate(scenario.steps):
+        yield ("steps", index, "when"), step.when
+        for v_index, variant in enumerate(step.by_condition):
+            yield ("steps", index, "by_condition", v_index, "when"), variant.when
+    for index, inject in enumerate(scenario.injects):
+        yield ("injects", index, "when"), inject.when
+
+
+def _check_when_ranges(scenario: Scenario) -> list[Finding]:
+    """A range on a condition whose values are not in order, naming a value it does not have,
+    or covering no value (from after to)."""
+    findings: list[Finding] = []
+    for here, when in _written_whens(scenario):
+        for condition_id, values in when.items():
+            condition = scenario.condition(condition_id)
+            if not isinstance(values, ValueRange) or condition is None:
+                continue  # an unknown condition is named by _check_when
+            at = here + (condition_id,)
+            known = [v.id for v in condition.values]
+            if not condition.ordered:
+                findings.append(Finding(at, "when_range_unordered", {"condition": condition_id},
+                                        "when_range_unordered"))
+                continue
+            ends = [(key, end) for key, end in zip(_RANGE_KEYS[values.form],
+                                                   [e for e in (values.low, values.high) if e is not None],
+                                                   strict=True)]
+            unknown = [(key, end) for key, end in ends if end not in known]
+            findings += [reference_finding(at + (key,), "condition_value", end, known) for key, end in unknown]
+            if not unknown and not values:
+                findings.append(Finding(at, "when_range_empty",
+                                        {"condition": condition_id, "low": values.low, "high": values.high}))
+    return findings
+
+
+def _check_variants(scenario: Scenario, known: _KnownIds) -> list[Finding]:
+    """`by_condition` entries: their conditions, roles and targets, and entries no drill can take."""
+    findings: list[Finding] = []
+    for index, step in enumerate(scenario.steps):
+        for v_index, variant in enumerate(step.by_condition):
+            here: Loc = ("steps", index, "by_condition", v_index)
+            findings += _check_when(scenario, here, variant.when)
+            findings += _check_variant_fields(scenario, known, here, step, variant)
+        findings += _variants_never_taken(scenario, ("steps", index), step)
+    return findings
+
+
+def _check_variant_fields(scenario: Scenario, known: _KnownIds, here: Loc, step: Step,
+                          variant: ConditionVariant) -> list[Finding]:
+    findings: list[Finding] = []
+    if variant.role is not None and variant.role not in known.roles:
+        findings.append(reference_finding(here + ("role",), "role", variant.role, known.roles))
+    for ref_index, role_id in enumerate(variant.support_roles or []):
+        if role_id not in known.roles:
+            findings.append(reference_finding(here + ("support_roles", ref_index), "role", role_id, known.roles))
+    if variant.target_minutes is not None and variant.target_after_minutes is not None:
+        findings.append(Finding(here + ("target_after_minutes",), "two_targets", {"step": step.id}, "one_target"))
+    elif variant.target_after_minutes is not None and not step.waits and not scenario.enabling(step.id):
+        findings.append(Finding(here + ("target_after_minutes",), "relative_target_without_after",
+                                {"step": step.id}, "add_after"))
+    phase = known.phases.get(step.phase)
+    start = phase.at_minutes if phase is not None else None
+    if variant.target_minutes is not None and start is not None and variant.target_minutes < start:
+        findings.append(Finding(here + ("target_minutes",), "step_before_phase",
+                                {"step": step.id, "minutes": variant.target_minutes,
+                                 "phase": step.phase, "phase_minutes": start}))
+    if not variant.changes():
+        findings.append(Finding(here + ("when",), "variant_changes_nothing", {"step": step.id},
+                                "variant_fields", warning=True))
+    return findings
+
+
+_MAX_CASES = 4096  # conditions × values a step's entries are tried against; beyond it, not tried
+
+
+def _variants_never_taken(scenario: Scenario, here: Loc, step: Step) -> list[Finding]:
+    """The `by_condition` entries no drill of the scenario would take: every case they name is
+    taken by an entry above, is ruled out by a fixed value, or is one the step does not apply in."""
+    known = _variant_conditions(scenario, step)
+    cases = _cases(scenario, step, known) if known is not None else None
+    if known is None or cases is None:
+        return []
+    findings: list[Finding] = []
+    for v_index, variant in enumerate(step.by_condition):
+        if any(not values or not set(values) <= known[c] for c, values in variant.when.items()):
+            continue  # an unknown value, or a range that covers nothing, is named by _check_when(_ranges)
+        if not any(variant.matches(case) and step.variant_under(case) is variant for case in cases):
+            findings.append(Finding(here + ("by_condition", v_index, "when"), "variant_never_taken",
+                                    {"step": step.id, "number": v_index + 1}, "variant_never_taken"))
+    return findings
+
+
+def _variant_conditions(scenario: Scenario, step: Step) -> dict[str, set[str]] | None:
+    """The conditions a step's entries name, each with its values; None when one is unknown
+    (named by _check_when)."""
+    known: dict[str, set[str]] = {}
+    for name in dict.fromkeys(c for v in step.by_condition for c in v.when):
+        condition = scenario.condition(name)
+        if condition is None:
+            return None
+        known[name] = {v.id for v in condition.values}
+    return known
+
+
+def _cases(scenario: Scenario, step: Step, known: dict[str, set[str]]) -> list[dict[str, str]] | None:
+    """Every combination of those conditions' values a drill of the step can play (fixed values
+    and the step's own `when` honoured), in the order written; None when there are too many."""
+    import itertools
+
+    choices: list[list[tuple[str, str]]] = []
+    for name in known:
+        condition = scenario.condition(name)
+        assert condition is not None
+        choices.append([(name, v.id) for v in condition.values if condition.fixed in (None, v.id)
+                        and (name not in step.when or v.id in step.when[name])])
+    count = 1
+    for values in choices:
+        count *= len(values)
+    if count > _MAX_CASES:
+        return None
+    return [dict(case) for case in itertools.product(*choices)]

@@ -149,6 +149,7 @@ _ERROR_CODES = {
     "bad_clock": "bad_clock",
     "bad_role": "bad_role",
     "bad_year": "bad_year",
+    "bad_range": "bad_range",
     "date_from_datetime_parsing": "bad_date",
     "date_parsing": "bad_date",
     "date_type": "bad_date",

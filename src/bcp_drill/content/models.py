@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Iterator, Literal, Mapping, Union
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag
+from pydantic import (
+    BeforeValidator,
+    Discriminator,
+    Field,
+    Tag,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from bcp_drill.content.fields import ContentModel, Id, LocalizedText, Minutes, Version
+from bcp_drill.content.fields import ID_PATTERN, ContentModel, Id, LocalizedText, Minutes, Version
 from bcp_drill.content.scales import Scale
 from bcp_drill.i18n import Lang
 
@@ -34,11 +45,16 @@ class Objective(ContentModel):
 class Contact(ContentModel):
     """A line of the emergency contact list (MIC 様式9)."""
 
+    id: Id | None = Field(None, description="So a role's deputy order can name the person (deputy_contacts).")
     role: Id | None = None
     name: LocalizedText | None = None
+    title: LocalizedText | None = Field(None, description="Their post (役職), e.g. 情報政策課長補佐.")
     organisation: LocalizedText | None = None
     phone: str = ""
+    email: str = ""
     alternate: LocalizedText | None = None  # another way to reach them (satellite phone, radio...)
+    call_in_minutes: Minutes | None = Field(None, description="Minutes they need to reach the hall (参集に要する時間).")
+    takes_over: list[Id] = Field(default_factory=list, description="Steps this person takes over as deputy.")
 
 
 class Resource(ContentModel):
@@ -79,6 +95,13 @@ class Annexes(ContentModel):
     def empty(self) -> bool:
         return not (self.contacts or self.resources or self.locations or self.references)
 
+    def contact(self, contact_id: str) -> Contact | None:
+        return next((c for c in self.contacts if c.id == contact_id), None)
+
+    def taking_over(self, step_id: str) -> list[Contact]:
+        """The contacts who take over STEP_ID as deputy (their `takes_over`)."""
+        return [c for c in self.contacts if step_id in c.takes_over]
+
 
 class Team(ContentModel):
     """A team (班) roles belong to, e.g. 情報システム班."""
@@ -96,15 +119,54 @@ class Role(ContentModel):
     team: Id | None = None
     # Who acts when the holder cannot be reached, in order (代行順位): 1st deputy first.
     deputies: list[LocalizedText] = Field(default_factory=list, description="Deputy order (代行順位), first first.")
+    deputy_contacts: list[Id] = Field(default_factory=list, description=(
+        "The deputy order as people of the contact list (annexes.contacts ids), first first."))
+
+    @property
+    def deputy_count(self) -> int:
+        """How many deputies the order names (free text, contacts, or both side by side)."""
+        return max(len(self.deputies), len(self.deputy_contacts))
+
+
+class PhaseStart(ContentModel):
+    """The event a phase begins at: an inject given, or a step with its outcome (exactly one)."""
+
+    inject: Id | None = None
+    step: Id | None = None
 
 
 class Phase(ContentModel):
-    """An elapsed-time checkpoint (T+0, 10 min, 1 h, ...) grouping steps."""
+    """A checkpoint grouping steps: at an elapsed time (T+0, 10 min, 1 h, ...), or at an event
+    (`starts_after`: the warning lifted, power back); exactly one of the two."""
 
     id: Id
     title: LocalizedText
-    at_minutes: Minutes
+    at_minutes: Minutes | None = None
+    starts_after: PhaseStart | None = Field(None, description=(
+        "The phase begins when this inject is given or this step has its outcome; its steps wait for it "
+        "and their target_minutes count from then."))
     description: LocalizedText | None = None
+
+
+_CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _clock_time(value: Any) -> Any:
+    """A time of day "HH:MM" (24-hour; full-width digits and colon accepted), as "13:30"."""
+    if isinstance(value, str):
+        typed = unicodedata.normalize("NFKC", value).strip()
+        if _CLOCK_TIME.match(typed):
+            return typed.zfill(5)
+    raise PydanticCustomError("bad_clock", "not a clock time: {value}", {"value": value})
+
+
+ClockTime = Annotated[str, BeforeValidator(_clock_time)]
+
+
+def clock_minutes(at_time: str) -> int:
+    """Minutes after midnight of a ClockTime ("13:30" → 810)."""
+    hours, minutes = at_time.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 class System(ContentModel):
@@ -117,6 +179,17 @@ class System(ContentModel):
     owner: LocalizedText | None = None  # the department that runs it (所管課)
     vendor: LocalizedText | None = None  # who to call (保守業者)
     notes: LocalizedText | None = None
+    rpo_minutes: Minutes | None = Field(None, description=(
+        "Recovery point objective (目標復旧時点): minutes of data before the incident that may be lost."))
+    recovery_order: int | None = Field(None, ge=1, description=(
+        "Recovery order (復旧順位): 1 first; unique in a register."))
+    vendor_eta_minutes: Minutes | None = Field(
+        None, description="The vendor's expected recovery time, minutes from T+0.")
+
+    @property
+    def vendor_late(self) -> bool:
+        """The vendor expects to recover it only after its RTO: the plan cannot meet its own target."""
+        return self.vendor_eta_minutes is not None and self.vendor_eta_minutes > self.rto_minutes
 
 
 class SystemsRegister(ContentModel):
@@ -146,9 +219,22 @@ class Condition(ContentModel):
     values: Annotated[list[ConditionValue], Field(min_length=2)]
     fixed: Id | None = Field(None, description="The value this scenario always plays; set-up does not ask.")
     description: LocalizedText | None = None
+    ordered: bool = Field(False, description=(
+        "Its values are listed in order (震度 5弱, 5強, 6弱...): a `when` may then name a range of them "
+        "({at_least: ID}, {at_most: ID} or {from: ID, to: ID})."))
 
     def value(self, value_id: str) -> ConditionValue | None:
         return next((v for v in self.values if v.id == value_id), None)
+
+    def values_in(self, written: ValueRange) -> list[str] | None:
+        """The ids of the values a range names, in order; None when the condition is not ordered
+        or the range names a value it does not have."""
+        ids = [v.id for v in self.values]
+        if not self.ordered or any(end is not None and end not in ids for end in (written.low, written.high)):
+            return None
+        low = ids.index(written.low) if written.low is not None else 0
+        high = ids.index(written.high) if written.high is not None else len(ids) - 1
+        return ids[low:high + 1]
 
 
 def _one_or_many(value: Any) -> Any:
@@ -158,8 +244,62 @@ def _one_or_many(value: Any) -> Any:
     return value
 
 
+class ValueRange(list[str]):
+    """A range of an ordered condition's values as written (`{at_least: six_lower}`): the list of
+    the values it covers (filled in when the scenario is read) that remembers how it was written,
+    so that it can be worded "震度6弱以上" rather than as three values."""
+
+    def __init__(self, form: str, low: str | None, high: str | None) -> None:
+        super().__init__()
+        self.form = form  # at_least, at_most or between
+        self.low = low
+        self.high = high
+
+    def __reduce__(self) -> Any:  # copies and pickles keep the written form
+        return (ValueRange, (self.form, self.low, self.high), None, iter(self))
+
+    def __repr__(self) -> str:
+        return f"ValueRange({self.form}, {self.low}, {self.high}, {list(self)})"
+
+
+_RANGE_FORMS = {frozenset({"at_least"}): "at_least", frozenset({"at_most"}): "at_most",
+                frozenset({"from", "to"}): "between"}
+
+
+def _value_range(written: dict) -> ValueRange:
+    form = _RANGE_FORMS.get(frozenset(written))
+    if form is None or not all(isinstance(v, str) for v in written.values()):
+        raise PydanticCustomError("bad_range", "write a range as {at_least: ID}, {at_most: ID} or {from: ID, to: ID}")
+    for value in written.values():
+        if not ID_PATTERN.match(value):
+            raise PydanticCustomError("bad_id", "not a valid id: {value}", {"value": value})
+    return ValueRange(form, written.get("at_least", written.get("from")), written.get("at_most", written.get("to")))
+
+
+def _values_or_range(value: Any, handler: ValidatorFunctionWrapHandler) -> list[str]:
+    # A range is kept as written; the scenario fills in its values (it knows the condition's order).
+    if isinstance(value, dict):
+        return _value_range(value)
+    values: list[str] = handler(value)
+    return values
+
+
+# The values a `when` names for one condition: a list, or a range of an ordered condition's values.
+ConditionValues = Annotated[
+    list[Id], Field(min_length=1), WrapValidator(_values_or_range, json_schema_input_type=Union[
+        Id, list[Id], dict[Literal["at_least", "at_most", "from", "to"], Id]])]
+
 # Condition id → the values under which a step or inject applies (all conditions must hold).
-When = Annotated[dict[Id, Annotated[list[Id], Field(min_length=1)]], BeforeValidator(_one_or_many)]
+When = Annotated[dict[Id, ConditionValues], BeforeValidator(_one_or_many)]
+
+
+def _fill_ranges(conditions: list[Condition], whens: Iterator[Mapping[str, list[str]]]) -> None:
+    """Give every range in WHENS the values it covers (none when it cannot be read: the checks say why)."""
+    for when in whens:
+        for condition_id, values in when.items():
+            condition = next((c for c in conditions if c.id == condition_id), None)
+            if isinstance(values, ValueRange) and condition is not None:
+                values[:] = condition.values_in(values) or []
 
 
 def applies_under(when: Mapping[str, list[str]], values: Mapping[str, str]) -> bool:
@@ -210,6 +350,55 @@ class DecisionOption(ContentModel):
     triggers: list[Id] = Field(default_factory=list, description="Injects given the moment it is chosen.")
 
 
+class AppliesIf(ContentModel):
+    """A step that applies only by a value measured in the drill (fuel below 12 h -> order fuel):
+    check CHECK (from 1) of step STEP, a check with a `value:` threshold."""
+
+    step: Id
+    check: int = Field(ge=1, description="The check of that step, from 1; it takes a value with min or max.")
+    outside: bool = Field(True, description="true: applies when the value is outside its threshold (flagged); "
+                                            "false: when it is within.")
+
+
+class Repeat(ContentModel):
+    """An action repeated during the drill (定時報告 every 3 hours), each occurrence recorded: the
+    first is due at the step's target, occurrence k at the target + (k - 1) x every_minutes."""
+
+    every_minutes: Annotated[int, Field(ge=1, le=60 * 24 * 14)]
+    until_minutes: Minutes | None = Field(None, description="T+ minutes after which no occurrence falls due; "
+                                                            "none: until the drill ends.")
+
+
+class ConditionVariant(ContentModel):
+    """A step's target or owner under some conditions (one column of the plan's table): the
+    fields it writes replace the step's in a drill played under WHEN. A target written here
+    (either kind) replaces the step's target as a whole."""
+
+    when: Annotated[When, Field(min_length=1)]
+    target_minutes: Minutes | None = Field(None, description="Target as drill time (T+ minutes).")
+    target_after_minutes: Minutes | None = Field(
+        None, description="Target in minutes after the step became possible.")
+    role: Id | None = None
+    support_roles: list[Id] | None = None
+
+    def matches(self, values: Mapping[str, str]) -> bool:
+        """Whether a drill played under VALUES takes this variant (every condition named must
+        have a recorded value among those written)."""
+        return all(values.get(condition) in allowed for condition, allowed in self.when.items())
+
+    def changes(self) -> dict[str, Any]:
+        """The fields of the step this variant replaces, with their values here."""
+        written = self.model_fields_set
+        changed: dict[str, Any] = {}
+        if written & {"target_minutes", "target_after_minutes"}:
+            changed.update(target_minutes=self.target_minutes, target_after_minutes=self.target_after_minutes)
+        if self.role is not None:
+            changed["role"] = self.role
+        if self.support_roles is not None:
+            changed["support_roles"] = list(self.support_roles)
+        return changed
+
+
 class Step(ContentModel):
     id: Id
     phase: Id
@@ -235,10 +424,18 @@ class Step(ContentModel):
     options: list[DecisionOption] = Field(
         default_factory=list,
         description="A decision step: exactly one option is chosen (by whom and when is recorded).")
+    by_condition: list[ConditionVariant] = Field(default_factory=list, description=(
+        "Targets or owners that differ by condition: the first entry whose `when` matches the drill's "
+        "condition values replaces the fields it writes (target_minutes, target_after_minutes, role, "
+        "support_roles)."))
+    applies_if: AppliesIf | None = Field(
+        None, description="Applies only when a value measured in the drill is outside (or within) its threshold.")
+    repeat: Repeat | None = Field(
+        None, description="Repeated every N minutes from its target, each occurrence recorded.")
 
     @property
     def waits(self) -> bool:
-        return bool(self.after or self.after_injects)
+        return bool(self.after or self.after_injects or self.applies_if)  # (a value it hangs on: waited for)
 
     @property
     def all_roles(self) -> list[str]:
@@ -251,6 +448,15 @@ class Step(ContentModel):
     def option(self, option_id: str) -> DecisionOption | None:
         return next((o for o in self.options if o.id == option_id), None)
 
+    def variant_under(self, values: Mapping[str, str]) -> ConditionVariant | None:
+        """The first `by_condition` entry a drill played under VALUES takes (None: the step as written)."""
+        return next((v for v in self.by_condition if v.matches(values)), None)
+
+    def played_under(self, values: Mapping[str, str]) -> Step:
+        """The step as a drill played under VALUES plays it (its `by_condition` entry applied)."""
+        variant = self.variant_under(values)
+        return self if variant is None else self.model_copy(update=variant.changes())
+
 
 class Inject(ContentModel):
     """An event given to players at a set time (状況付与)."""
@@ -258,6 +464,9 @@ class Inject(ContentModel):
     id: Id
     # T+ minutes it is given at; none: given when a decision option `triggers` it, or by hand.
     at_minutes: Minutes | None = None
+    at_time: ClockTime | None = Field(None, description=(
+        "Instead of at_minutes: the time of day of the scenario it is given at (\"13:30\"), counted from "
+        "the drill's T0; a drill whose T0 is later than it is refused."))
     recipient: Id
     sender: LocalizedText
     channel: LocalizedText
@@ -302,6 +511,12 @@ class Scenario(ContentModel):
     steps: Annotated[list[Step], Field(min_length=1)]
     injects: list[Inject] = Field(default_factory=list)
     annexes: Annexes = Field(default_factory=Annexes)
+
+    @model_validator(mode="after")
+    def _ranges_as_values(self) -> Scenario:
+        # A `when` range ({at_least: six_lower}) names the values it covers from here on.
+        _fill_ranges(self.conditions, _whens(self))
+        return self
 
     def location(self, location_id: str) -> Location | None:
         return next((loc for loc in self.annexes.locations if loc.id == location_id), None)
@@ -541,3 +756,27 @@ def with_register(scenario: Scenario, register: SystemsRegister | None) -> Scena
     if register is None:
         return scenario
     return scenario.model_copy(update={"systems": [*register.systems, *scenario.systems]})
+
+
+def _whens(scenario: Scenario) -> Iterator[Mapping[str, list[str]]]:
+    """Every `when` of a scenario: its steps', their `by_condition` entries', its injects'."""
+    for step in scenario.steps:
+        yield step.when
+        yield from (variant.when for variant in step.by_condition)
+    for inject in scenario.injects:
+        yield inject.when
+
+
+def as_played(scenario: Scenario, recorded: Mapping[str, str]) -> Scenario:
+    """The scenario as a drill played under the condition values RECORDED plays it (the fixed
+    ones as fixed): each step with its `by_condition` entry applied. The same object when
+    no step differs, so drills of scenarios without `by_condition` read exactly as before."""
+    values = {c.id: c.fixed for c in scenario.conditions if c.fixed is not None}
+    values.update(recorded)
+    steps = [step.played_under(values) for step in scenario.steps]
+    if all(new is old for new, old in zip(steps, scenario.steps, strict=True)):
+        return scenario
+    played = scenario.model_copy(update={"steps": steps})
+    for worked_out in [name for name in vars(played) if name not in Scenario.model_fields]:
+        del played.__dict__[worked_out]  # cached from the steps as written: worked out again
+    return played

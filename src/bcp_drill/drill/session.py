@@ -8,11 +8,11 @@ from typing import Any
 
 from bcp_drill import __version__
 from bcp_drill.content.loader import LoadedFile
-from bcp_drill.content.models import Scenario
+from bcp_drill.content.models import Scenario, as_played
 from bcp_drill.drill.pinned import pinned_register_fields, pinned_scenario
 from bcp_drill.drill.ratings import RATINGS
 from bcp_drill.drill.rights import ROLE_RIGHTS
-from bcp_drill.drill.state import Conflict, DrillState, StepRecord
+from bcp_drill.drill.state import Conflict, DrillState, StepRecord, injects_before_t0
 from bcp_drill.drill.values import UnreadableValue, read_measured
 from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.records import events as ev
@@ -156,6 +156,10 @@ class DrillSession(JournalSession):
         assert isinstance(scenario, Scenario)
         values = condition_values(scenario, conditions or {})
         now = store.clock()
+        early = injects_before_t0(scenario, t0 or now, values)
+        if early:  # a time of day before T0 is refused, not guessed to be the next day
+            raise SessionRefused("inject_before_t0", inject=early[0].id, time=early[0].at_time,
+                                 t0=(t0 or now).astimezone().strftime("%H:%M"))
         journal = store.create(
             scenario.id, ev.DrillStarted, scenario_id=scenario.id, scenario_version=scenario.version,
             scenario_sha256=source.sha256, scenario_file=source.display,
@@ -163,7 +167,7 @@ class DrillSession(JournalSession):
             place=place, participants=participants or [], t0=t0 or now, conditions=values,
             **pinned_register_fields(source),
             tool_version=__version__)
-        return cls(journal, scenario, store)
+        return cls(journal, as_played(scenario, values), store)  # as pinned_scenario reads it back
 
     @classmethod
     def resume(cls, store: RecordStore, record_id: str) -> "DrillSession":
@@ -201,6 +205,11 @@ class DrillSession(JournalSession):
         """A step an outcome or a check may be recorded on: it applies under the drill's conditions."""
         record = self._step(step_id)
         if not self.state.applies(record.step):
+            if self.state.value_gate(record.step) is False:  # ruled out by a value, not by the conditions
+                gate = record.step.applies_if
+                assert gate is not None
+                raise SessionRefused("step_ruled_out_by_value", step_id=step_id, measured=gate.step,
+                                     number=gate.check)
             raise SessionRefused("step_not_applicable", step_id=step_id)
         return record
 
@@ -212,6 +221,9 @@ class DrillSession(JournalSession):
         open_decisions = [d.id for d in self.scenario.enabling(step_id) if not self.state.chosen_option(d)[0]]
         if open_decisions:
             raise SessionRefused("step_waits_for_decision", step_id=step_id, decision=", ".join(open_decisions))
+        gate = record.step.applies_if
+        if gate is not None and self.state.value_gate(record.step) is None:  # the value may rule it out
+            raise SessionRefused("step_waits_for_value", step_id=step_id, measured=gate.step, number=gate.check)
         return record
 
     # -- the clock -------------------------------------------------------------
@@ -363,8 +375,40 @@ class DrillSession(JournalSession):
                 number = read_measured(typed, spec).number
             except UnreadableValue as unreadable:
                 raise SessionRefused(unreadable.code, value=typed, unit=unreadable.unit) from None
+        # Steps that apply only by this value (`applies_if`) and hold an outcome: a value that rules
+        # them out is refused, naming them, as a decision is (nothing recorded leaves a count unsaid).
+        ruled_out = self.state.ruled_out_by_value(step_id, index, number)
+        if ruled_out:
+            raise SessionRefused("value_sets_aside", step_id=step_id, number=index + 1, value=typed,
+                                 steps=", ".join(f"{r.step.id} ({r.rating or r.outcome})" for r in ruled_out))
         return self._record(ev.ValueRecorded, step_id=step_id, check_index=index, text=typed, number=number,
                             elapsed_seconds=self.elapsed())
+
+    def record_occurrence(self, step_id: str, occurrence: int | None = None, rating: str | None = None,
+                          note: str = "") -> ev.StepOccurrenceDone:
+        """One occurrence of a repeated step done (定時報告 at T+6:00): OCCURRENCE from 1, or the
+        first not yet recorded. Refused on a step that is not repeated, still waits, or has its
+        own outcome (which closes it), and for an occurrence not yet due beyond the next one."""
+        self._require("outcome")
+        self.ensure_open()
+        record = self._outcome_step(step_id)
+        step = record.step
+        if step.repeat is None:
+            raise SessionRefused("step_not_repeated", step_id=step_id)
+        if record.outcome is not None:
+            raise SessionRefused("repeat_closed", step_id=step_id)
+        if rating is not None and rating not in RATINGS:
+            raise SessionRefused("unknown_rating", rating=rating, ratings="/".join(RATINGS))
+        elapsed = self.elapsed()
+        recorded = self.state.occurrences.get(step_id, {})
+        due = 0  # occurrences whose time has come (the next one may be recorded early)
+        while (at := self.state.occurrence_due_seconds(step, due + 1)) is not None and at <= elapsed:
+            due += 1
+        number = occurrence if occurrence is not None else next(n for n in range(1, due + 3) if n not in recorded)
+        if number < 1 or self.state.occurrence_due_seconds(step, number) is None or number > due + 1:
+            raise SessionRefused("occurrence_not_due", step_id=step_id, number=number, due=due)
+        return self._record(ev.StepOccurrenceDone, step_id=step_id, occurrence=number, elapsed_seconds=elapsed,
+                            rating=rating, note=note.strip())
 
     def record_deputy(self, step_id: str, role_id: str, deputy: int, reason: str, person: str = "") -> ev.DeputyActed:
         """Record that a role's DEPUTY (1: first in the deputy order) acted on a step, and why."""
@@ -375,9 +419,9 @@ class DrillSession(JournalSession):
             raise SessionRefused("role_not_on_step", step_id=step_id, role_id=role_id,
                                  roles=", ".join(step.all_roles))
         role = self.scenario.role(role_id)
-        if role is None or not 1 <= deputy <= len(role.deputies):
+        if role is None or not 1 <= deputy <= role.deputy_count:
             raise SessionRefused("unknown_deputy", role_id=role_id, number=deputy,
-                                 count=len(role.deputies) if role else 0)
+                                 count=role.deputy_count if role else 0)
         if not reason.strip():
             raise SessionRefused("reason_required")
         return self._record(ev.DeputyActed, step_id=step_id, role_id=role_id, deputy=deputy, person=person.strip(),

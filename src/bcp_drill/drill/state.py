@@ -9,9 +9,11 @@ from typing import Any, Callable, Iterable
 from bcp_drill.content.models import (
     DecisionOption,
     Inject,
+    Phase,
     Scenario,
     Step,
     applies_under,
+    clock_minutes,
 )
 from bcp_drill.drill.counts import StepStatus
 from bcp_drill.records import events as ev
@@ -86,6 +88,7 @@ class DrillState:
     systems: dict[str, list[ev.SystemStateRecorded]] = field(default_factory=dict)  # each system's states, in order
     values: dict[tuple[str, int], ev.ValueRecorded] = field(default_factory=dict)  # (step, check) → the latest
     deputies: dict[str, list[ev.DeputyActed]] = field(default_factory=dict)  # step → deputies who acted
+    occurrences: dict[str, dict[int, ev.StepOccurrenceDone]] = field(default_factory=dict)  # step → n → latest
     hotwash: ev.HotwashRecorded | None = None
     observations: list[ev.ObservationRecorded] = field(default_factory=list)
     consoles: dict[str, ev.ConsoleJoined] = field(default_factory=dict)  # team drills: who joined, as what
@@ -98,6 +101,7 @@ class DrillState:
     first_journal_seq: int = 0  # the last seq applied from the drill's first journal
     console_heads: dict[str, int] = field(default_factory=dict)  # team drills: per console, the same
     _conditions: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    _gating: set[str] = field(default_factory=set, repr=False, compare=False)  # value gates being worked out
 
     @property
     def conditions(self) -> dict[str, str]:
@@ -125,7 +129,63 @@ class DrillState:
                     return False
                 if chosen is not None and item.id in chosen.skips:
                     return False
+            if item.applies_if is not None and self.value_gate(item) is False:
+                return False
         return True
+
+    def gate_value(self, step: Step) -> ev.ValueRecorded | None:
+        """For a step with `applies_if`: the value it hangs on, as recorded (None: not yet)."""
+        gate = step.applies_if
+        return None if gate is None else self.values.get((gate.step, gate.check - 1))
+
+    def value_flagged(self, step: Step) -> bool | None:
+        """Whether the value a step with `applies_if` hangs on is outside its threshold; None
+        while it is not recorded (or the check it names takes no value)."""
+        gate, recorded = step.applies_if, self.gate_value(step)
+        measured = self.scenario.step(gate.step) if gate else None
+        if gate is None or recorded is None or recorded.number is None or measured is None \
+                or gate.check > len(measured.checks) or measured.checks[gate.check - 1].value is None:
+            return None
+        spec = measured.checks[gate.check - 1].value
+        assert spec is not None
+        return ((spec.min is not None and recorded.number < spec.min)
+                or (spec.max is not None and recorded.number > spec.max))
+
+    def value_gate(self, step: Step) -> bool | None:
+        """A step with `applies_if`: True when the value recorded makes it apply, False when it
+        rules it out, None while the value is not recorded (the step applies for now, waiting).
+        A value never to be measured (its step does not apply in this drill) rules it out."""
+        gate = step.applies_if
+        if gate is None:
+            return True
+        flagged = self.value_flagged(step)
+        if flagged is None:
+            measured = self.scenario.step(gate.step)
+            if measured is not None and measured.id not in self._gating:
+                self._gating.add(step.id)  # a loop of gates (refused by validate) cannot recurse for ever
+                try:
+                    if not self.applies(measured):
+                        return False
+                finally:
+                    self._gating.discard(step.id)
+            return None
+        return flagged == gate.outside
+
+    def ruled_out_by_value(self, step_id: str, index: int, number: float | None) -> list[StepRecord]:
+        """The steps holding an outcome that a value NUMBER for check INDEX of STEP_ID would
+        rule out (what `record_value` refuses to set aside without a word)."""
+        key = (step_id, index)
+        standing = [r for r in self.steps.values() if r.outcome is not None and self.applies(r.step)]
+        kept = self.values.get(key)
+        self.values[key] = ev.ValueRecorded.model_construct(step_id=step_id, check_index=index, text="-",
+                                                             number=number, elapsed_seconds=0)
+        try:
+            return [r for r in standing if not self.applies(r.step)]
+        finally:
+            if kept is None:
+                del self.values[key]
+            else:
+                self.values[key] = kept
 
     def chosen_option(self, decision_step: Step) -> tuple[bool, DecisionOption | None]:
         """(settled, option) for a decision step: the option that stands; no option when the
@@ -145,6 +205,11 @@ class DrillState:
         made; 0 when it waits for nothing; None while it is still waiting. What does not apply
         in this drill is not waited for."""
         since = 0
+        if step.applies_if is not None:  # waits for the value it hangs on, like a decision enabling it
+            recorded = self.gate_value(step)
+            if recorded is None or self.value_flagged(step) is None:
+                return None
+            since = recorded.elapsed_seconds
         for decision_step in self.scenario.enabling(step.id):  # (one a decision can only skip goes ahead)
             if not self.chosen_option(decision_step)[0]:
                 return None
@@ -168,12 +233,25 @@ class DrillState:
             if delivered is None:
                 return None
             since = max(since, delivered.elapsed_seconds)
+        phase = self.scenario.phase(step.phase)
+        if phase is not None and phase.starts_after is not None:  # the phase's event: an implicit `after`
+            waiting, began = self._phase_wait(phase)
+            if waiting:
+                return None
+            since = max(since, began or 0)
         return since
 
-    def deadline_seconds(self, step: Step) -> int | None:
+    def deadline_seconds(self, step: Step, first_occurrence: bool = False) -> int | None:
         """The step's target as drill time: absolute, or relative to when it became possible;
-        None when it has none (or its relative target cannot be known yet)."""
+        None when it has none (or its relative target cannot be known yet). A repeated step has
+        none of its own (each occurrence is due in turn) unless FIRST_OCCURRENCE asks for it."""
+        if step.repeat is not None and not first_occurrence:
+            return None
         if step.target_minutes is not None:
+            phase = self.scenario.phase(step.phase)
+            if phase is not None and phase.starts_after is not None:  # counted from the phase's start
+                began = self.phase_start_seconds(phase)
+                return None if began is None else began + step.target_minutes * 60
             return step.target_minutes * 60
         if step.target_after_minutes is not None:
             since = self.possible_since(step)
@@ -207,6 +285,16 @@ class DrillState:
         if now_seconds >= deadline - DUE_SOON_SECONDS:
             return StepStatus.DUE
         return StepStatus.UPCOMING
+
+    def occurrence_due_seconds(self, step: Step, occurrence: int) -> int | None:
+        """When occurrence N (from 1) of a repeated step is due: its target + (N - 1) x every;
+        None when it is not repeated, its target is not known yet, or N falls after `until_minutes`."""
+        first = self.deadline_seconds(step, first_occurrence=True) if step.repeat else None
+        if step.repeat is None or first is None:
+            return None
+        due = first + (occurrence - 1) * step.repeat.every_minutes * 60
+        until = step.repeat.until_minutes
+        return None if until is not None and due > until * 60 else due
 
     def late_by_seconds(self, record: StepRecord) -> int:
         if record.outcome != "done" or record.rating == "U" or record.elapsed_seconds is None:
@@ -368,6 +456,9 @@ class DrillState:
     def _value(self, event: ev.ValueRecorded) -> None:
         self.values[(event.step_id, event.check_index)] = event
 
+    def _occurrence(self, event: ev.StepOccurrenceDone) -> None:
+        self.occurrences.setdefault(event.step_id, {})[event.occurrence] = event
+
     def _system(self, event: ev.SystemStateRecorded) -> None:
         self.systems.setdefault(event.system_id, []).append(event)
 
@@ -405,7 +496,44 @@ class DrillState:
         """Injects that apply, whose time has come, and that have not been delivered yet."""
         elapsed = self.elapsed_seconds(now)
         return [i for i in self.pending_injects()
-                if i.at_minutes is not None and not i.contingency and i.at_minutes * 60 <= elapsed]
+                if not i.contingency and (due := self.inject_due_seconds(i)) is not None and due <= elapsed]
+
+    def inject_due_seconds(self, inject: Inject) -> int | None:
+        """Drill time (s) an inject is planned at: its T+ minute, or its time of day counted from
+        T0's; None when it has neither (a decision or the controller gives it) or before T0 is known.
+        Every front end, the sheet and the report take an inject's time from here."""
+        if inject.at_minutes is not None:
+            return inject.at_minutes * 60
+        if inject.at_time is None or self.started is None:
+            return None
+        return max(0, clock_due_seconds(inject.at_time, self.started.t0))
+
+    # -- phases that start at an event -------------------------------------------
+
+    def _phase_wait(self, phase: Phase) -> tuple[bool, int | None]:
+        """(still waiting, drill seconds it began) for a phase that starts at an event. An event
+        that will not happen in this drill (it does not apply, or its step ended with no time
+        recorded) is not waited for, and gives the phase no start."""
+        start = phase.starts_after
+        if start is None:
+            return False, None
+        if start.inject is not None:
+            inject = self.scenario.inject(start.inject)
+            if inject is None or not self.applies(inject):
+                return False, None
+            given = self.delivered.get(inject.id)
+            return (False, given.elapsed_seconds) if given else (True, None)
+        record = self.steps.get(start.step or "")
+        if record is None or not self.applies(record.step):
+            return False, None
+        return record.outcome is None, record.elapsed_seconds
+
+    def phase_start_seconds(self, phase: Phase) -> int | None:
+        """Drill time (s) a phase begins: its minute, or when the inject it starts after was given
+        (the step it starts after got its outcome); None while that has not happened."""
+        if phase.starts_after is None:
+            return None if phase.at_minutes is None else phase.at_minutes * 60
+        return self._phase_wait(phase)[1]
 
     def pending_injects(self) -> list[Inject]:
         """Injects not delivered yet that apply under this drill's conditions and that the
@@ -426,10 +554,28 @@ class DrillState:
     def next_phase_seconds(self, now: datetime) -> int | None:
         """Start of the next phase after the current drill time (for tabletop clock jumps)."""
         elapsed = self.elapsed_seconds(now)
-        later = [p.at_minutes * 60 for p in self.scenario.phases if p.at_minutes * 60 > elapsed]
+        # (a phase that starts at an event has no time to jump to: the event starts it)
+        later = [p.at_minutes * 60 for p in self.scenario.phases
+                 if p.at_minutes is not None and p.at_minutes * 60 > elapsed]
         return min(later) if later else None
 
 
+
+
+def clock_due_seconds(at_time: str, t0: datetime) -> int:
+    """Drill seconds from T0 (in local time, as set-up takes it) to AT_TIME of T0's day;
+    negative when AT_TIME is earlier than T0."""
+    local = t0.astimezone()
+    return clock_minutes(at_time) * 60 - (local.hour * 3600 + local.minute * 60 + local.second)
+
+
+def injects_before_t0(scenario: Scenario, t0: datetime, conditions: dict[str, str]) -> list[Inject]:
+    """The injects that apply under CONDITIONS whose time of day comes before T0's minute: a
+    drill starting at T0 could never give them (the next day is not guessed)."""
+    local = t0.astimezone()
+    return [i for i in scenario.injects
+            if i.at_time is not None and applies_under(i.when, conditions)
+            and clock_minutes(i.at_time) < local.hour * 60 + local.minute]
 
 
 # Event type → how it changes the state (types not listed, e.g. review events, change nothing).
@@ -449,6 +595,7 @@ _HANDLERS: dict[type, Callable[[DrillState, Any], None]] = {
     ev.ProblemRaised: DrillState._problem,
     ev.DeputyActed: DrillState._deputy,
     ev.ValueRecorded: DrillState._value,
+    ev.StepOccurrenceDone: DrillState._occurrence,
     ev.SystemStateRecorded: DrillState._system,
     ev.InjectDelivered: DrillState._inject,
     ev.HotwashRecorded: DrillState._hotwash,

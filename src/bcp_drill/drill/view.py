@@ -11,6 +11,7 @@ counted"); the on-time rule printed under every figures table is the catalog's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -19,6 +20,7 @@ from bcp_drill.content.models import (
     CheckItem,
     DecisionOption,
     Inject,
+    Phase,
     Step,
     System,
     ValueSpec,
@@ -57,6 +59,12 @@ class StepView:
     status: StepStatus
     deadline_seconds: int | None = None  # the target as drill time, when it has one
     late_seconds: int = 0
+    phase: Phase | None = None  # the step's phase (its target counts from its start when an event starts it)
+
+    @property
+    def counts_from_phase(self) -> bool:
+        """Whether target_minutes counts from the start of a phase that starts at an event."""
+        return self.phase is not None and self.phase.starts_after is not None
 
     @property
     def rating(self) -> str:
@@ -66,7 +74,7 @@ class StepView:
     def target_short(self) -> str:
         """The target in a narrow column: "0:45" (T+), "+0:30" (after what it waits for), "-" (none)."""
         if self.step.target_minutes is not None:
-            return format_minutes(self.step.target_minutes)
+            return ("+" if self.counts_from_phase else "") + format_minutes(self.step.target_minutes)
         if self.step.target_after_minutes is not None:
             return "+" + format_minutes(self.step.target_after_minutes)
         return "-"
@@ -164,6 +172,90 @@ def value_views(state: DrillState, step: Step) -> list[ValueView]:
             for index, check in enumerate(step.checks) if check.value is not None]
 
 
+# ---------------------------------------------------------------- repeated steps
+
+# Where an occurrence of a repeated step stands (the marks are plain ASCII, as the steps' are).
+OCCURRENCE_MARKS = {"done": "[v]", "late": "[L]", "unable": "[U]", "due": "[*]", "missed": "[!]", "upcoming": "[ ]"}
+_MAX_OCCURRENCES = 2000  # every minute for 14 days is 20,160: a list that long helps nobody
+
+
+@dataclass(frozen=True)
+class OccurrenceView:
+    """One occurrence of a repeated step: when it was due, and what was recorded for it.
+
+    Rules (docs/drills.md, "How a drill is counted"): done by its due time is on time ("done"),
+    after it "late", rated U "unable"; not recorded it is "upcoming" before its time, "due" from
+    its time until the next one falls due, then "missed" (and "missed" once the drill has ended)."""
+
+    step: Step
+    number: int  # from 1
+    due_seconds: int
+    recorded: ev.StepOccurrenceDone | None
+    status: str  # done, late, unable, due, missed, upcoming
+
+    @property
+    def mark(self) -> str:
+        return OCCURRENCE_MARKS[self.status]
+
+
+def _occurrence_status(state: DrillState, step: Step, due: int, recorded: ev.StepOccurrenceDone | None,
+                       elapsed: int) -> str:
+    if recorded is not None:
+        if recorded.rating == "U":
+            return "unable"
+        return "done" if recorded.elapsed_seconds <= due else "late"
+    if state.ended is None and elapsed < due:
+        return "upcoming"
+    assert step.repeat is not None
+    if state.ended is not None or elapsed >= due + step.repeat.every_minutes * 60:
+        return "missed"
+    return "due"
+
+
+def occurrence_views(state: DrillState, step: Step, elapsed: int) -> list[OccurrenceView]:
+    """The occurrences of a repeated step that are due by now (by the end, once it has ended),
+    while it runs the next one too, and any recorded beyond them; [] for a step not repeated,
+    not applicable, or whose first due time is not known yet."""
+    if step.repeat is None or not state.applies(step):
+        return []
+    recorded = state.occurrences.get(step.id, {})
+    record = state.steps.get(step.id)
+    closed_at = record.elapsed_seconds if record and record.outcome is not None else None
+    shown: list[OccurrenceView] = []
+    number = 1
+    while number <= _MAX_OCCURRENCES and (due := state.occurrence_due_seconds(step, number)) is not None:
+        later = state.ended is not None or bool(shown and shown[-1].status == "upcoming")
+        closed = closed_at is not None and due > closed_at  # its outcome closes the step: none falls due after
+        if number not in recorded and ((due > elapsed and later) or closed):
+            break
+        shown.append(OccurrenceView(step, number, due, recorded.get(number),
+                                    _occurrence_status(state, step, due, recorded.get(number), elapsed)))
+        number += 1
+    return shown
+
+
+@dataclass(frozen=True)
+class RepeatCount:
+    """How a repeated step's occurrences went: due so far, and of them on time, late, not done."""
+
+    step: Step
+    occurrences: list[OccurrenceView]
+
+    @property
+    def due(self) -> int:
+        """Occurrences whose time has come (the upcoming one is not counted)."""
+        return sum(1 for o in self.occurrences if o.status != "upcoming")
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.occurrences if o.status == status)
+
+
+def repeat_counts(state: DrillState, elapsed: int) -> list[RepeatCount]:
+    """Every repeated step that applies, with its occurrences (scenario order)."""
+    return [RepeatCount(step, occurrence_views(state, step, elapsed))
+            for step in state.scenario.steps if step.repeat is not None and state.applies(step)]
+
+
 # ---------------------------------------------------------------- injects and responses
 
 
@@ -246,10 +338,15 @@ def system_view(state: DrillState, system: System, elapsed: int) -> SystemView:
     return SystemView(system, current, history, recovered_at, status, remaining)
 
 
+def in_recovery_order(systems: Sequence[System]) -> list[System]:
+    """Systems as the plan restores them: those with a recovery order (復旧順位) by it, first;
+    the others by recovery priority (A first), as listed within one."""
+    return sorted(systems, key=lambda s: (s.recovery_order is None, s.recovery_order or 0, s.priority))
+
+
 def system_views(state: DrillState, elapsed: int) -> list[SystemView]:
-    """Every system of the scenario, by recovery priority (A first), as listed within one."""
-    ordered = sorted(state.scenario.systems, key=lambda s: s.priority)
-    return [system_view(state, system, elapsed) for system in ordered]
+    """Every system of the scenario, in recovery order (see `in_recovery_order`)."""
+    return [system_view(state, system, elapsed) for system in in_recovery_order(state.scenario.systems)]
 
 
 # ---------------------------------------------------------------- objectives
@@ -320,7 +417,8 @@ class DrillView:
         state = self.state
         record = state.steps[step_id]
         return StepView(record.step, record, state.step_status(record, self.elapsed),
-                        state.deadline_seconds(record.step), state.late_by_seconds(record))
+                        state.deadline_seconds(record.step), state.late_by_seconds(record),
+                        state.scenario.phase(record.step.phase))
 
     @cached_property
     def steps(self) -> list[StepView]:
@@ -365,6 +463,7 @@ TIMELINE_KINDS: dict[type[ev.EventBase], str] = {
     ev.InjectDelivered: "inject", ev.DecisionMade: "decision", ev.StepCompleted: "step",
     ev.StepNotDone: "not_done", ev.StepReopened: "reopen", ev.NoteAdded: "note", ev.NoteRetracted: "note_withdrawn",
     ev.DeputyActed: "deputy", ev.ValueRecorded: "value", ev.SystemStateRecorded: "system",
+    ev.StepOccurrenceDone: "occurrence",
     ev.ProblemRaised: "problem", ev.ObjectiveRated: "objective", ev.ConsoleJoined: "console",
     ev.ConflictSettled: "settled", ev.ObservationRecorded: "observation", ev.ClockPaused: "pause",
     ev.ClockResumed: "resume", ev.ClockAdvanced: "advance", ev.DrillEnded: "end",

@@ -10,16 +10,17 @@ from bcp_drill import __version__
 from bcp_drill.content.checks import Finding, Loc, duplicate_ids, reference_finding
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.content.loader import FileLoader, LoadedFile
-from bcp_drill.content.models import Scenario, applies_under
+from bcp_drill.content.models import Scenario, applies_under, as_played
 from bcp_drill.drill.pinned import pinned_register_fields
 from bcp_drill.drill.session import condition_values
 from bcp_drill.drill.setup import condition_value, parse_t0
+from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.values import UnreadableValue, read_measured
 from bcp_drill.drill.wording import (
     deputy_order_text,
     inject_time_text,
-    target_words,
     value_blank,
+    variants_text,
     when_text,
 )
 from bcp_drill.imports.models import IMPORT_KINDS, DrillResultFile, StepEntry, SystemEntry
@@ -107,9 +108,9 @@ def _deputy_finding(here: Loc, entry: StepEntry, step: Step, scenario: Scenario)
     role = scenario.role(role_id)
     if role_id not in step.all_roles:
         return reference_finding(here + ("deputy_role",), "role", role_id, step.all_roles)
-    if role is None or entry.deputy > len(role.deputies):
+    if role is None or entry.deputy > role.deputy_count:
         return Finding(here + ("deputy",), "import_no_such_deputy", {
-            "step": entry.id, "number": entry.deputy, "count": len(role.deputies) if role else 0})
+            "step": entry.id, "number": entry.deputy, "count": role.deputy_count if role else 0})
     if not entry.deputy_reason.strip():
         return Finding(here + ("deputy",), "import_deputy_needs_reason", {"step": entry.id})
     return None
@@ -300,6 +301,7 @@ def import_drill(store: RecordStore, library: ContentLibrary, loaded: LoadedFile
                                                                 sorted(library.scenarios))]))
     scenario = source.document
     assert isinstance(scenario, Scenario)
+    scenario = as_played(scenario, paper_conditions(result, scenario))  # owners as played (by_condition)
     problems = located(loaded, _checks(result, scenario))
     if problems:
         return ImportResult(problems)
@@ -327,6 +329,7 @@ def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: D
         **pinned_register_fields(source),
         tool_version=__version__, imported_from=loaded.display, import_sha256=content_sha256(loaded),
         imported_by=store.recorder)
+    scenario = as_played(scenario, first_fields["conditions"])  # targets and owners as played (by_condition)
     timed = _timed_events(result, paper_end(result), scenario, first_fields["conditions"])
 
     def fill(journal: Journal) -> None:
@@ -457,6 +460,14 @@ def _condition_lines(scenario: Scenario, t: Translator) -> list[str]:
     return lines
 
 
+def _target_comment(step: Step, scenario: Scenario, t: Translator) -> str:
+    """"目標 T+0:30", or each target of its `by_condition` entries; "目標なし" alone."""
+    target = variants_text(step, scenario, t)
+    if step.target_minutes is not None or step.target_after_minutes is not None or step.by_condition:
+        return f"{t('report.target')} {target}"
+    return target
+
+
 def drill_template(scenario: Scenario, t: Translator) -> str:
     """A ready-to-fill drill-result file for SCENARIO, every step and inject listed with comments."""
     lang = t.lang
@@ -488,10 +499,7 @@ def drill_template(scenario: Scenario, t: Translator) -> str:
         "steps:",
     ]
     for step in scenario.steps:
-        target = target_words(step, t)
-        if step.target_minutes is not None or step.target_after_minutes is not None:
-            target = f"{t('report.target')} {target}"
-        lines.append(f"  # {step.title.get(lang)} ({target})")
+        lines.append(f"  # {step.title.get(lang)} ({_target_comment(step, scenario, t)})")
         if step.when:
             lines.append(f"  #   {t('tui.applies_when')}: {when_text(step, scenario, t)}")
         for number, check in enumerate(step.checks, 1):
@@ -513,9 +521,10 @@ def drill_template(scenario: Scenario, t: Translator) -> str:
     for inject in scenario.injects:
         planned = inject_time_text(inject, scenario, t)
         lines.append(f"  # {inject.content.get(lang)} ({t('template.planned')} {planned})")
-        line = f'  - {{id: {inject.id}, delivered: "{hm(inject.at_minutes) if inject.at_minutes is not None else ""}"}}'
+        due = DrillState(scenario).inject_due_seconds(inject)  # (a time of day waits for the sheet's T0)
+        line = f'  - {{id: {inject.id}, delivered: "{hm(due // 60) if due is not None else ""}"}}'
         # given only under some conditions: the recorder uncomments it if it was
-        if inject.when or inject.at_minutes is None or inject.contingency:
+        if inject.when or due is None or inject.contingency:
             when = when_text(inject, scenario, t) if inject.when else planned
             lines.append(f"  #   {t('template.inject_when', when=when)}")
             line = "#" + line[1:]

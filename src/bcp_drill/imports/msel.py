@@ -42,12 +42,16 @@ MSEL_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "steps": ("対象ステップ", "Steps", ("関連ステップ", "Steps it sets off")),
     "when": ("適用条件", "Applies when", ("条件",)),
     "remarks": ("備考", "Remarks", ("注記", "Notes")),
+    # A time of day of the scenario (at_time), apart from the T+ column: 13:30 is never T+13:30.
+    "clock": ("想定時刻", "Time of day", ("時刻（時:分）", "時刻(時:分)", "at_time", "Clock time")),
 }
 SHEET_TITLES = ("状況付与表", "Injects", "MSEL")
 YES = {"○", "◯", "〇", "yes", "y", "true", "1", "x", "✓", "予備", "はい"}
 NO = {"", "no", "n", "false", "0", "-", "いいえ"}
 _SPLIT_KEEP = re.compile(r"(\s*[,、，;；/／\n]\s*)")  # list separators, each kept
 # "T+1:30", "1:30", "90", and what Excel gives for a time typed as 0:20 ("00:20:00").
+# A time of day: "13:30", "９:１５", and Excel's "13:30:00".
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::00)?$")
 _TIME = re.compile(r"^(t\+)?(\d{1,3}):([0-5]\d)(?::00)?$|^(t\+)?(\d{1,5})$", re.IGNORECASE)
 
 
@@ -87,7 +91,7 @@ def msel_rows(scenario: Scenario, lang: Lang) -> list[list[str]]:
             inject.expected_action.get(lang) if inject.expected_action else "",
             inject.expected_problems.get(lang) if inject.expected_problems else "",
             role(inject.controller), "○" if inject.contingency else "", ", ".join(inject.steps), when,
-            inject.remarks.get(lang) if inject.remarks else ""])
+            inject.remarks.get(lang) if inject.remarks else "", inject.at_time or ""])
     return rows
 
 
@@ -107,7 +111,7 @@ class MselImport:
 
 def scenario_horizon(scenario: Scenario) -> int:
     """The latest moment the scenario itself names (a phase, a target, an inject), in minutes."""
-    moments = [p.at_minutes for p in scenario.phases] + [s.target_minutes or 0 for s in scenario.steps]
+    moments = [p.at_minutes or 0 for p in scenario.phases] + [s.target_minutes or 0 for s in scenario.steps]
     return max(moments + [i.at_minutes or 0 for i in scenario.injects])
 
 
@@ -157,6 +161,17 @@ class _Row:
                          horizon=f"T+{horizon // 60}:{horizon % 60:02d}")
             return None
         return minutes
+
+    def clock(self) -> str | None:
+        """The time of day in the 想定時刻 column, as "13:30" (None when blank or unreadable)."""
+        value = normalise(self.text("clock"))
+        if not value:
+            return None
+        found = _CLOCK.match(value)
+        if not found:
+            self.problem("clock", "bad_clock", value=self.text("clock"))
+            return None
+        return f"{int(found.group(1)):02d}:{found.group(2)}"
 
     def role(self, key: str, required: bool) -> str | None:
         value = self.required(key) if required else self.text(key)
@@ -250,7 +265,7 @@ FIELDS_OF = {"time": ("at_minutes",), "steps": ("steps",), "when": ("when",), "c
              "expected_problems": ("expected_problems",),
              "objectives": ("objectives",), "contingency": ("contingency",), "sender": ("sender",),
              "channel": ("channel",), "recipient": ("recipient",), "content": ("content",),
-             "remarks": ("remarks",)}
+             "remarks": ("remarks",), "clock": ("at_time",)}
 
 
 def inject_data(row: _Row, old: Any, lang: Lang, present: set[str]) -> dict[str, Any]:
@@ -276,6 +291,11 @@ def _row_data(row: _Row, old: Any, lang: Lang) -> dict[str, Any]:
     minutes = row.minutes()
     if minutes is not None:
         data["at_minutes"] = minutes
+    clock = row.clock()
+    if clock is not None and minutes is not None:
+        row.problem("clock", "two_times", value=clock, minutes=row.text("time"))
+    elif clock is not None:
+        data["at_time"] = clock
     data["recipient"] = row.role("recipient", required=True)
     for key in ("sender", "channel", "content"):
         data[key] = _localized(row.required(key), getattr(old, key, None), lang)

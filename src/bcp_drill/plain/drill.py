@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
 from bcp_drill.content.fields import text
-from bcp_drill.drill.counts import StepStatus, format_elapsed, format_minutes, format_percent
+from bcp_drill.drill.counts import StepStatus, format_elapsed, format_percent
 from bcp_drill.drill.ratings import RATINGS, rating_dimension
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.setup import (
@@ -28,6 +28,8 @@ from bcp_drill.drill.wording import (
     contribution_text,
     deputy_order_text,
     inject_time_text,
+    occurrence_saved_text,
+    phase_start_words,
     progress_text,
     rating_label,
     reference_text,
@@ -165,6 +167,7 @@ class PlainDrill(PlainRunner):
             "reopen": self.reopen, "undo": self.reopen, "取消": self.reopen,
             "check": self.check, "c": self.check,
             "value": self.value, "v": self.value, "値": self.value,
+            "repeat": self.repeat, "rep": self.repeat, "回": self.repeat,
             "deputy": self.deputy, "代行": self.deputy,
             "annex": self.annex, "annexes": self.annex, "別紙": self.annex,
             "note": self.note, "memo": self.note, "メモ": self.note,
@@ -300,7 +303,7 @@ class PlainDrill(PlainRunner):
     def list_steps(self, rest: str) -> None:
         lang = self.t.lang
         for phase in self.session.scenario.phases:
-            self.console.say(f"-- T+{format_minutes(phase.at_minutes)} {phase.title.get(lang)}")
+            self.console.say(f"-- {phase_start_words(phase, self.session.scenario, self.t)} {phase.title.get(lang)}")
             for position, step in enumerate(self.session.scenario.steps):
                 if step.phase == phase.id:
                     self.console.say(self.step_line(position))
@@ -555,6 +558,22 @@ class PlainDrill(PlainRunner):
         if self._record(self.session.record_value, self.current.id, int(number) - 1, typed):
             self.show("")
 
+    def repeat(self, rest: str) -> None:
+        """`repeat [N] [RATING] [NOTE]`: an occurrence of the current (repeated) step done; N by
+        default the first not yet recorded."""
+        t, step = self.t, self.current
+        if step.repeat is None:
+            self.console.say(t("repeat.no_repeat"))
+            return
+        words = rest.split(maxsplit=1)
+        number = int(words.pop(0)) if words and words[0].isdigit() else None
+        words = " ".join(words).split(maxsplit=1)
+        rating = words.pop(0).upper() if words and words[0].upper() in RATINGS else None
+        event = self._record(self.session.record_occurrence, step.id, number, rating, " ".join(words))
+        if event:
+            self.console.say(occurrence_saved_text(self.session.state, event, self.session.elapsed(), t))
+            self.show("")
+
     def note(self, rest: str, step_id: str | None = "current") -> None:
         text_value = rest.strip() or (self.console.ask(self.t("tui.note_title") + ": ") or "").strip()
         if not text_value:
@@ -649,8 +668,8 @@ class PlainDrill(PlainRunner):
             if not pending:
                 self.console.say(t("tui.no_pending_injects"))
             for inject in pending:
-                self.console.say(f"  {inject.id} {inject_time_text(inject, self.session.scenario, t)} "
-                                 f"{inject.sender.get(lang)}: {inject.content.get(lang)}")
+                planned = inject_time_text(inject, self.session.scenario, t, self.session.state)
+                self.console.say(f"  {inject.id} {planned} {inject.sender.get(lang)}: {inject.content.get(lang)}")
             if pending:
                 self.console.say(t("plain.inject_how"))
             return

@@ -171,6 +171,18 @@ class ValueRecorded(EventBase):
     elapsed_seconds: int = Field(ge=0)
 
 
+class StepOccurrenceDone(EventBase):
+    """One occurrence of a repeated step (定時報告 every 3 hours) done: which, when, how well.
+    A later one for the same occurrence replaces it; the step's own outcome still closes the step."""
+
+    type: Literal["step_occurrence_done"] = "step_occurrence_done"
+    step_id: str
+    occurrence: int = Field(ge=1)  # 1: the first, due at the step's target
+    elapsed_seconds: int = Field(ge=0)
+    rating: HseepRating | None = None
+    note: str = ""
+
+
 class SystemStateRecorded(EventBase):
     """The state of one information system from now on (a later one replaces it)."""
 
@@ -378,7 +390,7 @@ class FollowUpUpdated(EventBase):
 Event = Annotated[
     Union[
         DrillStarted, ClockPaused, ClockResumed, ClockAdvanced, StepCompleted, DecisionMade, StepNotDone,
-        SystemStateRecorded, ValueRecorded, DeputyActed,
+        SystemStateRecorded, ValueRecorded, DeputyActed, StepOccurrenceDone,
         StepReopened, CheckToggled, NoteAdded, NoteRetracted, ProblemRaised, InjectDelivered,
         ObjectiveRated, HotwashRecorded, ObservationRecorded, DrillEnded, ConsoleJoined, ConflictSettled,
         ReviewStarted, ItemRated, ItemRatingCleared, AssessmentRecorded,

@@ -96,7 +96,10 @@ def scenario_moment(report: DrillReport, entry: TimelineLine) -> datetime:
 
 
 def figures_table(report: DrillReport, t: Translator) -> Table:
-    return drill_figures_table(report.summary, report.phase_titles, t, t("report.figures"))
+    table = drill_figures_table(report.summary, report.phase_titles, t, t("report.figures"))
+    if report.occurrences:  # how a repeated step counts, under the figures it is left out of
+        table.notes.append(t("repeat.rule"))
+    return table
 
 
 def duration_words(minutes: float, t: Translator) -> str:
@@ -190,6 +193,8 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
         tables.append(("injects", _injects_table(report, t)))
     if report.values:
         tables.append(("values", _values_table(report, t)))
+    if report.occurrences:
+        tables.append(("occurrences", _occurrences_table(report, t)))
     if report.systems:
         tables.append(("systems", _systems_table(report, t)))
     tables += [("timeline", _timeline_table(report, t)), ("followups", plan)]
@@ -276,6 +281,16 @@ def _injects_table(report: DrillReport, t: Translator) -> Table:
          for i in report.injects])
 
 
+def _occurrences_table(report: DrillReport, t: Translator) -> Table:
+    return Table(t("repeat.heading"), [
+        Column("step", t("repeat.col_step")), Column("number", t("repeat.col_number"), ">"),
+        Column("due", t("repeat.col_due")), Column("done", t("repeat.col_done")),
+        Column("result", t("repeat.col_result")), Column("rating", t("repeat.col_rating")),
+        Column("note", t("repeat.col_note")), Column("by", t("repeat.col_by"))],
+        [[o.step, o.number, o.due, o.done, o.result, o.rating, o.note, o.by] for o in report.occurrences],
+        [*report.repeats, t("repeat.rule")])
+
+
 def _values_table(report: DrillReport, t: Translator) -> Table:
     return Table(t("report.values"), [
         Column("step", t("report.step")), Column("check", t("report.value_item")),
@@ -285,12 +300,23 @@ def _values_table(report: DrillReport, t: Translator) -> Table:
 
 
 def _systems_table(report: DrillReport, t: Translator) -> Table:
+    """The systems table; the plan's columns (recovery order, RPO, the vendor's expected recovery)
+    only when a system gives them."""
+    plan = [(key, label) for key, label in (("recovery_order", t("annex.system_order")), ("rpo", t("annex.rpo")),
+                                            ("vendor_eta", t("annex.vendor_eta")))
+            if any(getattr(s, key) for s in report.systems)]
+    order = plan[:1] if plan and plan[0][0] == "recovery_order" else []
+    after_rto = plan[len(order):]
     return Table(t("report.systems"), [
+        *[Column(key, label) for key, label in order],
         Column("system", t("report.system")), Column("owner", t("report.system_owner")),
         Column("priority", t("report.priority")), Column("rto", t("report.rto")),
+        *[Column(key, label) for key, label in after_rto],
         Column("history", t("report.states_over_time")), Column("recovered_at", t("report.recovered_at")),
         Column("rto_result", t("report.rto_result"))],
-        [[s.name, s.owner, s.priority, s.rto, s.history, s.recovered_at, s.rto_result] for s in report.systems],
+        [[*[getattr(s, key) for key, _ in order], s.name, s.owner, s.priority, s.rto,
+          *[getattr(s, key) for key, _ in after_rto], s.history, s.recovered_at, s.rto_result]
+         for s in report.systems],
         [t("report.systems_rule")])
 
 

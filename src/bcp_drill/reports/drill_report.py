@@ -6,24 +6,29 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bcp_drill.content.fields import text
+from bcp_drill.content.models import System
 from bcp_drill.drill.counts import (
     DrillSummary,
+    NumberText,
     StepStatus,
+    count_text,
     duration_text,
     elapsed_text,
     format_elapsed,
     format_local_minute,
     format_minutes,
+    target_text,
 )
 from bcp_drill.drill.pinned import pinned_scenario
 from bcp_drill.drill.state import DrillState
-from bcp_drill.drill.view import DrillView, decision_results, inject_responses, value_views
+from bcp_drill.drill.view import DrillView, decision_results, inject_responses, repeat_counts, value_views
 from bcp_drill.drill.wording import (
     TimelineLine,
     conditions_text,
     contribution_text,
     deputy_text,
     inject_time_text,
+    repeat_summary_text,
     response_text,
     roles_text,
     status_label,
@@ -31,6 +36,7 @@ from bcp_drill.drill.wording import (
     target_label,
     threshold_text,
     timeline_lines,
+    value_gate_state,
     value_text,
 )
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label
@@ -80,6 +86,7 @@ class StepResult:
     checks_total: int
     notes: list[str]
     deputies: str = ""  # deputies who acted on it, and why
+    gate: str = ""  # why a step that hangs on a measured value applies or not ("燃料残量 8時間（12時間未満）のため")
     target_seconds: int | None = None  # an absolute target (T+), for spreadsheets; relative or none: None
     actual_seconds: int | None = None
 
@@ -105,6 +112,9 @@ class SystemLine:
     history: str  # each state with when it was recorded
     recovered_at: str  # T+h:mm or ""
     rto_result: str  # met / missed / not yet due / not recorded, in words
+    recovery_order: NumberText | str = ""  # the plan's 復旧順位, or ""
+    rpo: str | NumberText = ""  # h:mm of data that may be lost, or ""
+    vendor_eta: NumberText | str = ""  # T+h:mm the vendor expects to recover it (marked when after the RTO), or ""
 
 
 @dataclass
@@ -115,6 +125,20 @@ class ValueLine:
     threshold: str
     flagged: bool
     at: str  # T+ when recorded, or ""
+
+
+@dataclass
+class OccurrenceLine:
+    """One occurrence of a repeated step (定時報告 every 3 hours)."""
+
+    step: str
+    number: int
+    due: str  # T+h:mm
+    done: str  # T+hh:mm:ss, or ""
+    result: str  # mark and word: on time, late, unable, due, missed
+    rating: str
+    note: str
+    by: str
 
 
 @dataclass
@@ -184,6 +208,8 @@ class DrillReport:
     record_notices: list[str] = field(default_factory=list)
     executive: ExecutiveSummary | None = None
     observations: list[ObservationLine] = field(default_factory=list)
+    repeats: list[str] = field(default_factory=list)  # per repeated step: "定時報告 3 回中 2 回を時間内に（…）"
+    occurrences: list[OccurrenceLine] = field(default_factory=list)
 
     def observations_of(self, kind: str) -> list[ObservationLine]:
         return [o for o in self.observations if o.kind == kind]
@@ -224,7 +250,9 @@ def build_drill_report(sources: DrillReportSources, t: Translator, organisation:
         conditions=conditions_text(state, t) if scenario.conditions else "",
         decisions=_decision_lines(view, t), systems=_system_lines(view, t), values=_value_lines(state, t),
         injects=_inject_lines(view, t), record_hash=sources.contents.last_hash or "", executive=executive,
-        observations=observation_lines(state, t), record_notices=[n.render(t) for n in sources.notices])
+        observations=observation_lines(state, t), record_notices=[n.render(t) for n in sources.notices],
+        repeats=[repeat_summary_text(c, t) for c in repeat_counts(state, view.elapsed)],
+        occurrences=_occurrence_lines(view, t))
 
 
 def _step_results(view: DrillView, t: Translator) -> list[StepResult]:
@@ -241,8 +269,9 @@ def _step_results(view: DrillView, t: Translator) -> list[StepResult]:
             actual=shown.actual_text, late_minutes=shown.late_minutes, status=shown.status,
             rating=shown.rating, reason=shown.reason, checks_done=shown.checks_done,
             checks_total=len(step.checks), notes=[n.text for n in view.notes(step.id)],
-            deputies=deputy_text(state, step, t),
-            target_seconds=step.target_minutes * 60 if step.target_minutes is not None else None,
+            deputies=deputy_text(state, step, t), gate=value_gate_state(state, step, t),
+            target_seconds=step.target_minutes * 60
+            if step.target_minutes is not None and not shown.counts_from_phase else None,
             actual_seconds=shown.record.elapsed_seconds))
     return steps
 
@@ -280,6 +309,20 @@ def _decision_lines(view: DrillView, t: Translator) -> list[DecisionLine]:
         for d in decision_results(view)]
 
 
+def _occurrence_lines(view: DrillView, t: Translator) -> list[OccurrenceLine]:
+    """Every occurrence of every repeated step that applies, as counted (drill/view.py's rules)."""
+    lines = []
+    for count in repeat_counts(view.state, view.elapsed):
+        for o in count.occurrences:
+            done = o.recorded
+            lines.append(OccurrenceLine(
+                count.step.title.get(t.lang), o.number, f"T+{format_minutes(o.due_seconds // 60)}",
+                f"T+{format_elapsed(done.elapsed_seconds)}" if done else "",
+                f"{o.mark} {t('repeat.status_' + o.status)}", done.rating or "" if done else "",
+                done.note if done else "", done.by if done else ""))
+    return lines
+
+
 def _system_lines(view: DrillView, t: Translator) -> list[SystemLine]:
     lang = t.lang
     return [SystemLine(
@@ -287,7 +330,19 @@ def _system_lines(view: DrillView, t: Translator) -> list[SystemLine]:
         " / ".join(x for x in (text(s.system.owner, lang), text(s.system.vendor, lang)) if x),
         system_history_text(s, t),
         f"T+{format_minutes(s.recovered_at // 60)}" if s.recovered_at is not None else "",
-        t(f"rto_status.{s.rto_status}")) for s in view.systems]
+        t(f"rto_status.{s.rto_status}"),
+        count_text(s.system.recovery_order) if s.system.recovery_order is not None else "",
+        duration_text(s.system.rpo_minutes) if s.system.rpo_minutes is not None else "",
+        _vendor_eta(s.system, t)) for s in view.systems]
+
+
+def _vendor_eta(system: System, t: Translator) -> NumberText | str:
+    """"T+12:00" (with the mark when after the RTO), a duration in a spreadsheet; "" when none is given."""
+    if system.vendor_eta_minutes is None:
+        return ""
+    planned = target_text(system.vendor_eta_minutes)
+    late = f" {t('annex.vendor_late')}" if system.vendor_late else ""
+    return NumberText(planned + late, planned.number, planned.excel_format + (f'"{late}"' if late else ""))
 
 
 def _value_lines(state: DrillState, t: Translator) -> list[ValueLine]:
@@ -307,7 +362,7 @@ def _inject_lines(view: DrillView, t: Translator) -> list[InjectLine]:
         return role.title.get(lang) if role else role_id
 
     return [InjectLine(
-        i.inject.id, inject_time_text(i.inject, scenario, t),
+        i.inject.id, inject_time_text(i.inject, scenario, t, view.state),
         elapsed_text(i.given_at, f" ({t('tui.manual')})" if i.manual else "")
         if i.given_at is not None else t("report.not_given"),
         f"{i.inject.sender.get(lang)} -> {recipient(i.inject.recipient)}", i.inject.content.get(lang),

@@ -22,7 +22,9 @@ from bcp_drill.drill.view import DrillView, value_views
 from bcp_drill.drill.wording import (
     condition_values_text,
     conflict_choices,
+    deputy_label,
     inject_time_text,
+    occurrence_saved_text,
     role_name,
     status_label,
     system_line,
@@ -69,6 +71,7 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         Binding("c", "pick_check", "keys.pick_check", show=False),
         Binding("y", "systems", "keys.systems", show=False),
         Binding("v", "value", "keys.value", show=False),
+        Binding("o", "occurrence", "keys.occurrence", show=False),
         Binding("a", "deputy", "keys.deputy", show=False),
         Binding("b", "annexes", "keys.annexes", show=False),
         Binding("z", "settle", "keys.settle", show=False),
@@ -129,7 +132,7 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
     def _inject_line(self, delivered: DeliveredInject) -> Text:
         t = app_context(self).t
         return inject_line(delivered, self._recipient(delivered.inject.recipient), t,
-                           inject_time_text(delivered.inject, self.session.scenario, t),
+                           inject_time_text(delivered.inject, self.session.scenario, t, self.session.state),
                            for_controller=self.session.may("inject"))
 
     @property
@@ -317,9 +320,9 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         t = app_context(self).t
         scenario = self.session.scenario
         step = self.session.state.steps[step_id].step
-        choices = [(f"{role_id}|{n}", f"{role_name(scenario, role_id, t)}: {n}. {d.get(t.lang)}")
+        choices = [(f"{role_id}|{n}", f"{role_name(scenario, role_id, t)}: {n}. {deputy_label(scenario, role, n, t)}")
                    for role_id in step.all_roles if (role := scenario.role(role_id))
-                   for n, d in enumerate(role.deputies, 1)]
+                   for n in range(1, role.deputy_count + 1)]
         if not choices:
             self.notify(t("tui.no_deputies"))
             return
@@ -362,6 +365,26 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         if typed:
             self._safely(self.session.record_value, step_id, item.index, typed)
             self.redraw()
+
+    @work
+    async def action_occurrence(self) -> None:
+        """An occurrence of the selected repeated step done (定時報告): the next one not yet
+        recorded, with a note that may be blank."""
+        step_id = self._with_step()
+        if not step_id:
+            return
+        t = app_context(self).t
+        if self.session.state.steps[step_id].step.repeat is None:
+            self.notify(t("repeat.no_repeat"))
+            return
+        note: str | None = await self.app.push_screen_wait(
+            TextPromptModal(t("repeat.note_title"), t("tui.enter_saves"), required=False))
+        if note is None:
+            return
+        event = self._safely(self.session.record_occurrence, step_id, None, None, note)
+        if event is not None:
+            self.notify(occurrence_saved_text(self.session.state, event, self.session.elapsed(), t))
+        self.redraw()
 
     @work
     async def action_systems(self) -> None:
@@ -495,7 +518,7 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         if not pending:
             self.notify(t("tui.no_pending_injects"))
             return
-        choices = [(i.id, f"{inject_time_text(i, self.session.scenario, t)}  {i.id}  "
+        choices = [(i.id, f"{inject_time_text(i, self.session.scenario, t, self.session.state)}  {i.id}  "
                           f"{i.sender.get(t.lang)}: {i.content.get(t.lang)}") for i in pending]
         inject_id: str | None = await self.app.push_screen_wait(
             ChoiceModal(t("tui.inject_picker"), choices, t("tui.choice_keys")))

@@ -10,9 +10,10 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from bcp_drill.content.models import Scenario
-from bcp_drill.drill.counts import StepStatus, format_minutes
+from bcp_drill.drill.counts import StepStatus
 from bcp_drill.drill.view import DrillView, StepView
-from bcp_drill.i18n import Lang
+from bcp_drill.drill.wording import phase_start_words
+from bcp_drill.i18n import Lang, Translator
 
 STEP_PREFIX = "step:"
 PHASE_PREFIX = "phase:"
@@ -45,7 +46,8 @@ def step_line(view: StepView, lang: Lang, flag: str = "") -> Text:
 def phase_line(scenario: Scenario, phase_id: str, lang: Lang) -> Text:
     phase = scenario.phase(phase_id)
     assert phase is not None
-    return Text(f"-- T+{format_minutes(phase.at_minutes)}  {phase.title.get(lang)} --", style="bold",
+    starts = phase_start_words(phase, scenario, Translator(lang))  # "T+0:10", or the event it starts at
+    return Text(f"-- {starts}  {phase.title.get(lang)} --", style="bold",
                 no_wrap=True, overflow="ellipsis")
 
 
