@@ -10,16 +10,12 @@ import pytest
 
 from bcp_drill.cli import main
 from bcp_drill.render.text_table import cell_width
+from support.cli import isolate_cli
 
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("BCP_DRILL_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    isolate_cli(tmp_path, monkeypatch)
     monkeypatch.setenv("LANG", "en_US.UTF-8")
 
 

@@ -1,7 +1,6 @@
 """Issue 26: an inject at a clock time of the scenario day (`at_time`), and a phase that starts
 at an event (`starts_after`) — through the session, the view, the sheet, the report and validate."""
 
-import os
 from datetime import datetime
 from pathlib import Path
 from textwrap import dedent
@@ -21,6 +20,7 @@ from bcp_drill.render.reports import render_drill_report
 from bcp_drill.render.sheets import render_scenario_sheet
 from bcp_drill.reports.drill_report import build_drill_report
 from bcp_drill.reports.drill_report_sources import read_drill_report_sources
+from support.cli import isolate_cli
 from support.drills import FakeClock, make_store
 
 EN, JA = Translator("en"), Translator("ja")
@@ -217,12 +217,7 @@ def test_the_power_outage_drill_restarts_when_the_utility_calls(tmp_path):
 
 @pytest.fixture
 def cli_env(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("BCP_DRILL_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    isolate_cli(tmp_path, monkeypatch)
 
 
 def validate(tmp_path, capsys, text):

@@ -6,7 +6,6 @@ staff in office hours, by T+1:30 under the lead out of hours; the server room is
 0:20 of the set-up, 0:40 at 6強 and above; call-in applies from 6弱, the minor check 5弱 to 5強.
 """
 
-import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -26,6 +25,7 @@ from bcp_drill.render.sheets import render_scenario_sheet
 from bcp_drill.reports.drill_report import build_drill_report
 from bcp_drill.reports.drill_report_sources import read_drill_report_sources
 from bcp_drill.reports.trend import scenario_trend
+from support.cli import isolate_cli
 from support.drills import DATA, FakeClock, make_store
 
 FIXTURE = DATA / "variants" / "quake-variants.yaml"
@@ -209,12 +209,7 @@ def test_the_paper_sheet_shows_every_variant_of_a_target(fmt):
 
 @pytest.fixture()
 def cli_env(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("BCP_DRILL_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    isolate_cli(tmp_path, monkeypatch)
     return tmp_path
 
 

@@ -12,7 +12,7 @@ from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.programme.models import Programme
 from bcp_drill.programme.reminders import PROGRAMME_FOLDER, year_programme
 from bcp_drill.programme.status import held_drills, load_programme, programme_status
-from bcp_drill.records.store import RecordSummary
+from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.render.programme import programme_ics, programme_table
 
 
@@ -20,15 +20,14 @@ def programme(ctx: CommandContext, file: Path | None, year_text: str | None, fmt
               ics: bool = False) -> int:
     t = ctx.t
     store = store_of(ctx)
-    today = store.clock().astimezone().date()
-    year = parse_fiscal_year(year_text) if year_text else fiscal_year(today)
+    year = _year(store, year_text)
     if year is None:
         return ctx.fail(t("cli.bad_year", value=year_text))
     found = _find(ctx, file, year)
     if isinstance(found, int):
         return found
     left_out: list[RecordSummary] = []
-    status = programme_status(found, held_drills(store, left_out), today, left_out)
+    status = programme_status(found, held_drills(store, left_out), store.clock().astimezone().date(), left_out)
     library = ctx.library()
     titles = {scenario_id: loaded.document.title.get(t.lang) for scenario_id, loaded in library.scenarios.items()
               if loaded.document is not None}
@@ -47,6 +46,11 @@ def programme(ctx: CommandContext, file: Path | None, year_text: str | None, fmt
     table = programme_table(status, titles, t)
     table.notes += left_out_notes(ctx, None, [(s.record_id, reason) for s in left_out for reason in s.reasons])
     return emit(ctx, [(table, None)], fmt, output)
+
+
+def _year(store: RecordStore, year_text: str | None) -> int | None:
+    """The 年度 asked for, else the current one by the store's clock; None: not a 年度."""
+    return parse_fiscal_year(year_text) if year_text else fiscal_year(store.clock().astimezone().date())
 
 
 def _find(ctx: CommandContext, file: Path | None, year: int) -> Programme | int:
@@ -98,8 +102,7 @@ def coverage(ctx: CommandContext, roster_file: Path | None, year_text: str | Non
 
     t = ctx.t
     store = store_of(ctx)
-    today = store.clock().astimezone().date()
-    year = parse_fiscal_year(year_text) if year_text else fiscal_year(today)
+    year = _year(store, year_text)
     if year is None:
         return ctx.fail(t("cli.bad_year", value=year_text))
     path = roster_file or ctx.cwd / PROGRAMME_FOLDER / "roster.yaml"
