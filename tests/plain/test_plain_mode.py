@@ -380,3 +380,42 @@ def test_a_review_item_in_plain_mode_says_every_level_it_stands_under(tmp_path):
     pillar = next(i for i, line in enumerate(lines) if line == "  (1) 施策展開における横断的考慮事項")
     assert lines[pillar + 1] == "    ア 計画的な事業の遂行"
     assert lines[pillar + 2].startswith("      施策を評価するための基準を持ち")
+
+
+def test_plain_review_shows_drill_evidence_and_records_it_only_on_accept(tmp_path):
+    """A call-in drill recorded, then the readiness review in plain mode: `show` says the drill's
+    result and the suggested rating; `accept` records both; a rating by hand writes no evidence."""
+    from datetime import datetime, timezone
+
+    from bcp_drill.content.library import ContentLibrary
+    from bcp_drill.drill.session import DrillSession
+    from conftest import REPO
+    from support.drills import FakeClock, make_store
+
+    clock = FakeClock(datetime(2026, 6, 10, 1, 0, tzinfo=timezone.utc))
+    store = make_store(tmp_path, clock)
+    library = ContentLibrary.load([REPO / "scenarios"], cwd=REPO)
+    drill = DrillSession.start(store, library.scenarios["safety-callin-drill"], "functional")
+    clock.advance(minutes=20)
+    for step in ("s01", "s02", "s03", "s04", "s05", "s06"):
+        drill.complete_step(step, "P")
+    drill.end()
+    drill.close()
+    result = run_plain(tmp_path, ["review", "--plain", "ict-bcp-readiness", "--year", "R8"], [
+        "go org.call-in", "accept",
+        "go site.server-room", "accept",  # no drill of its scenario: nothing to accept
+        "go org.safety-confirmation", "2",  # proposed Done; the reviewer rates Partly
+        "quit"], content=REPO / "checklists")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Proposed from drills (nothing is recorded until you accept)" in out
+    assert "- safety-callin-drill s03 Tally answers at 30 minutes: [v] done on time" in out
+    assert f"(drill record {drill.record_id}, 2026-06-10)" in out
+    assert "Suggested rating: Status: Done (achieved)" in out and "`accept` records" in out
+    assert "org.call-in: accepted from the drills (Status: Done)" in out
+    assert "site.server-room: no drill evidence to accept" in out
+    [review] = [p for p in (tmp_path / "records").glob("*ict-bcp-readiness*.jsonl")]
+    events = [e for e in read_journal(review).events if e.type != "review_started"]
+    assert [(e.type, e.item_id) for e in events] == [
+        ("item_rated", "org.call-in"), ("evidence_recorded", "org.call-in"), ("item_rated", "org.safety-confirmation")]
+    assert events[0].option == "done" and events[2].option == "partly" and drill.record_id in events[1].text

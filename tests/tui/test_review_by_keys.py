@@ -336,3 +336,52 @@ async def test_the_follow_ups_screen_reads_the_records_in_a_thread(tmp_path, mon
         screen.show_items()
         await pilot.pause()
         assert [item.title for item in screen.items] == ["HP is stale"]
+
+
+async def test_drill_evidence_is_proposed_and_recorded_only_when_accepted(tmp_path):
+    """A call-in drill recorded, then the readiness review: the item shows the drill's result and the
+    suggested rating; Ctrl+A records them; another item rated by hand gets no evidence written."""
+    from bcp_drill.content.library import ContentLibrary
+    from bcp_drill.drill.session import DrillSession
+    from conftest import REPO
+
+    from .support import settle
+
+    library = ContentLibrary.load([REPO / "scenarios", REPO / "checklists"], cwd=REPO)
+    app, store, clock = make_app(tmp_path, lang="en", library=library,
+                                 start=StartRequest(checklist_id="ict-bcp-readiness"))
+    drill = DrillSession.start(store, library.scenarios["safety-callin-drill"], "functional")
+    clock.advance(minutes=2)
+    for step in ("s01", "s02"):
+        drill.complete_step(step, "P")
+    clock.advance(minutes=40)  # s03 late (target T+0:30), s04 and s05 on time
+    for step in ("s03", "s04", "s05", "s06"):
+        drill.complete_step(step, "P")
+    drill.end()
+    drill.close()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("down")  # org.call-in
+        await pilot.pause()
+        detail = str(screen.query_one("#item-detail-body").render())
+        assert "Proposed from drills (nothing is recorded until you accept)" in detail
+        assert "safety-callin-drill s03 Tally answers at 30 minutes: [L] done late" in detail
+        assert drill.record_id in detail and "Suggested rating: Status: Partly done (partly achieved)" in detail
+        assert "Ctrl+A accepts" in detail
+        assert [e.type for e in read_journal(screen.session.journal.path).events] == ["review_started"]
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        assert cell(screen.query_one(DataTable), "org.call-in", "dim:status") == "Partly"
+        await pilot.press("down", "down", "down")  # org.safety-confirmation: both objectives P, proposes Done
+        await pilot.pause()
+        assert "Suggested rating: Status: Done (achieved)" in str(screen.query_one("#item-detail-body").render())
+        await pilot.press("2")  # the reviewer judges otherwise: rated by hand, no evidence written
+        await pilot.pause()
+    events = [e for e in read_journal(screen.session.journal.path).events if e.type != "review_started"]
+    assert [(e.type, e.item_id) for e in events] == [
+        ("item_rated", "org.call-in"), ("evidence_recorded", "org.call-in"), ("item_rated", "org.safety-confirmation")]
+    assert events[0].option == "partly" and events[2].option == "partly"
+    assert drill.record_id in events[1].text and "done late" in events[1].text

@@ -23,6 +23,7 @@ def register(commands: Commands) -> None:
                      help=t("cli.help_plain_participant"))
     run.add_argument("--t0", metavar="HH:MM", help=t("cli.help_plain_t0"))
     run.add_argument("--condition", action="append", metavar="ID=VALUE", help=t("cli.help_plain_condition"))
+    run.add_argument("--unreachable", action="append", metavar="NAME", help=t("call_in.help_unreachable"))
 
     resume = commands.add("resume", "cli.help_resume", _resume)
     resume.add_argument("record", nargs="?", metavar="RECORD", help=t("cli.help_resume_record"))
@@ -49,7 +50,8 @@ def _run(ctx: CommandContext, args: argparse.Namespace) -> int:
     if args.plain:
         from bcp_drill.commands.plain import run_plain
 
-        return run_plain(ctx, args.scenario, args.drill_type, args.place, args.participant, args.t0, args.condition)
+        return run_plain(ctx, args.scenario, args.drill_type, args.place, args.participant, args.t0, args.condition,
+                         args.unreachable)
     from bcp_drill.commands.tui import launch
 
     return launch(ctx, scenario=args.scenario)

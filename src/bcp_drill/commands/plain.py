@@ -7,7 +7,7 @@ import sys
 from bcp_drill.commands import CommandContext
 from bcp_drill.commands.records import store_of
 from bcp_drill.drill.opening import Notice
-from bcp_drill.drill.setup import SetupError
+from bcp_drill.drill.setup import RosterPerson, SetupError
 from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.plain.console import PlainConsole, PlainRunner
@@ -17,11 +17,32 @@ def _console(ctx: CommandContext) -> PlainConsole:
     return PlainConsole(ctx.t, sys.stdin, ctx.out)
 
 
+def _roster_people(ctx: CommandContext) -> list[RosterPerson]:
+    """The roster's people (./programmes/roster.yaml), offered at set-up; one that does not read is said."""
+    from bcp_drill.programme.reminders import PROGRAMME_FOLDER
+    from bcp_drill.programme.roster import setup_roster
+
+    roster = setup_roster(ctx.cwd / PROGRAMME_FOLDER, ctx.t)
+    for problem in roster.problems:
+        print(f"bcp-drill: {ctx.t('cli.warning_prefix')}: {ctx.t('call_in.roster_unreadable', problem=problem)}",
+              file=ctx.err)
+    return roster.people
+
+
 def run_plain(ctx: CommandContext, scenario_ref: str, drill_type: str | None, place: str | None,
               participants: list[str] | None, t0_text: str | None,
-              condition_options: list[str] | None = None) -> int:
+              condition_options: list[str] | None = None, unreachable: list[str] | None = None) -> int:
     from bcp_drill.drill.opening import start_drill
-    from bcp_drill.drill.setup import DRILL_TYPE, PARTICIPANTS, PLACE, RECORDER, T0, read_setup, setup_questions
+    from bcp_drill.drill.setup import (
+        DRILL_TYPE,
+        PARTICIPANTS,
+        PLACE,
+        RECORDER,
+        T0,
+        UNREACHABLE,
+        read_setup,
+        setup_questions,
+    )
     from bcp_drill.plain.drill import PlainDrill, ask_setup, introduce_scenario
 
     library = ctx.library_for(scenario_ref)
@@ -31,9 +52,11 @@ def run_plain(ctx: CommandContext, scenario_ref: str, drill_type: str | None, pl
     console = _console(ctx)
     store = store_of(ctx)
     introduce_scenario(console, scenario)
-    questions = setup_questions(scenario, store.recorder)
+    people = _roster_people(ctx)
+    questions = setup_questions(scenario, store.recorder, people)
     given = {DRILL_TYPE: drill_type, PLACE: place, T0: t0_text, RECORDER: store.recorder,  # the settings' recorder
-             PARTICIPANTS: None if participants is None else "\n".join(participants)}
+             PARTICIPANTS: None if participants is None else "\n".join(participants),
+             UNREACHABLE: None if unreachable is None else "\n".join(unreachable)}
     answers = ask_setup(console, scenario, questions,
                         {key: answer for key, answer in given.items() if answer is not None},
                         condition_options or [], store.clock())
@@ -47,7 +70,7 @@ def run_plain(ctx: CommandContext, scenario_ref: str, drill_type: str | None, pl
     session = start_drill(store, library.scenarios[scenario.id], setup)
     if isinstance(session, Notice):
         return ctx.fail(session.text(ctx.t))
-    return PlainDrill(session, console).run_and_close()
+    return PlainDrill(session, console, people).run_and_close()
 
 
 def review_plain(ctx: CommandContext, checklist_ref: str, year_text: str | None) -> int:
@@ -80,7 +103,7 @@ def review_plain(ctx: CommandContext, checklist_ref: str, year_text: str | None)
                                       organisation=ctx.settings.organisation, previous=previous)
     except (UserError, OSError) as error:
         return ctx.fail(t("tui.cannot_create_record", reason=describe(error, t)))
-    return PlainReview(session, console, ctx.blank_zeros()).run_and_close()
+    return PlainReview(session, console, ctx.blank_zeros(), store).run_and_close()
 
 
 def resume_plain(ctx: CommandContext, record_id: str | None) -> int:
@@ -104,12 +127,12 @@ def resume_plain(ctx: CommandContext, record_id: str | None) -> int:
         review = resume_session(ReviewSession.resume, store, chosen)
         if isinstance(review, Notice):
             return ctx.fail(review.text(t))
-        opened, runner = review.notices, PlainReview(review.session, console, ctx.blank_zeros())
+        opened, runner = review.notices, PlainReview(review.session, console, ctx.blank_zeros(), store)
     else:
         drill = resume_drill(store, chosen)
         if isinstance(drill, Notice):
             return ctx.fail(drill.text(t))
-        opened, runner = drill.notices, PlainDrill(drill.session, console)
+        opened, runner = drill.notices, PlainDrill(drill.session, console, _roster_people(ctx))
     for notice in opened:
         console.say(notice.text(t))
     return runner.run_and_close()
@@ -127,4 +150,4 @@ def join_plain(ctx: CommandContext, record_id: str | None, role: str, team: str,
     console = _console(ctx)
     console.say(t("plain.joined", console=session.console, role=t(f"console_role.{role}"),
                   offset=f"{session.clock_offset:+.0f}"))
-    return PlainDrill(session, console).run_and_close()
+    return PlainDrill(session, console, _roster_people(ctx)).run_and_close()

@@ -113,9 +113,13 @@ def coverage(ctx: CommandContext, roster_file: Path | None, year_text: str | Non
             print(problem.render(t), file=ctx.err)
         return ctx.fail(t("programme.no_roster", path=loaded.display))
     left_out: list[RecordSummary] = []
-    drills = [events[0] for _, events in store.readable("drill", damaged=left_out)
-              if isinstance(events[0], ev.DrillStarted)]
+    drills: list[ev.DrillStarted] = []
+    deputies: list[tuple[str, str]] = []  # (record id, name): a deputy who acted counts as having drilled
+    for _, events in store.readable("drill", damaged=left_out):
+        if isinstance(events[0], ev.DrillStarted):
+            drills.append(events[0])
+            deputies += [(events[0].record_id, e.person) for e in events if isinstance(e, ev.DeputyActed)]
     programme_file = year_programme(ctx.cwd / PROGRAMME_FOLDER, year)  # its briefings' attendees, if there is one
-    tables = coverage_tables(work_out(loaded.document, year, drills, programme_file), t)
+    tables = coverage_tables(work_out(loaded.document, year, drills, programme_file, deputies), t)
     tables[-1].notes += left_out_notes(ctx, None, [(s.record_id, reason) for s in left_out for reason in s.reasons])
     return emit(ctx, [(table, None) for table in tables], fmt, output)

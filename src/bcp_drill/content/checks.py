@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping, Sequence
 
 from bcp_drill.content.models import (
     Checklist,
     ChecklistSection,
     ConditionVariant,
+    EvidenceLink,
     Inject,
     Phase,
     Scenario,
@@ -476,6 +477,50 @@ def check_checklist(checklist: Checklist) -> list[Finding]:
     _walk_sections(checklist.sections, ("sections",), {}, {}, findings)
     if isinstance(checklist.scale, Scale):
         findings += check_scale(checklist.scale, ("scale",))
+    for here, link in evidence_links(checklist):
+        if link.step is not None and link.objective is not None:  # one result per line: which would it be?
+            findings.append(Finding(here + ("objective",), "evidence_step_and_objective",
+                                    {"step": link.step, "objective": link.objective}))
+    return findings
+
+
+def evidence_links(checklist: Checklist) -> list[tuple[Loc, EvidenceLink]]:
+    """Every `evidence_from` line of a checklist, with its place in the file."""
+    found: list[tuple[Loc, EvidenceLink]] = []
+
+    def walk(sections: Sequence[ChecklistSection], base: Loc) -> None:
+        for s_index, section in enumerate(sections):
+            for i_index, item in enumerate(section.items):
+                found.extend((base + (s_index, "items", i_index, "evidence_from", e_index), link)
+                             for e_index, link in enumerate(item.evidence_from))
+            walk(section.sections, base + (s_index, "sections"))
+
+    walk(checklist.sections, ("sections",))
+    return found
+
+
+def check_evidence_links(checklist: Checklist, scenarios: Mapping[str, Scenario]) -> list[Finding]:
+    """Evidence lines naming a scenario, step or objective the library does not have: warnings (the
+    checklist is still reviewed; such a line proposes nothing). Not asked when no scenario is loaded
+    (a checklist checked on its own)."""
+    if not scenarios:
+        return []
+    findings: list[Finding] = []
+    for here, link in evidence_links(checklist):
+        scenario = scenarios.get(link.scenario)
+        if scenario is None:
+            found = reference_finding(here + ("scenario",), "scenario", link.scenario, sorted(scenarios))
+            findings.append(replace(found, warning=True))
+            continue
+        for key, value, known in (("step", link.step, [s.id for s in scenario.steps]),
+                                  ("objective", link.objective, [o.id for o in scenario.objectives])):
+            if value is not None and value not in known:
+                guess = closest(value, known)
+                findings.append(Finding(
+                    here + (key,), "unknown_evidence_reference", {"kind": key, "value": value,
+                                                                  "scenario": scenario.id},
+                    "did_you_mean" if guess else "known_ids",
+                    {"suggestion": guess} if guess else {"ids": ", ".join(known) or "-"}, warning=True))
     return findings
 
 

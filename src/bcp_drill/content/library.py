@@ -10,7 +10,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Callable, Iterable
 
-from bcp_drill.content.checks import closest
+from bcp_drill.content.checks import check_evidence_links, closest
 from bcp_drill.content.loader import FileLoader, LoadedFile, locate_line
 from bcp_drill.content.models import Checklist, Scenario, SystemsRegister, with_register
 from bcp_drill.content.problems import Problem
@@ -213,6 +213,7 @@ class ContentLibrary:
         library._check_scale_references()
         library._add_registers_from(registers_from, loader, cwd)
         library._attach_registers()
+        library._check_evidence_links()
         library.problems.sort(key=Problem.sort_key)
         return library
 
@@ -273,6 +274,18 @@ class ContentLibrary:
                 continue
             loaded.document = with_register(scenario, register)
             loaded.systems_source = source
+
+    def _check_evidence_links(self) -> None:
+        """A checklist's evidence lines against the scenarios loaded: what they name and the library
+        lacks is a warning at its line (the checklist stays usable)."""
+        scenarios = {key: loaded.document for key, loaded in self.scenarios.items()
+                     if isinstance(loaded.document, Scenario)}
+        for loaded in self.checklists.values():
+            assert isinstance(loaded.document, Checklist)
+            for finding in check_evidence_links(loaded.document, scenarios):
+                line, column = locate_line(loaded, finding.loc)
+                self.warnings.append(Problem(loaded.display, line, column, finding.code, finding.params,
+                                             finding.hint, finding.hint_params))
 
     def _check_scale_references(self) -> None:
         for checklist_id, loaded in list(self.checklists.items()):

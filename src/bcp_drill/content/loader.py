@@ -21,6 +21,7 @@ from bcp_drill.content.checks import (
     check_scale,
     check_scenario,
     closest,
+    evidence_links,
 )
 from bcp_drill.content.models import (
     DOCUMENT_KINDS,
@@ -72,6 +73,9 @@ class LoadedFile:
         garbage collector would walk them all again and again while later files load.
         """
         if self.root is not None:
+            if isinstance(self.document, Checklist):  # its evidence lines are checked against the scenarios
+                keep += tuple(here + (key,) for here, _ in evidence_links(self.document)
+                              for key in ("scenario", "step", "objective"))
             self.marks = {loc: mark_of(locate(self.root, loc)) for loc in keep}
             self.root = None
 

@@ -577,6 +577,15 @@ class Scenario(ContentModel):
 # ---------------------------------------------------------------- checklist
 
 
+class EvidenceLink(ContentModel):
+    """A drill whose result is evidence for a checklist item: a step of a scenario, an objective of
+    it, or (with neither) the drill held at all. A review proposes it; the reviewer decides."""
+
+    scenario: Id
+    step: Id | None = None
+    objective: Id | None = None
+
+
 class ChecklistItem(ContentModel):
     """One review item: a requirement to be rated."""
 
@@ -588,6 +597,9 @@ class ChecklistItem(ContentModel):
     previous_assessment: LocalizedText | None = None
     note: LocalizedText | None = Field(None, description="A ※ note printed under the requirement in the "
                                                         "published review (the seed's note on 学習指導要領).")
+    evidence_from: list[EvidenceLink] = Field(default_factory=list, description=(
+        "Drill steps or objectives that give evidence for the item: a review proposes their newest "
+        "results and a rating, which the reviewer accepts or changes."))
 
 
 class ChecklistSection(ContentModel):

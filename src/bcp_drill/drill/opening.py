@@ -54,7 +54,8 @@ def start_drill(store: RecordStore, source: LoadedFile, setup: DrillSetup) -> Dr
     """A new drill of the scenario SOURCE as SETUP says (recorded by its recorder)."""
     try:
         return DrillSession.start(_store_for(store, setup.recorder), source, setup.drill_type, place=setup.place,
-                                  participants=setup.participants, t0=setup.t0, conditions=setup.conditions)
+                                  participants=setup.participants, t0=setup.t0, conditions=setup.conditions,
+                                  unreachable=setup.unreachable)
     except (UserError, OSError) as error:
         return Notice("tui.cannot_create_record", {"reason": error})
 

@@ -151,7 +151,7 @@ class DrillSession(JournalSession):
     @classmethod
     def start(cls, store: RecordStore, source: LoadedFile, drill_type: str, place: str = "",
               participants: list[ev.Participant] | None = None, t0: datetime | None = None,
-              conditions: dict[str, str] | None = None) -> "DrillSession":
+              conditions: dict[str, str] | None = None, unreachable: list[str] | None = None) -> "DrillSession":
         scenario = source.document
         assert isinstance(scenario, Scenario)
         values = condition_values(scenario, conditions or {})
@@ -165,7 +165,7 @@ class DrillSession(JournalSession):
             scenario_sha256=source.sha256, scenario_file=source.display,
             scenario_yaml=source.raw.decode("utf-8-sig"), drill_type=drill_type,
             place=place, participants=participants or [], t0=t0 or now, conditions=values,
-            **pinned_register_fields(source),
+            unreachable=unreachable or [], **pinned_register_fields(source),
             tool_version=__version__)
         return cls(journal, as_played(scenario, values), store)  # as pinned_scenario reads it back
 
@@ -410,8 +410,10 @@ class DrillSession(JournalSession):
         return self._record(ev.StepOccurrenceDone, step_id=step_id, occurrence=number, elapsed_seconds=elapsed,
                             rating=rating, note=note.strip())
 
-    def record_deputy(self, step_id: str, role_id: str, deputy: int, reason: str, person: str = "") -> ev.DeputyActed:
-        """Record that a role's DEPUTY (1: first in the deputy order) acted on a step, and why."""
+    def record_deputy(self, step_id: str, role_id: str, deputy: int, reason: str, person: str = "",
+                      acted_for: str = "") -> ev.DeputyActed:
+        """Record that a role's DEPUTY (1: first in the deputy order) acted on a step, and why
+        (PERSON: who the deputy is; ACTED_FOR: the holder they acted for, when known)."""
         self._require("outcome")
         self.ensure_open()
         step = self._applicable_step(step_id).step
@@ -425,7 +427,7 @@ class DrillSession(JournalSession):
         if not reason.strip():
             raise SessionRefused("reason_required")
         return self._record(ev.DeputyActed, step_id=step_id, role_id=role_id, deputy=deputy, person=person.strip(),
-                            reason=reason.strip(), elapsed_seconds=self.elapsed())
+                            reason=reason.strip(), elapsed_seconds=self.elapsed(), acted_for=acted_for.strip())
 
     def add_note(self, text: str, step_id: str | None = None) -> ev.NoteAdded:
         self._require("note")

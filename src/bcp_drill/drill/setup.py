@@ -5,6 +5,7 @@ present these questions; neither has a rule of its own."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -32,7 +33,42 @@ _SEPARATORS = re.compile(r"\s*[,、，/／\t]\s*")
 # The keys of the set-up questions (a condition's is `condition:<its id>`).
 DRILL_TYPE, PLACE, PARTICIPANTS, T0, RECORDER = "drill_type", "place", "participants", "t0", "recorder"
 CONDITION = "condition"
-QuestionKind = Literal["choice", "condition", "text", "lines", "time"]
+UNREACHABLE = "unreachable"  # a call-in drill: who could not be reached (連絡不通)
+QuestionKind = Literal["choice", "condition", "text", "lines", "time", "names"]
+_NAME_SEPARATORS = re.compile(r"\s*(?:\n|[,、，;；])\s*")
+
+
+@dataclass(frozen=True)
+class RosterPerson:
+    """A person of the city's staff roster as set-up offers them (the front ends read the roster)."""
+
+    name: str
+    department: str = ""
+    role: str = ""  # the ICT-BCP role as the plan names it, "" for none
+    deputy_of: str = ""  # the name of the person this one deputises for
+
+    def participant_line(self, t: Translator) -> str:
+        """The participants line adding this person: "山田 太郎, プレイヤー, 情報政策課"."""
+        return ", ".join(part for part in (self.name, t("drill_role.player"), self.department) if part)
+
+    def label(self) -> str:
+        """"山田 太郎（情報政策課・ICT部門責任者）" as offered in a list."""
+        about = "・".join(part for part in (self.department, self.role) if part)
+        return f"{self.name}（{about}）" if about else self.name
+
+
+def name_key(name: str) -> str:
+    """A name as compared: NFKC (full- and half-width alike), without spaces (山田 太郎 = 山田太郎)."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def parse_names(text: str) -> list[str]:
+    """Names one per line or separated by 、 , ; (each once, in the order given)."""
+    names: dict[str, str] = {}
+    for name in _NAME_SEPARATORS.split(text.strip()):
+        if name.strip():
+            names.setdefault(name_key(name), name.strip())
+    return list(names.values())
 
 
 @dataclass(frozen=True)
@@ -131,6 +167,7 @@ class SetupQuestion:
     choices: tuple[str, ...] = ()  # the value ids a choice or a condition takes, in the order offered
     default: str = ""
     condition: Condition | None = None
+    people: tuple[RosterPerson, ...] = ()  # the roster's people offered (participants, unreachable)
 
     @property
     def fixed(self) -> str | None:
@@ -156,6 +193,8 @@ class SetupQuestion:
         if self.kind == "lines":
             participants, problems = parse_participants(answer or "")
             return problems[0] if problems else participants
+        if self.kind == "names":
+            return parse_names(answer or "")
         if self.kind == "time":
             t0 = parse_t0(answer or "", now)
             return t0 if t0 is not None else SetupError(self.key, "tui.bad_t0", {"value": answer})
@@ -171,16 +210,26 @@ class SetupQuestion:
         return value if value is not None else SetupError(self.key, "plain.bad_condition", {"value": answer})
 
 
-def setup_questions(scenario: Scenario, recorder: str) -> tuple[SetupQuestion, ...]:
+def setup_questions(scenario: Scenario, recorder: str,
+                    people: Sequence[RosterPerson] = ()) -> tuple[SetupQuestion, ...]:
     """What setting up a drill of SCENARIO asks, in the order a form shows it; RECORDER: the
-    settings' recorder, who records unless someone else is named."""
+    settings' recorder, who records unless someone else is named; PEOPLE: the roster's, offered."""
     types = tuple(d.value for d in scenario.drill_types)
+    offered = tuple(people)
     return (SetupQuestion(DRILL_TYPE, "choice", types, types[0]),
             *(SetupQuestion(condition_key(c), "condition", tuple(v.id for v in c.values), condition=c)
               for c in scenario.conditions),
-            SetupQuestion(PLACE, "text"), SetupQuestion(PARTICIPANTS, "lines"), SetupQuestion(T0, "time"),
+            SetupQuestion(PLACE, "text"), SetupQuestion(PARTICIPANTS, "lines", people=offered),
+            SetupQuestion(T0, "time"),
             # Who records at this console is stamped on every event and named in the report.
-            SetupQuestion(RECORDER, "text", default=recorder))
+            SetupQuestion(RECORDER, "text", default=recorder),
+            # Last, so scripts written for plain mode before it existed still answer the same questions.
+            SetupQuestion(UNREACHABLE, "names", _contact_names(scenario), people=offered))
+
+
+def _contact_names(scenario: Scenario) -> tuple[str, ...]:
+    """The names of the scenario's contact list, in both languages (who may be marked unreachable)."""
+    return tuple(name for c in scenario.annexes.contacts if c.name for name in (c.name.ja, c.name.en) if name)
 
 
 @dataclass(frozen=True)
@@ -193,6 +242,7 @@ class DrillSetup:
     t0: datetime
     conditions: dict[str, str]  # the chosen values (a fixed one only when given: the session checks it)
     recorder: str
+    unreachable: list[str] = field(default_factory=list)  # names found unreachable at set-up (連絡不通)
 
 
 def read_setup(questions: Sequence[SetupQuestion], answers: Mapping[str, str | None],
@@ -205,7 +255,25 @@ def read_setup(questions: Sequence[SetupQuestion], answers: Mapping[str, str | N
         if isinstance(value, SetupError):
             return value
         values[question.key] = value
+    stranger = _unknown_unreachable(questions, values)
+    if stranger is not None:
+        return stranger
     conditions = {q.condition.id: values[q.key] for q in questions
                   if q.condition is not None and values[q.key] is not None}
     return DrillSetup(drill_type=values[DRILL_TYPE], place=values[PLACE], participants=values[PARTICIPANTS],
-                      t0=values[T0], recorder=values[RECORDER], conditions=conditions)
+                      t0=values[T0], recorder=values[RECORDER], conditions=conditions,
+                      unreachable=values.get(UNREACHABLE, []))
+
+
+def _unknown_unreachable(questions: Sequence[SetupQuestion], values: Mapping[str, Any]) -> SetupError | None:
+    """A name marked unreachable that is no participant, nobody of the roster and nobody of the
+    scenario's contacts (a typing mistake: no deputy order could follow from it)."""
+    question = next((q for q in questions if q.key == UNREACHABLE), None)
+    if question is None:
+        return None
+    known = {name_key(name) for name in (*question.choices, *(p.name for p in question.people),
+                                         *(p.name for p in values.get(PARTICIPANTS, [])))}
+    for name in values.get(UNREACHABLE, []):
+        if name_key(name) not in known:
+            return SetupError(UNREACHABLE, "call_in.unknown_name", {"name": name})
+    return None

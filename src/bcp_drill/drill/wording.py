@@ -304,7 +304,8 @@ def deputy_text(state: DrillState, step: Step, t: Translator) -> str:
         deputy = _deputy_name(state.scenario, role, acted.deputy, t)
         who = f" ({acted.person})" if acted.person else ""
         parts.append(t("deputy.acted", role=role.title.get(t.lang) if role else acted.role_id, number=acted.deputy,
-                       deputy=deputy, person=who, reason=acted.reason))
+                       deputy=deputy, person=who, reason=acted.reason)
+                     + (t("call_in.acted_for", holder=acted.acted_for) if acted.acted_for else ""))
     return "; ".join(parts)
 
 

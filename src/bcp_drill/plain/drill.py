@@ -16,6 +16,8 @@ from bcp_drill.drill.setup import (
     PLACE,
     RECORDER,
     T0,
+    UNREACHABLE,
+    RosterPerson,
     SetupError,
     SetupQuestion,
     parse_condition_options,
@@ -57,7 +59,7 @@ if TYPE_CHECKING:
 
 # What plain mode asks for each set-up question (the form labels its fields in its own words).
 _PROMPTS = {DRILL_TYPE: "plain.ask_type", PLACE: "tui.setup_place", PARTICIPANTS: "plain.ask_participants",
-            T0: "plain.ask_t0", RECORDER: "tui.setup_recorder"}
+            T0: "plain.ask_t0", RECORDER: "tui.setup_recorder", UNREACHABLE: "call_in.ask_unreachable"}
 
 
 def introduce_scenario(console: PlainConsole, scenario: Scenario) -> None:
@@ -81,8 +83,10 @@ def ask_setup(console: PlainConsole, scenario: Scenario, questions: Sequence[Set
     for question in questions:
         if question.condition is not None:
             continue
+        if question.key == UNREACHABLE and question.key not in answers and not question.people:
+            answers[question.key] = ""  # without a roster it is given as --unreachable (older scripts stay valid)
         if question.key not in answers:
-            answers[question.key] = _ask(console, question)
+            answers[question.key] = _ask(console, question, answers)
             if answers[question.key] is None:
                 return None
         value = question.read(answers[question.key], now)
@@ -101,19 +105,61 @@ def ask_setup(console: PlainConsole, scenario: Scenario, questions: Sequence[Set
     return answers
 
 
-def _ask(console: PlainConsole, question: SetupQuestion) -> str | None:
+def _ask(console: PlainConsole, question: SetupQuestion, answers: Mapping[str, str | None]) -> str | None:
     """One answer typed for QUESTION; None when the input ends there."""
     prompt = _PROMPTS[question.key]
     if question.kind == "lines":
         console.say(console.t(prompt))
+        if question.people:
+            console.say(console.t("call_in.plain_roster_hint", count=len(question.people)))
         lines = []
         while (line := console.ask("  > ")) not in (None, ""):
-            lines.append(line)
+            lines += _roster_line(console, question.people, line)
         return "\n".join(lines)
+    if question.kind == "names":
+        return _ask_unreachable(console, question, answers.get(PARTICIPANTS) or "")
     if question.kind == "choice":
         return console.ask_optional(prompt, question.default, choices=", ".join(question.choices))
     answer = console.ask_optional(prompt, question.default)
     return (answer or "") if question.kind == "time" else answer  # input ended at T0: now, as a blank line
+
+
+def _roster_line(console: PlainConsole, people: Sequence[RosterPerson], line: str) -> list[str]:
+    """A participants line as typed; `?` lists the roster's people, a number adds that person."""
+    if people and line.strip() in ("?", "？"):
+        _list_people(console, [p.label() for p in people])
+        return []
+    number = line.strip()
+    if people and number.isdigit():
+        if not 1 <= int(number) <= len(people):
+            console.say(console.t("call_in.plain_no_such_number", number=number, count=len(people)))
+            return []
+        added = people[int(number) - 1].participant_line(console.t)
+        console.say(console.t("call_in.plain_added", line=added))
+        return [added]
+    return [line]
+
+
+def _list_people(console: PlainConsole, labels: Sequence[str]) -> None:
+    for number, label in enumerate(labels, 1):
+        console.say(f"  {number}. {label}")
+
+
+def _ask_unreachable(console: PlainConsole, question: SetupQuestion, participants: str) -> str | None:
+    """Who could not be reached (a call-in drill): names, or numbers of the list `?` shows; blank: nobody."""
+    typed = [line.split(",")[0].split("、")[0].strip() for line in participants.splitlines() if line.strip()]
+    names = list(dict.fromkeys([*(p.name for p in question.people), *typed]))
+    labels = {p.name: p.label() for p in question.people}
+    while True:
+        answer = console.ask_optional(_PROMPTS[UNREACHABLE])
+        if answer is None or answer.strip() not in ("?", "？"):
+            break
+        _list_people(console, [labels.get(n, n) for n in names])
+    if answer is None:
+        return None
+    words = [w for w in answer.replace("、", ",").split(",") if w.strip()]
+    return "\n".join(names[int(w) - 1] if w.strip().isdigit() and 1 <= int(w) <= len(names) else w.strip()
+                     for w in words)
 
 
 def _ask_condition(console: PlainConsole, question: SetupQuestion, answers: dict[str, str | None],
@@ -144,9 +190,10 @@ class PlainDrill(PlainRunner):
 
     session: DrillSession
 
-    def __init__(self, session: DrillSession, console: PlainConsole) -> None:
+    def __init__(self, session: DrillSession, console: PlainConsole, people: Sequence[RosterPerson] = ()) -> None:
         self.session = session
         self.console = console
+        self.people = list(people)  # the roster's: who holds and deputises for each role (a call-in drill)
         self.t = console.t
         steps = session.scenario.steps
         open_steps = set(DrillView(session.state, session.now()).open_steps)
@@ -535,18 +582,32 @@ class PlainDrill(PlainRunner):
 
     def deputy(self, rest: str) -> None:
         """`deputy N REASON`: deputy N of the step's lead role acted (`deputy ROLE N REASON` for
-        another role of the step)."""
+        another role of the step). In a call-in drill, `deputy` alone takes the next reachable
+        deputy of a holder found unreachable at set-up."""
+        from bcp_drill.drill.call_in import deputy_option_text, deputy_options
+
         step = self.current
         parts = rest.split(maxsplit=2)
         role_id = step.role
         if parts and not parts[0].isdigit():
             role_id, parts = parts[0], parts[1:]
+        options = deputy_options(self.session.state, step, self.people, self.t.lang)
+        suggested = next((o for o in options if o.suggested and (not rest.strip() or o.role_id == role_id)), None)
+        if not parts and suggested is not None:
+            self.console.say(self.t("call_in.plain_suggested", deputy=deputy_option_text(suggested, self.session.state,
+                                                                                         self.t)))
+            parts = [str(suggested.number)]
+            role_id = suggested.role_id
         if len(parts) < 1 or not parts[0].isdigit():
             self.console.say(self.t("plain.deputy_usage",
                                     order=deputy_order_text(self.session.scenario, role_id, self.t) or "-"))
             return
-        reason = " ".join(parts[1:]) or (self.console.ask(self.t("tui.deputy_reason") + ": ") or "")
-        if self._record(self.session.record_deputy, step.id, role_id, int(parts[0]), reason):
+        chosen = next((o for o in options if o.role_id == role_id and o.number == int(parts[0])), None)
+        default = self.t("call_in.reason_unreachable", holder=chosen.acted_for) \
+            if chosen is not None and suggested is not None and chosen.role_id == suggested.role_id else ""
+        reason = " ".join(parts[1:]) or (self.console.ask_optional("tui.deputy_reason", default) or "")
+        if self._record(self.session.record_deputy, step.id, role_id, int(parts[0]), reason,
+                        person=chosen.person if chosen else "", acted_for=chosen.acted_for if chosen else ""):
             self.show("")
 
     def value(self, rest: str) -> None:

@@ -6,8 +6,16 @@ from typing import Callable
 
 from bcp_drill.content.fields import text
 from bcp_drill.plain.console import STOP, PlainConsole, PlainRunner
+from bcp_drill.records.store import RecordStore
 from bcp_drill.render.tables import render_text
 from bcp_drill.render.tallies import review_tally_table
+from bcp_drill.review.evidence import (
+    EvidenceProposal,
+    proposal_lines,
+    review_evidence,
+    suggested_text,
+)
+from bcp_drill.review.evidence import accept as accept_proposal
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.review.tally import tally_review
 from bcp_drill.review.view import ReviewView, key_map, keys_legend
@@ -16,8 +24,11 @@ from bcp_drill.review.view import ReviewView, key_map, keys_legend
 class PlainReview(PlainRunner):
     session: ReviewSession
 
-    def __init__(self, session: ReviewSession, console: PlainConsole, blank_zero: bool = True) -> None:
+    def __init__(self, session: ReviewSession, console: PlainConsole, blank_zero: bool = True,
+                 store: RecordStore | None = None) -> None:
         self.session = session
+        self.store = store  # where the drills proposed as evidence are read (none: nothing is proposed)
+        self._evidence: tuple[dict[str, EvidenceProposal], list[str]] | None = None
         self.console = console
         self.blank_zero = blank_zero  # the setting `zeros`
         self.t = console.t
@@ -35,6 +46,7 @@ class PlainReview(PlainRunner):
             "assess": self.assess, "a": self.assess, "評価": self.assess,
             "evidence": self.evidence, "ev": self.evidence, "証跡": self.evidence,
             "problem": self.problem, "f": self.problem, "課題": self.problem,
+            "accept": self.accept, "採用": self.accept,
             "unrated": self.unrated, "未評価": self.unrated,
             "tally": self.tally, "集計": self.tally,
             "finish": self.finish, "完了": self.finish,
@@ -114,6 +126,28 @@ class PlainReview(PlainRunner):
                              (t("review.previous_assessment"), shown.previous)):
             if value:
                 say(f"  {label}: {value}")
+        if item.evidence_from:
+            self.show_proposal()
+
+    def proposals(self) -> dict[str, EvidenceProposal]:
+        """What the drills propose, read from the records the first time an item asks for it."""
+        if self._evidence is None:
+            self._evidence = review_evidence(self.store, self.session) if self.store is not None else ({}, [])
+        return self._evidence[0]
+
+    def show_proposal(self) -> None:
+        say, t = self.console.say, self.t
+        proposal = self.proposals().get(self.current)
+        if proposal is None:
+            return
+        say(f"  {t('review.evidence_heading')}")
+        for line in proposal_lines(proposal, self.session.scale, t):
+            say(f"    {line}")
+        if proposal.has_evidence:
+            say(f"    {t('review.evidence_plain_hint')}")
+        left_out = self._evidence[1] if self._evidence else []
+        if left_out:
+            say(f"    {t('review.evidence_left_out', records=', '.join(left_out))}")
 
     # -- moving ----------------------------------------------------------------------
 
@@ -191,6 +225,19 @@ class PlainReview(PlainRunner):
     def evidence(self, rest: str) -> None:
         if self._open() and (value := self._text(rest, "review.evidence_title")):
             self._record(self.session.record_evidence, self.current, value)
+
+    def accept(self, rest: str) -> None:
+        """The reviewer accepts what the drills propose for the current item (rating and evidence)."""
+        if not self._open():
+            return
+        proposal = self.proposals().get(self.current)
+        if proposal is None or not proposal.has_evidence:
+            self.console.say(self.t("review.evidence_nothing", item=self.current))
+            return
+        if self._record(accept_proposal, self.session, proposal, self.t):
+            self.console.say(self.t("review.evidence_accepted", item=self.current,
+                                    rating=suggested_text(proposal, self.session.scale, self.t)))
+            self.after_rating()
 
     def problem(self, rest: str) -> None:
         if self._open():

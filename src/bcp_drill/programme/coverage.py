@@ -5,6 +5,7 @@ named first, since in a real incident one of them must act."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,6 +19,8 @@ class PersonCoverage:
     person: Person
     drills: list[str] = field(default_factory=list)  # record ids
     briefings: list[str] = field(default_factory=list)  # programme entry ids
+    as_deputy: list[str] = field(default_factory=list)  # record ids of drills they took part in as a deputy (代行)
+    unreachable: list[str] = field(default_factory=list)  # record ids of call-in drills that could not reach them
 
     @property
     def reached(self) -> bool:
@@ -45,20 +48,24 @@ class Coverage:
 
 
 def coverage(roster: Roster, fiscal_year: int, drills: list[ev.DrillStarted],
-             programme: Programme | None = None) -> Coverage:
+             programme: Programme | None = None, deputies: Sequence[tuple[str, str]] = ()) -> Coverage:
+    """DEPUTIES: (record id, name) of each deputy who acted in a drill (DeputyActed.person): they
+    count as having drilled. A participant marked unreachable at set-up did not take part."""
     first, last = date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31)
     people = [PersonCoverage(p) for p in roster.people]
     by_key = {person_key(p.person.name): p for p in people}
-    strangers = []
+    strangers: list[tuple[str, str]] = []
+    in_year = set()
     for started in drills:
-        if not first <= started.at.astimezone().date() <= last:
-            continue
-        for participant in started.participants:
-            found = by_key.get(person_key(participant.name))
-            if found is None:
-                strangers.append((participant.name, started.record_id))
-            elif started.record_id not in found.drills:
-                found.drills.append(started.record_id)
+        if first <= started.at.astimezone().date() <= last:
+            in_year.add(started.record_id)
+            _count_drill(started, by_key, strangers)
+    for record_id, name in deputies:
+        found = by_key.get(person_key(name)) if record_id in in_year and name else None
+        if found is not None and record_id not in found.as_deputy:
+            found.as_deputy.append(record_id)
+            if record_id not in found.drills:
+                found.drills.append(record_id)
     if programme is not None and programme.fiscal_year == fiscal_year:
         for entry in programme.entries:
             if entry.kind == "briefing" and entry.held is not None:
@@ -66,6 +73,23 @@ def coverage(roster: Roster, fiscal_year: int, drills: list[ev.DrillStarted],
                     if (found := by_key.get(person_key(name))) is not None:
                         found.briefings.append(entry.id)
     return Coverage(fiscal_year, people, _departments(people), _roles(people), strangers)
+
+
+def _count_drill(started: ev.DrillStarted, by_key: dict[str, PersonCoverage],
+                 strangers: list[tuple[str, str]]) -> None:
+    away = {person_key(name) for name in started.unreachable}
+    for key in away:
+        if (found := by_key.get(key)) is not None:
+            found.unreachable.append(started.record_id)
+    for participant in started.participants:
+        key = person_key(participant.name)
+        found = by_key.get(key)
+        if key in away:
+            continue
+        if found is None:
+            strangers.append((participant.name, started.record_id))
+        elif started.record_id not in found.drills:
+            found.drills.append(started.record_id)
 
 
 def _departments(people: list[PersonCoverage]) -> list[tuple[str, int, int]]:

@@ -6,14 +6,18 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import yaml
 from pydantic import Field
 
 from bcp_drill.content.fields import ContentModel, Id
+from bcp_drill.drill.setup import RosterPerson
 from bcp_drill.imports.raw_sheet import DEFAULT_LIMITS, SheetLimits
 from bcp_drill.imports.spreadsheet import SheetProblem, read_sheet
+
+if TYPE_CHECKING:
+    from bcp_drill.i18n import Translator
 
 # The headers each column goes by in a city's own staff list.
 ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
@@ -93,3 +97,30 @@ def import_roster(path: Path, display: str, roster_id: str = "roster",
             problems.append(SheetProblem(sheet.header_place, "roster_empty", {}))
         return RosterImport(None, problems)
     return RosterImport(Roster(kind="roster", id=roster_id, people=people))
+
+
+ROSTER_FILE = "roster.yaml"  # in the programmes/ folder, where `roster import` writes it
+
+
+@dataclass
+class SetupRoster:
+    """The roster's people as drill set-up offers them, or why the roster could not be read."""
+
+    people: list[RosterPerson] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # each rendered with its file and line
+    path: str = ""
+
+
+def setup_roster(folder: Path, t: "Translator") -> SetupRoster:
+    """The roster in FOLDER (./programmes/roster.yaml) for drill set-up: no file, no people (set-up
+    is typed as before); a file that does not read, its problems said (file:line)."""
+    from bcp_drill.content.loader import FileLoader
+
+    path = folder / ROSTER_FILE
+    if not path.exists():
+        return SetupRoster()
+    loaded = FileLoader(kinds={"roster": Roster}).load(path, f"{folder.name}/{ROSTER_FILE}")
+    if not isinstance(loaded.document, Roster) or not loaded.ok:
+        return SetupRoster(problems=[p.render(t) for p in loaded.problems] or [loaded.display], path=loaded.display)
+    return SetupRoster([RosterPerson(p.name, p.department, p.role, p.deputy_of) for p in loaded.document.people],
+                       path=loaded.display)

@@ -58,12 +58,15 @@ def held_drills(store: RecordStore, left_out: list[RecordSummary]) -> list[HeldD
     """Every drill record that proves, with the day it was held; the others go to LEFT_OUT."""
     found = []
     for summary, events in store.readable("drill", damaged=left_out):
-        started = events[0]
-        if not isinstance(started, ev.DrillStarted):
-            continue
-        found.append(HeldDrill(summary.record_id, started.scenario_id, started.drill_type,
-                               started.at.astimezone().date(), any(isinstance(e, ev.DrillEnded) for e in events)))
+        if isinstance(events[0], ev.DrillStarted):
+            found.append(held_drill(summary.record_id, events[0], events))
     return found
+
+
+def held_drill(record_id: str, started: ev.DrillStarted, events: list) -> HeldDrill:
+    """The drill a record's events stand for: its scenario, type, day (local time) and whether it ended."""
+    return HeldDrill(record_id, started.scenario_id, started.drill_type, started.at.astimezone().date(),
+                     any(isinstance(e, ev.DrillEnded) for e in events))
 
 
 def _matches(entry: ProgrammeEntry, drill: HeldDrill, first: date, last: date) -> bool:

@@ -66,6 +66,8 @@ class DrillStarted(EventBase):
     drill_type: str
     place: str = ""
     participants: list[Participant] = []
+    # A call-in drill: the people found unreachable (連絡不通) at set-up; their roles' deputies act.
+    unreachable: list[str] = []
     t0: datetime  # the scenario moment T+0 stands for (may be earlier than the real start)
     # The value of each of the scenario's conditions in this drill (office hours or not...),
     # fixed ones included; steps and injects that do not apply under them are not counted.
@@ -158,6 +160,7 @@ class DeputyActed(EventBase):
     person: str = ""
     reason: str = Field(min_length=1)
     elapsed_seconds: int = Field(ge=0)
+    acted_for: str = ""  # the name of the holder the deputy acted for, when known
 
 
 class ValueRecorded(EventBase):

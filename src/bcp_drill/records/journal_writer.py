@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 Event = TypeVar("Event", bound="EventBase")
 WRITE_RETRY_PAUSES: tuple[float, ...] = (0.2, 0.5, 1.0)  # seconds before each new try of a failed write
+_QUIET_WHEN_EMPTY = ("unreachable", "acted_for")  # DrillStarted, DeputyActed (issue 31)
 CREATE_WAIT_SECONDS = 10.0  # a new journal another process opened first (it writes one event, then lets go)
 
 
@@ -244,6 +245,8 @@ class Journal:
                            console=self.console, journal_format=JOURNAL_FORMAT if seq == 1 else None, **fields)
         # A single-console drill's lines stay as they always were: no "console" key.
         quiet = {name for name in ("console", "seen", "journal_format") if getattr(event, name) is None}
+        # Fields added later stay off the line while empty, so lines are as they always were.
+        quiet |= {name for name in _QUIET_WHEN_EMPTY if not getattr(event, name, True)}
         line = event.model_dump_json(exclude=quiet or None).encode("utf-8") + b"\n"
         good_length = os.lseek(self._fd, 0, os.SEEK_END)
         # A network share may fail a write now and take it a moment later: try again, each time

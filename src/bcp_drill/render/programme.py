@@ -141,6 +141,10 @@ def coverage_tables(found: Coverage, t: Translator) -> list[Table]:
                    [[p.person.name, p.person.department, p.person.role or "-", len(p.drills), len(p.briefings)]
                     for p in found.people])
     people.notes += [t("programme.stranger", name=name, record=record) for name, record in found.strangers]
+    people.notes += [t("call_in.coverage_as_deputy", name=p.person.name, records="、".join(p.as_deputy))
+                     for p in found.people if p.as_deputy]
+    people.notes += [t("call_in.coverage_unreachable", name=p.person.name, records="、".join(p.unreachable))
+                     for p in found.people if p.unreachable]
     return [roles, departments, people]
 
 

@@ -195,6 +195,8 @@ def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, T
         tables.append(("values", _values_table(report, t)))
     if report.occurrences:
         tables.append(("occurrences", _occurrences_table(report, t)))
+    if report.deputies or report.unreachable:
+        tables.append(("deputies", _deputies_table(report, t)))
     if report.systems:
         tables.append(("systems", _systems_table(report, t)))
     tables += [("timeline", _timeline_table(report, t)), ("followups", plan)]
@@ -279,6 +281,17 @@ def _injects_table(report: DrillReport, t: Translator) -> Table:
         Column("expected", t("report.expected_action")), Column("response", t("report.response"))],
         [[i.inject_id, i.planned, i.given, i.sender_recipient, i.content, i.expected, i.response]
          for i in report.injects])
+
+
+def _deputies_table(report: DrillReport, t: Translator) -> Table:
+    """Who acted for whom (代行) and when; the people found unreachable at set-up under it."""
+    return Table(t("call_in.heading"), [
+        Column("step", t("call_in.col_step")), Column("role", t("call_in.col_role")),
+        Column("acted_for", t("call_in.col_for")), Column("deputy", t("call_in.col_deputy")),
+        Column("person", t("call_in.col_person")), Column("at", t("call_in.col_at")),
+        Column("reason", t("call_in.col_reason"))],
+        [[d.step, d.role, d.acted_for, d.deputy, d.person, d.at, d.reason] for d in report.deputies],
+        [t("call_in.unreachable", names="、".join(report.unreachable))] if report.unreachable else [])
 
 
 def _occurrences_table(report: DrillReport, t: Translator) -> Table:

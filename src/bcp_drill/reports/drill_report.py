@@ -26,10 +26,12 @@ from bcp_drill.drill.wording import (
     TimelineLine,
     conditions_text,
     contribution_text,
+    deputy_label,
     deputy_text,
     inject_time_text,
     repeat_summary_text,
     response_text,
+    role_name,
     roles_text,
     status_label,
     system_history_text,
@@ -166,6 +168,20 @@ class ObservationLine:
 
 
 @dataclass
+class DeputyLine:
+    """A deputy who acted (代行): on which step, for whom, who, when (T+ from T0) and why."""
+
+    step: str
+    role: str
+    acted_for: str  # the holder's name as recorded, "" when it was not
+    deputy: str  # "1. 情報政策課長補佐" (the place in the deputy order and its post or person)
+    person: str
+    at: str  # T+hh:mm:ss
+    reason: str
+    at_seconds: int = 0
+
+
+@dataclass
 class DrillReport:
     record_id: str
     organisation: str
@@ -210,6 +226,8 @@ class DrillReport:
     observations: list[ObservationLine] = field(default_factory=list)
     repeats: list[str] = field(default_factory=list)  # per repeated step: "定時報告 3 回中 2 回を時間内に（…）"
     occurrences: list[OccurrenceLine] = field(default_factory=list)
+    deputies: list[DeputyLine] = field(default_factory=list)  # who acted for whom (代行), in the record's order
+    unreachable: list[str] = field(default_factory=list)  # a call-in drill: found unreachable at set-up
 
     def observations_of(self, kind: str) -> list[ObservationLine]:
         return [o for o in self.observations if o.kind == kind]
@@ -252,7 +270,22 @@ def build_drill_report(sources: DrillReportSources, t: Translator, organisation:
         injects=_inject_lines(view, t), record_hash=sources.contents.last_hash or "", executive=executive,
         observations=observation_lines(state, t), record_notices=[n.render(t) for n in sources.notices],
         repeats=[repeat_summary_text(c, t) for c in repeat_counts(state, view.elapsed)],
-        occurrences=_occurrence_lines(view, t))
+        occurrences=_occurrence_lines(view, t), deputies=_deputy_lines(state, t),
+        unreachable=list(started.unreachable))
+
+
+def _deputy_lines(state: DrillState, t: Translator) -> list[DeputyLine]:
+    """Every deputy who acted, step by step in the scenario's order."""
+    scenario, lines = state.scenario, []
+    for step in scenario.steps:
+        for acted in state.deputies.get(step.id, []):
+            role = scenario.role(acted.role_id)
+            label = deputy_label(scenario, role, acted.deputy, t) if role and acted.deputy <= role.deputy_count else "?"
+            lines.append(DeputyLine(step.title.get(t.lang), role_name(scenario, acted.role_id, t), acted.acted_for,
+                                    f"{acted.deputy}. {label}", acted.person,
+                                    f"T+{format_elapsed(acted.elapsed_seconds)}", acted.reason,
+                                    acted.elapsed_seconds))
+    return lines
 
 
 def _step_results(view: DrillView, t: Translator) -> list[StepResult]:

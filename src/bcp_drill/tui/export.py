@@ -14,6 +14,7 @@ from bcp_drill.tui.modals.choice import ChoiceModal
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from bcp_drill.programme.status import ProgrammeStatus
     from bcp_drill.tui.context import TuiContext
 
 
@@ -55,3 +56,36 @@ def ask_and_export(screen: Screen[Any], record_id: str, kind: str) -> None:
         screen.notify(t("export.written", path=str(path)), timeout=15)
 
     screen.app.push_screen(ChoiceModal(t("export.choose"), choices, t("tui.choice_keys")), chosen)
+
+
+YEAR_PLAN_FORMATS = ("html", "pdf", "xlsx")  # the one-page year plan, as `bcp-drill programme --format`
+
+
+def export_year_plan(ctx: TuiContext, status: ProgrammeStatus, titles: dict[str, str], fmt: str) -> Path:
+    """Write the year plan of STATUS as FMT into <records>/exports/ and return the file."""
+    from bcp_drill.render.programme import render_programme
+
+    data = render_programme(status, titles, fmt, ctx.t, ctx.store.clock())
+    target = ctx.store.root / "exports" / f"programme-{status.programme.id}.{fmt}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_output_file(target, data, ctx.store.root, force=True)  # exports/ holds generated copies
+    return target
+
+
+def ask_and_export_year_plan(screen: Screen[Any], status: ProgrammeStatus, titles: dict[str, str]) -> None:
+    """Let the user pick html, pdf or xlsx, write the year plan, and say where it went."""
+    ctx = app_context(screen)
+    t = ctx.t
+    choices = [(fmt, t(f"export.format_{fmt}")) for fmt in YEAR_PLAN_FORMATS]
+
+    def chosen(fmt: str | None) -> None:
+        if not fmt:
+            return
+        try:
+            path = export_year_plan(ctx, status, titles, fmt)
+        except (UserError, OSError) as error:  # pdf without its extra: the reason, never a traceback
+            screen.notify(t("export.failed", reason=describe(error, t)), severity="error", timeout=15)
+            return
+        screen.notify(t("export.written", path=str(path)), timeout=15)
+
+    screen.app.push_screen(ChoiceModal(t("programme.export_choose"), choices, t("tui.choice_keys")), chosen)

@@ -17,11 +17,13 @@ from bcp_drill.tui.context import app_context
 class ChoiceModal(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "keys.cancel")]
 
-    def __init__(self, title: str, choices: list[tuple[str, str]], hint: str = "") -> None:
+    def __init__(self, title: str, choices: list[tuple[str, str]], hint: str = "",
+                 highlighted: int | None = None) -> None:
         super().__init__()
         self.choice_title = title
         self.choices = choices
         self.hint = hint
+        self.highlighted = highlighted  # the choice the cursor starts on (a suggestion), None: the first
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -33,7 +35,10 @@ class ChoiceModal(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         translate_bindings(self, app_context(self).t)
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        if self.highlighted is not None:
+            options.highlighted = self.highlighted
+        options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -7,6 +7,8 @@ redraw themselves. Nothing here decides what a drill means.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -17,15 +19,14 @@ from textual.widgets import Footer, Label, OptionList
 
 from bcp_drill.drill.ratings import rating_dimension
 from bcp_drill.drill.session import DrillSession
+from bcp_drill.drill.setup import RosterPerson
 from bcp_drill.drill.state import DeliveredInject
 from bcp_drill.drill.view import DrillView, value_views
 from bcp_drill.drill.wording import (
     condition_values_text,
     conflict_choices,
-    deputy_label,
     inject_time_text,
     occurrence_saved_text,
-    role_name,
     status_label,
     system_line,
     system_state_label,
@@ -86,6 +87,7 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
     def __init__(self, session: DrillSession) -> None:
         super().__init__()
         self.session = session
+        self._people: list[RosterPerson] | None = None  # the roster's, read when a deputy is first recorded
 
     # -- layout ------------------------------------------------------------------
 
@@ -313,30 +315,44 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
 
     @work
     async def action_deputy(self) -> None:
-        """Record that a deputy acted on the step (代行): pick the role's deputy, give a reason."""
+        """Record that a deputy acted on the step (代行): pick the role's deputy, give a reason. In a
+        call-in drill the next reachable deputy of a holder found unreachable is offered first."""
+        from bcp_drill.drill.call_in import deputy_option_text, deputy_options
+
         step_id = self._with_step()
         if not step_id:
             return
         t = app_context(self).t
-        scenario = self.session.scenario
-        step = self.session.state.steps[step_id].step
-        choices = [(f"{role_id}|{n}", f"{role_name(scenario, role_id, t)}: {n}. {deputy_label(scenario, role, n, t)}")
-                   for role_id in step.all_roles if (role := scenario.role(role_id))
-                   for n in range(1, role.deputy_count + 1)]
-        if not choices:
+        state = self.session.state
+        options = deputy_options(state, state.steps[step_id].step, self._roster_people(), t.lang)
+        if not options:
             self.notify(t("tui.no_deputies"))
             return
+        suggested = next((index for index, o in enumerate(options) if o.suggested), None)
+        choices = [(str(index), deputy_option_text(option, state, t)) for index, option in enumerate(options)]
         chosen: str | None = await self.app.push_screen_wait(
-            ChoiceModal(t("tui.deputy_picker"), choices, t("tui.choice_keys")))
+            ChoiceModal(t("tui.deputy_picker"), choices, t("tui.choice_keys"), highlighted=suggested))
         if chosen is None:
             return
-        role_id, number = chosen.split("|")
+        option = options[int(chosen)]
+        default = t("call_in.reason_unreachable", holder=option.acted_for) if suggested is not None \
+            else t("tui.deputy_reason_default")
         reason: str | None = await self.app.push_screen_wait(
-            TextPromptModal(t("tui.deputy_reason"), t("tui.enter_saves"), initial=t("tui.deputy_reason_default"),
+            TextPromptModal(t("tui.deputy_reason"), t("tui.enter_saves"), initial=default,
                             error_text=t("tui.required")))
         if reason:
-            self._safely(self.session.record_deputy, step_id, role_id, int(number), reason)
+            self._safely(self.session.record_deputy, step_id, option.role_id, option.number, reason,
+                         person=option.person, acted_for=option.acted_for)
             self.redraw()
+
+    def _roster_people(self) -> list[RosterPerson]:
+        """The roster's people (./programmes/roster.yaml), read once: who holds and deputises for each role."""
+        if self._people is None:
+            from bcp_drill.programme.reminders import PROGRAMME_FOLDER
+            from bcp_drill.programme.roster import setup_roster
+
+            self._people = setup_roster(Path.cwd() / PROGRAMME_FOLDER, app_context(self).t).people
+        return self._people
 
     @work
     async def action_value(self) -> None:

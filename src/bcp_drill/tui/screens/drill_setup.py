@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -16,6 +19,8 @@ from bcp_drill.drill.setup import (
     PLACE,
     RECORDER,
     T0,
+    UNREACHABLE,
+    RosterPerson,
     SetupError,
     SetupQuestion,
     condition_key,
@@ -25,19 +30,22 @@ from bcp_drill.drill.setup import (
 from bcp_drill.drill.wording import reference_text
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context
+from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.modals.form import field_error_label
 from bcp_drill.tui.screens.base import FormScreen
 
 # Where each set-up question is answered (a condition's field is `condition-<its place>`), and its label.
 _FIELD_IDS = {DRILL_TYPE: "drill-type", PLACE: "drill-place", PARTICIPANTS: "drill-participants", T0: "drill-t0",
-              RECORDER: "drill-recorder"}
+              RECORDER: "drill-recorder", UNREACHABLE: "drill-unreachable"}
 _LABELS = {DRILL_TYPE: "tui.setup_type", PLACE: "tui.setup_place", PARTICIPANTS: "tui.setup_participants",
-           T0: "tui.setup_t0", RECORDER: "tui.setup_recorder"}
+           T0: "tui.setup_t0", RECORDER: "tui.setup_recorder", UNREACHABLE: "call_in.setup_unreachable"}
 
 
 class DrillSetupScreen(FormScreen):
     BINDINGS = [
         Binding("ctrl+s", "start", "keys.start_drill"),
+        Binding("ctrl+r", "add_from_roster", "keys.add_from_roster"),
+        Binding("ctrl+n", "mark_unreachable", "keys.mark_unreachable"),
         Binding("escape", "cancel", "keys.cancel"),
     ]
 
@@ -47,6 +55,7 @@ class DrillSetupScreen(FormScreen):
         assert isinstance(source.document, Scenario)
         self.scenario: Scenario = source.document
         self.questions: tuple[SetupQuestion, ...] = ()  # made at compose, once the settings (the recorder) are known
+        self.people: list[RosterPerson] = []  # the roster's (./programmes/roster.yaml), offered with Ctrl+R
         self.field_ids = {**_FIELD_IDS, **{condition_key(c): f"condition-{index}"
                                            for index, c in enumerate(self.scenario.conditions)}}
 
@@ -62,7 +71,17 @@ class DrillSetupScreen(FormScreen):
             for reference in self.scenario.sources:
                 yield Label(f"{t('tui.scenario_source')}: {reference_text(reference, t)}", classes="form-hint",
                             markup=False)
-            self.questions = setup_questions(self.scenario, ctx.store.recorder)
+            from bcp_drill.programme.reminders import PROGRAMME_FOLDER
+            from bcp_drill.programme.roster import setup_roster
+
+            roster = setup_roster(Path.cwd() / PROGRAMME_FOLDER, t)
+            self.people = roster.people
+            if roster.people:
+                yield Label(t("call_in.roster_offered", count=len(roster.people), path=roster.path),
+                            classes="form-hint", markup=False)
+            for problem in roster.problems:  # set-up still works, typed; the roster's mistake is named
+                yield Label(t("call_in.roster_unreadable", problem=problem), classes="form-hint", markup=False)
+            self.questions = setup_questions(self.scenario, ctx.store.recorder, roster.people)
             for question in self.questions:
                 yield from self.question_field(question)
             yield Label("", id="setup-error", classes="dialog-error", markup=False)
@@ -98,6 +117,10 @@ class DrillSetupScreen(FormScreen):
             yield TextArea(id=field_id, soft_wrap=True)
             yield field_error_label(field_id)
             yield Label(t("tui.setup_participants_hint"), classes="form-hint", markup=False)
+        elif question.kind == "names":
+            yield Input(id=field_id, placeholder=t("call_in.setup_unreachable_placeholder"))
+            yield field_error_label(field_id)
+            yield Label(t("call_in.setup_unreachable_hint"), classes="form-hint", markup=False)
         elif question.kind == "time":
             yield Input(id=field_id, placeholder=t("tui.setup_t0_placeholder"))
             yield field_error_label(field_id)
@@ -112,6 +135,45 @@ class DrillSetupScreen(FormScreen):
         if isinstance(widget, Select):
             return widget.value if isinstance(widget.value, str) else None
         return widget.value if isinstance(widget, Input) else None
+
+    def _roster_choices(self) -> list[tuple[str, str]]:
+        return [(str(index), person.label()) for index, person in enumerate(self.people)]
+
+    @work
+    async def action_add_from_roster(self) -> None:
+        """Add a person of the roster to the participants ("name, player, department"; the role may be changed)."""
+        t = app_context(self).t
+        if not self.people:
+            self.notify(t("call_in.no_roster"))
+            return
+        chosen: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("call_in.roster_picker"), self._roster_choices(), t("tui.choice_keys")))
+        if chosen is None:
+            return
+        area = self.query_one(f"#{self.field_ids[PARTICIPANTS]}", TextArea)
+        lines = [line for line in area.text.splitlines() if line.strip()]
+        area.text = "\n".join([*lines, self.people[int(chosen)].participant_line(t)]) + "\n"
+        area.focus()
+
+    @work
+    async def action_mark_unreachable(self) -> None:
+        """Mark a person of the roster, or a participant, unreachable (a call-in drill: 連絡不通)."""
+        t = app_context(self).t
+        area = self.query_one(f"#{self.field_ids[PARTICIPANTS]}", TextArea)
+        typed = [line.split(",")[0].split("、")[0].strip() for line in area.text.splitlines() if line.strip()]
+        names = list(dict.fromkeys([*(p.name for p in self.people), *typed]))
+        if not names:
+            self.notify(t("call_in.nobody_to_mark"))
+            return
+        labels = {p.name: p.label() for p in self.people}
+        chosen: str | None = await self.app.push_screen_wait(
+            ChoiceModal(t("call_in.unreachable_picker"), [(str(i), labels.get(n, n)) for i, n in enumerate(names)],
+                        t("tui.choice_keys")))
+        if chosen is None:
+            return
+        field = self.query_one(f"#{self.field_ids[UNREACHABLE]}", Input)
+        field.value = "、".join(x for x in (field.value.strip(" 、,"), names[int(chosen)]) if x)
+        field.focus()
 
     def action_start(self) -> None:
         ctx = app_context(self)

@@ -32,6 +32,7 @@ class HomeScreen(Screen):
         Binding("b", "records", "keys.records"),
         Binding("f", "followups", "keys.followups"),
         Binding("t", "drill_tally", "keys.drill_tally"),
+        Binding("y", "programme", "keys.programme"),
         Binding("q", "app.quit", "keys.quit"),
     ]
 
@@ -49,6 +50,7 @@ class HomeScreen(Screen):
                 Option(Text(f"b  {t('tui.home_records')}"), id="records"),
                 Option(Text(f"f  {t('tui.home_followups')}"), id="followups"),
                 Option(Text(f"t  {t('tui.home_drill_tally')}"), id="drill_tally"),
+                Option(Text(f"y  {t('tui.home_programme')}"), id="programme"),
                 Option(Text(f"q  {t('tui.home_quit')}"), id="quit"),
                 id="home-menu",
             )
@@ -161,6 +163,11 @@ class HomeScreen(Screen):
         from bcp_drill.tui.screens.tally import DrillTallyScreen
 
         self.app.push_screen(DrillTallyScreen())
+
+    def action_programme(self) -> None:
+        from bcp_drill.tui.screens.programme import ProgrammeScreen
+
+        self.app.push_screen(ProgrammeScreen())
 
     def action_followups(self) -> None:
         from bcp_drill.tui.screens.followups import FollowUpsScreen

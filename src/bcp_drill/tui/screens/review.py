@@ -22,6 +22,7 @@ from bcp_drill.content.fields import text
 from bcp_drill.content.models import ChecklistSection
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.render.text_table import truncate
+from bcp_drill.review.evidence import EvidenceProposal, accept, proposal_lines, suggested_text
 from bcp_drill.review.session import ReviewSession
 from bcp_drill.review.view import ReviewView, keys_legend, short_option_label
 from bcp_drill.tui.bindings import bind_rating_keys, translate_bindings
@@ -39,6 +40,7 @@ class ReviewScreen(SessionScreen[ReviewSession]):
     BINDINGS = [
         Binding("enter", "assess", "keys.assess", show=False),
         Binding("ctrl+e", "evidence", "keys.evidence"),
+        Binding("ctrl+a", "accept_evidence", "keys.accept_evidence", show=False),
         Binding("ctrl+f", "problem", "keys.problem"),
         Binding("backspace,delete", "clear", "keys.clear_rating", key_display="Del"),
         Binding("ctrl+u", "toggle_unrated", "keys.only_unrated"),
@@ -54,6 +56,9 @@ class ReviewScreen(SessionScreen[ReviewSession]):
         self.section_filter = ALL
         self.only_unrated = False
         self.shown_item: str | None = None
+        # Drill evidence proposed per item (read in a thread; None while it is being read).
+        self.proposals: dict[str, EvidenceProposal] | None = None
+        self.evidence_left_out: list[str] = []
 
     # -- layout ------------------------------------------------------------------
 
@@ -86,6 +91,23 @@ class ReviewScreen(SessionScreen[ReviewSession]):
         self.query_one("#rating-keys", Static).update(self._keys_legend())
         self.refill()
         table.focus()
+        if any(item.evidence_from for item in self.session.checklist.all_items()):
+            self._read_evidence()
+        else:
+            self.proposals = {}
+
+    @work(thread=True, exclusive=True, group="evidence")
+    def _read_evidence(self) -> None:
+        """The drill records an item's evidence lines name, read in a thread: a folder of years of
+        drills never holds up the review."""
+        from bcp_drill.review.evidence import review_evidence
+
+        found, left_out = review_evidence(app_context(self).store, self.session)
+        self.app.call_from_thread(self._evidence_read, found, left_out)
+
+    def _evidence_read(self, found: dict[str, EvidenceProposal], left_out: list[str]) -> None:
+        self.proposals, self.evidence_left_out = found, left_out
+        self.redraw()
 
     def _add_columns(self, table: DataTable) -> None:
         ctx = app_context(self)
@@ -230,6 +252,25 @@ class ReviewScreen(SessionScreen[ReviewSession]):
             out.append(f"\n{t('tui.problems')}\n", style="bold")
             for problem in problems:
                 out.append(f"{problem.problem_id} [{t('priority.' + problem.priority)}] {problem.title}\n")
+        if item.evidence_from:
+            out.append(self._proposal(item_id))
+        return out
+
+    def _proposal(self, item_id: str) -> Text:
+        """What the drills propose for the item, in words, and how to accept it; never recorded by itself."""
+        t = app_context(self).t
+        out = Text()
+        out.append(f"\n{t('review.evidence_heading')}\n", style="bold")
+        if self.proposals is None:
+            out.append(t("review.evidence_reading") + "\n")
+            return out
+        proposal = self.proposals.get(item_id)
+        if proposal is not None:
+            out.append("\n".join(proposal_lines(proposal, self.session.scale, t)) + "\n")
+            if proposal.has_evidence:
+                out.append(t("review.evidence_accept_hint") + "\n")
+        if self.evidence_left_out:
+            out.append(t("review.evidence_left_out", records=", ".join(self.evidence_left_out)) + "\n")
         return out
 
     @property
@@ -276,6 +317,24 @@ class ReviewScreen(SessionScreen[ReviewSession]):
             self.redraw(item_id)
             if self.only_unrated and item_id not in self.session.state.unrated_items():
                 self.refill()
+
+    def action_accept_evidence(self) -> None:
+        """The reviewer accepts what the drills propose: the suggested rating and the evidence text
+        are recorded through the session, as if typed; nothing else ever records a proposal."""
+        item_id = self._editable_item()
+        if not item_id:
+            return
+        t = app_context(self).t
+        proposal = (self.proposals or {}).get(item_id)
+        if proposal is None or not proposal.has_evidence:
+            self.notify(t("review.evidence_nothing", item=item_id), severity="warning")
+            return
+        if self._safely(accept, self.session, proposal, t):
+            self.notify(t("review.evidence_accepted", item=item_id,
+                          rating=suggested_text(proposal, self.session.scale, t)))
+        self.redraw(item_id)
+        if self.only_unrated and item_id not in self.session.state.unrated_items():
+            self.refill()
 
     def action_clear(self) -> None:
         item_id = self._editable_item()
