@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bcp_drill.cli.family import Commands, output_options
-from bcp_drill.render.formats import PROGRAMME_FORMATS, TABLE_FORMATS
+from bcp_drill.render.formats import PROGRAMME_FORMATS
 
 if TYPE_CHECKING:
     from bcp_drill.commands import CommandContext
@@ -30,7 +30,7 @@ def register(commands: Commands) -> None:
     cover = commands.add("coverage", "cli.help_coverage", _coverage)
     cover.add_argument("--roster", type=Path, metavar="FILE", help=t("cli.help_coverage_roster"))
     cover.add_argument("--year", metavar="FY", help=t("cli.help_year"))
-    output_options(cover, t, TABLE_FORMATS, "text")
+    output_options(cover, t, PROGRAMME_FORMATS, "text")
 
 
 def _roster_import(ctx: CommandContext, args: argparse.Namespace) -> int:

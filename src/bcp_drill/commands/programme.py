@@ -122,4 +122,15 @@ def coverage(ctx: CommandContext, roster_file: Path | None, year_text: str | Non
     programme_file = year_programme(ctx.cwd / PROGRAMME_FOLDER, year)  # its briefings' attendees, if there is one
     tables = coverage_tables(work_out(loaded.document, year, drills, programme_file, deputies), t)
     tables[-1].notes += left_out_notes(ctx, None, [(s.record_id, reason) for s in left_out for reason in s.reasons])
+    if fmt in ("html", "xlsx", "pdf"):  # printed for the division, or kept in Excel
+        from bcp_drill.render.pdf import PdfUnavailable
+        from bcp_drill.render.programme import render_tables
+
+        if output is None and fmt != "html":
+            return ctx.fail(t("cli.xlsx_needs_output", format=fmt))
+        try:
+            title = t("programme.coverage_title", year=fiscal_year_label(year, t.lang))
+            return write_output(ctx, render_tables(title, tables, fmt, t, store.clock()), fmt, output)
+        except PdfUnavailable as error:
+            return ctx.fail(error.render(t))
     return emit(ctx, [(table, None) for table in tables], fmt, output)

@@ -3,6 +3,7 @@ iCalendar file that Outlook and other calendars import; follow-up due dates as i
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 
 import icalendar
@@ -102,6 +103,22 @@ def render_programme(status: ProgrammeStatus, titles: dict[str, str], fmt: str, 
                   today=status.today.isoformat())
     html = _environment(True).get_template("year_plan.html.j2").render(
         {"title": title, "table": plan, "year_line": year_line, **_helpers(t, now)}).encode("utf-8")
+    if fmt == "pdf":
+        from bcp_drill.render.pdf import html_to_pdf
+
+        return html_to_pdf(html)
+    return html
+
+
+def render_tables(title: str, tables: list[Table], fmt: str, t: Translator, now: datetime) -> bytes:
+    """Tables under TITLE, together on printed pages (html, pdf) or a workbook (xlsx), one sheet each."""
+    from bcp_drill.render.reports import _environment, _helpers, _workbook_bytes
+
+    if fmt == "xlsx":
+        # A sheet's name: at most 31 characters, none of []:*?/\ (Excel refuses them).
+        return _workbook_bytes([(re.sub(r"[\[\]:*?/\\]", " ", table.title)[:31], table) for table in tables])
+    html = _environment(True).get_template("tables_together.html.j2").render(
+        {"title": title, "tables": tables, **_helpers(t, now)}).encode("utf-8")
     if fmt == "pdf":
         from bcp_drill.render.pdf import html_to_pdf
 
