@@ -19,6 +19,9 @@ def register(commands: Commands) -> None:
     programme.add_argument("file", nargs="?", type=Path, metavar="FILE", help=t("cli.help_programme_file"))
     programme.add_argument("--year", metavar="FY", help=t("cli.help_year"))
     programme.add_argument("--ics", action="store_true", help=t("cli.help_programme_ics"))
+    programme.add_argument("--import", dest="sheet", type=Path, metavar="SHEET", help=t("cli.help_programme_import"))
+    programme.add_argument("--title", metavar="TEXT", help=t("cli.help_programme_title"))
+    programme.add_argument("--template", action="store_true", help=t("cli.help_programme_template"))
     output_options(programme, t, PROGRAMME_FORMATS, "text")
 
     roster = commands.add("roster", "cli.help_roster")
@@ -46,6 +49,10 @@ def _coverage(ctx: CommandContext, args: argparse.Namespace) -> int:
 
 
 def _programme(ctx: CommandContext, args: argparse.Namespace) -> int:
-    from bcp_drill.commands.programme import programme
+    from bcp_drill.commands.programme import programme, programme_sheet_in, programme_sheet_out
 
+    if args.sheet is not None:
+        return programme_sheet_in(ctx, args.sheet, args.year, args.title, args.output)
+    if args.template:
+        return programme_sheet_out(ctx, args.file, args.year, args.output)
     return programme(ctx, args.file, args.year, args.format, args.output, args.ics)

@@ -134,3 +134,49 @@ def coverage(ctx: CommandContext, roster_file: Path | None, year_text: str | Non
         except PdfUnavailable as error:
             return ctx.fail(error.render(t))
     return emit(ctx, [(table, None) for table in tables], fmt, output)
+
+
+def programme_sheet_in(ctx: CommandContext, sheet: Path, year_text: str | None, title: str | None,
+                       output: Path | None) -> int:
+    """The city's programme sheet (XLSX or CSV) as the programme file of its 年度."""
+    from bcp_drill.commands.spreadsheets import _read_sheet, _sheet_limits
+    from bcp_drill.programme.sheet import import_programme
+
+    t = ctx.t
+    year = _year(store_of(ctx), year_text)
+    if year is None:
+        return ctx.fail(t("cli.bad_year", value=year_text))
+    name = title or t("programme.default_title", year=fiscal_year_label(year, t.lang))
+    limits = _sheet_limits(ctx)
+    result = _read_sheet(ctx, sheet, lambda full, display: import_programme(full, display, year, name, t.lang,
+                                                                            limits=limits),
+                         "programme.sheet_not_imported")
+    if isinstance(result, int):
+        return result
+    target = output or ctx.cwd / PROGRAMME_FOLDER / f"fy{year}.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return ctx.write_file(target, result.yaml_text().encode("utf-8"))
+
+
+def programme_sheet_out(ctx: CommandContext, file: Path | None, year_text: str | None, output: Path | None) -> int:
+    """The programme as a sheet to edit in Excel (the year's programme, else an empty sheet)."""
+    from bcp_drill.programme.sheet import programme_rows
+    from bcp_drill.render.reports import _workbook_bytes
+    from bcp_drill.render.tables import Column, Table
+
+    t = ctx.t
+    if output is None:
+        return ctx.fail(t("cli.xlsx_needs_output", format="xlsx"))
+    year = _year(store_of(ctx), year_text)
+    if year is None:
+        return ctx.fail(t("cli.bad_year", value=year_text))
+    programme_file = year_programme(ctx.cwd / PROGRAMME_FOLDER, year) if file is None else None
+    if file is not None:
+        found = _find(ctx, file, year)
+        if isinstance(found, int):
+            return found
+        programme_file = found
+    header, *rows = programme_rows(programme_file, t.lang)
+    sheet_name = t("programme.sheet_year_plan")
+    table = Table(sheet_name, [Column(f"c{i}", text) for i, text in enumerate(header)], rows)
+    return ctx.write_file(output, _workbook_bytes([(sheet_name, table)]))
