@@ -1,12 +1,14 @@
 """Benchmark: start-up to the first drawn frame, beside a bare Textual app, and --version/--help.
 
-    python3 bench/bench_startup.py [--runs 5]
+    python3 bench/bench_startup.py [--runs 5] [--events 5000]
 
 Each figure is a median over RUNS whole processes, timed from the moment the process is
 started. The TUI ones run headless; each writes the wall-clock time of its first drawn
 frame (a screen of ours, not Textual's empty default) to a file, and the run of
 `run earthquake-offhours` goes on until the set-up screen is drawn (the first frame there is
-the loading screen drawn while the content is read). The floor is a bare Textual app with
+the loading screen drawn while the content is read), as does `review plan-review-3rd`, and
+`resume` of a drill already holding EVENTS events (5,000; made first in a folder of its own)
+until its runner is drawn. The floor is a bare Textual app with
 one Label timed the same way, so the exit and teardown count in neither.
 """
 
@@ -93,25 +95,57 @@ def frames(command: list[str], runs: int, until: str | None = None) -> tuple[flo
     return statistics.median(first), statistics.median(done)
 
 
+def long_drill(records: Path, events_wanted: int) -> str:
+    """A records folder holding one unfinished drill of earthquake-offhours with EVENTS_WANTED
+    events (notes and checks, as after hours of play); its record id."""
+    from bcp_drill.content.library import ContentLibrary, bundled_dirs
+    from bcp_drill.drill.session import DrillSession
+    from bcp_drill.records.store import RecordStore
+
+    library = ContentLibrary.load(bundled_dirs())
+    session = DrillSession.start(RecordStore(records, "bench"), library.scenarios["earthquake-offhours"], "tabletop")
+    steps = session.scenario.steps
+    number = 0
+    while len(session.journal.events) < events_wanted:
+        step = steps[number % len(steps)]
+        session.add_note(f"経過メモ {number}", step.id)
+        if number % 3 == 0 and step.checks:
+            session.toggle_check(step.id, 0)
+        number += 1
+    session.close()
+    return session.record_id
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument("--events", type=int, default=5000, help="events in the drill `resume` opens")
+    args = parser.parse_args()
+    runs = args.runs
     py = sys.executable
     pass_floor = timed([py, "-c", "import argparse"], runs)
     bare, _ = frames([py, "-c", BARE], runs)
     home, _ = frames([py, "-c", OURS], runs)
     run_first, run_setup = frames([py, "-c", OURS, "run", "earthquake-offhours"], runs, until="DrillSetupScreen")
+    review_first, review_setup = frames([py, "-c", OURS, "review", "plan-review-3rd"], runs, until="ReviewSetupScreen")
+    with tempfile.TemporaryDirectory() as folder:
+        records = Path(folder) / "records"
+        record_id = long_drill(records, args.events)
+        _, resumed = frames([py, "-c", OURS, "resume", record_id, "--records", str(records)], runs,
+                            until="DrillRunnerScreen")
     rows = [("python -c 'import argparse'", pass_floor, pass_floor),
             ("bcp-drill --version", timed([py, "-m", "bcp_drill", "--version"], runs), pass_floor),
             ("bcp-drill --help", timed([py, "-m", "bcp_drill", "--help"], runs), pass_floor),
             ("bare Textual app, first frame", bare, bare),
             ("bcp-drill home, first frame", home, bare),
             ("run earthquake-offhours, first frame", run_first, bare),
-            ("run earthquake-offhours, set-up drawn", run_setup, bare)]
-    print(f"{'what':<38} {'median s':>9} {'floor s':>8} {'ratio':>6}")
+            ("run earthquake-offhours, set-up drawn", run_setup, bare),
+            ("review plan-review-3rd, first frame", review_first, bare),
+            ("review plan-review-3rd, set-up drawn", review_setup, bare),
+            (f"resume ({args.events} events), runner drawn", resumed, bare)]
+    print(f"{'what':<40} {'median s':>9} {'floor s':>8} {'ratio':>6}")
     for label, seconds, floor in rows:
-        print(f"{label:<38} {seconds:>9.3f} {floor:>8.3f} {seconds / floor:>6.2f}")
+        print(f"{label:<40} {seconds:>9.3f} {floor:>8.3f} {seconds / floor:>6.2f}")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
     python3 bench/run_all.py [--drills 1000 10000]
 
 Runs bench_startup, bench_runner (300 steps; 5,000 events; 1,000 steps with 5,000 events),
-bench_validate (1,000 files), bench_records (the folder sizes given), bench_team (10,000 events,
-4 writers), bench_imports (hostile sheets) and crash_loop (120 kills). Each script can also be
+bench_validate (1,000 files), bench_records (the folder sizes given), bench_reports (a drill
+with 1,000 earlier drills), bench_team (10,000 events,
+8 writers), bench_imports (hostile sheets) and crash_loop (120 kills). Each script can also be
 run alone; their docstrings say what they measure.
 """
 
@@ -25,6 +26,7 @@ def main() -> int:
     runs = [["bench_startup.py", "--runs", "9"], ["bench_runner.py"], ["bench_runner.py", "--events", "5000"],
             ["bench_runner.py", "--steps", "1000", "--events", "5000"],
             ["bench_validate.py", "--files", "1000"], ["bench_records.py", "--drills", *args.drills],
+            ["bench_reports.py", "--earlier", "1000"],
             ["bench_team.py"], ["bench_imports.py"], ["crash_loop.py", "120"]]
     failed = 0
     for script, *options in runs:

@@ -18,7 +18,7 @@ from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal_writer import Event, Journal
 from bcp_drill.records.store import RecordStore
-from bcp_drill.records.team import on_folder_clock, team_folder
+from bcp_drill.records.team import MergeFollower, on_folder_clock, team_folder
 from bcp_drill.records.values import CAPABILITIES, OBSERVATION_KINDS, SYSTEM_STATES
 from bcp_drill.sessions import JournalSession, open_journal
 
@@ -70,6 +70,8 @@ class DrillSession(JournalSession):
         self.role = role
         self.clock_offset = clock_offset  # this machine's clock minus the shared folder's
         self._prints: tuple = ()
+        self._follower: MergeFollower | None = None  # the merged journals as last read (`refresh`)
+        self._own: list = []  # this console's events applied since the last `refresh`, as applied
         events = journal.events if events is None else events
         self.state = DrillState.from_events(scenario, events)
         self._known = {(e.console, e.seq) for e in events}
@@ -87,7 +89,10 @@ class DrillSession(JournalSession):
             fields["seen"] = {journal: seq for journal, seq in sorted(self.state.heads.items()) if journal != own}
         event = self.journal.append(event_type, **fields)
         self._known.add((event.console, event.seq))
-        self.state.apply(on_folder_clock(event, self.clock_offset))  # as every console's events are
+        placed = on_folder_clock(event, self.clock_offset)  # as every console's events are
+        self.state.apply(placed)
+        if self._follower is not None:  # a team console: `refresh` takes it as already applied
+            self._own.append(placed)
         return event
 
     def sees_inject(self, inject: Any) -> bool:
@@ -127,11 +132,26 @@ class DrillSession(JournalSession):
         if prints == self._prints:
             return False
         self._prints = prints
-        events = self.store.merged_events(self.record_id)
-        self.state = DrillState.from_events(self.scenario, events)
+        follower = self._follower or MergeFollower(self.store.root, self.record_id,
+                                                    self.store.path_of(self.record_id), self.store.seal_key)
+        self._follower, before, own = follower, len(follower.events), self._own
+        self._own = []
+        kept = follower.refresh()  # the merged events: only what was appended is read
+        events = follower.events
+        fresh = events[kept:]
+        appended = bool(kept) and kept == before and fresh[:len(own)] == own  # the state so far holds
+        if appended:
+            events = fresh[len(own):]
+            for event in events:
+                self.state.apply(event)
+        else:
+            self.state = DrillState.from_events(self.scenario, events)
         self.incoming = [e for e in events if (e.console, e.seq) not in self._known and e.console != self.console
                          and self._sees(e)]
-        self._known = {(e.console, e.seq) for e in events}
+        if appended:
+            self._known.update((e.console, e.seq) for e in events)
+        else:
+            self._known = {(e.console, e.seq) for e in events}
         for conflict in self.state.conflicts:
             key = (conflict.step_id, len(conflict.outcomes))  # a third outcome is reported again
             if conflict.settled is None and key not in self._reported:

@@ -1,2 +1,4 @@
 """The year's drill programme (訓練計画): what the city planned to drill and brief in a 年度,
 matched against the drill records to say what was done, what is overdue and what comes next."""
+
+PROGRAMME_FOLDER = "programmes"  # beside scenarios/ and checklists/ in the working folder

@@ -12,12 +12,11 @@ from bcp_drill.fiscal import fiscal_year
 from bcp_drill.followups.collect import collect_followups
 from bcp_drill.followups.items import FollowUp
 from bcp_drill.i18n import Lang
+from bcp_drill.programme import PROGRAMME_FOLDER as PROGRAMME_FOLDER  # (also named here, as before)
 from bcp_drill.programme.models import Programme
 from bcp_drill.programme.status import EntryStatus, held_drills, load_programme, programme_status
 from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.records.values import OPEN_FOLLOWUP_STATUSES
-
-PROGRAMME_FOLDER = "programmes"  # beside scenarios/ and checklists/ in the working folder
 
 
 @dataclass

@@ -130,6 +130,23 @@ def prove(path: Path, contents: JournalContents, key: SealKey | None, with_seal:
     return proof
 
 
+def prove_appended(path: Path, contents: JournalContents, key: SealKey | None, hashes: list[str],
+                   since: int) -> Proof:
+    """`prove` of a journal that claims the chained format and proved before with its first
+    SINCE events, read again with more (HASHES: of every line): the caller has checked that
+    the lines before are those proven, byte for byte, so only the lines after them are chained;
+    the seal is checked as `prove` does."""
+    events = contents.events
+    proof = Proof(path, len(events), "chained" if len(events) > 1 else "single", "none", chained_from=2,
+                  torn_tail=bool(contents.cut_tail), final_hash=hashes[-1])
+    for number in range(max(since, 1) + 1, len(events) + 1):
+        if events[number - 1].prev != hashes[number - 2]:
+            proof.failure = JournalError(path, "chain_broken", number, changed=max(number - 1, 1))
+            return proof
+    _check_seal(proof, path, contents, key, hashes)
+    return proof
+
+
 def _written_since(path: Path, contents: JournalContents, last_hash: str) -> list[str]:
     """The hashes of whole lines appended to PATH since CONTENTS was read that chain on from
     LAST_HASH: a reader that reads the journal, then its seal, while another process appends an

@@ -139,9 +139,14 @@ def trend_table(trend: ScenarioTrend, t: Translator, current: str = "") -> Table
         change = step.change_minutes()
         rows.append([step.title, trend_target(step, t), *[trend_cell(p, t) for p in step.points],
                      "" if change is None else trend_change(change, t)])
-    notes = [t("report.trend_note", count=len(trend.drills)), t("report.trend_rule")]
+    notes = [t("report.trend_note", count=len(trend.drills))]
+    if trend.not_shown:  # a report's trend: the newest drills only
+        notes.append(t("report.trend_not_shown", count=trend.not_shown, scenario=trend.scenario_id))
+    notes.append(t("report.trend_rule"))
     if trend.conditions:
         notes.append(t("report.trend_conditions", conditions=trend.conditions))
+    if trend.other_not_shown:
+        notes.append(t("report.trend_other_not_shown", count=trend.other_not_shown, scenario=trend.scenario_id))
     notes += [t("report.trend_other_conditions", record=record_id, conditions=conditions or "-")
               for record_id, conditions in trend.other_conditions]
     notes += [tables.left_out_note(t, record_id, reason) for record_id, reason in trend.left_out]
@@ -374,7 +379,9 @@ def executive_tables(report: DrillReport, t: Translator) -> list[tuple[str, Tabl
             Column("overdue", t("report.col_overdue")), Column("due", t("followups.col_due"))],
             [[t(f"report.exec_kind_{kind}"), a.item.id, a.item.title, a.item.corrective_action,
               t(f"followup_status.{a.item.status}"), t("report.exec_yes") if a.overdue else "", a.item.due]
-             for kind, a in actions])))
+             for kind, a in actions],
+            [t("report.exec_recurring_not_shown", count=e.recurring_not_shown, scenario=report.scenario_id)]
+            if e.recurring_not_shown else [])))
     return parts
 
 

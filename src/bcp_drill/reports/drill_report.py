@@ -48,6 +48,7 @@ from bcp_drill.records import events as ev
 from bcp_drill.records.values import ObservationKind
 from bcp_drill.reports.drill_report_sources import DrillReportSources, earlier_drills
 from bcp_drill.reports.executive_summary import (
+    RECURRING_SHOWN,
     ActionStatus,
     Comparison,
     ExecutiveSummary,
@@ -57,7 +58,12 @@ from bcp_drill.reports.executive_summary import (
     result_text,
     top_points,
 )
-from bcp_drill.reports.trend import ScenarioTrend
+from bcp_drill.reports.trend import ScenarioTrend, recent_drills
+
+# The report's trend shows this many of the newest drills (this one the last) and says how
+# many earlier ones there are: `bcp-drill trend SCENARIO` lists every drill. A report of a
+# drill with 1,000 earlier drills stays as long as one with ten.
+REPORT_TREND_DRILLS = 10
 
 
 @dataclass
@@ -260,7 +266,8 @@ def build_drill_report(sources: DrillReportSources, t: Translator, organisation:
         steps=_step_results(view, t), timeline=timeline_lines(state, events, t),
         summary=figures, strengths=hotwash.strengths if hotwash else "",
         improvements=hotwash.improvements if hotwash else "", improvement_plan=sources.improvement_plan,
-        trend=trend if trend and len(trend.drills) > 1 else None, generated_at=generated_at,
+        trend=recent_drills(trend, REPORT_TREND_DRILLS) if trend and len(trend.drills) > 1 else None,
+        generated_at=generated_at,
         notes=[n.text for n in view.notes(None)],
         withdrawn_notes=sum(1 for n in state.notes if n.withdrawn is not None),
         phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
@@ -428,6 +435,7 @@ def executive_summary(sources: DrillReportSources, started: ev.DrillStarted, fig
 
     today = now.astimezone().date()
     compared, previous_actions = _compared_with_previous(sources, figures, today, t)
+    recurring = recurring_actions(plan, sources.earlier_followups, today)
     return ExecutiveSummary(
         paragraph=_executive_paragraph(started, figures, t),
         result=result_text(figures.overall, figures.problems, t), comparison=compared,
@@ -436,7 +444,7 @@ def executive_summary(sources: DrillReportSources, started: ev.DrillStarted, fig
         high_priority=[ActionStatus(f, f.overdue(today)) for f in plan
                        if f.priority == "high" and f.status != "dropped"],
         previous_actions=previous_actions, previous_counts=action_counts(previous_actions),
-        recurring=recurring_actions(plan, sources.earlier_followups, today))
+        recurring=recurring[-RECURRING_SHOWN:], recurring_not_shown=max(0, len(recurring) - RECURRING_SHOWN))
 
 
 def _executive_paragraph(started: ev.DrillStarted, figures: DrillSummary, t: Translator) -> str:

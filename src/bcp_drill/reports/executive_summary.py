@@ -57,6 +57,7 @@ class ExecutiveSummary:
     previous_actions: list[ActionStatus]  # the previous drill's corrective actions, all of them
     previous_counts: dict[str, int] = field(default_factory=dict)  # done / open / overdue
     recurring: list[ActionStatus] = field(default_factory=list)  # still open from earlier drills, raised again
+    recurring_not_shown: int = 0  # more of them, older, left out (RECURRING_SHOWN)
 
 
 def top_points(text: str, limit: int = TOP_POINTS) -> list[str]:
@@ -104,6 +105,11 @@ def _same_problem(a: FollowUp, b: FollowUp) -> bool:
         return re.sub(r"\s+", "", unicodedata.normalize("NFKC", title)).casefold()
 
     return key(a.title) == key(b.title)
+
+
+# The summary names at most this many actions raised again (the newest): with hundreds of
+# earlier drills it would otherwise fill pages. `followups --source SCENARIO` lists them all.
+RECURRING_SHOWN = 10
 
 
 def recurring_actions(current: list[FollowUp], earlier: list[FollowUp], today: date) -> list[ActionStatus]:

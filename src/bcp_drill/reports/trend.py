@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bcp_drill.drill.counts import DrillSummary
@@ -54,6 +54,23 @@ class ScenarioTrend:
     # Drills of the scenario under other conditions: not compared (an office-hours drill beside an
     # out-of-hours one says nothing), named under the table with their conditions.
     other_conditions: list[tuple[str, str]] = field(default_factory=list)
+    # A report's trend shows the newest drills only (recent_drills): how many older ones it
+    # leaves out, and how many more drills under other conditions it does not name.
+    not_shown: int = 0
+    other_not_shown: int = 0
+
+
+def recent_drills(trend: ScenarioTrend, count: int) -> ScenarioTrend:
+    """TREND cut to its newest COUNT drills (and the last COUNT drills under other conditions),
+    saying how many it leaves out; the change of each step is then over the drills shown. A
+    trend no longer than COUNT is returned as it is."""
+    if len(trend.drills) <= count and len(trend.other_conditions) <= count:
+        return trend
+    steps = [StepTrend(s.step_id, s.title, s.target_minutes, s.points[-count:]) for s in trend.steps]
+    return replace(trend, drills=trend.drills[-count:], steps=steps, figures=trend.figures[-count:],
+                   other_conditions=trend.other_conditions[-count:],
+                   not_shown=trend.not_shown + max(0, len(trend.drills) - count),
+                   other_not_shown=trend.other_not_shown + max(0, len(trend.other_conditions) - count))
 
 
 def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_to: str | None = None,

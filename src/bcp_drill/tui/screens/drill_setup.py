@@ -12,7 +12,6 @@ from textual.widgets import Button, Footer, Input, Label, Select, TextArea
 
 from bcp_drill.content.loader import LoadedFile
 from bcp_drill.content.models import Scenario
-from bcp_drill.drill.opening import Notice, start_drill
 from bcp_drill.drill.setup import (
     DRILL_TYPE,
     PARTICIPANTS,
@@ -71,7 +70,7 @@ class DrillSetupScreen(FormScreen):
             for reference in self.scenario.sources:
                 yield Label(f"{t('tui.scenario_source')}: {reference_text(reference, t)}", classes="form-hint",
                             markup=False)
-            from bcp_drill.programme.reminders import PROGRAMME_FOLDER
+            from bcp_drill.programme import PROGRAMME_FOLDER
             from bcp_drill.programme.roster import setup_roster
 
             roster = setup_roster(Path.cwd() / PROGRAMME_FOLDER, t)
@@ -183,6 +182,8 @@ class DrillSetupScreen(FormScreen):
         if isinstance(setup, SetupError):
             self.show_field_error(self.field_ids[setup.question], setup.message(t))
             return
+        from bcp_drill.drill.opening import Notice, start_drill  # the records' machinery: not before it is needed
+
         session = start_drill(ctx.store, self.source, setup)
         if isinstance(session, Notice):
             error = self.query_one("#setup-error", Label)
