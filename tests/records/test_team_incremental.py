@@ -80,14 +80,19 @@ def test_interleaved_consoles_agree_with_a_full_rebuild_after_every_refresh(tmp_
     assert refreshes > 100 and len(rebuilds) <= len(consoles) + refreshes // 10
 
 
-def test_an_event_with_an_earlier_clock_is_placed_where_the_merge_puts_it(tmp_path, monkeypatch):
-    store, clock, consoles = team(tmp_path, monkeypatch, skews=(("a", 0.0), ("b", 0.0)))
-    (lead, _, _), (a, clock_a, _), (b, clock_b, _) = consoles
+def notes_from_both(clock, a, clock_a, b, clock_b, word: str = "") -> None:
+    """Three minutes in which consoles a and b each write a note a minute ("a 1", "b 1"…)."""
     for minute in range(1, 4):
         clock.advance(minutes=1)
         clock_a.now = clock_b.now = clock.now
-        a.add_note(f"a {minute}", None)
-        b.add_note(f"b {minute}", None)
+        a.add_note(f"a {word}{minute}", None)
+        b.add_note(f"b {word}{minute}", None)
+
+
+def test_an_event_with_an_earlier_clock_is_placed_where_the_merge_puts_it(tmp_path, monkeypatch):
+    store, clock, consoles = team(tmp_path, monkeypatch, skews=(("a", 0.0), ("b", 0.0)))
+    (lead, _, _), (a, clock_a, _), (b, clock_b, _) = consoles
+    notes_from_both(clock, a, clock_a, b, clock_b)
     assert lead.refresh()
     assert_as_rebuilt(lead, store)
     clock_a.now = clock.now - timedelta(minutes=2)  # a's clock behind what the lead has merged
@@ -156,11 +161,7 @@ def test_a_damaged_or_cut_console_journal_reads_as_a_full_read_does(tmp_path, mo
     for number, damage in enumerate(damage_cases()):
         store, clock, consoles = team(tmp_path / str(number), monkeypatch, skews=(("a", 0.0), ("b", 0.0)))
         (lead, _, _), (a, clock_a, _), (b, clock_b, _) = consoles
-        for minute in range(1, 4):
-            clock.advance(minutes=1)
-            clock_a.now = clock_b.now = clock.now
-            a.add_note(f"a note {minute}", None)
-            b.add_note(f"b note {minute}", None)
+        notes_from_both(clock, a, clock_a, b, clock_b, "note ")
         assert lead.refresh()
         assert_as_rebuilt(lead, store)
         clock.advance(minutes=1)

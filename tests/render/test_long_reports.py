@@ -14,6 +14,7 @@ from bcp_drill.reports.drill_report import REPORT_TREND_DRILLS, build_drill_repo
 from bcp_drill.reports.drill_report_sources import read_drill_report_sources
 from bcp_drill.reports.executive_summary import RECURRING_SHOWN
 from bcp_drill.reports.trend import scenario_trend
+from render.test_executive_summary import weasyprint_or_skip
 from support.drills import DATA, FakeClock, make_store
 from tui.support import use_utc
 
@@ -90,15 +91,6 @@ def test_the_trend_command_keeps_every_drill(many):
     table = trend_table(trend, Translator("en"))
     assert len(table.columns) == 2 + EARLIER + 1 + 1
     assert not any("not shown" in note for note in table.notes)
-
-
-def weasyprint_or_skip():
-    try:
-        import weasyprint  # noqa: F401
-    except ImportError:
-        pytest.skip('the optional extra is not installed: pip install "bcp-drill[pdf]"')
-    except OSError as error:
-        pytest.skip(f"WeasyPrint cannot load the system's Pango: {error}")
 
 
 def test_the_glyph_probe_holds_each_drawn_character_once_under_the_documents_head():
