@@ -12,6 +12,7 @@ import multiprocessing
 from typing import Callable, Iterator, TypeVar
 
 Item = TypeVar("Item")
+_HERE_CHUNK = 50  # items read at once in this process
 Result = TypeVar("Result")
 
 
@@ -22,7 +23,8 @@ def read_in_workers(read_chunk: Callable[[list[Item]], list[Result]], items: lis
     functools.partial of one) so that it can be handed to a worker."""
     workers = min(workers, len(items) // (worth_from // 2) or 1)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from read_chunk(items)
+        for start in range(0, len(items), _HERE_CHUNK):  # a chunk at a time: results are let go as used
+            yield from read_chunk(items[start:start + _HERE_CHUNK])
         return
     from concurrent.futures import ProcessPoolExecutor
 

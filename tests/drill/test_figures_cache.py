@@ -219,3 +219,41 @@ def test_figures_proven_without_a_key_are_not_taken_as_proven_with_one(tmp_path)
     left_out: list = []
     assert drill_figures(keyed, "ja", left_out=left_out) == []
     assert {error.code for _, error in left_out} == {"seal_without_key"}
+
+
+def test_rows_asked_in_any_order_are_found_as_in_record_order(tmp_path):
+    """The cache reads its rows in one scan while records are asked for in order; a record
+    asked for out of order (behind the scan) is looked up on its own, never missed."""
+    from bcp_drill.drill.figures_cache import FiguresCache
+
+    cache = FiguresCache(tmp_path)
+    for record_id in ("a", "a-2", "b", "c"):
+        cache.put(record_id, "ja", "p", {"id": record_id})
+    cache.close()
+    for order in (["a", "a-2", "b", "c"], ["a-2", "a", "c", "b"], ["c", "a", "b", "zz", "a-2"]):
+        cache = FiguresCache(tmp_path)
+        found = {record_id: cache.get(record_id, "ja", "p") for record_id in order}
+        cache.close()
+        assert found == {record_id: ({"id": record_id} if record_id != "zz" else None) for record_id in order}
+
+
+def test_figures_without_phases_agree_with_the_full_figures(tmp_path):
+    store, _, _ = make_folder(tmp_path)
+    for _ in range(2):  # read, then from the cache
+        full, lean = drill_figures(store, "ja"), drill_figures(store, "ja", phases=False)
+        assert [(f.record_id, f.summary.overall, f.participants, f.scenario_title) for f in lean] == \
+               [(f.record_id, f.summary.overall, f.participants, f.scenario_title) for f in full]
+        assert all(f.summary.phases == [] and f.phase_titles == {} for f in lean)
+
+
+def test_rows_written_as_they_come_are_all_kept(tmp_path, monkeypatch):
+    from bcp_drill.drill import figures_cache
+
+    monkeypatch.setattr(figures_cache, "_WRITE_EVERY", 2)
+    cache = figures_cache.FiguresCache(tmp_path)
+    for number in range(5):
+        cache.put(f"r{number}", "ja", "p", {"n": number})
+    cache.close()
+    cache = figures_cache.FiguresCache(tmp_path)
+    assert [cache.get(f"r{number}", "ja", "p") for number in range(5)] == [{"n": n} for n in range(5)]
+    cache.close()

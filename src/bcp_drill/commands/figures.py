@@ -90,7 +90,8 @@ def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenari
     left_out: list[tuple[str, UserError]] = []
     # A whole process (not a test calling in): journals not in the cache are read on every core.
     figures = drill_figures(store, t.lang, scenario_id=scenario, year=year, left_out=left_out,
-                            workers=(os.cpu_count() or 1) if ctx.whole_process else 1)
+                            workers=(os.cpu_count() or 1) if ctx.whole_process else 1,
+                            phases=bool(_drill_started(first) or scenario))  # per phase only for one scenario
     if _drill_started(first):
         figures = [f for f in figures if f.record_id == first.record_id]
         notes = []
@@ -117,7 +118,7 @@ def trend(ctx: CommandContext, scenario: str) -> int:
     from bcp_drill.reports.trend import scenario_trend
 
     t = ctx.t
-    result = scenario_trend(store_of(ctx), scenario, t.lang)
+    result = scenario_trend(store_of(ctx), scenario, t.lang, with_figures=False)  # the table shows none
     if result is None:
         return ctx.fail(t("cli.no_drills_of", scenario=scenario))
     if not result.drills:

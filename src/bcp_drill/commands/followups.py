@@ -37,7 +37,8 @@ def followups(ctx: CommandContext, status: str | None, owner: str | None, source
     table = followups_table(items, ctx.t, today)
     # Newest first, as the records list shows them; collect_followups saw every journal.
     table.notes += left_out_notes(ctx, None, [(s.record_id, reason) for s in reversed(damaged) for reason in s.reasons])
-    return emit(ctx, [(table, followups_data(items, today))], fmt, output)
+    # The structured data only for JSON: the other formats are the table's.
+    return emit(ctx, [(table, followups_data(items, today) if fmt == "json" else None)], fmt, output)
 
 
 def update(ctx: CommandContext, followup_id: str, changes: dict[str, object], no_evidence: bool = False) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 from bcp_drill.commands import CommandContext
 from bcp_drill.records.journal import JournalError
@@ -22,9 +23,10 @@ def record_store(settings: Settings) -> RecordStore:
     return RecordStore(settings.records, settings.recorder, seal_key=load_seal_key(settings.seal_key, settings.records))
 
 
-def _journals_of(store: RecordStore, record_ids: list[str]) -> list[tuple[str, str, Path | None]]:
+def _journals_of(store: RecordStore, record_ids: list[str]) -> Iterator[tuple[str, str, Path | None]]:
     """(record id, name shown, journal) of each journal to check: every record's (a team drill's
-    consoles each their own) and the follow-ups journal; None for a record that is not there."""
+    consoles each their own) and the follow-ups journal; None for a record that is not there.
+    One at a time, as they are checked: a large folder's paths are not all held at once."""
     from bcp_drill.records.store import FOLLOWUPS_JOURNAL
     from bcp_drill.records.team import console_paths
 
@@ -32,14 +34,12 @@ def _journals_of(store: RecordStore, record_ids: list[str]) -> list[tuple[str, s
         record_ids = [record_id for record_id, _ in store.journal_paths()]
         if store.exists(FOLLOWUPS_JOURNAL):
             record_ids.append(FOLLOWUPS_JOURNAL)
-    found: list[tuple[str, str, Path | None]] = []
     for record_id in record_ids:
         if not store.exists(record_id):
-            found.append((record_id, record_id, None))
+            yield record_id, record_id, None
             continue
-        found.append((record_id, record_id, store.path_of(record_id)))
-        found += [(record_id, f"{record_id}/{path.stem}", path) for path in console_paths(store.root, record_id)]
-    return found
+        yield record_id, record_id, store.path_of(record_id)
+        yield from ((record_id, f"{record_id}/{path.stem}", path) for path in console_paths(store.root, record_id))
 
 
 def verify(ctx: CommandContext, record_ids: list[str]) -> int:

@@ -147,7 +147,7 @@ def change_text(value: int, words: str = "\x00") -> NumberText:
 # ---------------------------------------------------------------- counts
 
 
-@dataclass
+@dataclass(slots=True)  # one per drill and phase: many over a large folder
 class StepCounts:
     """Counts for a set of steps (a phase, a drill, many drills)."""
 
@@ -209,7 +209,7 @@ class StepCounts:
         return total
 
 
-@dataclass
+@dataclass(slots=True)
 class DrillSummary:
     overall: StepCounts
     phases: list[tuple[str, StepCounts]]  # (phase id, counts) in scenario order

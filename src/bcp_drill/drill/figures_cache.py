@@ -14,13 +14,14 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from bcp_drill.records.filesystem import open_file
 from bcp_drill.records.seal import seal_path
 from bcp_drill.records.store import CACHE_FOLDER
 
 CACHE_FILE = "drill-figures.sqlite3"
+_WRITE_EVERY = 500  # rows learnt before they are written (not yet committed)
 SCHEMA = 3  # bump when the stored data changes shape: old rows are then simply not found
 
 
@@ -61,7 +62,9 @@ class FiguresCache:
         self.path = root / CACHE_FOLDER / CACHE_FILE
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str, str, str]] = []
-        self._loaded: dict[str, dict[str, tuple[str, str]]] = {}
+        # Per language: the rows in record order, read one at a time as the records are asked
+        # for in that order (one look-up per record is slower, all rows at once hold them all).
+        self._scans: dict[str, tuple[Iterator[tuple[str, str, str]], list]] = {}
         try:
             if root.is_dir():
                 self.path.parent.mkdir(exist_ok=True)
@@ -71,22 +74,32 @@ class FiguresCache:
         except (OSError, sqlite3.Error):
             self._db = None
 
-    def _rows(self, lang: str) -> dict[str, tuple[str, str]]:
-        """Every row of one language, read in one query (one look-up per record is slower)."""
-        if lang not in self._loaded:
-            rows: dict[str, tuple[str, str]] = {}
-            if self._db is not None:
-                try:
-                    for record, print_, data in self._db.execute(
-                            "SELECT record, fingerprint, data FROM figures WHERE lang = ?", (lang,)):
-                        rows[record] = (print_, data)
-                except sqlite3.Error:
-                    rows = {}
-            self._loaded[lang] = rows
-        return self._loaded[lang]
+    def _row(self, record_id: str, lang: str) -> tuple[str, str] | None:
+        """(fingerprint, data) of RECORD_ID: from one scan in record order while the records are
+        asked for in that order (as a tally does), else looked up on its own."""
+        if self._db is None:
+            return None
+        try:
+            if lang not in self._scans:
+                self._scans[lang] = (iter(self._db.execute(
+                    "SELECT record, fingerprint, data FROM figures WHERE lang = ? ORDER BY record", (lang,))),
+                    [None, ""])  # the next row not yet asked for, the last record asked for
+            rows, state = self._scans[lang]
+            if record_id <= state[1]:  # asked out of order: the scan has gone past it
+                found = self._db.execute("SELECT fingerprint, data FROM figures WHERE record = ? AND lang = ?",
+                                         (record_id, lang)).fetchone()
+                return (found[0], found[1]) if found else None
+            state[1] = record_id
+            while state[0] is None or state[0][0] < record_id:
+                state[0] = next(rows, None) or ("\U0010ffff" * 201, "", "")  # past the end: past every id
+            if state[0][0] == record_id:
+                return state[0][1], state[0][2]
+        except sqlite3.Error:
+            return None
+        return None
 
     def get(self, record_id: str, lang: str, print_: str) -> dict[str, Any] | None:
-        row = self._rows(lang).get(record_id)
+        row = self._row(record_id, lang)
         if row is None or row[0] != f"{SCHEMA}:{print_}":
             return None
         try:
@@ -95,13 +108,27 @@ class FiguresCache:
         except ValueError:
             return None
 
+    def end_reads(self) -> None:
+        """Let go of the rows being scanned (and the file's read lock) once no more are asked for."""
+        self._scans.clear()
+
     def put(self, record_id: str, lang: str, print_: str, data: dict[str, Any]) -> None:
         self._pending.append((record_id, lang, f"{SCHEMA}:{print_}", json.dumps(data, ensure_ascii=False)))
+        if len(self._pending) >= _WRITE_EVERY and self._db is not None and not self._scans:
+            # Written as they come (not held until the end), in the one transaction close() commits.
+            try:
+                self._db.executemany("INSERT OR REPLACE INTO figures VALUES (?, ?, ?, ?)", self._pending)
+            except sqlite3.Error:
+                self._db.rollback()
+                self._db.close()
+                self._db = None
+            self._pending.clear()
 
     def close(self) -> None:
         """Write what was learnt (all or nothing) and let go of the file."""
         if self._db is None:
             return
+        self.end_reads()  # ends the reading statements before writing
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO figures VALUES (?, ?, ?, ?)", self._pending)

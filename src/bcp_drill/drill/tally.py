@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -19,7 +19,7 @@ from bcp_drill.records.store import RecordStore
 from bcp_drill.workers import read_in_workers
 
 
-@dataclass
+@dataclass(slots=True)  # one per drill, held until the tables are made
 class DrillFigures:
     record_id: str
     scenario_id: str
@@ -38,19 +38,21 @@ class DrillFigures:
 
 def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None = None,
                   year: int | None = None, left_out: list[tuple[str, UserError]] | None = None,
-                  workers: int = 1) -> list[DrillFigures]:
+                  workers: int = 1, phases: bool = True) -> list[DrillFigures]:
     """Figures of every readable drill (optionally one scenario, one fiscal year), oldest first.
 
     Every record that could not be counted (a damaged journal, a pinned scenario that cannot
     be read) is added to LEFT_OUT with the reason. Unchanged journals are taken from the
     derived cache (drill/figures_cache.py) instead of being read again. WORKERS > 1 reads the
     journals not in the cache in that many forked processes (a one-shot command only: a
-    program with threads, such as the TUI, must not fork).
+    program with threads, such as the TUI, must not fork). PHASES=False leaves out each drill's
+    figures per phase (and phase titles), for a caller that shows none: a large folder's
+    figures are then held in far less memory.
     """
     cache = FiguresCache(store.root) if cache_enabled() else None
     try:
-        entries = store.journal_paths()
-        outcomes = _outcomes(store, lang, entries, cache, workers)
+        entries = store.journal_ids()
+        outcomes = _outcomes(store, lang, entries, cache, workers, _Holding(phases, scenario_id, year))
     finally:
         if cache is not None:
             cache.close()
@@ -64,39 +66,71 @@ def _cache_variant(store: RecordStore, lang: Lang) -> str:
     return f"{lang}|{time.strftime('%z')}|{time.tzname[0]}|{store.seal_key.key_id if store.seal_key else ''}"
 
 
-def _outcomes(store: RecordStore, lang: Lang, entries: list[tuple[str, Path]], cache: FiguresCache | None,
-              workers: int) -> list[_Outcome]:
+class _Holding:
+    """How a drill's figures are held until the tables are made: the text repeated from drill to
+    drill (titles, names, conditions) shared, not one copy per drill; without the per-phase
+    figures when they are not wanted; those of another scenario or year not at all."""
+
+    def __init__(self, phases: bool, scenario_id: str | None, year: int | None) -> None:
+        self.phases = phases
+        self.scenario_id = scenario_id
+        self.year = year
+        self._texts: dict[str, str] = {}
+
+    def _text(self, text: str) -> str:
+        return self._texts.setdefault(text, text)
+
+    def __call__(self, figures: DrillFigures | None) -> DrillFigures | None:
+        if figures is None or (self.scenario_id and figures.scenario_id != self.scenario_id):
+            return None
+        if self.year is not None and figures.fiscal_year != self.year:
+            return None
+        text = self._text
+        summary = figures.summary
+        if not self.phases:
+            summary = replace(summary, phases=[])
+        return replace(figures, scenario_id=text(figures.scenario_id), scenario_title=text(figures.scenario_title),
+                       drill_type=text(figures.drill_type), participants=[text(p) for p in figures.participants],
+                       summary=summary, phase_titles=figures.phase_titles if self.phases else {},
+                       conditions=text(figures.conditions))
+
+
+def _outcomes(store: RecordStore, lang: Lang, entries: list[str], cache: FiguresCache | None,
+              workers: int, held: _Holding) -> list[_Outcome]:
     """What each journal of ENTRIES gave, from the cache when unchanged, else read (and cached)."""
     variant = _cache_variant(store, lang)
     outcomes: list[_Outcome | None] = [None] * len(entries)
     to_read: list[tuple[int, str, Path]] = []
     prints: dict[int, str] = {}
-    for index, (record_id, path) in enumerate(entries):
+    for index, record_id in enumerate(entries):
+        path = store.journal_of(record_id)
         print_ = fingerprint(path) if cache is not None else None
         cached = cache.get(record_id, variant, print_) if cache is not None and print_ else None
         if cached is not None:
             figures = figures_from_data(cached["figures"]) if cached["kind"] == "drill" else None
-            outcomes[index] = (cached["kind"], figures, None, ())
+            outcomes[index] = (cached["kind"], held(figures), None, ())
         else:
             to_read.append((index, record_id, path))
             if print_:
                 prints[index] = print_
+    if cache is not None:
+        cache.end_reads()  # journals read below may take long: another process may write meanwhile
     for index, outcome in read_in_workers(partial(_read_chunk, store, lang), to_read, workers, _PARALLEL_FROM):
-        outcomes[index] = outcome
         kind, figures, error, notices = outcome
+        outcomes[index] = (kind, held(figures), error, notices)
         # A record with a part left out is read (and named) again each time, never kept.
         if cache is not None and index in prints and error is None and not notices:
-            cache.put(entries[index][0], variant, prints[index],
+            cache.put(entries[index], variant, prints[index],
                       {"kind": kind, "figures": figures_to_data(figures) if figures else None})
     assert all(outcome is not None for outcome in outcomes)  # every entry was found in the cache or read
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _figures_wanted(entries: list[tuple[str, Path]], outcomes: list[_Outcome], scenario_id: str | None,
+def _figures_wanted(entries: list[str], outcomes: list[_Outcome], scenario_id: str | None,
                     year: int | None, left_out: list[tuple[str, UserError]] | None) -> list[DrillFigures]:
     """The drills' figures of SCENARIO_ID and YEAR (when given); what could not be counted goes to LEFT_OUT."""
     found: list[DrillFigures] = []
-    for (record_id, _), (_kind, figures, error, notices) in zip(entries, outcomes, strict=True):
+    for record_id, (_kind, figures, error, notices) in zip(entries, outcomes, strict=True):
         if left_out is not None:
             left_out.extend((record_id, notice) for notice in notices)
         if error is not None:

@@ -14,7 +14,7 @@ UPDATABLE = ("status", "priority", "category", "owner_organisation", "owner_pers
              "corrective_action", "closure_evidence", "main_issue", "issue_order")
 
 
-@dataclass
+@dataclass(slots=True)  # one per problem of every record: many of them over a large folder
 class FollowUp:
     id: str
     record_id: str

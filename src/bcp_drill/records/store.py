@@ -138,18 +138,31 @@ class RecordStore:
         first_type = str(_first_line(self.path_of(record_id)).get("type"))
         return {"drill_started": "drill", "review_started": "review"}.get(first_type)
 
-    def _journal_paths(self, newest_first: bool) -> list[tuple[str, Path]]:
+    def _journal_ids(self, newest_first: bool) -> list[str]:
+        """The id of every record, in order; as text only (a Path each is made as it is read)."""
         if not self.root.is_dir():
             return []
         # Names sorted as text (Path objects compare part by part, slowly, in a large folder).
+        # Sorted by file name, as listed ("a-2.jsonl" before "a.jsonl"), not by id.
         names = sorted((entry.name for entry in os.scandir(self.root)
                         if entry.name.endswith(SUFFIX) and not entry.name.startswith(".")), reverse=newest_first)
-        return [(name[: -len(SUFFIX)], self.root / name) for name in names
-                if name[: -len(SUFFIX)] != FOLLOWUPS_JOURNAL]
+        return [name[: -len(SUFFIX)] for name in names if name != FOLLOWUPS_JOURNAL + SUFFIX]
+
+    def _journal_paths(self, newest_first: bool) -> list[tuple[str, Path]]:
+        return [(record_id, self.root / f"{record_id}{SUFFIX}") for record_id in self._journal_ids(newest_first)]
 
     def journal_paths(self) -> list[tuple[str, Path]]:
         """(record id, journal) of every record, oldest first (the follow-ups journal is not one)."""
         return self._journal_paths(newest_first=False)
+
+    def journal_ids(self) -> list[str]:
+        """The id of every record, oldest first, as journal_paths() gives them: for a caller that
+        makes each journal's path only as it reads it (a large folder's paths are not held)."""
+        return self._journal_ids(newest_first=False)
+
+    def journal_of(self, record_id: str) -> Path:
+        """The journal of a record id journal_ids() gave (not checked again: see path_of)."""
+        return self.root / f"{record_id}{SUFFIX}"
 
     def merged_events(self, record_id: str) -> list:
         """A drill's events, every console's journal merged (records/team.py), proven."""
@@ -212,12 +225,12 @@ class RecordStore:
         read that could not be used, or only in part, is added to DAMAGED (with its error or
         notices), so a caller can name it without reading the folder again."""
         subjects = self.subjects() if subject_id is not None else {}
-        for record_id, path in self._journal_paths(newest_first=False):
+        for record_id in self._journal_ids(newest_first=False):
             # A journal whose subject cannot be told (damaged, or misplaced) may be one of SUBJECT:
             # it is read, so that it is named.
             if subject_id is not None and subjects.get(record_id) not in (subject_id, None):
                 continue
-            summary, events = self.read_record(record_id, path)
+            summary, events = self.read_record(record_id, self.root / f"{record_id}{SUFFIX}")
             if damaged is not None and summary.reasons:
                 damaged.append(summary)
             if summary.error is None and (kind is None or summary.kind == kind):
@@ -275,8 +288,8 @@ class RecordStore:
 
     def first_lines(self) -> Iterator[tuple[str, dict]]:
         """(record id, first event as plain data) of every record: for look-ups that need no more."""
-        for record_id, path in self._journal_paths(newest_first=False):
-            yield record_id, _first_line(path)
+        for record_id in self._journal_ids(newest_first=False):
+            yield record_id, _first_line(self.root / f"{record_id}{SUFFIX}")
 
     def unreadable(self) -> list[RecordSummary]:
         """Every record that cannot be read, or only in part, with why: what a figure over the

@@ -215,15 +215,21 @@ def followups_table(items: list[FollowUp], t: Translator, today: date) -> Table:
                Column("start", t("followups.col_start")), Column("due", t("followups.col_due")),
                Column("status", t("followups.col_status")), Column("evidence", t("followups.col_evidence"))]
     rows = []
+    words: dict[str, str] = {}  # each status, category and priority worded once, shared by its rows
+
+    def word(key: str) -> str:
+        return words[key] if key in words else words.setdefault(key, t(key))
+
     for item in items:
-        status = t(f"followup_status.{item.status}")
+        status = word(f"followup_status.{item.status}")
         if item.overdue(today):
-            status = f"{status} {t('followups.overdue_mark')}"
+            status = word(f"followup_status.{item.status}") + " " + word("followups.overdue_mark")
+            status = words.setdefault("\0overdue." + status, status)
         owner = " / ".join(x for x in (item.owner_organisation, item.owner_person) if x)
         source = f"{item.source_subject} {item.source_ref or ''}".strip()
-        rows.append([item.id, item.title, source, t(f"capability.{item.category}"),
-                     t(f"priority.{item.priority}"), owner, item.start or "", item.due or "", status,
-                     item.closure_evidence])
+        rows.append([item.id, item.title, words.setdefault("\0source." + source, source),
+                     word(f"capability.{item.category}"), word(f"priority.{item.priority}"), owner,
+                     item.start or "", item.due or "", status, item.closure_evidence])
     return Table(t("followups.title", count=len(items)), columns, rows)
 
 

@@ -16,7 +16,7 @@ from bcp_drill.records.journal import JournalError
 from bcp_drill.records.store import RecordStore, RecordSummary
 
 
-@dataclass
+@dataclass(slots=True)  # one per step and drill: many of them over a large folder
 class TrendPoint:
     record_id: str
     started_at: datetime
@@ -74,11 +74,12 @@ def recent_drills(trend: ScenarioTrend, count: int) -> ScenarioTrend:
 
 
 def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_to: str | None = None,
-                   seen: list[tuple[str, list]] | None = None) -> ScenarioTrend | None:
+                   seen: list[tuple[str, list]] | None = None, with_figures: bool = True) -> ScenarioTrend | None:
     """The trend over every readable drill of SCENARIO_ID (up to and including record UP_TO).
 
     Each drill is reduced to its points (one per step) as it is read, so memory grows with
-    steps x drills, not with every drill's whole state."""
+    steps x drills, not with every drill's whole state. WITH_FIGURES=False: no drill's figures
+    (the trend's `figures` left empty), for a caller that shows the trend table only."""
     from bcp_drill.drill.wording import conditions_text
     from bcp_drill.i18n import Translator
 
@@ -103,7 +104,8 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
         newest = state.scenario
         if seen is not None:  # the report's follow-ups: its first event and problems, kept from this one read
             seen.append((summary.record_id, [first, *(e for e in events if isinstance(e, ev.ProblemRaised))]))
-        figures.append(summarize(state, events[-1].at))
+        if with_figures:
+            figures.append(summarize(state, events[-1].at))
         if summary.record_id == up_to:
             break
     left_out = [(s.record_id, reason) for s in damaged for reason in s.reasons] + left_out
@@ -113,7 +115,7 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
     wanted, wanted_text = played[-1]
     other = [(drills[i][0], played[i][1]) for i in range(len(drills)) if played[i][0] != wanted]
     keep = [i for i in range(len(drills)) if played[i][0] == wanted]
-    drills, figures = [drills[i] for i in keep], [figures[i] for i in keep]
+    drills, figures = [drills[i] for i in keep], _kept(figures, keep)
     steps = []
     for step in newest.steps:  # the newest version decides which steps are shown, and their order
         trend = StepTrend(step.id, step.title.get(lang), step.target_minutes)
@@ -123,6 +125,11 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
         steps.append(trend)
     return ScenarioTrend(scenario_id, newest.title.get(lang), [(r, s) for r, s, _ in drills], steps, figures,
                          left_out, wanted_text, other)
+
+
+def _kept(figures: list[DrillSummary], keep: list[int]) -> list[DrillSummary]:
+    """The figures of the drills kept (none when the trend was made without figures)."""
+    return [figures[i] for i in keep] if figures else []
 
 
 def _points(record_id: str, started: datetime, state: DrillState) -> dict[str, TrendPoint]:
