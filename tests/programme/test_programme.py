@@ -64,6 +64,7 @@ def test_planned_against_held_on_a_given_day(year):
     assert [d.record_id for d in status.entries[1].drills] == [ids["june"]]
     assert [d.record_id for d in status.unplanned] == [ids["unplanned"]]  # March 2026 is the year before
     table = programme_table(status, {"mini": "小さなシナリオ"}, Translator("ja"))
+    assert table.title == "令和8年度 ICT-BCP 訓練計画 — 2026-11-25 現在"  # the year once: the title names it
     text = render_text(table)
     assert "2026年6月" in text and "✓ 実施済" in text and "! 期限超過（未実施）" in text and "→ 次回" in text
     assert "計画 6 件のうち 実施済 2 件、実施中 0 件、期限超過 2 件。" in table.notes

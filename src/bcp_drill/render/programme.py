@@ -47,8 +47,10 @@ def programme_table(status: ProgrammeStatus, titles: dict[str, str], t: Translat
         rows.append([when_text(entry_status, t), t(f"programme.kind_{entry.kind}"),
                      entry_title(entry_status, titles, t), entry.participants.get(lang) if entry.participants else "",
                      f"{STATE_MARKS[entry_status.state]} {t('programme.state_' + entry_status.state)}", held])
-    title = t("programme.title", title=programme.title.get(lang), year=fiscal_year_label(programme.fiscal_year, lang),
-              today=status.today.isoformat())
+    name, year = programme.title.get(lang), fiscal_year_label(programme.fiscal_year, lang)
+    # The year once: a city's title usually names it already (令和8年度 ICT-BCP 訓練計画).
+    title = (t("programme.title_with_year", title=name, today=status.today.isoformat()) if year in name
+             else t("programme.title", title=name, year=year, today=status.today.isoformat()))
     columns = [Column("when", t("programme.col_when")), Column("kind", t("programme.col_kind")),
                Column("what", t("programme.col_what")), Column("who", t("programme.col_who")),
                Column("state", t("programme.col_state")), Column("records", t("programme.col_records"))]
