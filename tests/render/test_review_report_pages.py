@@ -14,19 +14,10 @@ from bcp_drill.reports.review_report import build_review_report
 from bcp_drill.review.session import ReviewSession
 from conftest import REPO
 from render.test_executive_summary import japanese_font_installed, pdf_pages, weasyprint_or_skip
+from review.test_publish_seed import SEED_ISSUES  # the seed's section 4
 from support.drills import FakeClock, make_store
 from tui.support import use_utc
 
-# The seed's section 4: the main issues the follow-ups gather under.
-SEED_ISSUES = [
-    "ホームページの見やすさと鮮度の確保",
-    "内容、対象者、状況に合わせた情報発信媒体の選択",
-    "災害発生前及び発生時の情報伝達のあり方と、避難所の通信環境の確保",
-    "ソーシャルエンジニアリング等に対する職員の意識の向上",
-    "職員の情報リテラシー、PC スキル向上",
-    "マイナンバーの利活用のための情報収集",
-    "AI（人工知能）、RPA（ロボティック・プロセス・オートメーション）の活用による業務効率化の検討",
-]
 # With as many follow-ups, the body ended at the foot of its last page (Noto CJK, WeasyPrint 70), and
 # the footer, then in the flow, took a page of its own: 15 pages in Japanese, 17 in English.
 FOLLOW_UPS = {"ja": 10, "en": 32}

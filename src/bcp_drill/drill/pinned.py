@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
 
 from bcp_drill.content.loader import LoadedFile, load_pinned
 from bcp_drill.content.models import Scenario, SystemsRegister, as_played, with_register
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError
+
+if TYPE_CHECKING:
+    from bcp_drill.drill.state import DrillState
+    from bcp_drill.records.store import RecordStore, RecordSummary
 
 
 def pinned_scenario(started: ev.DrillStarted) -> Scenario:
@@ -44,3 +49,20 @@ def pinned_register_fields(source: LoadedFile) -> dict[str, str]:
         return {}
     return {"systems_file": register.display, "systems_sha256": register.sha256,
             "systems_yaml": register.raw.decode("utf-8-sig")}
+
+
+def drills_of_scenario(store: RecordStore, scenario_id: str, damaged: list[RecordSummary]
+                       ) -> Iterator[tuple[RecordSummary, list[Any], DrillState | JournalError]]:
+    """Every drill record of SCENARIO_ID that proves, oldest first, with its state rebuilt from the
+    scenario it pinned (or why the pinned scenario cannot be read); records that cannot be read
+    go to DAMAGED, as `RecordStore.readable` says."""
+    from bcp_drill.drill.state import DrillState
+
+    for summary, events in store.readable("drill", subject_id=scenario_id, damaged=damaged):
+        first = events[0]
+        if not isinstance(first, ev.DrillStarted) or first.scenario_id != scenario_id:
+            continue
+        try:
+            yield summary, events, DrillState.from_events(pinned_scenario(first), events)
+        except JournalError as error:
+            yield summary, events, error

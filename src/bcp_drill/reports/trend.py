@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bcp_drill.drill.counts import DrillSummary
-from bcp_drill.drill.pinned import pinned_scenario
+from bcp_drill.drill.pinned import drills_of_scenario
 from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.view import summarize
 from bcp_drill.errors import UserError
@@ -89,15 +89,11 @@ def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_t
     newest = None
     damaged: list[RecordSummary] = []
     left_out: list[tuple[str, UserError]] = []
-    for summary, events in store.readable("drill", subject_id=scenario_id, damaged=damaged):
+    for summary, events, state in drills_of_scenario(store, scenario_id, damaged):
+        if isinstance(state, JournalError):
+            left_out.append((summary.record_id, state))
+            continue
         first = events[0]
-        if not isinstance(first, ev.DrillStarted) or first.scenario_id != scenario_id:
-            continue
-        try:
-            state = DrillState.from_events(pinned_scenario(first), events)
-        except JournalError as error:
-            left_out.append((summary.record_id, error))
-            continue
         drills.append((summary.record_id, first.at, _points(summary.record_id, first.at, state)))
         played.append((dict(state.conditions),
                        conditions_text(state, Translator(lang)) if state.scenario.conditions else ""))

@@ -28,13 +28,11 @@ from bcp_drill.content.fields import LocalizedText
 from bcp_drill.content.models import Checklist, EvidenceLink
 from bcp_drill.content.scales import Scale
 from bcp_drill.drill.counts import StepStatus
-from bcp_drill.drill.pinned import pinned_scenario
-from bcp_drill.drill.state import DrillState
+from bcp_drill.drill.pinned import drills_of_scenario
 from bcp_drill.drill.view import DrillView
 from bcp_drill.drill.wording import rating_label, status_label
 from bcp_drill.fiscal import fiscal_year
 from bcp_drill.i18n import Translator
-from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError
 from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.review.session import ReviewSession
@@ -153,15 +151,11 @@ def read_drill_evidence(store: RecordStore, checklist: Checklist) -> DrillEviden
     found = DrillEvidence()
     damaged: list[RecordSummary] = []
     for scenario_id, wanted in links.items():
-        for summary, events in store.readable("drill", subject_id=scenario_id, damaged=damaged):
-            first = events[0]
-            if not isinstance(first, ev.DrillStarted) or first.scenario_id != scenario_id:
-                continue
-            try:
-                state = DrillState.from_events(pinned_scenario(first), events)
-            except JournalError:
+        for summary, events, state in drills_of_scenario(store, scenario_id, damaged):
+            if isinstance(state, JournalError):
                 found.left_out.append(summary.record_id)
                 continue
+            first = events[0]
             if state.ended is None:
                 continue  # under way, or left unfinished: its results are not settled
             view = DrillView(state, events[-1].at)
