@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from bcp_drill.errors import UserError
 from bcp_drill.records.filesystem import inside, windows_name_problem
@@ -37,8 +38,11 @@ def check_output(path: Path, records_root: Path, force: bool) -> None:
         raise OutputRefused("exists", path=path)
 
 
-def write_output_file(path: Path, data: bytes, records_root: Path, force: bool = False) -> None:
-    """Write DATA to PATH after `check_output`, whole or not at all."""
+def write_output_file(path: Path, data: bytes | Callable[[Callable[[bytes], object]], None],
+                      records_root: Path, force: bool = False) -> None:
+    """Write DATA to PATH after `check_output`, whole or not at all. DATA may be a function
+    that writes the bytes itself through the write function it is given (a long table,
+    written as it is made)."""
     check_output(path, records_root, force)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -46,7 +50,10 @@ def write_output_file(path: Path, data: bytes, records_root: Path, force: bool =
         raise OutputRefused("write_failed", path=path, reason=error.strerror or str(error)) from None
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            if callable(data):
+                data(out.write)
+            else:
+                out.write(data)
             out.flush()
             os.fsync(out.fileno())
         # mkstemp makes the file readable by its owner only: a report on a shared folder is for
@@ -56,6 +63,9 @@ def write_output_file(path: Path, data: bytes, records_root: Path, force: bool =
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise OutputRefused("write_failed", path=path, reason=error.strerror or str(error)) from None
+    except BaseException:  # DATA failed while writing (or was interrupted): no half file is left
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _umask() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from bcp_drill.i18n import Translator
 
@@ -68,9 +68,10 @@ class CommandContext:
     # a host program): what is loaded once may be kept out of the garbage collector's walks.
     whole_process: bool = False
 
-    def write_file(self, path: Path, data: bytes) -> int:
-        """Write an output the user named; an existing file is replaced only with --force or a
-        yes on a terminal; a record's journal never. Returns the exit code."""
+    def write_file(self, path: Path, data: bytes | Callable[[Callable[[bytes], object]], None]) -> int:
+        """Write an output the user named (DATA, or what DATA writes when called with a write
+        function); an existing file is replaced only with --force or a yes on a terminal; a
+        record's journal never. Returns the exit code."""
         from bcp_drill.outputs import OutputRefused, write_output_file
 
         records = self.settings.records

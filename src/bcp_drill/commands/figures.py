@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TypeGuard
 from bcp_drill.commands import CommandContext
 from bcp_drill.commands.output import emit, left_out_notes, write_output
 from bcp_drill.commands.records import store_of
-from bcp_drill.drill.tally import by_conditions, by_phase, by_scenario, drill_figures, participation
+from bcp_drill.drill.tally import FiguresTotals, iter_drill_figures
 from bcp_drill.errors import UserError
 from bcp_drill.fiscal import parse_fiscal_year
 from bcp_drill.records.store import RecordStore, RecordSummary
@@ -86,29 +86,33 @@ def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_t
 
 def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenario: str | None,
                  year: int | None, fmt: str, output: Path | None) -> int:
+    """The drills table with, beside it, per phase (one scenario or record) or per scenario,
+    and who took part: the drills are read one at a time (their rows go to a temporary file)
+    and the other tables added up as they pass, so a folder of any size fits in memory."""
     t = ctx.t
     left_out: list[tuple[str, UserError]] = []
+    one_scenario = bool(_drill_started(first) or scenario)
     # A whole process (not a test calling in): journals not in the cache are read on every core.
-    figures = drill_figures(store, t.lang, scenario_id=scenario, year=year, left_out=left_out,
-                            workers=(os.cpu_count() or 1) if ctx.whole_process else 1,
-                            phases=bool(_drill_started(first) or scenario))  # per phase only for one scenario
+    figures = iter_drill_figures(store, t.lang, scenario_id=scenario, year=year, left_out=left_out,
+                                 workers=(os.cpu_count() or 1) if ctx.whole_process else 1,
+                                 phases=one_scenario)  # per phase only for one scenario
     if _drill_started(first):
-        figures = [f for f in figures if f.record_id == first.record_id]
-        notes = []
-    else:
-        notes = left_out_notes(ctx, None, left_out)  # drill_figures saw every journal
-    if not figures:
+        record_id = first.record_id
+        figures = (f for f in figures if f.record_id == record_id)
+    totals = FiguresTotals(phases=one_scenario)
+    table = drills_table(totals.counting(figures), t)
+    if not _drill_started(first):
+        table.notes += left_out_notes(ctx, None, left_out)  # iter_drill_figures saw every journal
+    if not totals.drills:
         return ctx.fail(t("cli.no_drills", folder=str(store.root)))
-    table = drills_table(figures, t)
-    table.notes += notes
     parts = [(table, None)]
-    if _drill_started(first) or scenario:
-        for group in by_conditions(figures):  # per phase, never across conditions
-            title = group[-1].scenario_title + (f" ({group[-1].conditions})" if group[-1].conditions else "")
-            parts.append((phases_table(by_phase(group), title, t), None))
+    if one_scenario:
+        for newest, phases in totals.phase_groups():  # per phase, never across conditions
+            title = newest.scenario_title + (f" ({newest.conditions})" if newest.conditions else "")
+            parts.append((phases_table(phases, title, t), None))
     else:
-        parts.append((scenarios_table(by_scenario(figures), t), None))
-    parts.append((participation_table(participation(figures), t), None))
+        parts.append((scenarios_table(totals.scenarios(), t), None))
+    parts.append((participation_table(totals.participation(), t), None))
     return emit(ctx, parts, fmt, output)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 from bcp_drill.commands import CommandContext
@@ -16,24 +17,26 @@ from bcp_drill.render.tallies import followups_data, followups_table
 def followups(ctx: CommandContext, status: str | None, owner: str | None, source: str | None,
               overdue: bool, fmt: str, output: Path | None, main_issues_only: bool = False,
               due_within: int | None = None, ics: bool = False) -> int:
-    from bcp_drill.followups.collect import collect_followups
-    from bcp_drill.followups.items import filter_followups, main_issues
+    from bcp_drill.followups.collect import sorted_followups
+    from bcp_drill.followups.items import followup_matches, main_issues
 
     store = store_of(ctx)
     today = store.clock().astimezone().date()
     damaged: list[RecordSummary] = []
     due_by = today + timedelta(days=due_within) if due_within is not None else None
-    items = filter_followups(collect_followups(store, ctx.t.lang, damaged), status=status, owner=owner,
-                             source=source, overdue_on=today if overdue else None, due_by=due_by)
+    # Read one record at a time and never held whole: a folder of any size fits in memory.
+    items = sorted_followups(store, ctx.t.lang, damaged, keep=partial(
+        followup_matches, status=status, owner=owner, source=source, overdue_on=today if overdue else None,
+        due_by=due_by))
     if ics:  # due dates for Outlook and other calendars
         from bcp_drill.commands.output import write_output
         from bcp_drill.render.programme import followups_ics
 
-        return write_output(ctx, followups_ics(items, ctx.t, store.clock()), "ics", output)
+        return write_output(ctx, followups_ics(list(items), ctx.t, store.clock()), "ics", output)
     if main_issues_only:
         from bcp_drill.render.tallies import main_issues_table
 
-        return emit(ctx, [(main_issues_table(main_issues(items), ctx.t), None)], fmt, output)
+        return emit(ctx, [(main_issues_table(main_issues(list(items)), ctx.t), None)], fmt, output)
     table = followups_table(items, ctx.t, today)
     # Newest first, as the records list shows them; collect_followups saw every journal.
     table.notes += left_out_notes(ctx, None, [(s.record_id, reason) for s in reversed(damaged) for reason in s.reasons])

@@ -3,8 +3,9 @@ folder-wide figure had to leave out, said beside it."""
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from bcp_drill.commands import CommandContext
 from bcp_drill.errors import UserError
@@ -13,26 +14,59 @@ from bcp_drill.render import tables
 
 
 def emit(ctx: CommandContext, parts: Sequence[tuple[tables.Table, object]], fmt: str, output: Path | None) -> int:
-    """Write tables (with their JSON data) to stdout or a file; CSV gets a BOM for Excel."""
-    if fmt == "json":
-        data = [d if d is not None else tables.table_data(t) for t, d in parts]
-        text = tables.render_json(data[0] if len(data) == 1 else data)
-    else:
-        separator = "\r\n" if fmt == "csv" else "\n"
-        chunks = []
-        for table, _ in parts:
-            chunk = tables.render(table, fmt)
-            if fmt == "csv" and len(parts) > 1:
-                chunk = tables.render_csv(tables.Table("", [tables.Column("t", table.title)], [])) + chunk
-            chunks.append(chunk)
-        text = separator.join(chunks)
+    """Write tables (with their JSON data) to stdout or a file; CSV gets a BOM for Excel. The
+    text is written as it is made, so a table of a row per record is never held whole."""
     if output is not None:
-        return ctx.write_file(output, text.encode("utf-8-sig" if fmt == "csv" else "utf-8"))
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"  # the -sig encoder writes the BOM once, first
+
+        def produce(write: Callable[[bytes], object]) -> None:
+            blocks = _Blocks(lambda text: write(encoder.encode(text)))
+            encoder = codecs.getincrementalencoder(encoding)()
+            _write_parts(parts, fmt, blocks.add)
+            blocks.flush()
+
+        return ctx.write_file(output, produce)
+    blocks = _Blocks(ctx.out.write)
     if fmt == "csv":
-        text = "\ufeff" + text
-    ctx.out.write(text)
+        blocks.add("\ufeff")
+    _write_parts(parts, fmt, blocks.add)
+    blocks.flush()
     ctx.out.flush()
     return 0
+
+
+class _Blocks:
+    """Pieces of text handed on in blocks of about 64 K characters, not a write per cell."""
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self._write = write
+        self._pieces: list[str] = []
+        self._size = 0
+
+    def add(self, piece: str) -> None:
+        self._pieces.append(piece)
+        self._size += len(piece)
+        if self._size >= 1 << 16:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pieces:
+            self._write("".join(self._pieces))
+            self._pieces.clear()
+            self._size = 0
+
+
+def _write_parts(parts: Sequence[tuple[tables.Table, object]], fmt: str, write: Callable[[str], object]) -> None:
+    if fmt == "json":
+        data = [d if d is not None else tables.table_data(t) for t, d in parts]
+        tables.write_json(data[0] if len(data) == 1 else data, write)
+        return
+    for index, (table, _) in enumerate(parts):
+        if index:
+            write("\r\n" if fmt == "csv" else "\n")
+        if fmt == "csv" and len(parts) > 1:
+            tables.write_csv(tables.Table("", [tables.Column("t", table.title)], []), write)
+        tables.write_table(table, fmt, write)
 
 
 def left_out_notes(ctx: CommandContext, store: RecordStore | None,

@@ -201,12 +201,16 @@ class StepCounts:
     def merged(cls, parts: Iterable["StepCounts"]) -> "StepCounts":
         total = cls()
         for one in parts:
-            for name in ("total", "on_time", "late", "done_no_target", "not_done", "not_done_timed",
-                         "skipped", "pending", "not_applicable"):
-                setattr(total, name, getattr(total, name) + getattr(one, name))
-            for rating in RATINGS:
-                total.ratings[rating] += one.ratings[rating]
+            total.add_counts(one)
         return total
+
+    def add_counts(self, other: "StepCounts") -> None:
+        """Add OTHER's counts to these (a running total over drills read one at a time)."""
+        for name in ("total", "on_time", "late", "done_no_target", "not_done", "not_done_timed",
+                     "skipped", "pending", "not_applicable"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for rating in RATINGS:
+            self.ratings[rating] += other.ratings[rating]
 
 
 @dataclass(slots=True)

@@ -74,19 +74,26 @@ class FiguresCache:
         except (OSError, sqlite3.Error):
             self._db = None
 
-    def _row(self, record_id: str, lang: str) -> tuple[str, str] | None:
-        """(fingerprint, data) of RECORD_ID: from one scan in record order while the records are
-        asked for in that order (as a tally does), else looked up on its own."""
+    @property
+    def usable(self) -> bool:
+        return self._db is not None
+
+    def _row(self, record_id: str, lang: str, with_data: bool = True) -> tuple[str, str] | None:
+        """(fingerprint, data) of RECORD_ID (data "" unless WITH_DATA): from one scan in record
+        order while the records are asked for in that order (as a tally does), else looked up
+        on its own."""
         if self._db is None:
             return None
+        data = "data" if with_data else "''"
         try:
-            if lang not in self._scans:
-                self._scans[lang] = (iter(self._db.execute(
-                    "SELECT record, fingerprint, data FROM figures WHERE lang = ? ORDER BY record", (lang,))),
+            key = f"{lang}|{with_data}"
+            if key not in self._scans:
+                self._scans[key] = (iter(self._db.execute(
+                    f"SELECT record, fingerprint, {data} FROM figures WHERE lang = ? ORDER BY record", (lang,))),
                     [None, ""])  # the next row not yet asked for, the last record asked for
-            rows, state = self._scans[lang]
+            rows, state = self._scans[key]
             if record_id <= state[1]:  # asked out of order: the scan has gone past it
-                found = self._db.execute("SELECT fingerprint, data FROM figures WHERE record = ? AND lang = ?",
+                found = self._db.execute(f"SELECT fingerprint, {data} FROM figures WHERE record = ? AND lang = ?",
                                          (record_id, lang)).fetchone()
                 return (found[0], found[1]) if found else None
             state[1] = record_id
@@ -98,15 +105,23 @@ class FiguresCache:
             return None
         return None
 
+    def holds(self, record_id: str, lang: str, print_: str) -> bool:
+        """Whether the figures of RECORD_ID are kept for the journal as PRINT_ describes it."""
+        row = self._row(record_id, lang, with_data=False)
+        return row is not None and row[0] == f"{SCHEMA}:{print_}"
+
     def get(self, record_id: str, lang: str, print_: str) -> dict[str, Any] | None:
         row = self._row(record_id, lang)
         if row is None or row[0] != f"{SCHEMA}:{print_}":
             return None
-        try:
-            figures = json.loads(row[1])
-            return figures if isinstance(figures, dict) else None
-        except ValueError:
+        return _decoded(row[1])
+
+    def get_proven(self, record_id: str, lang: str, mark: int) -> dict[str, Any] | None:
+        """The figures kept for RECORD_ID when their fingerprint has MARK (`print_mark`), else None."""
+        row = self._row(record_id, lang)
+        if row is None or not row[0].startswith(f"{SCHEMA}:") or print_mark(row[0][len(f"{SCHEMA}:"):]) != mark:
             return None
+        return _decoded(row[1])
 
     def end_reads(self) -> None:
         """Let go of the rows being scanned (and the file's read lock) once no more are asked for."""
@@ -114,15 +129,22 @@ class FiguresCache:
 
     def put(self, record_id: str, lang: str, print_: str, data: dict[str, Any]) -> None:
         self._pending.append((record_id, lang, f"{SCHEMA}:{print_}", json.dumps(data, ensure_ascii=False)))
-        if len(self._pending) >= _WRITE_EVERY and self._db is not None and not self._scans:
-            # Written as they come (not held until the end), in the one transaction close() commits.
-            try:
-                self._db.executemany("INSERT OR REPLACE INTO figures VALUES (?, ?, ?, ?)", self._pending)
-            except sqlite3.Error:
-                self._db.rollback()
-                self._db.close()
-                self._db = None
-            self._pending.clear()
+        if len(self._pending) >= _WRITE_EVERY and not self._scans:
+            self.flush()  # written as they come (not held until the end), in the one transaction close() commits
+
+    def flush(self) -> None:
+        """Write the rows learnt so far (in the transaction close() commits), so this connection
+        finds them too."""
+        if self._db is None or not self._pending:
+            return
+        self.end_reads()
+        try:
+            self._db.executemany("INSERT OR REPLACE INTO figures VALUES (?, ?, ?, ?)", self._pending)
+        except sqlite3.Error:
+            self._db.rollback()
+            self._db.close()
+            self._db = None
+        self._pending.clear()
 
     def close(self) -> None:
         """Write what was learnt (all or nothing) and let go of the file."""
@@ -137,6 +159,21 @@ class FiguresCache:
         finally:
             self._db.close()
             self._db = None
+
+
+def _decoded(data: str) -> dict[str, Any] | None:
+    try:
+        figures = json.loads(data)
+        return figures if isinstance(figures, dict) else None
+    except ValueError:
+        return None
+
+
+def print_mark(print_: str | None) -> int:
+    """A journal's fingerprint in 8 bytes (0 when it has none), to hold one per journal of a large folder."""
+    if print_ is None:
+        return 0
+    return int.from_bytes(hashlib.blake2b(print_.encode(), digest_size=8).digest(), "big", signed=True) or 1
 
 
 def cache_enabled() -> bool:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import time
+from array import array
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from functools import partial
-from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from bcp_drill.drill.counts import DrillSummary, StepCounts
-from bcp_drill.drill.figures_cache import FiguresCache, cache_enabled, fingerprint
+from bcp_drill.drill.figures_cache import FiguresCache, cache_enabled, fingerprint, print_mark
 from bcp_drill.errors import UserError
 from bcp_drill.fiscal import fiscal_year
 from bcp_drill.i18n import Lang
@@ -39,24 +39,106 @@ class DrillFigures:
 def drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None = None,
                   year: int | None = None, left_out: list[tuple[str, UserError]] | None = None,
                   workers: int = 1, phases: bool = True) -> list[DrillFigures]:
-    """Figures of every readable drill (optionally one scenario, one fiscal year), oldest first.
+    """Figures of every readable drill (optionally one scenario, one fiscal year), oldest first:
+    `iter_drill_figures`, held in a list (for a screen that shows them all at once)."""
+    return list(iter_drill_figures(store, lang, scenario_id, year, left_out, workers, phases))
+
+
+def iter_drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str | None = None,
+                       year: int | None = None, left_out: list[tuple[str, UserError]] | None = None,
+                       workers: int = 1, phases: bool = True) -> Iterator[DrillFigures]:
+    """Figures of every readable drill (optionally one scenario, one fiscal year), oldest first,
+    one drill at a time: a folder of any size is never held in memory.
 
     Every record that could not be counted (a damaged journal, a pinned scenario that cannot
-    be read) is added to LEFT_OUT with the reason. Unchanged journals are taken from the
-    derived cache (drill/figures_cache.py) instead of being read again. WORKERS > 1 reads the
-    journals not in the cache in that many forked processes (a one-shot command only: a
-    program with threads, such as the TUI, must not fork). PHASES=False leaves out each drill's
-    figures per phase (and phase titles), for a caller that shows none: a large folder's
-    figures are then held in far less memory.
+    be read) is added to LEFT_OUT with the reason, as it is met. Unchanged journals are taken
+    from the derived cache (drill/figures_cache.py) instead of being read again. WORKERS > 1
+    reads the journals not in the cache in that many forked processes (a one-shot command
+    only: a program with threads, such as the TUI, must not fork). PHASES=False leaves out
+    each drill's figures per phase (and phase titles), for a caller that shows none.
     """
+    held = _Holding(phases, scenario_id, year)
     cache = FiguresCache(store.root) if cache_enabled() else None
     try:
         entries = store.journal_ids()
-        outcomes = _outcomes(store, lang, entries, cache, workers, _Holding(phases, scenario_id, year))
+        if cache is None or not cache.usable:
+            for index, outcome in read_in_workers(partial(_read_chunk, store, lang),
+                                                  list(enumerate(entries)), workers, _PARALLEL_FROM):
+                yield from _wanted(entries[index], outcome, held, left_out)
+            return
+        variant = _cache_variant(store, lang)
+        prints, to_read = _unchanged(store, entries, cache, variant)
+        learnt = _read_and_keep(store, lang, entries, to_read, cache, variant, workers, prints)
+        if len(to_read) == len(entries):  # none kept yet (a first tally): each figure handed on as it is kept
+            for index, outcome, _kept in learnt:
+                yield from _wanted(entries[index], outcome, held, left_out)
+            return
+        # Some kept, some not: the new ones kept first, then all taken out of the cache in record
+        # order (the cache is not read and written at once); what may not be kept is held (few).
+        not_kept = {index: outcome for index, outcome, kept in learnt if not kept}
+        cache.flush()
+        for index, record_id in enumerate(entries):
+            outcome = (not_kept.pop(index) if index in not_kept
+                       else _kept_or_read(store, lang, cache, variant, index, record_id, prints[index]))
+            yield from _wanted(record_id, outcome, held, left_out)
     finally:
         if cache is not None:
             cache.close()
-    return _figures_wanted(entries, outcomes, scenario_id, year, left_out)
+
+
+def _unchanged(store: RecordStore, entries: list[str], cache: FiguresCache,
+               variant: str) -> tuple[array[int], list[tuple[int, str]]]:
+    """A mark of each journal's fingerprint, by index (8 bytes a journal, to take the figures
+    back out of the cache in record order), and the journals whose figures the cache does not
+    hold for the journal as it is now."""
+    prints: array[int] = array("q", bytes(8 * len(entries)))
+    to_read = []
+    for index, record_id in enumerate(entries):
+        print_ = fingerprint(store.journal_of(record_id))
+        prints[index] = print_mark(print_)
+        if print_ is None or not cache.holds(record_id, variant, print_):
+            to_read.append((index, record_id))
+    cache.end_reads()  # journals read below may take long: another process may write meanwhile
+    return prints, to_read
+
+
+def _read_and_keep(store: RecordStore, lang: Lang, entries: list[str], to_read: list[tuple[int, str]],
+                   cache: FiguresCache, variant: str, workers: int,
+                   prints: array[int]) -> Iterator[tuple[int, _Outcome, bool]]:
+    """(index, outcome, whether kept) of each journal of TO_READ (read on WORKERS cores), in
+    order, its figures put into the cache (and its mark into PRINTS) unless damaged or partly
+    used: such a record is read (and named) again each time, never kept."""
+    for index, (kind, figures, error, notices, print_) in read_in_workers(
+            partial(_read_chunk_printed, store, lang), to_read, workers, _PARALLEL_FROM):
+        prints[index] = print_mark(print_)
+        kept = print_ is not None and error is None and not notices
+        if kept:
+            cache.put(entries[index], variant, print_,
+                      {"kind": kind, "figures": figures_to_data(figures) if figures else None})
+        yield index, (kind, figures, error, notices), kept
+
+
+def _kept_or_read(store: RecordStore, lang: Lang, cache: FiguresCache, variant: str, index: int,
+                  record_id: str, mark: int) -> _Outcome:
+    """A journal's figures from the cache, or read here when not kept (damaged, partly used, or
+    the cache could not keep them)."""
+    cached = cache.get_proven(record_id, variant, mark)
+    if cached is None:
+        return _read_chunk(store, lang, [(index, record_id)])[0][1]
+    return cached["kind"], figures_from_data(cached["figures"]) if cached["kind"] == "drill" else None, None, ()
+
+
+def _wanted(record_id: str, outcome: _Outcome, held: _Holding,
+            left_out: list[tuple[str, UserError]] | None) -> Iterator[DrillFigures]:
+    """The drill's figures when of the scenario and year asked for; what could not be counted to LEFT_OUT."""
+    _kind, figures, error, notices = outcome
+    if left_out is not None:
+        left_out.extend((record_id, notice) for notice in notices)
+        if error is not None:
+            left_out.append((record_id, error))
+    kept = held(figures) if error is None else None
+    if kept is not None:
+        yield kept
 
 
 def _cache_variant(store: RecordStore, lang: Lang) -> str:
@@ -95,56 +177,6 @@ class _Holding:
                        conditions=text(figures.conditions))
 
 
-def _outcomes(store: RecordStore, lang: Lang, entries: list[str], cache: FiguresCache | None,
-              workers: int, held: _Holding) -> list[_Outcome]:
-    """What each journal of ENTRIES gave, from the cache when unchanged, else read (and cached)."""
-    variant = _cache_variant(store, lang)
-    outcomes: list[_Outcome | None] = [None] * len(entries)
-    to_read: list[tuple[int, str, Path]] = []
-    prints: dict[int, str] = {}
-    for index, record_id in enumerate(entries):
-        path = store.journal_of(record_id)
-        print_ = fingerprint(path) if cache is not None else None
-        cached = cache.get(record_id, variant, print_) if cache is not None and print_ else None
-        if cached is not None:
-            figures = figures_from_data(cached["figures"]) if cached["kind"] == "drill" else None
-            outcomes[index] = (cached["kind"], held(figures), None, ())
-        else:
-            to_read.append((index, record_id, path))
-            if print_:
-                prints[index] = print_
-    if cache is not None:
-        cache.end_reads()  # journals read below may take long: another process may write meanwhile
-    for index, outcome in read_in_workers(partial(_read_chunk, store, lang), to_read, workers, _PARALLEL_FROM):
-        kind, figures, error, notices = outcome
-        outcomes[index] = (kind, held(figures), error, notices)
-        # A record with a part left out is read (and named) again each time, never kept.
-        if cache is not None and index in prints and error is None and not notices:
-            cache.put(entries[index], variant, prints[index],
-                      {"kind": kind, "figures": figures_to_data(figures) if figures else None})
-    assert all(outcome is not None for outcome in outcomes)  # every entry was found in the cache or read
-    return [outcome for outcome in outcomes if outcome is not None]
-
-
-def _figures_wanted(entries: list[str], outcomes: list[_Outcome], scenario_id: str | None,
-                    year: int | None, left_out: list[tuple[str, UserError]] | None) -> list[DrillFigures]:
-    """The drills' figures of SCENARIO_ID and YEAR (when given); what could not be counted goes to LEFT_OUT."""
-    found: list[DrillFigures] = []
-    for record_id, (_kind, figures, error, notices) in zip(entries, outcomes, strict=True):
-        if left_out is not None:
-            left_out.extend((record_id, notice) for notice in notices)
-        if error is not None:
-            if left_out is not None:
-                left_out.append((record_id, error))
-            continue
-        if figures is None or (scenario_id and figures.scenario_id != scenario_id):
-            continue
-        if year is not None and figures.fiscal_year != year:
-            continue
-        found.append(figures)
-    return found
-
-
 # What reading one journal gave: its kind, a drill's figures, or why it cannot be counted.
 _Outcome = tuple[str, "DrillFigures | None", "UserError | None", "tuple[UserError, ...]"]
 
@@ -152,11 +184,11 @@ _Outcome = tuple[str, "DrillFigures | None", "UserError | None", "tuple[UserErro
 _PARALLEL_FROM = 200
 
 
-def _read_chunk(store: RecordStore, lang: Lang, to_read: list[tuple[int, str, Path]]) -> list[tuple[int, _Outcome]]:
+def _read_chunk(store: RecordStore, lang: Lang, to_read: list[tuple[int, str]]) -> list[tuple[int, _Outcome]]:
     """(index, outcome) of each journal in TO_READ (in a worker, or here)."""
     outcomes: list[tuple[int, _Outcome]] = []
-    for index, record_id, path in to_read:
-        summary, events = store.read_record(record_id, path)
+    for index, record_id in to_read:
+        summary, events = store.read_record(record_id, store.journal_of(record_id))
         if summary.error is not None:
             outcomes.append((index, (summary.kind, None, summary.error, summary.notices)))
         elif summary.kind != "drill":
@@ -167,6 +199,18 @@ def _read_chunk(store: RecordStore, lang: Lang, to_read: list[tuple[int, str, Pa
             except JournalError as error:
                 outcomes.append((index, ("drill", None, error, summary.notices)))
     return outcomes
+
+
+def _read_chunk_printed(store: RecordStore, lang: Lang,
+                        to_read: list[tuple[int, str]]) -> list[tuple[int, tuple[Any, ...]]]:
+    """As _read_chunk, each outcome with the journal's fingerprint taken before it was read
+    (a journal changed while being read is then not taken as the one whose figures are kept)."""
+    printed = []
+    for index, record_id in to_read:
+        print_ = fingerprint(store.journal_of(record_id))
+        (_, outcome), = _read_chunk(store, lang, [(index, record_id)])
+        printed.append((index, (*outcome, print_)))
+    return printed
 
 
 def _figures_of(record_id: str, events: list, lang: Lang) -> DrillFigures:
@@ -235,15 +279,67 @@ class ScenarioFigures:
     conditions: str = ""  # drills of one scenario under other conditions are another row
 
 
-def by_scenario(figures: list[DrillFigures]) -> list[ScenarioFigures]:
-    """One row per scenario and conditions: an office-hours drill is never added to an
-    out-of-hours one."""
-    grouped: dict[tuple[str, str], list[DrillFigures]] = {}
+class FiguresTotals:
+    """What the tables beside the drills table show, added up one drill at a time (the drills
+    themselves are not held): per scenario and conditions, per phase of each conditions
+    group (when PHASES), and who took part per 年度."""
+
+    def __init__(self, phases: bool = True) -> None:
+        self.drills = 0
+        self._phases = phases
+        self._scenarios: dict[tuple[str, str], ScenarioFigures] = {}
+        # Per conditions (in the order first met): the newest drill (its phase order and
+        # titles are the table's) and each phase's counts over every drill that has it.
+        self._groups: dict[str, tuple[DrillFigures, dict[str, StepCounts]]] = {}
+        self._years: dict[int, tuple[int, set[str]]] = {}
+
+    def add(self, one: DrillFigures) -> None:
+        self.drills += 1
+        key = (one.scenario_id, one.conditions)
+        row = self._scenarios.setdefault(key, ScenarioFigures(one.scenario_id, "", conditions=one.conditions))
+        row.title, row.drills = one.scenario_title, row.drills + 1  # the newest drill's title
+        row.counts.add_counts(one.summary.overall)
+        if self._phases:
+            phases = self._groups.get(one.conditions, (one, {}))[1]
+            for phase_id, counts in one.summary.phases:
+                phases.setdefault(phase_id, StepCounts()).add_counts(counts)
+            self._groups[one.conditions] = (one, phases)
+        drills, people = self._years.get(one.fiscal_year, (0, set()))
+        people.update(one.participants)
+        self._years[one.fiscal_year] = (drills + 1, people)
+
+    def counting(self, figures: Iterable[DrillFigures]) -> Iterator[DrillFigures]:
+        """FIGURES handed on unchanged, each added here as it passes."""
+        for one in figures:
+            self.add(one)
+            yield one
+
+    def scenarios(self) -> list[ScenarioFigures]:
+        """One row per scenario and conditions: an office-hours drill is never added to an
+        out-of-hours one."""
+        return [self._scenarios[key] for key in sorted(self._scenarios)]
+
+    def phase_groups(self) -> list[tuple[DrillFigures, list[tuple[str, StepCounts]]]]:
+        """Per group of the same conditions: its newest drill, and per phase (the newest drill's
+        phase order and titles) the counts across the group's drills."""
+        return [(newest, [(newest.phase_titles.get(pid, pid), phases[pid]) for pid, _ in newest.summary.phases])
+                for newest, phases in self._groups.values()]
+
+    def participation(self) -> list[tuple[int, int, int]]:
+        """(fiscal year, drills held, distinct people who took part), oldest year first."""
+        return [(year, drills, len(people)) for year, (drills, people) in sorted(self._years.items())]
+
+
+def _totals(figures: Iterable[DrillFigures]) -> FiguresTotals:
+    totals = FiguresTotals()
     for one in figures:
-        grouped.setdefault((one.scenario_id, one.conditions), []).append(one)
-    return [ScenarioFigures(sid, items[-1].scenario_title, len(items),
-                            StepCounts.merged([f.summary.overall for f in items]), conditions)
-            for (sid, conditions), items in sorted(grouped.items())]
+        totals.add(one)
+    return totals
+
+
+def by_scenario(figures: Iterable[DrillFigures]) -> list[ScenarioFigures]:
+    """One row per scenario and conditions (FiguresTotals.scenarios)."""
+    return _totals(figures).scenarios()
 
 
 def by_conditions(figures: list[DrillFigures]) -> list[list[DrillFigures]]:
@@ -254,23 +350,6 @@ def by_conditions(figures: list[DrillFigures]) -> list[list[DrillFigures]]:
     return list(grouped.values())
 
 
-def by_phase(figures: list[DrillFigures]) -> list[tuple[str, StepCounts]]:
-    """Per phase of one scenario, across its drills (phase order of the newest drill)."""
-    if not figures:
-        return []
-    order = [pid for pid, _ in figures[-1].summary.phases]
-    merged = []
-    for phase_id in order:
-        counts = [dict(f.summary.phases).get(phase_id) for f in figures]
-        merged.append((figures[-1].phase_titles.get(phase_id, phase_id),
-                       StepCounts.merged([c for c in counts if c is not None])))
-    return merged
-
-
-def participation(figures: list[DrillFigures]) -> list[tuple[int, int, int]]:
+def participation(figures: Iterable[DrillFigures]) -> list[tuple[int, int, int]]:
     """(fiscal year, drills held, distinct people who took part), oldest year first."""
-    years: dict[int, tuple[int, set[str]]] = {}
-    for one in figures:
-        drills, people = years.get(one.fiscal_year, (0, set()))
-        years[one.fiscal_year] = (drills + 1, people | set(one.participants))
-    return [(year, drills, len(people)) for year, (drills, people) in sorted(years.items())]
+    return _totals(figures).participation()

@@ -3,7 +3,11 @@ update of the follow-ups journal applied (proven first)."""
 
 from __future__ import annotations
 
-from typing import Iterable
+import heapq
+import pickle
+import tempfile
+from datetime import datetime
+from typing import IO, Callable, Iterable, Iterator
 
 from bcp_drill.followups.items import FollowUp
 from bcp_drill.i18n import Lang
@@ -97,15 +101,82 @@ def collect_followups(store: RecordStore, lang: Lang = "ja",
     """Every problem of every readable record, with all updates applied, oldest first; the
     records that could not be read (or only in part) are added to DAMAGED, and so is the
     follow-ups journal when a line of it is damaged or its last update was cut."""
-    items: dict[str, FollowUp] = {}
-    for summary, events in store.readable(damaged=damaged):
-        for item in _record_followups(summary.record_id, events, lang):
-            items[item.id] = item
+    return list(sorted_followups(store, lang, damaged))
+
+
+def sorted_followups(store: RecordStore, lang: Lang = "ja", damaged: list[RecordSummary] | None = None,
+                     keep: Callable[[FollowUp], bool] | None = None) -> SortedFollowUps:
+    """As collect_followups, only those KEEP accepts, without holding them all: the records are
+    read one at a time, and the items sorted in runs that go to temporary files when many."""
     notices: list[JournalError] = []
-    _apply_updates(store, items, notices if damaged is not None else None)
+    updates: dict[str, list[ev.FollowUpUpdated]] = {}
+    for update in followup_updates(store, notices if damaged is not None else None):
+        updates.setdefault(update.followup_id, []).append(update)
+    found = SortedFollowUps()
+    for summary, events in store.readable(damaged=damaged):
+        for item in {f.id: f for f in _record_followups(summary.record_id, events, lang)}.values():
+            for update in updates.get(item.id, ()):
+                item.apply(update)
+            if keep is None or keep(item):
+                found.add(item)
     if notices and damaged is not None:
         damaged.append(RecordSummary(FOLLOWUPS_JOURNAL, store.path_of(FOLLOWUPS_JOURNAL), notices=tuple(notices)))
-    return sorted(items.values(), key=lambda f: (f.raised_at, f.id))
+    found.close_run()
+    return found
+
+
+class SortedFollowUps:
+    """Follow-up items in the list's order (raised, then id), however many: sorted in runs of
+    RUN items, each full run kept in a temporary file, the runs merged as the items are read.
+    It may be read more than once (a text table reads it twice), one reading at a time."""
+
+    RUN = 20_000
+
+    def __init__(self) -> None:
+        self._run: list[FollowUp] = []
+        self._files: list[IO[bytes]] = []
+        self._count = 0
+
+    def add(self, item: FollowUp) -> None:
+        self._run.append(item)
+        self._count += 1
+        if len(self._run) >= self.RUN:
+            self._spill()
+
+    def _spill(self) -> None:
+        handle = tempfile.TemporaryFile()  # gone when closed, or when the process ends
+        for item in sorted(self._run, key=_order):
+            pickle.dump(item, handle, pickle.HIGHEST_PROTOCOL)  # only this process reads it back
+        self._files.append(handle)
+        self._run = []
+
+    def close_run(self) -> None:
+        """No more items: the last run sorted (kept in memory when it is the only one)."""
+        if self._files and self._run:
+            self._spill()
+        self._run.sort(key=_order)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[FollowUp]:
+        if not self._files:
+            return iter(self._run)
+        return heapq.merge(*(_read_run(handle) for handle in self._files), key=_order)
+
+
+def _order(item: FollowUp) -> tuple[datetime, str]:
+    return item.raised_at, item.id
+
+
+def _read_run(handle: IO[bytes]) -> Iterator[FollowUp]:
+    handle.flush()
+    handle.seek(0)
+    while True:
+        try:
+            yield pickle.load(handle)
+        except EOFError:
+            return
 
 
 def followups_of_record(store: RecordStore, record_id: str, lang: Lang = "ja",

@@ -93,20 +93,22 @@ def filter_followups(items: Iterable[FollowUp], status: str | None = None, owner
                      source: str | None = None, overdue_on: date | None = None,
                      due_by: date | None = None) -> list[FollowUp]:
     """Keep the items matching every filter given (owner and source match as substrings)."""
-    kept = []
-    for item in items:
-        if status and item.status != status:
-            continue
-        if owner and owner not in f"{item.owner_organisation} {item.owner_person}":
-            continue
-        if source and source not in f"{item.source} {item.source_subject}":
-            continue
-        if overdue_on and not item.overdue(overdue_on):
-            continue
-        if due_by and not (item.status in OPEN_FOLLOWUP_STATUSES and item.due is not None and item.due <= due_by):
-            continue  # still open and due by then: overdue ones included
-        kept.append(item)
-    return kept
+    return [item for item in items if followup_matches(item, status, owner, source, overdue_on, due_by)]
+
+
+def followup_matches(item: FollowUp, status: str | None = None, owner: str | None = None,
+                     source: str | None = None, overdue_on: date | None = None, due_by: date | None = None) -> bool:
+    """Whether ITEM matches every filter given (see filter_followups)."""
+    if status and item.status != status:
+        return False
+    if owner and owner not in f"{item.owner_organisation} {item.owner_person}":
+        return False
+    if source and source not in f"{item.source} {item.source_subject}":
+        return False
+    if overdue_on and not item.overdue(overdue_on):
+        return False
+    # Due by then: still open and due by that day, overdue ones included.
+    return not due_by or (item.status in OPEN_FOLLOWUP_STATUSES and item.due is not None and item.due <= due_by)
 
 
 def needs_closure_evidence(item: FollowUp, changes: dict[str, object]) -> bool:

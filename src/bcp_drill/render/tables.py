@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, Protocol, Sequence, TypeVar
 
 from bcp_drill.drill.counts import format_elapsed, format_minutes, format_percent
 from bcp_drill.render.text_table import cell_width, pad
@@ -33,8 +35,69 @@ class Column:
 class Table:
     title: str
     columns: list[Column]
-    rows: list[list[Any]]
+    # A list, or (for a table of a row per record over a whole folder) rows read from a file
+    # or made as they are written: SpooledRows, MadeRows.
+    rows: list[list[Any]] | SpooledRows | MadeRows
     notes: list[str] = field(default_factory=list)
+
+
+class SpooledRows:
+    """A table's rows kept in a temporary file rather than in memory, read back as often as a
+    format needs them (aligned text reads them twice: widths, then lines). Only this process
+    writes and reads the file, so the rows come back exactly as they went in (pickled)."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile()  # gone when closed, or when the process ends
+        self._count = 0
+        self._keep: list[int] | None = None
+
+    def append(self, row: list[Any]) -> None:
+        pickle.dump(row, self._file, pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+
+    def keep_columns(self, indices: list[int]) -> None:
+        """Read back only these cells of each row (columns found empty once every row was seen)."""
+        self._keep = indices
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        self._file.flush()
+        self._file.seek(0)
+        keep = self._keep
+        for _ in range(self._count):
+            row = pickle.load(self._file)
+            yield row if keep is None else [row[index] for index in keep]
+        self._file.seek(0, 2)  # further rows are appended after the last
+
+    def close(self) -> None:
+        self._file.close()
+
+
+Item = TypeVar("Item", covariant=True)
+
+
+class Reiterable(Protocol[Item]):
+    """A collection that may be read more than once and knows its length (a list, or one too
+    large to hold, read from files as it is iterated)."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Item]: ...
+
+
+class MadeRows:
+    """Rows made from SOURCE's items (a re-readable collection) each time they are read."""
+
+    def __init__(self, source: Reiterable[Any], make: Callable[[Any], list[Any]]) -> None:
+        self._source, self._make = source, make
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return (self._make(item) for item in self._source)
 
 
 @dataclass(frozen=True)
@@ -101,14 +164,27 @@ def flat_label(column: Column) -> str:
 def render_text(table: Table, gap: str = "  ", width: int | None = None) -> str:
     """The table as aligned text; when it would be wider than WIDTH, the column labels wrap at
     their spaces ("On-time rate" over two lines) to the width their values need."""
-    cells = [[_cell(v) for v in row] for row in table.rows]
+    out = io.StringIO()
+    write_text(table, out.write, gap, width)
+    return out.getvalue()
+
+
+def _value_widths(table: Table) -> list[int]:
+    """The widest value of each column (rows read once: they may be in a file)."""
+    widths = [0] * len(table.columns)
+    for row in table.rows:
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], cell_width(_cell(value)))
+    return widths
+
+
+def write_text(table: Table, write: Callable[[str], object], gap: str = "  ", width: int | None = None) -> None:
+    """`render_text`, written line by line: the rows are read twice (widths, then lines), never held."""
+    values = _value_widths(table)
     labels = [[c.label] for c in table.columns]
 
     def widths_for(labels: list[list[str]]) -> list[int]:
-        widths = [max(cell_width(line) for line in label) for label in labels]
-        for row in cells:
-            for index, value in enumerate(row):
-                widths[index] = max(widths[index], cell_width(value))
+        widths = [max([values[index]] + [cell_width(line) for line in label]) for index, label in enumerate(labels)]
         # A heading wider than its columns widens the last of them.
         for level in ("group", "supergroup"):
             for group, first, last in _spans(table.columns, level):
@@ -120,31 +196,30 @@ def render_text(table: Table, gap: str = "  ", width: int | None = None) -> str:
     widths = widths_for(labels)
     if width is not None and sum(widths) + len(gap) * (len(widths) - 1) > width:
         for index, column in enumerate(table.columns):
-            values = max((cell_width(row[index]) for row in cells), default=0)
-            labels[index] = _wrap_words(column.label, values)
+            labels[index] = _wrap_words(column.label, values[index])
         widths = widths_for(labels)
 
     def line(values: Sequence[str]) -> str:
-        return gap.join(pad(v, widths[i], table.columns[i].align) for i, v in enumerate(values)).rstrip()
+        return gap.join(pad(v, widths[i], table.columns[i].align) for i, v in enumerate(values)).rstrip() + "\n"
 
-    out = [table.title, ""] if table.title else []
+    if table.title:
+        write(table.title + "\n\n")
     for level in ("supergroup", "group"):
         if any(getattr(c, level) for c in table.columns):
             parts = []
             for group, first, last in _spans(table.columns, level):
                 span = sum(widths[first:last + 1]) + len(gap) * (last - first)
                 parts.append(pad(group, span, "^"))
-            out.append(gap.join(parts).rstrip())
+            write(gap.join(parts).rstrip() + "\n")
     depth = max(len(label) for label in labels)
     for row_index in range(depth):  # labels of fewer lines sit on the bottom line
-        out.append(line([label[row_index - depth + len(label)] if row_index >= depth - len(label) else ""
-                         for label in labels]))
-    out.append(gap.join("-" * w for w in widths))
-    out += [line(row) for row in cells]
+        write(line([label[row_index - depth + len(label)] if row_index >= depth - len(label) else ""
+                    for label in labels]))
+    write(gap.join("-" * w for w in widths) + "\n")
+    for row in table.rows:
+        write(line([_cell(v) for v in row]))
     if table.notes:
-        out.append("")
-        out += table.notes
-    return "\n".join(out) + "\n"
+        write("\n" + "".join(note + "\n" for note in table.notes))
 
 
 def _wrap_words(label: str, least: int) -> list[str]:
@@ -161,17 +236,23 @@ def _wrap_words(label: str, least: int) -> list[str]:
 
 
 def render_markdown(table: Table) -> str:
+    out = io.StringIO()
+    write_markdown(table, out.write)
+    return out.getvalue()
+
+
+def write_markdown(table: Table, write: Callable[[str], object]) -> None:
     from bcp_drill.render.markdown import md_cell, md_line
 
     labels = [flat_label(c) for c in table.columns]
-    out = [f"## {md_cell(table.title)}", ""] if table.title else []
-    out.append("| " + " | ".join(md_cell(label) for label in labels) + " |")
-    out.append("|" + "|".join("---:" if c.align == ">" else "---" for c in table.columns) + "|")
+    if table.title:
+        write(f"## {md_cell(table.title)}\n\n")
+    write("| " + " | ".join(md_cell(label) for label in labels) + " |\n")
+    write("|" + "|".join("---:" if c.align == ">" else "---" for c in table.columns) + "|\n")
     for row in table.rows:
-        out.append("| " + " | ".join(md_cell(_cell(v)) for v in row) + " |")
+        write("| " + " | ".join(md_cell(_cell(v)) for v in row) + " |\n")
     for note in table.notes:  # each note its own paragraph (consecutive lines would run together)
-        out += ["", md_line(note.strip())]
-    return "\n".join(out) + "\n"
+        write("\n" + md_line(note.strip()) + "\n")
 
 
 def neutralise(value: str) -> str:
@@ -181,8 +262,21 @@ def neutralise(value: str) -> str:
 
 def render_csv(table: Table) -> str:
     """CSV for Japanese Excel: callers write it as UTF-8 with a BOM (encoding 'utf-8-sig')."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    out = io.StringIO()
+    write_csv(table, out.write)
+    return out.getvalue()
+
+
+class _Writes:
+    """A file-like `write` for csv.writer, handing each line on as it is made."""
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self.write = write
+
+
+def write_csv(table: Table, write: Callable[[str], object]) -> None:
+    """`render_csv`, written row by row."""
+    writer = csv.writer(_Writes(write), lineterminator="\r\n")
     for header in header_rows(table):  # group rows above the labels, as the printed table has them
         writer.writerow([neutralise(v) for v in header])
     for row in table.rows:
@@ -192,29 +286,63 @@ def render_csv(table: Table) -> str:
         writer.writerow([])
         for note in table.notes:
             writer.writerow([neutralise(note.strip())])
-    return buffer.getvalue()
 
 
 def render_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
+def write_json(data: Any, write: Callable[[str], object]) -> None:
+    """`render_json`, written piece by piece (the same text: json.dumps with an indent is this
+    encoder's pieces joined); rows of a StreamedList are made one at a time."""
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2, default=str).iterencode(data):
+        write(piece)
+    write("\n")
+
+
+class StreamedList(list):  # a list to json's encoder, which takes no other sequence
+    """Items made one at a time from a re-readable source (SpooledRows), for write_json."""
+
+    def __init__(self, source: Reiterable[Any], length: int, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._source, self._length, self._make = source, length, make
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self._make(item) for item in self._source)
+
+
 def table_data(table: Table) -> dict:
     """A table as plain data, for JSON output of tables with no richer structure."""
-    return {"title": table.title, "columns": [c.key for c in table.columns],
-            "rows": [dict(zip((c.key for c in table.columns), row, strict=True)) for row in table.rows],
-            "notes": table.notes}
+    keys = [c.key for c in table.columns]
+
+    def row_data(row: list[Any]) -> dict:
+        return dict(zip(keys, row, strict=True))
+
+    rows: list[dict] = (StreamedList(table.rows, len(table.rows), row_data) if not isinstance(table.rows, list)
+                        else [row_data(row) for row in table.rows])
+    return {"title": table.title, "columns": keys, "rows": rows, "notes": table.notes}
+
+
+def write_table(table: Table, fmt: str, write: Callable[[str], object], data: Any = None) -> None:
+    """TABLE in FMT, written piece by piece; JSON gets DATA (the structured figures) when given."""
+    if fmt == "md":
+        write_markdown(table, write)
+    elif fmt == "csv":
+        write_csv(table, write)
+    elif fmt == "json":
+        write_json(data if data is not None else table_data(table), write)
+    else:
+        write_text(table, write)
 
 
 def render(table: Table, fmt: str, data: Any = None) -> str:
     """TABLE in FMT; JSON gets DATA (the structured figures) when given."""
-    if fmt == "md":
-        return render_markdown(table)
-    if fmt == "csv":
-        return render_csv(table)
-    if fmt == "json":
-        return render_json(data if data is not None else table_data(table))
-    return render_text(table)
+    out = io.StringIO()
+    write_table(table, fmt, out.write, data)
+    return out.getvalue()
 
 
 def left_out_note(t: Translator, record_id: str, reason: UserError) -> str:

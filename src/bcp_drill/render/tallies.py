@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 from bcp_drill.drill.counts import DrillSummary, StepCounts
 from bcp_drill.drill.ratings import RATINGS
 from bcp_drill.drill.tally import DrillFigures, ScenarioFigures
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Translator
-from bcp_drill.render.tables import Column, Table
+from bcp_drill.render.tables import Column, MadeRows, Reiterable, SpooledRows, StreamedList, Table
 
 if TYPE_CHECKING:  # the review's models load only for the review's tables
     from bcp_drill.followups.items import FollowUp, MainIssue
@@ -164,19 +164,32 @@ def count_columns(t: Translator, extra: tuple[str, ...] = ()) -> list[Column]:
             Column("on_time_rate", t("tui.col_on_time_rate"), ">")]
 
 
-def drills_table(figures: list[DrillFigures], t: Translator) -> Table:
-    extra = optional_counts([f.summary.overall for f in figures])
-    with_conditions = any(f.conditions for f in figures)
+def drills_table(figures: Iterable[DrillFigures], t: Translator) -> Table:
+    """A row per drill. FIGURES may be a stream (a folder's drills read one at a time): the rows
+    then go to a temporary file, not memory. The optional columns (conditions, done with no
+    target, not applicable) are shown when some drill has one, so they are known only once
+    every drill has been seen."""
+    rows: list[list[Any]] | SpooledRows = [] if isinstance(figures, list) else SpooledRows()
+    shown: set[str] = set()
+    for one in figures:
+        counts = one.summary.overall
+        shown.update(name for name in OPTIONAL_COUNTS if getattr(counts, name))
+        if one.conditions:
+            shown.add("conditions")
+        rows.append([one.record_id, fiscal_year_label(one.fiscal_year, t.lang), one.scenario_title,
+                     one.conditions or "-", t(f"drill_type.{one.drill_type}"),
+                     *count_cells(counts, OPTIONAL_COUNTS), len(one.participants)])
     columns = [Column("record", t("tally.col_record")), Column("year", t("tally.col_year")),
-               Column("scenario", t("tally.col_scenario")),
-               *([Column("conditions", t("tui.conditions"))] if with_conditions else []),
+               Column("scenario", t("tally.col_scenario")), Column("conditions", t("tui.conditions")),
                Column("type", t("tally.col_type")),
-               *count_columns(t, extra), Column("participants", t("tally.col_participants"), ">")]
-    rows = [[f.record_id, fiscal_year_label(f.fiscal_year, t.lang), f.scenario_title,
-             *([f.conditions or "-"] if with_conditions else []),
-             t(f"drill_type.{f.drill_type}"), *count_cells(f.summary.overall, extra), len(f.participants)]
-            for f in figures]
-    return Table(t("tally.drills_title"), columns, rows)
+               *count_columns(t, OPTIONAL_COUNTS), Column("participants", t("tally.col_participants"), ">")]
+    optional = {"conditions", *OPTIONAL_COUNTS}
+    keep = [index for index, column in enumerate(columns) if column.key not in optional or column.key in shown]
+    if isinstance(rows, SpooledRows):
+        rows.keep_columns(keep)
+    else:
+        rows = [[row[index] for index in keep] for row in rows]
+    return Table(t("tally.drills_title"), [columns[index] for index in keep], rows)
 
 
 def scenarios_table(scenarios: list[ScenarioFigures], t: Translator) -> Table:
@@ -208,43 +221,50 @@ def participation_table(rows: list[tuple[int, int, int]], t: Translator) -> Tabl
                  columns, [[fiscal_year_label(y, t.lang), d, p] for y, d, p in rows])
 
 
-def followups_table(items: list[FollowUp], t: Translator, today: date) -> Table:
+def followups_table(items: Reiterable[FollowUp], t: Translator, today: date) -> Table:
+    """A row per follow-up. ITEMS may be a list or a re-readable collection too large to hold
+    (followups/collect.SortedFollowUps): its rows are then made as they are written."""
     columns = [Column("id", t("followups.col_id")), Column("title", t("followups.col_title")),
                Column("source", t("followups.col_source")), Column("category", t("followups.col_category")),
                Column("priority", t("followups.col_priority")), Column("owner", t("followups.col_owner")),
                Column("start", t("followups.col_start")), Column("due", t("followups.col_due")),
                Column("status", t("followups.col_status")), Column("evidence", t("followups.col_evidence"))]
-    rows = []
     words: dict[str, str] = {}  # each status, category and priority worded once, shared by its rows
 
     def word(key: str) -> str:
         return words[key] if key in words else words.setdefault(key, t(key))
 
-    for item in items:
+    def row(item: FollowUp) -> list[Any]:
         status = word(f"followup_status.{item.status}")
         if item.overdue(today):
             status = word(f"followup_status.{item.status}") + " " + word("followups.overdue_mark")
             status = words.setdefault("\0overdue." + status, status)
         owner = " / ".join(x for x in (item.owner_organisation, item.owner_person) if x)
         source = f"{item.source_subject} {item.source_ref or ''}".strip()
-        rows.append([item.id, item.title, words.setdefault("\0source." + source, source),
-                     word(f"capability.{item.category}"), word(f"priority.{item.priority}"), owner,
-                     item.start or "", item.due or "", status, item.closure_evidence])
+        return [item.id, item.title, words.setdefault("\0source." + source, source),
+                word(f"capability.{item.category}"), word(f"priority.{item.priority}"), owner,
+                item.start or "", item.due or "", status, item.closure_evidence]
+
+    rows = [row(item) for item in items] if isinstance(items, list) else MadeRows(items, row)
     return Table(t("followups.title", count=len(items)), columns, rows)
 
 
-def followups_data(items: list[FollowUp], today: date) -> list[dict]:
-    return [{
-        "id": f.id, "title": f.title, "description": f.description, "source": f.source,
-        "source_kind": f.source_kind, "source_subject": f.source_subject, "source_ref": f.source_ref,
-        "source_title": f.source_title, "fiscal_year": f.fiscal_year, "category": f.category,
-        "priority": f.priority, "owner_organisation": f.owner_organisation, "owner_person": f.owner_person,
-        "start": f.start, "due": f.due, "status": f.status, "overdue": f.overdue(today),
-        "corrective_action": f.corrective_action, "closure_evidence": f.closure_evidence,
-        "raised_by": f.raised_by, "raised_at": f.raised_at,
-        "history": [{"at": u.at, "by": u.by, **u.model_dump(exclude_none=True, exclude={
-            "seq", "at", "by", "host", "type", "followup_id"})} for u in f.history],
-    } for f in items]
+def followups_data(items: Reiterable[FollowUp], today: date) -> list[dict]:
+    """The follow-ups as data (a list made as it is written when ITEMS is not a list)."""
+    def data(f: FollowUp) -> dict:
+        return {
+            "id": f.id, "title": f.title, "description": f.description, "source": f.source,
+            "source_kind": f.source_kind, "source_subject": f.source_subject, "source_ref": f.source_ref,
+            "source_title": f.source_title, "fiscal_year": f.fiscal_year, "category": f.category,
+            "priority": f.priority, "owner_organisation": f.owner_organisation, "owner_person": f.owner_person,
+            "start": f.start, "due": f.due, "status": f.status, "overdue": f.overdue(today),
+            "corrective_action": f.corrective_action, "closure_evidence": f.closure_evidence,
+            "raised_by": f.raised_by, "raised_at": f.raised_at,
+            "history": [{"at": u.at, "by": u.by, **u.model_dump(exclude_none=True, exclude={
+                "seq", "at", "by", "host", "type", "followup_id"})} for u in f.history],
+        }
+
+    return [data(f) for f in items] if isinstance(items, list) else StreamedList(items, len(items), data)
 
 
 def main_issues_table(issues: list[MainIssue], t: Translator) -> Table:
