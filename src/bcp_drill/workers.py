@@ -13,6 +13,7 @@ from typing import Callable, Iterator, TypeVar
 
 Item = TypeVar("Item")
 _HERE_CHUNK = 50  # items read at once in this process
+_CHUNK_MOST = 200  # items a worker reads at once
 Result = TypeVar("Result")
 
 
@@ -26,11 +27,23 @@ def read_in_workers(read_chunk: Callable[[list[Item]], list[Result]], items: lis
         for start in range(0, len(items), _HERE_CHUNK):  # a chunk at a time: results are let go as used
             yield from read_chunk(items[start:start + _HERE_CHUNK])
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
 
-    # Small chunks in order: the first ones come back while the workers read the rest.
-    size = max(10, len(items) // (workers * 4))
-    chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    # Small chunks in order: the first ones come back while the workers read the rest; only a
+    # few are asked for ahead of the one being used, so the results wait in memory only a
+    # little while this process (slower, or busy) hands them on.
+    size = min(max(10, len(items) // (workers * 4)), _CHUNK_MOST)
+    starts = iter(range(0, len(items), size))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for done in pool.map(read_chunk, chunks):
+        ahead: deque[Future[list[Result]]] = deque()
+        for start in starts:
+            ahead.append(pool.submit(read_chunk, items[start:start + size]))
+            if len(ahead) >= workers * 2:
+                break
+        while ahead:
+            done = ahead.popleft().result()
+            following = next(starts, None)
+            if following is not None:
+                ahead.append(pool.submit(read_chunk, items[following:following + size]))
             yield from done
