@@ -128,3 +128,18 @@ def test_a_missing_glyph_is_refused_before_the_document_is_laid_out(monkeypatch)
     laid_out.clear()
     assert html_to_pdf(b"<p>Plain ASCII</p>").startswith(b"%PDF")
     assert len(laid_out) == 2 and laid_out[1] == "<p>Plain ASCII</p>"
+
+
+def test_a_trend_keeping_the_newest_drills_holds_only_those_and_counts_the_rest(many):
+    store, ids = many
+    full = scenario_trend(store, "mini", "en")
+    seen: list = []
+    kept = scenario_trend(store, "mini", "en", up_to=ids[-1], seen=seen, keep_last=3,
+                          seen_problem=lambda item: item.title == "別の課題")  # none raised again
+    assert [r for r, _ in kept.drills] == [r for r, _ in full.drills][-3:] == ids[-3:]
+    assert kept.not_shown == EARLIER + 1 - 3 and kept.figures == full.figures[-3:]
+    assert [p.record_id for p in kept.steps[0].points] == ids[-3:]
+    assert kept.steps[0].points == full.steps[0].points[-3:]
+    # Of the older drills, only problems raised again are kept: here none, so only the three held.
+    assert [record for record, _ in seen] == ids[-3:]
+    assert all([item.title for item in items] == ["連絡網が古い"] for _, items in seen)  # their one problem

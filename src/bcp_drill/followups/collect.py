@@ -198,11 +198,20 @@ def followups_of_events(store: RecordStore, records: Iterable[tuple[str, list]],
     for a caller that has the events in hand, so no journal is read twice. NOTICES: where a
     damaged line of the follow-ups journal is named (the updates before it still count);
     without it, such damage is raised."""
-    items: dict[str, FollowUp] = {}
-    for record_id, events in records:
-        if events:
-            items.update((f.id, f) for f in _record_followups(record_id, events, lang))
+    return with_updates(store, (f for record_id, events in records if events
+                                for f in record_followups(record_id, events, lang)), notices)
+
+
+def record_followups(record_id: str, events: list, lang: Lang = "ja") -> list[FollowUp]:
+    """The follow-up items raised in one record's EVENTS (its first event and its problems at
+    least), as first raised: light to keep where the events are not."""
+    return _record_followups(record_id, events, lang)
+
+
+def with_updates(store: RecordStore, raised: Iterable[FollowUp], notices: list[JournalError] | None = None
+                 ) -> list[FollowUp]:
+    """Follow-up items as first RAISED, every update of the follow-ups journal applied, in the
+    list's order. NOTICES: as followups_of_events."""
+    items = {f.id: f for f in raised}
     _apply_updates(store, items, notices)
     return sorted(items.values(), key=lambda f: (f.raised_at, f.id))
-
-

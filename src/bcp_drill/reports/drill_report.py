@@ -46,7 +46,7 @@ from bcp_drill.followups.items import FollowUp
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
 from bcp_drill.records.values import ObservationKind
-from bcp_drill.reports.drill_report_sources import DrillReportSources, earlier_drills
+from bcp_drill.reports.drill_report_sources import REPORT_TREND_DRILLS, DrillReportSources, earlier_drills
 from bcp_drill.reports.executive_summary import (
     RECURRING_SHOWN,
     ActionStatus,
@@ -63,7 +63,6 @@ from bcp_drill.reports.trend import ScenarioTrend, recent_drills
 # The report's trend shows this many of the newest drills (this one the last) and says how
 # many earlier ones there are: `bcp-drill trend SCENARIO` lists every drill. A report of a
 # drill with 1,000 earlier drills stays as long as one with ten.
-REPORT_TREND_DRILLS = 10
 
 
 @dataclass

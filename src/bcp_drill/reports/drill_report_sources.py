@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bcp_drill.drill.pinned import pinned_scenario
-from bcp_drill.followups.collect import followups_of_events, followups_of_record
+from bcp_drill.followups.collect import followups_of_record, with_updates
 from bcp_drill.followups.items import FollowUp
 from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev
@@ -15,7 +15,11 @@ from bcp_drill.records.journal import JournalError
 from bcp_drill.records.reading import read_record
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import MergedRecord
+from bcp_drill.reports.executive_summary import raised_again_test
 from bcp_drill.reports.trend import ScenarioTrend, scenario_trend
+
+# A report's trend shows this many of the newest drills (the others are counted in a note).
+REPORT_TREND_DRILLS = 10
 
 
 @dataclass
@@ -38,11 +42,15 @@ def read_drill_report_sources(store: RecordStore, record_id: str, lang: Lang) ->
     scenario = pinned_scenario(contents.events[0])
     notices = list(contents.notices)
     plan = followups_of_record(store, record_id, lang, notices)
-    read: list[tuple[str, list]] = []
-    trend = scenario_trend(store, scenario.id, lang, up_to=record_id, seen=read)
+    read: list[tuple[str, list[FollowUp]]] = []
+    # The report shows the newest drills of the trend only: the older ones are counted, not held,
+    # and of their problems only those this drill raised again are kept.
+    raised_again = raised_again_test(plan)
+    trend = scenario_trend(store, scenario.id, lang, up_to=record_id, seen=read, keep_last=REPORT_TREND_DRILLS,
+                           seen_problem=lambda item: raised_again(item.source_ref, item.title))
     read_at = store.clock()
     return DrillReportSources(record_id, contents, notices, plan, trend,
-                              _earlier_followups(store, record_id, trend, read, lang), read_at)
+                              _earlier_followups(store, record_id, read), read_at)
 
 
 def earlier_drills(trend: ScenarioTrend | None, record_id: str) -> list[tuple[str, datetime]]:
@@ -53,11 +61,9 @@ def earlier_drills(trend: ScenarioTrend | None, record_id: str) -> list[tuple[st
     return trend.drills[:ids.index(record_id)] if record_id in ids else []
 
 
-def _earlier_followups(store: RecordStore, record_id: str, trend: ScenarioTrend | None,
-                       read: list[tuple[str, list]], lang: Lang) -> list[FollowUp]:
-    earlier_ids = {record for record, _ in earlier_drills(trend, record_id)}
-    if not earlier_ids:
-        return []
-    # As the trend read them (first event, problems). Damage in the follow-ups journal is named
-    # once, by the improvement plan that reads it too.
-    return followups_of_events(store, [(r, events) for r, events in read if r in earlier_ids], lang, [])
+def _earlier_followups(store: RecordStore, record_id: str, read: list[tuple[str, list[FollowUp]]]) -> list[FollowUp]:
+    """The follow-ups of the drills before RECORD_ID that the trend compares, as the trend made
+    them (of the older drills only those raised again), updates applied. Damage in the
+    follow-ups journal is named once, by the improvement plan that reads it too."""
+    earlier = [item for r, items in read if r != record_id for item in items]
+    return with_updates(store, earlier, []) if earlier else []

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Callable
 
 from bcp_drill.drill.counts import (
     DrillSummary,
@@ -98,13 +99,19 @@ def comparison(previous_id: str, previous_at: datetime, before: DrillSummary, no
 
 def _same_problem(a: FollowUp, b: FollowUp) -> bool:
     """Raised on the same step, or under the same title (spacing and width ignored)."""
-    if a.source_ref and a.source_ref == b.source_ref:
-        return True
+    return bool(a.source_ref and a.source_ref == b.source_ref) or _title_key(a.title) == _title_key(b.title)
 
-    def key(title: str) -> str:
-        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", title)).casefold()
 
-    return key(a.title) == key(b.title)
+def _title_key(title: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", title)).casefold()
+
+
+def raised_again_test(current: list[FollowUp]) -> Callable[[str | None, str], bool]:
+    """Whether a problem raised (on a step, under a title) is one of CURRENT raised again, as
+    recurring_actions compares them: for a reader that keeps only those of many earlier drills."""
+    refs = {item.source_ref for item in current if item.source_ref}
+    titles = {_title_key(item.title) for item in current}
+    return lambda source_ref, title: (source_ref is not None and source_ref in refs) or _title_key(title) in titles
 
 
 # The summary names at most this many actions raised again (the newest): with hundreds of

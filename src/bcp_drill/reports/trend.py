@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Callable
 
 from bcp_drill.drill.counts import DrillSummary
 from bcp_drill.drill.pinned import drills_of_scenario
 from bcp_drill.drill.state import DrillState
 from bcp_drill.drill.view import summarize
 from bcp_drill.errors import UserError
+from bcp_drill.followups.items import FollowUp
 from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError
@@ -73,59 +76,126 @@ def recent_drills(trend: ScenarioTrend, count: int) -> ScenarioTrend:
                    other_not_shown=trend.other_not_shown + max(0, len(trend.other_conditions) - count))
 
 
+@dataclass(slots=True)
+class _Played:
+    """One drill of the trend as read: its points, its figures, its follow-ups (when asked for)."""
+
+    order: int
+    record_id: str
+    started: datetime
+    points: dict[str, TrendPoint]
+    figures: DrillSummary | None
+    conditions_text: str
+    followups: list[FollowUp]
+
+
+@dataclass
+class _Conditions:
+    """The drills played under one set of condition values: how many, and the newest ones kept."""
+
+    count: int
+    kept: deque[_Played]
+
+
+Conditions = frozenset[tuple[str, str]]
+
+
+@dataclass
+class _TrendReading:
+    """The drills of a trend as they are read, grouped by the conditions they played."""
+
+    lang: Lang
+    with_figures: bool
+    keep_last: int | None
+    seen: list[tuple[str, list[FollowUp]]] | None
+    seen_problem: Callable[[FollowUp], bool] | None
+    groups: dict[Conditions, _Conditions] = field(default_factory=dict)
+    # Of every drill read (when SEEN is asked for): its conditions and the follow-ups kept of it.
+    followups: dict[str, tuple[Conditions, list[FollowUp]]] = field(default_factory=dict)
+    wanted: Conditions = frozenset()
+
+    def add(self, order: int, record_id: str, events: list, state: DrillState) -> None:
+        from bcp_drill.drill.wording import conditions_text
+        from bcp_drill.followups.collect import record_followups
+        from bcp_drill.i18n import Translator
+
+        first = events[0]
+        self.wanted = frozenset(state.conditions.items())
+        raised = (record_followups(record_id, [first, *(e for e in events if isinstance(e, ev.ProblemRaised))],
+                                   self.lang) if self.seen is not None else [])
+        played = _Played(order, record_id, first.at, _points(record_id, first.at, state),
+                         summarize(state, events[-1].at) if self.with_figures else None,
+                         conditions_text(state, Translator(self.lang)) if state.scenario.conditions else "",
+                         raised)
+        group = self.groups.setdefault(self.wanted, _Conditions(0, deque(maxlen=self.keep_last)))
+        group.count += 1
+        group.kept.append(played)
+        kept = [f for f in raised if self.seen_problem(f)] if self.keep_last and self.seen_problem else raised
+        if self.seen is not None and (kept or not self.keep_last):
+            self.followups[record_id] = (self.wanted, kept)
+
+    def note_seen(self) -> None:
+        """SEEN: the follow-ups of the drills compared (those kept whole, every one)."""
+        if self.seen is None:
+            return
+        for played in self.groups[self.wanted].kept:  # the drill before this one: all its actions
+            self.followups[played.record_id] = (self.wanted, played.followups)
+        self.seen += [(record_id, items) for record_id, (conditions, items) in self.followups.items()
+                      if conditions == self.wanted]
+
+    def others(self) -> tuple[list[_Played], int]:
+        """The drills kept under other conditions than those compared, oldest first, and how many there were."""
+        others = sorted((p for key, g in self.groups.items() if key != self.wanted for p in g.kept),
+                        key=lambda p: p.order)
+        count = sum(g.count for key, g in self.groups.items() if key != self.wanted)
+        return (others[-self.keep_last:] if self.keep_last is not None else others), count
+
+
 def scenario_trend(store: RecordStore, scenario_id: str, lang: Lang = "ja", up_to: str | None = None,
-                   seen: list[tuple[str, list]] | None = None, with_figures: bool = True) -> ScenarioTrend | None:
+                   seen: list[tuple[str, list[FollowUp]]] | None = None, with_figures: bool = True,
+                   keep_last: int | None = None,
+                   seen_problem: Callable[[FollowUp], bool] | None = None) -> ScenarioTrend | None:
     """The trend over every readable drill of SCENARIO_ID (up to and including record UP_TO).
 
-    Each drill is reduced to its points (one per step) as it is read, so memory grows with
-    steps x drills, not with every drill's whole state. WITH_FIGURES=False: no drill's figures
-    (the trend's `figures` left empty), for a caller that shows the trend table only."""
-    from bcp_drill.drill.wording import conditions_text
-    from bcp_drill.i18n import Translator
-
-    drills: list[tuple[str, datetime, dict[str, TrendPoint]]] = []
-    figures: list[DrillSummary] = []
-    played: list[tuple[dict[str, str], str]] = []  # each drill's conditions, and in words
+    Each drill is reduced to its points (one per step) as it is read. WITH_FIGURES=False: no
+    drill's figures (the trend's `figures` left empty), for a caller that shows the trend table
+    only. KEEP_LAST: only the newest drills of each set of conditions are kept (the others
+    counted in `not_shown` and `other_not_shown`), so a report over a scenario drilled
+    thousands of times holds a few. SEEN (the report's follow-ups): the follow-up items (as
+    raised, no update applied) of each drill compared, made as it is read; with KEEP_LAST, of
+    the older ones only those SEEN_PROBLEM accepts."""
+    reading = _TrendReading(lang, with_figures, keep_last, seen, seen_problem)
     newest = None
     damaged: list[RecordSummary] = []
     left_out: list[tuple[str, UserError]] = []
-    for summary, events, state in drills_of_scenario(store, scenario_id, damaged):
+    for order, (summary, events, state) in enumerate(drills_of_scenario(store, scenario_id, damaged)):
         if isinstance(state, JournalError):
             left_out.append((summary.record_id, state))
             continue
-        first = events[0]
-        drills.append((summary.record_id, first.at, _points(summary.record_id, first.at, state)))
-        played.append((dict(state.conditions),
-                       conditions_text(state, Translator(lang)) if state.scenario.conditions else ""))
+        reading.add(order, summary.record_id, events, state)
         newest = state.scenario
-        if seen is not None:  # the report's follow-ups: its first event and problems, kept from this one read
-            seen.append((summary.record_id, [first, *(e for e in events if isinstance(e, ev.ProblemRaised))]))
-        if with_figures:
-            figures.append(summarize(state, events[-1].at))
         if summary.record_id == up_to:
             break
     left_out = [(s.record_id, reason) for s in damaged for reason in s.reasons] + left_out
     if newest is None:
         return ScenarioTrend(scenario_id, scenario_id, [], [], [], left_out) if left_out else None
     # Like with like: the drills under the conditions of the drill reported on (or the newest).
-    wanted, wanted_text = played[-1]
-    other = [(drills[i][0], played[i][1]) for i in range(len(drills)) if played[i][0] != wanted]
-    keep = [i for i in range(len(drills)) if played[i][0] == wanted]
-    drills, figures = [drills[i] for i in keep], _kept(figures, keep)
+    reading.note_seen()
+    compared = reading.groups[reading.wanted]
+    others, other_count = reading.others()
+    drills = list(compared.kept)
     steps = []
     for step in newest.steps:  # the newest version decides which steps are shown, and their order
         trend = StepTrend(step.id, step.title.get(lang), step.target_minutes)
-        for record_id, started, points in drills:
+        for played in drills:
             # A step the drill's version did not have: no outcome recorded for it.
-            trend.points.append(points.get(step.id) or TrendPoint(record_id, started, None, "pending"))
+            trend.points.append(played.points.get(step.id) or TrendPoint(played.record_id, played.started, None,
+                                                                           "pending"))
         steps.append(trend)
-    return ScenarioTrend(scenario_id, newest.title.get(lang), [(r, s) for r, s, _ in drills], steps, figures,
-                         left_out, wanted_text, other)
-
-
-def _kept(figures: list[DrillSummary], keep: list[int]) -> list[DrillSummary]:
-    """The figures of the drills kept (none when the trend was made without figures)."""
-    return [figures[i] for i in keep] if figures else []
+    return ScenarioTrend(scenario_id, newest.title.get(lang), [(p.record_id, p.started) for p in drills], steps,
+                         [p.figures for p in drills if p.figures is not None], left_out,
+                         drills[-1].conditions_text, [(p.record_id, p.conditions_text) for p in others],
+                         not_shown=compared.count - len(drills), other_not_shown=other_count - len(others))
 
 
 def _points(record_id: str, started: datetime, state: DrillState) -> dict[str, TrendPoint]:
