@@ -1,5 +1,6 @@
 import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -10,6 +11,18 @@ if windows_switch.active():
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_content_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The TUI's derived content copies go to a folder of the test run, not the user's cache."""
+    from bcp_drill.content import cache
+
+    folder = tmp_path_factory.mktemp("content-cache")
+    original = cache.cache_dir
+    cache.cache_dir = lambda: folder
+    yield
+    cache.cache_dir = original
 
 
 @pytest.fixture

@@ -51,7 +51,10 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
         # The app draws its first frame, then reads the content and finds SCENARIO or
         # CHECKLIST in it (an unknown one ends it with the same message as below).
         return _run(ctx, lambda: ctx.library_for(scenario, checklist), store, asked)
-    library = ctx.library_for(scenario, checklist)
+    from bcp_drill.content import cache
+
+    with cache.used():  # the TUI's content: the validated copy in the user's cache folder while no file changed
+        library = ctx.library_for(scenario, checklist)
     if library.problems:
         print(t("cli.content_problems_warning", problems=len(library.problems)), file=ctx.err)
     found = resolve_start(library, asked, t)

@@ -41,7 +41,7 @@ Minutes = Annotated[int, Field(ge=0, le=60 * 24 * 14)]
 class ContentModel(BaseModel):
     """Base of every content model: unknown keys are errors, models are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class LocalizedText(ContentModel):

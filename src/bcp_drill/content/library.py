@@ -10,8 +10,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Callable, Iterable
 
+from bcp_drill.content import cache as content_cache
 from bcp_drill.content.checks import check_evidence_links, closest
-from bcp_drill.content.loader import FileLoader, LoadedFile, locate_line
+from bcp_drill.content.loader import FileLoader, LoadedFile, known_valid, locate_line, remember_valid
 from bcp_drill.content.models import Checklist, Scenario, SystemsRegister, with_register
 from bcp_drill.content.problems import Problem
 from bcp_drill.content.scales import Scale
@@ -30,6 +31,12 @@ def builtin_scale(scale_id: str) -> Scale:
     """A scale shipped with the tool (content/scales/SCALE_ID.yaml); a shipped file that does not
     load is a broken installation, said as such."""
     path = builtin_scales_dir() / f"{scale_id}.yaml"
+    try:  # read already in this process (the library's built-in scales): not validated again
+        known = known_valid(path.read_bytes())
+    except OSError:
+        known = None
+    if isinstance(known, Scale):
+        return known
     loaded = FileLoader().load(path, f"<built-in>/{path.name}")
     if not isinstance(loaded.document, Scale) or not loaded.ok:
         raise RuntimeError(f"the shipped scale {path} does not load: {[p.code for p in loaded.problems]}")
@@ -131,6 +138,7 @@ class ContentLibrary:
     cwd: Path = field(default_factory=Path)  # what the problems' paths are relative to
     # Shipped documents a local file of the same kind and id is used instead of: (kind, id) -> shipped file.
     overridden: dict[tuple[str, str], str] = field(default_factory=dict)
+    builtin_files: list[LoadedFile] = field(default_factory=list)  # the built-in scales' files, as read
 
     @classmethod
     def load(cls, paths: Iterable[Path], cwd: Path | None = None, lasting: bool = False,
@@ -147,13 +155,33 @@ class ContentLibrary:
         # garbage collector meanwhile saves it walking every file's objects again and again.
         enabled = gc.isenabled()
         gc.disable()
+        paths, registers_from = list(paths), list(registers_from)
         try:
-            return cls._load(paths, cwd, workers, registers_from)
+            if content_cache.wanted():  # the TUI: the validated copy kept while no source changed
+                library = content_cache.through_cache(lambda: cls._cache_request(paths, cwd, registers_from),
+                                                      lambda: cls._load(paths, cwd, workers, registers_from), cls)
+            else:
+                library = cls._load(paths, cwd, workers, registers_from)
+            # A pinned copy of one of these (a drill's scenario) is not read again, nor a built-in scale.
+            remember_valid([*library.files, *library.registers.values(), *library.builtin_files])
+            return library
         finally:
             if lasting:
                 gc.freeze()
             if enabled:
                 gc.enable()
+
+    @staticmethod
+    def _cache_request(paths: list[Path], cwd: Path | None,
+                       registers_from: list[Path]) -> tuple[tuple[object, ...], list[str]]:
+        """What a load is asked (folders, working folder, where the shipped content is) and every
+        file it reads: the derived copy's key (content/cache.py)."""
+        request = ("library", str(cwd or Path.cwd()), tuple(os.path.abspath(p) for p in paths),
+                   tuple(os.path.abspath(p) for p in registers_from),
+                   tuple(str(safe_resolve(d)) for d in bundled_dirs()))
+        sources = content_files([builtin_scales_dir()]) + content_files(paths) \
+            + content_files([f for f in registers_from if f.is_dir()])
+        return request, [str(path) for path in sources]
 
     @classmethod
     def _load(cls, paths: Iterable[Path], cwd: Path | None = None, workers: int = 1,
@@ -163,6 +191,8 @@ class ContentLibrary:
         loader = FileLoader()
         for scale_file in content_files([builtin_scales_dir()]):
             loaded = loader.load(scale_file, f"<built-in>/{scale_file.name}")
+            loaded.forget_tree()
+            library.builtin_files.append(loaded)
             if isinstance(loaded.document, Scale) and loaded.ok:
                 library.scales[loaded.document.id] = loaded.document
             library.problems += loaded.problems
@@ -272,6 +302,7 @@ class ContentLibrary:
                                              {"ids": ", ".join(sorted(both)), "register": source.display}))
                 del self.scenarios[scenario_id]
                 continue
+            loaded.as_read = scenario
             loaded.document = with_register(scenario, register)
             loaded.systems_source = source
 

@@ -8,7 +8,7 @@ import stat
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -58,6 +58,8 @@ class LoadedFile:
     warnings: list[Problem] = field(default_factory=list)  # worth a look; the file is still valid
     # A scenario's shared systems register (kind: systems), set by the library; a drill pins it.
     systems_source: "LoadedFile | None" = None
+    # The document as the file alone gives it, once the library has put a register's systems in.
+    as_read: ContentDocument | None = None
     # Where a few top-level keys are, kept when the node tree is let go (see `forget_tree`).
     marks: dict[tuple[str | int, ...], tuple[int | None, int | None]] = field(default_factory=dict)
 
@@ -404,10 +406,38 @@ def locate_line(loaded: LoadedFile, loc: tuple[str | int, ...]) -> tuple[int | N
 __all__ = ["FileLoader", "LoadedFile", "locate_line", "Scale"]
 
 
+# Valid documents of the content read in this process, by the SHA-256 of their file's bytes: a
+# record that pins the same text (a drill of an unchanged scenario) gets the document already
+# validated, even from the kept copy of the library (content/cache.py), whose models were never
+# built. The same bytes always validate to the same document: only the display name differs.
+_VALID: dict[str, ContentDocument] = {}
+_VALID_KEPT = 256
+
+
+def remember_valid(files: Iterable[LoadedFile]) -> None:
+    """Note the valid documents of FILES (as each file alone gives it) for `load_pinned`."""
+    for loaded in files:
+        document = loaded.as_read or loaded.document
+        if loaded.ok and document is not None and loaded.sha256:
+            _VALID.pop(loaded.sha256, None)
+            _VALID[loaded.sha256] = document
+    while len(_VALID) > _VALID_KEPT:
+        del _VALID[next(iter(_VALID))]
+
+
+def known_valid(raw: bytes) -> ContentDocument | None:
+    """The document RAW validated to in this process already (`remember_valid`), or None."""
+    return _VALID.get(hashlib.sha256(raw).hexdigest()) if len(raw) <= MAX_FILE_BYTES else None
+
+
 @functools.lru_cache(maxsize=64)
 def load_pinned(text: str, display: str) -> tuple[ContentDocument | None, tuple[str, ...]]:
     """Content kept in a record (a drill's scenario, a review's checklist), parsed once per
     process: a folder of 10,000 drills holds only a handful of distinct texts. The document
     is shared, so callers must not change it (nothing does: states only read their content)."""
-    loaded = FileLoader().load_bytes(text.encode("utf-8"), display)
+    raw = text.encode("utf-8")
+    known = known_valid(raw)
+    if known is not None:
+        return known, ()
+    loaded = FileLoader().load_bytes(raw, display)
     return loaded.document, tuple(p.code for p in loaded.problems)

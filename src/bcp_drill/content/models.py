@@ -82,6 +82,16 @@ class Reference(ContentModel):
     clause: LocalizedText | None = None
     link: str = ""
 
+    def one_line(self, lang: Lang) -> str:
+        """"ICT-BCP 初動版（第3章2） https://…" — the reference on one line, in LANG."""
+        parts = [self.title.get(lang)]
+        if self.clause:
+            clause = self.clause.get(lang)
+            parts[0] += f"（{clause}）" if lang == "ja" else f" ({clause})"
+        if self.link:
+            parts.append(self.link)
+        return " ".join(parts)
+
 
 class Annexes(ContentModel):
     """The lists a runner opens with a key and a sheet prints after the steps (別紙)."""

@@ -9,13 +9,15 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from bcp_drill.content.fields import LocalizedText
 from bcp_drill.content.models import Condition, Scenario
 from bcp_drill.i18n import Translator
-from bcp_drill.records.events import Participant
 from bcp_drill.records.values import DrillRole
+
+if TYPE_CHECKING:  # the event models load when a drill starts, not with its set-up screen
+    from bcp_drill.records.events import Participant
 
 # Words a user may type for each drill role, in Japanese or English.
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
@@ -86,6 +88,8 @@ class SetupError:
 
 def parse_participants(text: str) -> tuple[list[Participant], list[SetupError]]:
     """One participant per line: `name, role[, organisation]`; blank lines are ignored."""
+    from bcp_drill.records.events import Participant
+
     participants: list[Participant] = []
     errors: list[SetupError] = []
     for number, raw in enumerate(text.splitlines(), 1):

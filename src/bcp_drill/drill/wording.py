@@ -311,13 +311,7 @@ def deputy_text(state: DrillState, step: Step, t: Translator) -> str:
 
 def reference_text(reference: Reference, t: Translator) -> str:
     """"ICT-BCP 初動版（第3章2） https://…" — a reference on one line."""
-    parts = [reference.title.get(t.lang)]
-    if reference.clause:
-        clause = reference.clause.get(t.lang)
-        parts[0] += f"（{clause}）" if t.lang == "ja" else f" ({clause})"
-    if reference.link:
-        parts.append(reference.link)
-    return " ".join(parts)
+    return reference.one_line(t.lang)
 
 
 def _condition_pairs(state: DrillState, t: Translator) -> list[tuple[str, str]]:

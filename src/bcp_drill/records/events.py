@@ -24,7 +24,7 @@ from bcp_drill.records.values import (
 
 
 class EventBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     seq: int = Field(ge=1)
     at: datetime
@@ -45,7 +45,7 @@ class EventBase(BaseModel):
 
 
 class Participant(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str = Field(min_length=1)
     role: DrillRole
@@ -295,7 +295,7 @@ class DrillEnded(EventBase):
 class PreviousItem(BaseModel):
     """What the review this one follows said of an item (kept in the record, not looked up)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     ratings: dict[str, str] = {}  # dimension → option code
     assessment: str = ""
@@ -402,5 +402,8 @@ Event = Annotated[
     Field(discriminator="type"),
 ]
 
-EVENT_ADAPTER: TypeAdapter = TypeAdapter(Event)
-EVENT_LIST_ADAPTER: TypeAdapter = TypeAdapter(list[Event])  # a whole journal in one call
+# Each model and adapter is built when first used (defer_build), not on import: a screen that
+# only names an event type (the set-up screens) pays nothing for the others.
+EVENT_ADAPTER: TypeAdapter = TypeAdapter(Event, config=ConfigDict(defer_build=True))
+# A whole journal in one call.
+EVENT_LIST_ADAPTER: TypeAdapter = TypeAdapter(list[Event], config=ConfigDict(defer_build=True))

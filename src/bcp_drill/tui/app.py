@@ -19,6 +19,7 @@ from bcp_drill.tui.themes import HIGH_CONTRAST, THEME_NAMES, use_ascii_scrollbar
 if TYPE_CHECKING:
     from bcp_drill.content.library import ContentLibrary
     from bcp_drill.drill.opening import Notice, Opened
+    from bcp_drill.drill.session import DrillSession
     from bcp_drill.i18n import Translator
     from bcp_drill.sessions import JournalSession
 
@@ -237,8 +238,6 @@ class BcpDrillApp(App):
         """Open a drill under way as a console of a team drill (its own journal, drill/team.py);
         RECORDER: who records at this console, when not the settings' recorder."""
         from bcp_drill.drill.opening import Notice, join_as_console
-        from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
-        from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 
         t = self.ctx.t
         session = join_as_console(self.ctx.store, record_id, role, team, console_id, recorder)
@@ -247,17 +246,26 @@ class BcpDrillApp(App):
             return False
         self.notify(t("tui.joined", console=session.console, role=t(f"console_role.{role}"),
                       offset=f"{session.clock_offset:+.0f}"), timeout=10)
-        self.push_screen(DrillSummaryScreen(session) if session.state.ended else DrillRunnerScreen(session))
+        self.push_screen(self._drill_screen(session, bool(session.state.ended)))
         return True
 
     def open_drill(self, record_id: str) -> bool:
         """Resume an unfinished drill, or show the summary of a finished one."""
         from bcp_drill.drill.opening import resume_drill
-        from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
-        from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
 
         session = self._opened(resume_drill(self.ctx.store, record_id, current=self.ctx.library.scenarios))
         if session is None:
             return False
-        self.push_screen(DrillSummaryScreen(session) if session.state.ended is not None else DrillRunnerScreen(session))
+        self.push_screen(self._drill_screen(session, session.state.ended is not None))
         return True
+
+    @staticmethod
+    def _drill_screen(session: DrillSession, ended: bool) -> Screen:
+        """The runner of a drill under way, or the summary of one ended (only the one shown is loaded)."""
+        if ended:
+            from bcp_drill.tui.screens.drill_summary import DrillSummaryScreen
+
+            return DrillSummaryScreen(session)
+        from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
+
+        return DrillRunnerScreen(session)

@@ -44,7 +44,10 @@ class TuiContext:
     @property
     def library(self) -> ContentLibrary:
         if callable(self._library):
-            self._library = self._library()
+            from bcp_drill.content import cache
+
+            with cache.used():  # the validated copy kept in the user's cache folder, while no file changed
+                self._library = self._library()
         return self._library
 
     @property

@@ -26,7 +26,6 @@ from bcp_drill.drill.setup import (
     read_setup,
     setup_questions,
 )
-from bcp_drill.drill.wording import reference_text
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.choice import ChoiceModal
@@ -68,7 +67,7 @@ class DrillSetupScreen(FormScreen):
                 yield Label(f"{t('tui.scenario_notes')}: {self.scenario.notes.get(lang)}", classes="form-hint",
                             markup=False)
             for reference in self.scenario.sources:
-                yield Label(f"{t('tui.scenario_source')}: {reference_text(reference, t)}", classes="form-hint",
+                yield Label(f"{t('tui.scenario_source')}: {reference.one_line(lang)}", classes="form-hint",
                             markup=False)
             from bcp_drill.programme import PROGRAMME_FOLDER
             from bcp_drill.programme.roster import setup_roster

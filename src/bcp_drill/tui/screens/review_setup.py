@@ -11,7 +11,6 @@ from bcp_drill.content.loader import LoadedFile
 from bcp_drill.content.models import Checklist
 from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
-from bcp_drill.review.session import ReviewSession, latest_review_before
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.form import field_error_label
@@ -67,6 +66,9 @@ class ReviewSetupScreen(FormScreen):
         if year is None:
             self.show_field_error("review-year", t("cli.bad_year", value=year_text))
             return
+        # The records' machinery loads when a review starts, not with its set-up screen.
+        from bcp_drill.review.session import ReviewSession, latest_review_before
+
         previous = latest_review_before(ctx.store, self.checklist.id, year)  # next year starts from it
         try:
             session = ReviewSession.start(
