@@ -33,6 +33,8 @@ import zipfile
 from pathlib import Path
 from typing import Callable, Iterator
 
+import timing
+
 ROOT = Path(__file__).resolve().parents[1]
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -137,14 +139,7 @@ def csv_lines(rows: int) -> Iterator[str]:
 
 def measure(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int, str]:
     """Wall seconds, peak memory (MiB), exit code and output of one process."""
-    with tempfile.TemporaryFile() as sink:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, cwd=cwd, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        sink.seek(0)
-        output = sink.read().decode("utf-8", "replace")
-    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), output
+    return timing.measure(command, cwd, env)
 
 
 # (what, file, how it is made, whether it imports, settings for its run)
@@ -203,6 +198,10 @@ def run(keep: Path | None) -> int:
                 message = output.strip().splitlines()[-1] if output.strip() else ""
                 message = message.replace("bcp-drill: error: ", "")
                 print(f"{what:<44} {shown:>9} {label:<15} {code:>4} {wall:>8.2f} {memory:>9.0f}  {message[:110]}")
+                if not ok:  # the issue's goal: a hostile sheet refused within 5 s and 200 MB
+                    timing.summary_row("hostile sheet refused", f"{what} ({shown}), {label}",
+                                       f"{wall:.2f} s, {memory:.0f} MiB", f"{floor:.2f} s, {floor_memory:.0f} MiB",
+                                       "<= 5 s and 200 MB, refused", wall <= 5 and memory <= 200 and code == 1)
                 if code != (0 if ok else 1) or "Traceback" in output or "internal error" in output:
                     failed += 1
                     print(f"  ! unexpected: {output[-500:]}")

@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from timing import summary_row  # noqa: E402
+
 from bcp_drill.content.library import ContentLibrary  # noqa: E402
 from bcp_drill.drill.session import DrillSession  # noqa: E402
 from bcp_drill.drill.team import join_drill  # noqa: E402
@@ -107,6 +109,8 @@ def main() -> None:
     print(f"refresh, one event added     {busy * 1000:.1f} ms (median of {args.runs}; all taken in: {changed})   "
           f"floor (read + json.loads the new line) {floor * 1000:.2f} ms   ratio {busy / floor:.0f}x   "
           f"target ≤ 20 ms: {'met' if busy <= 0.020 else 'NOT met'}")
+    summary_row("team console live", f"refresh after one event, {written:,} events, {args.writers} consoles",
+                f"{busy * 1000:.1f} ms", f"{floor * 1000:.2f} ms", "<= 20 ms, all taken in", busy <= 0.020 and changed)
     print(f"refresh, one event with an earlier clock  {earlier * 1000:.1f} ms "
           "(before one applied already: the state is made again from the events held)")
 
