@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from array import array
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import partial
 from typing import Any, Iterable, Iterator
@@ -87,22 +87,22 @@ def iter_drill_figures(store: RecordStore, lang: Lang = "ja", scenario_id: str |
 
 
 def _unchanged(store: RecordStore, entries: list[str], cache: FiguresCache,
-               variant: str) -> tuple[array[int], list[tuple[int, str]]]:
+               variant: str) -> tuple[array[int], list[tuple[int, str, str | None]]]:
     """A mark of each journal's fingerprint, by index (8 bytes a journal, to take the figures
     back out of the cache in record order), and the journals whose figures the cache does not
-    hold for the journal as it is now."""
+    hold for the journal as it is now (with that fingerprint, taken before they are read)."""
     prints: array[int] = array("q", bytes(8 * len(entries)))
     to_read = []
     for index, record_id in enumerate(entries):
         print_ = fingerprint(store.journal_of(record_id))
         prints[index] = print_mark(print_)
         if print_ is None or not cache.holds(record_id, variant, print_):
-            to_read.append((index, record_id))
+            to_read.append((index, record_id, print_))
     cache.end_reads()  # journals read below may take long: another process may write meanwhile
     return prints, to_read
 
 
-def _read_and_keep(store: RecordStore, lang: Lang, entries: list[str], to_read: list[tuple[int, str]],
+def _read_and_keep(store: RecordStore, lang: Lang, entries: list[str], to_read: list[tuple[int, str, str | None]],
                    cache: FiguresCache, variant: str, workers: int,
                    prints: array[int]) -> Iterator[tuple[int, _Outcome, bool]]:
     """(index, outcome, whether kept) of each journal of TO_READ (read on WORKERS cores), in
@@ -167,14 +167,14 @@ class _Holding:
             return None
         if self.year is not None and figures.fiscal_year != self.year:
             return None
+        # Changed in place: FIGURES is always a fresh object (read, unpickled or taken from the cache).
         text = self._text
-        summary = figures.summary
         if not self.phases:
-            summary = replace(summary, phases=[])
-        return replace(figures, scenario_id=text(figures.scenario_id), scenario_title=text(figures.scenario_title),
-                       drill_type=text(figures.drill_type), participants=[text(p) for p in figures.participants],
-                       summary=summary, phase_titles=figures.phase_titles if self.phases else {},
-                       conditions=text(figures.conditions))
+            figures.summary.phases, figures.phase_titles = [], {}
+        figures.scenario_id, figures.scenario_title = text(figures.scenario_id), text(figures.scenario_title)
+        figures.drill_type, figures.conditions = text(figures.drill_type), text(figures.conditions)
+        figures.participants = [text(p) for p in figures.participants]
+        return figures
 
 
 # What reading one journal gave: its kind, a drill's figures, or why it cannot be counted.
@@ -202,15 +202,11 @@ def _read_chunk(store: RecordStore, lang: Lang, to_read: list[tuple[int, str]]) 
 
 
 def _read_chunk_printed(store: RecordStore, lang: Lang,
-                        to_read: list[tuple[int, str]]) -> list[tuple[int, tuple[Any, ...]]]:
-    """As _read_chunk, each outcome with the journal's fingerprint taken before it was read
+                        to_read: list[tuple[int, str, str | None]]) -> list[tuple[int, tuple[Any, ...]]]:
+    """As _read_chunk, each outcome with the journal's fingerprint, taken before it was read
     (a journal changed while being read is then not taken as the one whose figures are kept)."""
-    printed = []
-    for index, record_id in to_read:
-        print_ = fingerprint(store.journal_of(record_id))
-        (_, outcome), = _read_chunk(store, lang, [(index, record_id)])
-        printed.append((index, (*outcome, print_)))
-    return printed
+    outcomes = _read_chunk(store, lang, [(index, record_id) for index, record_id, _ in to_read])
+    return [(index, (*outcome, print_)) for (index, outcome), (_, _, print_) in zip(outcomes, to_read, strict=True)]
 
 
 def _figures_of(record_id: str, events: list, lang: Lang) -> DrillFigures:
