@@ -62,7 +62,8 @@ def print_summary(rows: list[dict]) -> None:
     for row in rows:
         cells = [str(row[key]) for key in keys]
         print("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + ("  yes" if row["met"] else "  NO"))
-    print(f"{sum(r['met'] for r in rows)} of {len(rows)} met")
+    goals = [r for r in rows if not r["goal"].startswith("(context)")]  # context rows are no goal of the issue
+    print(f"{sum(r['met'] for r in goals)} of {len(goals)} goals met")
 
 
 if __name__ == "__main__":
