@@ -149,3 +149,22 @@ def test_an_output_that_fails_while_being_written_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []  # neither the file nor its part written beside it
     write_output_file(target, lambda write: write(b"whole"), tmp_path / "records")
     assert target.read_bytes() == b"whole"
+
+
+def test_a_reader_that_goes_away_stops_the_output_quietly(folder):
+    """`bcp-drill followups | head -1`: once the reader has gone, the rest is not written and no
+    error is said (exit 141, as other command-line tools do), not "cannot use the file"."""
+    import os
+    import subprocess
+    import sys
+
+    reading, writing = os.pipe()
+    os.close(reading)  # the reader is gone before the first row is written
+    try:
+        finished = subprocess.run([sys.executable, "-m", "bcp_drill", "--records", str(folder.root), "followups",
+                                   "--format", "csv"], stdout=writing, stderr=subprocess.PIPE, check=False,
+                                  env=dict(os.environ, BCP_DRILL_LANG="en"))
+    finally:
+        os.close(writing)
+    assert finished.returncode == 141, finished.stderr
+    assert finished.stderr.decode() == ""

@@ -83,12 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         return dispatch(ctx, args)
     except UserError as error:  # a damaged record, a refused write: said, never a traceback
         return ctx.fail(error.render(ctx.t))
-    except OSError as error:  # a read-only folder, a full disk
-        return ctx.fail(describe(error, ctx.t))
-    except BrokenPipeError:
+    except BrokenPipeError:  # (an OSError too: caught first)
         # The reader went away (e.g. `| head`); stop quietly as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as error:  # a read-only folder, a full disk
+        return ctx.fail(describe(error, ctx.t))
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # last resort: a message and a saved traceback, not a dump
