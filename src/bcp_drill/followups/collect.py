@@ -4,16 +4,15 @@ update of the follow-ups journal applied (proven first)."""
 from __future__ import annotations
 
 import heapq
-import pickle
-import tempfile
 from datetime import datetime
-from typing import IO, Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from bcp_drill.followups.items import FollowUp
 from bcp_drill.i18n import Lang
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError, JournalNotice, read_journal
 from bcp_drill.records.store import FOLLOWUPS_JOURNAL, RecordStore, RecordSummary
+from bcp_drill.spool import Spool
 
 
 def _source_title(first: object, ref: str | None, lang: Lang) -> str:
@@ -35,8 +34,9 @@ def _source_title(first: object, ref: str | None, lang: Lang) -> str:
     return ref
 
 
-def _record_followups(record_id: str, events: list, lang: Lang) -> list[FollowUp]:
-    """The follow-up items raised in one record, as first raised."""
+def record_followups(record_id: str, events: list, lang: Lang = "ja") -> list[FollowUp]:
+    """The follow-up items raised in one record's EVENTS (its first event and its problems at
+    least), as first raised: light to keep where the events are not."""
     first = events[0]
     kind = "drill" if isinstance(first, ev.DrillStarted) else "review"
     subject = first.scenario_id if isinstance(first, ev.DrillStarted) else first.checklist_id
@@ -90,10 +90,20 @@ def followup_updates(store: RecordStore, notices: list[JournalError] | None = No
     return [u for u in contents.events[:proof.usable_events] if isinstance(u, ev.FollowUpUpdated)]
 
 
-def _apply_updates(store: RecordStore, items: dict[str, FollowUp], notices: list[JournalError] | None = None) -> None:
+def _updates_by_item(store: RecordStore, notices: list[JournalError] | None = None
+                     ) -> dict[str, list[ev.FollowUpUpdated]]:
+    """Every usable update of the follow-ups journal (followup_updates), by the item it changes, in order."""
+    updates: dict[str, list[ev.FollowUpUpdated]] = {}
     for update in followup_updates(store, notices):
-        if update.followup_id in items:
-            items[update.followup_id].apply(update)
+        updates.setdefault(update.followup_id, []).append(update)
+    return updates
+
+
+def _apply_updates(store: RecordStore, items: dict[str, FollowUp], notices: list[JournalError] | None = None) -> None:
+    updates = _updates_by_item(store, notices)
+    for item_id, item in items.items():
+        for update in updates.get(item_id, ()):
+            item.apply(update)
 
 
 def collect_followups(store: RecordStore, lang: Lang = "ja",
@@ -109,12 +119,10 @@ def sorted_followups(store: RecordStore, lang: Lang = "ja", damaged: list[Record
     """As collect_followups, only those KEEP accepts, without holding them all: the records are
     read one at a time, and the items sorted in runs that go to temporary files when many."""
     notices: list[JournalError] = []
-    updates: dict[str, list[ev.FollowUpUpdated]] = {}
-    for update in followup_updates(store, notices if damaged is not None else None):
-        updates.setdefault(update.followup_id, []).append(update)
+    updates = _updates_by_item(store, notices if damaged is not None else None)
     found = SortedFollowUps()
     for summary, events in store.readable(damaged=damaged):
-        for item in {f.id: f for f in _record_followups(summary.record_id, events, lang)}.values():
+        for item in {f.id: f for f in record_followups(summary.record_id, events, lang)}.values():
             for update in updates.get(item.id, ()):
                 item.apply(update)
             if keep is None or keep(item):
@@ -134,7 +142,7 @@ class SortedFollowUps:
 
     def __init__(self) -> None:
         self._run: list[FollowUp] = []
-        self._files: list[IO[bytes]] = []
+        self._files: list[Spool] = []
         self._count = 0
 
     def add(self, item: FollowUp) -> None:
@@ -144,10 +152,10 @@ class SortedFollowUps:
             self._spill()
 
     def _spill(self) -> None:
-        handle = tempfile.TemporaryFile()  # gone when closed, or when the process ends
+        spool = Spool()
         for item in sorted(self._run, key=_order):
-            pickle.dump(item, handle, pickle.HIGHEST_PROTOCOL)  # only this process reads it back
-        self._files.append(handle)
+            spool.append(item)
+        self._files.append(spool)
         self._run = []
 
     def close_run(self) -> None:
@@ -162,21 +170,12 @@ class SortedFollowUps:
     def __iter__(self) -> Iterator[FollowUp]:
         if not self._files:
             return iter(self._run)
-        return heapq.merge(*(_read_run(handle) for handle in self._files), key=_order)
+        return heapq.merge(*self._files, key=_order)
 
 
 def _order(item: FollowUp) -> tuple[datetime, str]:
+    """The follow-up list's order: as raised, then by id."""
     return item.raised_at, item.id
-
-
-def _read_run(handle: IO[bytes]) -> Iterator[FollowUp]:
-    handle.flush()
-    handle.seek(0)
-    while True:
-        try:
-            yield pickle.load(handle)
-        except EOFError:
-            return
 
 
 def followups_of_record(store: RecordStore, record_id: str, lang: Lang = "ja",
@@ -202,16 +201,10 @@ def followups_of_events(store: RecordStore, records: Iterable[tuple[str, list]],
                                 for f in record_followups(record_id, events, lang)), notices)
 
 
-def record_followups(record_id: str, events: list, lang: Lang = "ja") -> list[FollowUp]:
-    """The follow-up items raised in one record's EVENTS (its first event and its problems at
-    least), as first raised: light to keep where the events are not."""
-    return _record_followups(record_id, events, lang)
-
-
 def with_updates(store: RecordStore, raised: Iterable[FollowUp], notices: list[JournalError] | None = None
                  ) -> list[FollowUp]:
     """Follow-up items as first RAISED, every update of the follow-ups journal applied, in the
     list's order. NOTICES: as followups_of_events."""
     items = {f.id: f for f in raised}
     _apply_updates(store, items, notices)
-    return sorted(items.values(), key=lambda f: (f.raised_at, f.id))
+    return sorted(items.values(), key=_order)

@@ -6,14 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import pickle
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, Protocol, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol, Sequence, TypeVar
 
 from bcp_drill.drill.counts import format_elapsed, format_minutes, format_percent
 from bcp_drill.render.text_table import cell_width, pad
+from bcp_drill.spool import Spool
 
 if TYPE_CHECKING:
     from bcp_drill.errors import UserError
@@ -36,43 +35,25 @@ class Table:
     title: str
     columns: list[Column]
     # A list, or (for a table of a row per record over a whole folder) rows read from a file
-    # or made as they are written: SpooledRows, MadeRows.
-    rows: list[list[Any]] | SpooledRows | MadeRows
+    # or made as they are written: SpooledRows, StreamedList.
+    rows: list[list[Any]] | SpooledRows
     notes: list[str] = field(default_factory=list)
 
 
-class SpooledRows:
+class SpooledRows(Spool):
     """A table's rows kept in a temporary file rather than in memory, read back as often as a
-    format needs them (aligned text reads them twice: widths, then lines). Only this process
-    writes and reads the file, so the rows come back exactly as they went in (pickled)."""
+    format needs them (aligned text reads them twice: widths, then lines)."""
 
-    def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile()  # gone when closed, or when the process ends
-        self._count = 0
-        self._keep: list[int] | None = None
-
-    def append(self, row: list[Any]) -> None:
-        pickle.dump(row, self._file, pickle.HIGHEST_PROTOCOL)
-        self._count += 1
+    _keep: list[int] | None = None
 
     def keep_columns(self, indices: list[int]) -> None:
         """Read back only these cells of each row (columns found empty once every row was seen)."""
         self._keep = indices
 
-    def __len__(self) -> int:
-        return self._count
-
     def __iter__(self) -> Iterator[list[Any]]:
-        self._file.flush()
-        self._file.seek(0)
         keep = self._keep
-        for _ in range(self._count):
-            row = pickle.load(self._file)
+        for row in super().__iter__():
             yield row if keep is None else [row[index] for index in keep]
-        self._file.seek(0, 2)  # further rows are appended after the last
-
-    def close(self) -> None:
-        self._file.close()
 
 
 Item = TypeVar("Item", covariant=True)
@@ -85,19 +66,6 @@ class Reiterable(Protocol[Item]):
     def __len__(self) -> int: ...
 
     def __iter__(self) -> Iterator[Item]: ...
-
-
-class MadeRows:
-    """Rows made from SOURCE's items (a re-readable collection) each time they are read."""
-
-    def __init__(self, source: Reiterable[Any], make: Callable[[Any], list[Any]]) -> None:
-        self._source, self._make = source, make
-
-    def __len__(self) -> int:
-        return len(self._source)
-
-    def __iter__(self) -> Iterator[list[Any]]:
-        return (self._make(item) for item in self._source)
 
 
 @dataclass(frozen=True)
@@ -289,7 +257,9 @@ def write_csv(table: Table, write: Callable[[str], object]) -> None:
 
 
 def render_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    out = io.StringIO()
+    write_json(data, out.write)
+    return out.getvalue()
 
 
 def write_json(data: Any, write: Callable[[str], object]) -> None:
@@ -301,14 +271,15 @@ def write_json(data: Any, write: Callable[[str], object]) -> None:
 
 
 class StreamedList(list):  # a list to json's encoder, which takes no other sequence
-    """Items made one at a time from a re-readable source (SpooledRows), for write_json."""
+    """Items made one at a time from a re-readable SOURCE (SpooledRows, or a collection too
+    large to hold) each time it is read: table rows, or their data for write_json."""
 
-    def __init__(self, source: Reiterable[Any], length: int, make: Callable[[Any], Any]) -> None:
+    def __init__(self, source: Reiterable[Any], make: Callable[[Any], Any]) -> None:
         super().__init__()
-        self._source, self._length, self._make = source, length, make
+        self._source, self._make = source, make
 
     def __len__(self) -> int:
-        return self._length
+        return len(self._source)
 
     def __iter__(self) -> Iterator[Any]:
         return (self._make(item) for item in self._source)
@@ -321,7 +292,7 @@ def table_data(table: Table) -> dict:
     def row_data(row: list[Any]) -> dict:
         return dict(zip(keys, row, strict=True))
 
-    rows: list[dict] = (StreamedList(table.rows, len(table.rows), row_data) if not isinstance(table.rows, list)
+    rows: list[dict] = (StreamedList(table.rows, row_data) if isinstance(table.rows, (SpooledRows, StreamedList))
                         else [row_data(row) for row in table.rows])
     return {"title": table.title, "columns": keys, "rows": rows, "notes": table.notes}
 

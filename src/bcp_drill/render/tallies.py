@@ -10,7 +10,7 @@ from bcp_drill.drill.ratings import RATINGS
 from bcp_drill.drill.tally import DrillFigures, ScenarioFigures
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Translator
-from bcp_drill.render.tables import Column, MadeRows, Reiterable, SpooledRows, StreamedList, Table
+from bcp_drill.render.tables import Column, Reiterable, SpooledRows, StreamedList, Table
 
 if TYPE_CHECKING:  # the review's models load only for the review's tables
     from bcp_drill.followups.items import FollowUp, MainIssue
@@ -245,7 +245,7 @@ def followups_table(items: Reiterable[FollowUp], t: Translator, today: date) -> 
                 word(f"capability.{item.category}"), word(f"priority.{item.priority}"), owner,
                 item.start or "", item.due or "", status, item.closure_evidence]
 
-    rows = [row(item) for item in items] if isinstance(items, list) else MadeRows(items, row)
+    rows = [row(item) for item in items] if isinstance(items, list) else StreamedList(items, row)
     return Table(t("followups.title", count=len(items)), columns, rows)
 
 
@@ -264,7 +264,7 @@ def followups_data(items: Reiterable[FollowUp], today: date) -> list[dict]:
                 "seq", "at", "by", "host", "type", "followup_id"})} for u in f.history],
         }
 
-    return [data(f) for f in items] if isinstance(items, list) else StreamedList(items, len(items), data)
+    return [data(f) for f in items] if isinstance(items, list) else StreamedList(items, data)
 
 
 def main_issues_table(issues: list[MainIssue], t: Translator) -> Table:
