@@ -111,17 +111,19 @@ class FiguresCache:
         return row is not None and row[0] == f"{SCHEMA}:{print_}"
 
     def get(self, record_id: str, lang: str, print_: str) -> dict[str, Any] | None:
-        row = self._row(record_id, lang)
-        if row is None or row[0] != f"{SCHEMA}:{print_}":
-            return None
-        return _decoded(row[1])
+        """The figures kept for RECORD_ID when they were taken from the journal PRINT_ describes."""
+        return self.get_proven(record_id, lang, print_mark(print_))
 
     def get_proven(self, record_id: str, lang: str, mark: int) -> dict[str, Any] | None:
         """The figures kept for RECORD_ID when their fingerprint has MARK (`print_mark`), else None."""
         row = self._row(record_id, lang)
         if row is None or not row[0].startswith(f"{SCHEMA}:") or print_mark(row[0][len(f"{SCHEMA}:"):]) != mark:
             return None
-        return _decoded(row[1])
+        try:
+            figures = json.loads(row[1])
+            return figures if isinstance(figures, dict) else None
+        except ValueError:
+            return None
 
     def end_reads(self) -> None:
         """Let go of the rows being scanned (and the file's read lock) once no more are asked for."""
@@ -159,14 +161,6 @@ class FiguresCache:
         finally:
             self._db.close()
             self._db = None
-
-
-def _decoded(data: str) -> dict[str, Any] | None:
-    try:
-        figures = json.loads(data)
-        return figures if isinstance(figures, dict) else None
-    except ValueError:
-        return None
 
 
 def print_mark(print_: str | None) -> int:
