@@ -37,20 +37,26 @@ from pathlib import Path
 
 from timing import summary_row, timed
 
-BARE = """
-import os, time
+# Each floor is a Textual app of its own that writes when its first frame is drawn, then ends.
+TIMED_APP = """
+import os, sys, time
 from textual.app import App
-from textual.widgets import Label
 
-class Bare(App):
-    def compose(self):
-        yield Label("bcp-drill")
+class Timed(App):
     def on_mount(self):
         self.call_after_refresh(self.drawn)
     def drawn(self):
         with open(os.environ["BENCH_MARKS"], "a") as marks:
             marks.write(f"first {time.time()}\\n")
         self.exit()
+"""
+
+BARE = TIMED_APP + """
+from textual.widgets import Label
+
+class Bare(Timed):
+    def compose(self):
+        yield Label("bcp-drill")
 
 Bare().run(headless=True)
 """
@@ -58,9 +64,7 @@ Bare().run(headless=True)
 # The same widgets as a set-up screen, in a bare Textual app (no bcp-drill code): what Textual
 # itself takes to draw that form. A letter a widget: L Label, S Select (2 options), I Input,
 # T TextArea, B Button; a Footer below, as the screens have.
-BARE_FORM = """
-import os, sys, time
-from textual.app import App
+BARE_FORM = TIMED_APP + """
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, TextArea
 
@@ -68,33 +72,26 @@ MAKE = {"L": lambda: Label("label"), "I": Input, "T": lambda: TextArea(soft_wrap
         "S": lambda: Select([("one", 1), ("two", 2)], value=1, allow_blank=False),
         "B": lambda: Button("Start", variant="primary")}
 
-class BareForm(App):
+class BareForm(Timed):
     def compose(self):
         with VerticalScroll():
             for letter in sys.argv[1]:
                 yield MAKE[letter]()
         yield Footer()
-    def on_mount(self):
-        self.call_after_refresh(self.drawn)
-    def drawn(self):
-        with open(os.environ["BENCH_MARKS"], "a") as marks:
-            marks.write(f"first {time.time()}\\n")
-        self.exit()
 
 BareForm().run(headless=True)
 """
+
 # The runner's kinds of widget in a bare Textual app: a title and a clock line, the step list
 # (an OptionList: 22 steps under 7 phase headings, as earthquake-offhours has), the step's
 # detail, the inject log (a RichLog) and a footer of 15 keys.
-BARE_RUNNER = """
-import os, time
-from textual.app import App
+BARE_RUNNER = TIMED_APP + """
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Label, OptionList, RichLog, Static
 
-class BareRunner(App):
-    BINDINGS = [Binding(key, f"bell", f"key {key}") for key in "abcdefghijklmno"]
+class BareRunner(Timed):
+    BINDINGS = [Binding(key, "bell", f"key {key}") for key in "abcdefghijklmno"]
     def compose(self):
         yield Label("scenario title")
         yield Static("T+00:00:00  clock")
@@ -104,13 +101,8 @@ class BareRunner(App):
                 yield VerticalScroll(Static("step detail\\n" * 12))
         yield RichLog()
         yield Footer()
-    def on_mount(self):
+    def on_mount(self):  # (Textual calls Timed.on_mount too)
         self.query_one(RichLog).write("inject delivered")
-        self.call_after_refresh(self.drawn)
-    def drawn(self):
-        with open(os.environ["BENCH_MARKS"], "a") as marks:
-            marks.write(f"first {time.time()}\\n")
-        self.exit()
 
 BareRunner().run(headless=True)
 """
