@@ -136,7 +136,7 @@ def on_mount(self):
         self.call_after_refresh(drawn)
 
     self.call_after_refresh(drawn)  # before the app's own after-refresh work (reading the content)
-    mount(self)
+    return mount(self)  # (a coroutine: Textual awaits it)
 
 tui_app.BcpDrillApp.on_mount = on_mount
 tui_app.BcpDrillApp.run = lambda self, **kw: textual.app.App.run(self, headless=True)
@@ -169,7 +169,8 @@ def frames(command: list[str], runs: int, until: str | None = None) -> tuple[flo
 def long_drill(records: Path, events_wanted: int) -> str:
     """A records folder holding one unfinished drill of earthquake-offhours with EVENTS_WANTED
     events (notes and checks, as after hours of play); its record id."""
-    from bcp_drill.content.library import ContentLibrary, bundled_dirs
+    from bcp_drill.content.files import bundled_dirs
+    from bcp_drill.content.library import ContentLibrary
     from bcp_drill.drill.session import DrillSession
     from bcp_drill.records.store import RecordStore
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bcp_drill.content import cache
+from bcp_drill.content.files import cache_request
 from bcp_drill.content.library import ContentLibrary
 
 from .helpers import EN
@@ -138,7 +139,7 @@ def test_a_damaged_copy_is_ignored(content_copy, tmp_path, cache_folder, damage)
                "other key": data[:header] + bytes(32) + data[header + 32:]}[damage]
     kept.write_bytes(damaged)
     assert summary(load(content_copy, tmp_path)) == expected
-    name, key, _ = cache.library_key(*ContentLibrary._cache_request([content_copy], tmp_path, []))
+    name, key, _ = cache.library_key(*cache_request([content_copy], tmp_path, []))
     assert kept.name == f"{name.decode()}.pickle"
     assert cache.read_copy(cache_folder, name, key, ContentLibrary) is not None  # kept again, whole
 
@@ -146,7 +147,7 @@ def test_a_damaged_copy_is_ignored(content_copy, tmp_path, cache_folder, damage)
 def test_a_payload_that_is_not_a_library_is_ignored(content_copy, tmp_path, cache_folder, monkeypatch):
     load(content_copy, tmp_path)
     [kept] = cache_folder.glob("*.pickle")
-    name, key, _ = cache.library_key(*ContentLibrary._cache_request([content_copy], tmp_path, []))
+    name, key, _ = cache.library_key(*cache_request([content_copy], tmp_path, []))
     cache.keep_copy(cache_folder, name, key, ["not", "a", "library"])  # type: ignore[arg-type]
     assert cache.read_copy(cache_folder, name, key, ContentLibrary) is None
     assert load(content_copy, tmp_path).scenario("mini") is not None
@@ -156,7 +157,7 @@ def test_a_payload_that_is_not_a_library_is_ignored(content_copy, tmp_path, cach
 def test_a_copy_others_can_write_is_not_read(content_copy, tmp_path, cache_folder):
     load(content_copy, tmp_path)
     [kept] = cache_folder.glob("*.pickle")
-    name, key, _ = cache.library_key(*ContentLibrary._cache_request([content_copy], tmp_path, []))
+    name, key, _ = cache.library_key(*cache_request([content_copy], tmp_path, []))
     assert cache.read_copy(cache_folder, name, key, ContentLibrary) is not None
     kept.chmod(0o666)
     assert cache.read_copy(cache_folder, name, key, ContentLibrary) is None
@@ -207,7 +208,7 @@ def test_the_cache_is_used_only_inside_used():
 
 def test_a_pinned_copy_of_a_loaded_file_is_not_read_again(tmp_path, monkeypatch):
     from bcp_drill.content import loader
-    from bcp_drill.content.library import bundled_dirs
+    from bcp_drill.content.files import bundled_dirs
 
     monkeypatch.setattr(loader, "_VALID", {})
     library = ContentLibrary.load(bundled_dirs(), cwd=tmp_path)
@@ -227,7 +228,7 @@ def test_a_pinned_copy_of_a_loaded_file_is_not_read_again(tmp_path, monkeypatch)
 def test_a_copy_reached_through_a_link_is_not_read(content_copy, tmp_path, cache_folder):
     load(content_copy, tmp_path)
     [kept] = cache_folder.glob("*.pickle")
-    name, key, _ = cache.library_key(*ContentLibrary._cache_request([content_copy], tmp_path, []))
+    name, key, _ = cache.library_key(*cache_request([content_copy], tmp_path, []))
     moved = tmp_path / "elsewhere.pickle"
     kept.rename(moved)
     kept.symlink_to(moved)
@@ -236,10 +237,71 @@ def test_a_copy_reached_through_a_link_is_not_read(content_copy, tmp_path, cache
 
 def test_a_built_in_scale_read_with_the_library_is_not_read_again(tmp_path, monkeypatch):
     from bcp_drill.content import loader
-    from bcp_drill.content.library import builtin_scale, bundled_dirs
+    from bcp_drill.content.files import bundled_dirs
+    from bcp_drill.content.library import builtin_scale
 
     monkeypatch.setattr(loader, "_VALID", {})
     library = ContentLibrary.load(bundled_dirs(), cwd=tmp_path)
     assert builtin_scale.__wrapped__("plan-measure") is library.scales["plan-measure"]
     monkeypatch.setattr(loader, "_VALID", {})
     assert builtin_scale.__wrapped__("plan-measure") == library.scales["plan-measure"]  # (read from its file)
+
+
+def kept_outline(content: Path, cwd: Path):
+    from bcp_drill.content.outline import ContentOutline
+
+    return cache.kept_outline(lambda: cache_request([content], cwd, []), ContentOutline)
+
+
+def test_the_outline_is_kept_with_the_library_and_read_without_it(content_copy, tmp_path, cache_folder, monkeypatch):
+    assert kept_outline(content_copy, tmp_path) is None  # no copy yet
+    library = load(content_copy, tmp_path)
+    from_yaml_only(monkeypatch)
+    outline = kept_outline(content_copy, tmp_path)
+    assert outline == library.outline()
+    mini = outline.scenarios["mini"]
+    scenario = library.scenario("mini")
+    assert (mini.title.get("ja"), mini.title.get("en")) == (scenario.title.get("ja"), scenario.title.get("en"))
+    assert [c.id for c in mini.conditions] == [c.id for c in scenario.conditions]
+    assert set(outline.checklists) == set(library.checklists) and "mini-review" in outline.checklists
+
+
+def test_no_outline_once_a_file_changed_or_the_copy_is_damaged(content_copy, tmp_path, cache_folder):
+    load(content_copy, tmp_path)
+    [kept] = cache_folder.glob("*.pickle")
+    data = kept.read_bytes()
+    kept.write_bytes(data[:-100] + bytes([data[-100] ^ 0x01]) + data[-99:])  # in the library's part
+    assert kept_outline(content_copy, tmp_path) is None  # the digest covers both
+    load(content_copy, tmp_path)
+    assert kept_outline(content_copy, tmp_path) is not None
+    path = content_copy / "mini-scenario.yaml"
+    before = path.stat().st_mtime_ns
+    os.utime(path, ns=(before + 10**9, before + 10**9))
+    assert kept_outline(content_copy, tmp_path) is None
+
+
+def test_a_setup_screen_is_drawn_from_the_outline_without_pydantic(content_copy, tmp_path, cache_folder):
+    # What `run SCENARIO` does before its first frame: the outline read, the set-up questions
+    # made, the set-up screens imported; none of it loads pydantic or the content models.
+    import subprocess
+    import sys
+
+    load(content_copy, tmp_path)
+    code = f"""
+import sys
+from pathlib import Path
+from bcp_drill.content import cache
+from bcp_drill.content.files import cache_request
+from bcp_drill.content.outline import ContentOutline
+from bcp_drill.drill.setup import setup_questions
+import bcp_drill.tui.app, bcp_drill.tui.screens.drill_setup, bcp_drill.tui.screens.review_setup
+cache.cache_dir = lambda: Path({str(cache_folder)!r})
+outline = cache.kept_outline(lambda: cache_request([Path({str(content_copy)!r})], Path({str(tmp_path)!r}), []),
+                             ContentOutline)
+questions = setup_questions(outline.scenarios["mini"], "recorder")
+print(sorted(outline.scenarios), len(questions), sorted(m for m in sys.modules if m.startswith("pydantic")))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("]", 1)[0] == "['mini'"
+    assert done.stdout.strip().endswith("[]"), done.stdout  # no pydantic module at all

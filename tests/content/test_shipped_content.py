@@ -1,10 +1,7 @@
 """The scenarios and checklists shipped with the tool are valid and complete."""
 
-from bcp_drill.content.library import (
-    ContentLibrary,
-    builtin_scales_dir,
-    default_content_dirs,
-)
+from bcp_drill.content.files import builtin_scales_dir, default_content_dirs
+from bcp_drill.content.library import ContentLibrary
 from conftest import REPO
 
 

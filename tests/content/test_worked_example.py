@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bcp_drill.cli import main
-from bcp_drill.content.library import ContentLibrary, bundled_dirs
+from bcp_drill.content.files import bundled_dirs
+from bcp_drill.content.library import ContentLibrary
 from bcp_drill.drill.counts import StepStatus
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.view import DrillView

@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 import pytest
 
 from bcp_drill.cli import main
-from bcp_drill.content.library import ContentLibrary, bundled_dirs
+from bcp_drill.content.files import bundled_dirs
+from bcp_drill.content.library import ContentLibrary
 from bcp_drill.followups.collect import followups_of_record
 from bcp_drill.followups.update import update_followup
 from bcp_drill.review.session import ReviewSession

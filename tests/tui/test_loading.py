@@ -1,17 +1,21 @@
 """`run SCENARIO` / `review CHECKLIST`: the loading screen is drawn first, the content is read
-after it, and then the set-up is opened over it (or the app ends with the CLI's message)."""
+after it, and then the set-up is opened over it (or the app ends with the CLI's message). When
+the kept copy of the content (content/cache.py) has the outline of what was asked for, the
+set-up screen is drawn first from it and the content is read behind it."""
 
-from textual.widgets import Label
+from textual.screen import Screen
+from textual.widgets import Input, Label
 
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.tui.app import StartRequest
+from bcp_drill.tui.screens.drill_runner import DrillRunnerScreen
 from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
 from bcp_drill.tui.screens.home import HomeScreen
 from bcp_drill.tui.screens.loading import LoadingScreen
 from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
 from support.drills import DATA, mini_library
 
-from .support import SIZE, make_app, settle
+from .support import SIZE, journal_events, make_app, settle, type_text
 
 
 def loader_watching(app_box):
@@ -110,3 +114,109 @@ async def test_the_home_screen_reads_no_content_and_reads_records_only_off_its_l
         await pilot.pause()
         assert made == [False]
         assert "No unfinished drill or review to resume." in [n.message for n in app._notifications]
+
+
+def kept_outline_of(library_loader):
+    """What the kept copy's outline would give for LIBRARY_LOADER's content (made here, up front)."""
+    outline = library_loader().outline()
+    return lambda: outline
+
+
+async def until_read(pilot) -> None:
+    """Pause until the content has been read behind the set-up screen (after a refresh)."""
+    for _ in range(200):
+        await pilot.pause()
+        if pilot.app.ctx.library_loaded:
+            await pilot.pause()
+            return
+    raise AssertionError("the content was never read")
+
+
+def loader_noting_the_screen(app_box, library_loader=mini_library):
+    seen = []
+
+    def load() -> ContentLibrary:
+        seen.append(type(app_box[0].screen))
+        return library_loader()
+
+    return load, seen
+
+
+async def test_a_kept_outline_draws_the_setup_first_and_the_content_is_read_behind_it(tmp_path):
+    box = []
+    load, seen = loader_noting_the_screen(box)
+    app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    app.ctx._library, app.ctx._kept_outline = load, kept_outline_of(mini_library)
+    box.append(app)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, DrillSetupScreen)  # the first screen: no loading screen
+        await until_read(pilot)
+        assert seen == [DrillSetupScreen]  # read once the set-up was drawn, not before
+        assert [type(s) for s in app.screen_stack] == [Screen, DrillSetupScreen]  # Textual's empty one under it
+        await pilot.press("tab")
+        await type_text(pilot, "3F")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillRunnerScreen)
+        assert app.screen.session.scenario.id == "mini"
+    [started] = journal_events(store)
+    assert started.scenario_id == "mini" and started.place == "3F"
+    assert seen == [DrillSetupScreen]  # read once
+
+
+async def test_a_setup_drawn_from_the_outline_is_left_to_the_home_screen(tmp_path):
+    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    app.ctx._library, app.ctx._kept_outline = mini_library, kept_outline_of(mini_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert app.failure is None
+
+
+async def test_a_review_setup_is_drawn_from_the_outline_and_starts_the_review(tmp_path):
+    from bcp_drill.tui.screens.review import ReviewScreen
+
+    box = []
+    load, seen = loader_noting_the_screen(box)
+    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(checklist_id="mini-review", fiscal_year=2025))
+    app.ctx._library, app.ctx._kept_outline = load, kept_outline_of(mini_library)
+    box.append(app)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, ReviewSetupScreen)
+        assert app.screen.query_one("#review-year", Input).value == "2025"
+        await until_read(pilot)
+        assert seen == [ReviewSetupScreen]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.session.checklist.id == "mini-review"
+
+
+async def test_an_outline_without_the_id_asked_for_means_the_loading_screen(tmp_path):
+    # A title or a file given, or content the kept copy does not have: read the content first.
+    box = []
+    load, seen = loader_watching(box)
+    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    outline = mini_library().outline()
+    outline.scenarios.clear()
+    app.ctx._library, app.ctx._kept_outline = load, lambda: outline
+    box.append(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await past_loading(pilot)
+        assert seen == [(LoadingScreen, "Reading the content: mini …")]
+        assert isinstance(app.screen, DrillSetupScreen)
+
+
+async def test_content_problems_are_said_when_the_content_is_read_behind_the_setup(tmp_path):
+    broken = tmp_path / "content"
+    (broken / "scenarios").mkdir(parents=True)
+    (broken / "scenarios" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    app.ctx._library = lambda: ContentLibrary.load([DATA / "content", broken], cwd=tmp_path)
+    app.ctx._kept_outline = kept_outline_of(app.ctx._library)
+    async with app.run_test(size=SIZE) as pilot:
+        await until_read(pilot)
+        assert isinstance(app.screen, DrillSetupScreen)
+        assert any("1 problems in the content files" in n.message for n in app._notifications)

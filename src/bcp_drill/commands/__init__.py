@@ -11,6 +11,7 @@ from bcp_drill.i18n import Translator
 
 if TYPE_CHECKING:
     from bcp_drill.content.library import ContentLibrary
+    from bcp_drill.content.outline import ContentOutline
     from bcp_drill.settings import Settings, Source
 
 
@@ -30,7 +31,7 @@ class CommandContext:
 
     def content_dirs(self) -> list[Path]:
         """Default content folders, then the folders added by settings or --content."""
-        from bcp_drill.content.library import default_content_dirs
+        from bcp_drill.content.files import default_content_dirs
 
         dirs = default_content_dirs(self.cwd)
         for extra in self.settings.content:
@@ -48,9 +49,24 @@ class CommandContext:
 
     def library_for(self, *references: str | None) -> ContentLibrary:
         """The content, with the files REFERENCES name read too (a scenario given as a file)."""
-        from bcp_drill.content.library import named_file
+        return self.library(self._named_files(references))
 
-        return self.library([path for ref in references if ref and (path := named_file(ref)) is not None])
+    def kept_outline(self, *references: str | None) -> ContentOutline | None:
+        """The outline of what `library_for(*REFERENCES)` gives, from its kept copy (content/cache.py)
+        without reading the content or loading its models; None when there is no usable copy."""
+        from bcp_drill.content import cache
+        from bcp_drill.content.files import cache_request
+        from bcp_drill.content.outline import ContentOutline
+
+        extra = self._named_files(references)
+        return cache.kept_outline(lambda: cache_request(self.content_dirs() + extra, self.cwd,
+                                                        [path.parent for path in extra]), ContentOutline)
+
+    @staticmethod
+    def _named_files(references: tuple[str | None, ...]) -> list[Path]:
+        from bcp_drill.content.files import named_file
+
+        return [path for ref in references if ref and (path := named_file(ref)) is not None]
 
     def blank_zeros(self, asked: str | None = None) -> bool:
         """Whether a count of none is printed blank: as ASKED (--zeros), else the setting `zeros`."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from bcp_drill.commands import CommandContext
 from bcp_drill.commands.output import emit, left_out_notes, write_output
 from bcp_drill.commands.records import store_of
-from bcp_drill.content.library import display_path
+from bcp_drill.content.files import display_path
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.programme.models import Programme
 from bcp_drill.programme.reminders import PROGRAMME_FOLDER, year_programme

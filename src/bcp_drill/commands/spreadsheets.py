@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def import_file(ctx: CommandContext, path: Path | None, template: str | None, output: Path | None) -> int:
     """Import a drill-result or review-result file, or write a ready-to-fill template."""
-    from bcp_drill.content.library import display_path
+    from bcp_drill.content.files import display_path
     from bcp_drill.imports.drills import drill_template
     from bcp_drill.imports.drills import import_file as run_import
     from bcp_drill.imports.reviews import review_template
@@ -178,7 +178,7 @@ def _sheet_limits(ctx: CommandContext) -> SheetLimits:
 def _read_sheet(ctx: CommandContext, sheet: Path, read: Any, not_imported: str) -> Any:
     """Run a spreadsheet importer READ(full path, display name) on SHEET: its result, or the
     exit code once the sheet's problems (each at its cell or line) have been printed."""
-    from bcp_drill.content.library import display_path
+    from bcp_drill.content.files import display_path
     from bcp_drill.imports.raw_sheet import SheetError
 
     t = ctx.t

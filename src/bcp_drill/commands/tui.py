@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from bcp_drill.commands import CommandContext
 
 if TYPE_CHECKING:
+    from bcp_drill.content.outline import ContentOutline
     from bcp_drill.records.store import RecordStore
     from bcp_drill.tui.app import StartRequest
 
@@ -50,7 +51,8 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
     if (scenario or checklist) and _needs_terminal(ctx, quiet=True) is None:
         # The app draws its first frame, then reads the content and finds SCENARIO or
         # CHECKLIST in it (an unknown one ends it with the same message as below).
-        return _run(ctx, lambda: ctx.library_for(scenario, checklist), store, asked)
+        return _run(ctx, lambda: ctx.library_for(scenario, checklist), store, asked,
+                    kept_outline=lambda: ctx.kept_outline(scenario, checklist))
     from bcp_drill.content import cache
 
     with cache.used():  # the TUI's content: the validated copy in the user's cache folder while no file changed
@@ -75,7 +77,8 @@ def launch(ctx: CommandContext, scenario: str | None = None, record_id: str | No
     return _run(ctx, library, records, StartRequest(record_id=record_id, join=join))
 
 
-def _run(ctx: CommandContext, library: Any, store: RecordStore | Callable[[], RecordStore], start: StartRequest) -> int:
+def _run(ctx: CommandContext, library: Any, store: RecordStore | Callable[[], RecordStore], start: StartRequest,
+         kept_outline: Callable[[], ContentOutline | None] | None = None) -> int:
     from bcp_drill.settings import writable_config_path
     from bcp_drill.tui.app import BcpDrillApp
     from bcp_drill.tui.context import TuiContext
@@ -83,7 +86,7 @@ def _run(ctx: CommandContext, library: Any, store: RecordStore | Callable[[], Re
     refusal = _needs_terminal(ctx)
     if refusal is not None:
         return refusal
-    app = BcpDrillApp(TuiContext(ctx.settings, library, store, writable_config_path(ctx.cwd)), start)
+    app = BcpDrillApp(TuiContext(ctx.settings, library, store, writable_config_path(ctx.cwd), kept_outline), start)
     app.run()
     if app.failure is not None:
         return ctx.fail(app.failure)

@@ -4,14 +4,19 @@ parsing and validating every YAML file (and building the models' validators) aga
 Never the source of truth: it is used only when its key matches what the library would be
 made from now — every source file's path, size, mtime_ns, ctime_ns and inode (the shipped
 scales, the content folders, the folders registers come from), the folders asked for, the
-working folder, and the versions of bcp-drill, Python, pydantic and PyYAML with the stat of
-the content code itself. Any trouble with it (missing, damaged, someone else's, a key that
-does not match) means reading the YAML as if there were no copy; deleting it is always safe.
+working folder, the version of bcp-drill and Python, the installed pydantic and PyYAML (their
+files, seen without importing them) and the stat of the content code itself. Any trouble with
+it (missing, damaged, someone else's, a key that does not match) means reading the YAML as if
+there were no copy; deleting it is always safe.
 It lives in the user's own cache folder (platformdirs), never in the records folder, which
 may be a shared network folder.
 
 Only what loads through `used()` (the TUI's content) reads and writes it: every command
 that checks content (`validate`, `list`) reads the files themselves.
+
+Each copy holds two pickles: first the content's outline (content/outline.py: plain data, what
+a set-up screen shows), then the library. `kept_outline` reads only the first, so a set-up
+screen is drawn before pydantic and the content models are loaded.
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 Library = TypeVar("Library")  # content/library.py's ContentLibrary (which imports this module)
+Kept = TypeVar("Kept")  # what a copy holds: the library or its outline
 
-CACHE_FORMAT = b"bcp-drill content cache 1\n"
+CACHE_FORMAT = b"bcp-drill content cache 2\n"
 _KEEP = 16  # cached libraries kept (one per set of folders and working folder asked for)
 _SETTLED_NS = 2_000_000_000  # a file changed more recently than this may change again unseen
 _enabled = False
@@ -62,20 +68,32 @@ def _signature(path: str) -> tuple[Any, ...]:
     return (status.st_mode, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
 
 
+def _installed(package: str) -> tuple[Any, ...]:
+    """What is installed of PACKAGE, without importing it: its files' names (PyYAML's C loader
+    is one) and the stat of its __init__.py (a new version is a new file)."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or spec.origin is None:
+        return (package, None)
+    folder = os.path.dirname(spec.origin)
+    return (package, tuple(sorted(os.listdir(folder))), _signature(spec.origin))
+
+
 def _code_signature() -> list[tuple[str, tuple[Any, ...]]]:
     """The content code (models, checks, loader) and what it reads from the rest of the package:
     an edited source tree reads the YAML again even at the same version."""
-    import pydantic
-    import yaml
-
     from bcp_drill import __version__
-    from bcp_drill.content.yamltree import FAST_LOADER
 
     here = os.path.dirname(os.path.abspath(__file__))
     package = os.path.dirname(here)
     code = sorted(os.path.join(here, name) for name in os.listdir(here) if name.endswith(".py"))
     code += [os.path.join(package, "i18n", "__init__.py"), os.path.join(package, "errors.py")]
-    versions = [("versions", (__version__, sys.version, pydantic.VERSION, yaml.__version__, FAST_LOADER.__name__))]
+    versions = [("versions", (__version__, sys.version)),
+                *(("installed", _installed(name)) for name in ("pydantic", "pydantic_core", "yaml"))]
     return versions + [(name, _signature(name)) for name in code]
 
 
@@ -98,8 +116,8 @@ def _own(status: os.stat_result) -> bool:
     return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
-def read_copy(folder: Path, name: bytes, key: bytes, kind: type[Library]) -> Library | None:
-    """The library (a KIND) kept under NAME when its key is KEY; None on any trouble at all."""
+def _kept_payload(folder: Path, name: bytes, key: bytes) -> bytes | None:
+    """The pickles kept under NAME when its key is KEY and they are whole; None on any trouble at all."""
     path = folder / f"{name.decode()}.pickle"
     try:
         here = os.lstat(path)
@@ -118,29 +136,47 @@ def read_copy(folder: Path, name: bytes, key: bytes, kind: type[Library]) -> Lib
     payload = data[header + 64:]
     if hashlib.sha256(payload).digest() != data[header + 32:header + 64]:
         return None  # damaged
-    return _unpickle(payload, kind)
+    return payload
 
 
-def _unpickle(payload: bytes, kind: type[Library]) -> Library | None:
+def read_copy(folder: Path, name: bytes, key: bytes, kind: type[Library]) -> Library | None:
+    """The library (a KIND) kept under NAME when its key is KEY; None on any trouble at all."""
+    payload = _kept_payload(folder, name, key)
+    return _unpickle(payload, kind, second=True) if payload is not None else None
+
+
+def read_outline(folder: Path, name: bytes, key: bytes, kind: type[Kept]) -> Kept | None:
+    """The outline (a KIND) kept with the library under NAME, read without the library."""
+    payload = _kept_payload(folder, name, key)
+    return _unpickle(payload, kind, second=False) if payload is not None else None
+
+
+def _unpickle(payload: bytes, kind: type[Kept], second: bool) -> Kept | None:
     # pickle, because it is the one format that gives back the validated pydantic models without
     # building their validators (the very cost this copy saves); a pickle can run code, so it is
     # read only from the user's own cache folder, from a file this user made that nobody else
     # can write (checked above), and only when it carries the key and digest it was written with.
+    import io
     import pickle
 
     try:
-        library = pickle.loads(payload)
+        stream = io.BytesIO(payload)
+        kept = pickle.load(stream)  # the outline; then (SECOND) the library
+        if second:
+            kept = pickle.load(stream)
     except Exception:  # any damage at all: read the YAML instead
         return None
-    return library if isinstance(library, kind) else None
+    return kept if isinstance(kept, kind) else None
 
 
-def keep_copy(folder: Path, name: bytes, key: bytes, library: object) -> None:
-    """Keep LIBRARY under NAME with KEY (whole or not at all); best effort, like every derived copy."""
+def keep_copy(folder: Path, name: bytes, key: bytes, library: object, outline: object = None) -> None:
+    """Keep OUTLINE then LIBRARY under NAME with KEY (whole or not at all); best effort, like
+    every derived copy."""
     import pickle
 
     try:
-        payload = pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(outline, protocol=pickle.HIGHEST_PROTOCOL) \
+            + pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # something in it that does not pickle: simply no copy
         return
     data = CACHE_FORMAT + key + hashlib.sha256(payload).digest() + payload
@@ -169,9 +205,10 @@ def _prune(folder: Path) -> None:
 
 
 def through_cache(what: Callable[[], tuple[tuple[Any, ...], list[str]]], read: Callable[[], Library],
-                  kind: type[Library]) -> Library:
-    """The library READ would give: the kept copy when its key matches, else READ's (then kept).
-    WHAT gives the request (what was asked for, where) and every source file it is made from."""
+                  kind: type[Library], outline: Callable[[Library], object] = lambda library: None) -> Library:
+    """The library READ would give: the kept copy when its key matches, else READ's (then kept,
+    after its OUTLINE). WHAT gives the request (what was asked for, where) and every source file
+    it is made from."""
     try:
         folder = cache_dir()
         request, sources = what()
@@ -183,5 +220,16 @@ def through_cache(what: Callable[[], tuple[tuple[Any, ...], list[str]]], read: C
         return kept
     library = read()
     if settled:
-        keep_copy(folder, name, key, library)
+        keep_copy(folder, name, key, library, outline(library))
     return library
+
+
+def kept_outline(what: Callable[[], tuple[tuple[Any, ...], list[str]]], kind: type[Kept]) -> Kept | None:
+    """The outline kept with the library WHAT asks for (see through_cache) while its key matches;
+    None when there is no such copy (the library is then read as usual)."""
+    try:
+        folder = cache_dir()
+        name, key, _settled = library_key(*what())
+    except Exception:
+        return None
+    return read_outline(folder, name, key, kind)

@@ -6,24 +6,26 @@ import gc
 import os
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Callable, Iterable
 
 from bcp_drill.content import cache as content_cache
 from bcp_drill.content.checks import check_evidence_links, closest
+from bcp_drill.content.files import (
+    builtin_scales_dir,
+    bundled_dirs,
+    cache_request,
+    content_files,
+    display_path,
+    named_file,
+    safe_resolve,
+)
 from bcp_drill.content.loader import FileLoader, LoadedFile, known_valid, locate_line, remember_valid
 from bcp_drill.content.models import Checklist, Scenario, SystemsRegister, with_register
+from bcp_drill.content.outline import ContentOutline, content_outline
 from bcp_drill.content.problems import Problem
 from bcp_drill.content.scales import Scale
 from bcp_drill.workers import read_in_workers
-
-CONTENT_SUFFIXES = (".yaml", ".yml")
-CONTENT_FOLDERS = ("scenarios", "checklists")
-
-
-def builtin_scales_dir() -> Path:
-    return Path(str(files("bcp_drill.content").joinpath("scales")))
 
 
 @cache
@@ -41,87 +43,6 @@ def builtin_scale(scale_id: str) -> Scale:
     if not isinstance(loaded.document, Scale) or not loaded.ok:
         raise RuntimeError(f"the shipped scale {path} does not load: {[p.code for p in loaded.problems]}")
     return loaded.document
-
-
-def bundled_content_root() -> Path | None:
-    """Where the shipped scenarios and checklists are: inside the wheel, or the source tree."""
-    inside = Path(str(files("bcp_drill").joinpath("bundled")))
-    if inside.is_dir():
-        return inside
-    source_tree = Path(__file__).resolve().parents[3]
-    if (source_tree / "pyproject.toml").is_file() and (source_tree / "scenarios").is_dir():
-        return source_tree
-    return None
-
-
-def bundled_dirs() -> list[Path]:
-    """The shipped scenarios/ and checklists/ folders."""
-    root = bundled_content_root()
-    return [root / name for name in CONTENT_FOLDERS if root and (root / name).is_dir()]
-
-
-def default_content_dirs(cwd: Path) -> list[Path]:
-    """The shipped scenarios/ and checklists/, then those of the working folder when present:
-    local content adds to the shipped content, and a local file with the id of a shipped one
-    is used instead of it (`list` says so). A city that imports its own measures into
-    ./checklists still has the shipped plan-review checklist."""
-    dirs = bundled_dirs()
-    for name in CONTENT_FOLDERS:
-        here = cwd / name
-        if here.is_dir() and not any(safe_resolve(here) == safe_resolve(d) for d in dirs):
-            dirs.append(here)
-    return dirs
-
-
-def _path_parts(name: str) -> list[str]:
-    return name.split(os.sep)  # the order Path objects sort in: folder by folder
-
-
-def content_files(paths: Iterable[Path]) -> list[Path]:
-    """Every YAML file named, or found below a named folder, in a stable order."""
-    unique: dict[str, Path] = {}
-    for path in paths:
-        if path.is_dir():
-            # The folder is resolved once and its files joined to it: resolving each file and
-            # sorting Path objects cost more than reading a thousand small files.
-            folder = str(path.resolve())
-            names: list[str] = []
-            for directory, _subdirs, files in os.walk(folder):
-                names += (os.path.join(directory, name) for name in files
-                          if os.path.splitext(name)[1] in CONTENT_SUFFIXES)
-            for name in sorted(names, key=_path_parts):
-                real = os.path.realpath(name) if os.path.islink(name) else name
-                if real not in unique and os.path.isfile(real):
-                    unique[real] = Path(real)
-        else:
-            resolved = safe_resolve(path)
-            unique.setdefault(str(resolved), resolved)
-    return list(unique.values())
-
-
-def safe_resolve(path: Path) -> Path:
-    """PATH made absolute with its links followed; a link that leads back to itself stays as
-    it is (absolute), to be reported as a file that cannot be read, never an internal error."""
-    try:
-        return path.resolve()
-    except (RuntimeError, OSError):  # a symlink loop: RuntimeError before Python 3.13, OSError after
-        return Path(os.path.abspath(path))
-
-
-def named_file(reference: str) -> Path | None:
-    """The file REFERENCE names when it names one (it exists, or is a link, or ends in .yaml /
-    .yml): `run FILE` then reads that file and says what is wrong with it; None for an id."""
-    path = Path(reference).expanduser()
-    if os.path.lexists(path) and not path.is_dir() or path.suffix in CONTENT_SUFFIXES:
-        return path
-    return None
-
-
-def display_path(path: Path, cwd: Path) -> str:
-    try:
-        return os.path.relpath(path, cwd) if path.is_relative_to(cwd) else str(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
 
 
 @dataclass
@@ -158,8 +79,9 @@ class ContentLibrary:
         paths, registers_from = list(paths), list(registers_from)
         try:
             if content_cache.wanted():  # the TUI: the validated copy kept while no source changed
-                library = content_cache.through_cache(lambda: cls._cache_request(paths, cwd, registers_from),
-                                                      lambda: cls._load(paths, cwd, workers, registers_from), cls)
+                library = content_cache.through_cache(lambda: cache_request(paths, cwd, registers_from),
+                                                      lambda: cls._load(paths, cwd, workers, registers_from), cls,
+                                                      outline=ContentLibrary.outline)
             else:
                 library = cls._load(paths, cwd, workers, registers_from)
             # A pinned copy of one of these (a drill's scenario) is not read again, nor a built-in scale.
@@ -170,18 +92,6 @@ class ContentLibrary:
                 gc.freeze()
             if enabled:
                 gc.enable()
-
-    @staticmethod
-    def _cache_request(paths: list[Path], cwd: Path | None,
-                       registers_from: list[Path]) -> tuple[tuple[object, ...], list[str]]:
-        """What a load is asked (folders, working folder, where the shipped content is) and every
-        file it reads: the derived copy's key (content/cache.py)."""
-        request = ("library", str(cwd or Path.cwd()), tuple(os.path.abspath(p) for p in paths),
-                   tuple(os.path.abspath(p) for p in registers_from),
-                   tuple(str(safe_resolve(d)) for d in bundled_dirs()))
-        sources = content_files([builtin_scales_dir()]) + content_files(paths) \
-            + content_files([f for f in registers_from if f.is_dir()])
-        return request, [str(path) for path in sources]
 
     @classmethod
     def _load(cls, paths: Iterable[Path], cwd: Path | None = None, workers: int = 1,
@@ -350,6 +260,10 @@ class ContentLibrary:
     def checklist(self, id_or_path: str) -> Checklist | None:
         loaded = self._find(self.checklists, id_or_path)
         return loaded.document if loaded else None  # type: ignore[return-value]
+
+    def outline(self) -> ContentOutline:
+        """Every scenario and checklist as a set-up screen shows it (content/outline.py)."""
+        return content_outline(self.scenarios, self.checklists)
 
     def scale_of(self, checklist: Checklist) -> Scale:
         return checklist.scale if isinstance(checklist.scale, Scale) else self.scales[checklist.scale]

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from bcp_drill.content.fields import LocalizedText
-from bcp_drill.content.models import Condition, Scenario
+from bcp_drill.content.outline import ConditionOutline, ScenarioOutline, Words, scenario_outline
 from bcp_drill.i18n import Translator
 from bcp_drill.records.values import DrillRole
 
-if TYPE_CHECKING:  # the event models load when a drill starts, not with its set-up screen
+if TYPE_CHECKING:  # the models load when a drill starts, not with its set-up screen (content/outline.py)
+    from bcp_drill.content.models import Scenario
     from bcp_drill.records.events import Participant
 
 # Words a user may type for each drill role, in Japanese or English.
@@ -59,6 +59,15 @@ class RosterPerson:
         return f"{self.name}（{about}）" if about else self.name
 
 
+@dataclass
+class SetupRoster:
+    """The roster's people as drill set-up offers them, or why the roster could not be read."""
+
+    people: list[RosterPerson] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # each rendered with its file and line
+    path: str = ""
+
+
 def name_key(name: str) -> str:
     """A name as compared: NFKC (full- and half-width alike), without spaces (山田 太郎 = 山田太郎)."""
     return "".join(unicodedata.normalize("NFKC", name).split())
@@ -82,7 +91,7 @@ class SetupError:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def message(self, t: Translator) -> str:
-        return t(self.key, **{name: value.get(t.lang) if isinstance(value, LocalizedText) else value
+        return t(self.key, **{name: value.get(t.lang) if isinstance(value, Words) else value
                               for name, value in self.params.items()})
 
 
@@ -109,7 +118,7 @@ def parse_participants(text: str) -> tuple[list[Participant], list[SetupError]]:
     return participants, errors
 
 
-def condition_value(condition: Condition, answer: str) -> str | None:
+def condition_value(condition: ConditionOutline, answer: str) -> str | None:
     """The value id a user meant: its id, its number in the list (1-based) or its title in
     either language; None when it matches none."""
     answer = answer.strip()
@@ -120,8 +129,10 @@ def condition_value(condition: Condition, answer: str) -> str | None:
     return None
 
 
-def parse_condition_options(options: list[str], scenario: Scenario) -> tuple[dict[str, str], list[SetupError]]:
+def parse_condition_options(options: list[str],
+                            scenario: Scenario | ScenarioOutline) -> tuple[dict[str, str], list[SetupError]]:
     """`--condition ID=VALUE` options (VALUE as in condition_value) into condition values."""
+    scenario = _outlined(scenario)
     chosen: dict[str, str] = {}
     errors: list[SetupError] = []
     known = ", ".join(c.id for c in scenario.conditions) or "-"
@@ -157,7 +168,7 @@ def parse_t0(text: str, now: datetime) -> datetime | None:
 
 
 
-def condition_key(condition: Condition) -> str:
+def condition_key(condition: ConditionOutline) -> str:
     return f"{CONDITION}:{condition.id}"
 
 
@@ -170,7 +181,7 @@ class SetupQuestion:
     kind: QuestionKind
     choices: tuple[str, ...] = ()  # the value ids a choice or a condition takes, in the order offered
     default: str = ""
-    condition: Condition | None = None
+    condition: ConditionOutline | None = None
     people: tuple[RosterPerson, ...] = ()  # the roster's people offered (participants, unreachable)
 
     @property
@@ -214,11 +225,16 @@ class SetupQuestion:
         return value if value is not None else SetupError(self.key, "plain.bad_condition", {"value": answer})
 
 
-def setup_questions(scenario: Scenario, recorder: str,
+def _outlined(scenario: Scenario | ScenarioOutline) -> ScenarioOutline:
+    return scenario if isinstance(scenario, ScenarioOutline) else scenario_outline(scenario)
+
+
+def setup_questions(scenario: Scenario | ScenarioOutline, recorder: str,
                     people: Sequence[RosterPerson] = ()) -> tuple[SetupQuestion, ...]:
     """What setting up a drill of SCENARIO asks, in the order a form shows it; RECORDER: the
     settings' recorder, who records unless someone else is named; PEOPLE: the roster's, offered."""
-    types = tuple(d.value for d in scenario.drill_types)
+    scenario = _outlined(scenario)
+    types = scenario.drill_types
     offered = tuple(people)
     return (SetupQuestion(DRILL_TYPE, "choice", types, types[0]),
             *(SetupQuestion(condition_key(c), "condition", tuple(v.id for v in c.values), condition=c)
@@ -228,12 +244,7 @@ def setup_questions(scenario: Scenario, recorder: str,
             # Who records at this console is stamped on every event and named in the report.
             SetupQuestion(RECORDER, "text", default=recorder),
             # Last, so scripts written for plain mode before it existed still answer the same questions.
-            SetupQuestion(UNREACHABLE, "names", _contact_names(scenario), people=offered))
-
-
-def _contact_names(scenario: Scenario) -> tuple[str, ...]:
-    """The names of the scenario's contact list, in both languages (who may be marked unreachable)."""
-    return tuple(name for c in scenario.annexes.contacts if c.name for name in (c.name.ja, c.name.en) if name)
+            SetupQuestion(UNREACHABLE, "names", scenario.contact_names, people=offered))
 
 
 @dataclass(frozen=True)

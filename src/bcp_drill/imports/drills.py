@@ -11,6 +11,7 @@ from bcp_drill.content.checks import Finding, Loc, duplicate_ids, reference_find
 from bcp_drill.content.library import ContentLibrary
 from bcp_drill.content.loader import FileLoader, LoadedFile
 from bcp_drill.content.models import Scenario, applies_under, as_played
+from bcp_drill.content.outline import condition_outline
 from bcp_drill.drill.pinned import pinned_register_fields
 from bcp_drill.drill.session import condition_values
 from bcp_drill.drill.setup import condition_value, parse_t0
@@ -270,7 +271,7 @@ def paper_conditions(result: DrillResultFile, scenario: Scenario) -> dict[str, s
     values: dict[str, str] = {}
     for condition_id, answer in result.conditions.items():
         condition = scenario.condition(condition_id)
-        value = condition_value(condition, str(answer)) if condition is not None else None
+        value = condition_value(condition_outline(condition), str(answer)) if condition is not None else None
         if value is not None:
             values[condition_id] = value
     return values

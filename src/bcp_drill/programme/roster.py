@@ -12,9 +12,10 @@ import yaml
 from pydantic import Field
 
 from bcp_drill.content.fields import ContentModel, Id
-from bcp_drill.drill.setup import RosterPerson
+from bcp_drill.drill.setup import RosterPerson, SetupRoster
 from bcp_drill.imports.raw_sheet import DEFAULT_LIMITS, SheetLimits
 from bcp_drill.imports.spreadsheet import SheetProblem, read_sheet
+from bcp_drill.programme import ROSTER_FILE
 
 if TYPE_CHECKING:
     from bcp_drill.i18n import Translator
@@ -99,16 +100,6 @@ def import_roster(path: Path, display: str, roster_id: str = "roster",
     return RosterImport(Roster(kind="roster", id=roster_id, people=people))
 
 
-ROSTER_FILE = "roster.yaml"  # in the programmes/ folder, where `roster import` writes it
-
-
-@dataclass
-class SetupRoster:
-    """The roster's people as drill set-up offers them, or why the roster could not be read."""
-
-    people: list[RosterPerson] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # each rendered with its file and line
-    path: str = ""
 
 
 def setup_roster(folder: Path, t: "Translator") -> SetupRoster:

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bcp_drill.content.library import display_path
+from bcp_drill.content.files import display_path
 from bcp_drill.content.loader import FileLoader, LoadedFile
 from bcp_drill.fiscal import fiscal_year
+from bcp_drill.programme import ROSTER_FILE
 from bcp_drill.programme.coverage import Coverage, coverage
 from bcp_drill.programme.models import Programme
-from bcp_drill.programme.roster import ROSTER_FILE, Roster
+from bcp_drill.programme.roster import Roster
 from bcp_drill.programme.status import HeldDrill, ProgrammeStatus, held_drill, load_programme, programme_status
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore, RecordSummary

@@ -69,12 +69,16 @@ class BcpDrillApp(App):
         self.ctx = ctx
         self.start = start or StartRequest()
         self.failure: str | None = None  # why the app gave up opening what was asked (said after exit)
+        self.early_setup: Screen | None = None  # the set-up screen asked for, drawn from the content's outline
 
     def get_default_screen(self) -> Screen:
         # With nothing asked for on the command line, the home screen is the first one drawn
         # (not pushed over an empty screen after it: one frame sooner).
         start = self.start
         if (start.scenario_id or start.checklist_id) and not self.ctx.library_loaded:
+            self.early_setup = self.setup_from_outline()
+            if self.early_setup is not None:  # pushed at mount, over Textual's empty screen, as one opened later is
+                return super().get_default_screen()
             from bcp_drill.tui.screens.loading import LoadingScreen
 
             return LoadingScreen(start.scenario_id or start.checklist_id or "")
@@ -82,7 +86,7 @@ class BcpDrillApp(App):
             return super().get_default_screen()
         return HomeScreen()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         translate_bindings(self, self.ctx.t)
         self.register_theme(HIGH_CONTRAST)
         if self.theme != THEME_NAMES[self.ctx.settings.theme]:  # each change restyles everything
@@ -91,11 +95,41 @@ class BcpDrillApp(App):
             self.apply_chrome()
         # A drill or review asked for on the command line is the first screen drawn; the home
         # screen comes under it only when it is left (see `leave_screen`). When the content
-        # is not read yet, the loading screen is drawn first and the content read after it.
+        # is not read yet, the loading screen is drawn first and the content read after it (or,
+        # when the kept copy's outline had it, the set-up screen, and the content read behind it).
+        if self.early_setup is not None:
+            await self.push_screen(self.early_setup)  # mounted: the next refresh draws it
+            self.call_after_refresh(self.read_content)
+            return
         if (self.start.scenario_id or self.start.checklist_id) and not self.ctx.library_loaded:
             self.call_after_refresh(self.open_requested_content)
             return
         self.open_start()
+
+    def setup_from_outline(self) -> Screen | None:
+        """The set-up screen asked for on the command line, drawn from the outline kept with the
+        content's derived copy (content/outline.py) before the content is read; None when the
+        copy does not name it by id (a title, a file, no usable copy: the content is read first)."""
+        outline = self.ctx.kept_outline()
+        if outline is None:
+            return None
+        if self.start.scenario_id and self.start.scenario_id in outline.scenarios:
+            from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
+
+            return DrillSetupScreen(outline.scenarios[self.start.scenario_id])
+        if self.start.checklist_id and self.start.checklist_id in outline.checklists:
+            from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
+
+            return ReviewSetupScreen(outline.checklists[self.start.checklist_id], self.start.fiscal_year)
+        return None
+
+    def read_content(self) -> None:
+        """Read the content behind a set-up screen drawn from its outline (from the same kept
+        copy: a moment), and say whether some files of it have problems, as on any opening."""
+        library = self.ctx.library
+        if library.problems:
+            self.notify(self.ctx.t("cli.content_problems_warning", problems=len(library.problems)),
+                        severity="warning", timeout=15)
 
     def open_requested_content(self) -> None:
         """Read the content, then open the scenario or checklist asked for on the command line
@@ -185,23 +219,27 @@ class BcpDrillApp(App):
     # -- opening drills ----------------------------------------------------------
 
     def open_setup(self, scenario_id: str) -> bool:
+        from bcp_drill.content.models import Scenario
+        from bcp_drill.content.outline import scenario_outline
         from bcp_drill.tui.screens.drill_setup import DrillSetupScreen
 
         source = self.ctx.library.scenarios.get(scenario_id)
-        if source is None:
+        if source is None or not isinstance(source.document, Scenario):
             self.notify(self.ctx.t("tui.unknown_scenario", id=scenario_id), severity="error")
             return False
-        self.push_screen(DrillSetupScreen(source))
+        self.push_screen(DrillSetupScreen(scenario_outline(source.document)))
         return True
 
     def open_review_setup(self, checklist_id: str, fiscal_year: int | None = None) -> bool:
+        from bcp_drill.content.models import Checklist
+        from bcp_drill.content.outline import checklist_outline
         from bcp_drill.tui.screens.review_setup import ReviewSetupScreen
 
         source = self.ctx.library.checklists.get(checklist_id)
-        if source is None:
+        if source is None or not isinstance(source.document, Checklist):
             self.notify(self.ctx.t("review.unknown_checklist", id=checklist_id), severity="error")
             return False
-        self.push_screen(ReviewSetupScreen(source, fiscal_year))
+        self.push_screen(ReviewSetupScreen(checklist_outline(source.document), fiscal_year))
         return True
 
     def open_record(self, record_id: str) -> bool:

@@ -11,6 +11,7 @@ from bcp_drill.i18n import Lang, Translator
 
 if TYPE_CHECKING:
     from bcp_drill.content.library import ContentLibrary
+    from bcp_drill.content.outline import ContentOutline
     from bcp_drill.records.store import RecordStore
     from bcp_drill.settings import Settings
     from bcp_drill.tui.app import BcpDrillApp
@@ -25,11 +26,15 @@ class TuiContext:
     """
 
     def __init__(self, settings: Settings, library: ContentLibrary | Callable[[], ContentLibrary],
-                 store: RecordStore | Callable[[], RecordStore], config_path: Path | None = None) -> None:
+                 store: RecordStore | Callable[[], RecordStore], config_path: Path | None = None,
+                 kept_outline: Callable[[], ContentOutline | None] | None = None) -> None:
         self.settings = settings
         self._library = library
         self._store = store
         self.config_path = config_path  # where a changed setting (the theme) is saved
+        # The outline of the library kept in the user's cache folder (content/cache.py), read
+        # without reading the content: what a set-up screen asked for is drawn from it first.
+        self._kept_outline = kept_outline
 
     @property
     def store(self) -> RecordStore:
@@ -49,6 +54,16 @@ class TuiContext:
             with cache.used():  # the validated copy kept in the user's cache folder, while no file changed
                 self._library = self._library()
         return self._library
+
+    def kept_outline(self) -> ContentOutline | None:
+        """The content's outline from the kept copy, without reading the content (before it is
+        read); None when there is no usable copy, or once the content is read."""
+        if self.library_loaded or self._kept_outline is None:
+            return None
+        from bcp_drill.content import cache
+
+        with cache.used():
+            return self._kept_outline()
 
     @property
     def t(self) -> Translator:

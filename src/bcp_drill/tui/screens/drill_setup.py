@@ -10,8 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, TextArea
 
-from bcp_drill.content.loader import LoadedFile
-from bcp_drill.content.models import Scenario
+from bcp_drill.content.outline import ScenarioOutline
 from bcp_drill.drill.setup import (
     DRILL_TYPE,
     PARTICIPANTS,
@@ -22,6 +21,7 @@ from bcp_drill.drill.setup import (
     RosterPerson,
     SetupError,
     SetupQuestion,
+    SetupRoster,
     condition_key,
     read_setup,
     setup_questions,
@@ -47,11 +47,11 @@ class DrillSetupScreen(FormScreen):
         Binding("escape", "cancel", "keys.cancel"),
     ]
 
-    def __init__(self, source: LoadedFile) -> None:
+    def __init__(self, scenario: ScenarioOutline) -> None:
         super().__init__()
-        self.source = source
-        assert isinstance(source.document, Scenario)
-        self.scenario: Scenario = source.document
+        # Drawn from the outline (content/outline.py): the validated scenario is taken from the
+        # content library when the drill starts.
+        self.scenario = scenario
         self.questions: tuple[SetupQuestion, ...] = ()  # made at compose, once the settings (the recorder) are known
         self.people: list[RosterPerson] = []  # the roster's (./programmes/roster.yaml), offered with Ctrl+R
         self.field_ids = {**_FIELD_IDS, **{condition_key(c): f"condition-{index}"
@@ -67,12 +67,9 @@ class DrillSetupScreen(FormScreen):
                 yield Label(f"{t('tui.scenario_notes')}: {self.scenario.notes.get(lang)}", classes="form-hint",
                             markup=False)
             for reference in self.scenario.sources:
-                yield Label(f"{t('tui.scenario_source')}: {reference.one_line(lang)}", classes="form-hint",
+                yield Label(f"{t('tui.scenario_source')}: {reference.get(lang)}", classes="form-hint",
                             markup=False)
-            from bcp_drill.programme import PROGRAMME_FOLDER
-            from bcp_drill.programme.roster import setup_roster
-
-            roster = setup_roster(Path.cwd() / PROGRAMME_FOLDER, t)
+            roster = self.roster()
             self.people = roster.people
             if roster.people:
                 yield Label(t("call_in.roster_offered", count=len(roster.people), path=roster.path),
@@ -86,6 +83,18 @@ class DrillSetupScreen(FormScreen):
             yield Button(t("tui.setup_start"), id="start", variant="primary")
             yield Label(t("tui.setup_keys"), classes="form-hint", markup=False)
         yield Footer()
+
+    def roster(self) -> SetupRoster:
+        """The roster of ./programmes/ offered at set-up (read only when there is one: reading it
+        loads the content models)."""
+        from bcp_drill.programme import PROGRAMME_FOLDER, ROSTER_FILE
+
+        folder = Path.cwd() / PROGRAMME_FOLDER
+        if not (folder / ROSTER_FILE).exists():
+            return SetupRoster()
+        from bcp_drill.programme.roster import setup_roster
+
+        return setup_roster(folder, app_context(self).t)
 
     def on_mount(self) -> None:
         translate_bindings(self, app_context(self).t)
@@ -183,7 +192,11 @@ class DrillSetupScreen(FormScreen):
             return
         from bcp_drill.drill.opening import Notice, start_drill  # the records' machinery: not before it is needed
 
-        session = start_drill(ctx.store, self.source, setup)
+        source = ctx.library.scenarios.get(self.scenario.id)
+        if source is None:  # its file was changed or removed since the form was drawn
+            self.query_one("#setup-error", Label).update(t("tui.unknown_scenario", id=self.scenario.id))
+            return
+        session = start_drill(ctx.store, source, setup)
         if isinstance(session, Notice):
             error = self.query_one("#setup-error", Label)
             error.update(session.text(t))

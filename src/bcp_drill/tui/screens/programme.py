@@ -16,8 +16,8 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Label, Static
 
 from bcp_drill.fiscal import fiscal_year_label
+from bcp_drill.programme import ROSTER_FILE
 from bcp_drill.programme.reminders import PROGRAMME_FOLDER
-from bcp_drill.programme.roster import ROSTER_FILE
 from bcp_drill.programme.year import ProgrammeYear, read_year
 from bcp_drill.render.programme import coverage_tables, programme_table
 from bcp_drill.render.tables import Table, left_out_note

@@ -7,8 +7,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Footer, Input, Label
 
-from bcp_drill.content.loader import LoadedFile
-from bcp_drill.content.models import Checklist
+from bcp_drill.content.outline import ChecklistOutline
 from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.tui.bindings import translate_bindings
@@ -23,12 +22,12 @@ class ReviewSetupScreen(FormScreen):
         Binding("escape", "cancel", "keys.cancel"),
     ]
 
-    def __init__(self, source: LoadedFile, fiscal_year: int | None = None) -> None:
+    def __init__(self, checklist: ChecklistOutline, fiscal_year: int | None = None) -> None:
         super().__init__()
-        self.source = source
+        # Drawn from the outline (content/outline.py): the validated checklist is taken from the
+        # content library when the review starts.
+        self.checklist = checklist
         self.asked_year = fiscal_year  # `review --year`: the 年度 recorded unless changed here
-        assert isinstance(source.document, Checklist)
-        self.checklist: Checklist = source.document
 
     def compose(self) -> ComposeResult:
         ctx = app_context(self)
@@ -67,12 +66,18 @@ class ReviewSetupScreen(FormScreen):
             self.show_field_error("review-year", t("cli.bad_year", value=year_text))
             return
         # The records' machinery loads when a review starts, not with its set-up screen.
+        from bcp_drill.content.models import Checklist
         from bcp_drill.review.session import ReviewSession, latest_review_before
 
+        source = ctx.library.checklists.get(self.checklist.id)
+        checklist = source.document if source is not None else None
+        if source is None or not isinstance(checklist, Checklist):  # changed or removed since the form was drawn
+            error.update(t("review.unknown_checklist", id=self.checklist.id))
+            return
         previous = latest_review_before(ctx.store, self.checklist.id, year)  # next year starts from it
         try:
             session = ReviewSession.start(
-                ctx.store, self.source, ctx.library.scale_of(self.checklist), fiscal_year_value=year,
+                ctx.store, source, ctx.library.scale_of(checklist), fiscal_year_value=year,
                 reviewer=self.query_one("#review-reviewer", Input).value.strip(),
                 organisation=self.query_one("#review-organisation", Input).value.strip(), previous=previous)
         except (UserError, OSError) as failure:
