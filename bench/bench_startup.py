@@ -136,7 +136,7 @@ def on_mount(self):
         self.call_after_refresh(drawn)
 
     self.call_after_refresh(drawn)  # before the app's own after-refresh work (reading the content)
-    return mount(self)  # (a coroutine: Textual awaits it)
+    return mount(self)
 
 tui_app.BcpDrillApp.on_mount = on_mount
 tui_app.BcpDrillApp.run = lambda self, **kw: textual.app.App.run(self, headless=True)

@@ -458,3 +458,36 @@ async def test_injects_that_arrive_together_share_one_popup_and_all_reach_the_lo
         assert message.splitlines()[3] == f"… and {len(arrived) - 3} more in the inject log"
         log = "\n".join(str(line) for line in runner.query_one(InjectLog)._written)
         assert all(inject_id in log for inject_id in arrived)
+
+
+async def test_a_step_with_many_notes_shows_the_newest_and_l_lists_them_all(tmp_path):
+    from textual.widgets import Static
+
+    from bcp_drill.tui.modals.text_view import TextViewModal
+    from bcp_drill.tui.widgets.step_detail import NOTES_SHOWN
+
+    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        runner = app.screen
+        assert isinstance(runner, DrillRunnerScreen)
+        for number in range(1, NOTES_SHOWN + 6):
+            runner.session.add_note(f"note {number:02d}", "s1")
+        runner.session.add_note("about the whole drill")
+        runner.redraw()
+        await pilot.pause()
+        detail = str(runner.query_one("#step-detail-body", Static).render())
+        assert "... 5 earlier notes (l shows them all)" in detail
+        assert "note 05" not in detail and "note 06" in detail and "note 25" in detail
+        assert detail.index("note 06") < detail.index("note 25")  # oldest first, as recorded
+        assert "about the whole drill" in detail
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, TextViewModal)
+        listed = app.screen.body
+        assert all(f"note {n:02d}" in listed for n in range(1, NOTES_SHOWN + 6))
+        assert listed.startswith("Notes (25)") and "Notes on the drill (1)" in listed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is runner

@@ -3,7 +3,6 @@ after it, and then the set-up is opened over it (or the app ends with the CLI's 
 the kept copy of the content (content/cache.py) has the outline of what was asked for, the
 set-up screen is drawn first from it and the content is read behind it."""
 
-from textual.screen import Screen
 from textual.widgets import Input, Label
 
 from bcp_drill.content.library import ContentLibrary
@@ -152,13 +151,17 @@ async def test_a_kept_outline_draws_the_setup_first_and_the_content_is_read_behi
         assert isinstance(app.screen, DrillSetupScreen)  # the first screen: no loading screen
         await until_read(pilot)
         assert seen == [DrillSetupScreen]  # read once the set-up was drawn, not before
-        assert [type(s) for s in app.screen_stack] == [Screen, DrillSetupScreen]  # Textual's empty one under it
+        assert [type(s) for s in app.screen_stack] == [DrillSetupScreen]  # the first screen: nothing under it
         await pilot.press("tab")
         await type_text(pilot, "3F")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, DrillRunnerScreen)
         assert app.screen.session.scenario.id == "mini"
+        assert len(app.screen_stack) == 1  # the set-up was replaced, as one pushed later is
+        await pilot.press("escape", "y")  # leave the drill: the home screen takes its place
+        await pilot.pause()
+        assert [type(s) for s in app.screen_stack] == [HomeScreen]
     [started] = journal_events(store)
     assert started.scenario_id == "mini" and started.place == "3F"
     assert seen == [DrillSetupScreen]  # read once

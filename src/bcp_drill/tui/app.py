@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -69,16 +70,17 @@ class BcpDrillApp(App):
         self.ctx = ctx
         self.start = start or StartRequest()
         self.failure: str | None = None  # why the app gave up opening what was asked (said after exit)
-        self.early_setup: Screen | None = None  # the set-up screen asked for, drawn from the content's outline
+        self.read_content_after_draw = False  # the first screen is a set-up drawn from the content's outline
 
     def get_default_screen(self) -> Screen:
         # With nothing asked for on the command line, the home screen is the first one drawn
         # (not pushed over an empty screen after it: one frame sooner).
         start = self.start
         if (start.scenario_id or start.checklist_id) and not self.ctx.library_loaded:
-            self.early_setup = self.setup_from_outline()
-            if self.early_setup is not None:  # pushed at mount, over Textual's empty screen, as one opened later is
-                return super().get_default_screen()
+            early = self.setup_from_outline()
+            if early is not None:  # the first screen drawn; the content is read behind it
+                self.read_content_after_draw = True
+                return early
             from bcp_drill.tui.screens.loading import LoadingScreen
 
             return LoadingScreen(start.scenario_id or start.checklist_id or "")
@@ -86,7 +88,7 @@ class BcpDrillApp(App):
             return super().get_default_screen()
         return HomeScreen()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         translate_bindings(self, self.ctx.t)
         self.register_theme(HIGH_CONTRAST)
         if self.theme != THEME_NAMES[self.ctx.settings.theme]:  # each change restyles everything
@@ -97,8 +99,7 @@ class BcpDrillApp(App):
         # screen comes under it only when it is left (see `leave_screen`). When the content
         # is not read yet, the loading screen is drawn first and the content read after it (or,
         # when the kept copy's outline had it, the set-up screen, and the content read behind it).
-        if self.early_setup is not None:
-            await self.push_screen(self.early_setup)  # mounted: the next refresh draws it
+        if self.read_content_after_draw:
             self.call_after_refresh(self.read_content)
             return
         if (self.start.scenario_id or self.start.checklist_id) and not self.ctx.library_loaded:
@@ -160,6 +161,14 @@ class BcpDrillApp(App):
             opened = self.open_record(self.start.record_id)
         if not opened and not isinstance(self.screen, HomeScreen):
             self.push_screen(HomeScreen())
+
+    def switch_screen(self, screen: Screen | str) -> AwaitComplete:
+        # Textual drops the result callback a pushed screen holds when it replaces it; the first
+        # screen (get_default_screen's: a set-up drawn first) was never pushed and holds none.
+        # Private, as bindings.py's accesses are, and checked against the same Textual version.
+        if len(self.screen_stack) == 1 and not self.screen._result_callbacks:
+            self.screen._push_result_callback(self.screen, None)
+        return super().switch_screen(screen)
 
     def leave_screen(self) -> None:
         """Back to the screen underneath, or to the home screen when there is none."""

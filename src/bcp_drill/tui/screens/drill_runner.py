@@ -48,7 +48,7 @@ from bcp_drill.tui.modals.text_view import TextViewModal
 from bcp_drill.tui.screens.base import SessionScreen
 from bcp_drill.tui.widgets.clock_bar import ClockBar
 from bcp_drill.tui.widgets.inject_log import InjectLog, inject_line
-from bcp_drill.tui.widgets.step_detail import StepDetail
+from bcp_drill.tui.widgets.step_detail import StepDetail, all_notes_text
 from bcp_drill.tui.widgets.step_list import StepList
 
 TICK_SECONDS = 1.0
@@ -68,6 +68,7 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         Binding("e", "end_drill", "keys.end_drill"),
         Binding("r", "reopen", "keys.reopen", show=False),
         Binding("w", "withdraw_note", "keys.withdraw_note", show=False),
+        Binding("l", "all_notes", "keys.all_notes", show=False),
         Binding("g", "drill_note", "keys.drill_note", show=False),
         Binding("c", "pick_check", "keys.pick_check", show=False),
         Binding("y", "systems", "keys.systems", show=False),
@@ -93,6 +94,10 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
 
     def compose(self) -> ComposeResult:
         ctx = app_context(self)
+        # p s m u: keys and words from the shipped scale; all in the UI language before the
+        # footer is composed, so that it is drawn once.
+        bind_drill_rating_keys(self, rating_dimension(), ctx.lang)
+        translate_bindings(self, ctx.t, refresh=False)
         scenario = self.session.scenario
         title = scenario.title.get(ctx.lang)
         if scenario.conditions:  # which case is played decides which steps apply: kept in sight
@@ -113,9 +118,6 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
         yield Footer()
 
     def on_mount(self) -> None:
-        t = app_context(self).t
-        bind_drill_rating_keys(self, rating_dimension(), t.lang)  # p s m u: keys and words from the shipped scale
-        translate_bindings(self, t)
         log = self.query_one(InjectLog)
         for delivered in sorted(self.session.state.delivered.values(), key=lambda d: d.elapsed_seconds):
             if self.session.sees_inject(delivered.inject):
@@ -488,6 +490,14 @@ class DrillRunnerScreen(SessionScreen[DrillSession]):
                                                         t("tui.yes_no_keys"))):
             self._safely(self.session.retract_note, note.seq, t("tui.withdrawn_on_screen"), note.console)
             self.redraw()
+
+    def action_all_notes(self) -> None:
+        """Every note of the selected step and of the drill (the detail shows the newest)."""
+        t = app_context(self).t
+        step = self.session.scenario.step(self.selected_step or "")
+        title = t("tui.all_notes_title", step=step.title.get(t.lang) if step else t("tui.drill_note_short"))
+        self.app.push_screen(TextViewModal(title, all_notes_text(self.view(), self.selected_step, t),
+                                           t("tui.text_view_keys")))
 
     def action_drill_note(self) -> None:
         if self._allowed("note"):

@@ -60,6 +60,7 @@ class DrillSetupScreen(FormScreen):
     def compose(self) -> ComposeResult:
         ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
+        translate_bindings(self, t, refresh=False)  # before the footer is composed: drawn once
         with VerticalScroll(id="setup-form"):
             yield Label(t("tui.setup_title", title=self.scenario.title.get(lang)), classes="form-title", markup=False)
             yield Label(self.scenario.summary.get(lang), classes="form-summary", markup=False)
@@ -97,7 +98,6 @@ class DrillSetupScreen(FormScreen):
         return setup_roster(folder, app_context(self).t)
 
     def on_mount(self) -> None:
-        translate_bindings(self, app_context(self).t)
         self.query_one("#drill-type").focus()
 
     def question_field(self, question: SetupQuestion) -> ComposeResult:

@@ -64,6 +64,10 @@ class ReviewScreen(SessionScreen[ReviewSession]):
 
     def compose(self) -> ComposeResult:
         ctx = app_context(self)
+        # One key per option of the scale (the legend under the table lists them); all in the UI
+        # language before the footer is composed, so that it is drawn once.
+        bind_rating_keys(self, self.session.scale, ctx.lang)
+        translate_bindings(self, ctx.t, refresh=False)
         checklist = self.session.checklist
         yield Label(f"{checklist.title.get(ctx.lang)}  ({self.session.record_id})", id="review-title", markup=False)
         yield Static(id="review-progress")
@@ -77,11 +81,6 @@ class ReviewScreen(SessionScreen[ReviewSession]):
         yield Footer()
 
     def on_mount(self) -> None:
-        ctx = app_context(self)
-        lang = ctx.lang
-        # One key per option of the scale (the legend under the table lists them).
-        bind_rating_keys(self, self.session.scale, lang)
-        translate_bindings(self, ctx.t)
         tree = self.query_one(SectionTree)
         tree.root.expand()
         self._add_sections(tree.root, self.session.checklist.sections)

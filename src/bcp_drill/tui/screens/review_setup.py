@@ -32,6 +32,7 @@ class ReviewSetupScreen(FormScreen):
     def compose(self) -> ComposeResult:
         ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
+        translate_bindings(self, t, refresh=False)  # before the footer is composed: drawn once
         this_year = self.asked_year or fiscal_year(ctx.store.clock().astimezone().date())
         with VerticalScroll(id="setup-form"):
             yield Label(t("review.setup_title", title=self.checklist.title.get(lang)), classes="form-title",
@@ -53,7 +54,6 @@ class ReviewSetupScreen(FormScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        translate_bindings(self, app_context(self).t)
         self.query_one("#review-year").focus()
 
     def action_start(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,12 +18,30 @@ from bcp_drill.drill.wording import check_text, rating_label, status_label, step
 from bcp_drill.i18n import Translator
 from bcp_drill.tui.context import app_context
 
+NOTES_SHOWN = 20  # the newest notes of a step in its detail; `l` lists them all (a drill may have hundreds)
 
-def _note_lines(out: Text, notes: Iterable[Any], heading: str) -> None:
+
+def note_line(note: Any) -> str:
+    return f"T+{format_elapsed(note.elapsed_seconds)} {note.by}: {note.text}"
+
+
+def _note_lines(out: Text, notes: Sequence[Any], heading: str, t: Translator) -> None:
     if notes:
         out.append(f"\n{heading}\n", style="bold")
-        for note in notes:
-            out.append(f"T+{format_elapsed(note.elapsed_seconds)} {note.by}: {note.text}\n")
+        if len(notes) > NOTES_SHOWN:
+            out.append(t("tui.earlier_notes", count=len(notes) - NOTES_SHOWN) + "\n")
+        for note in notes[-NOTES_SHOWN:]:
+            out.append(note_line(note) + "\n")
+
+
+def all_notes_text(view: DrillView, step_id: str | None, t: Translator) -> str:
+    """Every note of STEP_ID and of the drill, oldest first (what `l` shows)."""
+    parts = []
+    for heading, notes in ((t("tui.notes"), view.notes(step_id) if step_id else []),
+                           (t("tui.drill_notes"), view.notes(None))):
+        if notes:
+            parts.append("\n".join([f"{heading} ({len(notes)})", *(note_line(n) for n in notes)]))
+    return "\n\n".join(parts) or t("tui.no_notes")
 
 
 def _decision_lines(out: Text, view: DrillView, step: Step, t: Translator) -> None:
@@ -79,13 +97,13 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
         out.append(f"\n{t('tui.objectives')}\n", style="bold")
         for objective in objectives:
             out.append(f"・{objective.title.get(lang)}\n")
-    _note_lines(out, view.notes(step_id), t("tui.notes"))
+    _note_lines(out, view.notes(step_id), t("tui.notes"), t)
     problems = state.problems_for(step_id)
     if problems:
         out.append(f"\n{t('tui.problems')}\n", style="bold")
         for problem in problems:
             out.append(f"{problem.problem_id} [{t('priority.' + problem.priority)}] {problem.title}\n")
-    _note_lines(out, view.notes(None), t("tui.drill_notes"))
+    _note_lines(out, view.notes(None), t("tui.drill_notes"), t)
     return out
 
 
@@ -96,6 +114,10 @@ class StepDetail(VerticalScroll):
     can_focus = True
     drill_view: var[DrillView | None] = var(None)
     step_id: var[str | None] = var(None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._shown: Text | None = None  # what the body shows: laid out again only when it changes
 
     def compose(self) -> ComposeResult:
         yield Static(id="step-detail-body")
@@ -109,5 +131,8 @@ class StepDetail(VerticalScroll):
     def _draw(self) -> None:
         if self.drill_view is None or self.step_id is None:  # nothing selected: what was shown stays
             return
-        body = self.query_one("#step-detail-body", Static)
-        body.update(step_detail_text(self.drill_view, self.step_id, app_context(self).t))
+        shown = step_detail_text(self.drill_view, self.step_id, app_context(self).t)
+        if shown == self._shown:  # each clock tick renews the view; a long step's notes are not laid out again
+            return
+        self._shown = shown
+        self.query_one("#step-detail-body", Static).update(shown)
