@@ -256,14 +256,18 @@ async def test_a_drill_opened_from_the_command_line_goes_home_when_left(tmp_path
     app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, DrillSetupScreen)  # drawn first, no home screen under it
-        assert len(app.screen_stack) == 2
+        assert len(app.screen_stack) == 1  # the first screen itself: nothing empty under it
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="no-such-scenario"))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)  # what could not be opened leaves the home screen
+        assert [n.message for n in app._notifications] == ["No scenario 'no-such-scenario'."]  # and is said
+        await pilot.pause()
+        toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
+        assert any("No scenario 'no-such-scenario'." in text for text in toasts)  # on the screen, too
     library = mini_library()
     app, store, _ = make_app(tmp_path, lang="en", library=library)
     session = DrillSession.start(store, library.scenarios["mini"], "tabletop")

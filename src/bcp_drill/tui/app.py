@@ -71,10 +71,13 @@ class BcpDrillApp(App):
         self.start = start or StartRequest()
         self.failure: str | None = None  # why the app gave up opening what was asked (said after exit)
         self.read_content_after_draw = False  # the first screen is a set-up drawn from the content's outline
+        self._first_screen: Screen | None = None  # what `show` gives while the first screen is being opened
+        self._opening_first = False
+        self.loading_screen: Screen | None = None  # drawn first while the content is read, then kept under
 
     def get_default_screen(self) -> Screen:
-        # With nothing asked for on the command line, the home screen is the first one drawn
-        # (not pushed over an empty screen after it: one frame sooner).
+        # The screen a person came for is the first one drawn (not pushed over an empty screen
+        # after it: one frame sooner): the home screen, or what the command line asked for.
         start = self.start
         if (start.scenario_id or start.checklist_id) and not self.ctx.library_loaded:
             early = self.setup_from_outline()
@@ -83,9 +86,10 @@ class BcpDrillApp(App):
                 return early
             from bcp_drill.tui.screens.loading import LoadingScreen
 
-            return LoadingScreen(start.scenario_id or start.checklist_id or "")
+            self.loading_screen = LoadingScreen(start.scenario_id or start.checklist_id or "")
+            return self.loading_screen
         if start.scenario_id or start.checklist_id or start.record_id:
-            return super().get_default_screen()
+            return self.opened_first() or HomeScreen()  # what cannot be opened leaves the home screen
         return HomeScreen()
 
     def on_mount(self) -> None:
@@ -95,17 +99,33 @@ class BcpDrillApp(App):
             self.theme = THEME_NAMES[self.ctx.settings.theme]
         if self.ctx.settings.chrome == "ascii":  # the default frames need no second styling pass
             self.apply_chrome()
-        # A drill or review asked for on the command line is the first screen drawn; the home
-        # screen comes under it only when it is left (see `leave_screen`). When the content
-        # is not read yet, the loading screen is drawn first and the content read after it (or,
-        # when the kept copy's outline had it, the set-up screen, and the content read behind it).
+        # A drill or review asked for on the command line is the first screen drawn (opened in
+        # get_default_screen); the home screen takes its place when it is left (see
+        # `leave_screen`). When the content is not read yet, the loading screen is drawn first
+        # and the content read after it (or, when the kept copy's outline had it, the set-up
+        # screen, and the content read behind it).
         if self.read_content_after_draw:
             self.call_after_refresh(self.read_content)
             return
-        if (self.start.scenario_id or self.start.checklist_id) and not self.ctx.library_loaded:
+        if self.loading_screen is not None:
             self.call_after_refresh(self.open_requested_content)
-            return
-        self.open_start()
+
+    def opened_first(self) -> Screen | None:
+        """What the command line asked for, opened as the first screen drawn (one frame sooner
+        than pushed over an empty screen); None, said, when it cannot be opened."""
+        self._opening_first = True
+        try:
+            self.open_start()
+        finally:
+            self._opening_first = False
+        return self._first_screen
+
+    def show(self, screen: Screen) -> None:
+        """SCREEN over the one shown, or as the first screen while that is being opened."""
+        if self._opening_first:
+            self._first_screen = screen
+        else:
+            self.push_screen(screen)
 
     def setup_from_outline(self) -> Screen | None:
         """The set-up screen asked for on the command line, drawn from the outline kept with the
@@ -143,13 +163,15 @@ class BcpDrillApp(App):
         if library.problems:
             self.notify(self.ctx.t("cli.content_problems_warning", problems=len(library.problems)),
                         severity="warning", timeout=15)
-        self.open_start()  # over the loading screen, which stays at the bottom as Textual's empty one would
+        if not self.open_start():  # over the loading screen, which stays at the bottom
+            self.push_screen(HomeScreen())
 
     def give_up(self, message: str) -> None:
         self.failure = message
         self.exit(return_code=1)
 
-    def open_start(self) -> None:
+    def open_start(self) -> bool:
+        """Open what the command line asked for; False, said, when it cannot be opened."""
         opened = False
         if self.start.scenario_id:
             opened = self.open_setup(self.start.scenario_id)
@@ -159,8 +181,7 @@ class BcpDrillApp(App):
             opened = self.open_join(self.start.record_id, *self.start.join)
         elif self.start.record_id:
             opened = self.open_record(self.start.record_id)
-        if not opened and not isinstance(self.screen, HomeScreen):
-            self.push_screen(HomeScreen())
+        return opened
 
     def switch_screen(self, screen: Screen | str) -> AwaitComplete:
         # Textual drops the result callback a pushed screen holds when it replaces it; the first
@@ -172,9 +193,10 @@ class BcpDrillApp(App):
 
     def leave_screen(self) -> None:
         """Back to the screen underneath, or to the home screen when there is none."""
-        # At the bottom is the home screen, or Textual's own empty one (or the loading screen)
-        # under a drill opened from the command line.
-        if len(self.screen_stack) > 2 or isinstance(self.screen_stack[0], HomeScreen):
+        # At the bottom is the home screen, what the command line opened, or the loading screen
+        # under what was opened after it.
+        stack = self.screen_stack
+        if len(stack) > 1 and stack[-2] is not self.loading_screen:
             self.pop_screen()
         else:
             self.switch_screen(HomeScreen())
@@ -236,7 +258,7 @@ class BcpDrillApp(App):
         if source is None or not isinstance(source.document, Scenario):
             self.notify(self.ctx.t("tui.unknown_scenario", id=scenario_id), severity="error")
             return False
-        self.push_screen(DrillSetupScreen(scenario_outline(source.document)))
+        self.show(DrillSetupScreen(scenario_outline(source.document)))
         return True
 
     def open_review_setup(self, checklist_id: str, fiscal_year: int | None = None) -> bool:
@@ -248,7 +270,7 @@ class BcpDrillApp(App):
         if source is None or not isinstance(source.document, Checklist):
             self.notify(self.ctx.t("review.unknown_checklist", id=checklist_id), severity="error")
             return False
-        self.push_screen(ReviewSetupScreen(checklist_outline(source.document), fiscal_year))
+        self.show(ReviewSetupScreen(checklist_outline(source.document), fiscal_year))
         return True
 
     def open_record(self, record_id: str) -> bool:
@@ -265,7 +287,7 @@ class BcpDrillApp(App):
         session = self._opened(resume_session(ReviewSession.resume, self.ctx.store, record_id))
         if session is None:
             return False
-        self.push_screen(ReviewScreen(session))
+        self.show(ReviewScreen(session))
         return True
 
     def _opened(self, opened: Opened[SessionT] | Notice) -> SessionT | None:
@@ -293,7 +315,7 @@ class BcpDrillApp(App):
             return False
         self.notify(t("tui.joined", console=session.console, role=t(f"console_role.{role}"),
                       offset=f"{session.clock_offset:+.0f}"), timeout=10)
-        self.push_screen(self._drill_screen(session, bool(session.state.ended)))
+        self.show(self._drill_screen(session, bool(session.state.ended)))
         return True
 
     def open_drill(self, record_id: str) -> bool:
@@ -303,7 +325,7 @@ class BcpDrillApp(App):
         session = self._opened(resume_drill(self.ctx.store, record_id, current=self.ctx.library.scenarios))
         if session is None:
             return False
-        self.push_screen(self._drill_screen(session, session.state.ended is not None))
+        self.show(self._drill_screen(session, session.state.ended is not None))
         return True
 
     @staticmethod
