@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, cast
 
@@ -41,6 +42,14 @@ class TuiContext:
         if callable(self._store):
             self._store = self._store()
         return self._store
+
+    def now(self) -> datetime:
+        """The records' clock: the store's once it is made (a test gives its own), before that
+        the system's, which is the one the store takes; a set-up screen is drawn without
+        loading the records' machinery."""
+        if callable(self._store):
+            return datetime.now(timezone.utc)
+        return self._store.clock()
 
     @property
     def library_loaded(self) -> bool:

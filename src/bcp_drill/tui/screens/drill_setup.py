@@ -77,7 +77,7 @@ class DrillSetupScreen(FormScreen):
                             classes="form-hint", markup=False)
             for problem in roster.problems:  # set-up still works, typed; the roster's mistake is named
                 yield Label(t("call_in.roster_unreadable", problem=problem), classes="form-hint", markup=False)
-            self.questions = setup_questions(self.scenario, ctx.store.recorder, roster.people)
+            self.questions = setup_questions(self.scenario, ctx.settings.recorder, roster.people)
             for question in self.questions:
                 yield from self.question_field(question)
             yield Label("", id="setup-error", classes="dialog-error", markup=False)
@@ -186,7 +186,7 @@ class DrillSetupScreen(FormScreen):
         ctx = app_context(self)
         t = ctx.t
         answers = {q.key: self.answer(q) for q in self.questions if q.fixed is None}
-        setup = read_setup(self.questions, answers, ctx.store.clock())
+        setup = read_setup(self.questions, answers, ctx.now())
         if isinstance(setup, SetupError):
             self.show_field_error(self.field_ids[setup.question], setup.message(t))
             return

@@ -33,7 +33,7 @@ class ReviewSetupScreen(FormScreen):
         ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
         translate_bindings(self, t, refresh=False)  # before the footer is composed: drawn once
-        this_year = self.asked_year or fiscal_year(ctx.store.clock().astimezone().date())
+        this_year = self.asked_year or fiscal_year(ctx.now().astimezone().date())
         with VerticalScroll(id="setup-form"):
             yield Label(t("review.setup_title", title=self.checklist.title.get(lang)), classes="form-title",
                         markup=False)
