@@ -131,22 +131,22 @@ async def until_read(pilot) -> None:
     raise AssertionError("the content was never read")
 
 
-def loader_noting_the_screen(app_box, library_loader=mini_library):
+def outlined_app(tmp_path, start, library_loader=mini_library):
+    """An app whose content comes with the outline its kept copy would hold; SEEN notes the
+    screen shown when the content is read."""
+    app, store, _ = make_app(tmp_path, lang="en", start=start)
     seen = []
 
     def load() -> ContentLibrary:
-        seen.append(type(app_box[0].screen))
+        seen.append(type(app.screen))
         return library_loader()
 
-    return load, seen
+    app.ctx._library, app.ctx._kept_outline = load, kept_outline_of(library_loader)
+    return app, store, seen
 
 
 async def test_a_kept_outline_draws_the_setup_first_and_the_content_is_read_behind_it(tmp_path):
-    box = []
-    load, seen = loader_noting_the_screen(box)
-    app, store, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
-    app.ctx._library, app.ctx._kept_outline = load, kept_outline_of(mini_library)
-    box.append(app)
+    app, store, seen = outlined_app(tmp_path, StartRequest(scenario_id="mini"))
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, DrillSetupScreen)  # the first screen: no loading screen
         await until_read(pilot)
@@ -168,8 +168,7 @@ async def test_a_kept_outline_draws_the_setup_first_and_the_content_is_read_behi
 
 
 async def test_a_setup_drawn_from_the_outline_is_left_to_the_home_screen(tmp_path):
-    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
-    app.ctx._library, app.ctx._kept_outline = mini_library, kept_outline_of(mini_library)
+    app, _, _ = outlined_app(tmp_path, StartRequest(scenario_id="mini"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("escape")
@@ -181,11 +180,7 @@ async def test_a_setup_drawn_from_the_outline_is_left_to_the_home_screen(tmp_pat
 async def test_a_review_setup_is_drawn_from_the_outline_and_starts_the_review(tmp_path):
     from bcp_drill.tui.screens.review import ReviewScreen
 
-    box = []
-    load, seen = loader_noting_the_screen(box)
-    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(checklist_id="mini-review", fiscal_year=2025))
-    app.ctx._library, app.ctx._kept_outline = load, kept_outline_of(mini_library)
-    box.append(app)
+    app, _, seen = outlined_app(tmp_path, StartRequest(checklist_id="mini-review", fiscal_year=2025))
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, ReviewSetupScreen)
         assert app.screen.query_one("#review-year", Input).value == "2025"
@@ -216,9 +211,8 @@ async def test_content_problems_are_said_when_the_content_is_read_behind_the_set
     broken = tmp_path / "content"
     (broken / "scenarios").mkdir(parents=True)
     (broken / "scenarios" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
-    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
-    app.ctx._library = lambda: ContentLibrary.load([DATA / "content", broken], cwd=tmp_path)
-    app.ctx._kept_outline = kept_outline_of(app.ctx._library)
+    app, _, _ = outlined_app(tmp_path, StartRequest(scenario_id="mini"),
+                             lambda: ContentLibrary.load([DATA / "content", broken], cwd=tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await until_read(pilot)
         assert isinstance(app.screen, DrillSetupScreen)
