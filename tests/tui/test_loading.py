@@ -133,12 +133,15 @@ async def until_read(pilot) -> None:
 
 def outlined_app(tmp_path, start, library_loader=mini_library):
     """An app whose content comes with the outline its kept copy would hold; SEEN notes the
-    screen shown when the content is read."""
+    screen shown when the content is read, and whether it was read on the screen's loop."""
+    import threading
+
     app, store, _ = make_app(tmp_path, lang="en", start=start)
     seen = []
 
     def load() -> ContentLibrary:
         seen.append(type(app.screen))
+        seen.append(threading.current_thread() is threading.main_thread())
         return library_loader()
 
     app.ctx._library, app.ctx._kept_outline = load, kept_outline_of(library_loader)
@@ -150,7 +153,7 @@ async def test_a_kept_outline_draws_the_setup_first_and_the_content_is_read_behi
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, DrillSetupScreen)  # the first screen: no loading screen
         await until_read(pilot)
-        assert seen == [DrillSetupScreen]  # read once the set-up was drawn, not before
+        assert seen == [DrillSetupScreen, False]  # read once the set-up was drawn, off its loop
         assert [type(s) for s in app.screen_stack] == [DrillSetupScreen]  # the first screen: nothing under it
         await pilot.press("tab")
         await type_text(pilot, "3F")
@@ -164,7 +167,7 @@ async def test_a_kept_outline_draws_the_setup_first_and_the_content_is_read_behi
         assert [type(s) for s in app.screen_stack] == [HomeScreen]
     [started] = journal_events(store)
     assert started.scenario_id == "mini" and started.place == "3F"
-    assert seen == [DrillSetupScreen]  # read once
+    assert seen == [DrillSetupScreen, False]  # read once
 
 
 async def test_a_setup_drawn_from_the_outline_is_left_to_the_home_screen(tmp_path):
@@ -185,7 +188,7 @@ async def test_a_review_setup_is_drawn_from_the_outline_and_starts_the_review(tm
         assert isinstance(app.screen, ReviewSetupScreen)
         assert app.screen.query_one("#review-year", Input).value == "2025"
         await until_read(pilot)
-        assert seen == [ReviewSetupScreen]
+        assert seen == [ReviewSetupScreen, False]
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)

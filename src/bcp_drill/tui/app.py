@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from textual import work
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
@@ -144,13 +145,16 @@ class BcpDrillApp(App):
             return ReviewSetupScreen(outline.checklists[self.start.checklist_id], self.start.fiscal_year)
         return None
 
+    @work(thread=True, group="content")
     def read_content(self) -> None:
         """Read the content behind a set-up screen drawn from its outline (from the same kept
-        copy: a moment), and say whether some files of it have problems, as on any opening."""
+        copy), off the screen's loop so that typing starts at once, and say whether some files
+        of it have problems, as on any opening. Starting waits for it (TuiContext.library)."""
         library = self.ctx.library
         if library.problems:
-            self.notify(self.ctx.t("cli.content_problems_warning", problems=len(library.problems)),
-                        severity="warning", timeout=15)
+            self.call_from_thread(self.notify, self.ctx.t("cli.content_problems_warning",
+                                                          problems=len(library.problems)),
+                                  severity="warning", timeout=15)
 
     def open_requested_content(self) -> None:
         """Read the content, then open the scenario or checklist asked for on the command line

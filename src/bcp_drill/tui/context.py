@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, cast
@@ -36,6 +37,7 @@ class TuiContext:
         # The outline of the library kept in the user's cache folder (content/cache.py), read
         # without reading the content: what a set-up screen asked for is drawn from it first.
         self._kept_outline = kept_outline
+        self._reading = threading.Lock()
 
     @property
     def store(self) -> RecordStore:
@@ -58,10 +60,12 @@ class TuiContext:
     @property
     def library(self) -> ContentLibrary:
         if callable(self._library):
-            from bcp_drill.content import cache
+            with self._reading:  # read once, whichever thread asks first (the app reads it in one)
+                if callable(self._library):
+                    from bcp_drill.content import cache
 
-            with cache.used():  # the validated copy kept in the user's cache folder, while no file changed
-                self._library = self._library()
+                    with cache.used():  # the validated copy kept in the user's cache folder, while no file changed
+                        self._library = self._library()
         return self._library
 
     def kept_outline(self) -> ContentOutline | None:
