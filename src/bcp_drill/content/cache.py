@@ -205,7 +205,7 @@ def _prune(folder: Path) -> None:
 
 
 def through_cache(what: Callable[[], tuple[tuple[Any, ...], list[str]]], read: Callable[[], Library],
-                  kind: type[Library], outline: Callable[[Library], object] = lambda library: None) -> Library:
+                  kind: type[Library], outline: Callable[[Library], object]) -> Library:
     """The library READ would give: the kept copy when its key matches, else READ's (then kept,
     after its OUTLINE). WHAT gives the request (what was asked for, where) and every source file
     it is made from."""

@@ -15,7 +15,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bcp_drill.i18n import Lang
+from bcp_drill.i18n import Lang, in_language
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 
@@ -65,9 +65,7 @@ class LocalizedText(ContentModel):
 
     def get(self, lang: Lang) -> str:
         """The text in LANG, falling back to Japanese, then English."""
-        if lang == "en" and self.en:
-            return self.en
-        return self.ja or self.en or ""
+        return in_language(self.ja, self.en, lang)
 
     def __str__(self) -> str:
         return self.get("ja")

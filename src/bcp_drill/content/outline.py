@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bcp_drill.i18n import Lang
+from bcp_drill.i18n import Lang, in_language
 
 if TYPE_CHECKING:
     from bcp_drill.content.models import Checklist, Condition, Scenario
@@ -25,9 +25,7 @@ class Words:
     en: str | None = None
 
     def get(self, lang: Lang) -> str:
-        if lang == "en" and self.en:
-            return self.en
-        return self.ja or self.en or ""
+        return in_language(self.ja, self.en, lang)
 
     @classmethod
     def of(cls, text: Any) -> Words:

@@ -56,6 +56,14 @@ def _read_catalog(source: Path) -> dict[str, str]:
     return messages
 
 
+def in_language(ja: str | None, en: str | None, lang: Lang) -> str:
+    """A content text (Japanese, and English when written) in LANG, falling back to Japanese,
+    then English."""
+    if lang == "en" and en:
+        return en
+    return ja or en or ""
+
+
 def translate(lang: Lang, key: str, /, **params: object) -> str:
     """Look a message up in LANG, falling back to Japanese, then to the key itself."""
     template = catalog(lang).get(key) or catalog("ja").get(key) or key

@@ -150,11 +150,7 @@ class BcpDrillApp(App):
         """Read the content behind a set-up screen drawn from its outline (from the same kept
         copy), off the screen's loop so that typing starts at once, and say whether some files
         of it have problems, as on any opening. Starting waits for it (TuiContext.library)."""
-        library = self.ctx.library
-        if library.problems:
-            self.call_from_thread(self.notify, self.ctx.t("cli.content_problems_warning",
-                                                          problems=len(library.problems)),
-                                  severity="warning", timeout=15)
+        self.call_from_thread(self.say_content_problems, self.ctx.library)
 
     def open_requested_content(self) -> None:
         """Read the content, then open the scenario or checklist asked for on the command line
@@ -164,11 +160,15 @@ class BcpDrillApp(App):
         if isinstance(found, str):
             return self.give_up(found)
         self.start = found
+        self.say_content_problems(library)
+        if not self.open_start():  # over the loading screen, which stays at the bottom
+            self.push_screen(HomeScreen())
+
+    def say_content_problems(self, library: ContentLibrary) -> None:
+        """Whether some content files have problems (only the valid ones are used), as the CLI says."""
         if library.problems:
             self.notify(self.ctx.t("cli.content_problems_warning", problems=len(library.problems)),
                         severity="warning", timeout=15)
-        if not self.open_start():  # over the loading screen, which stays at the bottom
-            self.push_screen(HomeScreen())
 
     def give_up(self, message: str) -> None:
         self.failure = message
