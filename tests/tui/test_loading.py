@@ -17,16 +17,18 @@ from support.drills import DATA, mini_library
 from .support import SIZE, journal_events, make_app, settle, type_text
 
 
-def loader_watching(app_box):
-    """A content loader that notes what was on screen when it was asked for the content."""
+def watched_app(tmp_path, start, lang="en"):
+    """An app whose content loader notes what was on screen when it was asked for the content
+    (make_app reads the content for a start request; here it must not)."""
+    app, _, _ = make_app(tmp_path, lang=lang, start=start)
     seen = []
 
     def load() -> ContentLibrary:
-        app = app_box[0]
         seen.append((type(app.screen), str(app.screen.query_one("#loading-message", Label).render())))
         return mini_library()
 
-    return load, seen
+    app.ctx._library = load
+    return app, seen
 
 
 async def past_loading(pilot) -> None:
@@ -41,11 +43,7 @@ async def past_loading(pilot) -> None:
 
 
 async def test_the_loading_screen_is_drawn_before_the_content_is_read(tmp_path):
-    box = []
-    load, seen = loader_watching(box)
-    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"), library=None)
-    app.ctx._library = load  # make_app reads the content for a start request; here it must not
-    box.append(app)
+    app, seen = watched_app(tmp_path, StartRequest(scenario_id="mini"))
     async with app.run_test(size=SIZE) as pilot:
         await past_loading(pilot)
         assert seen == [(LoadingScreen, "Reading the content: mini …")]
@@ -57,11 +55,7 @@ async def test_the_loading_screen_is_drawn_before_the_content_is_read(tmp_path):
 
 
 async def test_a_checklist_is_found_after_the_first_frame_too(tmp_path):
-    box = []
-    load, seen = loader_watching(box)
-    app, _, _ = make_app(tmp_path, lang="ja", start=StartRequest(checklist_id="mini-review"))
-    app.ctx._library = load
-    box.append(app)
+    app, seen = watched_app(tmp_path, StartRequest(checklist_id="mini-review"), lang="ja")
     async with app.run_test(size=SIZE) as pilot:
         await past_loading(pilot)
         assert seen == [(LoadingScreen, "内容を読み込んでいます: mini-review …")]
@@ -197,13 +191,10 @@ async def test_a_review_setup_is_drawn_from_the_outline_and_starts_the_review(tm
 
 async def test_an_outline_without_the_id_asked_for_means_the_loading_screen(tmp_path):
     # A title or a file given, or content the kept copy does not have: read the content first.
-    box = []
-    load, seen = loader_watching(box)
-    app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
+    app, seen = watched_app(tmp_path, StartRequest(scenario_id="mini"))
     outline = mini_library().outline()
     outline.scenarios.clear()
-    app.ctx._library, app.ctx._kept_outline = load, lambda: outline
-    box.append(app)
+    app.ctx._kept_outline = lambda: outline
     async with app.run_test(size=SIZE) as pilot:
         await past_loading(pilot)
         assert seen == [(LoadingScreen, "Reading the content: mini …")]
