@@ -85,3 +85,12 @@ def node_bindings(node: DOMNode) -> Iterator[Binding]:
     """Every binding of NODE itself, in the order they were declared."""
     for bindings in node._bindings.key_to_bindings.values():
         yield from bindings
+
+
+async def run_own_binding(node: DOMNode, key: str) -> bool:
+    """Run NODE's own binding of KEY now (what Textual runs once the key has bubbled back up to
+    the app); True when one ran. bcp-drill sets no keymap, so the declared keys are the keys."""
+    for binding in node._bindings.key_to_bindings.get(key, ()):
+        if not binding.priority and await node.app.run_action(binding.action, node):
+            return True
+    return False

@@ -16,6 +16,7 @@ from bcp_drill.i18n import Translator
 from bcp_drill.records.values import FOLLOWUP_STATUSES
 from bcp_drill.tui.modals.confirm import ConfirmModal
 from bcp_drill.tui.modals.form import FormModal, field_error_label
+from bcp_drill.tui.widgets.text_fields import InOrderInput, InOrderTextArea
 
 Value = TypeVar("Value")
 
@@ -62,16 +63,16 @@ class FollowUpFormModal(FormModal[FollowUpChanges]):
             yield Select([(t(f"followup_status.{s}"), s) for s in FOLLOWUP_STATUSES], value=item.status,
                          allow_blank=False, id="followup-status")
             yield Label(t("tui.problem_owner_organisation"), markup=False)
-            yield Input(item.owner_organisation, id="followup-owner-organisation")
+            yield InOrderInput(item.owner_organisation, id="followup-owner-organisation")
             yield Label(t("tui.problem_owner_person"), markup=False)
-            yield Input(item.owner_person, id="followup-owner-person")
+            yield InOrderInput(item.owner_person, id="followup-owner-person")
             yield Label(t("tui.problem_due"), markup=False)
-            yield Input(item.due.isoformat() if item.due else "", placeholder="YYYY-MM-DD", id="followup-due")
+            yield InOrderInput(item.due.isoformat() if item.due else "", placeholder="YYYY-MM-DD", id="followup-due")
             yield field_error_label("followup-due")
             yield Label(t("followups.corrective_action"), markup=False)
-            yield TextArea(item.corrective_action, id="followup-action", soft_wrap=True)
+            yield InOrderTextArea(item.corrective_action, id="followup-action", soft_wrap=True)
             yield Label(t("followups.col_evidence"), markup=False)
-            yield TextArea(item.closure_evidence, id="followup-evidence", soft_wrap=True)
+            yield InOrderTextArea(item.closure_evidence, id="followup-evidence", soft_wrap=True)
             yield field_error_label("followup-evidence")
             yield Label(t("tui.form_keys"), classes="dialog-hint", markup=False)
 

@@ -16,6 +16,7 @@ from bcp_drill.content.models import Scenario
 from bcp_drill.i18n import Translator
 from bcp_drill.tui.modals.form import FormModal
 from bcp_drill.tui.modals.observation_form import ObservationFields, ObservationFormModal
+from bcp_drill.tui.widgets.text_fields import InOrderTextArea
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,9 @@ class HotwashModal(FormModal[HotwashText]):
         with Vertical(classes="dialog wide"):
             yield Label(t("tui.hotwash_title"), classes="dialog-title", markup=False)
             yield Label(t("tui.hotwash_strengths"), markup=False)
-            yield TextArea(self.strengths, id="hotwash-strengths", soft_wrap=True)
+            yield InOrderTextArea(self.strengths, id="hotwash-strengths", soft_wrap=True)
             yield Label(t("tui.hotwash_improvements"), markup=False)
-            yield TextArea(self.improvements, id="hotwash-improvements", soft_wrap=True)
+            yield InOrderTextArea(self.improvements, id="hotwash-improvements", soft_wrap=True)
             if self.scenario is not None:
                 yield Label(self._observations_text(), id="hotwash-observations", markup=False)
             yield Label(t("tui.hotwash_keys"), classes="dialog-hint", markup=False)

@@ -14,6 +14,7 @@ from bcp_drill.content.models import Scenario
 from bcp_drill.i18n import Translator
 from bcp_drill.records.values import CAPABILITIES, OBSERVATION_KINDS
 from bcp_drill.tui.modals.form import FormModal, field_error_label
+from bcp_drill.tui.widgets.text_fields import InOrderTextArea
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,12 @@ class ObservationFormModal(FormModal[ObservationFields]):
             yield Select([(t(f"capability.{c}"), c) for c in CAPABILITIES], prompt=t("tui.observation_none"),
                          id="observation-capability")
             yield Label(t("tui.observation_text"), markup=False)
-            yield TextArea(id="observation-text", soft_wrap=True)
+            yield InOrderTextArea(id="observation-text", soft_wrap=True)
             yield field_error_label("observation-text")
             yield Label(t("tui.observation_analysis"), markup=False)
-            yield TextArea(id="observation-analysis", soft_wrap=True)
+            yield InOrderTextArea(id="observation-analysis", soft_wrap=True)
             yield Label(t("tui.observation_recommendation"), markup=False)
-            yield TextArea(id="observation-recommendation", soft_wrap=True)
+            yield InOrderTextArea(id="observation-recommendation", soft_wrap=True)
             yield Label(t("tui.form_keys"), classes="dialog-hint", markup=False)
 
     def action_save(self) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Select, TextArea
 from bcp_drill.i18n import Translator
 from bcp_drill.records.values import CAPABILITIES, PRIORITIES
 from bcp_drill.tui.modals.form import FormModal, field_error_label
+from bcp_drill.tui.widgets.text_fields import InOrderInput, InOrderTextArea
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,10 @@ class ProblemFormModal(FormModal[ProblemFields]):
         with VerticalScroll(classes="dialog wide"):
             yield Label(self.heading, classes="dialog-title", markup=False)
             yield Label(t("tui.problem_title"), markup=False)
-            yield Input(id="problem-title")
+            yield InOrderInput(id="problem-title")
             yield field_error_label("problem-title")
             yield Label(t("tui.problem_description"), markup=False)
-            yield TextArea(id="problem-description", soft_wrap=True)
+            yield InOrderTextArea(id="problem-description", soft_wrap=True)
             yield Label(t("tui.problem_category"), markup=False)
             yield Select([(t(f"capability.{c}"), c) for c in CAPABILITIES], value="planning",
                          allow_blank=False, id="problem-category")
@@ -53,16 +54,16 @@ class ProblemFormModal(FormModal[ProblemFields]):
             yield Select([(t(f"priority.{p}"), p) for p in PRIORITIES], value="medium",
                          allow_blank=False, id="problem-priority")
             yield Label(t("tui.problem_corrective_action"), markup=False)
-            yield Input(id="problem-corrective-action")
+            yield InOrderInput(id="problem-corrective-action")
             yield Label(t("tui.problem_owner_organisation"), markup=False)
-            yield Input(id="problem-owner-organisation")
+            yield InOrderInput(id="problem-owner-organisation")
             yield Label(t("tui.problem_owner_person"), markup=False)
-            yield Input(id="problem-owner-person")
+            yield InOrderInput(id="problem-owner-person")
             yield Label(t("tui.problem_due"), markup=False)
-            yield Input(placeholder="YYYY-MM-DD", id="problem-due")
+            yield InOrderInput(placeholder="YYYY-MM-DD", id="problem-due")
             yield field_error_label("problem-due")
             yield Label(t("tui.problem_main_issue"), markup=False)
-            yield Input(id="problem-main-issue")
+            yield InOrderInput(id="problem-main-issue")
             yield Label(t("tui.form_keys"), classes="dialog-hint", markup=False)
 
     def action_save(self) -> None:

@@ -7,6 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, TextArea
 
 from bcp_drill.tui.modals.form import FormModal, field_error_label
+from bcp_drill.tui.widgets.text_fields import InOrderInput, InOrderTextArea
 
 
 class TextPromptModal(FormModal[str]):
@@ -26,9 +27,9 @@ class TextPromptModal(FormModal[str]):
         with Vertical(classes="dialog"):
             yield Label(self.prompt_title, classes="dialog-title", markup=False)
             if self.multiline:
-                yield TextArea(self.initial, id="prompt-text", soft_wrap=True, show_line_numbers=False)
+                yield InOrderTextArea(self.initial, id="prompt-text", soft_wrap=True, show_line_numbers=False)
             else:
-                yield Input(self.initial, id="prompt-text")
+                yield InOrderInput(self.initial, id="prompt-text")
             yield field_error_label("prompt-text")
             yield Label(self.hint, classes="dialog-hint", markup=False)
 

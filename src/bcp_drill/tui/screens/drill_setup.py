@@ -31,6 +31,7 @@ from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.choice import ChoiceModal
 from bcp_drill.tui.modals.form import field_error_label
 from bcp_drill.tui.screens.base import FormScreen
+from bcp_drill.tui.widgets.text_fields import InOrderInput, InOrderTextArea
 
 # Where each set-up question is answered (a condition's field is `condition-<its place>`), and its label.
 _FIELD_IDS = {DRILL_TYPE: "drill-type", PLACE: "drill-place", PARTICIPANTS: "drill-participants", T0: "drill-t0",
@@ -121,18 +122,18 @@ class DrillSetupScreen(FormScreen):
             yield Select([(question.choice_title(v, t), v) for v in question.choices], value=question.default,
                          allow_blank=False, id=field_id)
         elif question.kind == "lines":
-            yield TextArea(id=field_id, soft_wrap=True)
+            yield InOrderTextArea(id=field_id, soft_wrap=True)
             yield field_error_label(field_id)
             yield Label(t("tui.setup_participants_hint"), classes="form-hint", markup=False)
         elif question.kind == "names":
-            yield Input(id=field_id, placeholder=t("call_in.setup_unreachable_placeholder"))
+            yield InOrderInput(id=field_id, placeholder=t("call_in.setup_unreachable_placeholder"))
             yield field_error_label(field_id)
             yield Label(t("call_in.setup_unreachable_hint"), classes="form-hint", markup=False)
         elif question.kind == "time":
-            yield Input(id=field_id, placeholder=t("tui.setup_t0_placeholder"))
+            yield InOrderInput(id=field_id, placeholder=t("tui.setup_t0_placeholder"))
             yield field_error_label(field_id)
         else:
-            yield Input(question.default, id=field_id)
+            yield InOrderInput(question.default, id=field_id)
 
     def answer(self, question: SetupQuestion) -> str | None:
         """What the field of QUESTION holds; None while a list is still on its prompt."""

@@ -14,6 +14,7 @@ from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.form import field_error_label
 from bcp_drill.tui.screens.base import FormScreen
+from bcp_drill.tui.widgets.text_fields import InOrderInput
 
 
 class ReviewSetupScreen(FormScreen):
@@ -40,14 +41,14 @@ class ReviewSetupScreen(FormScreen):
             if self.checklist.description:
                 yield Label(self.checklist.description.get(lang), classes="form-summary", markup=False)
             yield Label(t("review.setup_year"), markup=False)
-            yield Input(str(this_year), id="review-year")
+            yield InOrderInput(str(this_year), id="review-year")
             yield field_error_label("review-year")
             yield Label(t("review.setup_year_hint", label=fiscal_year_label(this_year, lang)), classes="form-hint",
                         markup=False)
             yield Label(t("review.setup_reviewer"), markup=False)
-            yield Input(ctx.settings.recorder, id="review-reviewer")
+            yield InOrderInput(ctx.settings.recorder, id="review-reviewer")
             yield Label(t("review.setup_organisation"), markup=False)
-            yield Input(ctx.settings.organisation, id="review-organisation")
+            yield InOrderInput(ctx.settings.organisation, id="review-organisation")
             yield Label("", id="setup-error", classes="dialog-error", markup=False)
             yield Button(t("review.setup_start"), id="start", variant="primary")
             yield Label(t("review.setup_keys"), classes="form-hint", markup=False)
