@@ -61,3 +61,17 @@ async def test_the_participants_box_keeps_the_order_of_a_burst(tmp_path):
         send_together(app, "a", "b", "x", "backspace", "c", "enter", "d", "left", "backspace", "e")
         await pilot.pause()
         assert area.text == "abced"  # Left then Backspace deleted the line break
+
+
+async def test_keys_behind_a_tab_go_to_the_next_field(tmp_path):
+    """A Tab in a burst moves on before the keys behind it are typed (a field takes its text
+    whole when focused, as it does by keys typed one at a time)."""
+    app, store, _ = make_app(tmp_path, lang="en", library=mini_library(),
+                             start=StartRequest(checklist_id="mini-review", fiscal_year=2021))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        send_together(app, "R", "5", "tab", "a", "b", "c", "tab", "x", "y", "backspace", "z", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+    started = journal_events(store)[0]
+    assert (started.fiscal_year, started.reviewer, started.organisation) == (2023, "abc", "xz")

@@ -1,4 +1,5 @@
-"""The one place that touches Textual's private binding map (`_bindings`).
+"""The one place that touches Textual's private binding machinery (`_bindings`, and the key
+dispatch the text fields put in the order typed).
 
 Textual has no public API to rename bindings per instance, add bindings at run time or list
 a screen's bindings; tests/tui/test_bindings.py pins the Textual version this was checked
@@ -10,8 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator
 
+from textual import events
+from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.widget import Widget
 
 from bcp_drill.i18n import Lang, Translator
 
@@ -87,10 +91,38 @@ def node_bindings(node: DOMNode) -> Iterator[Binding]:
         yield from bindings
 
 
-async def run_own_binding(node: DOMNode, key: str) -> bool:
-    """Run NODE's own binding of KEY now (what Textual runs once the key has bubbled back up to
-    the app); True when one ran. bcp-drill sets no keymap, so the declared keys are the keys."""
-    for binding in node._bindings.key_to_bindings.get(key, ()):
-        if not binding.priority and await node.app.run_action(binding.action, node):
-            return True
+
+# Keys in the order typed (tui/widgets/text_fields.py): Textual runs a key's bindings once the key
+# has bubbled back up to the app, after the keys behind it were handed to the focused widget.
+
+def key_taken(event: events.Key) -> bool:
+    """Whether a handler of EVENT has already stopped it (typed it, say)."""
+    return event._stop_propagation
+
+
+# What a text field may run from its own task as the key arrives: its own bindings (they edit or
+# move within it) and moving the focus. Any other action (leaving or saving a form) may wait on
+# the field itself, so it is left to the app, as Textual does.
+_FOCUS_MOVES = frozenset({"app.focus_next", "app.focus_previous"})
+
+
+async def run_field_binding(key: str, field: Widget) -> bool:
+    """Run now KEY's binding from the focused FIELD up (what Textual runs once the key has
+    bubbled back up to the app) when it is FIELD's own or moves the focus; True when one ran."""
+    for namespace, bindings in field.screen._modal_binding_chain:
+        for binding in bindings.key_to_bindings.get(key, ()):
+            if binding.priority:
+                continue  # (the app ran those before handing the key over)
+            if namespace is not field and binding.action not in _FOCUS_MOVES:
+                return False
+            if await field.app.run_action(binding.action, namespace):
+                return True
     return False
+
+
+def pass_key_on(event: events.Key, app: App) -> None:
+    """EVENT handed to the widget focused now, as the app hands a key over (an earlier key of the
+    same burst moved the focus on from the widget it was handed to)."""
+    key = events.Key(event.key, event.character)
+    key.set_sender(app)
+    (app.focused or app.screen)._forward_event(key)
