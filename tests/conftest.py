@@ -25,6 +25,19 @@ def private_content_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     cache.cache_dir = original
 
 
+@pytest.fixture(autouse=True)
+def wall_clock_in_utc() -> Iterator[None]:
+    """Every test reads times on UTC, whatever the machine's zone (the tool's own is Japan's:
+    tests/test_wallclock.py); a test that changes it gets UTC back after it."""
+    from datetime import timezone
+
+    from bcp_drill import wallclock
+
+    wallclock.use_zone(timezone.utc)
+    yield
+    wallclock.use_zone(timezone.utc)
+
+
 @pytest.fixture
 def data_dir() -> Path:
     return DATA

@@ -86,24 +86,15 @@ def test_a_broken_or_missing_cache_only_means_reading_the_journals(tmp_path):
         "A small scenario"
 
 
-def test_figures_taken_in_another_time_zone_are_not_reused(tmp_path, monkeypatch):
-    import time as time_module
+def test_figures_taken_on_another_wall_clock_are_not_reused(tmp_path, monkeypatch):
+    from bcp_drill import wallclock
 
     store, ids, _ = make_folder(tmp_path)
     drill_figures(store, "ja")
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC" if time_module.strftime("%z") == "+0900" else "Asia/Tokyo"
-    time_module.tzset()
-    try:
-        reads = counting_reads(monkeypatch)
-        drill_figures(store, "ja")
-        assert sorted(reads) == sorted(ids)  # the 年度 depends on the local date: taken afresh
-    finally:  # put the zone back for the tests after this one
-        if before is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = before
-        time_module.tzset()
+    wallclock.use_zone(wallclock.JST)  # (conftest puts UTC back)
+    reads = counting_reads(monkeypatch)
+    drill_figures(store, "ja")
+    assert sorted(reads) == sorted(ids)  # the 年度 depends on the wall clock's date: taken afresh
 
 
 def test_cached_figures_come_back_equal_field_for_field(tmp_path):
@@ -181,7 +172,10 @@ def test_a_tally_from_the_cache_loads_no_content_or_event_models(tmp_path):
     import subprocess
     import sys
 
+    from bcp_drill import wallclock
+
     store, ids, _ = make_folder(tmp_path)
+    wallclock.use_zone(wallclock.JST)  # the tool's own clock, as the command below reads on
     drill_figures(store, "en")  # fills the cache
     probe = ("import sys\nfrom bcp_drill.cli import main\n"
              f"code = main(['tally', '--drills', '--records', {str(store.root)!r}, '--lang', 'en'])\n"

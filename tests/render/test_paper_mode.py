@@ -1,8 +1,11 @@
 """Paper mode: print a sheet, fill in the template, import it, report on it; and the errors."""
 
+from datetime import datetime, timezone
+
 import pytest
 import yaml
 
+from bcp_drill import wallclock
 from bcp_drill.cli import main
 from bcp_drill.records.journal import read_journal
 from support.drills import DATA
@@ -549,3 +552,26 @@ def test_printed_from_chromium_the_sheets_and_cards_take_the_pages_weasyprint_gi
             else:
                 injects = len(library.scenarios[scenario_id].document.injects)
                 assert printed == math.ceil(injects / 4), (scenario_id, printed, injects)
+
+
+def test_a_drill_held_early_on_the_first_of_april_is_in_the_new_fiscal_year(cli, tmp_path):
+    """Held 2026-04-01 at 00:30 in Japan (2026-03-31 15:30 UTC): its record's name, its report
+    and the tally say 2026-04-01 and FY2026, as a PC in Japan would."""
+    wallclock.use_zone(wallclock.JST)  # (conftest puts UTC back)
+    filled = filled_template(cli, tmp_path).replace("date: 2026-02-10", "date: 2026-04-01")
+    filled = filled.replace('start: "10:00"', 'start: "00:30"').replace('t0: "05:30"', 't0: "00:20"')
+    (tmp_path / "april.yaml").write_text(filled, encoding="utf-8")
+    code, out, _ = cli("import", str(tmp_path / "april.yaml"))
+    assert code == 0, out
+    record_id = out.strip().rsplit(" ", 1)[-1].rstrip(".")
+    assert record_id.startswith("20260401-003000-")
+    started = read_journal(cli.records / f"{record_id}.jsonl").events[0]
+    assert started.at == datetime(2026, 3, 31, 15, 30, tzinfo=timezone.utc)  # the record holds the instant
+    code, out, _ = cli("report", record_id, "--format", "md")
+    assert code == 0 and "2026-04-01 00:30 (FY2026)" in out
+    code, out, _ = cli("tally", "--drills")
+    assert code == 0 and "FY2026" in out and "FY2025" not in out
+
+    wallclock.use_zone(timezone.utc)  # read on UTC, the same instant is the last day of FY2025
+    code, out, _ = cli("tally", "--drills")
+    assert code == 0 and "FY2025" in out and "FY2026" not in out

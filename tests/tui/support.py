@@ -1,8 +1,8 @@
 """Building the app for Pilot tests: small content, a fake clock, a temp records folder."""
 
-import os
-import time
+from datetime import timezone
 
+from bcp_drill import wallclock
 from bcp_drill.records.journal import read_journal
 from bcp_drill.settings import Settings
 from bcp_drill.tui.app import BcpDrillApp, StartRequest
@@ -13,9 +13,8 @@ SIZE = (110, 36)
 
 
 def use_utc() -> None:
-    # Screens show local times; tests pin them so snapshots do not depend on the machine.
-    os.environ["TZ"] = "UTC"
-    time.tzset()
+    # Screens show times on the wall clock (wallclock.py); tests pin it so snapshots do not move.
+    wallclock.use_zone(timezone.utc)
 
 
 def make_app(tmp_path, lang="ja", start=None, clock=None, library=None, theme="default", config_path=None):

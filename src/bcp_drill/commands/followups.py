@@ -12,6 +12,7 @@ from bcp_drill.commands.records import store_of
 from bcp_drill.errors import UserError, describe
 from bcp_drill.records.store import RecordSummary
 from bcp_drill.render.tallies import followups_data, followups_table
+from bcp_drill.wallclock import local_date
 
 
 def followups(ctx: CommandContext, status: str | None, owner: str | None, source: str | None,
@@ -21,7 +22,7 @@ def followups(ctx: CommandContext, status: str | None, owner: str | None, source
     from bcp_drill.followups.items import followup_matches, main_issues
 
     store = store_of(ctx)
-    today = store.clock().astimezone().date()
+    today = local_date(store.clock())
     damaged: list[RecordSummary] = []
     due_by = today + timedelta(days=due_within) if due_within is not None else None
     # Read one record at a time and never held whole: a folder of any size fits in memory.

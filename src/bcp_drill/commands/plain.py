@@ -11,6 +11,7 @@ from bcp_drill.drill.setup import RosterPerson, SetupError
 from bcp_drill.errors import UserError, describe
 from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.plain.console import PlainConsole, PlainRunner
+from bcp_drill.wallclock import local_date
 
 
 def _console(ctx: CommandContext) -> PlainConsole:
@@ -85,7 +86,7 @@ def review_plain(ctx: CommandContext, checklist_ref: str, year_text: str | None)
     console = _console(ctx)
     store = store_of(ctx)
     console.say(t("review.setup_title", title=checklist.title.get(t.lang)))
-    this_year = fiscal_year(store.clock().astimezone().date())
+    this_year = fiscal_year(local_date(store.clock()))
     if year_text is None:
         year_text = console.ask_optional("plain.ask_year", str(this_year), label=fiscal_year_label(this_year, t.lang))
         if year_text is None:

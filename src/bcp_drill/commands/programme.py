@@ -14,6 +14,7 @@ from bcp_drill.programme.reminders import PROGRAMME_FOLDER, year_programme
 from bcp_drill.programme.status import held_drills, load_programme, programme_status
 from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.render.programme import programme_ics, programme_table
+from bcp_drill.wallclock import local_date
 
 
 def programme(ctx: CommandContext, file: Path | None, year_text: str | None, fmt: str, output: Path | None,
@@ -27,7 +28,7 @@ def programme(ctx: CommandContext, file: Path | None, year_text: str | None, fmt
     if isinstance(found, int):
         return found
     left_out: list[RecordSummary] = []
-    status = programme_status(found, held_drills(store, left_out), store.clock().astimezone().date(), left_out)
+    status = programme_status(found, held_drills(store, left_out), local_date(store.clock()), left_out)
     library = ctx.library()
     titles = {scenario_id: loaded.document.title.get(t.lang) for scenario_id, loaded in library.scenarios.items()
               if loaded.document is not None}
@@ -50,7 +51,7 @@ def programme(ctx: CommandContext, file: Path | None, year_text: str | None, fmt
 
 def _year(store: RecordStore, year_text: str | None) -> int | None:
     """The 年度 asked for, else the current one by the store's clock; None: not a 年度."""
-    return parse_fiscal_year(year_text) if year_text else fiscal_year(store.clock().astimezone().date())
+    return parse_fiscal_year(year_text) if year_text else fiscal_year(local_date(store.clock()))
 
 
 def _find(ctx: CommandContext, file: Path | None, year: int) -> Programme | int:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Iterable, Union
 
 from bcp_drill.drill.ratings import RATINGS
+from bcp_drill.wallclock import local
 
 
 class StepStatus(StrEnum):
@@ -85,7 +86,7 @@ MINUTE_FORMAT = "%Y-%m-%d %H:%M"  # a moment as staff read it: local date and ti
 
 def format_local_minute(moment: datetime) -> str:
     """MOMENT in this machine's time zone, to the minute: "2026-12-05 17:30"."""
-    return moment.astimezone().strftime(MINUTE_FORMAT)
+    return local(moment).strftime(MINUTE_FORMAT)
 
 
 def format_percent(value: float | None) -> str:

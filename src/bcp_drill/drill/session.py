@@ -21,6 +21,7 @@ from bcp_drill.records.store import RecordStore
 from bcp_drill.records.team import MergeFollower, on_folder_clock, team_folder
 from bcp_drill.records.values import CAPABILITIES, OBSERVATION_KINDS, SYSTEM_STATES
 from bcp_drill.sessions import JournalSession, open_journal
+from bcp_drill.wallclock import local
 
 
 def condition_values(scenario: Scenario, chosen: dict[str, str]) -> dict[str, str]:
@@ -179,7 +180,7 @@ class DrillSession(JournalSession):
         early = injects_before_t0(scenario, t0 or now, values)
         if early:  # a time of day before T0 is refused, not guessed to be the next day
             raise SessionRefused("inject_before_t0", inject=early[0].id, time=early[0].at_time,
-                                 t0=(t0 or now).astimezone().strftime("%H:%M"))
+                                 t0=local(t0 or now).strftime("%H:%M"))
         journal = store.create(
             scenario.id, ev.DrillStarted, scenario_id=scenario.id, scenario_version=scenario.version,
             scenario_sha256=source.sha256, scenario_file=source.display,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from bcp_drill.content.outline import ConditionOutline, ScenarioOutline, Words, scenario_outline
 from bcp_drill.i18n import Translator
 from bcp_drill.records.values import DrillRole
+from bcp_drill.wallclock import local
 
 if TYPE_CHECKING:  # the models load when a drill starts, not with its set-up screen (content/outline.py)
     from bcp_drill.content.models import Scenario
@@ -156,7 +157,7 @@ def parse_t0(text: str, now: datetime) -> datetime | None:
     text = text.strip()
     if not text:
         return now
-    local_now = now.astimezone()
+    local_now = local(now)
     try:
         if re.fullmatch(r"\d{1,2}:\d{2}", text):
             clock = time.fromisoformat(text.zfill(5))

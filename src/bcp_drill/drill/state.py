@@ -17,6 +17,7 @@ from bcp_drill.content.models import (
 )
 from bcp_drill.drill.counts import StepStatus
 from bcp_drill.records import events as ev
+from bcp_drill.wallclock import local
 
 DUE_SOON_SECONDS = 5 * 60
 
@@ -563,19 +564,19 @@ class DrillState:
 
 
 def clock_due_seconds(at_time: str, t0: datetime) -> int:
-    """Drill seconds from T0 (in local time, as set-up takes it) to AT_TIME of T0's day;
+    """Drill seconds from T0 (on the wall clock, as set-up takes it) to AT_TIME of T0's day;
     negative when AT_TIME is earlier than T0."""
-    local = t0.astimezone()
-    return clock_minutes(at_time) * 60 - (local.hour * 3600 + local.minute * 60 + local.second)
+    wall = local(t0)
+    return clock_minutes(at_time) * 60 - (wall.hour * 3600 + wall.minute * 60 + wall.second)
 
 
 def injects_before_t0(scenario: Scenario, t0: datetime, conditions: dict[str, str]) -> list[Inject]:
     """The injects that apply under CONDITIONS whose time of day comes before T0's minute: a
     drill starting at T0 could never give them (the next day is not guessed)."""
-    local = t0.astimezone()
+    wall = local(t0)
     return [i for i in scenario.injects
             if i.at_time is not None and applies_under(i.when, conditions)
-            and clock_minutes(i.at_time) < local.hour * 60 + local.minute]
+            and clock_minutes(i.at_time) < wall.hour * 60 + wall.minute]
 
 
 # Event type → how it changes the state (types not listed, e.g. review events, change nothing).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from array import array
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -16,6 +15,7 @@ from bcp_drill.fiscal import fiscal_year
 from bcp_drill.i18n import Lang
 from bcp_drill.records.journal import JournalError
 from bcp_drill.records.store import RecordStore
+from bcp_drill.wallclock import local_date, zone_key
 from bcp_drill.workers import read_in_workers
 
 
@@ -143,9 +143,9 @@ def _wanted(record_id: str, outcome: _Outcome, held: _Holding,
 
 def _cache_variant(store: RecordStore, lang: Lang) -> str:
     """The part of a cache key beside the journal: what else changes the figures."""
-    # Titles follow the language and the 年度 the local time zone: both are part of the key.
+    # Titles follow the language and the 年度 the wall clock (wallclock.py): both are part of the key.
     # Figures proven with one seal key are not taken as proven with another (or none).
-    return f"{lang}|{time.strftime('%z')}|{time.tzname[0]}|{store.seal_key.key_id if store.seal_key else ''}"
+    return f"{lang}|{zone_key()}|{store.seal_key.key_id if store.seal_key else ''}"
 
 
 class _Holding:
@@ -227,7 +227,7 @@ def _figures_of(record_id: str, events: list, lang: Lang) -> DrillFigures:
     return DrillFigures(
         record_id=record_id, scenario_id=started.scenario_id, scenario_title=scenario.title.get(lang),
         drill_type=started.drill_type, started_at=started.at,
-        fiscal_year=fiscal_year(started.t0.astimezone().date()),
+        fiscal_year=fiscal_year(local_date(started.t0)),
         participants=[p.name for p in started.participants], finished=state.ended is not None,
         summary=summarize(state, events[-1].at), phase_titles={p.id: p.title.get(lang) for p in scenario.phases},
         conditions=conditions_text(state, Translator(lang)) if scenario.conditions else "")

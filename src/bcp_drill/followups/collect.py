@@ -13,6 +13,7 @@ from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError, JournalNotice, read_journal
 from bcp_drill.records.store import FOLLOWUPS_JOURNAL, RecordStore, RecordSummary
 from bcp_drill.spool import Spool
+from bcp_drill.wallclock import local_date
 
 
 def _source_title(first: object, ref: str | None, lang: Lang) -> str:
@@ -44,7 +45,7 @@ def record_followups(record_id: str, events: list, lang: Lang = "ja") -> list[Fo
     if fiscal is None and isinstance(first, ev.DrillStarted):
         from bcp_drill.fiscal import fiscal_year
 
-        fiscal = fiscal_year(first.t0.astimezone().date())
+        fiscal = fiscal_year(local_date(first.t0))
     titles: dict[str | None, str] = {}
     found = []
     for event in events:

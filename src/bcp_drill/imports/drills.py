@@ -30,6 +30,7 @@ from bcp_drill.imports.reviews import import_review
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.values import HSEEP_RATINGS
+from bcp_drill.wallclock import local_now, zone
 
 if TYPE_CHECKING:
     from bcp_drill.content.models import DecisionOption, Step
@@ -59,7 +60,7 @@ def _checks(result: DrillResultFile, scenario: Scenario) -> list[Finding]:
                                     [s.id for s in scenario.steps])
     findings += _unknown_references("observations", "objective", "objective",
                                     [o.objective for o in result.observations], [o.id for o in scenario.objectives])
-    if result.t0.strip() and parse_t0(result.t0, datetime.now().astimezone()) is None:
+    if result.t0.strip() and parse_t0(result.t0, local_now()) is None:
         findings.append(Finding(("t0",), "import_bad_t0", {"value": result.t0}))
     return findings + _after_end_findings(result)
 
@@ -315,7 +316,7 @@ def import_drill(store: RecordStore, library: ContentLibrary, loaded: LoadedFile
 def _write(store: RecordStore, source: LoadedFile, loaded: LoadedFile, result: DrillResultFile) -> str:
     scenario = source.document
     assert isinstance(scenario, Scenario)
-    local_zone = datetime.now().astimezone().tzinfo
+    local_zone = zone()
     base = datetime.combine(result.date, time.fromisoformat(result.start), tzinfo=local_zone)
     t0 = parse_t0(result.t0, base) or base  # "05:30" is that time on the day of the drill
     clock = SettableClock(base)

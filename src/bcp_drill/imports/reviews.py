@@ -16,6 +16,7 @@ from bcp_drill.imports.paper import ImportResult, SettableClock, content_sha256,
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
 from bcp_drill.review.view import keys_legend, option_by_key_or_code
+from bcp_drill.wallclock import zone
 
 if TYPE_CHECKING:
     from bcp_drill.i18n import Translator
@@ -73,7 +74,7 @@ def import_review(store: RecordStore, library: ContentLibrary, loaded: LoadedFil
     if duplicate is not None:
         return duplicate
     moment = datetime.combine(result.date, time.fromisoformat(result.time),
-                              tzinfo=datetime.now().astimezone().tzinfo)
+                              tzinfo=zone())
     recorder = result.reviewer or store.recorder
     first_fields = dict(
         checklist_id=checklist.id, checklist_version=checklist.version,

@@ -10,6 +10,7 @@ from bcp_drill.errors import UserError, describe
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
 from bcp_drill.records.values import CAPABILITIES, PRIORITIES
+from bcp_drill.wallclock import local
 
 
 class PlainConsole:
@@ -46,7 +47,7 @@ class PlainConsole:
         return answer is not None and answer.strip().lower() in YES_WORDS
 
     def saved(self, event: ev.EventBase) -> None:
-        self.say(self.t("plain.saved", seq=event.seq, time=event.at.astimezone().strftime("%H:%M:%S")))
+        self.say(self.t("plain.saved", seq=event.seq, time=local(event.at).strftime("%H:%M:%S")))
 
     def run_safely(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run one session call; a failed write is reported and nothing is half-saved."""

@@ -52,6 +52,7 @@ from bcp_drill.plain.console import (
     choose,
 )
 from bcp_drill.records.values import CAPABILITIES, OBSERVATION_KINDS, SYSTEM_STATES
+from bcp_drill.wallclock import local
 
 if TYPE_CHECKING:
     from bcp_drill.content.models import Scenario, Step
@@ -385,7 +386,7 @@ class PlainDrill(PlainRunner):
         scenario_time = state.scenario_time(now)
         view = DrillView(state, now)
         self.console.say(t("plain.status", elapsed=format_elapsed(view.elapsed), clock=clock,
-                           scenario_time=scenario_time.astimezone().strftime("%H:%M") if scenario_time else "-",
+                           scenario_time=local(scenario_time).strftime("%H:%M") if scenario_time else "-",
                            progress=progress_text(view, t), overdue=view.count(StepStatus.OVERDUE)))
 
     # -- moving ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import date
 from bcp_drill.programme.models import Programme
 from bcp_drill.programme.roster import Person, Roster, person_key
 from bcp_drill.records import events as ev
+from bcp_drill.wallclock import local_date
 
 
 @dataclass
@@ -57,7 +58,7 @@ def coverage(roster: Roster, fiscal_year: int, drills: list[ev.DrillStarted],
     strangers: list[tuple[str, str]] = []
     in_year = set()
     for started in drills:
-        if first <= started.at.astimezone().date() <= last:
+        if first <= local_date(started.at) <= last:
             in_year.add(started.record_id)
             _count_drill(started, by_key, strangers)
     for record_id, name in deputies:

@@ -17,6 +17,7 @@ from bcp_drill.programme.models import Programme
 from bcp_drill.programme.status import EntryStatus, held_drills, load_programme, programme_status
 from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.records.values import OPEN_FOLLOWUP_STATUSES
+from bcp_drill.wallclock import local_date
 
 
 @dataclass
@@ -48,7 +49,7 @@ def year_programme(folder: Path, year: int) -> Programme | None:
 
 
 def reminders(store: RecordStore, cwd: Path, days: int, lang: Lang = "ja") -> Reminders:
-    today = store.clock().astimezone().date()
+    today = local_date(store.clock())
     found = Reminders(today, days)
     try:
         items = collect_followups(store, lang, found.left_out)

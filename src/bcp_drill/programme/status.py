@@ -14,6 +14,7 @@ from bcp_drill.errors import UserError
 from bcp_drill.programme.models import Programme, ProgrammeEntry
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore, RecordSummary
+from bcp_drill.wallclock import local_date
 
 EntryState = Literal["done", "under_way", "overdue", "next", "planned"]
 
@@ -65,7 +66,7 @@ def held_drills(store: RecordStore, left_out: list[RecordSummary]) -> list[HeldD
 
 def held_drill(record_id: str, started: ev.DrillStarted, events: list) -> HeldDrill:
     """The drill a record's events stand for: its scenario, type, day (local time) and whether it ended."""
-    return HeldDrill(record_id, started.scenario_id, started.drill_type, started.at.astimezone().date(),
+    return HeldDrill(record_id, started.scenario_id, started.drill_type, local_date(started.at),
                      any(isinstance(e, ev.DrillEnded) for e in events))
 
 

@@ -18,6 +18,7 @@ from bcp_drill.programme.roster import Roster
 from bcp_drill.programme.status import HeldDrill, ProgrammeStatus, held_drill, load_programme, programme_status
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore, RecordSummary
+from bcp_drill.wallclock import local_date
 
 
 @dataclass
@@ -50,7 +51,7 @@ def find_programme(folder: Path, year: int, cwd: Path) -> tuple[Programme | None
 
 def read_year(store: RecordStore, folder: Path, cwd: Path, year: int | None = None) -> ProgrammeYear:
     """The programme of YEAR (the current 年度 by default) in FOLDER against the drill records, as of today."""
-    today = store.clock().astimezone().date()
+    today = local_date(store.clock())
     found = ProgrammeYear(year if year is not None else fiscal_year(today), today, folder)
     programme, found.broken = find_programme(folder, found.fiscal_year, cwd)
     held: list[HeldDrill] = []

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 from bcp_drill.records.journal import JournalError, read_journal
 from bcp_drill.records.journal_writer import Clock, Journal, place_journal, utc_now
 from bcp_drill.records.seal import SealKey, SealWriter, seal_path
+from bcp_drill.wallclock import local
 
 if TYPE_CHECKING:
     from bcp_drill.records.events import EventBase
@@ -72,7 +73,7 @@ class RecordStore:
 
     def _record_ids(self, subject_id: str) -> Iterator[str]:
         """Candidate ids for a new record: time and subject, then -2, -3… after it."""
-        stamp = self.clock().astimezone().strftime("%Y%m%d-%H%M%S")
+        stamp = local(self.clock()).strftime("%Y%m%d-%H%M%S")
         base = f"{stamp}-{_slug(subject_id)}"[:180]
         yield base
         for counter in range(2, 10_000):

@@ -34,6 +34,7 @@ from bcp_drill.render.text_table import cell_width
 from bcp_drill.reports.drill_report import DrillReport
 from bcp_drill.reports.review_report import ReviewReport
 from bcp_drill.reports.trend import ScenarioTrend, StepTrend, TrendPoint
+from bcp_drill.wallclock import local, local_date
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -66,7 +67,7 @@ def outcome_label(code: str, t: Translator) -> str:
 
 
 def _local(moment: datetime | None, pattern: str = MINUTE_FORMAT) -> str:
-    return moment.astimezone().strftime(pattern) if moment else "-"
+    return local(moment).strftime(pattern) if moment else "-"
 
 
 def _helpers(t: Translator, generated_at: datetime) -> dict[str, Any]:
@@ -174,7 +175,7 @@ def render_drill_report(report: DrillReport, fmt: str, t: Translator) -> bytes:
     if fmt == "csv":
         return _csv_bytes([table for _, table in drill_report_sheets(report, t)])
     figures = figures_table(report, t)
-    context = {"r": report, "figures": figures, "today": report.generated_at.astimezone().date(),
+    context = {"r": report, "figures": figures, "today": local_date(report.generated_at),
                "scenario_time": lambda entry: _local(scenario_moment(report, entry), "%m-%d %H:%M"),
                **_helpers(t, report.generated_at)}
     context["trend_table"] = trend_table(report.trend, t, report.record_id) if report.trend else None
@@ -188,7 +189,7 @@ def render_drill_report(report: DrillReport, fmt: str, t: Translator) -> bytes:
 
 def drill_report_sheets(report: DrillReport, t: Translator) -> list[tuple[str, Table]]:
     """Every part of the report as a table, with the name of its spreadsheet tab."""
-    plan = improvement_plan_table(report.improvement_plan, t, report.generated_at.astimezone().date())
+    plan = improvement_plan_table(report.improvement_plan, t, local_date(report.generated_at))
     tables = [*executive_tables(report, t), ("overview", _overview_table(report, t)),
               ("objectives", _objectives_table(report, t)), ("steps", _steps_table(report, t)),
               ("figures", figures_table(report, t))]
@@ -453,7 +454,7 @@ def review_report_tables(report: ReviewReport, t: Translator) -> list[Table]:
     tally = Table(t("report.tally"), table.columns, table.rows, table.notes)
     return [review_overview_table(report, t), tally, items, main_issues_table(report.main_issues, t),
             improvement_plan_table(report.followups, t,
-                                                                            report.generated_at.astimezone().date())]
+                                                                            local_date(report.generated_at))]
 
 
 def review_overview_table(report: ReviewReport, t: Translator) -> Table:
@@ -489,7 +490,7 @@ def _xlsx_value(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, timedelta):
         return value, "[h]:mm:ss"
     if isinstance(value, datetime):
-        return value.astimezone().replace(tzinfo=None), "yyyy-mm-dd hh:mm:ss"  # Excel has no time zones
+        return local(value).replace(tzinfo=None), "yyyy-mm-dd hh:mm:ss"  # Excel has no time zones
     if isinstance(value, date):
         return value, "yyyy-mm-dd"
     if isinstance(value, float):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol, Sequence, T
 from bcp_drill.drill.counts import format_elapsed, format_minutes, format_percent
 from bcp_drill.render.text_table import cell_width, pad
 from bcp_drill.spool import Spool
+from bcp_drill.wallclock import local
 
 if TYPE_CHECKING:
     from bcp_drill.errors import UserError
@@ -92,7 +93,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return format_percent(value)
     if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return local(value).strftime("%Y-%m-%d %H:%M:%S")
     return str(value)
 
 

@@ -59,6 +59,7 @@ from bcp_drill.reports.executive_summary import (
     top_points,
 )
 from bcp_drill.reports.trend import ScenarioTrend, recent_drills
+from bcp_drill.wallclock import local_date
 
 # The report's trend shows this many of the newest drills (this one the last) and says how
 # many earlier ones there are: `bcp-drill trend SCENARIO` lists every drill. A report of a
@@ -259,7 +260,7 @@ def build_drill_report(sources: DrillReportSources, t: Translator, organisation:
         summary_text=scenario.summary.get(lang), drill_type=t(f"drill_type.{started.drill_type}"),
         place=started.place, t0=started.t0, started_at=started.at,
         ended_at=state.ended.at if state.ended else None,
-        fiscal_year_label=fiscal_year_label(fiscal_year(started.t0.astimezone().date()), lang),
+        fiscal_year_label=fiscal_year_label(fiscal_year(local_date(started.t0)), lang),
         duration=elapsed_text(figures.elapsed_seconds), participants=list(started.participants),
         recorders=sorted({e.by for e in events}), objectives=objective_lines(view, t),
         steps=_step_results(view, t), timeline=timeline_lines(state, events, t),
@@ -432,7 +433,7 @@ def executive_summary(sources: DrillReportSources, started: ev.DrillStarted, fig
         # An observation's first line stands for it; written observations come before the hotwash notes.
         return "".join(o.observation.splitlines()[0] + "\n" for o in observations if o.kind == kind)
 
-    today = now.astimezone().date()
+    today = local_date(now)
     compared, previous_actions = _compared_with_previous(sources, figures, today, t)
     recurring = recurring_actions(plan, sources.earlier_followups, today)
     return ExecutiveSummary(

@@ -36,6 +36,7 @@ from bcp_drill.i18n import Translator
 from bcp_drill.records.journal import JournalError
 from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.review.session import ReviewSession
+from bcp_drill.wallclock import local_date
 
 ACHIEVED, PARTIAL, NOT_ACHIEVED = "achieved", "partial", "not_achieved"
 GRADES = (ACHIEVED, PARTIAL, NOT_ACHIEVED)  # best first: an item takes the worst of its lines
@@ -64,7 +65,7 @@ class DrillResult:
 
     @property
     def held_on(self) -> date:
-        return self.held_at.astimezone().date()
+        return local_date(self.held_at)
 
     @property
     def fiscal_year(self) -> int:
@@ -206,7 +207,7 @@ def review_evidence(store: RecordStore, session: ReviewSession) -> tuple[dict[st
     """The proposals of an open review (its pinned checklist, its 年度, the drills in STORE), and
     the drill records that could not be read."""
     state = session.state
-    year = state.started.fiscal_year if state.started else fiscal_year(store.clock().astimezone().date())
+    year = state.started.fiscal_year if state.started else fiscal_year(local_date(store.clock()))
     evidence = read_drill_evidence(store, session.checklist)
     return (propose(session.checklist, session.scale.id, year, evidence, [d.id for d in state.asked_dimensions()]),
             evidence.left_out)

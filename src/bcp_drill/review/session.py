@@ -18,6 +18,7 @@ from bcp_drill.records.journal_writer import Journal
 from bcp_drill.records.store import RecordStore
 from bcp_drill.review.state import ItemRecord, ReviewState
 from bcp_drill.sessions import JournalSession, open_journal
+from bcp_drill.wallclock import local_date
 
 
 def pinned_checklist(started: ev.ReviewStarted) -> tuple[Checklist, Scale]:
@@ -62,7 +63,7 @@ class ReviewSession(JournalSession):
             checklist.id, ev.ReviewStarted, checklist_id=checklist.id, checklist_version=checklist.version,
             checklist_sha256=source.sha256, checklist_file=source.display,
             checklist_yaml=source.raw.decode("utf-8-sig"), scale_json=scale.model_dump_json(),
-            fiscal_year=fiscal_year_value or fiscal_year(store.clock().astimezone().date()),
+            fiscal_year=fiscal_year_value or fiscal_year(local_date(store.clock())),
             reviewer=reviewer or store.recorder, organisation=organisation, tool_version=__version__, **carried)
         return cls(journal, checklist, scale)
 

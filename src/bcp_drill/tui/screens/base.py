@@ -12,6 +12,7 @@ from bcp_drill.errors import UserError, describe
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.form import FormMixin
 from bcp_drill.tui.modals.problem_form import ProblemFields
+from bcp_drill.wallclock import local
 
 if TYPE_CHECKING:
     from bcp_drill.sessions import JournalSession
@@ -42,7 +43,7 @@ class SessionScreen(Screen[None], Generic[SessionT]):
             return None
         if self.session.journal.events:
             last = self.session.journal.events[-1]
-            self.saved = t("tui.saved", seq=last.seq, time=last.at.astimezone().strftime("%H:%M:%S"))
+            self.saved = t("tui.saved", seq=last.seq, time=local(last.at).strftime("%H:%M:%S"))
         return result
 
     def _saved(self, action: Callable[CallArgs, object], *args: CallArgs.args, **kwargs: CallArgs.kwargs) -> bool:

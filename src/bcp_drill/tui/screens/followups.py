@@ -21,6 +21,7 @@ from bcp_drill.render.text_table import truncate
 from bcp_drill.tui.bindings import translate_bindings
 from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.followup_form import FollowUpChanges, FollowUpFormModal
+from bcp_drill.wallclock import local_date
 
 FILTERS = ("all", *FOLLOWUP_STATUSES, "overdue")
 
@@ -86,7 +87,7 @@ class FollowUpsScreen(Screen):
         """The items read, through the filter and the search."""
         ctx = app_context(self)
         t = ctx.t
-        today = ctx.store.clock().astimezone().date()
+        today = local_date(ctx.store.clock())
         items = self.loaded
         if self.filter == "overdue":
             items = filter_followups(items, overdue_on=today)

@@ -15,6 +15,7 @@ from bcp_drill.tui.context import app_context
 from bcp_drill.tui.modals.form import field_error_label
 from bcp_drill.tui.screens.base import FormScreen
 from bcp_drill.tui.widgets.text_fields import InOrderInput
+from bcp_drill.wallclock import local_date
 
 
 class ReviewSetupScreen(FormScreen):
@@ -34,7 +35,7 @@ class ReviewSetupScreen(FormScreen):
         ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
         translate_bindings(self, t, refresh=False)  # before the footer is composed: drawn once
-        this_year = self.asked_year or fiscal_year(ctx.now().astimezone().date())
+        this_year = self.asked_year or fiscal_year(local_date(ctx.now()))
         with VerticalScroll(id="setup-form"):
             yield Label(t("review.setup_title", title=self.checklist.title.get(lang)), classes="form-title",
                         markup=False)

@@ -11,6 +11,7 @@ from bcp_drill.drill.view import DrillView
 from bcp_drill.drill.wording import progress_text, systems_summary
 from bcp_drill.i18n import Translator
 from bcp_drill.tui.context import app_context
+from bcp_drill.wallclock import local
 
 
 def clock_text(view: DrillView, t: Translator, saved: str) -> Text:
@@ -32,7 +33,7 @@ def clock_text(view: DrillView, t: Translator, saved: str) -> Text:
         out.append(f"  {StepStatus.OVERDUE.mark} {t('tui.overdue_count', count=overdue)}", style="bold")
     scenario_time = state.scenario_time(view.now)
     if scenario_time is not None:
-        out.append(f"  {t('tui.scenario_time')} {scenario_time.astimezone().strftime('%m-%d %H:%M')}")
+        out.append(f"  {t('tui.scenario_time')} {local(scenario_time).strftime('%m-%d %H:%M')}")
     out.append(f"  {progress_text(view, t)}")
     systems = systems_summary(view, t)
     if systems:
