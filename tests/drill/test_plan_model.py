@@ -339,6 +339,24 @@ def test_injects_as_an_msel_contingencies_are_never_given_by_the_clock_and_respo
     assert "visitors-panic" not in by_id  # office hours only: not part of this drill
 
 
+def test_an_outcome_recorded_before_its_inject_was_given_is_not_read_as_a_response_to_it(tmp_path):
+    """The mini scenario's i1 (T+3) names s1; s1 done at T+1 is shown as recorded before i1."""
+    from bcp_drill.drill.view import inject_responses
+    from bcp_drill.drill.wording import response_text
+    from support.drills import mini_library
+
+    clock = FakeClock()
+    session = DrillSession.start(make_store(tmp_path, clock), mini_library().scenarios["mini"], "tabletop")
+    clock.advance(minutes=1)
+    session.complete_step("s1", "P")
+    clock.advance(minutes=2)
+    assert [e.inject_id for e in session.deliver_due_injects()] == ["i1"]
+    [i1] = inject_responses(DrillView(session.state, session.now()))
+    text = response_text(i1, Translator("en"))
+    assert text.endswith(" P (recorded 00:02:00 before it was given)") and "after it" not in text
+    assert response_text(i1, Translator("ja")).endswith(" (付与の 00:02:00 前に記録)")
+
+
 def test_a_deputy_acting_for_an_unreachable_lead_is_recorded_with_the_reason(tmp_path):
     from bcp_drill.drill.wording import deputy_text, roles_text
 

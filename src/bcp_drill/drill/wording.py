@@ -542,7 +542,8 @@ def check_text(state: DrillState, step: Step, index: int, t: Translator) -> str:
 
 
 def response_text(item: InjectResponse, t: Translator) -> str:
-    """"サーバー室の確認: [v] 時間内に完了 P（付与から 0:12）" per step, or a note that none was named."""
+    """"サーバー室の確認: [v] 時間内に完了 P（付与から 0:12）" per step (an outcome recorded before the
+    inject was given says so), or a note that none was named."""
     if not item.responses:
         return t("report.no_response_steps")
     parts = []
@@ -552,6 +553,8 @@ def response_text(item: InjectResponse, t: Translator) -> str:
             text += f" {shown.rating}"
         if after is not None and after >= 0:
             text += f" ({t('report.after_inject', time=format_elapsed(after))})"
+        elif after is not None:  # recorded before the inject was given: not a response to it
+            text += f" ({t('report.before_inject', time=format_elapsed(-after))})"
         parts.append(text)
     return "; ".join(parts)
 
