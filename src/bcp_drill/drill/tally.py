@@ -273,6 +273,7 @@ class ScenarioFigures:
     drills: int = 0
     counts: StepCounts = field(default_factory=StepCounts)
     conditions: str = ""  # drills of one scenario under other conditions are another row
+    under_way: int = 0  # of DRILLS, those not ended: counted with what they have recorded so far
 
 
 class FiguresTotals:
@@ -295,6 +296,7 @@ class FiguresTotals:
         row = self._scenarios.setdefault(key, ScenarioFigures(one.scenario_id, "", conditions=one.conditions))
         row.title, row.drills = one.scenario_title, row.drills + 1  # the newest drill's title
         row.counts.add_counts(one.summary.overall)
+        row.under_way += not one.finished
         if self._phases:
             phases = self._groups.get(one.conditions, (one, {}))[1]
             for phase_id, counts in one.summary.phases:

@@ -176,14 +176,19 @@ def drills_table(figures: Iterable[DrillFigures], t: Translator) -> Table:
         shown.update(name for name in OPTIONAL_COUNTS if getattr(counts, name))
         if one.conditions:
             shown.add("conditions")
+        if not one.finished:
+            shown.add("state")
         rows.append([one.record_id, fiscal_year_label(one.fiscal_year, t.lang), one.scenario_title,
                      one.conditions or "-", t(f"drill_type.{one.drill_type}"),
+                     t("tally.ended") if one.finished else t("tally.under_way"),
                      *count_cells(counts, OPTIONAL_COUNTS), len(one.participants)])
     columns = [Column("record", t("tally.col_record")), Column("year", t("tally.col_year")),
                Column("scenario", t("tally.col_scenario")), Column("conditions", t("tui.conditions")),
-               Column("type", t("tally.col_type")),
+               Column("type", t("tally.col_type")), Column("state", t("tally.col_state")),
                *count_columns(t, OPTIONAL_COUNTS), Column("participants", t("tally.col_participants"), ">")]
-    optional = {"conditions", *OPTIONAL_COUNTS}
+    # Shown when some drill has one: the conditions, the optional counts, and the state (a drill
+    # not ended is counted with what it has recorded so far).
+    optional = {"conditions", "state", *OPTIONAL_COUNTS}
     keep = [index for index, column in enumerate(columns) if column.key not in optional or column.key in shown]
     if isinstance(rows, SpooledRows):
         rows.keep_columns(keep)
@@ -195,12 +200,16 @@ def drills_table(figures: Iterable[DrillFigures], t: Translator) -> Table:
 def scenarios_table(scenarios: list[ScenarioFigures], t: Translator) -> Table:
     extra = optional_counts([s.counts for s in scenarios])
     with_conditions = any(s.conditions for s in scenarios)
+    with_under_way = any(s.under_way for s in scenarios)  # of its drills, those not ended
     columns = [Column("scenario", t("tally.col_scenario")),
                *([Column("conditions", t("tui.conditions"))] if with_conditions else []),
-               Column("drills", t("tally.col_drills"), ">"), *count_columns(t, extra)]
-    rows = [[s.title, *([s.conditions or "-"] if with_conditions else []), s.drills, *count_cells(s.counts, extra)]
-            for s in scenarios]
-    return Table(t("tally.scenarios_title"), columns, rows)
+               Column("drills", t("tally.col_drills"), ">"),
+               *([Column("under_way", t("tally.col_under_way"), ">")] if with_under_way else []),
+               *count_columns(t, extra)]
+    rows = [[s.title, *([s.conditions or "-"] if with_conditions else []), s.drills,
+             *([s.under_way] if with_under_way else []), *count_cells(s.counts, extra)] for s in scenarios]
+    notes = [t("tally.under_way_note")] if with_under_way else []
+    return Table(t("tally.scenarios_title"), columns, rows, notes)
 
 
 def phases_table(phases: list[tuple[str, StepCounts]], title: str, t: Translator) -> Table:

@@ -252,7 +252,8 @@ def build_drill_report(sources: DrillReportSources, t: Translator, organisation:
     hotwash = state.hotwash
     trend = sources.trend
     generated_at = now or sources.read_at
-    executive = executive_summary(sources, started, figures, hotwash, state.observations, generated_at, t)
+    executive = executive_summary(sources, started, figures, hotwash, state.observations, generated_at, t,
+                                  ended=state.ended is not None)
     return DrillReport(
         record_id=sources.record_id, organisation=organisation, scenario_id=scenario.id,
         scenario_title=scenario.title.get(lang), scenario_version=scenario.version,
@@ -424,7 +425,7 @@ def observation_lines(state: DrillState, t: Translator) -> list[ObservationLine]
 
 def executive_summary(sources: DrillReportSources, started: ev.DrillStarted, figures: DrillSummary,
                       hotwash: ev.HotwashRecorded | None, observations: list[ev.ObservationRecorded],
-                      now: datetime, t: Translator) -> ExecutiveSummary:
+                      now: datetime, t: Translator, ended: bool = True) -> ExecutiveSummary:
     """The summary page: this drill in a paragraph, its main points, and how it compares with the
     drill before it (from the earlier drills read into SOURCES)."""
     plan = sources.improvement_plan
@@ -437,7 +438,7 @@ def executive_summary(sources: DrillReportSources, started: ev.DrillStarted, fig
     compared, previous_actions = _compared_with_previous(sources, figures, today, t)
     recurring = recurring_actions(plan, sources.earlier_followups, today)
     return ExecutiveSummary(
-        paragraph=_executive_paragraph(started, figures, t),
+        paragraph=_executive_paragraph(started, figures, t, ended),
         result=result_text(figures.overall, figures.problems, t), comparison=compared,
         strengths=top_points(observed("strength") + (hotwash.strengths if hotwash else "")),
         improvements=top_points(observed("improvement") + (hotwash.improvements if hotwash else "")),
@@ -447,15 +448,16 @@ def executive_summary(sources: DrillReportSources, started: ev.DrillStarted, fig
         recurring=recurring[-RECURRING_SHOWN:], recurring_not_shown=max(0, len(recurring) - RECURRING_SHOWN))
 
 
-def _executive_paragraph(started: ev.DrillStarted, figures: DrillSummary, t: Translator) -> str:
-    """What was drilled, when, for how long, where and by whom (the first six names)."""
+def _executive_paragraph(started: ev.DrillStarted, figures: DrillSummary, t: Translator, ended: bool) -> str:
+    """What was drilled, when, for how long (or that it is still under way), where and by whom
+    (the first six names)."""
     lang = t.lang
     scenario = pinned_scenario(started)
     names = [p.name for p in started.participants]
     shown_names = "、".join(names[:6]) if lang == "ja" else ", ".join(names[:6])
     if len(names) > 6:
         shown_names += t("report.exec_and_more", count=len(names) - 6)
-    return t("report.exec_paragraph", scenario=scenario.title.get(lang),
+    return t("report.exec_paragraph" if ended else "report.exec_paragraph_under_way", scenario=scenario.title.get(lang),
              type=t(f"drill_type.{started.drill_type}"),
              date=format_local_minute(started.at),
              duration=format_elapsed(figures.elapsed_seconds),

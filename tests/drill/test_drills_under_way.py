@@ -1,0 +1,63 @@
+"""A drill not ended is counted with what it has recorded so far, and every figure of it says so:
+the tally marks it, the per-scenario table counts how many are under way, and the report's
+summary never says how long it lasted."""
+
+from bcp_drill.drill.session import DrillSession
+from bcp_drill.drill.tally import by_scenario, drill_figures
+from bcp_drill.i18n import Translator
+from bcp_drill.render.tallies import drills_table, scenarios_table
+from bcp_drill.reports.drill_report import build_drill_report
+from bcp_drill.reports.drill_report_sources import read_drill_report_sources
+from support.drills import FakeClock, make_store, mini_library
+
+
+def two_drills(tmp_path, end_second: bool):
+    clock = FakeClock()
+    store = make_store(tmp_path, clock)
+    ids = []
+    for number in range(2):
+        clock.advance(minutes=10)
+        session = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+        clock.advance(minutes=2)
+        session.complete_step("s1", "P")
+        if number == 0 or end_second:
+            session.end()
+        session.close()
+        ids.append(session.record_id)
+    return store, ids
+
+
+def column(table, key):
+    index = [c.key for c in table.columns].index(key)
+    return [row[index] for row in table.rows]
+
+
+def test_the_tally_marks_a_drill_under_way_and_counts_them_per_scenario(tmp_path):
+    store, ids = two_drills(tmp_path, end_second=False)
+    t = Translator("en")
+    figures = drill_figures(store, "en")
+    drills = drills_table(figures, t)
+    assert column(drills, "record") == ids and column(drills, "state") == ["ended", "under way"]
+
+    table = scenarios_table(by_scenario(figures), t)
+    assert column(table, "drills") == [2] and column(table, "under_way") == [1]
+    assert table.notes == [t("tally.under_way_note")] and "not ended" in table.notes[0]
+
+
+def test_with_every_drill_ended_the_tally_has_no_state_column(tmp_path):
+    store, _ = two_drills(tmp_path, end_second=True)
+    t = Translator("ja")
+    figures = drill_figures(store, "ja")
+    assert "state" not in [c.key for c in drills_table(figures, t).columns]
+    table = scenarios_table(by_scenario(figures), t)
+    assert "under_way" not in [c.key for c in table.columns] and table.notes == []
+
+
+def test_the_summary_of_a_drill_under_way_says_it_has_not_ended(tmp_path):
+    store, (ended, under_way) = two_drills(tmp_path, end_second=False)
+    for lang, words in (("en", "not ended: under way at T+"), ("ja", "実施中（未終了。T+")):
+        t = Translator(lang)
+        paragraph = build_drill_report(read_drill_report_sources(store, under_way, lang), t).executive.paragraph
+        assert words in paragraph and "lasting" not in paragraph and "所要" not in paragraph
+        finished = build_drill_report(read_drill_report_sources(store, ended, lang), t).executive.paragraph
+        assert words not in finished
