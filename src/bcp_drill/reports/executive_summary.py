@@ -61,9 +61,13 @@ class ExecutiveSummary:
     recurring_not_shown: int = 0  # more of them, older, left out (RECURRING_SHOWN)
 
 
+_LIST_MARK = re.compile(r"^\s*(?:[-*](?=\s)|[・●○]|\d+[.)．）](?!\d))\s*")
+
+
 def top_points(text: str, limit: int = TOP_POINTS) -> list[str]:
-    """The first LIMIT points of a hotwash answer, one per line (list marks dropped)."""
-    points = [re.sub(r"^\s*(?:[-*・●○]|\d+[.)．])\s*", "", line).strip() for line in text.splitlines()]
+    """The first LIMIT points of a hotwash answer, one per line, list marks dropped: "- ", "* ",
+    "・", "●", "○", "1. ", "1)", "１．" or "２）"; never a character of the text ("-cmd", "1.5時間")."""
+    points = [_LIST_MARK.sub("", line).strip() for line in text.splitlines()]
     return [p for p in points if p][:limit]
 
 
