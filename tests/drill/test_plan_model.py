@@ -319,6 +319,20 @@ def test_measured_values_are_read_flagged_against_their_threshold_and_replayed(t
     assert replayed.values == session.state.values
 
 
+def test_a_measured_check_counts_as_done_wherever_checks_are_counted(tmp_path):
+    """Both checks of `safety` take a value: measured, each counts as done (the report's
+    "sub-checks 2/2", the runner's [x]) though no key ticked them."""
+    session, _ = start(tmp_path)
+    session.record_value("safety", 0, "75")
+    assert DrillView(session.state, session.now()).step("safety").checks_done == 1
+    session.record_value("safety", 1, "2名が参集できず")
+    shown = DrillView(session.state, session.now()).step("safety")
+    assert (shown.done_checks, shown.checks_done) == (frozenset({0, 1}), 2)
+    session.toggle_check("safety", 0)  # ticked as well: still one check
+    assert DrillView(session.state, session.now()).step("safety").checks_done == 2
+    assert session.state.checks_done("server-room") == frozenset()
+
+
 def test_injects_as_an_msel_contingencies_are_never_given_by_the_clock_and_responses_are_compared(tmp_path):
     from bcp_drill.drill.view import inject_responses
     from bcp_drill.drill.wording import response_text

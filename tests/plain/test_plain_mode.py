@@ -238,7 +238,7 @@ def test_values_in_plain_mode(tmp_path):
                                   "--t0", "", "--condition", "hours=office"], [
         "", "go safety", "value 1 72%", "value 1", "quit"], content=DATA / "plan")
     assert result.returncode == 0, result.stderr
-    assert "sub-check 1 [ ] Response rate = 72% (!) under its threshold (at least 80%)" in result.stdout
+    assert "sub-check 1 [x] Response rate = 72% (!) under its threshold (at least 80%)" in result.stdout
     assert "usage: value N VALUE" in result.stdout
 
 

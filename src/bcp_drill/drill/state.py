@@ -134,6 +134,10 @@ class DrillState:
                 return False
         return True
 
+    def checks_done(self, step_id: str) -> frozenset[int]:
+        """The checks of STEP_ID done: ticked, or measured (a value recorded for the check)."""
+        return frozenset(self.steps[step_id].checks) | {index for step, index in self.values if step == step_id}
+
     def gate_value(self, step: Step) -> ev.ValueRecorded | None:
         """For a step with `applies_if`: the value it hangs on, as recorded (None: not yet)."""
         gate = step.applies_if

@@ -60,6 +60,7 @@ class StepView:
     deadline_seconds: int | None = None  # the target as drill time, when it has one
     late_seconds: int = 0
     phase: Phase | None = None  # the step's phase (its target counts from its start when an event starts it)
+    done_checks: frozenset[int] = frozenset()  # ticked or measured (DrillState.checks_done)
 
     @property
     def counts_from_phase(self) -> bool:
@@ -94,7 +95,7 @@ class StepView:
 
     @property
     def checks_done(self) -> int:
-        return len(self.record.checks)
+        return len(self.done_checks)
 
     @property
     def reason(self) -> str:
@@ -418,7 +419,7 @@ class DrillView:
         record = state.steps[step_id]
         return StepView(record.step, record, state.step_status(record, self.elapsed),
                         state.deadline_seconds(record.step), state.late_by_seconds(record),
-                        state.scenario.phase(record.step.phase))
+                        state.scenario.phase(record.step.phase), state.checks_done(step_id))
 
     @cached_property
     def steps(self) -> list[StepView]:

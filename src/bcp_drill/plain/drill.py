@@ -370,8 +370,9 @@ class PlainDrill(PlainRunner):
                 say(f"  {t('plain.option_line', number=number)} {mark} {option.title.get(lang)} ({option.id})")
         if step.instructions:
             say(f"  {t('tui.instructions')}: {text(step.instructions, lang)}")
+        done_checks = self.session.state.checks_done(step.id)  # ticked or measured
         for number, _check in enumerate(step.checks, 1):
-            box = "[x]" if number - 1 in record.checks else "[ ]"
+            box = "[x]" if number - 1 in done_checks else "[ ]"
             say(f"  {t('plain.check_line', number=number)} {box} {check_text(self.session.state, step, number - 1, t)}")
         if step.expected_outcome:
             say(f"  {t('tui.expected')}: {text(step.expected_outcome, lang)}")

@@ -86,7 +86,7 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
     if step.checks:
         out.append(f"\n{t('tui.checks')}\n", style="bold")
         for index, _check in enumerate(step.checks):
-            box = "[x]" if index in shown.record.checks else "[ ]"
+            box = "[x]" if index in shown.done_checks else "[ ]"  # ticked or measured
             key = str(index + 1) if index < 9 else "c"  # past nine: the check list (c)
             out.append(f"{key} {box} {check_text(state, step, index, t)}\n")
     if step.expected_outcome:
