@@ -1,6 +1,7 @@
-"""A drill not ended is counted with what it has recorded so far, and every figure of it says so:
-the tally marks it, the per-scenario table counts how many are under way, and the report's
-summary never says how long it lasted."""
+"""What the tally and the report's summary say of a drill is what its record supports: a drill
+not ended is counted with what it has recorded so far, and every figure of it says so (the
+tally marks it, the per-scenario table counts how many are under way, the summary never says
+how long it lasted); an objective an evaluator rated says whose rating it is."""
 
 from bcp_drill.drill.session import DrillSession
 from bcp_drill.drill.tally import by_scenario, drill_figures
@@ -61,3 +62,28 @@ def test_the_summary_of_a_drill_under_way_says_it_has_not_ended(tmp_path):
         assert words in paragraph and "lasting" not in paragraph and "所要" not in paragraph
         finished = build_drill_report(read_drill_report_sources(store, ended, lang), t).executive.paragraph
         assert words not in finished
+
+
+def test_the_summary_names_an_evaluators_rating_and_what_the_steps_gave(tmp_path):
+    """o1's steps give U (s2 not done); the evaluator rates it S: the summary's row says S is the
+    evaluator's, with the reason, and that the steps gave U, in every format."""
+    from bcp_drill.render.reports import render_drill_report
+
+    clock = FakeClock()
+    store = make_store(tmp_path, clock)
+    session = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+    clock.advance(minutes=2)
+    session.complete_step("s1", "P")
+    session.step_not_done("s2", "業者が来なかった")
+    session.end()
+    session.rate_objective("o1", "S", "業者の遅れは訓練の範囲外")
+    session.close()
+    t = Translator("en")
+    report = build_drill_report(read_drill_report_sources(store, session.record_id, "en"), t)
+    summary_md = render_drill_report(report, "md", t).decode().split("## ")[1]  # the summary page
+    assert "| 目標1 | S performed with some challenges | evaluator's rating S: 業者の遅れは訓練の範囲外" in summary_md
+    assert "From the steps: U (サーバ室点検" in summary_md
+    html = render_drill_report(report, "html", t).decode()
+    summary_html = html[html.index(t("report.executive")):html.index('id="objectives"')]
+    assert "evaluator&#39;s rating S: 業者の遅れは訓練の範囲外" in summary_html
+    assert "From the steps: U (サーバ室点検" in summary_html
