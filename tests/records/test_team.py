@@ -144,6 +144,16 @@ def test_two_consoles_rating_one_step_are_kept_as_a_conflict_and_the_lead_settle
     with pytest.raises(SessionRefused) as refused:
         player.settle_conflict("s1", "desk", 2, "the desk saw it")
     assert refused.value.code == "role_settle"
+    from bcp_drill.render.reports import render_drill_report
+
+    t = Translator("en")
+    # Until it is settled, the report's summary and step table say so (P is counted meanwhile).
+    unsettled = render_drill_report(build_drill_report(read_drill_report_sources(store, lead.record_id, "en"), t),
+                                    "md", t).decode()
+    summary, steps = unsettled.split("## ")[1], unsettled[unsettled.index("| 安否確認 |"):].splitlines()[0]
+    assert "ratings P 1, S 0, M 0, U 0" in summary
+    assert "Consoles recorded different outcomes, not yet settled by the lead, for: 安否確認;" in summary
+    assert "(!) consoles disagree, not settled: the first recorded is counted" in steps
     lead.settle_conflict("s1", "desk", 2, "the desk saw the delay")
     assert player.refresh()
     assert player.state.steps["s1"].rating == "M" and player.state.conflict("s1") is None
@@ -153,14 +163,12 @@ def test_two_consoles_rating_one_step_are_kept_as_a_conflict_and_the_lead_settle
     assert [e.type for e in events if e.type in ("step_completed", "conflict_settled")] == [
         "step_completed", "step_completed", "conflict_settled"]
     # The report shows both, the one set aside struck through with who settled it, each with its writer.
-    from bcp_drill.render.reports import render_drill_report
-
-    t = Translator("en")
     sources = read_drill_report_sources(store, lead.record_id, t.lang)
     text = render_drill_report(build_drill_report(sources, t), "md", t).decode()
     assert "| 2 | 00:03:00 |" in text and "~~Done 安否確認 (P, target T+0:05)~~ (corrected by \\#3 (統括 山田" in text
     assert "| desk:2 | 00:03:00 |" in text and "settled: \\#desk:2 stands (the desk saw the delay)" in text
     assert "Console desk joined as player (佐藤@" in text  # the role in words
+    assert "not settled" not in text and "consoles disagree" not in text
     player.close()
     lead.close()
 

@@ -245,7 +245,8 @@ def _steps_table(report: DrillReport, t: Translator) -> Table:
         [[s.phase, s.title, s.role,
           DrillTime(s.target_seconds, short=True) if s.target_seconds is not None else s.target,
           DrillTime(s.actual_seconds) if s.actual_seconds is not None else "", s.late_minutes,
-          t("status." + s.status.value), s.rating, s.reason, s.checks_done if s.checks_total else None,
+          t("status." + s.status.value) + (f" {t('report.step_disputed')}" if s.disputed else ""), s.rating,
+          s.reason, s.checks_done if s.checks_total else None,
           s.checks_total or None, " / ".join(s.notes), s.deputies]
          for s in report.steps])
 

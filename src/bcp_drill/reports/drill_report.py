@@ -97,6 +97,7 @@ class StepResult:
     gate: str = ""  # why a step that hangs on a measured value applies or not ("燃料残量 8時間（12時間未満）のため")
     target_seconds: int | None = None  # an absolute target (T+), for spreadsheets; relative or none: None
     actual_seconds: int | None = None
+    disputed: bool = False  # consoles recorded different outcomes, not yet settled: the first stands
 
 
 @dataclass
@@ -253,7 +254,7 @@ def build_drill_report(sources: DrillReportSources, t: Translator, organisation:
     trend = sources.trend
     generated_at = now or sources.read_at
     executive = executive_summary(sources, started, figures, hotwash, state.observations, generated_at, t,
-                                  ended=state.ended is not None)
+                                  ended=state.ended is not None, disputed=_disputed_text(state, t))
     return DrillReport(
         record_id=sources.record_id, organisation=organisation, scenario_id=scenario.id,
         scenario_title=scenario.title.get(lang), scenario_version=scenario.version,
@@ -313,7 +314,7 @@ def _step_results(view: DrillView, t: Translator) -> list[StepResult]:
             deputies=deputy_text(state, step, t), gate=value_gate_state(state, step, t),
             target_seconds=step.target_minutes * 60
             if step.target_minutes is not None and not shown.counts_from_phase else None,
-            actual_seconds=shown.record.elapsed_seconds))
+            actual_seconds=shown.record.elapsed_seconds, disputed=state.conflict(step.id) is not None))
     return steps
 
 
@@ -425,7 +426,7 @@ def observation_lines(state: DrillState, t: Translator) -> list[ObservationLine]
 
 def executive_summary(sources: DrillReportSources, started: ev.DrillStarted, figures: DrillSummary,
                       hotwash: ev.HotwashRecorded | None, observations: list[ev.ObservationRecorded],
-                      now: datetime, t: Translator, ended: bool = True) -> ExecutiveSummary:
+                      now: datetime, t: Translator, ended: bool = True, disputed: str = "") -> ExecutiveSummary:
     """The summary page: this drill in a paragraph, its main points, and how it compares with the
     drill before it (from the earlier drills read into SOURCES)."""
     plan = sources.improvement_plan
@@ -439,13 +440,23 @@ def executive_summary(sources: DrillReportSources, started: ev.DrillStarted, fig
     recurring = recurring_actions(plan, sources.earlier_followups, today)
     return ExecutiveSummary(
         paragraph=_executive_paragraph(started, figures, t, ended),
-        result=result_text(figures.overall, figures.problems, t), comparison=compared,
+        result=result_text(figures.overall, figures.problems, t) + (f" {disputed}" if disputed else ""),
+        comparison=compared,
         strengths=top_points(observed("strength") + (hotwash.strengths if hotwash else "")),
         improvements=top_points(observed("improvement") + (hotwash.improvements if hotwash else "")),
         high_priority=[ActionStatus(f, f.overdue(today)) for f in plan
                        if f.priority == "high" and f.status != "dropped"],
         previous_actions=previous_actions, previous_counts=action_counts(previous_actions),
         recurring=recurring[-RECURRING_SHOWN:], recurring_not_shown=max(0, len(recurring) - RECURRING_SHOWN))
+
+
+def _disputed_text(state: DrillState, t: Translator) -> str:
+    """The steps consoles recorded different outcomes for, not yet settled by the lead ("" when none)."""
+    steps = [c.step_id for c in state.conflicts if c.settled is None]
+    if not steps:
+        return ""
+    titles = [state.steps[step_id].step.title.get(t.lang) for step_id in dict.fromkeys(steps)]
+    return t("report.exec_disputed", steps=("、" if t.lang == "ja" else ", ").join(titles))
 
 
 def _executive_paragraph(started: ev.DrillStarted, figures: DrillSummary, t: Translator, ended: bool) -> str:
