@@ -352,6 +352,7 @@ def test_no_page_ends_with_a_heading_or_the_column_headings_of_a_table(quake):
 def test_the_main_points_drop_list_marks_and_nothing_of_the_text():
     from bcp_drill.reports.executive_summary import top_points
 
-    answer = "- 連絡網が機能した\n・参集が早かった\n1. 手順書があった\n２）役割が明確\n-cmd で確認\n1.5時間で復旧\n* 予備電源\n"
+    answer = ("- 連絡網が機能した\n・参集が早かった\n1. 手順書があった\n２）役割が明確\n"
+              "-cmd で確認\n1.5時間で復旧\n* 予備電源\n")
     assert top_points(answer, limit=10) == ["連絡網が機能した", "参集が早かった", "手順書があった", "役割が明確",
                                              "-cmd で確認", "1.5時間で復旧", "予備電源"]
