@@ -157,6 +157,21 @@ def test_review_xlsx_has_the_tally_in_numbers(records):
     assert isinstance(overview["実施日時"], datetime) and overview["実施日時"].date() == date(2027, 1, 24)
 
 
+def test_a_trend_cell_rounds_up_as_lateness_does():
+    """30:15 against a 30-minute target is late and reads 31 min, never 30 min beside "late";
+    29:42 reads 30 min, within it; 41 s reads 1 min."""
+    from datetime import datetime, timezone
+
+    from bcp_drill.render.reports import trend_cell
+    from bcp_drill.reports.trend import TrendPoint
+
+    t, at = Translator("en"), datetime(2026, 12, 6, tzinfo=timezone.utc)
+    assert trend_cell(TrendPoint("d", at, 30 * 60 + 15, "M", late=True), t) == "31 min M (late)"
+    assert trend_cell(TrendPoint("d", at, 29 * 60 + 42, "P"), t) == "30 min P"
+    assert trend_cell(TrendPoint("d", at, 41, "S"), t) == "1 min S"
+    assert trend_cell(TrendPoint("d", at, 3600 + 9, "P", late=True), Translator("ja")).startswith("1時間1分 P")
+
+
 def test_trend_section_compares_the_two_drills(records):
     store, drill_id, _ = records
     t = Translator("en")

@@ -120,7 +120,10 @@ def trend_cell(point: TrendPoint, t: Translator) -> str:
     words (skipped, not done, no outcome, not applicable), never a letter that reads as a rating."""
     if point.elapsed_seconds is None:
         return outcome_label(point.outcome, t)
-    text = f"{duration_words(point.elapsed_seconds / 60, t)} {outcome_label(point.outcome, t)}".strip()
+    # Rounded up to the minute, as lateness is: a time is within a whole-minute target exactly
+    # when its minutes are (30:15 against 30 reads 31, never 30 beside "late").
+    minutes = -(-point.elapsed_seconds // 60)
+    text = f"{duration_words(minutes, t)} {outcome_label(point.outcome, t)}".strip()
     return text + (t("report.trend_late") if point.late else "")
 
 
