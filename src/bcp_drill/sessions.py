@@ -14,6 +14,7 @@ from bcp_drill.records.journal_writer import Event, Journal
 from bcp_drill.records.reading import First, first_event
 from bcp_drill.records.store import RecordStore
 from bcp_drill.records.values import CAPABILITIES, PRIORITIES
+from bcp_drill.wallclock import local_date
 
 
 def open_journal(store: RecordStore, record_id: str, first_type: type[First], wrong_kind: str,
@@ -86,5 +87,5 @@ class JournalSession:
         return self._record(ev.ProblemRaised, problem_id=problem_id, source_ref=source_ref, title=title,
                             description=description, category=category, priority=priority,
                             owner_organisation=owner_organisation, owner_person=owner_person,
-                            start=self.journal.clock().date(), due=due, main_issue=main_issue.strip(),
+                            start=local_date(self.journal.clock()), due=due, main_issue=main_issue.strip(),
                             corrective_action=corrective_action.strip(), **extras)

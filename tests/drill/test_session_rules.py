@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from bcp_drill.drill.session import DrillSession
 from bcp_drill.errors import RecordClosed, SessionRefused
 from bcp_drill.followups.update import find_followup, update_followup
 from bcp_drill.records.journal import read_journal
@@ -176,3 +177,21 @@ def test_an_observation_names_a_known_objective_and_may_follow_the_end(drill):
     assert (seen.objective_id, seen.capability, seen.observation) == ("o1", "organisation", "slow call-in")
     assert written(session)[-2:] == ["drill_ended", "observation_recorded"]
     assert [o.analysis for o in session.state.observations] == ["the list was old"]
+
+
+def test_a_follow_up_is_found_by_its_short_id_when_one_record_has_it(drill):
+    session, store, clock = drill
+    session.raise_problem("old contact list", "s1")
+    session.raise_problem("no spare UPS", "s1")
+    assert find_followup(store, "P02").id == f"{session.record_id}/P02"
+    clock.advance(minutes=5)
+    other = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+    other.raise_problem("a second P01", "s1")
+    with pytest.raises(SessionRefused) as caught:
+        update_followup(store, "P01", status="open")
+    assert caught.value.code == "followup_ambiguous"
+    assert caught.value.params["ids"] == f"{session.record_id}/P01, {other.record_id}/P01"
+    with pytest.raises(SessionRefused, match="followup_not_found"):
+        find_followup(store, "P07")
+    assert update_followup(store, "P02", priority="high").followup_id == f"{session.record_id}/P02"
+    other.close()

@@ -4,7 +4,7 @@ journal (one writer at a time; a second waits briefly rather than being refused)
 from __future__ import annotations
 
 from bcp_drill.errors import SessionRefused
-from bcp_drill.followups.collect import followups_of_record
+from bcp_drill.followups.collect import collect_followups, followups_of_record
 from bcp_drill.followups.items import UPDATABLE, FollowUp, needs_closure_evidence
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal import JournalError
@@ -40,12 +40,21 @@ def _append_update(store: RecordStore, **fields: object) -> ev.FollowUpUpdated:
 
 
 def find_followup(store: RecordStore, followup_id: str) -> FollowUp:
-    """One follow-up item by its id (`<record id>/P01`), updates applied; unknown ids are refused."""
+    """One follow-up item by its id (`<record id>/P01`), updates applied; the short id (`P01`)
+    when one record only has it. Unknown ids are refused, and a short id several records have
+    is refused naming their full ids."""
     record_id, _, _ = followup_id.rpartition("/")
     if record_id and store.exists(record_id):
         for item in followups_of_record(store, record_id):
             if item.id == followup_id:
                 return item
+    if not record_id:
+        named = [item for item in collect_followups(store) if item.id.rpartition("/")[2] == followup_id]
+        if len(named) == 1:
+            return named[0]
+        if named:
+            raise SessionRefused("followup_ambiguous", followup_id=followup_id,
+                                 ids=", ".join(item.id for item in named))
     raise SessionRefused("followup_not_found", followup_id=followup_id)
 
 
@@ -57,6 +66,7 @@ def update_followup(store: RecordStore, followup_id: str, *, closed_without_evid
     now or before), or `closed_without_evidence=True` saying on purpose that there is none.
     """
     item = find_followup(store, followup_id)
+    followup_id = item.id  # in full, when a short id was given
     for name, allowed in (("status", FOLLOWUP_STATUSES), ("priority", PRIORITIES),
                           ("category", CAPABILITIES)):
         if changes.get(name) is not None and changes[name] not in allowed:
