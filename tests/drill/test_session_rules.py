@@ -195,3 +195,16 @@ def test_a_follow_up_is_found_by_its_short_id_when_one_record_has_it(drill):
         find_followup(store, "P07")
     assert update_followup(store, "P02", priority="high").followup_id == f"{session.record_id}/P02"
     other.close()
+
+
+def test_a_problem_starts_on_the_wall_clocks_day(tmp_path):
+    """Raised at 20:00 UTC on 30 November, it is 05:00 on 1 December in Japan: its start date."""
+    from datetime import datetime, timezone
+
+    from bcp_drill import wallclock
+
+    wallclock.use_zone(wallclock.JST)  # (conftest puts UTC back)
+    clock = FakeClock(datetime(2026, 11, 30, 20, 0, tzinfo=timezone.utc))
+    session = DrillSession.start(make_store(tmp_path, clock), mini_library().scenarios["mini"], "tabletop")
+    assert session.raise_problem("UPS alarm", "s1").start == date(2026, 12, 1)
+    session.close()
