@@ -419,3 +419,21 @@ def test_plain_review_shows_drill_evidence_and_records_it_only_on_accept(tmp_pat
     assert [(e.type, e.item_id) for e in events] == [
         ("item_rated", "org.call-in"), ("evidence_recorded", "org.call-in"), ("item_rated", "org.safety-confirmation")]
     assert events[0].option == "done" and events[2].option == "partly" and drill.record_id in events[1].text
+
+
+def test_a_yes_no_question_asks_again_rather_than_take_text_as_no():
+    import io
+
+    from bcp_drill.i18n import Translator
+    from bcp_drill.plain.console import PlainConsole
+
+    def answers(text: str) -> tuple[bool, str]:
+        out = io.StringIO()
+        return PlainConsole(Translator("en"), io.StringIO(text), out).confirm("Record one? (y/n)"), out.getvalue()
+
+    said_yes, out = answers("定時報告の担当を明確に\ny\n")
+    assert said_yes and "'定時報告の担当を明確に' is not an answer: type y (yes) or n (no" in out
+    assert answers("\n") == (False, "Record one? (y/n) ")
+    assert answers("いいえ\n")[0] is False and answers("はい\n")[0] is True and answers("")[0] is False
+    said_yes, out = answers("maybe\nn\n")
+    assert not said_yes and out.count("Record one?") == 2

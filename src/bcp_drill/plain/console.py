@@ -42,9 +42,16 @@ class PlainConsole:
         return answer.strip() or default
 
     def confirm(self, prompt: str) -> bool:
-        """A yes/no question; yes is y, yes or はい (anything else, or no input, is no)."""
-        answer = self.ask(prompt + " ")
-        return answer is not None and answer.strip().lower() in YES_WORDS
+        """A yes/no question: y, yes or はい; n, no, いいえ or an empty line (the end of input too)
+        is no. Anything else is asked again: typed text is never taken as an answer."""
+        while True:
+            answer = self.ask(prompt + " ")
+            if answer is None:
+                return False
+            word = answer.strip().lower()
+            if word in YES_WORDS or word in NO_WORDS or not word:
+                return word in YES_WORDS
+            self.say(self.t("plain.yes_or_no", answer=answer.strip()))
 
     def saved(self, event: ev.EventBase) -> None:
         self.say(self.t("plain.saved", seq=event.seq, time=local(event.at).strftime("%H:%M:%S")))
@@ -76,6 +83,7 @@ def words(text: str) -> list[str]:
 
 STOP = object()  # returned by a command that ends the dialogue
 YES_WORDS = ("y", "yes", "はい", "ｙ")
+NO_WORDS = ("n", "no", "いいえ", "ｎ")
 
 
 def choose(answer: str, codes: tuple[str, ...], area: str, t: Translator) -> str | None:
