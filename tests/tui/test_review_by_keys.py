@@ -385,3 +385,18 @@ async def test_drill_evidence_is_proposed_and_recorded_only_when_accepted(tmp_pa
         ("item_rated", "org.call-in"), ("evidence_recorded", "org.call-in"), ("item_rated", "org.safety-confirmation")]
     assert events[0].option == "partly" and events[2].option == "partly"
     assert drill.record_id in events[1].text and "done late" in events[1].text
+
+
+async def test_a_review_of_a_year_past_the_next_is_refused_under_the_year(tmp_path):
+    """R40 (2058) typed for R4: said under the year field, and no record is made."""
+    app, store, _ = make_app(tmp_path, lang="en", library=mini_library(),
+                             start=StartRequest(checklist_id="mini-review"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "R40")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewSetupScreen)
+        message = str(app.screen.query_one("#review-year-error").render())
+        assert "next fiscal year (2027): 2058 is not one of them" in message
+    assert not list(store.root.glob("*.jsonl"))

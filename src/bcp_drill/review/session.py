@@ -29,6 +29,9 @@ def pinned_checklist(started: ev.ReviewStarted) -> tuple[Checklist, Scale]:
     return document, Scale.model_validate(json.loads(started.scale_json))
 
 
+FIRST_REVIEW_YEAR = 1989  # 平成元年度: a review is of a year from then to the next fiscal year
+
+
 class ReviewSession(JournalSession):
     """One open review; each method writes one fsynced event, then updates the state."""
 
@@ -47,6 +50,10 @@ class ReviewSession(JournalSession):
         its first event and shown as what was said last time."""
         checklist = source.document
         assert isinstance(checklist, Checklist)
+        this_year = fiscal_year(local_date(store.clock()))
+        year = fiscal_year_value or this_year
+        if not FIRST_REVIEW_YEAR <= year <= this_year + 1:  # R40 typed for R4 would start a review of 2058
+            raise SessionRefused("review_year_out_of_range", year=year, first=FIRST_REVIEW_YEAR, last=this_year + 1)
         carried: dict[str, Any] = {}
         if previous is not None and previous.started is not None:
             # A rating that stood in the previous year from a still earlier one (a finished
@@ -63,7 +70,7 @@ class ReviewSession(JournalSession):
             checklist.id, ev.ReviewStarted, checklist_id=checklist.id, checklist_version=checklist.version,
             checklist_sha256=source.sha256, checklist_file=source.display,
             checklist_yaml=source.raw.decode("utf-8-sig"), scale_json=scale.model_dump_json(),
-            fiscal_year=fiscal_year_value or fiscal_year(local_date(store.clock())),
+            fiscal_year=year,
             reviewer=reviewer or store.recorder, organisation=organisation, tool_version=__version__, **carried)
         return cls(journal, checklist, scale)
 

@@ -83,6 +83,9 @@ class ReviewSetupScreen(FormScreen):
                 reviewer=self.query_one("#review-reviewer", Input).value.strip(),
                 organisation=self.query_one("#review-organisation", Input).value.strip(), previous=previous)
         except (UserError, OSError) as failure:
+            if getattr(failure, "code", "") == "review_year_out_of_range":  # the year typed: said under it
+                self.show_field_error("review-year", describe(failure, t))
+                return
             error.update(t("tui.cannot_create_record", reason=describe(failure, t)))
             error.scroll_visible()
             return
