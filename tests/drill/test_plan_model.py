@@ -310,6 +310,7 @@ def test_measured_values_are_read_flagged_against_their_threshold_and_replayed(t
     ups = {v.index: v for v in value_views(session.state, session.scenario.step("server-room"))}[4]
     assert (ups.recorded.number, ups.flag) == (25.0, "below")
     assert value_text(ups, t) == "２５分 (!) 下限 30分 を下回る"
+    assert value_text(ups, Translator("en")) == "２５分 (= 25 min) (!) under its threshold (at least 30 min)"
     rate, note = value_views(session.state, session.scenario.step("safety"))
     assert (rate.flag, value_text(rate, t)) == ("below", "72.5% (!) 下限 80% を下回る")
     assert (note.flag, value_text(note, t)) == ("", "2名が道路寸断で参集できず")

@@ -484,7 +484,12 @@ def _number_text(value: float) -> str:
 
 
 def _unit_text(spec: ValueSpec, t: Translator) -> str:
-    return "%" if spec.kind == "percent" else (spec.unit.get(t.lang) if spec.unit else "")
+    """The unit as written after a number: a word gets its space ("42 people", "30 min"; the
+    content's own leading space is stripped with the rest), a sign or a kanji none ("72%", "30分")."""
+    if spec.kind == "percent":
+        return "%"
+    unit = spec.unit.get(t.lang) if spec.unit else ""
+    return f" {unit}" if unit[:1].isascii() and unit[:1].isalpha() else unit
 
 
 def threshold_text(spec: ValueSpec, t: Translator) -> str:
