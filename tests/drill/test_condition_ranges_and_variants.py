@@ -199,7 +199,8 @@ def test_the_paper_sheet_shows_every_variant_of_a_target(fmt):
     now = datetime(2026, 11, 25, tzinfo=timezone.utc)
     sheet = render_scenario_sheet(source().document, fmt, Translator("ja"), now).decode()
     assert "勤務時間内 T+0:30 / 勤務時間外 T+1:30 (統括 + 情報政策課職員)" in sheet
-    assert "6弱以下 setup の後 0:20 以内 / 6強以上 setup の後 0:40 以内 (情報政策課職員 + 管財課職員)" in sheet
+    assert ("6弱以下 「情報システム班の立ち上げ」の後 0:20 以内 / "
+            "6強以上 「情報システム班の立ち上げ」の後 0:40 以内 (情報政策課職員 + 管財課職員)") in sheet
     english = render_scenario_sheet(source().document, fmt, Translator("en"), now).decode()
     assert "Office hours T+0:30 / Out of hours T+1:30 (Lead + IT staff)" in english
 

@@ -463,3 +463,17 @@ def test_comparisons_are_like_with_like_and_say_the_conditions(tmp_path, capsys)
     assert "Conditions" in header
     scenario_rows = [r for r in rows[rows.index(header) + 1:] if r and r[0].startswith("Earthquake")]
     assert len(scenario_rows) == 2 and sorted(r[header.index("Drills")] for r in scenario_rows) == ["1", "2"]
+
+
+def test_the_timeline_says_a_step_had_no_target_once(tmp_path):
+    from bcp_drill.drill.wording import timeline_lines
+
+    session, clock = start(tmp_path)
+    clock.advance(minutes=4)
+    session.decide("where", "paper", "P")  # enables paper-forms, which has no target
+    session.complete_step("paper-forms", "P")
+    events = read_journal(session.journal.path).events
+    for lang, words in (("en", "Done Hand out paper forms (P, no target)"),
+                        ("ja", "完了 紙の様式を配布（P、目標なし）")):
+        lines = [line.text for line in timeline_lines(session.state, events, Translator(lang))]
+        assert words in lines

@@ -300,7 +300,7 @@ def test_a_plan_sheet_shows_conditions_targets_in_words_and_what_steps_wait_for(
     assert "- Time of occurrence: [ ] Office hours [ ] Out of hours" in sheet  # to circle
     assert "- Seismic intensity: 6-upper (fixed)" in sheet
     assert "Applies when: Time of occurrence: Office hours" in sheet
-    assert "| within 0:30 after safety |" in sheet and "| no target |" in sheet
+    assert "| within 0:30 after “Staff safety check” |" in sheet and "| no target |" in sheet
     assert "Waits for: Staff safety check" in sheet and "\\[ \\] 12. 回線（インターネット）" in sheet
     assert "安否と参集" in sheet  # objectives are printed
     assert "→" not in sheet  # an East Asian ambiguous-width arrow; the recipient has its own column
@@ -337,7 +337,8 @@ def test_a_plan_drill_on_paper_imports_with_its_conditions(plan_cli, tmp_path):
     assert events[0].conditions == {"hours": "off_hours", "intensity": "six_upper"}
     code, report, _ = plan_cli("report", path.stem, "--format", "md")
     assert "- **Conditions**: Time of occurrence: Out of hours; Seismic intensity: 6-upper" in report
-    assert "| within 0:30 after safety (T+1:10) | T+01:20:00 | \\[L\\] done late, M (10 min late)" in report
+    assert ("| within 0:30 after “Staff safety check” (T+1:10) | T+01:20:00 | "
+            "\\[L\\] done late, M (10 min late)") in report
     assert "\\[/\\] not applicable" in report and "\\[?\\] no outcome (at the end)" in report
 
 
@@ -486,7 +487,7 @@ def test_a_step_not_done_on_paper_with_no_time_is_not_waited_for_until_the_end(p
     assert not_done.elapsed_seconds is None  # no time on the sheet: none recorded
     code, report, _ = plan_cli("report", path.stem, "--format", "md")
     assert "| Decide where to continue | Move to the alternate site | 部長 | T+00:42:00 | 00:42:00 |" in report
-    assert "within 0:15 after server-room (T+0:15)" in report
+    assert "within 0:15 after “Server room damage check” (T+0:15)" in report
 
 
 @pytest.mark.parametrize("scenario_id, most_pages", [

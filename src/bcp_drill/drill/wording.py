@@ -64,33 +64,53 @@ def rating_label(rating: str, t: Translator) -> str:
 # ---------------------------------------------------------------- one step
 
 
-def target_words(step: Step, t: Translator, phase: Phase | None = None) -> str:
+def target_words(step: Step, t: Translator, phase: Phase | None = None, scenario: Scenario | None = None) -> str:
     """A step's target as the scenario states it: "T+0:45", "s3 の後 0:30 以内", "目標なし"; a
-    repeated one: "T+3:00 から 3:00 ごと"; in a PHASE that starts at an event: "「復電時」の開始から 0:30 以内"."""
+    repeated one: "T+3:00 から 3:00 ごと"; in a PHASE that starts at an event: "「復電時」の開始から 0:30 以内".
+    With the SCENARIO, what a relative target waits for is named by its title: "「参集」の後 0:30 以内"."""
     if step.repeat is not None:
-        first = _first_target_words(step, t, phase)
+        first = _first_target_words(step, t, phase, scenario)
         every = format_minutes(step.repeat.every_minutes)
         if step.repeat.until_minutes is None:
             return t("repeat.every", first=first, every=every)
         return t("repeat.every_until", first=first, every=every, until=format_minutes(step.repeat.until_minutes))
-    return _first_target_words(step, t, phase)
+    return _first_target_words(step, t, phase, scenario)
 
 
-def _first_target_words(step: Step, t: Translator, phase: Phase | None = None) -> str:
+def _first_target_words(step: Step, t: Translator, phase: Phase | None = None,
+                        scenario: Scenario | None = None) -> str:
     if step.target_minutes is not None and phase is not None and phase.starts_after is not None:
         return t("target.after_phase", minutes=format_minutes(step.target_minutes), phase=phase.title.get(t.lang))
     if step.target_minutes is not None:
         return f"T+{format_minutes(step.target_minutes)}"
     if step.target_after_minutes is not None:
-        gate = [f"{step.applies_if.step}#{step.applies_if.check}"] if step.applies_if else []  # the value's record
-        waits_for = ", ".join([*step.after, *step.after_injects, *gate]) or t("tui.decision")
+        waits_for = ", ".join(_waited_for(step, t, scenario)) or t("target.decision")
         return t("target.after", minutes=format_minutes(step.target_after_minutes), waits_for=waits_for)
     return t("target.none")
 
 
-def target_label(shown: StepView, t: Translator) -> str:
-    """The target in words: "T+0:45", "s3 の後 0:30 以内 (T+1:15)", "目標なし"."""
-    text = target_words(shown.step, t, shown.phase)
+def _waited_for(step: Step, t: Translator, scenario: Scenario | None) -> list[str]:
+    """What a relative target counts from: the steps and injects it waits for and the measured
+    value it hangs on; ids ("s3", "i2", "s5#1"), or with the SCENARIO their titles in quotes."""
+    gate = step.applies_if
+    if scenario is None:
+        return [*step.after, *step.after_injects, *([f"{gate.step}#{gate.check}"] if gate else [])]
+    named = []
+    for step_id in step.after:
+        waited = scenario.step(step_id)
+        named.append(t("target.named", name=waited.title.get(t.lang) if waited else step_id))
+    named += [t("target.inject", id=inject_id) for inject_id in step.after_injects]
+    if gate:
+        measured = scenario.step(gate.step)
+        check = measured.checks[gate.check - 1] if measured and 0 < gate.check <= len(measured.checks) else None
+        named.append(t("target.named", name=check.text.get(t.lang) if check else f"{gate.step}#{gate.check}"))
+    return named
+
+
+def target_label(shown: StepView, t: Translator, scenario: Scenario | None = None) -> str:
+    """The target in words: "T+0:45", "s3 の後 0:30 以内 (T+1:15)" (with the SCENARIO: "「参集」の後
+    0:30 以内 (T+1:15)"), "目標なし"."""
+    text = target_words(shown.step, t, shown.phase, scenario)
     absolute = shown.step.target_minutes is not None and not shown.counts_from_phase
     if not absolute and shown.deadline_seconds is not None:
         text += f" (T+{format_minutes(shown.deadline_seconds // 60)})"
@@ -173,14 +193,14 @@ def variants_text(step: Step, scenario: Scenario, t: Translator) -> str:
     """A step's target under each of its `by_condition` entries, for a sheet printed before the
     conditions are chosen: "勤務時間内 T+0:30 / 勤務時間外 T+1:30 (統括)"; its target alone without them."""
     if not step.by_condition:
-        return target_words(step, t, scenario.phase(step.phase))
+        return target_words(step, t, scenario.phase(step.phase), scenario)
     parts = []
     for variant in step.by_condition:
         played = step.model_copy(update=variant.changes())
         parts.append(_variant_words(variant.when, played, step, scenario, t))
     rest = _otherwise_words(step, scenario, t)
     if rest is not None:
-        parts.insert(0, f"{rest} {target_words(step, t, scenario.phase(step.phase))}")
+        parts.insert(0, f"{rest} {target_words(step, t, scenario.phase(step.phase), scenario)}")
     return " / ".join(parts)
 
 
@@ -189,7 +209,7 @@ def _variant_words(when: dict[str, list[str]], played: Step, step: Step, scenari
     cases = " ".join(condition_values_words(condition, values, t, _case_joiner(t))
                      if (condition := scenario.condition(c)) else c for c, values in when.items())
     owner = f" ({roles_text(played, scenario, t)})" if played.all_roles != step.all_roles else ""
-    return f"{cases} {target_words(played, t, scenario.phase(step.phase))}{owner}"
+    return f"{cases} {target_words(played, t, scenario.phase(step.phase), scenario)}{owner}"
 
 
 def _otherwise_words(step: Step, scenario: Scenario, t: Translator) -> str | None:
@@ -732,7 +752,9 @@ def _decision_entry(event: ev.DecisionMade, state: DrillState, t: Translator) ->
 
 def _step_entry(event: ev.StepCompleted, state: DrillState, t: Translator) -> str:
     step = _step_of(state.scenario, event.step_id)
-    target = target_label(DrillView(state, event.at).step(step.id), t) if step else "-"
+    target = target_label(DrillView(state, event.at).step(step.id), t, state.scenario) if step else "-"
+    if target == t("target.none"):  # not "target no target"
+        return t("report.tl_step_no_target", step=_step_title(state.scenario, event.step_id, t), rating=event.rating)
     return t("report.tl_step", step=_step_title(state.scenario, event.step_id, t), rating=event.rating,
              target=target)
 

@@ -307,7 +307,7 @@ def _step_results(view: DrillView, t: Translator) -> list[StepResult]:
         phase = scenario.phase(step.phase)
         steps.append(StepResult(
             phase=phase.title.get(lang) if phase else step.phase, step_id=step.id, title=step.title.get(lang),
-            role=roles_text(step, scenario, t), target=target_label(shown, t),
+            role=roles_text(step, scenario, t), target=target_label(shown, t, scenario),
             actual=shown.actual_text, late_minutes=shown.late_minutes, status=shown.status,
             rating=shown.rating, reason=shown.reason, checks_done=shown.checks_done,
             checks_total=len(step.checks), notes=[n.text for n in view.notes(step.id)],

@@ -78,7 +78,7 @@ def step_detail_text(view: DrillView, step_id: str, t: Translator) -> Text:
         out.append(f"{label}: {line}\n")
     if step.is_decision:
         _decision_lines(out, view, step, t)
-    out.append(f"{t('tui.target')}: {target_label(shown, t)}"
+    out.append(f"{t('tui.target')}: {target_label(shown, t, state.scenario)}"
                f"  ({t('tui.phase')}: {phase.title.get(lang) if phase else step.phase})\n")
     if step.instructions:
         out.append(f"\n{t('tui.instructions')}\n", style="bold")
