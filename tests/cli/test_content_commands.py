@@ -266,3 +266,15 @@ def test_local_content_adds_to_the_shipped_content_and_a_same_id_file_overrides_
     assert "ict-bcp-readiness: checklists/readiness.yaml is used instead of the shipped " in out
     code, out, _ = run(capsys, "validate")
     assert code == 0, out
+
+
+def test_run_of_the_id_of_a_broken_file_in_the_content_says_what_is_wrong_with_it(capsys, tmp_path):
+    """`run bad1` where content/scenarios/bad1.yaml says `id: bad1` but cannot be used: its
+    problems, not "no scenario 'bad1'"."""
+    folder = tmp_path / "content" / "scenarios"
+    folder.mkdir(parents=True)
+    (folder / "bad1.yaml").write_text('kind: scenario\nid: bad1  # ours\nversion: "1"\ntitle: x\ntarget_minutes: -5\n',
+                                      encoding="utf-8")
+    code, _, err = run(capsys, "--content", str(tmp_path / "content"), "run", "--plain", "bad1", "--lang", "en")
+    assert code == 1 and "no scenario 'bad1'" not in err
+    assert "bad1.yaml cannot be used:" in err and "bad1.yaml:" in err.split("cannot be used:")[1]

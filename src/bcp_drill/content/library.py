@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -275,11 +276,30 @@ class ContentLibrary:
         """Why there is no KIND ("scenario" or "checklist") REFERENCE: the problems of the file it
         names, each with its line, or the ids there are."""
         problems = self.problems_in(reference)
+        shown = reference
+        if not problems:  # an id: is it the id of a file that has problems?
+            shown, problems = self._problems_of_id(reference)
         if problems:
-            return "\n".join([t("cli.content_file_invalid", file=reference, count=len(problems)),
+            return "\n".join([t("cli.content_file_invalid", file=shown, count=len(problems)),
                               *(p.render(t) for p in problems)])
         table = self.scenarios if kind == "scenario" else self.checklists
         return t(f"cli.unknown_{kind}", value=reference, known=", ".join(sorted(table)))
+
+    def _problems_of_id(self, content_id: str) -> tuple[str, list[Problem]]:
+        """The file with problems whose `id:` line is CONTENT_ID, and its problems ("", [] when
+        none is): an id asked for whose file cannot be used is named as that, not as unknown."""
+        by_file: dict[str, list[Problem]] = {}
+        for problem in self.problems:
+            by_file.setdefault(str(problem.path), []).append(problem)
+        declares = re.compile(rf"^id:\s*[\"']?{re.escape(content_id)}[\"']?\s*(#.*)?$", re.MULTILINE)
+        for shown, problems in by_file.items():
+            try:
+                text = (self.cwd / shown).read_text(encoding="utf-8-sig", errors="replace")
+            except OSError:
+                continue
+            if declares.search(text):
+                return shown, problems
+        return "", []
 
     def problems_in(self, reference: str) -> list[Problem]:
         """The problems found in the file REFERENCE names (none when it names no file): why a
