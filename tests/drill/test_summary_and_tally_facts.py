@@ -87,3 +87,20 @@ def test_the_summary_names_an_evaluators_rating_and_what_the_steps_gave(tmp_path
     summary_html = html[html.index(t("report.executive")):html.index('id="objectives"')]
     assert "evaluator&#39;s rating S: 業者の遅れは訓練の範囲外" in summary_html
     assert "From the steps: U (サーバ室点検" in summary_html
+
+
+def test_a_tally_that_finds_nothing_asked_for_says_what_there_is(tmp_path, capsys, monkeypatch):
+    from bcp_drill.cli import main
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    store, _ = two_drills(tmp_path, end_second=True)
+    code = main(["tally", "--drills", "--scenario", "nosuch", "--records", str(store.root), "--lang", "en"])
+    assert code == 1
+    assert "no drill of 'nosuch' (records folder: " in capsys.readouterr().err
+    main(["tally", "--drills", "--year", "R2", "--records", str(store.root), "--lang", "en"])
+    assert "no drill of FY2020 (records folder: " in capsys.readouterr().err
+    main(["tally", "--checklist", "x", "--year", "R7", "--records", str(store.root), "--lang", "ja"])
+    err = capsys.readouterr().err
+    assert "「x」（令和7年度）の評価の記録はありません" in err and "ある評価: なし" in err
+    main(["tally", "--drills", "--scenario", "nosuch", "--records", str(store.root), "--lang", "ja"])
+    assert "ある訓練: mini (令和8年度)" in capsys.readouterr().err

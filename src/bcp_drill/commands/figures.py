@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
@@ -11,7 +12,7 @@ from bcp_drill.commands.output import emit, left_out_notes, write_output
 from bcp_drill.commands.records import store_of
 from bcp_drill.drill.tally import FiguresTotals, iter_drill_figures
 from bcp_drill.errors import UserError
-from bcp_drill.fiscal import parse_fiscal_year
+from bcp_drill.fiscal import fiscal_year, fiscal_year_label, parse_fiscal_year
 from bcp_drill.records.store import RecordStore, RecordSummary
 from bcp_drill.render.tallies import (
     drills_table,
@@ -21,8 +22,10 @@ from bcp_drill.render.tallies import (
     review_tally_table,
     scenarios_table,
 )
+from bcp_drill.wallclock import local_date
 
 if TYPE_CHECKING:
+    from bcp_drill.i18n import Translator
     from bcp_drill.records.events import DrillStarted
 
 
@@ -43,6 +46,32 @@ def _year(ctx: CommandContext, text: str | None) -> tuple[int | None, int | None
     if year is None:
         return None, ctx.fail(ctx.t("cli.bad_year", value=text))
     return year, None
+
+
+def _asked(subject: str | None, year: int | None, t: Translator) -> str:
+    """What a tally asked for, in words: "'plan-review-3rd' for FY2020", "'x'", "FY2020"."""
+    named = t("cli.asked_subject", subject=subject) if subject else ""
+    when = fiscal_year_label(year, t.lang) if year is not None else ""
+    return t("cli.asked_in_year", what=named, year=when) if named and when else named or when
+
+
+def _records_there(store: RecordStore, kind: str, t: Translator) -> str:
+    """Each scenario or checklist the folder has drills or reviews of, with their 年度, from each
+    record's first line: "plan-review-3rd (FY2025, FY2026)" (a hint beside "none found", no figure)."""
+    years: dict[str, set[int]] = {}
+    for _, first in store.first_lines():
+        if not isinstance(first, dict) or first.get("type") != f"{kind}_started":
+            continue
+        try:
+            year = (int(first["fiscal_year"]) if kind == "review"
+                    else fiscal_year(local_date(datetime.fromisoformat(str(first["t0"])))))
+        except (KeyError, TypeError, ValueError):
+            continue
+        years.setdefault(str(first.get("checklist_id" if kind == "review" else "scenario_id")), set()).add(year)
+    if not years:
+        return t("cli.none_there")
+    return ", ".join(f"{subject} ({', '.join(fiscal_year_label(y, t.lang) for y in sorted(found))})"
+                     for subject, found in sorted(years.items()))
 
 
 def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_text: str | None,
@@ -70,7 +99,10 @@ def tally(ctx: CommandContext, record: str | None, checklist: str | None, year_t
                 events, first = found, found[0]  # the newest matching review wins
         if first is None:
             left_out_notes(ctx, None, [(s.record_id, reason) for s in damaged for reason in s.reasons])
-            return ctx.fail(t("cli.no_reviews", folder=str(store.root)))
+            if checklist is None and year is None:
+                return ctx.fail(t("cli.no_reviews", folder=str(store.root)))
+            return ctx.fail(t("cli.no_reviews_asked", what=_asked(checklist, year, t), folder=str(store.root),
+                              there=_records_there(store, "review", t)))
     from bcp_drill.review.session import pinned_checklist
     from bcp_drill.review.state import ReviewState
     from bcp_drill.review.tally import tally_review
@@ -104,7 +136,10 @@ def _drill_tally(ctx: CommandContext, store: RecordStore, first: object, scenari
     if not _drill_started(first):
         table.notes += left_out_notes(ctx, None, left_out)  # iter_drill_figures saw every journal
     if not totals.drills:
-        return ctx.fail(t("cli.no_drills", folder=str(store.root)))
+        if scenario is None and year is None:
+            return ctx.fail(t("cli.no_drills", folder=str(store.root)))
+        return ctx.fail(t("cli.no_drills_asked", what=_asked(scenario, year, t), folder=str(store.root),
+                          there=_records_there(store, "drill", t)))
     parts = [(table, None)]
     if one_scenario:
         for newest, phases in totals.phase_groups():  # per phase, never across conditions
