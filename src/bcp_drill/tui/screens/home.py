@@ -18,6 +18,7 @@ from bcp_drill.tui.bindings import translate_bindings
 
 if TYPE_CHECKING:
     from bcp_drill.programme.reminders import Reminders
+    from bcp_drill.records.store import RecordSummary
 from bcp_drill.tui.context import app_context, the_app
 from bcp_drill.tui.modals.choice import ChoiceModal
 
@@ -182,7 +183,20 @@ class HomeScreen(Screen):
         if not unfinished:
             self.notify(t("tui.nothing_to_resume"))
             return
-        choices = [(s.record_id, f"{t('kind.' + s.kind)}  {s.record_id}  ({t('tui.events', count=s.events)})")
+        from bcp_drill.drill.counts import format_local_minute
+
+        library = ctx.library  # (resuming a drill reads it anyway: is its scenario's file unchanged?)
+
+        def title(summary: RecordSummary) -> str:
+            table = library.scenarios if summary.kind == "drill" else library.checklists
+            source = table.get(summary.subject_id)
+            document = source.document if source is not None else None
+            return document.title.get(t.lang) if document is not None and hasattr(document, "title") \
+                else summary.subject_id
+
+        choices = [(s.record_id, "  ".join([t("kind." + s.kind), title(s),
+                                            format_local_minute(s.started) if s.started else "-",
+                                            f"({t('tui.events', count=s.events)})", s.record_id]))
                    for s in unfinished]
         record_id: str | None = await self.app.push_screen_wait(
             ChoiceModal(t("tui.choose_resume"), choices, t("tui.choice_keys")))
