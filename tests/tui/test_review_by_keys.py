@@ -108,8 +108,9 @@ async def test_resume_a_review_from_home(tmp_path):
         # The choice names the checklist, when the review started, and how much it holds.
         options = app.screen.query_one("OptionList")
         assert options.option_count == 1
-        assert str(options.get_option_at_index(0).prompt) == (f"review  {library.checklists['mini-review'].document.title.get('en')}  2026-11-25 01:00  "
-                          f"(2 entries)  {session.record_id}")
+        title = library.checklists["mini-review"].document.title.get("en")
+        assert str(options.get_option_at_index(0).prompt) == \
+            f"review  {title}  2026-11-25 01:00  (2 entries)  {session.record_id}"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
