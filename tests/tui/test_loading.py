@@ -211,3 +211,21 @@ async def test_content_problems_are_said_when_the_content_is_read_behind_the_set
         await until_read(pilot)
         assert isinstance(app.screen, DrillSetupScreen)
         assert any("1 problems in the content files" in n.message for n in app._notifications)
+
+
+async def test_content_problems_are_said_once_when_the_home_screen_lists_the_content(tmp_path):
+    """Started on the home screen, the content is read when `d` lists the scenarios: the broken
+    file left out of the list is said then, once (not again at `r`)."""
+    broken = tmp_path / "content"
+    (broken / "scenarios").mkdir(parents=True)
+    (broken / "scenarios" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    app, _, _ = make_app(tmp_path, lang="en",
+                         library=lambda: ContentLibrary.load([DATA / "content", broken], cwd=tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        said = [n.message for n in app._notifications if "problems in the content files" in n.message]
+        assert said == ["1 problems in the content files; only valid files are used (see bcp-drill validate)."]
+        await pilot.press("escape", "r")
+        await pilot.pause()
+        assert len([n for n in app._notifications if "problems in the content files" in n.message]) == 1

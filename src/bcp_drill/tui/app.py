@@ -75,6 +75,7 @@ class BcpDrillApp(App):
         self._first_screen: Screen | None = None  # what `show` gives while the first screen is being opened
         self._opening_first = False
         self.loading_screen: Screen | None = None  # drawn first while the content is read, then kept under
+        self._said_content_problems = False
 
     def get_default_screen(self) -> Screen:
         # The screen a person came for is the first one drawn (not pushed over an empty screen
@@ -165,8 +166,10 @@ class BcpDrillApp(App):
             self.push_screen(HomeScreen())
 
     def say_content_problems(self, library: ContentLibrary) -> None:
-        """Whether some content files have problems (only the valid ones are used), as the CLI says."""
-        if library.problems:
+        """Whether some content files have problems (only the valid ones are used), as the CLI
+        says: once a run, whichever screen reads the content first."""
+        if library.problems and not self._said_content_problems:
+            self._said_content_problems = True
             self.notify(self.ctx.t("cli.content_problems_warning", problems=len(library.problems)),
                         severity="warning", timeout=15)
 

@@ -128,6 +128,7 @@ class HomeScreen(Screen):
     async def action_new_drill(self) -> None:
         ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
+        the_app(self).say_content_problems(ctx.library)  # a file left out of the list is named
         choices = []
         for scenario_id, _loaded in sorted(ctx.library.scenarios.items()):
             scenario = ctx.library.scenario(scenario_id)
@@ -146,6 +147,7 @@ class HomeScreen(Screen):
     async def action_new_review(self) -> None:
         ctx = app_context(self)
         t, lang = ctx.t, ctx.lang
+        the_app(self).say_content_problems(ctx.library)  # a file left out of the list is named
         choices = []
         for checklist_id in sorted(ctx.library.checklists):
             checklist = ctx.library.checklist(checklist_id)
