@@ -39,3 +39,22 @@ async def test_with_nothing_due_the_home_screen_is_as_before(tmp_path, monkeypat
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert not app.screen.query_one("#home-reminders", Static).display
+
+
+async def test_the_reminders_box_has_ascii_frames_with_ascii_chrome(tmp_path, monkeypatch):
+    from bcp_drill.tui.themes import use_ascii_scrollbars
+    from tui.test_accessibility import ambiguous_on_screen
+
+    monkeypatch.chdir(tmp_path)
+    app, store, _ = make_app(tmp_path, library=mini_library)
+    app.ctx.settings.chrome = "ascii"
+    session = DrillSession.start(store, mini_library().scenarios["mini"], "tabletop")
+    session.raise_problem("無停電電源の点検", due=date(2026, 11, 20))
+    session.close()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.screen.query_one("#home-reminders", Static).display
+            assert ambiguous_on_screen(app) == []
+    finally:
+        use_ascii_scrollbars(False)
