@@ -109,7 +109,8 @@ def test_tally_json_and_year_filter(capsys, records):
     assert (data["section_titles"]["p1"] == "(1) にぎわいと活力を創出する情報化"
             and data["section_titles"][""] == "Total")
     code, _, err = run(capsys, store, "tally", "--year", "R5")
-    assert code == 1 and "no review records" in err
+    assert code == 1 and "no review of FY2023 (records folder: " in err
+    assert "reviews there: seed-measures (FY2019)" in err
     code, _, err = run(capsys, store, "tally", "--year", "someday")
     assert code == 1 and "cannot read the fiscal year" in err
 

@@ -279,7 +279,8 @@ def test_a_paper_record_is_counted_against_the_target_of_its_conditions(tmp_path
     from bcp_drill.imports.drills import drill_template, import_file
 
     library = ContentLibrary.load([DATA / "variants"], cwd=DATA)
-    template = drill_template(library.scenarios["quake-variants"].document, Translator("ja"))
+    template = drill_template(library.scenarios["quake-variants"].document, Translator("ja")).replace(
+        'date: ""', "date: 2026-02-10", 1)
     assert "情報システム班の立ち上げ (目標 勤務時間内 T+0:30 / 勤務時間外 T+1:30 (統括 + 情報政策課職員))" in template
     store = make_store(tmp_path, FakeClock())
     late_on = {}

@@ -35,7 +35,7 @@ def fill(template: str) -> str:
                         '{id: s1, result: S, actual: "0:07", reason: "", checks: [], notes: "紙で記録"}')
     data = data.replace('{id: s2, result: , actual: "", reason: "", checks: [], notes: ""}',
                         '{id: s2, result: skipped, actual: "", reason: "対象外", checks: [], notes: ""}')
-    data = data.replace("date: 2026-01-17", "date: 2026-02-10").replace('t0: ""', 't0: "05:30"')
+    data = data.replace('date: ""', "date: 2026-02-10", 1).replace('t0: ""', 't0: "05:30"')
     data = data.replace("problems: []", 'problems:\n  - {title: "発電機の燃料", step: s1, priority: high,'
                         ' corrective_action: 給油契約を結ぶ}')
     data = data.replace("observations: []",
@@ -311,7 +311,7 @@ def test_a_plan_sheet_shows_conditions_targets_in_words_and_what_steps_wait_for(
 
 def test_a_plan_drill_on_paper_imports_with_its_conditions(plan_cli, tmp_path):
     plan_cli("import", "--template", "plan-quake", "-o", str(tmp_path / "t.yaml"))
-    template = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    template = (tmp_path / "t.yaml").read_text(encoding="utf-8").replace('date: ""', "date: 2026-02-10", 1)
     assert '  hours: ""' in template and '  intensity: "six_upper"' in template
     assert '# - {id: visitors-panic, delivered: "0:05"}' in template  # office hours only: commented out
     (tmp_path / "blank.yaml").write_text(template, encoding="utf-8")
@@ -344,7 +344,7 @@ def test_a_plan_drill_on_paper_imports_with_its_conditions(plan_cli, tmp_path):
 
 def test_a_decision_on_paper_imports_with_its_option_and_the_injects_it_triggers(plan_cli, tmp_path):
     plan_cli("import", "--template", "plan-quake", "-o", str(tmp_path / "t.yaml"))
-    template = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    template = (tmp_path / "t.yaml").read_text(encoding="utf-8").replace('date: ""', "date: 2026-02-10", 1)
     assert '{id: where, result: , decision: "", decided_by: ""' in template
     assert "alternate = Move to the alternate site" in template
     base = template.replace('  hours: ""', '  hours: off_hours').replace(
@@ -384,7 +384,7 @@ def test_systems_on_paper_import_and_report_against_their_recovery_targets(plan_
     sheet = (tmp_path / "sheet.md").read_text(encoding="utf-8")
     assert "| core | Core system | A | 4:00 | T+ | T+ | T+ | T+ |  |" in sheet
     plan_cli("import", "--template", "plan-quake", "-o", str(tmp_path / "t.yaml"))
-    template = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    template = (tmp_path / "t.yaml").read_text(encoding="utf-8").replace('date: ""', "date: 2026-02-10", 1)
     assert '  - {id: core, down: "", degraded: "", alternate: "", restored: "", note: ""}' in template
     filled = template.replace('  hours: ""', '  hours: office').replace(
         '{id: core, down: "", degraded: "", alternate: "", restored: "", note: ""}',
@@ -412,7 +412,7 @@ def test_measured_values_on_paper(plan_cli, tmp_path):
     sheet = (tmp_path / "sheet.md").read_text(encoding="utf-8")
     assert "1. Response rate = \\_\\_\\_\\_\\_\\_% \\[at least 80%\\]" in sheet  # blanks escaped for Markdown
     plan_cli("import", "--template", "plan-quake", "-o", str(tmp_path / "t.yaml"))
-    template = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    template = (tmp_path / "t.yaml").read_text(encoding="utf-8").replace('date: ""', "date: 2026-02-10", 1)
     assert "values: {N:" in template
     bad = template.replace('  hours: ""', '  hours: office').replace(
         '{id: safety, result: , actual: ""', '{id: safety, values: {1: "most", 3: "x"}, result: S, actual: "0:20"')
@@ -438,7 +438,7 @@ def test_a_deputy_on_paper(plan_cli, tmp_path):
     sheet = (tmp_path / "sheet.md").read_text(encoding="utf-8")
     assert "| ICT lead (ICT team)<br>deputy order: ICT lead (ICT team): 1. Deputy head 2. Section chief" in sheet
     plan_cli("import", "--template", "plan-quake", "-o", str(tmp_path / "t.yaml"))
-    template = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    template = (tmp_path / "t.yaml").read_text(encoding="utf-8").replace('date: ""', "date: 2026-02-10", 1)
     assert "if a deputy acted, add deputy: N" in template
     base = template.replace('  hours: ""', '  hours: office')
     bad = base.replace('{id: safety, result: , actual: ""', '{id: safety, deputy: 3, result: P, actual: "0:20"')
@@ -472,7 +472,7 @@ def test_a_step_not_done_on_paper_with_no_time_is_not_waited_for_until_the_end(p
     what happened (T+0), not from the end of the drill (which gave a target after the drill and
     "time to decide 00:00:00")."""
     plan_cli("import", "--template", "plan-quake", "-o", str(tmp_path / "t.yaml"))
-    template = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    template = (tmp_path / "t.yaml").read_text(encoding="utf-8").replace('date: ""', "date: 2026-02-10", 1)
     filled = template.replace('  hours: ""', '  hours: off_hours').replace(
         '{id: safety, result: , actual: ""', '{id: safety, result: P, actual: "0:20"').replace(
         '{id: server-room, result: , actual: "", reason: ""', '{id: server-room, result: not_done, actual: "", '

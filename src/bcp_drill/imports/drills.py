@@ -489,7 +489,7 @@ def drill_template(scenario: Scenario, t: Translator) -> str:
         f"scenario: {scenario.id}",
         f"scenario_version: {q(scenario.version)}",
         f"drill_type: {scenario.drill_types[0].value}   # {', '.join(d.value for d in scenario.drill_types)}",
-        f"date: 2026-01-17        # {t('template.date')}",
+        f'date: ""                # {t("template.date")}',  # no day that could be kept by mistake
         f'start: "10:00"          # {t("template.start")}',
         f't0: ""                  # {t("template.t0")}',
         *_condition_lines(scenario, t),
