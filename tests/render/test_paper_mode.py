@@ -182,6 +182,8 @@ def test_review_on_paper_round_trip(cli, tmp_path):
     code, _, _ = cli("import", "--template", "mini-review", "-o", str(tmp_path / "review.yaml"))
     assert code == 0
     text = (tmp_path / "review.yaml").read_text(encoding="utf-8")
+    assert 'fiscal_year: ""' in text and 'date: ""' in text  # nothing a hurried import could keep
+    text = text.replace('fiscal_year: ""', "fiscal_year: 2025", 1).replace('date: ""', "date: 2026-03-20", 1)
     text = text.replace('{id: a1, ratings: {status: "", carryover: ""}, assessment: ""',
                         '{id: a1, ratings: {status: 2, carryover: s}, assessment: "毎年度確認"')
     text = text.replace('{id: a2, ratings: {status: "", carryover: ""}',
@@ -209,7 +211,7 @@ def test_review_import_errors(cli, tmp_path):
     code, _, _ = cli("import", "--template", "mini-review", "-o", str(tmp_path / "review.yaml"))
     text = (tmp_path / "review.yaml").read_text(encoding="utf-8")
     text = text.replace('{id: a1, ratings: {status: ""', '{id: a1, ratings: {status: 9').replace("id: a2", "id: zz")
-    text = text.replace("fiscal_year: 2025", "fiscal_year: next year")
+    text = text.replace('fiscal_year: ""', "fiscal_year: next year").replace('date: ""', "date: 2026-03-20", 1)
     (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")
     code, out, _ = cli("import", str(tmp_path / "bad.yaml"))
     assert code == 1

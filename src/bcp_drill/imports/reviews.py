@@ -119,8 +119,9 @@ def review_template(checklist: Checklist, scale: Scale, t: Translator) -> str:
     for dimension, legend in zip(scale.dimensions, keys_legend(scale, lang), strict=True):
         lines.append(f"#   {dimension.id} ({legend})")
     lines += ["kind: review-result", f"checklist: {checklist.id}", f"checklist_version: {q(checklist.version)}",
-              f"fiscal_year: 2025          # {t('template.review_year')}",
-              f"date: 2026-03-20           # {t('template.review_date')}",
+              # Blank, so that no year or day is kept by mistake: the import asks for both.
+              f'fiscal_year: ""            # {t("template.review_year")}',
+              f'date: ""                   # {t("template.review_date")}',
               'time: "09:00"', 'reviewer: ""', 'organisation: ""', "items:"]
     empty = ", ".join(f'{d.id}: ""' for d in scale.dimensions)
     for item in checklist.all_items():
