@@ -437,3 +437,21 @@ def test_a_yes_no_question_asks_again_rather_than_take_text_as_no():
     assert answers("いいえ\n")[0] is False and answers("はい\n")[0] is True and answers("")[0] is False
     said_yes, out = answers("maybe\nn\n")
     assert not said_yes and out.count("Record one?") == 2
+
+
+def test_a_problems_bad_choice_or_date_is_asked_again_and_japanese_words_work_in_english():
+    import io
+
+    from bcp_drill.i18n import Translator
+    from bcp_drill.plain.console import PlainConsole, PlainRunner
+
+    runner = PlainRunner.__new__(PlainRunner)  # only its dialogue is used here
+    out = io.StringIO()
+    answers = "説明\nPlanning\n最優先\n高\n是正\n情報政策課\n山田\n2027-02-30\n2027-02-28\n\nquit\n"
+    runner.console = PlainConsole(Translator("en"), io.StringIO(answers), out)
+    fields = runner.ask_problem("テスト")
+    assert fields is not None and (fields["category"], fields["priority"]) == ("planning", "high")
+    assert str(fields["due"]) == "2027-02-28" and fields["owner_person"] == "山田" and fields["main_issue"] == ""
+    said = out.getvalue()
+    assert "'最優先' is not one of them: type one of high, medium, low" in said
+    assert "2027-02-30" in said and "Nothing was recorded" not in said

@@ -41,6 +41,31 @@ class PlainConsole:
             return None
         return answer.strip() or default
 
+    def ask_choice(self, prompt_key: str, default: str, codes: tuple[str, ...], area: str) -> str | None:
+        """One of CODES, by its code or its word in either language; asked again, naming the
+        words, until one is given (Enter: DEFAULT); None at the end of input."""
+        t = self.t
+        while True:
+            answer = self.ask_optional(prompt_key, t(f"{area}.{default}"), choices=choices_text(codes, area, t))
+            if answer is None:
+                return None
+            code = choose(answer, codes, area, t)
+            if code is not None:
+                return code
+            self.say(t("plain.not_a_choice", answer=answer, choices=choices_text(codes, area, t)))
+
+    def ask_date(self, prompt_key: str) -> str | None:
+        """A date as YYYY-MM-DD, or blank; asked again until it reads as one; None at the end of input."""
+        while True:
+            answer = self.ask_optional(prompt_key)
+            if answer is None or not answer:
+                return answer
+            try:
+                date.fromisoformat(answer)
+                return answer
+            except ValueError:
+                self.say(self.t("tui.bad_date", value=answer))
+
     def confirm(self, prompt: str) -> bool:
         """A yes/no question: y, yes or はい; n, no, いいえ or an empty line (the end of input too)
         is no. Anything else is asked again: typed text is never taken as an answer."""
@@ -87,10 +112,11 @@ NO_WORDS = ("n", "no", "いいえ", "ｎ")
 
 
 def choose(answer: str, codes: tuple[str, ...], area: str, t: Translator) -> str | None:
-    """A code of CODES named by itself or by its word in the UI language (計画 → planning)."""
+    """A code of CODES named by itself or by its word in either language (計画, Planning → planning)."""
     value = answer.strip()
+    words = [t] + [Translator(lang) for lang in ("ja", "en") if lang != t.lang]
     for code in codes:
-        if value.lower() == code or value == t(f"{area}.{code}"):
+        if value.lower() == code or any(value.lower() == w(f"{area}.{code}").lower() for w in words):
             return code
     return None
 
@@ -166,30 +192,21 @@ class PlainRunner:
         """The fields of a problem, asked one per line; None when cancelled or invalid."""
         ask, t = self.console.ask_optional, self.console.t
         title = title.strip() or (ask("tui.problem_title") or "")
+        # A choice or a date that cannot be read is asked again at once, naming what is allowed:
+        # the answers before it are kept, and the lines after it are never taken for it.
         answers = [ask("tui.problem_description"),
-                   ask("plain.ask_category", t("capability.planning"),
-                       choices=choices_text(CAPABILITIES, "capability", t)),
-                   ask("plain.ask_priority", t("priority.medium"), choices=choices_text(PRIORITIES, "priority", t)),
+                   self.console.ask_choice("plain.ask_category", "planning", CAPABILITIES, "capability"),
+                   self.console.ask_choice("plain.ask_priority", "medium", PRIORITIES, "priority"),
                    ask("tui.problem_corrective_action"),
                    ask("tui.problem_owner_organisation"), ask("tui.problem_owner_person"),
-                   ask("tui.problem_due"), ask("tui.problem_main_issue")] if title else [None]
+                   self.console.ask_date("tui.problem_due"), ask("tui.problem_main_issue")] if title else [None]
         if None in answers:
             self.console.say(t("plain.cancelled"))
             return None
-        (description, category_text, priority_text, corrective_action, organisation, person, due_text,
-         main_issue) = answers
-        category = choose(category_text or "", CAPABILITIES, "capability", t)
-        priority = choose(priority_text or "", PRIORITIES, "priority", t)
-        if category is None or priority is None:
-            self.console.say(t("plain.bad_choice"))
-            return None
-        try:
-            due = date.fromisoformat(due_text) if due_text else None
-        except ValueError:
-            self.console.say(t("tui.bad_date", value=due_text))
-            return None
+        (description, category, priority, corrective_action, organisation, person, due_text, main_issue) = answers
         return {"title": title, "description": description, "category": category, "priority": priority,
-                "owner_organisation": organisation, "owner_person": person, "due": due,
+                "owner_organisation": organisation, "owner_person": person,
+                "due": date.fromisoformat(due_text) if due_text else None,
                 "corrective_action": corrective_action, "main_issue": main_issue}
 
     def raise_problem(self, title: str, source_ref: str) -> None:
