@@ -104,3 +104,10 @@ def test_a_tally_that_finds_nothing_asked_for_says_what_there_is(tmp_path, capsy
     assert "「x」（令和7年度）の評価の記録はありません" in err and "ある評価: なし" in err
     main(["tally", "--drills", "--scenario", "nosuch", "--records", str(store.root), "--lang", "ja"])
     assert "ある訓練: mini (令和8年度)" in capsys.readouterr().err
+
+
+def test_a_share_in_csv_is_a_number_to_four_places():
+    from bcp_drill.render.tables import Column, Table, render_csv
+
+    table = Table("t", [Column("rate", "Rate", ">"), Column("n", "N", ">")], [[5 / 6, 3], [1.0, 0]])
+    assert render_csv(table).splitlines()[1:] == ["0.8333,3", "1.0,0"]

@@ -248,9 +248,9 @@ def write_csv(table: Table, write: Callable[[str], object]) -> None:
     writer = csv.writer(_Writes(write), lineterminator="\r\n")
     for header in header_rows(table):  # group rows above the labels, as the printed table has them
         writer.writerow([neutralise(v) for v in header])
-    for row in table.rows:
+    for row in table.rows:  # a share (the on-time rate) as a number to four places: 0.8333, not 0.8333333333333334
         writer.writerow([neutralise(v) if isinstance(v, str) else _cell(v) if isinstance(v, datetime)
-                         else ("" if v is None else v) for v in row])
+                         else round(v, 4) if isinstance(v, float) else ("" if v is None else v) for v in row])
     if table.notes:  # what the figures leave out or how they are counted travels with them
         writer.writerow([])
         for note in table.notes:
