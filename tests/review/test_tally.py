@@ -173,3 +173,20 @@ def test_the_not_yet_rated_list_is_in_checklist_order_and_tells_partly_rated(rev
     notes = review_tally_table(tally_review(review.state), review.state, Translator("en")).notes
     assert notes[1:] == ["  [ ] p1-m05  施策1-5",
                          "  [~] p3-m02  施策3-2  (partly rated; missing: Status)"]
+
+
+def test_a_long_requirement_in_the_not_yet_rated_list_is_cut_with_an_ellipsis(tmp_path):
+    from bcp_drill.content.files import bundled_dirs
+    from bcp_drill.i18n import Translator
+    from bcp_drill.render.tallies import review_tally_table
+
+    library = ContentLibrary.load(bundled_dirs())
+    checklist = library.checklist("plan-review-3rd")
+    session = ReviewSession.start(make_store(tmp_path, FakeClock()), library.checklists["plan-review-3rd"],
+                                  library.scale_of(checklist), fiscal_year_value=2019)
+    notes = review_tally_table(tally_review(session.state), session.state, Translator("en")).notes
+    session.close()
+    long_ones = [i for i in checklist.all_items() if len(i.requirement.get("en")) > 60]
+    assert long_ones  # the shipped checklist has some
+    line = next(n for n in notes if f"] {long_ones[0].id}  " in n)
+    assert line.endswith(long_ones[0].requirement.get("en")[:59] + "…")

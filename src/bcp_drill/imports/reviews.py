@@ -125,7 +125,8 @@ def review_template(checklist: Checklist, scale: Scale, t: Translator) -> str:
               'time: "09:00"', 'reviewer: ""', 'organisation: ""', "items:"]
     empty = ", ".join(f'{d.id}: ""' for d in scale.dimensions)
     for item in checklist.all_items():
-        lines.append(f"  # {item.requirement.get(lang)[:70]}")
+        requirement = item.requirement.get(lang)
+        lines.append(f"  # {requirement if len(requirement) <= 70 else requirement[:69] + '…'}")
         lines.append(f'  - {{id: {item.id}, ratings: {{{empty}}}, assessment: "", evidence: ""}}')
     lines += [f"# {t('template.review_problems')}",
               '#   - {title: "...", item: ' + next(checklist.all_items()).id + ', priority: medium, '

@@ -91,12 +91,13 @@ def _unrated_notes(tally: StatusTally, state: ReviewState, t: Translator) -> lis
     notes = [t("tally.unrated_note", count=len(unrated))]
     for item_id in unrated:
         requirement = state.items[item_id].item.requirement.get(lang)
+        requirement = requirement if len(requirement) <= 60 else requirement[:59] + "…"  # cut, and says so
         missing = tally.missing_dimensions(item_id)
         if len(missing) == len(tally.asked):
-            notes.append(f"  [ ] {item_id}  {requirement[:60]}")
+            notes.append(f"  [ ] {item_id}  {requirement}")
         else:  # partly rated: say which rating is still missing
             names = ", ".join(d.label.get(lang) for d in tally.scale.dimensions if d.id in missing)
-            notes.append(f"  [~] {item_id}  {requirement[:60]}  ({t('tally.partly_rated', missing=names)})")
+            notes.append(f"  [~] {item_id}  {requirement}  ({t('tally.partly_rated', missing=names)})")
     return notes
 
 
