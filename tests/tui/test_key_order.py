@@ -26,17 +26,23 @@ def send_together(app, *keys: str) -> None:
         app._driver.send_message(event)
 
 
+async def focused_field(pilot, screen_type, selector: str):
+    """The field SELECTOR of the first screen (a SCREEN_TYPE), focused."""
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, screen_type)
+    field = pilot.app.screen.query_one(selector)
+    field.focus()
+    await pilot.pause()
+    return field
+
+
 async def test_a_backspace_in_a_burst_deletes_what_was_typed_before_it(tmp_path):
     """The year field holds 2023: End, four Backspaces and R6 sent together leave R6, and a
     second burst mends it to R2: the review recorded is FY2020 (令和2年度)."""
     app, store, _ = make_app(tmp_path, lang="en", library=mini_library(),
                              start=StartRequest(checklist_id="mini-review", fiscal_year=2023))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, ReviewSetupScreen)
-        year = app.screen.query_one("#review-year")
-        year.focus()
-        await pilot.pause()
+        year = await focused_field(pilot, ReviewSetupScreen, "#review-year")
         send_together(app, "end", "backspace", "backspace", "backspace", "backspace", "R", "6")
         await pilot.pause()
         assert year.value == "R6"
@@ -53,11 +59,7 @@ async def test_a_backspace_in_a_burst_deletes_what_was_typed_before_it(tmp_path)
 async def test_the_participants_box_keeps_the_order_of_a_burst(tmp_path):
     app, _, _ = make_app(tmp_path, lang="en", start=StartRequest(scenario_id="mini"))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, DrillSetupScreen)
-        area = app.screen.query_one("#drill-participants")
-        area.focus()
-        await pilot.pause()
+        area = await focused_field(pilot, DrillSetupScreen, "#drill-participants")
         send_together(app, "a", "b", "x", "backspace", "c", "enter", "d", "left", "backspace", "e")
         await pilot.pause()
         assert area.text == "abced"  # Left then Backspace deleted the line break
