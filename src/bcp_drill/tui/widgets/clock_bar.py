@@ -14,9 +14,10 @@ from bcp_drill.tui.context import app_context
 from bcp_drill.wallclock import local
 
 
-def clock_text(view: DrillView, t: Translator, saved: str) -> Text:
+def clock_text(view: DrillView, t: Translator, saved: str, width: int | None = None) -> Text:
     """The clock line, what matters most first, so an 80-column screen still shows the clock,
-    whether it runs, the last save and what is overdue; then the scenario time and progress."""
+    whether it runs, the last save and what is overdue; then the scenario time and progress,
+    on a second line of their own when the line is wider than WIDTH (the counts stay whole)."""
     state = view.state
     out = Text()
     out.append(f"T+{format_elapsed(view.elapsed)}", style="bold")
@@ -34,11 +35,13 @@ def clock_text(view: DrillView, t: Translator, saved: str) -> Text:
     scenario_time = state.scenario_time(view.now)
     if scenario_time is not None:
         out.append(f"  {t('tui.scenario_time')} {local(scenario_time).strftime('%m-%d %H:%M')}")
-    out.append(f"  {progress_text(view, t)}")
+    rest = Text(progress_text(view, t))
     systems = systems_summary(view, t)
     if systems:
-        out.append(f"  {systems}")
-    return out
+        rest.append(f"  {systems}")
+    wraps = width is not None and out.cell_len + 2 + rest.cell_len > width
+    out.append("\n" if wraps else "  ")
+    return out.append_text(rest)
 
 
 class ClockBar(Static):
@@ -51,4 +54,4 @@ class ClockBar(Static):
     def render(self) -> Text:
         if self.drill_view is None:  # before the runner's first view arrives
             return Text()
-        return clock_text(self.drill_view, app_context(self).t, self.saved)
+        return clock_text(self.drill_view, app_context(self).t, self.saved, self.content_size.width or None)
