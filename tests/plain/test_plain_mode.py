@@ -441,13 +441,16 @@ def test_a_yes_no_question_asks_again_rather_than_take_text_as_no():
 
 def test_a_problems_bad_choice_or_date_is_asked_again_and_japanese_words_work_in_english():
     import io
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
 
     from bcp_drill.i18n import Translator
     from bcp_drill.plain.console import PlainConsole, PlainRunner
 
-    runner = PlainRunner.__new__(PlainRunner)  # only its dialogue is used here
+    runner = PlainRunner.__new__(PlainRunner)  # only its dialogue (and its clock: today) is used here
+    runner.session = SimpleNamespace(journal=SimpleNamespace(clock=lambda: datetime(2026, 12, 6, tzinfo=timezone.utc)))
     out = io.StringIO()
-    answers = "説明\nPlanning\n最優先\n高\n是正\n情報政策課\n山田\n2027-02-30\n2027-02-28\n\nquit\n"
+    answers = "説明\nPlanning\n最優先\n高\n是正\n情報政策課\n山田\n2027-02-30\n2026-01-31\n2027-02-28\n\nquit\n"
     runner.console = PlainConsole(Translator("en"), io.StringIO(answers), out)
     fields = runner.ask_problem("テスト")
     assert fields is not None and (fields["category"], fields["priority"]) == ("planning", "high")
@@ -455,3 +458,4 @@ def test_a_problems_bad_choice_or_date_is_asked_again_and_japanese_words_work_in
     said = out.getvalue()
     assert "'最優先' is not one of them: type one of high, medium, low" in said
     assert "2027-02-30" in said and "Nothing was recorded" not in said
+    assert "The due date 2026-01-31 is before today (2026-12-06): check the year" in said

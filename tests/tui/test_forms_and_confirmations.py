@@ -56,6 +56,12 @@ async def test_an_invalid_field_gets_the_focus_and_its_message_is_on_screen_at_8
         assert app.focused is form.query_one("#problem-due") and visible(error)
         assert "2027-02-30" in str(error.render())
         assert not form.query_one("#problem-title-error").display  # the old message is gone
+        # A year mistyped (the store's day is 2026-11-25): said under the field, not saved.
+        form.query_one("#problem-due").value = "2025-12-01"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        said = str(form.query_one("#problem-due-error").render())
+        assert "The due date 2025-12-01 is before today (2026-11-25)" in said
     assert [e.type for e in journal_events(store)] == ["drill_started"]
 
 

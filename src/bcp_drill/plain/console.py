@@ -10,7 +10,7 @@ from bcp_drill.errors import UserError, describe
 from bcp_drill.i18n import Translator
 from bcp_drill.records import events as ev
 from bcp_drill.records.values import CAPABILITIES, PRIORITIES
-from bcp_drill.wallclock import local
+from bcp_drill.wallclock import local, local_date
 
 
 class PlainConsole:
@@ -54,17 +54,21 @@ class PlainConsole:
                 return code
             self.say(t("plain.not_a_choice", answer=answer, choices=choices_text(codes, area, t)))
 
-    def ask_date(self, prompt_key: str) -> str | None:
-        """A date as YYYY-MM-DD, or blank; asked again until it reads as one; None at the end of input."""
+    def ask_date(self, prompt_key: str, not_before: date | None = None) -> str | None:
+        """A date as YYYY-MM-DD, or blank; asked again until it reads as one, not before
+        NOT_BEFORE (today, for a due date); None at the end of input."""
         while True:
             answer = self.ask_optional(prompt_key)
             if answer is None or not answer:
                 return answer
             try:
-                date.fromisoformat(answer)
-                return answer
+                typed = date.fromisoformat(answer)
             except ValueError:
                 self.say(self.t("tui.bad_date", value=answer))
+                continue
+            if not_before is None or typed >= not_before:
+                return answer
+            self.say(self.t("tui.due_before_today", due=answer, today=not_before.isoformat()))
 
     def confirm(self, prompt: str) -> bool:
         """A yes/no question: y, yes or はい; n, no, いいえ or an empty line (the end of input too)
@@ -199,7 +203,8 @@ class PlainRunner:
                    self.console.ask_choice("plain.ask_priority", "medium", PRIORITIES, "priority"),
                    ask("tui.problem_corrective_action"),
                    ask("tui.problem_owner_organisation"), ask("tui.problem_owner_person"),
-                   self.console.ask_date("tui.problem_due"), ask("tui.problem_main_issue")] if title else [None]
+                   self.console.ask_date("tui.problem_due", local_date(self.session.journal.clock())),
+                   ask("tui.problem_main_issue")] if title else [None]
         if None in answers:
             self.console.say(t("plain.cancelled"))
             return None

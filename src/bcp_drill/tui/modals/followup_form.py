@@ -77,15 +77,10 @@ class FollowUpFormModal(FormModal[FollowUpChanges]):
             yield Label(t("tui.form_keys"), classes="dialog-hint", markup=False)
 
     def action_save(self) -> None:
-        due_text = self.query_one("#followup-due", Input).value.strip()
-        due = None
-        if due_text:
-            try:
-                due = date.fromisoformat(due_text)
-            except ValueError:
-                self.show_field_error("followup-due", self.t("tui.bad_date", value=due_text))
-                return
         item = self.item
+        readable, due = self.read_due("followup-due", kept=item.due)  # a date long past may stay as it is
+        if not readable:
+            return
         # Only what changed becomes part of the event.
         changes = FollowUpChanges(
             status=_if_changed(str(self.query_one("#followup-status", Select).value), item.status),

@@ -3,6 +3,7 @@ and a question before Escape throws typed text away."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Callable, Generic, TypeVar, cast
 
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.widgets import Input, Label, Select, TextArea
 
 from bcp_drill.tui.bindings import translate_bindings, translate_select_menus
 from bcp_drill.tui.context import app_context
+from bcp_drill.wallclock import local_date
 
 FormResult = TypeVar("FormResult")
 
@@ -54,6 +56,26 @@ class FormMixin:
     def clear_errors(self) -> None:
         for label in self.query(".field-error"):  # type: ignore[attr-defined]
             label.display = False
+
+    def read_due(self, field_id: str, kept: date | None = None) -> tuple[bool, date | None]:
+        """The due date typed in FIELD_ID (blank: None), and whether it may be saved: not when it
+        is no date, nor when it is before today (a year mistyped makes an item overdue at once),
+        unless it is KEPT, the date the item already has. Said under the field."""
+        widget = cast(Widget, self)
+        text = widget.query_one(f"#{field_id}", Input).value.strip()
+        if not text:
+            return True, None
+        t = app_context(widget).t
+        try:
+            due = date.fromisoformat(text)
+        except ValueError:
+            self.show_field_error(field_id, t("tui.bad_date", value=text))
+            return False, None
+        today = local_date(app_context(widget).now())
+        if due < today and due != kept:
+            self.show_field_error(field_id, t("tui.due_before_today", due=text, today=today.isoformat()))
+            return False, None
+        return True, due
 
     def show_field_error(self, field_id: str, message: str) -> None:
         """Put MESSAGE under the field, focus it and scroll both into view (at 80x24 too)."""

@@ -71,14 +71,9 @@ class ProblemFormModal(FormModal[ProblemFields]):
         if not title:
             self.show_field_error("problem-title", self.t("tui.problem_title_required"))
             return
-        due_text = self.query_one("#problem-due", Input).value.strip()
-        due = None
-        if due_text:
-            try:
-                due = date.fromisoformat(due_text)
-            except ValueError:
-                self.show_field_error("problem-due", self.t("tui.bad_date", value=due_text))
-                return
+        readable, due = self.read_due("problem-due")
+        if not readable:
+            return
         self.dismiss(ProblemFields(
             title=title,
             description=self.query_one("#problem-description", TextArea).text.strip(),
