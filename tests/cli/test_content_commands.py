@@ -204,7 +204,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def test_a_scenario_checked_on_its_own_finds_the_register_beside_it(capsys, tmp_path):
     code, out, _ = run(capsys, "validate", os.path.join(REPO, "scenarios", "earthquake-offhours.yaml"))
-    assert code == 0 and out.strip() == "Checked 1 files: no problems."
+    assert code == 0 and out.strip() == "Checked 1 file: no problems."
     # A copy elsewhere naming a register of its own, kept beside it: found there, not reported.
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -215,7 +215,7 @@ def test_a_scenario_checked_on_its_own_finds_the_register_beside_it(capsys, tmp_
                                        encoding="utf-8")
     (elsewhere / "ours.yaml").write_text(register.replace("id: city-systems", "id: our-systems", 1), encoding="utf-8")
     code, out, _ = run(capsys, "validate", str(elsewhere / "eq.yaml"))
-    assert code == 0 and out.strip() == "Checked 1 files: no problems."
+    assert code == 0 and out.strip() == "Checked 1 file: no problems."
     (elsewhere / "ours.yaml").unlink()
     code, out, _ = run(capsys, "validate", str(elsewhere / "eq.yaml"))
     assert code == 1 and "systems register 'our-systems' is not defined" in out
@@ -227,7 +227,7 @@ def test_run_of_a_broken_file_says_what_is_wrong_with_it(capsys, tmp_path):
     for args in (("run", "--plain", "broken.yaml"), ("run", "broken.yaml"), ("review", "--plain", "broken.yaml")):
         code, out, err = run(capsys, *args, "--lang", "en")
         assert code == 1 and "Traceback" not in err, args
-        assert "broken.yaml cannot be used: 1 problems (fix them, then run again):" in err, args
+        assert "broken.yaml cannot be used: 1 problem (fix it, then run again):" in err, args
         assert "broken.yaml:6:1: YAML syntax error" in err and "no scenario" not in err, args
     code, _, err = run(capsys, "run", "--plain", "no-such-scenario", "--lang", "en")
     assert code == 1 and "no scenario 'no-such-scenario'; scenarios: " in err  # an id: the known ids

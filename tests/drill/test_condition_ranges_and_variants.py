@@ -230,7 +230,7 @@ def line_of(text, fragment):
 
 def test_validate_accepts_the_fixture(capsys, cli_env):
     code, out, _ = validate(capsys, cli_env / "ok.yaml")
-    assert (code, out.strip().splitlines()) == (0, ["Checked 1 files: no problems."])
+    assert (code, out.strip().splitlines()) == (0, ["Checked 1 file: no problems."])
 
 
 @pytest.mark.parametrize("changes, where, message", [

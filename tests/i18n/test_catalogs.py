@@ -7,9 +7,23 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def test_catalogs_have_the_same_keys_and_placeholders():
     ja, en = catalog("ja"), catalog("en")
-    assert set(ja) == set(en)
+    singulars = {key for key in en if key.endswith("_one")}  # English's "1 drill": Japanese has no plural
+    assert set(ja) == set(en) - singulars
     for key in ja:
         assert set(PLACEHOLDER.findall(ja[key])) == set(PLACEHOLDER.findall(en[key])), key
+    for key in singulars:
+        base = key.removesuffix("_one")
+        assert base in en and set(PLACEHOLDER.findall(en[key])) == set(PLACEHOLDER.findall(en[base])), key
+        counted = [name for name in ("count", "problems", "files") if "{" + name + "}" in en[base]]
+        assert counted[:1] and not (counted[0] != "count" and len(counted) > 1), key  # one number picks the form
+
+
+def test_a_count_of_one_takes_the_singular_form_in_english():
+    assert translate("en", "report.trend_heading", title="Quake", count=1) == "Quake: trend over 1 drill"
+    assert translate("en", "report.trend_heading", title="Quake", count=2) == "Quake: trend over 2 drills"
+    assert translate("en", "tui.step_count", count=0) == "0 steps"
+    assert translate("ja", "tui.step_count", count=1) == translate("ja", "tui.step_count", count=2).replace("2", "1")
+    assert "1 participant (" in translate("en", "report.exec_paragraph", count=1, names="山田")
 
 
 def test_translate_formats_and_falls_back():

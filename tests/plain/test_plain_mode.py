@@ -107,7 +107,7 @@ def test_a_review_through_standard_input(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Status: 1=Above target (continuing)" in out
-    assert "1 items are not rated yet" in out
+    assert "1 item is not rated yet" in out
     events = journal(tmp_path)
     assert events[0].fiscal_year == 2025
     rated = [(e.item_id, e.dimension, e.option) for e in events if e.type == "item_rated"]

@@ -81,7 +81,7 @@ async def test_content_problems_are_said_on_screen(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await past_loading(pilot)
         assert isinstance(app.screen, DrillSetupScreen)
-        assert any("1 problems in the content files" in n.message for n in app._notifications)
+        assert any("1 problem in the content files" in n.message for n in app._notifications)
 
 
 async def test_the_home_screen_reads_no_content_and_reads_records_only_off_its_loop(tmp_path):
@@ -210,7 +210,7 @@ async def test_content_problems_are_said_when_the_content_is_read_behind_the_set
     async with app.run_test(size=SIZE) as pilot:
         await until_read(pilot)
         assert isinstance(app.screen, DrillSetupScreen)
-        assert any("1 problems in the content files" in n.message for n in app._notifications)
+        assert any("1 problem in the content files" in n.message for n in app._notifications)
 
 
 async def test_content_problems_are_said_once_when_the_home_screen_lists_the_content(tmp_path):
@@ -224,8 +224,8 @@ async def test_content_problems_are_said_once_when_the_home_screen_lists_the_con
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("d")
         await pilot.pause()
-        said = [n.message for n in app._notifications if "problems in the content files" in n.message]
-        assert said == ["1 problems in the content files; only valid files are used (see bcp-drill validate)."]
+        said = [n.message for n in app._notifications if "in the content files" in n.message]
+        assert said == ["1 problem in the content files; only valid files are used (see bcp-drill validate)."]
         await pilot.press("escape", "r")
         await pilot.pause()
-        assert len([n for n in app._notifications if "problems in the content files" in n.message]) == 1
+        assert len([n for n in app._notifications if "in the content files" in n.message]) == 1

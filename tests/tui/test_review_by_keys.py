@@ -80,7 +80,7 @@ async def test_filter_assess_evidence_tally_and_finish(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, TallyScreen)
         body = str(app.screen.query_one("#tally-body").render())
-        assert "1 items are not rated yet" in body and "[ ] b1" in body
+        assert "1 item is not rated yet" in body and "[ ] b1" in body
         await pilot.press("escape", "ctrl+d")
         await pilot.pause()
         await pilot.press("y")

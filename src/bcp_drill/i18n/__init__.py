@@ -65,8 +65,13 @@ def in_language(ja: str | None, en: str | None, lang: Lang) -> str:
 
 
 def translate(lang: Lang, key: str, /, **params: object) -> str:
-    """Look a message up in LANG, falling back to Japanese, then to the key itself."""
-    template = catalog(lang).get(key) or catalog("ja").get(key) or key
+    """Look a message up in LANG, falling back to Japanese, then to the key itself. When what
+    it counts (COUNT, else PROBLEMS, else FILES) is 1, the message's singular form (`key_one`)
+    if LANG has one: English does ("1 drill"), Japanese needs none."""
+    messages = catalog(lang)
+    number = params.get("count", params.get("problems", params.get("files")))  # what a message counts
+    singular = messages.get(f"{key}_one") if number == 1 else None
+    template = singular or messages.get(key) or catalog("ja").get(key) or key
     try:
         return template.format_map(_Filled(params))
     except (IndexError, ValueError):
