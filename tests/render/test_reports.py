@@ -133,6 +133,8 @@ def test_drill_xlsx_read_back_cell_by_cell(records):
     assert row["状況"] == "対応中"
     overview = {r[0].value: r[1].value for r in book["概要"].iter_rows(min_row=2)}
     assert overview["場所"] == "本庁舎 3F" and overview["訓練の種類"] == "机上訓練"
+    held = next(r[1] for r in book["概要"].iter_rows(min_row=2) if r[0].value == "実施日時")
+    assert isinstance(held.value, datetime) and held.is_date and held.number_format == "yyyy-mm-dd hh:mm"
 
 
 def test_review_xlsx_has_the_tally_in_numbers(records):

@@ -99,10 +99,10 @@ class NumberText(str):
     number itself in a spreadsheet, with a number format that shows the same words there
     (so a change of -27 points is the number -27, not the text '-27 ポイント')."""
 
-    number: Union[int, float, timedelta]
+    number: Union[int, float, timedelta, datetime]
     excel_format: str
 
-    def __new__(cls, words: str, number: Union[int, float, timedelta], excel_format: str) -> "NumberText":
+    def __new__(cls, words: str, number: Union[int, float, timedelta, datetime], excel_format: str) -> "NumberText":
         made = super().__new__(cls, words)
         made.number, made.excel_format = number, excel_format
         return made

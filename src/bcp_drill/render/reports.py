@@ -70,6 +70,14 @@ def _local(moment: datetime | None, pattern: str = MINUTE_FORMAT) -> str:
     return local(moment).strftime(pattern) if moment else "-"
 
 
+def _moment(moment: datetime | None) -> str:
+    """A moment as words ("2026-02-10 10:00"), and in a spreadsheet a date and time on the wall
+    clock, so that it sorts and filters as one."""
+    if moment is None:
+        return "-"
+    return NumberText(_local(moment), local(moment).replace(tzinfo=None), "yyyy-mm-dd hh:mm")
+
+
 def _helpers(t: Translator, generated_at: datetime) -> dict[str, Any]:
     def cell(value: Any) -> str:
         return format_percent(value) if isinstance(value, float) else str(value)
@@ -222,7 +230,7 @@ def _overview_table(report: DrillReport, t: Translator) -> Table:
         [t("report.organisation"), report.organisation], [t("report.scenario"), report.scenario_title],
         [t("report.version"), report.scenario_version], [t("report.hazard"), report.hazard],
         [t("report.drill_type"), report.drill_type],
-        [t("report.date"), _local(report.started_at)], [t("report.t0"), _local(report.t0)],
+        [t("report.date"), _moment(report.started_at)], [t("report.t0"), _moment(report.t0)],
         [t("report.place"), report.place],
         *([[t("tui.conditions"), report.conditions]] if report.conditions else []),
         [t("report.duration"), report.duration],
