@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Callable, TextIO
 
 from bcp_drill.errors import UserError, describe
-from bcp_drill.i18n import Translator
+from bcp_drill.i18n import Translator, code_named
 from bcp_drill.records import events as ev
 from bcp_drill.records.values import CAPABILITIES, PRIORITIES
 from bcp_drill.wallclock import local, local_date
@@ -117,12 +117,7 @@ NO_WORDS = ("n", "no", "いいえ", "ｎ")
 
 def choose(answer: str, codes: tuple[str, ...], area: str, t: Translator) -> str | None:
     """A code of CODES named by itself or by its word in either language (計画, Planning → planning)."""
-    value = answer.strip()
-    words = [t] + [Translator(lang) for lang in ("ja", "en") if lang != t.lang]
-    for code in codes:
-        if value.lower() == code or any(value.lower() == w(f"{area}.{code}").lower() for w in words):
-            return code
-    return None
+    return code_named(answer.strip(), codes, area)
 
 
 def choices_text(codes: tuple[str, ...], area: str, t: Translator) -> str:

@@ -190,11 +190,8 @@ class HomeScreen(Screen):
         library = ctx.library  # (resuming a drill reads it anyway: is its scenario's file unchanged?)
 
         def title(summary: RecordSummary) -> str:
-            table = library.scenarios if summary.kind == "drill" else library.checklists
-            source = table.get(summary.subject_id)
-            document = source.document if source is not None else None
-            return document.title.get(t.lang) if document is not None and hasattr(document, "title") \
-                else summary.subject_id
+            document = (library.scenario if summary.kind == "drill" else library.checklist)(summary.subject_id)
+            return document.title.get(t.lang) if document is not None else summary.subject_id
 
         choices = [(s.record_id, "  ".join([t("kind." + s.kind), title(s),
                                             format_local_minute(s.started) if s.started else "-",
