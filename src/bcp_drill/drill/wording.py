@@ -752,11 +752,11 @@ def _decision_entry(event: ev.DecisionMade, state: DrillState, t: Translator) ->
 
 def _step_entry(event: ev.StepCompleted, state: DrillState, t: Translator) -> str:
     step = _step_of(state.scenario, event.step_id)
+    title = _step_title(state.scenario, event.step_id, t)
+    if step is not None and step.target_minutes is None and step.target_after_minutes is None:
+        return t("report.tl_step_no_target", step=title, rating=event.rating)  # not "target no target"
     target = target_label(DrillView(state, event.at).step(step.id), t, state.scenario) if step else "-"
-    if target == t("target.none"):  # not "target no target"
-        return t("report.tl_step_no_target", step=_step_title(state.scenario, event.step_id, t), rating=event.rating)
-    return t("report.tl_step", step=_step_title(state.scenario, event.step_id, t), rating=event.rating,
-             target=target)
+    return t("report.tl_step", step=title, rating=event.rating, target=target)
 
 
 def _not_done_entry(event: ev.StepNotDone, state: DrillState, t: Translator) -> str:
