@@ -34,6 +34,7 @@ from bcp_drill.imports.spreadsheet import Cell, SheetProblem, SheetRows, read_sh
 from bcp_drill.records import events as ev
 from bcp_drill.records.journal_writer import Journal
 from bcp_drill.records.store import RecordStore
+from bcp_drill.text import clipped
 
 # Column key → (Japanese header, English header, other header texts accepted).
 MEASURE_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -176,7 +177,7 @@ def _skipped_row(cells: dict[str, Cell]) -> SheetProblem | None:
     if len({c.value for c in rest}) == 1 and NOTE_ROW.match(unicodedata.normalize("NFKC", rest[0].value)):
         text = rest[0].value
         return SheetProblem(rest[0].place, "measure_note_row_skipped",
-                            {"text": text if len(text) <= 40 else text[:39] + "…"})
+                            {"text": clipped(text, 40)})
     return None
 
 

@@ -24,6 +24,7 @@ from bcp_drill.content.yamltree import FAST_LOADER
 from bcp_drill.i18n import Lang, Translator
 from bcp_drill.imports.raw_sheet import DEFAULT_LIMITS, SheetLimits, normalise
 from bcp_drill.imports.spreadsheet import Cell, SheetProblem, SheetRows, read_sheet
+from bcp_drill.text import clipped
 
 # Column key → (Japanese header, English header, other header texts accepted on import).
 MSEL_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -370,7 +371,7 @@ def import_msel(path: Path, display: str, source: LoadedFile, lang: Lang,
     for cells in sheet.rows:
         note = _note_row(cells)
         if note is not None:  # a city's note under (or between) the rows: never read as an inject
-            text = note.value if len(note.value) <= 40 else note.value[:39] + "…"
+            text = clipped(note.value, 40)
             result.notices.append(SheetProblem(note.place, "note_row_skipped", {"text": text}))
             continue
         id_cell = cells.get("id")

@@ -16,6 +16,7 @@ from bcp_drill.imports.paper import ImportResult, SettableClock, content_sha256,
 from bcp_drill.records import events as ev
 from bcp_drill.records.store import RecordStore
 from bcp_drill.review.view import keys_legend, option_by_key_or_code
+from bcp_drill.text import clipped
 from bcp_drill.wallclock import zone
 
 if TYPE_CHECKING:
@@ -125,8 +126,7 @@ def review_template(checklist: Checklist, scale: Scale, t: Translator) -> str:
               'time: "09:00"', 'reviewer: ""', 'organisation: ""', "items:"]
     empty = ", ".join(f'{d.id}: ""' for d in scale.dimensions)
     for item in checklist.all_items():
-        requirement = item.requirement.get(lang)
-        lines.append(f"  # {requirement if len(requirement) <= 70 else requirement[:69] + '…'}")
+        lines.append(f"  # {clipped(item.requirement.get(lang), 70)}")
         lines.append(f'  - {{id: {item.id}, ratings: {{{empty}}}, assessment: "", evidence: ""}}')
     lines += [f"# {t('template.review_problems')}",
               '#   - {title: "...", item: ' + next(checklist.all_items()).id + ', priority: medium, '

@@ -11,6 +11,7 @@ from bcp_drill.drill.tally import DrillFigures, ScenarioFigures
 from bcp_drill.fiscal import fiscal_year_label
 from bcp_drill.i18n import Translator
 from bcp_drill.render.tables import Column, Reiterable, SpooledRows, StreamedList, Table
+from bcp_drill.text import clipped
 
 if TYPE_CHECKING:  # the review's models load only for the review's tables
     from bcp_drill.followups.items import FollowUp, MainIssue
@@ -91,7 +92,7 @@ def _unrated_notes(tally: StatusTally, state: ReviewState, t: Translator) -> lis
     notes = [t("tally.unrated_note", count=len(unrated))]
     for item_id in unrated:
         requirement = state.items[item_id].item.requirement.get(lang)
-        requirement = requirement if len(requirement) <= 60 else requirement[:59] + "…"  # cut, and says so
+        requirement = clipped(requirement, 60)
         missing = tally.missing_dimensions(item_id)
         if len(missing) == len(tally.asked):
             notes.append(f"  [ ] {item_id}  {requirement}")
